@@ -1,0 +1,214 @@
+// Package config describes the target under test: where its token endpoint
+// is, which test clients it has, and what the suite should expect of them.
+//
+// Values come from AUTHCONFORM_* environment variables, with flags of the
+// same meaning laid over them by the CLI. The client secret is read only
+// from the environment or from a file: a flag would put it in the process
+// list and in shell history.
+package config
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Environment variable names.
+const (
+	EnvTarget                  = "AUTHCONFORM_TARGET"
+	EnvTokenPath               = "AUTHCONFORM_TOKEN_PATH"
+	EnvSalesChannelClientID    = "AUTHCONFORM_SALES_CHANNEL_CLIENT_ID"
+	EnvMarketID                = "AUTHCONFORM_MARKET_ID"
+	EnvIntegrationClientID     = "AUTHCONFORM_INTEGRATION_CLIENT_ID"
+	EnvIntegrationClientSecret = "AUTHCONFORM_INTEGRATION_CLIENT_SECRET"
+	EnvIntegrationSecretFile   = "AUTHCONFORM_INTEGRATION_CLIENT_SECRET_FILE"
+	EnvSalesChannelExpiresIn   = "AUTHCONFORM_SALES_CHANNEL_EXPIRES_IN"
+	EnvIntegrationExpiresIn    = "AUTHCONFORM_INTEGRATION_EXPIRES_IN"
+	EnvClockSkew               = "AUTHCONFORM_CLOCK_SKEW"
+)
+
+// Documented defaults (docs page examples; spec §(b) "Lifetimes").
+const (
+	DefaultTokenPath            = "/oauth/token"
+	DefaultSalesChannelLifetime = 14400
+	DefaultIntegrationLifetime  = 7200
+	DefaultClockSkew            = 60 * time.Second
+)
+
+// Client is one API credential of the target.
+type Client struct {
+	ID     string
+	Secret string
+	// Lifetime is the expires_in the target should give this client's
+	// tokens, in seconds: the documented default unless the credential's
+	// lifetime was changed in the dashboard.
+	Lifetime int
+}
+
+// Target is a configured auth server.
+type Target struct {
+	BaseURL      string // scheme://host[:port][/prefix], no trailing slash
+	TokenPath    string
+	SalesChannel Client // Secret unused: sales channels need none
+	MarketID     string
+	Integration  Client
+	ClockSkew    time.Duration // allowed distance of created_at from now
+	Profile      Profile
+}
+
+// Profile is what differs between families of servers: how a request is
+// encoded, where client credentials go, and which schemas judge answers.
+type Profile struct {
+	Name        string
+	Encoding    string // "json" or "form"
+	ClientAuth  string // "body" or "basic"
+	TokenSchema string
+	ErrorSchema string
+}
+
+// CommerceLayer is the documented Commerce Layer flow: a JSON body with the
+// client credentials in it (docs page, "Request" and "Examples").
+var CommerceLayer = Profile{
+	Name:        "commercelayer",
+	Encoding:    "json",
+	ClientAuth:  "body",
+	TokenSchema: "token_response",
+	ErrorSchema: "error_response",
+}
+
+// TokenURL is the absolute URL of the token endpoint.
+func (t Target) TokenURL() string {
+	return strings.TrimRight(t.BaseURL, "/") + "/" + strings.TrimLeft(t.TokenPath, "/")
+}
+
+// Secrets lists every secret the target configuration holds, for redaction.
+func (t Target) Secrets() []string {
+	var s []string
+	for _, v := range []string{t.Integration.Secret, t.SalesChannel.Secret} {
+		if v != "" {
+			s = append(s, v)
+		}
+	}
+	return s
+}
+
+// FromEnv reads a Target from environment variables. Lifetimes default to
+// the documented values; a missing credential is not an error here (the
+// scenarios that need it are left out), a malformed value is.
+func FromEnv(getenv func(string) string) (Target, error) {
+	t := Target{
+		BaseURL:      strings.TrimSpace(getenv(EnvTarget)),
+		TokenPath:    strings.TrimSpace(getenv(EnvTokenPath)),
+		SalesChannel: Client{ID: strings.TrimSpace(getenv(EnvSalesChannelClientID))},
+		MarketID:     strings.TrimSpace(getenv(EnvMarketID)),
+		Integration: Client{
+			ID:     strings.TrimSpace(getenv(EnvIntegrationClientID)),
+			Secret: getenv(EnvIntegrationClientSecret),
+		},
+		Profile: CommerceLayer,
+	}
+	if t.TokenPath == "" {
+		t.TokenPath = DefaultTokenPath
+	}
+	if file := getenv(EnvIntegrationSecretFile); file != "" {
+		if t.Integration.Secret != "" {
+			return t, fmt.Errorf("both %s and %s are set; set one", EnvIntegrationClientSecret, EnvIntegrationSecretFile)
+		}
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return t, fmt.Errorf("%s: %w", EnvIntegrationSecretFile, err)
+		}
+		t.Integration.Secret = strings.TrimSpace(string(b))
+	}
+	var err error
+	if t.SalesChannel.Lifetime, err = seconds(getenv, EnvSalesChannelExpiresIn, DefaultSalesChannelLifetime); err != nil {
+		return t, err
+	}
+	if t.Integration.Lifetime, err = seconds(getenv, EnvIntegrationExpiresIn, DefaultIntegrationLifetime); err != nil {
+		return t, err
+	}
+	t.ClockSkew = DefaultClockSkew
+	if v := strings.TrimSpace(getenv(EnvClockSkew)); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			return t, fmt.Errorf("%s=%q: want a duration such as 60s", EnvClockSkew, v)
+		}
+		t.ClockSkew = d
+	}
+	return t, nil
+}
+
+func seconds(getenv func(string) string, name string, def int) (int, error) {
+	v := strings.TrimSpace(getenv(name))
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return 0, fmt.Errorf("%s=%q: want a whole number of seconds, at least 1", name, v)
+	}
+	return n, nil
+}
+
+// CheckURL checks the base URL: absolute http(s), a host, no query or
+// fragment (RFC 6749 §3.2: the endpoint URI must not include a fragment).
+func (t Target) CheckURL() error {
+	if t.BaseURL == "" {
+		return fmt.Errorf("no target: set %s or -target", EnvTarget)
+	}
+	u, err := url.Parse(t.BaseURL)
+	if err != nil {
+		return fmt.Errorf("target %q is not a URL: %v", t.BaseURL, err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return fmt.Errorf("target %q: want an http:// or https:// URL", t.BaseURL)
+	}
+	if u.Host == "" {
+		return fmt.Errorf("target %q has no host", t.BaseURL)
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return fmt.Errorf("target %q: want no query or fragment", t.BaseURL)
+	}
+	return nil
+}
+
+// IsLoopback reports whether the target is on this machine.
+func (t Target) IsLoopback() bool {
+	u, err := url.Parse(t.BaseURL)
+	if err != nil {
+		return false
+	}
+	host := u.Hostname()
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// Gap is a part of the suite that the configuration cannot run.
+type Gap struct {
+	Tag    string // scenarios with this tag are left out
+	Reason string
+}
+
+// Gaps lists what is missing for which scenarios. Scenarios are tagged
+// with the credentials they use, so they can be left out before the run
+// (a runtime skip would show as a pass; see style.md §1.4).
+func (t Target) Gaps() []Gap {
+	var gaps []Gap
+	if t.SalesChannel.ID == "" {
+		gaps = append(gaps, Gap{"@sales_channel", "no sales channel: set " + EnvSalesChannelClientID})
+	}
+	if t.MarketID == "" {
+		gaps = append(gaps, Gap{"@market", "no market: set " + EnvMarketID})
+	}
+	if t.Integration.ID == "" || t.Integration.Secret == "" {
+		gaps = append(gaps, Gap{"@integration", "no integration: set " + EnvIntegrationClientID + " and " + EnvIntegrationClientSecret + " (or " + EnvIntegrationSecretFile + ")"})
+	}
+	return gaps
+}

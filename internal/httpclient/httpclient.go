@@ -1,0 +1,231 @@
+// Package httpclient sends the suite's requests to a target and keeps a
+// transcript of each exchange.
+//
+// It is the one place where the suite touches the network, so the rules for
+// being a good guest live here: every request has a timeout, a response body
+// is read up to a cap and no further, one limiter spaces all requests, a
+// 429 is waited out (Retry-After, or Commerce Layer's X-Ratelimit-Interval)
+// and retried once, and redirects are reported instead of followed (a
+// redirected token request would carry the client secret elsewhere).
+package httpclient
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/authconform/authconform/internal/ratelimit"
+)
+
+// Defaults for Options' zero values.
+const (
+	DefaultTimeout = 10 * time.Second
+	DefaultMaxBody = 1 << 20 // 1 MiB
+	// MaxRetryWait bounds how long a 429 may hold the run; beyond it the
+	// 429 is reported rather than waited out.
+	MaxRetryWait = 2 * time.Minute
+)
+
+// Options configure a Client.
+type Options struct {
+	Timeout   time.Duration     // per request, including reading the body
+	MaxBody   int64             // bytes of a response body kept; the rest is not read
+	Limiter   *ratelimit.Window // nil: no limit (loopback targets)
+	TLSConfig *tls.Config       // nil: system roots
+	// OnWait, if set, is told each time the run waits for the limit or a 429.
+	OnWait func(d time.Duration, why string)
+}
+
+// Request is what a scenario asks to send.
+type Request struct {
+	Method string
+	URL    string
+	Header http.Header
+	Body   []byte
+}
+
+// Exchange is one request and what came back.
+type Exchange struct {
+	Request   Request
+	Status    int
+	Header    http.Header
+	Body      []byte // at most Options.MaxBody bytes
+	Truncated bool   // the body went on past MaxBody
+	Duration  time.Duration
+	Retried   bool // a 429 was waited out and the request sent again
+}
+
+// Client sends requests. It is safe for concurrent use.
+type Client struct {
+	opts     Options
+	http     *http.Client
+	requests atomic.Int64
+	waited   atomic.Int64 // nanoseconds
+}
+
+// New returns a Client.
+func New(opts Options) *Client {
+	if opts.Timeout <= 0 {
+		opts.Timeout = DefaultTimeout
+	}
+	if opts.MaxBody <= 0 {
+		opts.MaxBody = DefaultMaxBody
+	}
+	tr := http.DefaultTransport.(*http.Transport).Clone() // keeps ProxyFromEnvironment
+	tr.TLSClientConfig = opts.TLSConfig
+	tr.ResponseHeaderTimeout = opts.Timeout
+	return &Client{
+		opts: opts,
+		http: &http.Client{
+			Transport: tr,
+			Timeout:   opts.Timeout,
+			CheckRedirect: func(*http.Request, []*http.Request) error {
+				return http.ErrUseLastResponse
+			},
+		},
+	}
+}
+
+// Requests is the number of requests sent so far, retries included.
+func (c *Client) Requests() int64 { return c.requests.Load() }
+
+// Waited is the time spent waiting for the rate limit and for 429s.
+func (c *Client) Waited() time.Duration { return time.Duration(c.waited.Load()) }
+
+// Do sends req and returns the exchange. A transport failure (refused,
+// timed out, TLS) is an error that names the cause; any HTTP answer,
+// whatever its status or body, is an Exchange.
+func (c *Client) Do(ctx context.Context, req Request) (*Exchange, error) {
+	ex, err := c.once(ctx, req)
+	if err != nil || ex.Status != http.StatusTooManyRequests {
+		return ex, err
+	}
+	d, ok := retryAfter(ex.Header)
+	if !ok || d > MaxRetryWait {
+		return ex, nil
+	}
+	c.opts.Limiter.PauseFor(d)
+	if c.opts.Limiter == nil {
+		if err := c.sleep(ctx, d, "the target's Retry-After"); err != nil {
+			return ex, nil
+		}
+	}
+	again, err := c.once(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	again.Retried = true
+	return again, nil
+}
+
+func (c *Client) once(ctx context.Context, req Request) (*Exchange, error) {
+	d := c.opts.Limiter.Reserve()
+	if d > 0 {
+		if err := c.sleep(ctx, d, "the rate limit"); err != nil {
+			return nil, err
+		}
+	}
+	hreq, err := http.NewRequestWithContext(ctx, req.Method, req.URL, bytes.NewReader(req.Body))
+	if err != nil {
+		return nil, fmt.Errorf("building %s %s: %w", req.Method, req.URL, err)
+	}
+	for k, vs := range req.Header {
+		for _, v := range vs {
+			hreq.Header.Add(k, v)
+		}
+	}
+	if len(req.Body) == 0 {
+		hreq.Body = http.NoBody
+	}
+	start := time.Now()
+	c.requests.Add(1)
+	resp, err := c.http.Do(hreq)
+	if err != nil {
+		return nil, describe(req, err, c.opts.Timeout)
+	}
+	defer resp.Body.Close()
+	body, readErr := io.ReadAll(io.LimitReader(resp.Body, c.opts.MaxBody+1))
+	ex := &Exchange{
+		Request:  req,
+		Status:   resp.StatusCode,
+		Header:   resp.Header,
+		Body:     body,
+		Duration: time.Since(start),
+	}
+	if int64(len(body)) > c.opts.MaxBody {
+		ex.Body, ex.Truncated = body[:c.opts.MaxBody], true
+	}
+	if readErr != nil && !ex.Truncated {
+		return nil, describe(req, fmt.Errorf("reading the response body: %w", readErr), c.opts.Timeout)
+	}
+	return ex, nil
+}
+
+func (c *Client) sleep(ctx context.Context, d time.Duration, why string) error {
+	if c.opts.OnWait != nil {
+		c.opts.OnWait(d, why)
+	}
+	c.waited.Add(int64(d))
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("waiting %s for %s: %w", d.Round(time.Millisecond), why, ctx.Err())
+	}
+}
+
+// retryAfter reads how long a 429 asks the client to wait: Retry-After as
+// seconds or an HTTP date (RFC 9110 §10.2.3), else X-Ratelimit-Interval in
+// seconds, which Commerce Layer sends.
+func retryAfter(h http.Header) (time.Duration, bool) {
+	if v := strings.TrimSpace(h.Get("Retry-After")); v != "" {
+		if secs, err := strconv.ParseFloat(v, 64); err == nil && secs >= 0 {
+			return time.Duration(secs * float64(time.Second)), true
+		}
+		if t, err := http.ParseTime(v); err == nil {
+			d := time.Until(t)
+			if d < 0 {
+				d = 0
+			}
+			return d, true
+		}
+	}
+	if v := strings.TrimSpace(h.Get("X-Ratelimit-Interval")); v != "" {
+		if secs, err := strconv.ParseFloat(v, 64); err == nil && secs >= 0 {
+			return time.Duration(secs * float64(time.Second)), true
+		}
+	}
+	return 0, false
+}
+
+// describe turns a transport error into one line that names the cause.
+func describe(req Request, err error, timeout time.Duration) error {
+	where := req.Method + " " + req.URL
+	var netErr net.Error
+	var certErr *tls.CertificateVerificationError
+	var recordErr tls.RecordHeaderError
+	switch {
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
+		return fmt.Errorf("%s: no answer within the request timeout (%s)", where, timeout)
+	case errors.As(err, &certErr):
+		return fmt.Errorf("%s: TLS certificate not trusted (%v); use -ca-file for a private CA", where, certErr.Err)
+	case errors.As(err, &recordErr):
+		return fmt.Errorf("%s: TLS handshake failed: the target does not speak TLS on this port", where)
+	case strings.Contains(err.Error(), "connection refused"):
+		return fmt.Errorf("%s: connection refused: nothing listens there", where)
+	case strings.Contains(err.Error(), "no such host"):
+		return fmt.Errorf("%s: host not found", where)
+	}
+	return fmt.Errorf("%s: %w", where, err)
+}

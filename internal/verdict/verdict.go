@@ -1,0 +1,80 @@
+// Package verdict holds the outcome of each scenario of a run, with what a
+// reader needs to act on it: its tags (and so its severity), the error, and
+// the redacted transcript of the requests it sent.
+package verdict
+
+import (
+	"sort"
+	"sync"
+	"time"
+)
+
+// Status is a scenario's outcome.
+type Status string
+
+// Statuses. A failed @should scenario is a Warning unless the run is strict.
+const (
+	Passed  Status = "passed"
+	Failed  Status = "failed"
+	Warning Status = "warning"
+)
+
+// Severity levels, from the @must / @should tags.
+const (
+	Must   = "MUST"
+	Should = "SHOULD"
+)
+
+// Verdict is one scenario's outcome.
+type Verdict struct {
+	URI        string // feature file
+	Order      int    // position in the feature files, for stable reports
+	Feature    string
+	Scenario   string
+	Tags       []string
+	Severity   string
+	Status     Status
+	Error      string // redacted; empty when passed
+	Transcript string // redacted requests and responses
+	Requests   int
+	Duration   time.Duration
+}
+
+// SeverityOf reads the severity from a scenario's tags: @should marks a
+// recommendation, anything else is a requirement.
+func SeverityOf(tags []string) string {
+	for _, t := range tags {
+		if t == "@should" {
+			return Should
+		}
+	}
+	return Must
+}
+
+// Recorder collects verdicts from concurrently running scenarios.
+type Recorder struct {
+	mu       sync.Mutex
+	verdicts []Verdict
+}
+
+// Add records v.
+func (r *Recorder) Add(v Verdict) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.verdicts = append(r.verdicts, v)
+}
+
+// All returns the verdicts in feature-file order, whatever order the
+// scenarios ran in, so that concurrent and sequential runs read the same.
+func (r *Recorder) All() []Verdict {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := append([]Verdict(nil), r.verdicts...)
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].URI != out[j].URI {
+			return out[i].URI < out[j].URI
+		}
+		return out[i].Order < out[j].Order
+	})
+	return out
+}

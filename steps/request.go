@@ -1,0 +1,298 @@
+package steps
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/cucumber/godog"
+
+	"github.com/authconform/authconform/internal/httpclient"
+)
+
+// tokenRequest is a request being built. Parameters are kept in order and
+// encoded at send time as the target's profile says (JSON or form body,
+// credentials in the body or in HTTP Basic); a raw body is sent as is.
+type tokenRequest struct {
+	params []param
+	// jsonText is the body exactly as the feature wrote it, sent verbatim
+	// when the profile encodes JSON with credentials in the body, so the
+	// request is the docs' own example.
+	jsonText string
+	raw      []byte
+	isRaw    bool
+	header   http.Header
+}
+
+type param struct{ name, value string }
+
+func (st *scenario) newRequest() *tokenRequest {
+	st.req = &tokenRequest{header: http.Header{}}
+	return st.req
+}
+
+func givenJSONBody(ctx context.Context, doc *godog.DocString) error {
+	st, err := current(ctx)
+	if err != nil {
+		return err
+	}
+	text, err := st.expand(doc.Content)
+	if err != nil {
+		return err
+	}
+	params, err := orderedStringObject([]byte(text))
+	if err != nil {
+		return fmt.Errorf("the JSON body in the feature: %v; for a body that is not an object of strings, use \"a token request with the raw body:\"", err)
+	}
+	r := st.newRequest()
+	r.params, r.jsonText = params, text
+	return nil
+}
+
+func givenParameters(ctx context.Context, table *godog.Table) error {
+	st, err := current(ctx)
+	if err != nil {
+		return err
+	}
+	r := st.newRequest()
+	for i, row := range table.Rows {
+		if len(row.Cells) != 2 {
+			return fmt.Errorf("parameter table row %d has %d cells; want 2: | name | value |", i+1, len(row.Cells))
+		}
+		v, err := st.expand(row.Cells[1].Value)
+		if err != nil {
+			return err
+		}
+		r.params = append(r.params, param{row.Cells[0].Value, v})
+	}
+	return nil
+}
+
+func givenRawBody(ctx context.Context, doc *godog.DocString) error {
+	st, err := current(ctx)
+	if err != nil {
+		return err
+	}
+	text, err := st.expand(doc.Content)
+	if err != nil {
+		return err
+	}
+	r := st.newRequest()
+	r.raw, r.isRaw = []byte(text), true
+	return nil
+}
+
+func givenEmptyBody(ctx context.Context) error {
+	st, err := current(ctx)
+	if err != nil {
+		return err
+	}
+	st.newRequest().isRaw = true
+	return nil
+}
+
+func givenHeader(ctx context.Context, name, value string) error {
+	st, err := current(ctx)
+	if err != nil {
+		return err
+	}
+	if st.req == nil {
+		return fmt.Errorf("no token request to add header %q to: start with \"a token request with ...\"", name)
+	}
+	v, err := st.expand(value)
+	if err != nil {
+		return err
+	}
+	st.req.header.Set(name, v)
+	return nil
+}
+
+// whenSent POSTs the request to the token endpoint.
+func (s *Suite) whenSent(ctx context.Context) error {
+	st, err := current(ctx)
+	if err != nil {
+		return err
+	}
+	if st.req == nil {
+		return fmt.Errorf("no token request to send: start with \"a token request with ...\"")
+	}
+	req, err := st.encode(http.MethodPost)
+	if err != nil {
+		return err
+	}
+	return st.send(ctx, req)
+}
+
+// whenSentInQuery sends the parameters in the query string (RFC 6749 §3.2
+// requires POST; a server must not issue a token for this).
+func (s *Suite) whenSentInQuery(ctx context.Context, method string) error {
+	st, err := current(ctx)
+	if err != nil {
+		return err
+	}
+	if st.req == nil || st.req.isRaw {
+		return fmt.Errorf("no parameters to put in the query string: start with \"a token request with the JSON body:\" or \"... the parameters:\"")
+	}
+	q := url.Values{}
+	for _, p := range st.req.params {
+		q.Add(p.name, p.value)
+		st.noteSecret(p)
+	}
+	h := st.req.header.Clone()
+	h.Set("Accept", "application/json")
+	return st.send(ctx, httpclient.Request{
+		Method: method,
+		URL:    st.suite.Target.TokenURL() + "?" + q.Encode(),
+		Header: h,
+	})
+}
+
+func (st *scenario) noteSecret(p param) {
+	if p.name == "client_secret" && p.value != "" {
+		st.sentSecrets = append(st.sentSecrets, p.value)
+		st.suite.Redactor.Add(p.value)
+	}
+}
+
+// encode renders the request as the profile says.
+func (st *scenario) encode(method string) (httpclient.Request, error) {
+	r := st.req
+	prof := st.suite.Target.Profile
+	h := http.Header{"Accept": {"application/json"}}
+	req := httpclient.Request{Method: method, URL: st.suite.Target.TokenURL(), Header: h}
+	if r.isRaw {
+		h.Set("Content-Type", "application/json")
+		req.Body = r.raw
+		for _, s := range st.sentSecretsIn(r.raw) {
+			st.sentSecrets = append(st.sentSecrets, s)
+			st.suite.Redactor.Add(s)
+		}
+	} else {
+		params := r.params
+		for _, p := range params {
+			st.noteSecret(p)
+		}
+		if prof.ClientAuth == "basic" {
+			var id, secret string
+			var rest []param
+			for _, p := range params {
+				switch p.name {
+				case "client_id":
+					id = p.value
+				case "client_secret":
+					secret = p.value
+				default:
+					rest = append(rest, p)
+				}
+			}
+			// RFC 6749 §2.3.1: each part is form-encoded before base64.
+			cred := url.QueryEscape(id) + ":" + url.QueryEscape(secret)
+			h.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(cred)))
+			params = rest
+		}
+		switch {
+		case prof.Encoding == "form":
+			h.Set("Content-Type", "application/x-www-form-urlencoded")
+			var parts []string
+			for _, p := range params {
+				parts = append(parts, url.QueryEscape(p.name)+"="+url.QueryEscape(p.value))
+			}
+			req.Body = []byte(strings.Join(parts, "&"))
+		case r.jsonText != "" && prof.ClientAuth != "basic":
+			h.Set("Content-Type", "application/json")
+			req.Body = []byte(r.jsonText)
+		default:
+			h.Set("Content-Type", "application/json")
+			req.Body = encodeJSONObject(params)
+		}
+	}
+	for k, vs := range r.header {
+		h[k] = vs
+	}
+	return req, nil
+}
+
+// sentSecretsIn finds client_secret values in a raw body, best effort, so
+// that echo checks and redaction cover raw-body scenarios too.
+func (st *scenario) sentSecretsIn(raw []byte) []string {
+	var m map[string]any
+	if json.Unmarshal(raw, &m) != nil {
+		return nil
+	}
+	if s, ok := m["client_secret"].(string); ok && s != "" {
+		return []string{s}
+	}
+	return nil
+}
+
+func (st *scenario) send(ctx context.Context, req httpclient.Request) error {
+	ex, err := st.suite.Client.Do(ctx, req)
+	if err != nil {
+		return fmt.Errorf("%s", st.suite.Redactor.String(err.Error()))
+	}
+	st.exchanges = append(st.exchanges, ex)
+	// Tokens are secrets too: mask every one the target issues from now on.
+	if doc, err := decodeJSON(ex.Body); err == nil {
+		if tok, ok := member(doc, "access_token"); ok {
+			if s, ok := tok.(string); ok {
+				st.suite.Redactor.Add(s)
+			}
+		}
+	}
+	return nil
+}
+
+// orderedStringObject reads a JSON object whose values are all strings,
+// keeping the members' order.
+func orderedStringObject(b []byte) ([]param, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, fmt.Errorf("not JSON: %v", err)
+	}
+	if d, ok := tok.(json.Delim); !ok || d != '{' {
+		return nil, fmt.Errorf("not a JSON object")
+	}
+	var out []param
+	for dec.More() {
+		k, err := dec.Token()
+		if err != nil {
+			return nil, fmt.Errorf("not JSON: %v", err)
+		}
+		v, err := dec.Token()
+		if err != nil {
+			return nil, fmt.Errorf("not JSON: %v", err)
+		}
+		sv, ok := v.(string)
+		if !ok {
+			return nil, fmt.Errorf("member %q is not a string", k)
+		}
+		out = append(out, param{k.(string), sv})
+	}
+	if _, err := dec.Token(); err != nil {
+		return nil, fmt.Errorf("not JSON: %v", err)
+	}
+	return out, nil
+}
+
+func encodeJSONObject(params []param) []byte {
+	var b bytes.Buffer
+	b.WriteString("{")
+	for i, p := range params {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		k, _ := json.Marshal(p.name)
+		v, _ := json.Marshal(p.value)
+		b.Write(k)
+		b.WriteString(":")
+		b.Write(v)
+	}
+	b.WriteString("}")
+	return b.Bytes()
+}

@@ -1,0 +1,537 @@
+package steps
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"mime"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// decodeJSON parses a body keeping numbers as written, so 14400.0 and
+// "14400" stay distinguishable from 14400.
+func decodeJSON(body []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	if dec.More() {
+		return nil, fmt.Errorf("data after the JSON value")
+	}
+	return v, nil
+}
+
+// member finds a dotted path ("errors.0.title") in a decoded document.
+func member(doc any, path string) (any, bool) {
+	cur := doc
+	for _, part := range strings.Split(path, ".") {
+		switch v := cur.(type) {
+		case map[string]any:
+			next, ok := v[part]
+			if !ok {
+				return nil, false
+			}
+			cur = next
+		case []any:
+			i, err := strconv.Atoi(part)
+			if err != nil || i < 0 || i >= len(v) {
+				return nil, false
+			}
+			cur = v[i]
+		default:
+			return nil, false
+		}
+	}
+	return cur, true
+}
+
+// describeValue names a JSON value and its type for messages.
+func describeValue(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "null"
+	case string:
+		return strconv.Quote(x) + " (string)"
+	case json.Number:
+		return x.String() + " (number)"
+	case bool:
+		return strconv.FormatBool(x) + " (boolean)"
+	case []any:
+		return "an array"
+	case map[string]any:
+		return "an object"
+	}
+	return fmt.Sprintf("%v", v)
+}
+
+// jsonMember reads a member of the last answer's JSON body. A body that is
+// not JSON fails with what was there instead.
+func (st *scenario) jsonMember(path string) (any, bool, error) {
+	ex, err := st.last()
+	if err != nil {
+		return nil, false, err
+	}
+	doc, err := decodeJSON(ex.Body)
+	if err != nil {
+		return nil, false, st.fail("response body is not JSON (%v): status %d, Content-Type %q; want a JSON object with member %q",
+			err, ex.Status, ex.Header.Get("Content-Type"), path)
+	}
+	v, ok := member(doc, path)
+	return v, ok, nil
+}
+
+func (st *scenario) requireMember(path string) (any, error) {
+	v, ok, err := st.jsonMember(path)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, st.fail("JSON member %q is missing", path)
+	}
+	return v, nil
+}
+
+func thenStatus(ctx context.Context, want int) error {
+	st, err := current(ctx)
+	if err != nil {
+		return err
+	}
+	ex, err := st.last()
+	if err != nil {
+		return err
+	}
+	if ex.Status != want {
+		return st.fail("status = %d; want %d", ex.Status, want)
+	}
+	return nil
+}
+
+func thenStatusOneOf(ctx context.Context, list string) error {
+	st, err := current(ctx)
+	if err != nil {
+		return err
+	}
+	ex, err := st.last()
+	if err != nil {
+		return err
+	}
+	var want []string
+	for _, f := range strings.FieldsFunc(list, func(r rune) bool { return r == ',' || r == ' ' }) {
+		if _, err := strconv.Atoi(f); err != nil {
+			return fmt.Errorf("status list %q: %q is not a status code", list, f)
+		}
+		if f == strconv.Itoa(ex.Status) {
+			return nil
+		}
+		want = append(want, f)
+	}
+	return st.fail("status = %d; want one of %s", ex.Status, strings.Join(want, ", "))
+}
+
+func thenStatus4xx(ctx context.Context) error {
+	st, err := current(ctx)
+	if err != nil {
+		return err
+	}
+	ex, err := st.last()
+	if err != nil {
+		return err
+	}
+	if ex.Status < 400 || ex.Status > 499 {
+		return st.fail("status = %d; want a client error (4xx)", ex.Status)
+	}
+	return nil
+}
+
+func thenContentTypeJSON(ctx context.Context) error {
+	st, err := current(ctx)
+	if err != nil {
+		return err
+	}
+	ex, err := st.last()
+	if err != nil {
+		return err
+	}
+	ct := ex.Header.Get("Content-Type")
+	mt, _, perr := mime.ParseMediaType(ct)
+	if perr != nil || mt != "application/json" {
+		return st.fail("Content-Type = %q; want application/json (a charset parameter is allowed; RFC 6749 §5.1)", ct)
+	}
+	return nil
+}
+
+// thenHeaderIncludes checks a comma-separated header for a directive, in
+// any case, across repeated header fields ("Cache-Control: no-cache" and
+// "Cache-Control: no-store" together include no-store).
+func thenHeaderIncludes(ctx context.Context, name, directive string) error {
+	st, err := current(ctx)
+	if err != nil {
+		return err
+	}
+	ex, err := st.last()
+	if err != nil {
+		return err
+	}
+	values := ex.Header.Values(name)
+	for _, v := range values {
+		for _, part := range strings.Split(v, ",") {
+			d, _, _ := strings.Cut(strings.TrimSpace(part), "=")
+			if strings.EqualFold(strings.TrimSpace(d), directive) {
+				return nil
+			}
+		}
+	}
+	if len(values) == 0 {
+		return st.fail("no %s header; want one that includes %q", name, directive)
+	}
+	return st.fail("%s = %q; want it to include %q", name, strings.Join(values, ", "), directive)
+}
+
+func (s *Suite) thenProfileSchema(ctx context.Context, which string) error {
+	name := s.Target.Profile.TokenSchema
+	if which == "error" {
+		name = s.Target.Profile.ErrorSchema
+	}
+	return s.thenSchema(ctx, name)
+}
+
+func (s *Suite) thenSchema(ctx context.Context, name string) error {
+	st, err := current(ctx)
+	if err != nil {
+		return err
+	}
+	ex, err := st.last()
+	if err != nil {
+		return err
+	}
+	if err := s.Schemas.Validate(name, ex.Body); err != nil {
+		return st.fail("%v", err)
+	}
+	return nil
+}
+
+func thenMemberEquals(ctx context.Context, path, want string) error {
+	return memberStringCheck(ctx, path, want, func(got, want string) bool { return got == want }, "")
+}
+
+func thenMemberEqualsFold(ctx context.Context, path, want string) error {
+	return memberStringCheck(ctx, path, want, strings.EqualFold, " (compared ignoring case)")
+}
+
+func memberStringCheck(ctx context.Context, path, want string, eq func(a, b string) bool, how string) error {
+	st, err := current(ctx)
+	if err != nil {
+		return err
+	}
+	want, err = st.expand(want)
+	if err != nil {
+		return err
+	}
+	v, err := st.requireMember(path)
+	if err != nil {
+		return err
+	}
+	got, ok := v.(string)
+	if !ok || !eq(got, want) {
+		return st.fail("%s = %s; want %q%s", path, describeValue(v), want, how)
+	}
+	return nil
+}
+
+var integerLiteral = regexp.MustCompile(`^-?(0|[1-9][0-9]*)$`)
+
+// integerMember reads a member that must be written as a bare JSON integer:
+// JSON Schema's "integer" also admits 14400.0, which a client parsing into
+// an int rejects.
+func (st *scenario) integerMember(path string) (int64, error) {
+	v, err := st.requireMember(path)
+	if err != nil {
+		return 0, err
+	}
+	n, ok := v.(json.Number)
+	if !ok || !integerLiteral.MatchString(n.String()) {
+		return 0, st.fail("%s = %s; want an integer written without fraction or exponent", path, describeValue(v))
+	}
+	i, err := n.Int64()
+	if err != nil {
+		return 0, st.fail("%s = %s; want an integer that fits in 64 bits", path, n)
+	}
+	return i, nil
+}
+
+func thenMemberInteger(ctx context.Context, path, want string) error {
+	st, err := current(ctx)
+	if err != nil {
+		return err
+	}
+	w, err := st.expand(want)
+	if err != nil {
+		return err
+	}
+	wantN, err := strconv.ParseInt(w, 10, 64)
+	if err != nil {
+		return fmt.Errorf("expected value %q is not an integer", w)
+	}
+	got, err := st.integerMember(path)
+	if err != nil {
+		return err
+	}
+	if got != wantN {
+		return st.fail("%s = %d; want %d", path, got, wantN)
+	}
+	return nil
+}
+
+func thenMemberIsInteger(ctx context.Context, path string) error {
+	st, err := current(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = st.integerMember(path)
+	return err
+}
+
+func thenMemberMatches(ctx context.Context, path, pattern string) error {
+	st, err := current(ctx)
+	if err != nil {
+		return err
+	}
+	p, err := st.expand(pattern)
+	if err != nil {
+		return err
+	}
+	re, err := regexp.Compile(p)
+	if err != nil {
+		return fmt.Errorf("pattern %q: %v", p, err)
+	}
+	v, err := st.requireMember(path)
+	if err != nil {
+		return err
+	}
+	s, ok := v.(string)
+	if !ok || !re.MatchString(s) {
+		return st.fail("%s = %s; want a string matching %q", path, describeValue(v), p)
+	}
+	return nil
+}
+
+func thenMemberNonEmptyString(ctx context.Context, path string) error {
+	st, err := current(ctx)
+	if err != nil {
+		return err
+	}
+	v, err := st.requireMember(path)
+	if err != nil {
+		return err
+	}
+	if s, ok := v.(string); !ok || s == "" {
+		return st.fail("%s = %s; want a non-empty string", path, describeValue(v))
+	}
+	return nil
+}
+
+func (s *Suite) thenMemberNowSkew(ctx context.Context, path string) error {
+	return s.checkNow(ctx, path, s.Target.ClockSkew)
+}
+
+func (s *Suite) thenMemberNow(ctx context.Context, path string, secs int) error {
+	return s.checkNow(ctx, path, time.Duration(secs)*time.Second)
+}
+
+func (s *Suite) checkNow(ctx context.Context, path string, skew time.Duration) error {
+	st, err := current(ctx)
+	if err != nil {
+		return err
+	}
+	got, err := st.integerMember(path)
+	if err != nil {
+		return err
+	}
+	now := s.now().Unix()
+	if diff := math.Abs(float64(got - now)); diff > skew.Seconds() {
+		hint := ""
+		if got > now*100 {
+			hint = " (it looks like milliseconds; want seconds)"
+		}
+		return st.fail("%s = %d, %.0f s from now (%d); want Unix seconds within %s of now%s", path, got, diff, now, skew, hint)
+	}
+	return nil
+}
+
+func thenMemberAbsent(ctx context.Context, path string) error {
+	st, err := current(ctx)
+	if err != nil {
+		return err
+	}
+	v, ok, err := st.jsonMember(path)
+	if err != nil {
+		return err
+	}
+	if ok {
+		return st.fail("JSON member %q = %s; want no such member", path, describeValue(v))
+	}
+	return nil
+}
+
+// oauthError reads the error code: Commerce Layer puts it in
+// errors[0].title, RFC 6749 §5.2 in error.
+func (st *scenario) oauthError() (string, error) {
+	ex, err := st.last()
+	if err != nil {
+		return "", err
+	}
+	doc, derr := decodeJSON(ex.Body)
+	if derr != nil {
+		return "", st.fail("response body is not JSON (%v): status %d, Content-Type %q; want an OAuth error body", derr, ex.Status, ex.Header.Get("Content-Type"))
+	}
+	for _, path := range []string{"errors.0.title", "error"} {
+		if v, ok := member(doc, path); ok {
+			if s, ok := v.(string); ok && s != "" {
+				return s, nil
+			}
+			return "", st.fail("OAuth error code %s = %s; want a non-empty string", path, describeValue(v))
+		}
+	}
+	return "", st.fail("no OAuth error code in the body; want errors[0].title (Commerce Layer) or error (RFC 6749 §5.2)")
+}
+
+func thenOAuthError(ctx context.Context, want string) error {
+	st, err := current(ctx)
+	if err != nil {
+		return err
+	}
+	got, err := st.oauthError()
+	if err != nil {
+		return err
+	}
+	if got != want {
+		return st.fail("OAuth error = %q; want %q", got, want)
+	}
+	return nil
+}
+
+// tokenEndpointErrors are the codes RFC 6749 §5.2 defines for the token
+// endpoint.
+var tokenEndpointErrors = []string{"invalid_request", "invalid_client", "invalid_grant", "unauthorized_client", "unsupported_grant_type", "invalid_scope"}
+
+func thenOAuthErrorRegistered(ctx context.Context) error {
+	st, err := current(ctx)
+	if err != nil {
+		return err
+	}
+	got, err := st.oauthError()
+	if err != nil {
+		return err
+	}
+	for _, c := range tokenEndpointErrors {
+		if got == c {
+			return nil
+		}
+	}
+	return st.fail("OAuth error = %q; want one of %s (RFC 6749 §5.2)", got, strings.Join(tokenEndpointErrors, ", "))
+}
+
+var jwtLike = regexp.MustCompile(`eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*`)
+
+// thenNoToken checks an answer carries no token: no access_token member at
+// the top or inside errors, and nothing shaped like a JWT anywhere.
+func thenNoToken(ctx context.Context) error {
+	st, err := current(ctx)
+	if err != nil {
+		return err
+	}
+	ex, err := st.last()
+	if err != nil {
+		return err
+	}
+	if doc, derr := decodeJSON(ex.Body); derr == nil {
+		for _, path := range []string{"access_token", "errors.0.access_token"} {
+			if v, ok := member(doc, path); ok {
+				return st.fail("the answer carries JSON member %q = %s; want no token", path, describeValue(v))
+			}
+		}
+	}
+	if loc := jwtLike.FindIndex(ex.Body); loc != nil {
+		return st.fail("the answer carries a JWT-shaped string at byte %d; want no token", loc[0])
+	}
+	return nil
+}
+
+// thenNoSecret checks neither body nor headers hold a client secret: the
+// configured ones, or any this scenario sent.
+func (s *Suite) thenNoSecret(ctx context.Context) error {
+	st, err := current(ctx)
+	if err != nil {
+		return err
+	}
+	ex, err := st.last()
+	if err != nil {
+		return err
+	}
+	secrets := append(s.Target.Secrets(), st.sentSecrets...)
+	if len(secrets) == 0 {
+		return fmt.Errorf("no client secret to look for: the scenario sent none and none is configured")
+	}
+	var headers strings.Builder
+	for k, vs := range ex.Header {
+		fmt.Fprintf(&headers, "%s: %s\n", k, strings.Join(vs, ", "))
+	}
+	for _, sec := range secrets {
+		forms := []string{sec}
+		if q, err := json.Marshal(sec); err == nil {
+			forms = append(forms, string(q[1:len(q)-1]))
+		}
+		for _, f := range forms {
+			if i := bytes.Index(ex.Body, []byte(f)); i >= 0 {
+				return st.fail("the response body holds a client secret at byte %d; want no secret echoed", i)
+			}
+			if strings.Contains(headers.String(), f) {
+				return st.fail("a response header holds a client secret; want no secret echoed")
+			}
+		}
+	}
+	return nil
+}
+
+func rememberToken(ctx context.Context, name string) error {
+	st, err := current(ctx)
+	if err != nil {
+		return err
+	}
+	v, err := st.requireMember("access_token")
+	if err != nil {
+		return err
+	}
+	tok, ok := v.(string)
+	if !ok || tok == "" {
+		return st.fail("access_token = %s; want a token to remember", describeValue(v))
+	}
+	st.remembered[name] = tok
+	return nil
+}
+
+func thenTokenDiffers(ctx context.Context, name string) error {
+	st, err := current(ctx)
+	if err != nil {
+		return err
+	}
+	prev, ok := st.remembered[name]
+	if !ok {
+		return fmt.Errorf("no access token remembered as %q", name)
+	}
+	v, err := st.requireMember("access_token")
+	if err != nil {
+		return err
+	}
+	if tok, _ := v.(string); tok == prev {
+		return st.fail("access_token is the same token as the one remembered as %q; want a different token per client", name)
+	}
+	return nil
+}
