@@ -1,0 +1,259 @@
+// Command authconform runs the conformance suite against an OAuth2 token
+// endpoint that follows Commerce Layer's client_credentials flow. With no
+// target it starts the embedded reference server and runs against that.
+//
+// Exit codes: 0 every scenario run passed (warnings allowed), 1 a scenario
+// failed, 2 a usage or configuration error, or the target is unreachable.
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/authconform/authconform"
+	"github.com/authconform/authconform/internal/config"
+	"github.com/authconform/authconform/internal/refserver"
+	"github.com/authconform/authconform/internal/runner"
+	"github.com/authconform/authconform/internal/verdict"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
+	stop()
+	os.Exit(code)
+}
+
+const usageHead = `usage: authconform [flags]
+
+Runs the client_credentials conformance suite against a token endpoint.
+With no target (-target or AUTHCONFORM_TARGET) it runs against the embedded
+reference server. Credentials come from the environment:
+  AUTHCONFORM_SALES_CHANNEL_CLIENT_ID, AUTHCONFORM_MARKET_ID,
+  AUTHCONFORM_INTEGRATION_CLIENT_ID, AUTHCONFORM_INTEGRATION_CLIENT_SECRET
+  (or AUTHCONFORM_INTEGRATION_CLIENT_SECRET_FILE), AUTHCONFORM_TOKEN_PATH,
+  AUTHCONFORM_SALES_CHANNEL_EXPIRES_IN, AUTHCONFORM_INTEGRATION_EXPIRES_IN,
+  AUTHCONFORM_CLOCK_SKEW.
+Exit codes: 0 passed (warnings allowed), 1 a scenario failed,
+2 usage or configuration error, or the target is unreachable.
+
+flags:
+`
+
+// run is main without the process: testable, and it never calls os.Exit.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	fl := flag.NewFlagSet("authconform", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	fl.Usage = func() {
+		fmt.Fprint(stderr, usageHead)
+		fl.PrintDefaults()
+	}
+	var (
+		target      = fl.String("target", "", "base URL of the auth server (default $AUTHCONFORM_TARGET, else the embedded reference server)")
+		tokenPath   = fl.String("token-path", "", "path of the token endpoint (default $AUTHCONFORM_TOKEN_PATH or /oauth/token)")
+		tags        = fl.String("tags", "", "godog tag expression selecting scenarios, e.g. '@must && ~@integration'")
+		format      = fl.String("format", "pretty", "formatters, comma-separated, each name or name:FILE: pretty, progress, junit, cucumber, events, html:FILE")
+		featuresDir = fl.String("features", "", "directory of .feature files (default: the ones built into the binary)")
+		schemasDir  = fl.String("schemas", "", "directory of JSON Schemas (default: the ones built into the binary)")
+		timeout     = fl.Duration("timeout", 10*time.Second, "timeout of each request")
+		strict      = fl.Bool("strict", false, "a failed @should scenario fails the run")
+		concurrency = fl.Int("concurrency", 1, "scenarios run at once")
+		rate        = fl.String("rate", "", "request limit N/DURATION or none (default 30/1m for targets not on loopback, none on loopback)")
+		allowHTTP   = fl.Bool("allow-http", false, "allow a plain http:// target that is not on loopback")
+		caFile      = fl.String("ca-file", "", "PEM file of extra CA certificates to trust")
+		quiet       = fl.Bool("quiet", false, "no progress lines on stderr")
+		fault       = fl.String("embedded-fault", "", "run the embedded reference server with this fault (see -list-faults)")
+		listFaults  = fl.Bool("list-faults", false, "list the embedded server's faults and exit")
+		scID        = fl.String("sales-channel-client-id", "", "sales channel client_id (default $AUTHCONFORM_SALES_CHANNEL_CLIENT_ID)")
+		marketID    = fl.String("market-id", "", "id of a market of the target (default $AUTHCONFORM_MARKET_ID)")
+		intID       = fl.String("integration-client-id", "", "integration client_id (default $AUTHCONFORM_INTEGRATION_CLIENT_ID); its secret only from the environment")
+	)
+	if err := fl.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return runner.ExitPass
+		}
+		return runner.ExitConfig
+	}
+	if fl.NArg() > 0 {
+		fmt.Fprintf(stderr, "authconform: unexpected argument %q; all options are flags (see -h)\n", fl.Arg(0))
+		return runner.ExitConfig
+	}
+	if *listFaults {
+		for _, f := range refserver.Faults() {
+			fmt.Fprintf(stdout, "%-36s %s\n", f.Name, f.Breaks)
+		}
+		return runner.ExitPass
+	}
+	fail := func(err error) int {
+		fmt.Fprintf(stderr, "authconform: %v\n", err)
+		return runner.ExitConfig
+	}
+
+	t, err := config.FromEnv(getenv)
+	if err != nil {
+		return fail(err)
+	}
+	for _, o := range []struct {
+		flag string
+		dst  *string
+	}{{*target, &t.BaseURL}, {*tokenPath, &t.TokenPath}, {*scID, &t.SalesChannel.ID}, {*marketID, &t.MarketID}, {*intID, &t.Integration.ID}} {
+		if o.flag != "" {
+			*o.dst = o.flag
+		}
+	}
+	if *fault != "" && t.BaseURL != "" {
+		return fail(fmt.Errorf("-embedded-fault applies to the embedded server only; drop -target / %s", config.EnvTarget))
+	}
+	if t.BaseURL == "" {
+		srv, err := refserver.Start(refserver.Options{Fault: *fault})
+		if err != nil {
+			return fail(err)
+		}
+		defer srv.Close()
+		t = embeddedTarget(t, srv.URL)
+		name := "the embedded reference server"
+		if *fault != "" {
+			name += " with fault " + strconv.Quote(*fault)
+		}
+		fmt.Fprintf(stderr, "authconform: no target given; running against %s at %s\n", name, srv.URL)
+	}
+
+	opts := runner.Options{
+		Target:       t,
+		Features:     authconform.Files,
+		FeaturePaths: []string{"features"},
+		Schemas:      authconform.Files,
+		SchemaDir:    "schemas",
+		Tags:         *tags,
+		Format:       *format,
+		Strict:       *strict,
+		Concurrency:  *concurrency,
+		Timeout:      *timeout,
+		Rate:         *rate,
+		AllowHTTP:    *allowHTTP,
+		Console:      stdout,
+	}
+	if !*quiet {
+		opts.Progress = stderr
+	}
+	if *featuresDir != "" {
+		fsys, err := dirFS(*featuresDir)
+		if err != nil {
+			return fail(fmt.Errorf("-features: %v", err))
+		}
+		opts.Features, opts.FeaturePaths = fsys, []string{"."}
+	}
+	if *schemasDir != "" {
+		fsys, err := dirFS(*schemasDir)
+		if err != nil {
+			return fail(fmt.Errorf("-schemas: %v", err))
+		}
+		opts.Schemas, opts.SchemaDir = fsys, "."
+	}
+	if *concurrency > 1 && !t.IsLoopback() {
+		fmt.Fprintln(stderr, "authconform: -concurrency > 1 on a remote target: the rate limit still spaces every request")
+	}
+	if *caFile != "" {
+		conf, err := runner.LoadCA(*caFile)
+		if err != nil {
+			return fail(err)
+		}
+		opts.TLSConfig = conf
+	} else {
+		opts.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+	}
+
+	res, err := runner.Run(ctx, opts)
+	var cerr *runner.ConfigError
+	if errors.As(err, &cerr) {
+		return fail(err)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "authconform: %v\n", err)
+		return runner.ExitFail
+	}
+	printSummary(stdout, res)
+	return res.ExitCode
+}
+
+// embeddedTarget points t at the reference server and its fixed clients,
+// keeping lifetimes and skew the user may have set.
+func embeddedTarget(t config.Target, url string) config.Target {
+	t.BaseURL = url
+	t.TokenPath = config.DefaultTokenPath
+	t.SalesChannel.ID = refserver.SalesChannelClientID
+	t.MarketID = refserver.MarketID
+	t.Integration.ID = refserver.IntegrationClientID
+	t.Integration.Secret = refserver.IntegrationClientSecret
+	return t
+}
+
+func dirFS(dir string) (fs.FS, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	st, err := os.Stat(abs)
+	if err != nil {
+		return nil, err
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("%s is not a directory", dir)
+	}
+	return os.DirFS(abs), nil
+}
+
+// printSummary ends the run with what went wrong, what was left out, and
+// one line of counts that CI logs can grep.
+func printSummary(w io.Writer, res verdict.Run) {
+	c := res.Count()
+	section := func(title string, st verdict.Status) {
+		first := true
+		for _, v := range res.Verdicts {
+			if v.Status != st {
+				continue
+			}
+			if first {
+				fmt.Fprintf(w, "\n%s:\n", title)
+				first = false
+			}
+			fmt.Fprintf(w, "  [%s] %s: %s\n", v.Severity, v.URI, v.Scenario)
+			for _, line := range strings.Split(firstLines(v.Error, 3), "\n") {
+				fmt.Fprintf(w, "      %s\n", line)
+			}
+		}
+	}
+	section("Failures", verdict.Failed)
+	section("Warnings (failed @should scenarios; -strict makes them failures)", verdict.Warning)
+	if len(res.LeftOut) > 0 {
+		fmt.Fprintf(w, "\nLeft out (%d):\n", len(res.LeftOut))
+		for _, l := range res.LeftOut {
+			fmt.Fprintf(w, "  %s: %s (%s)\n", l.URI, l.Scenario, l.Reason)
+		}
+	}
+	verdictWord := "PASS"
+	if res.ExitCode != runner.ExitPass {
+		verdictWord = "FAIL"
+	}
+	fmt.Fprintf(w, "\nauthconform: %s: %d scenarios run: %d passed, %d failed, %d warnings; %d left out; %d requests, %.1f s waiting for rate limits; %s\n",
+		verdictWord, c.Scenarios, c.Passed, c.Failed, c.Warnings, c.LeftOut, res.Requests, res.Waited.Seconds(), res.Duration.Round(time.Millisecond))
+}
+
+func firstLines(s string, n int) string {
+	lines := strings.SplitN(s, "\n", n+1)
+	if len(lines) > n {
+		lines = append(lines[:n], "...")
+	}
+	return strings.Join(lines, "\n")
+}

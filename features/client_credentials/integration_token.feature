@@ -1,0 +1,53 @@
+@client_credentials @integration
+Feature: An integration gets a token with its client secret
+
+  Sources:
+  - Commerce Layer docs, "Authentication > Client credentials" (shared/seed):
+    "Integrations use the client_credentials grant type to get an access token
+    for themselves"; the example request sends client_id and client_secret in
+    a JSON body and the example answer is 200 with token_type "bearer",
+    expires_in 7200, scope "market:all" and created_at.
+  - Commerce Layer docs, "Authentication": integration tokens last 2 hours
+    (7200 s) by default, adjustable per API credential (spec §(b)); the
+    expected value is AUTHCONFORM_INTEGRATION_EXPIRES_IN.
+  - Commerce Layer docs, "Authentication": the scope may restrict a token to
+    a market, "market:id:{{id}}"; js-auth tests [CL-TEST] show the requested
+    scope echoed exactly (spec §(d)).
+  - RFC 6749 §4.4.3, §5.1, §7.1 as for the sales channel.
+
+  @must @rfc6749-4.4 @rfc6749-5.1 @docs-client-credentials
+  Scenario: An integration with its secret and no scope gets a token for all markets
+    Given a token request with the JSON body:
+      """json
+      {
+        "grant_type": "client_credentials",
+        "client_id": "{{integration.client_id}}",
+        "client_secret": "{{integration.client_secret}}"
+      }
+      """
+    When the token request is sent
+    Then the response status should be 200
+    And the response body should match the token response schema
+    And the JSON member "access_token" should be a non-empty string
+    And the JSON member "token_type" should equal "bearer" ignoring case
+    And the JSON member "scope" should equal "market:all"
+    And the JSON member "expires_in" should be the integer "{{integration.expires_in}}"
+    And the JSON member "created_at" should be a Unix time within the allowed clock skew of now
+    And the JSON member "refresh_token" should be absent
+
+  @must @market @rfc6749-3.3 @docs-authentication-scope
+  Scenario: An integration with its secret and a market in scope gets that scope echoed
+    Given a token request with the JSON body:
+      """json
+      {
+        "grant_type": "client_credentials",
+        "client_id": "{{integration.client_id}}",
+        "client_secret": "{{integration.client_secret}}",
+        "scope": "market:id:{{market_id}}"
+      }
+      """
+    When the token request is sent
+    Then the response status should be 200
+    And the response body should match the token response schema
+    And the JSON member "scope" should equal "market:id:{{market_id}}"
+    And the JSON member "expires_in" should be the integer "{{integration.expires_in}}"

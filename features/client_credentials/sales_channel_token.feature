@@ -1,0 +1,54 @@
+@client_credentials @sales_channel
+Feature: A sales channel gets a guest token with the client_credentials grant
+
+  Sources:
+  - Commerce Layer docs, "Authentication > Client credentials" (shared/seed):
+    "Sales channels use the client_credentials grant type to get a 'guest'
+    access token", sent as POST /oauth/token with a JSON body; "they don't
+    require the client_secret argument"; the example answer is 200 with
+    access_token, token_type "bearer", expires_in 14400, the scope, created_at.
+  - Commerce Layer docs, "Authentication": sales channel tokens last 4 hours
+    (14400 s) by default, adjustable per API credential
+    (shared/spec/commercelayer-auth.md §(b) "Lifetimes"); the expected value is
+    AUTHCONFORM_SALES_CHANNEL_EXPIRES_IN.
+  - RFC 6749 §4.4.3 and §5.1: the success response members and their types;
+    §7.1: the token type is compared without regard to case; §4.4.3: "A
+    refresh token SHOULD NOT be included".
+  - js-auth integration tests [CL-TEST] (spec §(d) "market:all"): a sales
+    channel that asks for no scope gets "market:all".
+
+  @must @market @rfc6749-4.4 @rfc6749-5.1 @docs-client-credentials
+  Scenario: A sales channel with a market in scope and no secret gets a guest token
+    Given a token request with the JSON body:
+      """json
+      {
+        "grant_type": "client_credentials",
+        "client_id": "{{sales_channel.client_id}}",
+        "scope": "market:id:{{market_id}}"
+      }
+      """
+    When the token request is sent
+    Then the response status should be 200
+    And the response body should match the token response schema
+    And the JSON member "access_token" should be a non-empty string
+    And the JSON member "token_type" should equal "bearer" ignoring case
+    And the JSON member "scope" should equal "market:id:{{market_id}}"
+    And the JSON member "expires_in" should be the integer "{{sales_channel.expires_in}}"
+    And the JSON member "created_at" should be a Unix time within the allowed clock skew of now
+    And the JSON member "refresh_token" should be absent
+
+  @must @rfc6749-3.3 @cl-test-default-scope
+  Scenario: A sales channel that asks for no scope gets the market:all scope
+    Given a token request with the JSON body:
+      """json
+      {
+        "grant_type": "client_credentials",
+        "client_id": "{{sales_channel.client_id}}"
+      }
+      """
+    When the token request is sent
+    Then the response status should be 200
+    And the response body should match the token response schema
+    And the JSON member "scope" should equal "market:all"
+    And the JSON member "expires_in" should be the integer "{{sales_channel.expires_in}}"
+    And the JSON member "refresh_token" should be absent

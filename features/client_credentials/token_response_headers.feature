@@ -1,0 +1,55 @@
+@client_credentials @rfc6749-5.1
+Feature: Every token response is JSON and is not cached
+
+  Sources:
+  - RFC 6749 §5.1: the parameters are in the entity-body "using the
+    application/json media type"; the server "MUST include the HTTP
+    Cache-Control response header field with a value of no-store in any
+    response containing tokens" and "the Pragma response header field with a
+    value of no-cache".
+  - RFC 9111 §5.4 deprecates Pragma, so its check is a @should: a missing
+    Pragma is reported as a warning and fails the run only with -strict.
+  - Commerce Layer docs, "Rate limits": token requests "are never cached".
+
+  @must @sales_channel @market
+  Scenario: A sales channel's token response is JSON and says no-store
+    Given a token request with the JSON body:
+      """json
+      {
+        "grant_type": "client_credentials",
+        "client_id": "{{sales_channel.client_id}}",
+        "scope": "market:id:{{market_id}}"
+      }
+      """
+    When the token request is sent
+    Then the response status should be 200
+    And the response content type should be JSON
+    And the response header "Cache-Control" should include "no-store"
+
+  @must @integration
+  Scenario: An integration's token response is JSON and says no-store
+    Given a token request with the JSON body:
+      """json
+      {
+        "grant_type": "client_credentials",
+        "client_id": "{{integration.client_id}}",
+        "client_secret": "{{integration.client_secret}}"
+      }
+      """
+    When the token request is sent
+    Then the response status should be 200
+    And the response content type should be JSON
+    And the response header "Cache-Control" should include "no-store"
+
+  @should @sales_channel
+  Scenario: A token response says Pragma no-cache
+    Given a token request with the JSON body:
+      """json
+      {
+        "grant_type": "client_credentials",
+        "client_id": "{{sales_channel.client_id}}"
+      }
+      """
+    When the token request is sent
+    Then the response status should be 200
+    And the response header "Pragma" should include "no-cache"

@@ -1,0 +1,64 @@
+@client_credentials @errors @rfc6749-5.2 @sales_channel
+Feature: A missing or unsupported grant_type gets an error and no token
+
+  Sources:
+  - RFC 6749 §4.4.2: grant_type is REQUIRED; §5.2: invalid_request when "the
+    request is missing a required parameter"; unsupported_grant_type when
+    "the authorization grant type is not supported by the authorization
+    server"; status 400 for both.
+  - RFC 6749 §3.2: "Parameters sent without a value MUST be treated as if
+    they were omitted", so grant_type "" is a missing grant_type.
+  - Commerce Layer docs, "Client credentials": grant_type is Required.
+  - The unsupported grant type is a URN no server can define
+    (urn:authconform:...), so the answer cannot depend on which other
+    grants the target supports.
+
+  @must @rfc6749-4.4.2
+  Scenario: A request without grant_type gets invalid_request
+    Given a token request with the JSON body:
+      """json
+      {
+        "client_id": "{{sales_channel.client_id}}"
+      }
+      """
+    When the token request is sent
+    Then the response status should be 400
+    And the response content type should be JSON
+    And the response body should match the error response schema
+    And the OAuth error should be "invalid_request"
+    And the response should not contain an access token
+    And the response header "Cache-Control" should include "no-store"
+
+  @must @rfc6749-3.2
+  Scenario: A request with an empty grant_type gets invalid_request
+    Given a token request with the JSON body:
+      """json
+      {
+        "grant_type": "",
+        "client_id": "{{sales_channel.client_id}}"
+      }
+      """
+    When the token request is sent
+    Then the response status should be 400
+    And the response content type should be JSON
+    And the response body should match the error response schema
+    And the OAuth error should be "invalid_request"
+    And the response should not contain an access token
+    And the response header "Cache-Control" should include "no-store"
+
+  @must
+  Scenario: A request with an unsupported grant_type gets unsupported_grant_type
+    Given a token request with the JSON body:
+      """json
+      {
+        "grant_type": "urn:authconform:grant-type:unsupported",
+        "client_id": "{{sales_channel.client_id}}"
+      }
+      """
+    When the token request is sent
+    Then the response status should be 400
+    And the response content type should be JSON
+    And the response body should match the error response schema
+    And the OAuth error should be "unsupported_grant_type"
+    And the response should not contain an access token
+    And the response header "Cache-Control" should include "no-store"

@@ -1,0 +1,105 @@
+@client_credentials @errors @rfc6749-5.2
+Feature: Wrong or missing client credentials get invalid_client and no token
+
+  Sources:
+  - RFC 6749 §5.2: invalid_client when "client authentication failed (e.g.,
+    unknown client, no client authentication included, or unsupported
+    authentication method)"; the server "MAY return an HTTP 401" and answers
+    400 otherwise, so with credentials in the body both 400 and 401 pass.
+  - RFC 6749 §3.2.1: confidential clients MUST authenticate at the token
+    endpoint; §3.2: "Parameters sent without a value MUST be treated as if
+    they were omitted", so an empty client_secret is no secret at all.
+  - Commerce Layer docs, "Authentication": confidential credentials
+    (integrations) "need a client secret to authenticate".
+  - js-auth integration tests [CL-TEST] (shared/spec/commercelayer-auth.md
+    §(c)): an unknown client_id is answered with errors[0].title
+    "invalid_client", status 401, and no token member. The 401 is stricter than
+    the RFC, so it is checked on its own, as a @should.
+  - Every error answer: JSON (RFC 6749 §5.2), valid against the error schema
+    (either shape of spec §(c)), an error code from §5.2, no token, and
+    Cache-Control no-store (§5.1 asks it of token responses; an error answer
+    must not be cached either, spec §(c) Doorkeeper headers).
+
+  @must
+  Scenario: An unknown client_id gets invalid_client and no token
+    Given a token request with the JSON body:
+      """json
+      {
+        "grant_type": "client_credentials",
+        "client_id": "{{unknown_client_id}}"
+      }
+      """
+    When the token request is sent
+    Then the response status should be one of 400, 401
+    And the response content type should be JSON
+    And the response body should match the error response schema
+    And the OAuth error should be "invalid_client"
+    And the response should not contain an access token
+    And the response header "Cache-Control" should include "no-store"
+
+  @should @cl-test-invalid-client
+  Scenario: An unknown client_id is answered 401, as Commerce Layer does
+    Given a token request with the JSON body:
+      """json
+      {
+        "grant_type": "client_credentials",
+        "client_id": "{{unknown_client_id}}"
+      }
+      """
+    When the token request is sent
+    Then the response status should be 401
+    And the OAuth error should be "invalid_client"
+
+  @must @integration @rfc6749-3.2.1
+  Scenario: An integration with a wrong secret gets invalid_client and no token
+    Given a token request with the JSON body:
+      """json
+      {
+        "grant_type": "client_credentials",
+        "client_id": "{{integration.client_id}}",
+        "client_secret": "{{wrong_secret}}"
+      }
+      """
+    When the token request is sent
+    Then the response status should be one of 400, 401
+    And the response content type should be JSON
+    And the response body should match the error response schema
+    And the OAuth error should be "invalid_client"
+    And the response should not contain an access token
+    And the response should not contain a client secret
+    And the response header "Cache-Control" should include "no-store"
+
+  @must @integration @rfc6749-3.2.1
+  Scenario: An integration without a secret gets invalid_client and no token
+    Given a token request with the JSON body:
+      """json
+      {
+        "grant_type": "client_credentials",
+        "client_id": "{{integration.client_id}}"
+      }
+      """
+    When the token request is sent
+    Then the response status should be one of 400, 401
+    And the response content type should be JSON
+    And the response body should match the error response schema
+    And the OAuth error should be "invalid_client"
+    And the response should not contain an access token
+    And the response header "Cache-Control" should include "no-store"
+
+  @must @integration @rfc6749-3.2
+  Scenario: An integration with an empty secret gets invalid_client and no token
+    Given a token request with the JSON body:
+      """json
+      {
+        "grant_type": "client_credentials",
+        "client_id": "{{integration.client_id}}",
+        "client_secret": ""
+      }
+      """
+    When the token request is sent
+    Then the response status should be one of 400, 401
+    And the response content type should be JSON
+    And the response body should match the error response schema
+    And the OAuth error should be "invalid_client"
+    And the response should not contain an access token
+    And the response header "Cache-Control" should include "no-store"

@@ -1,0 +1,29 @@
+@client_credentials @errors @rfc6749-5.2 @sales_channel
+Feature: A market the target does not have gets invalid_scope and no token
+
+  Sources:
+  - RFC 6749 §5.2: invalid_scope when "the requested scope is invalid,
+    unknown, malformed, or exceeds the scope granted", status 400.
+  - Commerce Layer docs, API reference "Markets": a request "with that market
+    in scope receive[s] a 400 Bad Request error (due to invalid scope)"
+    (shared/spec/commercelayer-auth.md §(c), §(d)).
+  - The market id is generated for each run ({{unknown_market_id}}), so no
+    target can have it.
+
+  @must
+  Scenario: A sales channel asking for an unknown market gets invalid_scope
+    Given a token request with the JSON body:
+      """json
+      {
+        "grant_type": "client_credentials",
+        "client_id": "{{sales_channel.client_id}}",
+        "scope": "market:id:{{unknown_market_id}}"
+      }
+      """
+    When the token request is sent
+    Then the response status should be 400
+    And the response content type should be JSON
+    And the response body should match the error response schema
+    And the OAuth error should be "invalid_scope"
+    And the response should not contain an access token
+    And the response header "Cache-Control" should include "no-store"

@@ -1,0 +1,66 @@
+@client_credentials @errors @sales_channel @json_body
+Feature: A malformed token request gets a client error and no token
+
+  Sources:
+  - RFC 6749 §5.2: invalid_request when the request "is otherwise malformed";
+    a malformed request is the client's fault, so the answer is a 4xx, never
+    a 5xx (RFC 9110 §15.5, §15.6).
+  - RFC 6749 §3.2: "The client MUST use the HTTP POST method when making
+    access token requests"; a GET with the parameters in the query string
+    must not yield a token.
+  - Commerce Layer docs, "Client credentials": the request is a JSON body
+    with Content-Type application/json. Which 4xx a malformed body gets is
+    not documented (spec §(i) 4), so any client error passes, as long as it
+    is an OAuth error answer.
+  - These scenarios send raw JSON bodies, so they belong to the JSON profile
+    (@json_body).
+
+  @must
+  Scenario: A body that is not valid JSON gets a client error and no token
+    Given a token request with the raw body:
+      """
+      {"grant_type": "client_credentials", "client_id": "{{sales_channel.client_id}}",
+      """
+    When the token request is sent
+    Then the response status should be a client error (4xx)
+    And the response content type should be JSON
+    And the response body should match the error response schema
+    And the OAuth error should be one defined by RFC 6749 section 5.2
+    And the response should not contain an access token
+
+  @must
+  Scenario: A body sent as text/plain gets a client error and no token
+    Given a token request with the raw body:
+      """
+      {"grant_type": "client_credentials", "client_id": "{{sales_channel.client_id}}"}
+      """
+    And the request header "Content-Type" is "text/plain"
+    When the token request is sent
+    Then the response status should be a client error (4xx)
+    And the response content type should be JSON
+    And the response body should match the error response schema
+    And the OAuth error should be one defined by RFC 6749 section 5.2
+    And the response should not contain an access token
+
+  @must
+  Scenario: An empty body gets a client error and no token
+    Given a token request with an empty body
+    When the token request is sent
+    Then the response status should be a client error (4xx)
+    And the response content type should be JSON
+    And the response body should match the error response schema
+    And the OAuth error should be one defined by RFC 6749 section 5.2
+    And the response should not contain an access token
+
+  @must @rfc6749-3.2
+  Scenario: A GET with the parameters in the query string gets no token
+    Given a token request with the JSON body:
+      """json
+      {
+        "grant_type": "client_credentials",
+        "client_id": "{{sales_channel.client_id}}"
+      }
+      """
+    When the token request is sent with method "GET" and its parameters in the query string
+    Then the response status should be a client error (4xx)
+    And the response should not contain an access token
