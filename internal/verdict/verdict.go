@@ -78,3 +78,45 @@ func (r *Recorder) All() []Verdict {
 	})
 	return out
 }
+
+// LeftOut is a scenario the run did not execute, and why.
+type LeftOut struct {
+	URI      string
+	Scenario string
+	Reason   string
+}
+
+// Run is a whole run's outcome, as reports show it.
+type Run struct {
+	Target   string
+	Profile  string
+	Started  time.Time
+	Duration time.Duration
+	Strict   bool
+	Verdicts []Verdict
+	LeftOut  []LeftOut
+	Requests int64
+	Waited   time.Duration
+	ExitCode int
+}
+
+// Counts tallies a run's verdicts.
+type Counts struct {
+	Scenarios, Passed, Failed, Warnings, LeftOut int
+}
+
+// Count tallies r.
+func (r Run) Count() Counts {
+	c := Counts{Scenarios: len(r.Verdicts), LeftOut: len(r.LeftOut)}
+	for _, v := range r.Verdicts {
+		switch v.Status {
+		case Passed:
+			c.Passed++
+		case Failed:
+			c.Failed++
+		case Warning:
+			c.Warnings++
+		}
+	}
+	return c
+}

@@ -1,0 +1,148 @@
+package refserver
+
+import (
+	"crypto/subtle"
+	"encoding/base64"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// client is one set of API credentials.
+type client struct {
+	id            string
+	secret        string
+	kind          string // the JWT's application.kind
+	applicationID string
+	// public clients (sales channels) may authenticate with their ID alone.
+	public   bool
+	lifetime int64 // expires_in, in seconds
+}
+
+var (
+	salesChannel = &client{
+		id:            SalesChannelClientID,
+		secret:        SalesChannelClientSecret,
+		kind:          "sales_channel",
+		applicationID: "PkXVnRaBmz",
+		public:        true,
+		lifetime:      SalesChannelLifetime,
+	}
+	integration = &client{
+		id:            IntegrationClientID,
+		secret:        IntegrationClientSecret,
+		kind:          "integration",
+		applicationID: "dLmqQowJyZ",
+		public:        false,
+		lifetime:      IntegrationLifetime,
+	}
+	clients = map[string]*client{salesChannel.id: salesChannel, integration.id: integration}
+)
+
+// secretMatches compares in constant time, so response timing does not
+// reveal how much of a guessed secret was right.
+func (c *client) secretMatches(secret string) bool {
+	return subtle.ConstantTimeCompare([]byte(secret), []byte(c.secret)) == 1
+}
+
+// credentials are what the request presented to authenticate the client.
+type credentials struct {
+	clientID string
+	secret   string // "" when omitted or empty
+	// secretPresent tells an omitted secret from an empty one. A correct
+	// server treats both alike (RFC 6749 §3.2), but two faults do not.
+	secretPresent bool
+	// basic is true when the client used HTTP Basic, which RFC 6749 §5.2
+	// answers with 401 and WWW-Authenticate on failure.
+	basic bool
+}
+
+// readCredentials takes the client credentials from the body or from HTTP
+// Basic (RFC 6749 §2.3.1), refusing requests that use both.
+func readCredentials(r *http.Request, p params) (credentials, *tokenError) {
+	cred := credentials{clientID: p.get("client_id"), secret: p.get("client_secret")}
+	_, cred.secretPresent = p["client_secret"]
+
+	scheme, value, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !strings.EqualFold(scheme, "Basic") {
+		// No header, or another scheme (e.g. a stray Bearer token), which
+		// authenticates nothing here and is ignored.
+		return cred, nil
+	}
+	if cred.secret != "" {
+		return credentials{}, errInvalidRequest(descTwoAuthMethods)
+	}
+	id, secret, ok := parseBasic(strings.TrimSpace(value))
+	if !ok {
+		return credentials{}, errInvalidClient(credentials{basic: true}, descBadBasic)
+	}
+	if cred.clientID != "" && cred.clientID != id {
+		return credentials{}, errInvalidRequest(descClientIDMismatch)
+	}
+	return credentials{clientID: id, secret: secret, secretPresent: true, basic: true}, nil
+}
+
+// parseBasic decodes RFC 6749 §2.3.1's Basic credentials: base64 of
+// urlencode(client_id) ":" urlencode(client_secret).
+func parseBasic(value string) (id, secret string, ok bool) {
+	raw, err := base64.StdEncoding.DecodeString(value)
+	if err != nil {
+		return "", "", false
+	}
+	rawID, rawSecret, ok := strings.Cut(string(raw), ":")
+	if !ok {
+		return "", "", false
+	}
+	if id, err = url.QueryUnescape(rawID); err != nil {
+		return "", "", false
+	}
+	if secret, err = url.QueryUnescape(rawSecret); err != nil {
+		return "", "", false
+	}
+	return id, secret, true
+}
+
+// authenticate finds the client and checks its secret. confidential reports
+// whether the client proved a secret, for the JWT's application.confidential.
+func (s *Server) authenticate(cred credentials) (c *client, confidential bool, terr *tokenError) {
+	if cred.clientID == "" {
+		return nil, false, errInvalidClient(cred, descInvalidClient)
+	}
+	c, known := clients[cred.clientID]
+	if !known {
+		if s.fault == faultUnknownClientAccepted {
+			return salesChannel, false, nil
+		}
+		return nil, false, errInvalidClient(cred, descInvalidClient)
+	}
+	if cred.secret == "" {
+		switch {
+		case c.public && s.fault == faultSalesChannelSecretRequired:
+			return nil, false, errInvalidClient(cred, descInvalidClient)
+		case c.public:
+			return c, false, nil
+		case !cred.secretPresent && s.fault == faultMissingSecretAccepted:
+			return c, true, nil
+		case cred.secretPresent && s.fault == faultEmptySecretAccepted:
+			return c, true, nil
+		}
+		return nil, false, errInvalidClient(cred, descInvalidClient)
+	}
+	if !c.secretMatches(cred.secret) {
+		if !c.public && s.fault == faultWrongSecretAccepted {
+			return c, true, nil
+		}
+		desc := descInvalidClient
+		if s.fault == faultSecretEchoedInError {
+			desc = "Client authentication failed: wrong client_secret " + cred.secret
+		}
+		return nil, false, errInvalidClient(cred, desc)
+	}
+	return c, true, nil
+}
+
+// errInvalidClient is RFC 6749 §5.2's invalid_client; the status is chosen
+// when the error is written (see Server.errorStatus).
+func errInvalidClient(cred credentials, description string) *tokenError {
+	return &tokenError{code: "invalid_client", description: description, basic: cred.basic}
+}

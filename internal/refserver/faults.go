@@ -1,0 +1,127 @@
+package refserver
+
+// Fault is one deliberate defect the server can be started with.
+type Fault struct {
+	// Name is the value for Options.Fault.
+	Name string
+	// Breaks names the single rule the fault breaks and where the rule
+	// comes from, so that a failing scenario can be traced to its source.
+	Breaks string
+}
+
+// fault names, kept as constants so that a typo in the server is a compile
+// error rather than a fault that silently never fires.
+const (
+	faultSuccessStatus201            = "success-status-201"
+	faultTokenTypeMAC                = "token-type-mac"
+	faultTokenTypeMissing            = "token-type-missing"
+	faultExpiresInString             = "expires-in-string"
+	faultExpiresInFloat              = "expires-in-float"
+	faultSalesChannelLifetime        = "sales-channel-lifetime"
+	faultIntegrationLifetime         = "integration-lifetime"
+	faultCreatedAtMillis             = "created-at-millis"
+	faultCreatedAtStale              = "created-at-stale"
+	faultCreatedAtString             = "created-at-string"
+	faultScopeNotEchoed              = "scope-not-echoed"
+	faultDefaultScopeMissing         = "default-scope-missing"
+	faultAccessTokenEmpty            = "access-token-empty"
+	faultAccessTokenMissing          = "access-token-missing"
+	faultRefreshTokenIssued          = "refresh-token-issued"
+	faultContentTypeText             = "content-type-text"
+	faultSuccessNoStoreMissing       = "success-no-store-missing"
+	faultPragmaMissing               = "pragma-missing"
+	faultSalesChannelSecretRequired  = "sales-channel-secret-required"
+	faultUnknownClientAccepted       = "unknown-client-accepted"
+	faultWrongSecretAccepted         = "wrong-secret-accepted"
+	faultMissingSecretAccepted       = "missing-secret-accepted"
+	faultEmptySecretAccepted         = "empty-secret-accepted"
+	faultInvalidClientStatus403      = "invalid-client-status-403"
+	faultInvalidClientCodeWrong      = "invalid-client-code-wrong"
+	faultErrorCodeMissing            = "error-code-missing"
+	faultMissingGrantTypeUnsupported = "missing-grant-type-unsupported"
+	faultEmptyGrantTypeAccepted      = "empty-grant-type-accepted"
+	faultUnsupportedGrantTypeInvalid = "unsupported-grant-type-invalid-request"
+	faultUnknownMarketAccepted       = "unknown-market-accepted"
+	faultInvalidScopeStatus403       = "invalid-scope-status-403"
+	faultMalformedJSON500            = "malformed-json-500"
+	faultWrongContentType500         = "wrong-content-type-500"
+	faultEmptyBody500                = "empty-body-500"
+	faultGetIssuesToken              = "get-issues-token"
+	faultErrorNoStoreMissing         = "error-no-store-missing"
+	faultErrorHTML                   = "error-html"
+	faultErrorStatus200              = "error-status-200"
+	faultAccessTokenInError          = "access-token-in-error"
+	faultSecretEchoedInError         = "secret-echoed-in-error"
+	faultSecretEchoedInToken         = "secret-echoed-in-token"
+	faultSameTokenForAll             = "same-token-for-all"
+)
+
+// allFaults is the catalogue behind Faults. Order is stable (grouped as
+// success body, headers, client authentication, errors, request handling,
+// leaks) so that reports listing faults diff cleanly between runs.
+var allFaults = []Fault{
+	{faultSuccessStatus201, "Commerce Layer docs (client credentials): a token is returned with 200 OK, not 201 Created."},
+	{faultTokenTypeMAC, `RFC 6749 §7.1 and Commerce Layer docs: token_type is "bearer", not "mac".`},
+	{faultTokenTypeMissing, "RFC 6749 §5.1: token_type is REQUIRED in a successful response."},
+	{faultExpiresInString, "RFC 6749 §5.1 and Commerce Layer docs: expires_in is a JSON number of seconds, not a string."},
+	{faultExpiresInFloat, "Commerce Layer docs (client credentials): expires_in is an integer number of seconds (14400 or 7200), not 14400.0."},
+	{faultSalesChannelLifetime, "Commerce Layer docs (authentication): sales channel tokens last 4 hours, expires_in 14400."},
+	{faultIntegrationLifetime, "Commerce Layer docs (authentication): integration tokens last 2 hours, expires_in 7200."},
+	{faultCreatedAtMillis, "Commerce Layer docs (client credentials): created_at is in Unix seconds, not milliseconds."},
+	{faultCreatedAtStale, "Commerce Layer docs (client credentials): created_at is the time the token was issued, not a day earlier."},
+	{faultCreatedAtString, "Commerce Layer docs (client credentials): created_at is an integer, not a string."},
+	{faultScopeNotEchoed, "RFC 6749 §5.1/§3.3 and Commerce Layer docs: the granted scope echoes the requested market scope."},
+	{faultDefaultScopeMissing, `Commerce Layer docs (client credentials): without a requested scope the response still carries scope "market:all".`},
+	{faultAccessTokenEmpty, "RFC 6749 §5.1: access_token is REQUIRED and is a token, not an empty string."},
+	{faultAccessTokenMissing, "RFC 6749 §5.1: access_token is REQUIRED in a successful response."},
+	{faultRefreshTokenIssued, "RFC 6749 §4.4.3: a refresh token SHOULD NOT be included for client_credentials (Commerce Layer issues none)."},
+	{faultContentTypeText, "RFC 6749 §5.1: token responses use the application/json media type."},
+	{faultSuccessNoStoreMissing, "RFC 6749 §5.1: token responses MUST carry Cache-Control: no-store."},
+	{faultPragmaMissing, "RFC 6749 §5.1: token responses MUST carry Pragma: no-cache (deprecated by RFC 9111, still required by RFC 6749)."},
+	{faultSalesChannelSecretRequired, "Commerce Layer docs (client credentials): sales channels do not need client_secret."},
+	{faultUnknownClientAccepted, "RFC 6749 §5.2: an unknown client_id is answered with invalid_client, not a token."},
+	{faultWrongSecretAccepted, "RFC 6749 §3.2.1/§5.2: a confidential client with a wrong client_secret gets invalid_client."},
+	{faultMissingSecretAccepted, "Commerce Layer docs and RFC 6749 §3.2.1: an integration without client_secret gets invalid_client."},
+	{faultEmptySecretAccepted, "RFC 6749 §3.2 (empty parameters count as omitted) and §3.2.1: an integration with client_secret \"\" gets invalid_client."},
+	{faultInvalidClientStatus403, "RFC 6749 §5.2: invalid_client is answered with 401 (or 400), not 403."},
+	{faultInvalidClientCodeWrong, "RFC 6749 §5.2: failed client authentication uses the error code invalid_client, not unauthorized_client."},
+	{faultErrorCodeMissing, "RFC 6749 §5.2 and Commerce Layer errors: every error carries its code (errors[].title or error)."},
+	{faultMissingGrantTypeUnsupported, "RFC 6749 §5.2: a missing grant_type is invalid_request, not unsupported_grant_type."},
+	{faultEmptyGrantTypeAccepted, "RFC 6749 §3.2/§4.4.2: an empty grant_type counts as omitted and gets invalid_request, not a token."},
+	{faultUnsupportedGrantTypeInvalid, "RFC 6749 §5.2: an unknown grant_type is unsupported_grant_type, not invalid_request."},
+	{faultUnknownMarketAccepted, "Commerce Layer docs (markets) and RFC 6749 §5.2: an unknown market in scope gets 400 invalid_scope."},
+	{faultInvalidScopeStatus403, "RFC 6749 §5.2 and Commerce Layer docs: invalid_scope is answered with 400, not 403."},
+	{faultMalformedJSON500, "RFC 6749 §5.2: a malformed request body is the client's fault: 400 invalid_request, not 500."},
+	{faultWrongContentType500, "RFC 6749 §5.2: an unsupported request Content-Type is 400 invalid_request, not 500."},
+	{faultEmptyBody500, "RFC 6749 §5.2: an empty request body is 400 invalid_request, not 500."},
+	{faultGetIssuesToken, "RFC 6749 §3.2: the client MUST use POST at the token endpoint; GET issues no token."},
+	{faultErrorNoStoreMissing, "RFC 6749 §5.1 (token-endpoint answers are not cached) as Commerce Layer's Doorkeeper applies it: error answers carry Cache-Control: no-store too."},
+	{faultErrorHTML, "RFC 6749 §5.2: error answers are application/json, not an HTML page."},
+	{faultErrorStatus200, "RFC 6749 §5.2: error answers use 400 (or 401), never 200."},
+	{faultAccessTokenInError, "RFC 6749 §5.2 and Commerce Layer tests: an error answer carries no access_token."},
+	{faultSecretEchoedInError, "RFC 6749 §2.3.1 and §10.1 (the client secret is a credential): error descriptions never quote the client_secret."},
+	{faultSecretEchoedInToken, "RFC 6749 §2.3.1 and §10.1 (the client secret is a credential) and Commerce Layer tests (exact key set): a token response never carries client_secret."},
+	{faultSameTokenForAll, "RFC 6749 §1.4 (an access token represents one authorization issued to one client): every issued access_token is unique."},
+}
+
+// Faults lists every fault the server can inject, in a stable order.
+func Faults() []Fault {
+	return append([]Fault(nil), allFaults...)
+}
+
+func knownFault(name string) bool {
+	for _, f := range allFaults {
+		if f.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+func faultNames() []string {
+	names := make([]string, len(allFaults))
+	for i, f := range allFaults {
+		names[i] = f.Name
+	}
+	return names
+}

@@ -1,0 +1,210 @@
+package refserver_test
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/authconform/authconform/internal/refserver"
+)
+
+// ruleCheck asks a server something and returns an error naming what
+// differs from the rule, or nil when the server keeps it.
+type ruleCheck func(t *testing.T, baseURL string) error
+
+// errorRequest is a request every server refuses with 400 invalid_request.
+func errorRequest() request {
+	return request{body: jsonBody("client_id", refserver.SalesChannelClientID)}
+}
+
+func unknownClient() request {
+	return request{body: jsonBody("grant_type", "client_credentials", "client_id", "wrong-client-id")}
+}
+
+// expect runs one request and one check on its answer.
+func expect(req request, check func(*response) error) ruleCheck {
+	return func(t *testing.T, baseURL string) error { return check(send(t, baseURL, req)) }
+}
+
+func status(want int) func(*response) error {
+	return func(r *response) error { return expectStatus(r, want) }
+}
+
+func member(name, want string) func(*response) error {
+	return func(r *response) error { return expectMember(r, name, want) }
+}
+
+func code(want string) func(*response) error {
+	return func(r *response) error { return expectErrorCode(r, want) }
+}
+
+func header(name, want string) func(*response) error {
+	return func(r *response) error { return expectHeader(r, name, want) }
+}
+
+func noMember(name string) func(*response) error {
+	return func(r *response) error { return expectNoMember(r, name) }
+}
+
+// TestFaults verifies that each fault breaks its rule: the rule's check
+// passes against the correct server and fails against the faulty one with
+// the expected difference. Where a fault is easily confused with a
+// neighbour, unaffected is a related rule the faulty server still keeps,
+// which shows the fault is no broader than its name.
+func TestFaults(t *testing.T) {
+	t.Parallel()
+	now := fixedNow.Unix()
+	marketScope := "market:id:" + refserver.MarketID
+
+	tests := []struct {
+		fault      string
+		check      ruleCheck
+		want       string // part of the check's error against the faulty server
+		unaffected ruleCheck
+	}{
+		{fault: "success-status-201", check: expect(salesChannelToken(""), status(200)), want: "status = 201; want 200"},
+		{fault: "token-type-mac", check: expect(salesChannelToken(""), member("token_type", `"bearer"`)), want: `token_type = "mac"; want "bearer"`},
+		{fault: "token-type-missing", check: expect(salesChannelToken(""), member("token_type", `"bearer"`)), want: "no token_type member"},
+		{fault: "expires-in-string", check: expect(salesChannelToken(""), member("expires_in", "14400")), want: `expires_in = "14400"; want 14400`},
+		{fault: "expires-in-float", check: expect(integrationToken(), member("expires_in", "7200")), want: "expires_in = 7200.0; want 7200"},
+		{fault: "sales-channel-lifetime", check: expect(salesChannelToken(""), member("expires_in", "14400")), want: "expires_in = 7200; want 14400",
+			unaffected: expect(integrationToken(), member("expires_in", "7200"))},
+		{fault: "integration-lifetime", check: expect(integrationToken(), member("expires_in", "7200")), want: "expires_in = 14400; want 7200",
+			unaffected: expect(salesChannelToken(""), member("expires_in", "14400"))},
+		{fault: "created-at-millis", check: expect(salesChannelToken(""), member("created_at", fmt.Sprint(now))),
+			want: fmt.Sprintf("created_at = %d; want %d", now*1000, now)},
+		{fault: "created-at-stale", check: expect(salesChannelToken(""), member("created_at", fmt.Sprint(now))),
+			want: fmt.Sprintf("created_at = %d; want %d", now-86400, now)},
+		{fault: "created-at-string", check: expect(salesChannelToken(""), member("created_at", fmt.Sprint(now))),
+			want: fmt.Sprintf(`created_at = "%d"; want %d`, now, now)},
+		{fault: "scope-not-echoed", check: expect(salesChannelToken(marketScope), member("scope", quoted(marketScope))),
+			want: fmt.Sprintf(`scope = "market:all"; want %q`, marketScope)},
+		{fault: "default-scope-missing", check: expect(integrationToken(), member("scope", `"market:all"`)), want: "no scope member",
+			unaffected: expect(salesChannelToken(marketScope), member("scope", quoted(marketScope)))},
+		{fault: "access-token-empty", check: func(t *testing.T, baseURL string) error {
+			_, err := verifyToken(baseURL, accessToken(send(t, baseURL, salesChannelToken(""))))
+			return err
+		}, want: `access_token = ""; want a signed JWT`},
+		{fault: "access-token-missing", check: expect(salesChannelToken(""), func(r *response) error {
+			if _, ok := r.members["access_token"]; !ok {
+				return errors.New("no access_token member")
+			}
+			return nil
+		}), want: "no access_token member"},
+		{fault: "refresh-token-issued", check: expect(integrationToken(), noMember("refresh_token")), want: "refresh_token = "},
+		{fault: "content-type-text", check: expect(salesChannelToken(""), header("Content-Type", "application/json; charset=utf-8")),
+			want:       `Content-Type: "text/plain; charset=utf-8"; want "application/json; charset=utf-8"`,
+			unaffected: expect(errorRequest(), header("Content-Type", "application/json; charset=utf-8"))},
+		{fault: "success-no-store-missing", check: expect(salesChannelToken(""), header("Cache-Control", "no-store")),
+			want:       `Cache-Control: "no-cache"; want "no-store"`,
+			unaffected: expect(errorRequest(), header("Cache-Control", "no-store"))},
+		{fault: "pragma-missing", check: func(t *testing.T, baseURL string) error {
+			return errors.Join(
+				expectHeader(send(t, baseURL, salesChannelToken("")), "Pragma", "no-cache"),
+				expectHeader(send(t, baseURL, errorRequest()), "Pragma", "no-cache"),
+			)
+		}, want: `Pragma: ""; want "no-cache"` + "\n" + `Pragma: ""; want "no-cache"`},
+		{fault: "sales-channel-secret-required", check: expect(salesChannelToken(""), status(200)), want: "status = 401; want 200",
+			unaffected: expect(request{body: jsonBody("grant_type", "client_credentials", "client_id", refserver.SalesChannelClientID,
+				"client_secret", refserver.SalesChannelClientSecret)}, status(200))},
+		{fault: "unknown-client-accepted", check: expect(unknownClient(), status(401)), want: "status = 200; want 401",
+			unaffected: expect(request{body: jsonBody("grant_type", "client_credentials")}, status(401))},
+		{fault: "wrong-secret-accepted", check: expect(integrationWithSecret(wrongSecret), status(401)), want: "status = 200; want 401",
+			unaffected: expect(request{body: jsonBody("grant_type", "client_credentials", "client_id", refserver.IntegrationClientID)}, status(401))},
+		{fault: "missing-secret-accepted", check: expect(request{body: jsonBody("grant_type", "client_credentials", "client_id", refserver.IntegrationClientID)}, status(401)),
+			want: "status = 200; want 401", unaffected: expect(integrationWithSecret(""), status(401))},
+		{fault: "empty-secret-accepted", check: expect(integrationWithSecret(""), status(401)), want: "status = 200; want 401",
+			unaffected: expect(request{body: jsonBody("grant_type", "client_credentials", "client_id", refserver.IntegrationClientID)}, status(401))},
+		{fault: "invalid-client-status-403", check: expect(unknownClient(), status(401)), want: "status = 403; want 401",
+			unaffected: expect(withScopeRequest("market:id:zzzzzzzzzz"), status(400))},
+		{fault: "invalid-client-code-wrong", check: expect(unknownClient(), code("invalid_client")), want: `error code = "unauthorized_client"; want "invalid_client"`},
+		{fault: "error-code-missing", check: expect(errorRequest(), code("invalid_request")), want: `no error code in body`},
+		{fault: "missing-grant-type-unsupported", check: expect(errorRequest(), code("invalid_request")),
+			want: `error code = "unsupported_grant_type"; want "invalid_request"`},
+		{fault: "empty-grant-type-accepted",
+			check: expect(request{body: jsonBody("grant_type", "", "client_id", refserver.SalesChannelClientID)}, status(400)), want: "status = 200; want 400",
+			unaffected: expect(errorRequest(), status(400))},
+		{fault: "unsupported-grant-type-invalid-request",
+			check: expect(request{body: jsonBody("grant_type", "password", "client_id", refserver.SalesChannelClientID)}, code("unsupported_grant_type")),
+			want:  `error code = "invalid_request"; want "unsupported_grant_type"`},
+		{fault: "unknown-market-accepted", check: expect(withScopeRequest("market:id:zzzzzzzzzz"), status(400)), want: "status = 200; want 400",
+			unaffected: expect(withScopeRequest("store:id:bGvCXzYgNB"), status(400))},
+		{fault: "invalid-scope-status-403", check: expect(withScopeRequest("market:id:zzzzzzzzzz"), status(400)), want: "status = 403; want 400"},
+		{fault: "malformed-json-500", check: expect(request{body: `{"grant_type":`}, status(400)), want: "status = 500; want 400",
+			unaffected: expect(request{contentType: "text/plain", body: "x"}, status(400))},
+		{fault: "wrong-content-type-500", check: expect(request{contentType: "text/plain", body: salesChannelToken("").body}, status(400)), want: "status = 500; want 400",
+			unaffected: expect(request{body: `{"grant_type":`}, status(400))},
+		{fault: "empty-body-500", check: expect(request{body: ""}, status(400)), want: "status = 500; want 400",
+			unaffected: expect(request{body: `{"grant_type":`}, status(400))},
+		{fault: "get-issues-token", check: expect(request{method: http.MethodGet, contentType: "-",
+			path: "/oauth/token?" + formBody("grant_type", "client_credentials", "client_id", refserver.SalesChannelClientID)}, status(405)),
+			want:       "status = 200; want 405",
+			unaffected: expect(request{method: http.MethodPut, body: salesChannelToken("").body}, status(405))},
+		// The server sends no Cache-Control at all, but Go's client fills in
+		// "no-cache" from Pragma: no-cache (net/http fixPragmaCacheControl).
+		{fault: "error-no-store-missing", check: expect(errorRequest(), header("Cache-Control", "no-store")), want: `Cache-Control: "no-cache"; want "no-store"`,
+			unaffected: expect(salesChannelToken(""), header("Cache-Control", "no-store"))},
+		{fault: "error-html", check: expect(errorRequest(), header("Content-Type", "application/json; charset=utf-8")),
+			want:       `Content-Type: "text/html; charset=utf-8"; want "application/json; charset=utf-8"`,
+			unaffected: expect(errorRequest(), status(400))},
+		{fault: "error-status-200", check: expect(errorRequest(), status(400)), want: "status = 200; want 400",
+			unaffected: expect(errorRequest(), code("invalid_request"))},
+		{fault: "access-token-in-error", check: expect(unknownClient(), noMember("access_token")), want: `access_token = "ey`},
+		{fault: "secret-echoed-in-error", check: expect(integrationWithSecret(wrongSecret), expectNoSecret), want: "body quotes the client_secret",
+			unaffected: expect(integrationWithSecret(wrongSecret), status(401))},
+		{fault: "secret-echoed-in-token", check: expect(integrationToken(), noMember("client_secret")), want: "client_secret = " + quoted(refserver.IntegrationClientSecret),
+			unaffected: expect(salesChannelToken(""), noMember("client_secret"))},
+		{fault: "same-token-for-all", check: func(t *testing.T, baseURL string) error {
+			first := accessToken(send(t, baseURL, salesChannelToken("")))
+			second := accessToken(send(t, baseURL, integrationToken()))
+			if first == second {
+				return fmt.Errorf("two clients got the same access_token %.20s...; want a new token per request", first)
+			}
+			return nil
+		}, want: "two clients got the same access_token"},
+	}
+
+	var names []string
+	for _, tt := range tests {
+		names = append(names, tt.fault)
+	}
+	var want []string
+	for _, f := range refserver.Faults() {
+		want = append(want, f.Name)
+	}
+	if !slices.Equal(names, want) {
+		t.Fatalf("faults with a row = %v; want every fault, in Faults() order: %v", names, want)
+	}
+
+	correct := start(t, refserver.Options{Now: clockAt(fixedNow)})
+	for _, tt := range tests {
+		t.Run("fault="+tt.fault, func(t *testing.T) {
+			t.Parallel()
+			if err := tt.check(t, correct.URL); err != nil {
+				t.Fatalf("correct server breaks the rule: %v", err)
+			}
+			faulty := start(t, refserver.Options{Fault: tt.fault, Now: clockAt(fixedNow)})
+			err := tt.check(t, faulty.URL)
+			switch {
+			case err == nil:
+				t.Errorf("faulty server keeps the rule; want %q", tt.want)
+			case !strings.Contains(err.Error(), tt.want):
+				t.Errorf("faulty server: %v; want %q", err, tt.want)
+			}
+			if tt.unaffected == nil {
+				return
+			}
+			if err := tt.unaffected(t, correct.URL); err != nil {
+				t.Fatalf("correct server breaks the unaffected rule: %v", err)
+			}
+			if err := tt.unaffected(t, faulty.URL); err != nil {
+				t.Errorf("fault also breaks a rule it should not: %v", err)
+			}
+		})
+	}
+}
+
+func withScopeRequest(scope string) request { return salesChannelToken(scope) }

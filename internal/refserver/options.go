@@ -1,0 +1,161 @@
+package refserver
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// The fixed clients and markets the server knows. Their values look like
+// Commerce Layer's (10-character market IDs, 43-character secrets) so that
+// steps written against them also read naturally against the real service.
+const (
+	// SalesChannelClientID is a public client: it may omit its secret.
+	SalesChannelClientID = "authconform-sales-channel"
+	// SalesChannelClientSecret is the sales channel's secret; a sales channel
+	// need not send it, but if it does it must be this one.
+	SalesChannelClientSecret = "sc7Lq2XbVn9TfRk4WmZp8HjD3uYc6GsA1oEe5NtIwQy"
+	// IntegrationClientID is a confidential client: it must send its secret.
+	IntegrationClientID = "authconform-integration"
+	// IntegrationClientSecret is the integration's secret.
+	IntegrationClientSecret = "in4Vh8KzQw2RmT6yPb9XcJ1LsNd5Fg3UaEo7WiBkYt0"
+	// MarketID is a known market (the one in Commerce Layer's docs example).
+	MarketID = "xYZkjABcde"
+	// OtherMarketID is a second known market, for multi-market scopes.
+	OtherMarketID = "BjxrJhymlM"
+	// SalesChannelLifetime is a sales channel token's expires_in, in seconds.
+	SalesChannelLifetime = 14400
+	// IntegrationLifetime is an integration token's expires_in, in seconds.
+	IntegrationLifetime = 7200
+)
+
+// Error body shapes for Options.ErrorShape.
+const (
+	// ErrorShapeErrors is Commerce Layer's current body:
+	// {"errors":[{"title","detail","code","status"}]}.
+	ErrorShapeErrors = "errors"
+	// ErrorShapeRFC6749 is RFC 6749 §5.2's {"error","error_description"},
+	// which Commerce Layer's legacy endpoint used.
+	ErrorShapeRFC6749 = "rfc6749"
+)
+
+// defaultIssuer is the iss claim when the server's own URL is unknown (New
+// without Options.Issuer). The .test TLD (RFC 2606) never resolves, so a
+// verifier cannot mistake it for a real issuer.
+const defaultIssuer = "https://auth.authconform.test"
+
+// Options configures a Server. The zero value is a correct server.
+type Options struct {
+	// Fault is "" for a correct server, else one name from Faults().
+	Fault string
+	// ErrorShape is ErrorShapeErrors (the default) or ErrorShapeRFC6749.
+	ErrorShape string
+	// TokenType is "bearer" (the default, as Commerce Layer writes it) or
+	// "Bearer"; RFC 6749 §7.1 makes the value case-insensitive.
+	TokenType string
+	// InvalidClientStatus is 401 (the default) or 400 for invalid_client
+	// when the credentials came in the body; RFC 6749 §5.2 allows both.
+	// HTTP Basic failures are always 401, as §5.2 requires.
+	InvalidClientStatus int
+	// ExtraMembers adds unknown members to success and error bodies, which
+	// clients must ignore (RFC 6749 §5.1).
+	ExtraMembers bool
+	// RateLimit is the number of /oauth/token requests admitted per
+	// RateWindow, across all clients; 0 means unlimited. The window slides:
+	// a request is admitted when fewer than RateLimit requests were admitted
+	// in the RateWindow before it, as Commerce Layer describes its limits.
+	// Rejected requests are not counted, so a client that backs off for
+	// Retry-After seconds is admitted again.
+	RateLimit int
+	// RateWindow is the rate-limit window; 0 means one minute.
+	RateWindow time.Duration
+	// Now is the clock for created_at, iat, exp and rate limiting; nil
+	// means time.Now. Tests pin it to check exact timestamps.
+	Now func() time.Time
+	// Issuer is the iss claim, an absolute http(s) URL without a trailing
+	// slash, under which /.well-known/jwks.json is served. "" means the
+	// server's own URL under Start, else a fixed https://auth.authconform.test.
+	Issuer string
+}
+
+// config is Options after defaults and validation.
+type config struct {
+	fault               string
+	errorShape          string
+	tokenType           string
+	invalidClientStatus int
+	extraMembers        bool
+	rateLimit           int
+	rateWindow          time.Duration
+	now                 func() time.Time
+	issuer              string
+}
+
+func (o Options) config() (config, error) {
+	c := config{
+		fault:               o.Fault,
+		errorShape:          o.ErrorShape,
+		tokenType:           o.TokenType,
+		invalidClientStatus: o.InvalidClientStatus,
+		extraMembers:        o.ExtraMembers,
+		rateLimit:           o.RateLimit,
+		rateWindow:          o.RateWindow,
+		now:                 o.Now,
+		issuer:              o.Issuer,
+	}
+	if c.fault != "" && !knownFault(c.fault) {
+		return config{}, fmt.Errorf("refserver: unknown fault %q; want one of %s", c.fault, strings.Join(faultNames(), ", "))
+	}
+	switch c.errorShape {
+	case "":
+		c.errorShape = ErrorShapeErrors
+	case ErrorShapeErrors, ErrorShapeRFC6749:
+	default:
+		return config{}, fmt.Errorf("refserver: ErrorShape is %q; want %q or %q", c.errorShape, ErrorShapeErrors, ErrorShapeRFC6749)
+	}
+	switch c.tokenType {
+	case "":
+		c.tokenType = "bearer"
+	case "bearer", "Bearer":
+	default:
+		return config{}, fmt.Errorf(`refserver: TokenType is %q; want "bearer" or "Bearer"`, c.tokenType)
+	}
+	switch c.invalidClientStatus {
+	case 0:
+		c.invalidClientStatus = http.StatusUnauthorized
+	case http.StatusUnauthorized, http.StatusBadRequest:
+	default:
+		return config{}, fmt.Errorf("refserver: InvalidClientStatus is %d; want 401 or 400", c.invalidClientStatus)
+	}
+	if c.rateLimit < 0 {
+		return config{}, fmt.Errorf("refserver: RateLimit is %d; want 0 (unlimited) or more", c.rateLimit)
+	}
+	switch {
+	case c.rateWindow == 0:
+		c.rateWindow = time.Minute
+	case c.rateWindow < 0:
+		return config{}, fmt.Errorf("refserver: RateWindow is %v; want 0 (one minute) or more", c.rateWindow)
+	}
+	if c.now == nil {
+		c.now = time.Now
+	}
+	if c.issuer == "" {
+		c.issuer = defaultIssuer
+	} else if err := checkIssuer(c.issuer); err != nil {
+		return config{}, err
+	}
+	return c, nil
+}
+
+// checkIssuer insists on the form clients rely on: they append
+// "/.well-known/jwks.json" to iss, and derive the Core API host from it.
+func checkIssuer(issuer string) error {
+	u, err := url.Parse(issuer)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
+		u.Path != "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return fmt.Errorf("refserver: Issuer is %q; want an http(s) URL with a host and no path, like %q", issuer, defaultIssuer)
+	}
+	return nil
+}

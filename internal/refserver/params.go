@@ -1,0 +1,128 @@
+package refserver
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+)
+
+// maxBodyBytes caps request bodies. A token request is a few hundred bytes;
+// the cap keeps a misbehaving client from making the server buffer
+// arbitrary amounts.
+const maxBodyBytes = 64 << 10
+
+// params are the request parameters. A parameter sent with an empty value
+// is present in the map with "", which get reports like an omitted one
+// (RFC 6749 §3.2: "Parameters sent without a value MUST be treated as if
+// they were omitted from the request").
+type params map[string]string
+
+func (p params) get(name string) string { return p[name] }
+
+// readParams reads the token request's parameters from a POST body, JSON
+// (Commerce Layer) or form-encoded (RFC 6749 §4.4.2).
+func (s *Server) readParams(w http.ResponseWriter, r *http.Request) (params, *tokenError) {
+	if r.Method != http.MethodPost {
+		if r.Method == http.MethodGet && s.fault == faultGetIssuesToken {
+			return parseForm(r.URL.RawQuery)
+		}
+		// RFC 6749 §3.2: "The client MUST use the HTTP "POST" method".
+		// Parameters in the query string are not even looked at.
+		w.Header().Set("Allow", http.MethodPost)
+		return nil, &tokenError{status: http.StatusMethodNotAllowed, code: "invalid_request", description: descMethod}
+	}
+
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	if err != nil {
+		if _, tooBig := errors.AsType[*http.MaxBytesError](err); tooBig {
+			return nil, &tokenError{status: http.StatusRequestEntityTooLarge, code: "invalid_request", description: descTooLarge}
+		}
+		return nil, errInvalidRequest(descUnreadableBody)
+	}
+
+	mediaType, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || (mediaType != "application/json" && mediaType != "application/x-www-form-urlencoded") {
+		if s.fault == faultWrongContentType500 {
+			return nil, errServer()
+		}
+		return nil, errInvalidRequest(descContentType)
+	}
+	if len(body) == 0 {
+		if s.fault == faultEmptyBody500 {
+			return nil, errServer()
+		}
+		return nil, errInvalidRequest(descEmptyBody)
+	}
+	if mediaType == "application/x-www-form-urlencoded" {
+		return parseForm(string(body))
+	}
+	p, terr := parseJSON(body)
+	if terr != nil && terr.description == descMalformedJSON && s.fault == faultMalformedJSON500 {
+		return nil, errServer()
+	}
+	return p, terr
+}
+
+// parseForm reads application/x-www-form-urlencoded parameters, rejecting
+// repeats (RFC 6749 §3.2: "Request and response parameters MUST NOT be
+// included more than once").
+func parseForm(encoded string) (params, *tokenError) {
+	values, err := url.ParseQuery(encoded)
+	if err != nil {
+		return nil, errInvalidRequest(descMalformedForm)
+	}
+	p := make(params, len(values))
+	for name, vs := range values {
+		if len(vs) > 1 {
+			return nil, errInvalidRequest(descRepeatedParam)
+		}
+		p[name] = vs[0]
+	}
+	return p, nil
+}
+
+// parseJSON reads a JSON object whose members are all strings. It walks the
+// tokens rather than unmarshalling into a map so that a repeated member is
+// an error (encoding/json would silently keep the last one) and so that
+// non-string values are caught before they are converted.
+func parseJSON(body []byte) (params, *tokenError) {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil, errInvalidRequest(descMalformedJSON)
+	}
+	p := params{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, errInvalidRequest(descMalformedJSON)
+		}
+		name := tok.(string) // inside an object, Token yields member names as strings
+		tok, err = dec.Token()
+		if err != nil {
+			return nil, errInvalidRequest(descMalformedJSON)
+		}
+		value, ok := tok.(string)
+		if !ok {
+			// A number, bool, null, array or object. Whatever follows is
+			// not read: the request is refused either way.
+			return nil, errInvalidRequest(descNotString)
+		}
+		if _, repeated := p[name]; repeated {
+			return nil, errInvalidRequest(descRepeatedParam)
+		}
+		p[name] = value
+	}
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('}') {
+		return nil, errInvalidRequest(descMalformedJSON)
+	}
+	// Anything after the object, even another object, makes the body
+	// something other than "a JSON object".
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errInvalidRequest(descMalformedJSON)
+	}
+	return p, nil
+}

@@ -1,0 +1,267 @@
+package refserver
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"net/http"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+const (
+	tokenPath = "/oauth/token"
+	jwksPath  = "/.well-known/jwks.json"
+)
+
+// Server is the reference token endpoint, an http.Handler. It is safe for
+// concurrent use.
+type Server struct {
+	config
+	signer   *signer
+	limiter  *slidingWindow // nil without a rate limit
+	requests atomic.Int64
+
+	// sharedToken is the one access token of the same-token-for-all fault.
+	sharedMu    sync.Mutex
+	sharedToken string
+}
+
+// New returns a Server configured by opts, or an error naming the valid
+// values when an option is wrong (such as an unknown fault).
+func New(opts Options) (*Server, error) {
+	cfg, err := opts.config()
+	if err != nil {
+		return nil, err
+	}
+	sig, err := processSigner()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{config: cfg, signer: sig}
+	if cfg.rateLimit > 0 {
+		s.limiter = &slidingWindow{limit: cfg.rateLimit, window: cfg.rateWindow}
+	}
+	return s, nil
+}
+
+// Requests returns the number of requests received on /oauth/token,
+// whatever their method or outcome, including rate-limited ones.
+func (s *Server) Requests() int64 { return s.requests.Load() }
+
+// ServeHTTP serves /oauth/token and /.well-known/jwks.json; every other path
+// is a 404 with a JSON error body.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	switch r.URL.Path {
+	case tokenPath:
+		s.requests.Add(1)
+		s.serveToken(w, r)
+	case jwksPath:
+		s.serveJWKS(w, r)
+	default:
+		s.writeError(w, &tokenError{status: http.StatusNotFound, code: "invalid_request", description: descNotFound})
+	}
+}
+
+// serveToken answers a token request: rate limit, parameters, grant type,
+// client authentication, scope, then the token. Each step's failure is the
+// answer, so the first problem found is the one reported.
+func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
+	if s.limiter != nil {
+		ok, remaining, retryAfter := s.limiter.admit(s.now())
+		s.limiter.setHeaders(w.Header(), remaining)
+		if !ok {
+			w.Header().Set("Retry-After", strconv.Itoa(ceilSeconds(retryAfter)))
+			s.writeError(w, &tokenError{status: http.StatusTooManyRequests, code: "too_many_requests", description: descRateLimited})
+			return
+		}
+	}
+
+	p, terr := s.readParams(w, r)
+	if terr == nil {
+		terr = s.checkGrantType(p)
+	}
+	var cred credentials
+	if terr == nil {
+		cred, terr = readCredentials(r, p)
+	}
+	var (
+		c            *client
+		confidential bool
+	)
+	if terr == nil {
+		c, confidential, terr = s.authenticate(cred)
+	}
+	var (
+		scope     string
+		marketIDs []string
+	)
+	if terr == nil {
+		scope, marketIDs, terr = s.parseScope(p.get("scope"))
+	}
+	if terr != nil {
+		s.writeError(w, terr)
+		return
+	}
+	s.writeToken(w, c, confidential, scope, marketIDs, cred.secret)
+}
+
+// checkGrantType accepts only client_credentials, the grant this suite
+// covers. RFC 6749 §5.2: a missing grant_type is invalid_request, one the
+// server does not support is unsupported_grant_type.
+func (s *Server) checkGrantType(p params) *tokenError {
+	grantType := p.get("grant_type")
+	_, present := p["grant_type"]
+	switch {
+	case grantType == "" && present && s.fault == faultEmptyGrantTypeAccepted:
+		return nil
+	case grantType == "" && s.fault == faultMissingGrantTypeUnsupported:
+		return &tokenError{code: "unsupported_grant_type", description: descUnsupportedGrant}
+	case grantType == "":
+		return errInvalidRequest(descMissingGrantType)
+	case grantType == "client_credentials":
+		return nil
+	case s.fault == faultUnsupportedGrantTypeInvalid:
+		return errInvalidRequest(descInvalidRequest)
+	}
+	return &tokenError{code: "unsupported_grant_type", description: descUnsupportedGrant}
+}
+
+// writeToken issues a token to c and sends RFC 6749 §5.1's success answer,
+// with Commerce Layer's created_at and its documented member order.
+func (s *Server) writeToken(w http.ResponseWriter, c *client, confidential bool, scope string, marketIDs []string, secret string) {
+	now := s.now()
+	lifetime := c.lifetime
+	switch {
+	case c == salesChannel && s.fault == faultSalesChannelLifetime:
+		lifetime = IntegrationLifetime
+	case c == integration && s.fault == faultIntegrationLifetime:
+		lifetime = SalesChannelLifetime
+	}
+	token, err := s.issueToken(c, confidential, scope, marketIDs, now.Unix(), lifetime)
+	if err != nil {
+		s.writeError(w, errServer())
+		return
+	}
+
+	var body object
+	switch s.fault {
+	case faultAccessTokenMissing:
+	case faultAccessTokenEmpty:
+		body.add("access_token", "")
+	default:
+		body.add("access_token", token)
+	}
+	switch s.fault {
+	case faultTokenTypeMissing:
+	case faultTokenTypeMAC:
+		body.add("token_type", "mac")
+	default:
+		body.add("token_type", s.tokenType)
+	}
+	switch s.fault {
+	case faultExpiresInString:
+		body.add("expires_in", strconv.FormatInt(lifetime, 10))
+	case faultExpiresInFloat:
+		body.addRaw("expires_in", strconv.FormatInt(lifetime, 10)+".0")
+	default:
+		body.add("expires_in", lifetime)
+	}
+	switch {
+	case s.fault == faultDefaultScopeMissing && scope == defaultScope && len(marketIDs) == 0:
+	case s.fault == faultScopeNotEchoed && len(marketIDs) > 0:
+		body.add("scope", defaultScope)
+	default:
+		body.add("scope", scope)
+	}
+	switch s.fault {
+	case faultCreatedAtMillis:
+		body.add("created_at", now.UnixMilli())
+	case faultCreatedAtStale:
+		body.add("created_at", now.Add(-24*time.Hour).Unix())
+	case faultCreatedAtString:
+		body.add("created_at", strconv.FormatInt(now.Unix(), 10))
+	default:
+		body.add("created_at", now.Unix())
+	}
+	if s.fault == faultRefreshTokenIssued {
+		body.add("refresh_token", randomHex(20))
+	}
+	if s.fault == faultSecretEchoedInToken && c == integration {
+		body.add("client_secret", secret)
+	}
+	if s.extraMembers {
+		body.add("authconform_extra", "ignored")
+	}
+
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	if s.fault == faultContentTypeText {
+		h.Set("Content-Type", "text/plain; charset=utf-8")
+	}
+	h.Set("Cache-Control", "no-store")
+	if s.fault == faultSuccessNoStoreMissing {
+		h.Set("Cache-Control", "no-cache")
+	}
+	if s.fault != faultPragmaMissing {
+		h.Set("Pragma", "no-cache")
+	}
+	raw := body.bytes()
+	h.Set("Content-Length", strconv.Itoa(len(raw)))
+	if s.fault == faultSuccessStatus201 {
+		w.WriteHeader(http.StatusCreated)
+	} else {
+		w.WriteHeader(http.StatusOK)
+	}
+	_, _ = w.Write(raw) // a failed write means the client has gone; nothing to do
+}
+
+// issueToken signs a new access token, or, under the same-token-for-all
+// fault, returns the first one this server signed.
+func (s *Server) issueToken(c *client, confidential bool, scope string, marketIDs []string, iat, lifetime int64) (string, error) {
+	if s.fault == faultSameTokenForAll {
+		s.sharedMu.Lock()
+		defer s.sharedMu.Unlock()
+		if s.sharedToken != "" {
+			return s.sharedToken, nil
+		}
+	}
+	claims, err := newClaims(c, confidential, scope, marketIDs, iat, lifetime, s.issuer)
+	if err != nil {
+		return "", err
+	}
+	token, err := s.signer.sign(claims)
+	if err != nil {
+		return "", err
+	}
+	if s.fault == faultSameTokenForAll {
+		s.sharedToken = token
+	}
+	return token, nil
+}
+
+// serveJWKS publishes the signing key, where clients look for it:
+// <iss>/.well-known/jwks.json.
+func (s *Server) serveJWKS(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		s.writeError(w, &tokenError{status: http.StatusMethodNotAllowed, code: "invalid_request", description: descJWKSMethodAllowed})
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("Content-Length", strconv.Itoa(len(s.signer.jwks)))
+	w.WriteHeader(http.StatusOK)
+	if r.Method == http.MethodGet {
+		_, _ = w.Write(s.signer.jwks)
+	}
+}
+
+// randomHex returns n random bytes in hex, for values that only need to be
+// unique and unguessable.
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails (Go 1.24+)
+	return hex.EncodeToString(b)
+}

@@ -1,0 +1,68 @@
+package selftest
+
+import (
+	"context"
+	"io"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/authconform/authconform"
+	"github.com/authconform/authconform/internal/config"
+	"github.com/authconform/authconform/internal/refserver"
+	"github.com/authconform/authconform/internal/runner"
+	"github.com/authconform/authconform/internal/verdict"
+)
+
+// runAgainst starts the reference server with opts and runs the whole
+// suite against it, as the CLI does.
+func runAgainst(t *testing.T, opts refserver.Options, strict bool) verdict.Run {
+	t.Helper()
+	srv, err := refserver.Start(opts)
+	if err != nil {
+		t.Fatalf("refserver.Start(%+v): %v", opts, err)
+	}
+	defer srv.Close()
+	res, err := runner.Run(context.Background(), runner.Options{
+		Target:       referenceTarget(srv.URL),
+		Features:     authconform.Files,
+		FeaturePaths: []string{"features"},
+		Schemas:      authconform.Files,
+		SchemaDir:    "schemas",
+		Strict:       strict,
+		Timeout:      5 * time.Second,
+		Console:      io.Discard,
+	})
+	if err != nil {
+		t.Fatalf("runner.Run: %v", err)
+	}
+	return res
+}
+
+func referenceTarget(url string) config.Target {
+	return config.Target{
+		BaseURL:      url,
+		TokenPath:    config.DefaultTokenPath,
+		SalesChannel: config.Client{ID: refserver.SalesChannelClientID, Lifetime: refserver.SalesChannelLifetime},
+		MarketID:     refserver.MarketID,
+		Integration: config.Client{
+			ID:       refserver.IntegrationClientID,
+			Secret:   refserver.IntegrationClientSecret,
+			Lifetime: refserver.IntegrationLifetime,
+		},
+		ClockSkew: config.DefaultClockSkew,
+		Profile:   config.CommerceLayer,
+	}
+}
+
+// byStatus lists the scenario names with the given status, sorted.
+func byStatus(res verdict.Run, st verdict.Status) []string {
+	var out []string
+	for _, v := range res.Verdicts {
+		if v.Status == st {
+			out = append(out, v.Scenario)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
