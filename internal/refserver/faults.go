@@ -95,7 +95,7 @@ var allFaults = []Fault{
 	{faultWrongContentType500, "RFC 6749 §5.2: an unsupported request Content-Type is 400 invalid_request, not 500."},
 	{faultEmptyBody500, "RFC 6749 §5.2: an empty request body is 400 invalid_request, not 500."},
 	{faultGetIssuesToken, "RFC 6749 §3.2: the client MUST use POST at the token endpoint; GET issues no token."},
-	{faultErrorNoStoreMissing, "RFC 6749 §5.1 (token-endpoint answers are not cached) as Commerce Layer's Doorkeeper applies it: error answers carry Cache-Control: no-store too."},
+	{faultErrorNoStoreMissing, "RFC 6749 §5.1 (token-endpoint answers are not cached), applied to errors as Doorkeeper does: error answers carry Cache-Control: no-store too."},
 	{faultErrorHTML, "RFC 6749 §5.2: error answers are application/json, not an HTML page."},
 	{faultErrorStatus200, "RFC 6749 §5.2: error answers use 400 (or 401), never 200."},
 	{faultAccessTokenInError, "RFC 6749 §5.2 and Commerce Layer tests: an error answer carries no access_token."},

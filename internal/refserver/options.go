@@ -63,16 +63,21 @@ type Options struct {
 	// clients must ignore (RFC 6749 §5.1).
 	ExtraMembers bool
 	// RateLimit is the number of /oauth/token requests admitted per
-	// RateWindow, across all clients; 0 means unlimited. The window slides:
-	// a request is admitted when fewer than RateLimit requests were admitted
-	// in the RateWindow before it, as Commerce Layer describes its limits.
-	// Rejected requests are not counted, so a client that backs off for
-	// Retry-After seconds is admitted again.
+	// RateWindow, across all clients and methods; 0 means unlimited. The
+	// window slides, as Commerce Layer describes its limits: a request is
+	// admitted when fewer than RateLimit requests were admitted in the
+	// RateWindow before it. Admitted requests count whatever their answer;
+	// requests refused with 429 do not, so a client that waits Retry-After
+	// seconds is admitted again. With a limit, every /oauth/token answer
+	// carries X-Ratelimit-Limit, X-Ratelimit-Interval (seconds) and
+	// X-Ratelimit-Remaining; a 429 adds Retry-After (whole seconds, rounded
+	// up) and an error body with code too_many_requests.
 	RateLimit int
 	// RateWindow is the rate-limit window; 0 means one minute.
 	RateWindow time.Duration
 	// Now is the clock for created_at, iat, exp and rate limiting; nil
-	// means time.Now. Tests pin it to check exact timestamps.
+	// means time.Now. Tests pin it to check exact timestamps. It is called
+	// from concurrent requests, so it must be safe for concurrent use.
 	Now func() time.Time
 	// Issuer is the iss claim, an absolute http(s) URL without a trailing
 	// slash, under which /.well-known/jwks.json is served. "" means the

@@ -61,6 +61,8 @@ func (s *Server) readParams(w http.ResponseWriter, r *http.Request) (params, *to
 		return parseForm(string(body))
 	}
 	p, terr := parseJSON(body)
+	// Only syntax (not an object, not JSON) turns into a 500 under the
+	// fault; non-string values and repeats stay 400 invalid_request.
 	if terr != nil && terr.description == descMalformedJSON && s.fault == faultMalformedJSON500 {
 		return nil, errServer()
 	}

@@ -13,29 +13,30 @@ import (
 // values, so nothing a client sent (least of all a secret) is reflected
 // back, and they stay within RFC 6749 §5.2's error_description characters
 // (%x20-21 / %x23-5B / %x5D-7E: no quote, no backslash). The generic ones
-// are Doorkeeper's, word for word, as Commerce Layer returns them.
+// are Doorkeeper's (config/locales/en.yml); Commerce Layer's invalid_client
+// detail matches it word for word.
 const (
-	descInvalidRequest    = "The request is missing a required parameter, includes an unsupported parameter value, or is otherwise malformed."
-	descMissingGrantType  = "Missing required parameter: grant_type."
-	descUnsupportedGrant  = "The authorization grant type is not supported by the authorization server."
-	descInvalidClient     = "Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method."
-	descInvalidScope      = "The requested scope is invalid, unknown, or malformed."
-	descTwoAuthMethods    = "The request utilizes more than one mechanism for authenticating the client."
-	descClientIDMismatch  = "The client_id parameter does not match the client in the Authorization header."
-	descBadBasic          = "The Authorization header is not valid HTTP Basic client authentication."
-	descMethod            = "The token endpoint accepts only POST requests."
-	descNotFound          = "There is nothing at this path; the token endpoint is /oauth/token."
-	descTooLarge          = "The request body is larger than 65536 bytes."
-	descUnreadableBody    = "The request body could not be read."
-	descContentType       = "The request body must be application/json or application/x-www-form-urlencoded."
-	descEmptyBody         = "The request body is empty."
-	descMalformedJSON     = "The request body is not a single well-formed JSON object."
-	descMalformedForm     = "The request body is not well-formed application/x-www-form-urlencoded data."
-	descNotString         = "Every request parameter must be a JSON string."
-	descRepeatedParam     = "A request parameter is included more than once."
-	descRateLimited       = "Too many requests to the token endpoint; retry after the number of seconds in Retry-After."
-	descServerError       = "The authorization server encountered an unexpected condition."
-	descJWKSMethodAllowed = "The JWKS endpoint accepts only GET and HEAD requests."
+	descInvalidRequest   = "The request is missing a required parameter, includes an unsupported parameter value, or is otherwise malformed."
+	descMissingGrantType = "Missing required parameter: grant_type."
+	descUnsupportedGrant = "The authorization grant type is not supported by the authorization server."
+	descInvalidClient    = "Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method."
+	descInvalidScope     = "The requested scope is invalid, unknown, or malformed."
+	descTwoAuthMethods   = "The request utilizes more than one mechanism for authenticating the client."
+	descClientIDMismatch = "The client_id parameter does not match the client in the Authorization header."
+	descBadBasic         = "The Authorization header is not valid HTTP Basic client authentication."
+	descMethod           = "The token endpoint accepts only POST requests."
+	descNotFound         = "There is nothing at this path; the token endpoint is /oauth/token."
+	descTooLarge         = "The request body is larger than 65536 bytes."
+	descUnreadableBody   = "The request body could not be read."
+	descContentType      = "The request body must be application/json or application/x-www-form-urlencoded."
+	descEmptyBody        = "The request body is empty."
+	descMalformedJSON    = "The request body is not a single well-formed JSON object."
+	descMalformedForm    = "The request body is not well-formed application/x-www-form-urlencoded data."
+	descNotString        = "Every request parameter must be a JSON string."
+	descRepeatedParam    = "A request parameter is included more than once."
+	descRateLimited      = "Too many requests to the token endpoint; retry after the number of seconds in Retry-After."
+	descServerError      = "The authorization server encountered an unexpected condition."
+	descJWKSMethod       = "The JWKS endpoint accepts only GET and HEAD requests."
 )
 
 // tokenError is an error answer: RFC 6749 §5.2's code and description, and

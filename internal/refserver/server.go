@@ -64,9 +64,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// serveToken answers a token request: rate limit, parameters, grant type,
-// client authentication, scope, then the token. Each step's failure is the
-// answer, so the first problem found is the one reported.
+// serveToken answers a token request: the rate limit, then the request's
+// checks (see checkRequest), then the token. The first problem found is the one
+// reported.
 func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 	if s.limiter != nil {
 		ok, remaining, retryAfter := s.limiter.admit(s.now())
@@ -78,33 +78,46 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 
-	p, terr := s.readParams(w, r)
-	if terr == nil {
-		terr = s.checkGrantType(p)
-	}
-	var cred credentials
-	if terr == nil {
-		cred, terr = readCredentials(r, p)
-	}
-	var (
-		c            *client
-		confidential bool
-	)
-	if terr == nil {
-		c, confidential, terr = s.authenticate(cred)
-	}
-	var (
-		scope     string
-		marketIDs []string
-	)
-	if terr == nil {
-		scope, marketIDs, terr = s.parseScope(p.get("scope"))
-	}
+	g, terr := s.checkRequest(w, r)
 	if terr != nil {
 		s.writeError(w, terr)
 		return
 	}
-	s.writeToken(w, c, confidential, scope, marketIDs, cred.secret)
+	s.writeToken(w, g)
+}
+
+// grant is what a valid token request is granted.
+type grant struct {
+	client       *client
+	confidential bool // the client proved a secret
+	scope        string
+	marketIDs    []string
+	secret       string // as sent, for the secret-echoed-in-token fault
+}
+
+// checkRequest validates a token request from its form to its content:
+// method and body, grant type, client, scope.
+func (s *Server) checkRequest(w http.ResponseWriter, r *http.Request) (*grant, *tokenError) {
+	p, terr := s.readParams(w, r)
+	if terr != nil {
+		return nil, terr
+	}
+	if terr := s.checkGrantType(p); terr != nil {
+		return nil, terr
+	}
+	cred, terr := readCredentials(r, p)
+	if terr != nil {
+		return nil, terr
+	}
+	c, confidential, terr := s.authenticate(cred)
+	if terr != nil {
+		return nil, terr
+	}
+	scope, marketIDs, terr := s.parseScope(p.get("scope"))
+	if terr != nil {
+		return nil, terr
+	}
+	return &grant{client: c, confidential: confidential, scope: scope, marketIDs: marketIDs, secret: cred.secret}, nil
 }
 
 // checkGrantType accepts only client_credentials, the grant this suite
@@ -130,7 +143,8 @@ func (s *Server) checkGrantType(p params) *tokenError {
 
 // writeToken issues a token to c and sends RFC 6749 §5.1's success answer,
 // with Commerce Layer's created_at and its documented member order.
-func (s *Server) writeToken(w http.ResponseWriter, c *client, confidential bool, scope string, marketIDs []string, secret string) {
+func (s *Server) writeToken(w http.ResponseWriter, g *grant) {
+	c, scope, marketIDs := g.client, g.scope, g.marketIDs
 	now := s.now()
 	lifetime := c.lifetime
 	switch {
@@ -139,7 +153,7 @@ func (s *Server) writeToken(w http.ResponseWriter, c *client, confidential bool,
 	case c == integration && s.fault == faultIntegrationLifetime:
 		lifetime = SalesChannelLifetime
 	}
-	token, err := s.issueToken(c, confidential, scope, marketIDs, now.Unix(), lifetime)
+	token, err := s.issueToken(c, g.confidential, scope, marketIDs, now.Unix(), lifetime)
 	if err != nil {
 		s.writeError(w, errServer())
 		return
@@ -189,7 +203,7 @@ func (s *Server) writeToken(w http.ResponseWriter, c *client, confidential bool,
 		body.add("refresh_token", randomHex(20))
 	}
 	if s.fault == faultSecretEchoedInToken && c == integration {
-		body.add("client_secret", secret)
+		body.add("client_secret", g.secret)
 	}
 	if s.extraMembers {
 		body.add("authconform_extra", "ignored")
@@ -246,7 +260,7 @@ func (s *Server) issueToken(c *client, confidential bool, scope string, marketID
 func (s *Server) serveJWKS(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
-		s.writeError(w, &tokenError{status: http.StatusMethodNotAllowed, code: "invalid_request", description: descJWKSMethodAllowed})
+		s.writeError(w, &tokenError{status: http.StatusMethodNotAllowed, code: "invalid_request", description: descJWKSMethod})
 		return
 	}
 	h := w.Header()
