@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/authconform/authconform/internal/httpclient"
 )
 
 // decodeJSON parses a body keeping numbers as written, so 14400.0 and
@@ -78,13 +80,27 @@ func (st *scenario) jsonMember(path string) (any, bool, error) {
 	if err != nil {
 		return nil, false, err
 	}
-	doc, err := decodeJSON(ex.Body)
+	doc, err := st.jsonBody(ex, fmt.Sprintf("a JSON object with member %q", path))
 	if err != nil {
-		return nil, false, st.fail("response body is not JSON (%v): status %d, Content-Type %q; want a JSON object with member %q",
-			err, ex.Status, ex.Header.Get("Content-Type"), path)
+		return nil, false, err
 	}
 	v, ok := member(doc, path)
 	return v, ok, nil
+}
+
+// jsonBody decodes an answer's body, or fails saying what came instead:
+// status, content type and the first bytes (in the transcript).
+func (st *scenario) jsonBody(ex *httpclient.Exchange, want string) (any, error) {
+	doc, err := decodeJSON(ex.Body)
+	if err != nil {
+		cut := ""
+		if ex.Truncated {
+			cut = ", cut at the client's body limit"
+		}
+		return nil, st.fail("response body is not JSON (%v): status %d, Content-Type %q, %d bytes%s; want %s",
+			err, ex.Status, ex.Header.Get("Content-Type"), len(ex.Body), cut, want)
+	}
+	return doc, nil
 }
 
 func (st *scenario) requireMember(path string) (any, error) {
@@ -209,6 +225,9 @@ func (s *Suite) thenSchema(ctx context.Context, name string) error {
 	}
 	ex, err := st.last()
 	if err != nil {
+		return err
+	}
+	if _, err := st.jsonBody(ex, fmt.Sprintf("a body valid against the %q schema", name)); err != nil {
 		return err
 	}
 	if err := s.Schemas.Validate(name, ex.Body); err != nil {
@@ -387,9 +406,9 @@ func (st *scenario) oauthError() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	doc, derr := decodeJSON(ex.Body)
-	if derr != nil {
-		return "", st.fail("response body is not JSON (%v): status %d, Content-Type %q; want an OAuth error body", derr, ex.Status, ex.Header.Get("Content-Type"))
+	doc, err := st.jsonBody(ex, "an OAuth error body")
+	if err != nil {
+		return "", err
 	}
 	for _, path := range []string{"errors.0.title", "error"} {
 		if v, ok := member(doc, path); ok {

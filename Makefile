@@ -1,0 +1,31 @@
+# authconform: conformance suite for Commerce Layer-style OAuth2 token endpoints.
+# `make help` lists the targets.
+
+GO          ?= go
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
+# make conformance [TARGET=https://auth.example.com] [FORMAT=pretty,junit:out/junit.xml] [ARGS="-strict"]
+TARGET ?=
+FORMAT ?= pretty
+ARGS   ?=
+
+.PHONY: help conformance test lint tidy
+
+help:  ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
+
+conformance:  ## run the suite (against the embedded reference server unless TARGET or AUTHCONFORM_TARGET is set)
+	$(GO) run ./cmd/authconform $(if $(TARGET),-target $(TARGET)) -format $(FORMAT) $(ARGS)
+
+test:  ## vet, then every test (self-test against each reference-server fault included) under -race
+	$(GO) vet ./...
+	$(GO) test -race -count=1 ./...
+
+lint:  ## gofmt, vet and staticcheck (pinned, run through go run)
+	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
+
+tidy:  ## check go.mod and go.sum are tidy
+	$(GO) mod tidy
+	git diff --exit-code go.mod go.sum

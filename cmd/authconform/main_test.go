@@ -1,0 +1,273 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"encoding/pem"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/authconform/authconform/internal/refserver"
+)
+
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+func runCLI(t *testing.T, env map[string]string, args ...string) result {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	getenv := func(k string) string { return env[k] }
+	code := run(context.Background(), args, &out, &errOut, getenv)
+	return result{code, out.String(), errOut.String()}
+}
+
+// envFor configures the reference server's clients against url.
+func envFor(url string) map[string]string {
+	return map[string]string{
+		"AUTHCONFORM_TARGET":                    url,
+		"AUTHCONFORM_SALES_CHANNEL_CLIENT_ID":   refserver.SalesChannelClientID,
+		"AUTHCONFORM_MARKET_ID":                 refserver.MarketID,
+		"AUTHCONFORM_INTEGRATION_CLIENT_ID":     refserver.IntegrationClientID,
+		"AUTHCONFORM_INTEGRATION_CLIENT_SECRET": refserver.IntegrationClientSecret,
+	}
+}
+
+// TestEmbeddedServerPasses verifies the default run: no target, the
+// embedded reference server, every scenario passed, exit 0.
+func TestEmbeddedServerPasses(t *testing.T) {
+	r := runCLI(t, nil, "-format", "progress")
+	if r.code != 0 {
+		t.Fatalf("exit code = %d; want 0\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	if !strings.Contains(r.stdout, "authconform: PASS:") || !strings.Contains(r.stdout, "0 failed") {
+		t.Errorf("summary line missing or not a pass:\n%s", r.stdout)
+	}
+	if !strings.Contains(r.stderr, "embedded reference server") {
+		t.Errorf("stderr does not say the embedded server was used:\n%s", r.stderr)
+	}
+}
+
+// TestExitCodes verifies the documented exit codes, each cause on one line.
+func TestExitCodes(t *testing.T) {
+	closed := closedPort(t)
+	tests := []struct {
+		name     string
+		env      map[string]string
+		args     []string
+		wantCode int
+		wantErr  string // in stderr
+	}{
+		{"fault caught", nil, []string{"-embedded-fault", "token-type-mac"}, 1, ""},
+		{"should fault warns", nil, []string{"-embedded-fault", "pragma-missing"}, 0, ""},
+		{"should fault with strict", nil, []string{"-embedded-fault", "pragma-missing", "-strict"}, 1, ""},
+		{"unknown fault", nil, []string{"-embedded-fault", "nope"}, 2, "nope"},
+		{"unreachable", envFor("http://" + closed), nil, 2, "unreachable"},
+		{"malformed url", envFor("http://exa mple.com"), nil, 2, "not a URL"},
+		{"not http", envFor("ftp://example.com"), nil, 2, "want an http:// or https:// URL"},
+		{"no host", envFor("http://"), nil, 2, "no host"},
+		{"plain http remote", envFor("http://auth.example.com"), nil, 2, "plain http://"},
+		{"no credentials", map[string]string{"AUTHCONFORM_TARGET": "http://" + closed}, nil, 2, "no client credentials"},
+		{"bad tags", nil, []string{"-tags", "@must &&"}, 2, "tag expression"},
+		{"bad format", nil, []string{"-format", "fancy"}, 2, "unknown formatter"},
+		{"bad rate", nil, []string{"-rate", "lots"}, 2, "rate"},
+		{"unknown flag", nil, []string{"-client-secret", "x"}, 2, "flag provided but not defined"},
+		{"stray argument", nil, []string{"extra"}, 2, "unexpected argument"},
+		{"bad lifetime", map[string]string{"AUTHCONFORM_SALES_CHANNEL_EXPIRES_IN": "4h"}, nil, 2, "AUTHCONFORM_SALES_CHANNEL_EXPIRES_IN"},
+	}
+	for _, tt := range tests {
+		t.Run("case="+strings.ReplaceAll(tt.name, " ", "-"), func(t *testing.T) {
+			start := time.Now()
+			r := runCLI(t, tt.env, append([]string{"-format", "progress", "-quiet", "-timeout", "2s"}, tt.args...)...)
+			if r.code != tt.wantCode {
+				t.Fatalf("exit code = %d; want %d\nstdout:\n%s\nstderr:\n%s", r.code, tt.wantCode, r.stdout, r.stderr)
+			}
+			if tt.wantErr != "" && !strings.Contains(r.stderr, tt.wantErr) {
+				t.Errorf("stderr = %q; want it to mention %q", r.stderr, tt.wantErr)
+			}
+			if tt.wantCode == 2 && tt.name != "unknown flag" {
+				if lines := strings.Count(strings.TrimSpace(r.stderr), "\n") + 1; lines > 2 {
+					t.Errorf("a configuration error should be one line; got %d:\n%s", lines, r.stderr)
+				}
+			}
+			if d := time.Since(start); d > 5*time.Second {
+				t.Errorf("took %s; a configuration error must be reported within the request timeout", d)
+			}
+		})
+	}
+}
+
+func closedPort(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return addr
+}
+
+// TestHostileTargets verifies answers that are not what a token endpoint
+// sends end as failed scenarios with a clear message: no panic, no hang.
+func TestHostileTargets(t *testing.T) {
+	huge := bytes.Repeat([]byte("A"), 5<<20)
+	tests := []struct {
+		name    string
+		handler http.HandlerFunc
+		want    []string // in stdout
+	}{
+		{"html", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html")
+			w.Write([]byte("<html><body>Welcome to nginx!</body></html>"))
+		}, []string{"response body is not JSON", `Content-Type "text/html"`, "Welcome to nginx"}},
+		{"garbage", func(w http.ResponseWriter, r *http.Request) {
+			w.Write([]byte{0xff, 0x00, 0x01, 'x'})
+		}, []string{"response body is not JSON"}},
+		{"huge body", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.Write(huge)
+		}, []string{"response body is not JSON", "more bytes"}},
+		{"never answers", func(w http.ResponseWriter, r *http.Request) {
+			select {
+			case <-r.Context().Done():
+			case <-time.After(3 * time.Second):
+			}
+		}, []string{"no answer within the request timeout (500ms)"}},
+	}
+	for _, tt := range tests {
+		t.Run("case="+strings.ReplaceAll(tt.name, " ", "-"), func(t *testing.T) {
+			srv := httptest.NewServer(tt.handler)
+			defer srv.Close()
+			defer srv.CloseClientConnections()
+			start := time.Now()
+			r := runCLI(t, envFor(srv.URL), "-format", "progress", "-quiet", "-timeout", "500ms",
+				"-tags", "@sales_channel && @market && @must")
+			if r.code != 1 {
+				t.Fatalf("exit code = %d; want 1\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(r.stdout, w) {
+					t.Errorf("output does not mention %q:\n%s", w, r.stdout)
+				}
+			}
+			if d := time.Since(start); d > 10*time.Second {
+				t.Errorf("run took %s; every request must end at its timeout", d)
+			}
+		})
+	}
+}
+
+// TestTLS verifies an untrusted certificate is a one-line configuration
+// error, and that -ca-file makes the same target pass.
+func TestTLS(t *testing.T) {
+	ref, err := refserver.New(refserver.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewTLSServer(ref)
+	defer srv.Close()
+
+	r := runCLI(t, envFor(srv.URL), "-quiet", "-format", "progress")
+	if r.code != 2 || !strings.Contains(r.stderr, "TLS handshake failed") {
+		t.Fatalf("untrusted certificate: exit %d, stderr %q; want 2 and a TLS handshake error", r.code, r.stderr)
+	}
+
+	caFile := filepath.Join(t.TempDir(), "ca.pem")
+	cert := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})
+	if err := os.WriteFile(caFile, cert, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r = runCLI(t, envFor(srv.URL), "-quiet", "-format", "progress", "-ca-file", caFile)
+	if r.code != 0 {
+		t.Fatalf("with -ca-file: exit %d; want 0\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// TestNoSecretInAnyOutput runs the suite with every format on, against a
+// server that echoes the secret in its errors, and greps every output for
+// the secret and for every token the server issued.
+func TestNoSecretInAnyOutput(t *testing.T) {
+	ref, err := refserver.New(refserver.Options{Fault: "secret-echoed-in-error"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var tokens []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := httptest.NewRecorder()
+		ref.ServeHTTP(rec, r)
+		var body struct {
+			AccessToken string `json:"access_token"`
+		}
+		if json.Unmarshal(rec.Body.Bytes(), &body) == nil && body.AccessToken != "" {
+			mu.Lock()
+			tokens = append(tokens, body.AccessToken)
+			mu.Unlock()
+		}
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.Code)
+		w.Write(rec.Body.Bytes())
+	}))
+	defer srv.Close()
+
+	dir := t.TempDir()
+	files := map[string]string{
+		"junit":    filepath.Join(dir, "junit.xml"),
+		"cucumber": filepath.Join(dir, "cucumber.json"),
+		"events":   filepath.Join(dir, "events.json"),
+		"html":     filepath.Join(dir, "report.html"),
+	}
+	format := "pretty"
+	for name, path := range files {
+		format += "," + name + ":" + path
+	}
+	r := runCLI(t, envFor(srv.URL), "-format", format)
+	if r.code != 1 {
+		t.Fatalf("exit code = %d; want 1 (the echoed secret is a failure)\n%s", r.code, r.stdout)
+	}
+	outputs := map[string]string{"stdout": r.stdout, "stderr": r.stderr}
+	for name, path := range files {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatalf("%s report: %v", name, err)
+		}
+		if len(b) == 0 {
+			t.Errorf("%s report is empty", name)
+		}
+		outputs[name] = string(b)
+	}
+	if len(tokens) < 5 {
+		t.Fatalf("the server issued %d tokens; want the suite's successful requests to have got some", len(tokens))
+	}
+	if !strings.Contains(outputs["stdout"], "[REDACTED]") {
+		t.Errorf("stdout shows no [REDACTED] mask; the test would pass vacuously")
+	}
+	for name, out := range outputs {
+		if strings.Contains(out, refserver.IntegrationClientSecret) {
+			t.Errorf("%s holds the client secret", name)
+		}
+		for _, tok := range tokens {
+			if strings.Contains(out, tok) {
+				t.Errorf("%s holds an issued access token", name)
+				break
+			}
+			// A JWT's signature alone identifies it.
+			if parts := strings.Split(tok, "."); len(parts) == 3 && len(parts[2]) > 16 && strings.Contains(out, parts[2]) {
+				t.Errorf("%s holds an issued token's signature", name)
+				break
+			}
+		}
+	}
+}
