@@ -28,8 +28,8 @@ type Suite struct {
 	Client   *httpclient.Client
 	Schemas  *schema.Registry
 	Redactor *redact.Redactor
-	Recorder *verdict.Recorder   // may be nil
-	Now      func() time.Time    // nil: time.Now
+	Recorder *verdict.Recorder     // may be nil
+	Now      func() time.Time      // nil: time.Now
 	OnDone   func(verdict.Verdict) // may be nil; told of each verdict as it is recorded
 }
 
