@@ -23,6 +23,7 @@ import (
 
 	"github.com/authconform/authconform"
 	"github.com/authconform/authconform/internal/config"
+	"github.com/authconform/authconform/internal/expect"
 	"github.com/authconform/authconform/internal/refserver"
 	"github.com/authconform/authconform/internal/runner"
 	"github.com/authconform/authconform/internal/verdict"
@@ -73,6 +74,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		allowHTTP   = fl.Bool("allow-http", false, "allow a plain http:// target that is not on loopback")
 		caFile      = fl.String("ca-file", "", "PEM file of extra CA certificates to trust")
 		quiet       = fl.Bool("quiet", false, "no progress lines on stderr")
+		expectFile  = fl.String("expect-failures", "", "JSON file of scenarios the target is known to fail, each with a reason")
 		fault       = fl.String("embedded-fault", "", "run the embedded reference server with this fault (see -list-faults)")
 		listFaults  = fl.Bool("list-faults", false, "list the embedded server's faults and exit")
 		scID        = fl.String("sales-channel-client-id", "", "sales channel client_id (default $AUTHCONFORM_SALES_CHANNEL_CLIENT_ID)")
@@ -164,6 +166,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	if *concurrency > 1 && !t.IsLoopback() {
 		fmt.Fprintln(stderr, "authconform: -concurrency > 1 on a remote target: the rate limit still spaces every request")
 	}
+	if *expectFile != "" {
+		list, err := expect.Load(*expectFile)
+		if err != nil {
+			return fail(err)
+		}
+		opts.ExpectFailures = list
+	}
 	if *caFile != "" {
 		conf, err := runner.LoadCA(*caFile)
 		if err != nil {
@@ -235,7 +244,9 @@ func printSummary(w io.Writer, res verdict.Run) {
 		}
 	}
 	section("Failures", verdict.Failed)
+	section("Listed as known deviations, but passed: remove them from the known-deviation file", verdict.UnexpectedPass)
 	section("Warnings (failed @should scenarios; -strict makes them failures)", verdict.Warning)
+	section("Known deviations (failed as the known-deviation file expects)", verdict.ExpectedFailure)
 	if len(res.LeftOut) > 0 {
 		fmt.Fprintf(w, "\nLeft out (%d):\n", len(res.LeftOut))
 		for _, l := range res.LeftOut {
@@ -246,8 +257,12 @@ func printSummary(w io.Writer, res verdict.Run) {
 	if res.ExitCode != runner.ExitPass {
 		verdictWord = "FAIL"
 	}
-	fmt.Fprintf(w, "\nauthconform: %s: %d scenarios run: %d passed, %d failed, %d warnings; %d left out; %d requests, %.1f s waiting for rate limits; %s\n",
-		verdictWord, c.Scenarios, c.Passed, c.Failed, c.Warnings, c.LeftOut, res.Requests, res.Waited.Seconds(), res.Duration.Round(time.Millisecond))
+	known := ""
+	if c.ExpectedFailures+c.UnexpectedPasses > 0 {
+		known = fmt.Sprintf(", %d known deviations, %d unexpected passes", c.ExpectedFailures, c.UnexpectedPasses)
+	}
+	fmt.Fprintf(w, "\nauthconform: %s: %d scenarios run: %d passed, %d failed, %d warnings%s; %d left out; %d requests, %.1f s waiting for rate limits; %s\n",
+		verdictWord, c.Scenarios, c.Passed, c.Failed, c.Warnings, known, c.LeftOut, res.Requests, res.Waited.Seconds(), res.Duration.Round(time.Millisecond))
 }
 
 func firstLines(s string, n int) string {

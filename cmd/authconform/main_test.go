@@ -271,3 +271,50 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 		}
 	}
 }
+
+// TestExpectFailures verifies a known-deviation file turns a known failure
+// into a pass, and that scenario's later pass into a failure of the run.
+func TestExpectFailures(t *testing.T) {
+	const feature = "features/client_credentials/sales_channel_token.feature"
+	const scenario = "A sales channel with a market in scope and no secret gets a guest token"
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	listed := write("known.json", `{"expected_failures": [
+		{"feature": "`+feature+`", "scenario": "`+scenario+`", "reason": "token_type is mac, ticket AUTH-1"},
+		{"feature": "features/client_credentials/integration_token.feature", "scenario": "An integration with its secret and no scope gets a token for all markets", "reason": "same, ticket AUTH-1"}
+	]}`)
+	stale := write("stale.json", `{"expected_failures": [{"feature": "`+feature+`", "scenario": "No such scenario", "reason": "r"}]}`)
+
+	tests := []struct {
+		name     string
+		args     []string
+		wantCode int
+		want     string // in stdout, or stderr for exit 2
+	}{
+		{"known failure passes the run", []string{"-embedded-fault", "token-type-mac", "-expect-failures", listed}, 0, "2 known deviations"},
+		{"fixed failure fails the run", []string{"-expect-failures", listed}, 1, "remove it from the known-deviation file"},
+		{"stale entry is a configuration error", []string{"-expect-failures", stale}, 2, "not a scenario of the suite"},
+		{"missing file", []string{"-expect-failures", filepath.Join(dir, "nope.json")}, 2, "-expect-failures"},
+	}
+	for _, tt := range tests {
+		t.Run("case="+strings.ReplaceAll(tt.name, " ", "-"), func(t *testing.T) {
+			r := runCLI(t, nil, append([]string{"-quiet", "-format", "progress"}, tt.args...)...)
+			if r.code != tt.wantCode {
+				t.Fatalf("exit code = %d; want %d\n%s\n%s", r.code, tt.wantCode, r.stdout, r.stderr)
+			}
+			out := r.stdout
+			if tt.wantCode == 2 {
+				out = r.stderr
+			}
+			if !strings.Contains(out, tt.want) {
+				t.Errorf("output does not mention %q:\n%s", tt.want, out)
+			}
+		})
+	}
+}

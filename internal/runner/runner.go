@@ -27,6 +27,7 @@ import (
 
 	"github.com/authconform/authconform/internal/catalog"
 	"github.com/authconform/authconform/internal/config"
+	"github.com/authconform/authconform/internal/expect"
 	"github.com/authconform/authconform/internal/httpclient"
 	"github.com/authconform/authconform/internal/ratelimit"
 	"github.com/authconform/authconform/internal/redact"
@@ -72,6 +73,9 @@ type Options struct {
 	Rate        string        // N/DURATION or none; "" = default for the target
 	AllowHTTP   bool          // allow http:// for targets not on loopback
 	TLSConfig   *tls.Config
+
+	// ExpectFailures lists scenarios the target is known to fail.
+	ExpectFailures []expect.Failure
 
 	Console  io.Writer // formatter output without a file; nil = io.Discard
 	Progress io.Writer // a line per finished case, waits; nil = none
@@ -120,6 +124,10 @@ func Run(ctx context.Context, o Options) (verdict.Run, error) {
 			}
 		}
 		res.LeftOut = append(res.LeftOut, verdict.LeftOut{URI: c.URI, Scenario: c.Scenario, Reason: strings.Join(why, "; ")})
+	}
+	expected, err := matchExpectations(o.ExpectFailures, cases)
+	if err != nil {
+		return res, &ConfigError{err}
 	}
 	if len(toRun) == 0 {
 		return res, configErr("nothing to run: %d scenarios match the tags, and none can run with this configuration (%s)", len(res.LeftOut), leftOutReasons(res.LeftOut))
@@ -214,6 +222,15 @@ func Run(ctx context.Context, o Options) (verdict.Run, error) {
 		if v.Status == verdict.Failed && v.Severity == verdict.Should && !o.Strict {
 			v.Status = verdict.Warning
 		}
+		if reason, ok := expected[expect.Key(v.URI, v.Scenario)]; ok {
+			v.Expected = reason
+			if v.Status == verdict.Passed {
+				v.Status = verdict.UnexpectedPass
+				v.Error = "listed as an expected failure (" + reason + ") but passed: remove it from the known-deviation file"
+			} else {
+				v.Status = verdict.ExpectedFailure
+			}
+		}
 		res.Verdicts = append(res.Verdicts, v)
 	}
 	sortVerdicts(res.Verdicts)
@@ -233,16 +250,35 @@ func Run(ctx context.Context, o Options) (verdict.Run, error) {
 func exitCode(res verdict.Run, expected int, godogStatus int) int {
 	c := res.Count()
 	switch {
-	case c.Failed > 0:
+	case c.Failed > 0 || c.UnexpectedPasses > 0:
 		return ExitFail
 	case len(res.Verdicts) != expected:
 		// A scenario ended without a verdict: never call that a pass.
 		return ExitFail
-	case godogStatus != 0 && c.Warnings == 0:
+	case godogStatus != 0 && c.Warnings == 0 && c.ExpectedFailures == 0:
 		// godog saw a failure the verdicts do not show.
 		return ExitFail
 	}
 	return ExitPass
+}
+
+// matchExpectations maps each listed scenario to its reason; a listed
+// scenario that does not exist is an error, so a renamed scenario cannot
+// silently drop out of the file.
+func matchExpectations(list []expect.Failure, cases []catalog.Case) (map[string]string, error) {
+	known := map[string]bool{}
+	for _, c := range cases {
+		known[expect.Key(c.URI, c.Scenario)] = true
+	}
+	out := map[string]string{}
+	for _, f := range list {
+		k := expect.Key(f.Feature, f.Scenario)
+		if !known[k] {
+			return nil, fmt.Errorf("known-deviation file lists %s: %q, which is not a scenario of the suite", f.Feature, f.Scenario)
+		}
+		out[k] = f.Reason
+	}
+	return out, nil
 }
 
 func hasTag(tags []string, tag string) bool {

@@ -18,21 +18,30 @@ import (
 // suite against it, as the CLI does.
 func runAgainst(t *testing.T, opts refserver.Options, strict bool) verdict.Run {
 	t.Helper()
+	return runWith(t, opts, func(o *runner.Options) { o.Strict = strict })
+}
+
+// runWith is runAgainst with the runner's options adjusted by tune.
+func runWith(t *testing.T, opts refserver.Options, tune func(*runner.Options)) verdict.Run {
+	t.Helper()
 	srv, err := refserver.Start(opts)
 	if err != nil {
 		t.Fatalf("refserver.Start(%+v): %v", opts, err)
 	}
 	defer srv.Close()
-	res, err := runner.Run(context.Background(), runner.Options{
+	o := runner.Options{
 		Target:       referenceTarget(srv.URL),
 		Features:     authconform.Files,
 		FeaturePaths: []string{"features"},
 		Schemas:      authconform.Files,
 		SchemaDir:    "schemas",
-		Strict:       strict,
 		Timeout:      5 * time.Second,
 		Console:      io.Discard,
-	})
+	}
+	if tune != nil {
+		tune(&o)
+	}
+	res, err := runner.Run(context.Background(), o)
 	if err != nil {
 		t.Fatalf("runner.Run: %v", err)
 	}

@@ -12,12 +12,20 @@ import (
 // Status is a scenario's outcome.
 type Status string
 
-// Statuses. A failed @should scenario is a Warning unless the run is strict.
+// Statuses. A failed @should scenario is a Warning unless the run is
+// strict. With a known-deviation file, a listed scenario that fails is an
+// ExpectedFailure (not a failure of the run) and one that passes is an
+// UnexpectedPass (a failure of the run: the file needs updating).
 const (
-	Passed  Status = "passed"
-	Failed  Status = "failed"
-	Warning Status = "warning"
+	Passed          Status = "passed"
+	Failed          Status = "failed"
+	Warning         Status = "warning"
+	ExpectedFailure Status = "expected failure"
+	UnexpectedPass  Status = "unexpected pass"
 )
+
+// FailsRun reports whether a verdict with this status fails the run.
+func (s Status) FailsRun() bool { return s == Failed || s == UnexpectedPass }
 
 // Severity levels, from the @must / @should tags.
 const (
@@ -35,6 +43,7 @@ type Verdict struct {
 	Severity   string
 	Status     Status
 	Error      string // redacted; empty when passed
+	Expected   string // the known-deviation reason, if the scenario is listed
 	Transcript string // redacted requests and responses
 	Requests   int
 	Duration   time.Duration
@@ -103,6 +112,7 @@ type Run struct {
 // Counts tallies a run's verdicts.
 type Counts struct {
 	Scenarios, Passed, Failed, Warnings, LeftOut int
+	ExpectedFailures, UnexpectedPasses         int
 }
 
 // Count tallies r.
@@ -116,6 +126,10 @@ func (r Run) Count() Counts {
 			c.Failed++
 		case Warning:
 			c.Warnings++
+		case ExpectedFailure:
+			c.ExpectedFailures++
+		case UnexpectedPass:
+			c.UnexpectedPasses++
 		}
 	}
 	return c

@@ -1,0 +1,69 @@
+// Package expect reads known-deviation files: the scenarios a target is
+// known to fail, each with a reason, so that a team can gate releases on a
+// server with known gaps and still see when a gap closes.
+//
+// A listed scenario that fails is an expected failure and does not fail the
+// run; a listed scenario that passes fails the run, so the file is kept
+// honest (the OpenID Foundation suite's expected-failures lists work the
+// same way: "expected failures that did not happen" fail CI).
+package expect
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+)
+
+// Failure is one known deviation.
+type Failure struct {
+	Feature  string `json:"feature"`  // feature file as reported, e.g. features/errors/invalid_client.feature
+	Scenario string `json:"scenario"` // scenario name
+	Reason   string `json:"reason"`   // why it fails, and where that is tracked
+}
+
+// File is the JSON document of a known-deviation file.
+type File struct {
+	ExpectedFailures []Failure `json:"expected_failures"`
+}
+
+// Load reads and checks a known-deviation file.
+func Load(path string) ([]Failure, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("-expect-failures: %v", err)
+	}
+	return Parse(b, path)
+}
+
+// Parse reads a known-deviation file's content; name is used in errors.
+func Parse(b []byte, name string) ([]Failure, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	var f File
+	if err := dec.Decode(&f); err != nil {
+		return nil, fmt.Errorf("%s: %v; want {\"expected_failures\": [{\"feature\": ..., \"scenario\": ..., \"reason\": ...}]}", name, err)
+	}
+	seen := map[string]bool{}
+	for i, x := range f.ExpectedFailures {
+		where := fmt.Sprintf("%s: expected_failures[%d]", name, i)
+		switch {
+		case strings.TrimSpace(x.Feature) == "":
+			return nil, fmt.Errorf("%s: no feature", where)
+		case strings.TrimSpace(x.Scenario) == "":
+			return nil, fmt.Errorf("%s: no scenario", where)
+		case strings.TrimSpace(x.Reason) == "":
+			return nil, fmt.Errorf("%s (%q): no reason; say why it fails and where that is tracked", where, x.Scenario)
+		}
+		k := Key(x.Feature, x.Scenario)
+		if seen[k] {
+			return nil, fmt.Errorf("%s: %q listed twice", where, x.Scenario)
+		}
+		seen[k] = true
+	}
+	return f.ExpectedFailures, nil
+}
+
+// Key identifies a scenario.
+func Key(feature, scenario string) string { return feature + "\x00" + scenario }
