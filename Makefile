@@ -2,6 +2,7 @@
 # `make help` lists the targets.
 
 GO          ?= go
+SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 # make conformance [TARGET=https://auth.example.com] [FORMAT=pretty,junit:out/junit.xml] [ARGS="-strict"]
@@ -9,7 +10,7 @@ TARGET ?=
 FORMAT ?= pretty
 ARGS   ?=
 
-.PHONY: help conformance test lint tidy
+.PHONY: help conformance test chromium lint tidy
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -17,9 +18,15 @@ help:  ## list the targets
 conformance:  ## run the suite (against the embedded reference server unless TARGET or AUTHCONFORM_TARGET is set)
 	$(GO) run ./cmd/authconform $(if $(TARGET),-target $(TARGET)) -format $(FORMAT) $(ARGS)
 
-test:  ## vet, then every test (self-test against each reference-server fault included) under -race
+test: chromium  ## vet, then every test (self-test against each reference-server fault included) under -race
 	$(GO) vet ./...
-	$(GO) test -race -count=1 ./...
+	AUTHCONFORM_REQUIRE_CHROMIUM=1 $(GO) test -race -count=1 ./...
+
+# The HTML report's screenshot test renders it in Debian's headless Chromium.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "installing Debian's chromium for the HTML report's screenshot test"; \
+		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
 
 lint:  ## gofmt, vet and staticcheck (pinned, run through go run)
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi

@@ -80,6 +80,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		scID        = fl.String("sales-channel-client-id", "", "sales channel client_id (default $AUTHCONFORM_SALES_CHANNEL_CLIENT_ID)")
 		marketID    = fl.String("market-id", "", "id of a market of the target (default $AUTHCONFORM_MARKET_ID)")
 		intID       = fl.String("integration-client-id", "", "integration client_id (default $AUTHCONFORM_INTEGRATION_CLIENT_ID); its secret only from the environment")
+		scLifetime  = fl.Int("sales-channel-expires-in", 0, "expected expires_in of sales channel tokens, seconds (default $AUTHCONFORM_SALES_CHANNEL_EXPIRES_IN or 14400)")
+		intLifetime = fl.Int("integration-expires-in", 0, "expected expires_in of integration tokens, seconds (default $AUTHCONFORM_INTEGRATION_EXPIRES_IN or 7200)")
+		clockSkew   = fl.Duration("clock-skew", 0, "allowed distance of created_at from now (default $AUTHCONFORM_CLOCK_SKEW or 60s)")
 	)
 	if err := fl.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -113,6 +116,24 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		if o.flag != "" {
 			*o.dst = o.flag
 		}
+	}
+	for _, o := range []struct {
+		name string
+		flag int
+		dst  *int
+	}{{"-sales-channel-expires-in", *scLifetime, &t.SalesChannel.Lifetime}, {"-integration-expires-in", *intLifetime, &t.Integration.Lifetime}} {
+		switch {
+		case o.flag < 0:
+			return fail(fmt.Errorf("%s=%d: want a whole number of seconds, at least 1", o.name, o.flag))
+		case o.flag > 0:
+			*o.dst = o.flag
+		}
+	}
+	if *clockSkew < 0 {
+		return fail(fmt.Errorf("-clock-skew=%s: want a positive duration", *clockSkew))
+	}
+	if *clockSkew > 0 {
+		t.ClockSkew = *clockSkew
 	}
 	if *fault != "" && t.BaseURL != "" {
 		return fail(fmt.Errorf("-embedded-fault applies to the embedded server only; drop -target / %s", config.EnvTarget))

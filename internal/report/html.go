@@ -2,14 +2,164 @@
 package report
 
 import (
-	"fmt"
+	"bytes"
+	_ "embed"
+	"html/template"
 	"io"
+	"sort"
+	"time"
 
 	"github.com/authconform/authconform/internal/verdict"
 )
 
-// WriteHTML writes a self-contained HTML report of run to w.
+// reportSource is the page template. It holds its CSS inline and loads
+// nothing: the report must open from a CI artifact, offline, as one file.
+//
+//go:embed report.html.tmpl
+var reportSource string
+
+// reportTemplate is parsed once; a broken template is a build defect, so it
+// panics at init rather than at the end of a long run.
+var reportTemplate = template.Must(template.New("report").Parse(reportSource))
+
+// WriteHTML writes a self-contained HTML report of run to w: a summary, one
+// row per scenario (failures first) with its error and transcript folded
+// under it, and the scenarios that were left out.
+//
+// Every string from run is escaped by html/template. The page is rendered
+// in full before anything is written, so a template error leaves w empty
+// rather than holding half a page.
 func WriteHTML(w io.Writer, run verdict.Run) error {
-	_, err := fmt.Fprintf(w, "<!doctype html><title>authconform</title><p>%d scenarios</p>\n", len(run.Verdicts))
+	var buf bytes.Buffer
+	if err := reportTemplate.Execute(&buf, newPage(run)); err != nil {
+		return err
+	}
+	_, err := w.Write(buf.Bytes())
 	return err
+}
+
+// page is what the template renders: run's data, sorted and formatted, so
+// that the template holds no logic beyond loops and conditions.
+type page struct {
+	Pass     bool
+	ExitCode int
+	Target   string
+	Profile  string
+	Started  string // "" when unknown
+	StartISO string
+	Duration string
+	Strict   bool
+	Requests int64
+	Waited   string
+	Counts   verdict.Counts
+	Cases    []caseRow
+	LeftOut  []verdict.LeftOut
+}
+
+// caseRow is one scenario's row and its folded details.
+type caseRow struct {
+	Feature    string
+	URI        string
+	Scenario   string
+	Tags       []string
+	Severity   string
+	Class      string // CSS class for the verdict; one of a fixed set, never data
+	Label      string // the verdict as text, so it reads without colour
+	Duration   string
+	Requests   int
+	Error      string
+	Transcript string
+	Open       bool // failures start unfolded: they are what the reader came for
+}
+
+func newPage(run verdict.Run) page {
+	p := page{
+		Pass:     run.ExitCode == 0,
+		ExitCode: run.ExitCode,
+		Target:   run.Target,
+		Profile:  run.Profile,
+		Duration: formatDuration(run.Duration),
+		Strict:   run.Strict,
+		Requests: run.Requests,
+		Waited:   formatDuration(run.Waited),
+		Counts:   run.Count(),
+		LeftOut:  run.LeftOut,
+	}
+	if !run.Started.IsZero() {
+		p.Started = run.Started.Format("2006-01-02 15:04:05 MST")
+		p.StartISO = run.Started.Format(time.RFC3339)
+	}
+	for _, v := range sortedForReading(run.Verdicts) {
+		class, label := statusClass(v.Status)
+		p.Cases = append(p.Cases, caseRow{
+			Feature:    v.Feature,
+			URI:        v.URI,
+			Scenario:   v.Scenario,
+			Tags:       v.Tags,
+			Severity:   v.Severity,
+			Class:      class,
+			Label:      label,
+			Duration:   formatDuration(v.Duration),
+			Requests:   v.Requests,
+			Error:      v.Error,
+			Transcript: v.Transcript,
+			Open:       v.Status == verdict.Failed,
+		})
+	}
+	return p
+}
+
+// readingRank orders verdicts by what needs attention: failures, then
+// warnings, then anything unexpected, then passes.
+func readingRank(s verdict.Status) int {
+	switch s {
+	case verdict.Failed:
+		return 0
+	case verdict.Warning:
+		return 1
+	case verdict.Passed:
+		return 3
+	}
+	return 2
+}
+
+// sortedForReading returns a copy of vs, failures first and, within each
+// group, in feature-file order.
+func sortedForReading(vs []verdict.Verdict) []verdict.Verdict {
+	out := append([]verdict.Verdict(nil), vs...)
+	sort.SliceStable(out, func(i, j int) bool {
+		ri, rj := readingRank(out[i].Status), readingRank(out[j].Status)
+		if ri != rj {
+			return ri < rj
+		}
+		return out[i].Order < out[j].Order
+	})
+	return out
+}
+
+// statusClass maps a status to its CSS class and its label. An unknown
+// status keeps its own text as the label but gets a neutral class, so no
+// data ever reaches a class attribute.
+func statusClass(s verdict.Status) (class, label string) {
+	switch s {
+	case verdict.Passed, verdict.Failed, verdict.Warning:
+		return string(s), string(s)
+	case "":
+		return "unknown", "no verdict"
+	}
+	return "unknown", string(s)
+}
+
+// formatDuration rounds d for people: milliseconds below a minute, seconds
+// above.
+func formatDuration(d time.Duration) string {
+	switch {
+	case d <= 0:
+		return "0s"
+	case d < time.Millisecond:
+		return "<1ms"
+	case d < time.Minute:
+		return d.Round(time.Millisecond).String()
+	}
+	return d.Round(time.Second).String()
 }

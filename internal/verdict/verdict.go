@@ -112,7 +112,7 @@ type Run struct {
 // Counts tallies a run's verdicts.
 type Counts struct {
 	Scenarios, Passed, Failed, Warnings, LeftOut int
-	ExpectedFailures, UnexpectedPasses         int
+	ExpectedFailures, UnexpectedPasses           int
 }
 
 // Count tallies r.
