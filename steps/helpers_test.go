@@ -79,7 +79,9 @@ func TestThenSteps(t *testing.T) {
 		{"equals missing", 200, nil, `{}`, func(c context.Context) error { return thenMemberEquals(c, "scope", "x") }, `JSON member "scope" is missing`},
 		{"fold Bearer", 200, nil, `{"token_type":"Bearer"}`, func(c context.Context) error { return thenMemberEqualsFold(c, "token_type", "bearer") }, ""},
 		{"fold mac", 200, nil, `{"token_type":"mac"}`, func(c context.Context) error { return thenMemberEqualsFold(c, "token_type", "bearer") }, "ignoring case"},
-		{"integer", 200, nil, tokenBody, func(c context.Context) error { return thenMemberInteger(c, "expires_in", "{{sales_channel.expires_in}}") }, ""},
+		{"integer", 200, nil, tokenBody, func(c context.Context) error {
+			return thenMemberInteger(c, "expires_in", "{{sales_channel.expires_in}}")
+		}, ""},
 		{"integer float literal", 200, nil, `{"expires_in":14400.0}`, func(c context.Context) error { return thenMemberInteger(c, "expires_in", "14400") }, "without fraction"},
 		{"integer exponent", 200, nil, `{"expires_in":1.44e4}`, func(c context.Context) error { return thenMemberIsInteger(c, "expires_in") }, "without fraction"},
 		{"integer string", 200, nil, `{"expires_in":"14400"}`, func(c context.Context) error { return thenMemberInteger(c, "expires_in", "14400") }, `"14400" (string)`},

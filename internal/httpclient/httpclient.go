@@ -43,6 +43,10 @@ type Options struct {
 	TLSConfig *tls.Config       // nil: system roots
 	// OnWait, if set, is told each time the run waits for the limit or a 429.
 	OnWait func(d time.Duration, why string)
+	// GiveUpAfter is how many transport failures in a row (refused, timed
+	// out) make the client stop trying: a target that has gone away would
+	// otherwise cost a full timeout per remaining scenario. 0 means 3.
+	GiveUpAfter int
 }
 
 // Request is what a scenario asks to send.
@@ -70,6 +74,8 @@ type Client struct {
 	http     *http.Client
 	requests atomic.Int64
 	waited   atomic.Int64 // nanoseconds
+	failures atomic.Int64 // transport failures in a row
+	lastErr  atomic.Value // string: the last transport failure
 }
 
 // New returns a Client.
@@ -79,6 +85,9 @@ func New(opts Options) *Client {
 	}
 	if opts.MaxBody <= 0 {
 		opts.MaxBody = DefaultMaxBody
+	}
+	if opts.GiveUpAfter <= 0 {
+		opts.GiveUpAfter = 3
 	}
 	tr := http.DefaultTransport.(*http.Transport).Clone() // keeps ProxyFromEnvironment
 	tr.TLSClientConfig = opts.TLSConfig
@@ -128,6 +137,9 @@ func (c *Client) Do(ctx context.Context, req Request) (*Exchange, error) {
 }
 
 func (c *Client) once(ctx context.Context, req Request) (*Exchange, error) {
+	if n := c.failures.Load(); n >= int64(c.opts.GiveUpAfter) {
+		return nil, fmt.Errorf("%s %s: not sent: the target failed %d requests in a row (last: %v)", req.Method, req.URL, n, c.lastErr.Load())
+	}
 	d := c.opts.Limiter.Reserve()
 	if d > 0 {
 		if err := c.sleep(ctx, d, "the rate limit"); err != nil {
@@ -150,8 +162,14 @@ func (c *Client) once(ctx context.Context, req Request) (*Exchange, error) {
 	c.requests.Add(1)
 	resp, err := c.http.Do(hreq)
 	if err != nil {
-		return nil, describe(req, err, c.opts.Timeout)
+		err = describe(req, err, c.opts.Timeout)
+		if ctx.Err() == nil {
+			c.lastErr.Store(err.Error())
+			c.failures.Add(1)
+		}
+		return nil, err
 	}
+	c.failures.Store(0)
 	defer resp.Body.Close()
 	body, readErr := io.ReadAll(io.LimitReader(resp.Body, c.opts.MaxBody+1))
 	ex := &Exchange{
