@@ -51,7 +51,7 @@ func TestLoadRejects(t *testing.T) {
 	tests := map[string]string{
 		"Feature: F\n  Scenario: same\n    Given x\n  Scenario: same\n    Given y\n": "two scenarios named",
 		"Feature: F\n  Scenario Outline: row\n    Given <n>\n    Examples:\n      | n |\n      | 1 |\n      | 2 |\n": "two scenarios named",
-		"Feature: F\nFeature: G\n": "features/x.feature",
+		"Scenario: x\n": "features/x.feature",
 		"Feature: F\n":                   "no scenarios found",
 	}
 	for content, want := range tests {
