@@ -102,6 +102,8 @@ func TestThenSteps(t *testing.T) {
 		{"oauth error wrong", 400, nil, `{"error":"unauthorized_client"}`, func(c context.Context) error { return thenOAuthError(c, "invalid_client") }, `OAuth error = "unauthorized_client"; want "invalid_client"`},
 		{"oauth error none", 400, nil, `{"errors":[{"detail":"d"}]}`, func(c context.Context) error { return thenOAuthError(c, "invalid_client") }, "no OAuth error code"},
 		{"oauth error not json", 400, http.Header{"Content-Type": {"text/html"}}, `<html>`, func(c context.Context) error { return thenOAuthError(c, "invalid_client") }, `Content-Type "text/html"`},
+		{"one of", 400, nil, `{"error":"invalid_request"}`, func(c context.Context) error { return thenOAuthErrorOneOf(c, "invalid_client, invalid_request") }, ""},
+		{"none of", 400, nil, `{"error":"invalid_scope"}`, func(c context.Context) error { return thenOAuthErrorOneOf(c, "invalid_client, invalid_request") }, "want one of invalid_client, invalid_request"},
 		{"registered", 400, nil, `{"error":"invalid_scope"}`, thenOAuthErrorRegistered, ""},
 		{"unregistered", 400, nil, `{"error":"server_error"}`, thenOAuthErrorRegistered, "want one of invalid_request"},
 		{"no token", 400, nil, `{"error":"invalid_client"}`, thenNoToken, ""},

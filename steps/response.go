@@ -436,6 +436,29 @@ func thenOAuthError(ctx context.Context, want string) error {
 	return nil
 }
 
+// thenOAuthErrorOneOf accepts any of a comma-separated list of codes, for
+// requests where RFC 6749 allows more than one answer (a missing client_id
+// is both "missing a required parameter" and "no client authentication").
+func thenOAuthErrorOneOf(ctx context.Context, list string) error {
+	st, err := current(ctx)
+	if err != nil {
+		return err
+	}
+	got, err := st.oauthError()
+	if err != nil {
+		return err
+	}
+	var want []string
+	for _, c := range strings.Split(list, ",") {
+		if c = strings.TrimSpace(c); c == got {
+			return nil
+		} else if c != "" {
+			want = append(want, c)
+		}
+	}
+	return st.fail("OAuth error = %q; want one of %s", got, strings.Join(want, ", "))
+}
+
 // tokenEndpointErrors are the codes RFC 6749 §5.2 defines for the token
 // endpoint.
 var tokenEndpointErrors = []string{"invalid_request", "invalid_client", "invalid_grant", "unauthorized_client", "unsupported_grant_type", "invalid_scope"}

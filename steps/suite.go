@@ -69,6 +69,7 @@ func (s *Suite) Vocabulary() []Step {
 		{`^the JSON member "([^"]*)" should be a Unix time within (\d+) seconds of now$`, `And the JSON member "created_at" should be a Unix time within 300 seconds of now`, s.thenMemberNow},
 		{`^the JSON member "([^"]*)" should be absent$`, `And the JSON member "refresh_token" should be absent`, thenMemberAbsent},
 		{`^the OAuth error should be "([^"]*)"$`, `And the OAuth error should be "invalid_client"`, thenOAuthError},
+		{`^the OAuth error should be one of "([^"]*)"$`, `And the OAuth error should be one of "invalid_client, invalid_request"`, thenOAuthErrorOneOf},
 		{`^the OAuth error should be one defined by RFC 6749 section 5\.2$`, `And the OAuth error should be one defined by RFC 6749 section 5.2`, thenOAuthErrorRegistered},
 		{`^the response should not contain an access token$`, `And the response should not contain an access token`, thenNoToken},
 		{`^the response should not contain a client secret$`, `And the response should not contain a client secret`, s.thenNoSecret},

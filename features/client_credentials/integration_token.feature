@@ -34,6 +34,7 @@ Feature: An integration gets a token with its client secret
     And the JSON member "expires_in" should be the integer "{{integration.expires_in}}"
     And the JSON member "created_at" should be a Unix time within the allowed clock skew of now
     And the JSON member "refresh_token" should be absent
+    And the response should not contain a client secret
 
   @must @market @rfc6749-3.3 @docs-authentication-scope
   Scenario: An integration with its secret and a market in scope gets that scope echoed
@@ -51,3 +52,4 @@ Feature: An integration gets a token with its client secret
     And the response body should match the token response schema
     And the JSON member "scope" should equal "market:id:{{market_id}}"
     And the JSON member "expires_in" should be the integer "{{integration.expires_in}}"
+    And the response should not contain a client secret

@@ -7,7 +7,9 @@ Feature: Wrong or missing client credentials get invalid_client and no token
     authentication method)"; the server "MAY return an HTTP 401" and answers
     400 otherwise, so with credentials in the body both 400 and 401 pass.
   - RFC 6749 §3.2.1: confidential clients MUST authenticate at the token
-    endpoint; §3.2: "Parameters sent without a value MUST be treated as if
+    endpoint; a request with no client_id at all is both "missing a required
+    parameter" (invalid_request) and "no client authentication included"
+    (invalid_client), so either code passes; §3.2: "Parameters sent without a value MUST be treated as if
     they were omitted", so an empty client_secret is no secret at all.
   - Commerce Layer docs, "Authentication": confidential credentials
     (integrations) "need a client secret to authenticate".
@@ -34,6 +36,39 @@ Feature: Wrong or missing client credentials get invalid_client and no token
     And the response content type should be JSON
     And the response body should match the error response schema
     And the OAuth error should be "invalid_client"
+    And the response should not contain an access token
+    And the response header "Cache-Control" should include "no-store"
+
+  @must @rfc6749-3.2.1
+  Scenario: A request without client_id gets an error and no token
+    Given a token request with the JSON body:
+      """json
+      {
+        "grant_type": "client_credentials"
+      }
+      """
+    When the token request is sent
+    Then the response status should be one of 400, 401
+    And the response content type should be JSON
+    And the response body should match the error response schema
+    And the OAuth error should be one of "invalid_client, invalid_request"
+    And the response should not contain an access token
+    And the response header "Cache-Control" should include "no-store"
+
+  @must @rfc6749-3.2
+  Scenario: A request with an empty client_id gets an error and no token
+    Given a token request with the JSON body:
+      """json
+      {
+        "grant_type": "client_credentials",
+        "client_id": ""
+      }
+      """
+    When the token request is sent
+    Then the response status should be one of 400, 401
+    And the response content type should be JSON
+    And the response body should match the error response schema
+    And the OAuth error should be one of "invalid_client, invalid_request"
     And the response should not contain an access token
     And the response header "Cache-Control" should include "no-store"
 
@@ -84,6 +119,7 @@ Feature: Wrong or missing client credentials get invalid_client and no token
     And the response body should match the error response schema
     And the OAuth error should be "invalid_client"
     And the response should not contain an access token
+    And the response should not contain a client secret
     And the response header "Cache-Control" should include "no-store"
 
   @must @integration @rfc6749-3.2

@@ -54,6 +54,7 @@ const (
 	faultSecretEchoedInError         = "secret-echoed-in-error"
 	faultSecretEchoedInToken         = "secret-echoed-in-token"
 	faultSameTokenForAll             = "same-token-for-all"
+	faultMissingClientAccepted       = "missing-client-id-accepted"
 )
 
 // allFaults is the catalogue behind Faults. Order is stable (grouped as
@@ -102,6 +103,7 @@ var allFaults = []Fault{
 	{faultSecretEchoedInError, "RFC 6749 §2.3.1 and §10.1 (the client secret is a credential): error descriptions never quote the client_secret."},
 	{faultSecretEchoedInToken, "RFC 6749 §2.3.1 and §10.1 (the client secret is a credential) and Commerce Layer tests (exact key set): a token response never carries client_secret."},
 	{faultSameTokenForAll, "RFC 6749 §1.4 (an access token represents one authorization issued to one client): every issued access_token is unique."},
+	{faultMissingClientAccepted, "RFC 6749 §3.2.1/§5.2 and Commerce Layer docs (client_id Required): a request without client_id, or with an empty one, gets no token."},
 }
 
 // Faults lists every fault the server can inject, in a stable order.

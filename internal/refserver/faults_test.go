@@ -165,6 +165,8 @@ func TestFaults(t *testing.T) {
 			}
 			return nil
 		}, want: "two clients got the same access_token"},
+		{fault: "missing-client-id-accepted", check: expect(request{body: jsonBody("grant_type", "client_credentials")}, status(401)), want: "status = 200; want 401",
+			unaffected: expect(unknownClient(), status(401))},
 	}
 
 	var names []string

@@ -22,6 +22,8 @@ const (
 	pragma               = "A token response says Pragma no-cache"
 	unknownClient        = "An unknown client_id gets invalid_client and no token"
 	unknownClient401     = "An unknown client_id is answered 401, as Commerce Layer does"
+	missingClientID      = "A request without client_id gets an error and no token"
+	emptyClientID        = "A request with an empty client_id gets an error and no token"
 	wrongSecret          = "An integration with a wrong secret gets invalid_client and no token"
 	missingSecret        = "An integration without a secret gets invalid_client and no token"
 	emptySecret          = "An integration with an empty secret gets invalid_client and no token"
@@ -41,8 +43,8 @@ const (
 var (
 	success200   = []string{salesChannelMarket, salesChannelNoScope, integrationNoScope, integrationMarket, headersSalesChannel, headersIntegration, secretNotEchoed, distinctTokens}
 	tokenBodies  = []string{salesChannelMarket, salesChannelNoScope, integrationNoScope, integrationMarket}
-	invalidCl    = []string{unknownClient, wrongSecret, missingSecret, emptySecret}
-	oauthErrors  = []string{unknownClient, wrongSecret, missingSecret, emptySecret, missingGrantType, emptyGrantType, unsupportedGrantType, unknownMarket, malformedJSON, textPlain, emptyBody}
+	invalidCl    = []string{unknownClient, wrongSecret, missingSecret, emptySecret, missingClientID, emptyClientID}
+	oauthErrors  = []string{unknownClient, wrongSecret, missingSecret, emptySecret, missingClientID, emptyClientID, missingGrantType, emptyGrantType, unsupportedGrantType, unknownMarket, malformedJSON, textPlain, emptyBody}
 	allNoToken   = append(slices.Clone(oauthErrors), getQuery)
 	salesChannel = []string{salesChannelMarket, salesChannelNoScope}
 )
@@ -105,8 +107,9 @@ var faultCases = map[string]faultCase{
 	"error-status-200":                       {fail: allNoToken, warn: []string{unknownClient401}, because: "status = 200"},
 	"access-token-in-error":                  {fail: allNoToken, because: "want no token"},
 	"secret-echoed-in-error":                 {fail: []string{wrongSecret}, because: "holds a client secret"},
-	"secret-echoed-in-token":                 {fail: []string{secretNotEchoed}, because: "holds a client secret"},
+	"secret-echoed-in-token":                 {fail: []string{secretNotEchoed, integrationNoScope, integrationMarket}, because: "holds a client secret"},
 	"same-token-for-all":                     {fail: []string{distinctTokens}, because: "same token"},
+	"missing-client-id-accepted":             {fail: []string{missingClientID, emptyClientID}, because: "status = 200"},
 }
 
 // TestCleanServerPasses verifies the suite passes a server that follows the
