@@ -7,6 +7,8 @@ import (
 	"html/template"
 	"io"
 	"sort"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/authconform/authconform/internal/verdict"
@@ -26,9 +28,11 @@ var reportTemplate = template.Must(template.New("report").Parse(reportSource))
 // row per scenario (failures first) with its error and transcript folded
 // under it, and the scenarios that were left out.
 //
-// Every string from run is escaped by html/template. The page is rendered
-// in full before anything is written, so a template error leaves w empty
-// rather than holding half a page.
+// Every string from run is escaped by html/template. That escaping rewrites
+// + & ' " < > (as &#43; &amp; ...), so a masking writer downstream of w
+// no longer recognises a secret that holds one of them: the strings in run
+// must already be redacted. The page is rendered in full before anything is
+// written, so a template error leaves w empty rather than holding half a page.
 func WriteHTML(w io.Writer, run verdict.Run) error {
 	var buf bytes.Buffer
 	if err := reportTemplate.Execute(&buf, newPage(run)); err != nil {
@@ -66,14 +70,17 @@ type caseRow struct {
 	Class      string // CSS class for the verdict; one of a fixed set, never data
 	Label      string // the verdict as text, so it reads without colour
 	Duration   string
-	Requests   int
+	Summary    string // what unfolding the details shows
 	Error      string
+	Expected   string // the known-deviation reason, if the scenario is listed
 	Transcript string
-	Open       bool // failures start unfolded: they are what the reader came for
+	Open       bool // what failed the run starts unfolded: it is what the reader came for
 }
 
 func newPage(run verdict.Run) page {
 	p := page{
+		// The exit code, not the counts, is the run's verdict: a scenario
+		// that ended without a verdict fails the run too.
 		Pass:     run.ExitCode == 0,
 		ExitCode: run.ExitCode,
 		Target:   run.Target,
@@ -100,27 +107,34 @@ func newPage(run verdict.Run) page {
 			Class:      class,
 			Label:      label,
 			Duration:   formatDuration(v.Duration),
-			Requests:   v.Requests,
+			Summary:    detailsSummary(v),
 			Error:      v.Error,
+			Expected:   v.Expected,
 			Transcript: v.Transcript,
-			Open:       v.Status == verdict.Failed,
+			Open:       v.Status.FailsRun(),
 		})
 	}
 	return p
 }
 
-// readingRank orders verdicts by what needs attention: failures, then
-// warnings, then anything unexpected, then passes.
+// readingRank orders verdicts by what needs attention, as the console
+// summary does: failures, known deviations that now pass (both fail the
+// run), warnings, known deviations that still fail, any status this code
+// does not know, and passes last.
 func readingRank(s verdict.Status) int {
 	switch s {
 	case verdict.Failed:
 		return 0
-	case verdict.Warning:
+	case verdict.UnexpectedPass:
 		return 1
-	case verdict.Passed:
+	case verdict.Warning:
+		return 2
+	case verdict.ExpectedFailure:
 		return 3
+	case verdict.Passed:
+		return 5
 	}
-	return 2
+	return 4
 }
 
 // sortedForReading returns a copy of vs, failures first and, within each
@@ -144,10 +158,40 @@ func statusClass(s verdict.Status) (class, label string) {
 	switch s {
 	case verdict.Passed, verdict.Failed, verdict.Warning:
 		return string(s), string(s)
+	case verdict.UnexpectedPass:
+		return "unexpected-pass", string(s)
+	case verdict.ExpectedFailure:
+		return "expected-failure", string(s)
 	case "":
 		return "unknown", "no verdict"
 	}
 	return "unknown", string(s)
+}
+
+// detailsSummary names what a row's folded details hold, e.g. "Error and
+// transcript (2 requests)".
+func detailsSummary(v verdict.Verdict) string {
+	var parts []string
+	if v.Expected != "" {
+		parts = append(parts, "known deviation")
+	}
+	if v.Error != "" {
+		parts = append(parts, "error")
+	}
+	parts = append(parts, "transcript")
+	s := parts[0]
+	for i, p := range parts[1:] {
+		if i == len(parts)-2 {
+			s += " and " + p
+		} else {
+			s += ", " + p
+		}
+	}
+	plural := "s"
+	if v.Requests == 1 {
+		plural = ""
+	}
+	return strings.ToUpper(s[:1]) + s[1:] + " (" + strconv.Itoa(v.Requests) + " request" + plural + ")"
 }
 
 // formatDuration rounds d for people: milliseconds below a minute, seconds

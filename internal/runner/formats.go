@@ -71,8 +71,11 @@ func (f reportFile) finish(red *redact.Redactor, run verdict.Run) error {
 		if err != nil {
 			return err
 		}
+		// Mask before rendering as well as after: html/template escapes
+		// characters such as + and &, after which a secret containing them
+		// no longer matches on the way out.
 		w := red.Writer(out)
-		if err := report.WriteHTML(w, run); err != nil {
+		if err := report.WriteHTML(w, redactRun(red, run)); err != nil {
 			out.Close()
 			return err
 		}
@@ -120,6 +123,20 @@ func (l formatList) godogFormat() (string, []reportFile, func(), error) {
 		parts = append(parts, "progress:"+filepath.Join(dir, "discard"))
 	}
 	return strings.Join(parts, ","), files, cleanup, nil
+}
+
+// redactRun masks every free-text field of a run.
+func redactRun(red *redact.Redactor, run verdict.Run) verdict.Run {
+	vs := make([]verdict.Verdict, len(run.Verdicts))
+	for i, v := range run.Verdicts {
+		v.Error = red.String(v.Error)
+		v.Transcript = red.String(v.Transcript)
+		v.Expected = red.String(v.Expected)
+		vs[i] = v
+	}
+	run.Verdicts = vs
+	run.Target = red.String(run.Target)
+	return run
 }
 
 func systemPool() (*x509.CertPool, error) {
