@@ -318,3 +318,31 @@ func TestExpectFailures(t *testing.T) {
 		})
 	}
 }
+
+// TestLeftOutIsNamed verifies scenarios needing unconfigured credentials
+// are left out before the run, and the summary names each and why.
+func TestLeftOutIsNamed(t *testing.T) {
+	srv, err := refserver.Start(refserver.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	env := envFor(srv.URL)
+	delete(env, "AUTHCONFORM_INTEGRATION_CLIENT_SECRET")
+	r := runCLI(t, env, "-quiet", "-format", "progress")
+	if r.code != 0 {
+		t.Fatalf("exit code = %d; want 0\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	for _, want := range []string{
+		"Left out (",
+		"An integration with a wrong secret gets invalid_client and no token (no integration: set AUTHCONFORM_INTEGRATION_CLIENT_ID and AUTHCONFORM_INTEGRATION_CLIENT_SECRET",
+		"0 failed",
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("summary does not say %q:\n%s", want, r.stdout)
+		}
+	}
+	if strings.Contains(r.stdout, "ok   features/client_credentials/integration_token.feature") {
+		t.Errorf("an @integration scenario ran without integration credentials")
+	}
+}
