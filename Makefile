@@ -10,7 +10,7 @@ TARGET ?=
 FORMAT ?= pretty
 ARGS   ?=
 
-.PHONY: help conformance test chromium lint tidy
+.PHONY: help conformance test chromium lint tidy bench fuzz
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -36,3 +36,13 @@ lint:  ## gofmt, vet and staticcheck (pinned, run through go run)
 tidy:  ## check go.mod and go.sum are tidy
 	$(GO) mod tidy
 	git diff --exit-code go.mod go.sum
+
+bench:  ## benchmarks (not part of test): suite against the floor, CLI start-up and memory, scaling, reference server under load
+	@mkdir -p out
+	$(GO) test -run '^$$' -bench . -benchtime 3s -json ./internal/bench/ > out/bench.json
+	$(GO) run ./internal/bench/cmd/benchtable out/bench.json
+
+FUZZTIME ?= 30s
+fuzz:  ## fuzz the reference server and the Then steps, FUZZTIME per target
+	$(GO) test -run '^$$' -fuzz '^FuzzServeHTTP$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./internal/refserver
+	$(GO) test -run '^$$' -fuzz '^FuzzResponseHandling$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./steps

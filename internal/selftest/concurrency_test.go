@@ -101,8 +101,9 @@ func (p *overlapProbe) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // runSuiteAt runs the whole suite against the server at url, concurrency
-// scenarios at a time, as the CLI does with -concurrency.
-func runSuiteAt(t *testing.T, url string, concurrency int) verdict.Run {
+// scenarios at a time, as the CLI does with -concurrency, with the console
+// formatter format ("" is the CLI's default, pretty).
+func runSuiteAt(t *testing.T, url string, concurrency int, format string) verdict.Run {
 	t.Helper()
 	res, err := runner.Run(context.Background(), runner.Options{
 		Target:       referenceTarget(url),
@@ -111,6 +112,7 @@ func runSuiteAt(t *testing.T, url string, concurrency int) verdict.Run {
 		Schemas:      authconform.Files,
 		SchemaDir:    "schemas",
 		Concurrency:  concurrency,
+		Format:       format,
 		Timeout:      5 * time.Second,
 		Console:      io.Discard,
 	})
@@ -174,7 +176,8 @@ func firstLine(s string) string {
 // suite runs, never what it finds: against a correct server and against
 // faults of each kind, a run with 4 scenarios at a time gives every
 // scenario the same status as a sequential run. Run under -race, it also
-// checks that scenarios running at once share no state.
+// checks that scenarios running at once share no state, the console
+// formatter (the CLI's default, pretty) included.
 func TestConcurrencyKeepsVerdicts(t *testing.T) {
 	variants := []struct {
 		name string
@@ -197,9 +200,9 @@ func TestConcurrencyKeepsVerdicts(t *testing.T) {
 	for _, v := range variants {
 		t.Run(v.name, func(t *testing.T) {
 			probe := startProbed(t, v.opts)
-			seq := runSuiteAt(t, probe.url, 1)
+			seq := runSuiteAt(t, probe.url, 1, "")
 			probe.arm()
-			par := runSuiteAt(t, probe.url, 1)
+			par := runSuiteAt(t, probe.url, 4, "")
 			if !probe.overlapped() {
 				t.Fatalf("no two requests were in flight at once with -concurrency 4: the run was sequential, so this test compares nothing")
 			}

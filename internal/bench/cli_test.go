@@ -1,0 +1,153 @@
+package bench
+
+import (
+	"bytes"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/authconform/authconform/internal/config"
+	"github.com/authconform/authconform/internal/refserver"
+)
+
+// moduleRoot finds the directory of go.mod above the working directory,
+// which go test sets to the package's own.
+func moduleRoot(tb testing.TB) string {
+	tb.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			tb.Fatal("no go.mod above the working directory")
+		}
+		dir = parent
+	}
+}
+
+// buildCLI builds cmd/authconform into dir, as a user's go build would.
+func buildCLI(tb testing.TB, dir string) string {
+	tb.Helper()
+	goCmd, err := exec.LookPath("go")
+	if err != nil {
+		goCmd = filepath.Join(runtime.GOROOT(), "bin", "go")
+	}
+	bin := filepath.Join(dir, "authconform")
+	cmd := exec.Command(goCmd, "build", "-o", bin, "./cmd/authconform")
+	cmd.Dir = moduleRoot(tb)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		tb.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// firstRequest serves the reference server and notes when the first HTTP
+// request since the last reset arrived.
+type firstRequest struct {
+	next http.Handler
+	mu   sync.Mutex
+	at   time.Time
+}
+
+func (f *firstRequest) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	now := time.Now()
+	f.mu.Lock()
+	if f.at.IsZero() {
+		f.at = now
+	}
+	f.mu.Unlock()
+	f.next.ServeHTTP(w, r)
+}
+
+// reset forgets the last run's first request and returns when it came.
+func (f *firstRequest) reset() time.Time {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	at := f.at
+	f.at = time.Time{}
+	return at
+}
+
+// BenchmarkCLI runs the built CLI as a user would and reports, as medians
+// over the iterations, the whole run and the process's peak resident set
+// size, and for a loopback target its start-up: process start to first
+// HTTP request. Without a target the CLI starts the embedded reference
+// server, whose RSA key generation is then part of the run.
+func BenchmarkCLI(b *testing.B) {
+	bin := buildCLI(b, b.TempDir())
+	s, err := refserver.New(refserver.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	probe := &firstRequest{next: s}
+	srv := httptest.NewServer(probe)
+	b.Cleanup(srv.Close)
+	loopback := append(os.Environ(),
+		config.EnvTarget+"="+srv.URL,
+		config.EnvSalesChannelClientID+"="+refserver.SalesChannelClientID,
+		config.EnvMarketID+"="+refserver.MarketID,
+		config.EnvIntegrationClientID+"="+refserver.IntegrationClientID,
+		config.EnvIntegrationClientSecret+"="+refserver.IntegrationClientSecret,
+	)
+	var embedded []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "AUTHCONFORM_") {
+			embedded = append(embedded, kv)
+		}
+	}
+	for _, tc := range []struct {
+		name   string
+		env    []string
+		probed bool
+	}{
+		{"target=loopback", loopback, true},
+		{"target=embedded", embedded, false},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			var startups, runs []time.Duration
+			var rss []int64
+			for b.Loop() {
+				probe.reset()
+				var out bytes.Buffer
+				cmd := exec.Command(bin, "-quiet")
+				cmd.Env, cmd.Stdout, cmd.Stderr = tc.env, &out, &out
+				start := time.Now()
+				if err := cmd.Run(); err != nil {
+					b.Fatalf("authconform: %v\n%s", err, out.String())
+				}
+				runs = append(runs, time.Since(start))
+				if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+					rss = append(rss, ru.Maxrss) // kilobytes on Linux
+				}
+				if !tc.probed {
+					continue
+				}
+				first := probe.reset()
+				if first.IsZero() {
+					b.Fatalf("the CLI sent no request to %s:\n%s", srv.URL, out.String())
+				}
+				startups = append(startups, first.Sub(start))
+			}
+			if tc.probed {
+				b.ReportMetric(ms(median(startups)), "startup-ms")
+			}
+			b.ReportMetric(ms(median(runs)), "run-ms")
+			if len(rss) > 0 {
+				b.ReportMetric(float64(median(rss))/1024, "maxrss-MB")
+			}
+		})
+	}
+}

@@ -1,0 +1,230 @@
+// Command benchtable prints the results of internal/bench's benchmarks as
+// one table. It reads `go test -bench` output, plain or -json, from the
+// files named as arguments or from standard input:
+//
+//	go test -run '^$' -bench . -benchtime 3s -json ./internal/bench/ > bench.json
+//	go run ./internal/bench/cmd/benchtable bench.json
+//
+// It only reports: it exits 1 when there is nothing to report (no results,
+// or a failed benchmark run), never because a figure missed its target,
+// since one busy moment on a shared machine would then fail the build.
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// result is one benchmark's line: its name without the -GOMAXPROCS
+// suffix, its iterations and its metrics by unit.
+type result struct {
+	name    string
+	procs   string
+	n       int
+	metrics map[string]float64
+}
+
+// targetRatio is the issue's bound: suite ≤ 1.5 × floor + fixed cost.
+const targetRatio = 1.5
+
+func main() {
+	var inputs []io.Reader
+	for _, name := range os.Args[1:] {
+		f, err := os.Open(name)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "benchtable: %v\n", err)
+			os.Exit(2)
+		}
+		defer f.Close()
+		inputs = append(inputs, f)
+	}
+	if len(inputs) == 0 {
+		inputs = append(inputs, os.Stdin)
+	}
+	var text strings.Builder
+	for _, in := range inputs {
+		if err := readOutput(in, &text); err != nil {
+			fmt.Fprintf(os.Stderr, "benchtable: %v\n", err)
+			os.Exit(2)
+		}
+	}
+	results, env, failed := parse(text.String())
+	if len(results) == 0 {
+		fmt.Fprintln(os.Stderr, "benchtable: no benchmark results in the input")
+		os.Exit(1)
+	}
+	printTable(os.Stdout, results, env)
+	if failed {
+		fmt.Fprintln(os.Stderr, "benchtable: the benchmark run reported a failure (FAIL in its output); figures above may be missing")
+		os.Exit(1)
+	}
+}
+
+// readOutput appends go test's output to text: the Output fields of a
+// -json stream (test2json splits a benchmark's line over several events,
+// so they are joined before parsing), or plain lines as they are.
+func readOutput(r io.Reader, text *strings.Builder) error {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		line := sc.Bytes()
+		var ev struct {
+			Action string
+			Output string
+		}
+		if len(line) > 0 && line[0] == '{' && json.Unmarshal(line, &ev) == nil {
+			if ev.Action == "output" {
+				text.WriteString(ev.Output)
+			}
+			continue
+		}
+		text.Write(line)
+		text.WriteByte('\n')
+	}
+	return sc.Err()
+}
+
+var benchLine = regexp.MustCompile(`^(Benchmark\S+?)(?:-(\d+))?\s+(\d+)\s+(.+)$`)
+
+// parse finds the benchmark result lines and the goos/goarch/cpu header.
+func parse(text string) (map[string]result, map[string]string, bool) {
+	results := map[string]result{}
+	env := map[string]string{}
+	failed := false
+	for _, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "FAIL" || strings.HasPrefix(line, "FAIL\t") || strings.HasPrefix(line, "--- FAIL") {
+			failed = true
+		}
+		for _, k := range []string{"goos", "goarch", "cpu"} {
+			if v, ok := strings.CutPrefix(line, k+": "); ok {
+				env[k] = v
+			}
+		}
+		m := benchLine.FindStringSubmatch(line)
+		if m == nil {
+			continue
+		}
+		n, _ := strconv.Atoi(m[3])
+		r := result{name: m[1], procs: m[2], n: n, metrics: map[string]float64{}}
+		fields := strings.Fields(m[4])
+		for i := 0; i+1 < len(fields); i += 2 {
+			if v, err := strconv.ParseFloat(fields[i], 64); err == nil {
+				r.metrics[fields[i+1]] = v
+			}
+		}
+		results[r.name] = r // a later run of the same benchmark wins
+	}
+	return results, env, failed
+}
+
+func printTable(w io.Writer, results map[string]result, env map[string]string) {
+	fmt.Fprintf(w, "authconform benchmarks: %s/%s, %s", env["goos"], env["goarch"], env["cpu"])
+	for _, r := range results {
+		if r.procs != "" {
+			fmt.Fprintf(w, ", GOMAXPROCS %s", r.procs)
+			break
+		}
+	}
+	fmt.Fprintln(w)
+	out := w
+	// row prints a label and a figure in fixed columns, so that every
+	// section lines up with the others.
+	row := func(label string, format string, args ...any) {
+		fmt.Fprintf(out, "  %-34s %s\n", label, fmt.Sprintf(format, args...))
+	}
+	shown := map[string]bool{}
+	get := func(name string) (result, bool) {
+		r, ok := results[name]
+		shown[name] = shown[name] || ok
+		return r, ok
+	}
+
+	if r, ok := get("BenchmarkSuiteVsFloor"); ok {
+		m := r.metrics
+		fmt.Fprintf(out, "\nSuite against the floor: %.0f scenarios, %.0f requests; medians of %d runs\n", m["scenarios"], m["requests"], r.n)
+		row("whole suite (runner.Run)", "%8.1f ms", m["suite-ms"])
+		row("floor (same requests, plain Go)", "%8.1f ms", m["floor-ms"])
+		row("one-scenario run", "%8.1f ms", m["one-ms"])
+		row("fixed cost per run", "%8.1f ms", m["fixed-ms"])
+		verdict := "within target"
+		if m["ratio"] > targetRatio {
+			verdict = "OVER TARGET"
+		}
+		row("(suite - fixed) / floor", "%8.2f x    target <= %.1f x: %s", m["ratio"], targetRatio, verdict)
+	}
+
+	if lo, ok := get("BenchmarkCLI/target=loopback"); ok {
+		fmt.Fprintf(out, "\nCLI binary against a loopback target; medians of %d runs\n", lo.n)
+		row("start-up (exec to first request)", "%8.1f ms", lo.metrics["startup-ms"])
+		row("whole run", "%8.1f ms", lo.metrics["run-ms"])
+		row("peak RSS", "%8.1f MB", lo.metrics["maxrss-MB"])
+	}
+	if em, ok := get("BenchmarkCLI/target=embedded"); ok {
+		fmt.Fprintf(out, "\nCLI binary with the embedded reference server; medians of %d runs\n", em.n)
+		row("whole run", "%8.1f ms", em.metrics["run-ms"])
+		row("peak RSS", "%8.1f MB", em.metrics["maxrss-MB"])
+	}
+
+	var scaling []result
+	for name := range results {
+		if strings.HasPrefix(name, "BenchmarkScaling/") {
+			r, _ := get(name)
+			scaling = append(scaling, r)
+		}
+	}
+	if len(scaling) > 0 {
+		count := func(r result) int {
+			n, _ := strconv.Atoi(strings.TrimPrefix(r.name, "BenchmarkScaling/scenarios="))
+			return n
+		}
+		sort.Slice(scaling, func(i, j int) bool { return count(scaling[i]) < count(scaling[j]) })
+		fmt.Fprintf(out, "\nScaling: generated scenarios in one run\n")
+		fmt.Fprintf(out, "  %9s %10s %12s %13s %5s\n", "scenarios", "run ms", "ms/scenario", "peak heap MB", "runs")
+		for _, r := range scaling {
+			fmt.Fprintf(out, "  %9d %10.1f %12.2f %13.1f %5d\n", count(r), r.metrics["run-ms"], r.metrics["ms/scenario"], r.metrics["peak-heap-MB"], r.n)
+		}
+	}
+
+	if r, ok := get("BenchmarkRefserverLoad"); ok {
+		m := r.metrics
+		fmt.Fprintf(out, "\nReference server under load: %.0f requests, 50 at a time\n", m["requests"])
+		row("errors", "%8.0f", m["errors"])
+		row("p50 latency", "%8.1f ms", m["p50-ms"])
+		row("p99 latency", "%8.1f ms", m["p99-ms"])
+		row("max latency", "%8.1f ms", m["max-ms"])
+		row("throughput", "%8.0f req/s", m["req/s"])
+	}
+
+	// Benchmarks this table does not know yet, so none is dropped silently.
+	var other []string
+	for name := range results {
+		if !shown[name] {
+			other = append(other, name)
+		}
+	}
+	sort.Strings(other)
+	if len(other) > 0 {
+		fmt.Fprintf(out, "\nOther benchmarks\n")
+		for _, name := range other {
+			r := results[name]
+			units := make([]string, 0, len(r.metrics))
+			for u := range r.metrics {
+				units = append(units, u)
+			}
+			sort.Strings(units)
+			var parts []string
+			for _, u := range units {
+				parts = append(parts, fmt.Sprintf("%g %s", r.metrics[u], u))
+			}
+			row(name, "%s", strings.Join(parts, ", "))
+		}
+	}
+}

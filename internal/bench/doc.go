@@ -1,0 +1,63 @@
+// Package bench measures the suite: how much slower it is than the least a
+// client must do to send the same requests, how fast the CLI starts, how
+// run time and memory grow with the number of scenarios, and how the
+// reference server holds up under load. Everything is in its benchmarks;
+// `make bench` runs them and cmd/benchtable prints the table:
+//
+//	go test -run '^$' -bench . -benchtime 3s -json ./internal/bench/ > bench.json
+//	go run ./internal/bench/cmd/benchtable bench.json
+//
+// The benchmarks report their figures with b.ReportMetric, each a median
+// over the iterations of one run, because the machine running them may be
+// busy with other work: a median ignores the iterations a neighbour slowed.
+//
+// # Suite against the floor (BenchmarkSuiteVsFloor)
+//
+// The floor is the same HTTP requests as the whole suite, with the same
+// bodies, sent by a plain Go loop with its checks written out in Go (status,
+// content type, Cache-Control, JSON decoding, the members the scenarios
+// check): what any client of the endpoint must spend, with no Gherkin, no
+// step matching, no JSON Schema, no redaction, no reports. TestFloor keeps it
+// honest: it passes against the reference server, fails against faults, and
+// sends exactly as many requests as the suite.
+//
+// Each iteration runs, against one reference server, the whole suite
+// (T_all, N scenarios), the suite narrowed by a tag to one scenario (T_one),
+// and the floor (T_floor). runner.Run does per-run work whatever it runs
+// (parsing every feature file, compiling the schemas, godog's set-up,
+// connecting), so a run costs T(k) = F + k·s for k scenarios. Two runs give
+// both terms: s = (T_all − T_one) / (N − 1) and F = T_one − s. The figures
+// reported are the medians of T_all, T_floor and F, and
+//
+//	ratio = (T_all − F) / T_floor
+//
+// which the issue's target, suite ≤ 1.5 × floor + a fixed start-up cost,
+// bounds by 1.5. The scenario picked for T_one is an ordinary one (one token
+// request, five checks); if it costs more or less than the average scenario,
+// F absorbs the difference, which is why BenchmarkScaling reports time per
+// scenario too.
+//
+// # Start-up and peak memory of the CLI (BenchmarkCLI)
+//
+// The CLI is built once with go build, then run against a loopback server
+// (the reference server behind a handler that notes when the first HTTP
+// request arrives; the CLI's reachability check only opens a TCP
+// connection). Start-up is the time from starting the process to that
+// first request; the whole run and the process's peak resident set size
+// (getrusage's ru_maxrss for the child) are reported too.
+//
+// # Scaling (BenchmarkScaling)
+//
+// A feature file with one Scenario Outline of 10, 100 and 1000 rows (each
+// row a token request with four checks) is written to a temporary directory
+// and run with runner.Run. Time per scenario should stay flat as the count
+// grows; the peak live heap, sampled during the run with runtime/metrics,
+// shows what each scenario's verdict and transcript cost in memory.
+//
+// # Reference server under load (BenchmarkRefserverLoad)
+//
+// 10 000 requests, 50 at a time, against refserver.Start, cycling through
+// the floor's requests (so token issues, with their RS512 signatures, and
+// errors in the suite's proportions). Every answer must have the status the
+// floor expects; p50 and p99 latency and throughput are reported.
+package bench

@@ -1,0 +1,128 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/authconform/authconform/internal/refserver"
+)
+
+// oneScenarioTag selects a single ordinary scenario of the suite: one
+// token request and five checks.
+const oneScenarioTag = "@cl-test-default-scope"
+
+// BenchmarkSuiteVsFloor compares the whole suite with the floor, the same
+// requests and checks in a plain Go loop, and estimates the suite's fixed
+// cost per run from a run of one scenario (see the package doc). Each
+// iteration runs all three; ns/op is their sum, the reported metrics are
+// medians over the iterations.
+func BenchmarkSuiteVsFloor(b *testing.B) {
+	srv := startReference(b, refserver.Options{})
+	all, one := suiteRun{}, suiteRun{tags: oneScenarioTag}
+	// A first run of each outside the measurement: it fills caches (the
+	// binary's pages, the server's signing key) that later runs find warm.
+	n := len(all.run(b, srv.URL).Verdicts)
+	if got := len(one.run(b, srv.URL).Verdicts); got != 1 {
+		b.Fatalf("tag %s selects %d scenarios; want 1", oneScenarioTag, got)
+	}
+	if n < 2 {
+		b.Fatalf("the suite has %d scenarios; want at least 2 to tell fixed from per-scenario cost", n)
+	}
+	var tAll, tOne, tFloor, tFixed []time.Duration
+	for b.Loop() {
+		start := time.Now()
+		all.run(b, srv.URL)
+		a := time.Since(start)
+
+		start = time.Now()
+		one.run(b, srv.URL)
+		o := time.Since(start)
+
+		start = time.Now()
+		client := newFloorClient()
+		if err := floorRun(context.Background(), client, srv.URL); err != nil {
+			b.Fatalf("floor: %v", err)
+		}
+		client.CloseIdleConnections()
+		f := time.Since(start)
+
+		perScenario := (a - o) / time.Duration(n-1)
+		tAll, tOne, tFloor, tFixed = append(tAll, a), append(tOne, o), append(tFloor, f), append(tFixed, o-perScenario)
+	}
+	suite, floor, fixed := median(tAll), median(tFloor), median(tFixed)
+	b.ReportMetric(ms(suite), "suite-ms")
+	b.ReportMetric(ms(floor), "floor-ms")
+	b.ReportMetric(ms(median(tOne)), "one-ms")
+	b.ReportMetric(ms(fixed), "fixed-ms")
+	b.ReportMetric(float64(suite-fixed)/float64(floor), "ratio")
+	b.ReportMetric(float64(n), "scenarios")
+	b.ReportMetric(float64(len(floorRequests)), "requests")
+}
+
+// generatedFeature is a feature of n scenarios, one Scenario Outline row
+// each: a sales channel token request and four checks, schema included.
+func generatedFeature(n int) string {
+	var b strings.Builder
+	b.WriteString(`@generated
+Feature: Generated scenarios, for measuring how the suite scales
+
+  @must
+  Scenario Outline: Generated sales channel token request <n>
+    Given a token request with the JSON body:
+      """json
+      {
+        "grant_type": "client_credentials",
+        "client_id": "{{sales_channel.client_id}}"
+      }
+      """
+    When the token request is sent
+    Then the response status should be 200
+    And the response body should match the token response schema
+    And the JSON member "scope" should equal "market:all"
+    And the JSON member "expires_in" should be the integer "{{sales_channel.expires_in}}"
+
+    Examples:
+      | n |
+`)
+	for i := range n {
+		fmt.Fprintf(&b, "      | %d |\n", i+1)
+	}
+	return b.String()
+}
+
+// BenchmarkScaling runs 10, 100 and 1000 generated scenarios. Time per
+// scenario should not grow with their number; peak heap will, as every
+// verdict keeps its transcript.
+func BenchmarkScaling(b *testing.B) {
+	srv := startReference(b, refserver.Options{})
+	for _, n := range []int{10, 100, 1000} {
+		b.Run(fmt.Sprintf("scenarios=%d", n), func(b *testing.B) {
+			dir := b.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, "generated.feature"), []byte(generatedFeature(n)), 0o644); err != nil {
+				b.Fatal(err)
+			}
+			run := suiteRun{features: os.DirFS(dir)}
+			var times []time.Duration
+			var peak uint64
+			for b.Loop() {
+				heap := watchHeap()
+				start := time.Now()
+				res := run.run(b, srv.URL)
+				times = append(times, time.Since(start))
+				peak = max(peak, heap.Stop())
+				if len(res.Verdicts) != n {
+					b.Fatalf("%d verdicts; want %d", len(res.Verdicts), n)
+				}
+			}
+			t := median(times)
+			b.ReportMetric(ms(t), "run-ms")
+			b.ReportMetric(ms(t)/float64(n), "ms/scenario")
+			b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+		})
+	}
+}

@@ -1,0 +1,91 @@
+package selftest
+
+import (
+	"testing"
+	"time"
+
+	"github.com/authconform/authconform/internal/refserver"
+	"github.com/authconform/authconform/internal/verdict"
+)
+
+// flakeRuns is how many times TestNoFlakes runs the whole suite. A
+// scenario that depends on timing, ordering or randomness (the IDs and
+// secrets generated per scenario) fails now and then; 200 runs make a
+// 1-in-100 flake all but certain to show.
+const flakeRuns = 200
+
+// TestNoFlakes runs the whole suite flakeRuns times in one process, against
+// a correct server and, interleaved, against faulty ones, and requires every
+// run against the same server to give every scenario the same status as
+// the first run did. One server per variant serves all its runs, as a
+// long-lived target would.
+func TestNoFlakes(t *testing.T) {
+	if testing.Short() {
+		t.Skipf("-short: skipping %d runs of the suite", flakeRuns)
+	}
+	variants := []struct {
+		name string
+		opts refserver.Options
+		// every is how often the variant runs: every n-th run. The correct
+		// server takes the runs no fault claims.
+		every int
+	}{
+		{"server=correct", refserver.Options{}, 1},
+		// A fault whose scenarios fail on the generated values (the wrong
+		// secret is echoed back), and one on state kept across requests.
+		{"fault=secret-echoed-in-error", refserver.Options{Fault: "secret-echoed-in-error"}, 5},
+		{"fault=same-token-for-all", refserver.Options{Fault: "same-token-for-all"}, 7},
+		// Close to the clock: created_at a day old must fail every time,
+		// never pass on a lucky second.
+		{"fault=created-at-stale", refserver.Options{Fault: "created-at-stale"}, 11},
+	}
+	type state struct {
+		url   string
+		first map[string]verdict.Status
+		exit  int
+		runs  int
+	}
+	states := make([]*state, len(variants))
+	for i, v := range variants {
+		states[i] = &state{url: startServer(t, v.opts).URL}
+	}
+
+	started := time.Now()
+	for run := range flakeRuns {
+		// The last variant whose turn it is wins, so faults are spread
+		// through the runs rather than bunched at the start.
+		vi := 0
+		for i, v := range variants {
+			if run%v.every == v.every-1 {
+				vi = i
+			}
+		}
+		v, st := variants[vi], states[vi]
+		// The progress formatter: verdicts come from the recorder, not the
+		// console, and pretty output (formatted, redacted, discarded)
+		// costs about a sixth of a run under -race.
+		res := runSuiteAt(t, st.url, 1, "progress")
+		got := outcomes(res)
+		st.runs++
+		if st.first == nil {
+			if len(got) < 20 {
+				t.Fatalf("run %d (%s): %d verdicts; want the whole suite (at least 20)", run+1, v.name, len(got))
+			}
+			st.first, st.exit = got, res.ExitCode
+			continue
+		}
+		if d := diffOutcomes(st.first, got); d != "" {
+			t.Fatalf("run %d (%s, run %d against it) differs from its first run (first, then this run):\n%s\nthis run's failures:\n%s",
+				run+1, v.name, st.runs, d, failuresOf(res))
+		}
+		if res.ExitCode != st.exit {
+			t.Fatalf("run %d (%s): exit code %d; the first run against it exited %d", run+1, v.name, res.ExitCode, st.exit)
+		}
+	}
+	for i, v := range variants {
+		if states[i].runs < 2 {
+			t.Errorf("%s ran %d times; want at least 2 to compare", v.name, states[i].runs)
+		}
+	}
+	t.Logf("%d runs in %s", flakeRuns, time.Since(started).Round(time.Millisecond))
+}
