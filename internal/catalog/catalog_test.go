@@ -49,10 +49,10 @@ func TestLoad(t *testing.T) {
 // TestLoadRejects verifies duplicate names, syntax errors and empty sets.
 func TestLoadRejects(t *testing.T) {
 	tests := map[string]string{
-		"Feature: F\n  Scenario: same\n    Given x\n  Scenario: same\n    Given y\n": "two scenarios named",
+		"Feature: F\n  Scenario: same\n    Given x\n  Scenario: same\n    Given y\n":                                 "two scenarios named",
 		"Feature: F\n  Scenario Outline: row\n    Given <n>\n    Examples:\n      | n |\n      | 1 |\n      | 2 |\n": "two scenarios named",
 		"Scenario: x\n": "features/x.feature",
-		"Feature: F\n":                   "no scenarios found",
+		"Feature: F\n":  "no scenarios found",
 	}
 	for content, want := range tests {
 		_, err := Load(fstest.MapFS{"features/x.feature": {Data: []byte(content)}}, "features")
