@@ -91,7 +91,11 @@ func (st *scenario) jsonMember(path string) (any, bool, error) {
 // jsonBody decodes an answer's body, or fails saying what came instead:
 // status, content type and the first bytes (in the transcript).
 func (st *scenario) jsonBody(ex *httpclient.Exchange, want string) (any, error) {
-	doc, err := decodeJSON(ex.Body)
+	if st.decoded.ex != ex {
+		st.decoded.ex = ex
+		st.decoded.doc, st.decoded.err = decodeJSON(ex.Body)
+	}
+	doc, err := st.decoded.doc, st.decoded.err
 	if err != nil {
 		cut := ""
 		if ex.Truncated {

@@ -25,8 +25,15 @@ type scenario struct {
 	started time.Time
 	vars    map[string]string
 
-	req        *tokenRequest
-	exchanges  []*httpclient.Exchange
+	req       *tokenRequest
+	exchanges []*httpclient.Exchange
+	// decoded caches the last exchange's parsed body: every member step
+	// reads it, and a body is parsed once.
+	decoded struct {
+		ex  *httpclient.Exchange
+		doc any
+		err error
+	}
 	remembered map[string]string
 	// sentSecrets are the client_secret values this scenario sent, wrong
 	// ones included, so that an echo of any of them is caught.

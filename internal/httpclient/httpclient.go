@@ -104,6 +104,10 @@ func New(opts Options) *Client {
 	}
 }
 
+// Close releases idle connections, so a process that runs the suite many
+// times does not keep one pool per run until keep-alives expire.
+func (c *Client) Close() { c.http.CloseIdleConnections() }
+
 // Requests is the number of requests sent so far, retries included.
 func (c *Client) Requests() int64 { return c.requests.Load() }
 

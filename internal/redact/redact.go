@@ -32,9 +32,9 @@ var jwtShape = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Z
 
 // Redactor masks registered values. The zero value is not usable; use New.
 type Redactor struct {
-	mu       sync.RWMutex
+	mu       sync.Mutex
 	values   map[string]bool
-	replacer *strings.Replacer
+	replacer *strings.Replacer // nil while stale: rebuilt on the next use
 }
 
 // New returns a Redactor that masks the given values.
@@ -49,9 +49,13 @@ func New(values ...string) *Redactor {
 func (r *Redactor) Add(values ...string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	changed := false
 	for _, v := range values {
 		if len(v) < minSecretLen {
+			continue
+		}
+		if jwtShape.FindString(v) == v {
+			// Already masked by shape: registering every issued JWT would
+			// grow the replacer with each token for nothing.
 			continue
 		}
 		quoted, _ := json.Marshal(v)
@@ -63,12 +67,9 @@ func (r *Redactor) Add(values ...string) {
 		} {
 			if !r.values[form] {
 				r.values[form] = true
-				changed = true
+				r.replacer = nil
 			}
 		}
-	}
-	if changed {
-		r.rebuild()
 	}
 }
 
@@ -94,9 +95,12 @@ func (r *Redactor) rebuild() {
 // String returns s with every registered value, every JWT-shaped string and
 // every HTTP Basic credential masked.
 func (r *Redactor) String(s string) string {
-	r.mu.RLock()
+	r.mu.Lock()
+	if r.replacer == nil && len(r.values) > 0 {
+		r.rebuild()
+	}
 	rep := r.replacer
-	r.mu.RUnlock()
+	r.mu.Unlock()
 	if rep != nil {
 		s = rep.Replace(s)
 	}
@@ -112,6 +116,9 @@ var basicCredentials = regexp.MustCompile(`(?i)(Basic )([A-Za-z0-9+/=]{4,})`)
 // maskBasic hides HTTP Basic credentials: they are base64 of id:secret, and
 // the secret may be one the suite was told about only in decoded form.
 func maskBasic(s string) string {
+	if !strings.Contains(s, "asic ") && !strings.Contains(s, "ASIC ") {
+		return s // the regexp is costly; most text holds no credential
+	}
 	return basicCredentials.ReplaceAllStringFunc(s, func(m string) string {
 		enc := m[len("Basic "):]
 		if _, err := base64.StdEncoding.DecodeString(enc); err != nil {

@@ -55,6 +55,17 @@ func parseFormats(s string) (formatList, error) {
 	return out, nil
 }
 
+// filesOnly drops the formatters that write to the console.
+func (l formatList) filesOnly() formatList {
+	var out formatList
+	for _, f := range l {
+		if f.path != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
 // reportFile is a report written to a file. godog's formatters write to a
 // temporary file first; finish copies it to its place with every secret
 // masked, so nothing unredacted ever sits at the path a user reads.
