@@ -237,7 +237,10 @@ func (st *scenario) send(ctx context.Context, req httpclient.Request) error {
 	}
 	st.exchanges = append(st.exchanges, ex)
 	// Tokens are secrets too: mask every one the target issues from now on.
-	if doc, err := decodeJSON(ex.Body); err == nil {
+	// The body is parsed here once; the Then steps reuse it.
+	st.decoded.ex = ex
+	st.decoded.doc, st.decoded.err = decodeJSON(ex.Body)
+	if doc, err := st.decoded.doc, st.decoded.err; err == nil {
 		if tok, ok := member(doc, "access_token"); ok {
 			if s, ok := tok.(string); ok {
 				st.suite.Redactor.Add(s)
