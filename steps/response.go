@@ -73,6 +73,17 @@ func describeValue(v any) string {
 	return fmt.Sprintf("%v", v)
 }
 
+// answer returns the scenario and its last answer: the start of every step
+// that judges the answer as a whole.
+func answer(ctx context.Context) (*scenario, *httpclient.Exchange, error) {
+	st, err := current(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	ex, err := st.last()
+	return st, ex, err
+}
+
 // jsonMember reads a member of the last answer's JSON body. A body that is
 // not JSON fails with what was there instead.
 func (st *scenario) jsonMember(path string) (any, bool, error) {
@@ -119,11 +130,7 @@ func (st *scenario) requireMember(path string) (any, error) {
 }
 
 func thenStatus(ctx context.Context, want int) error {
-	st, err := current(ctx)
-	if err != nil {
-		return err
-	}
-	ex, err := st.last()
+	st, ex, err := answer(ctx)
 	if err != nil {
 		return err
 	}
@@ -134,11 +141,7 @@ func thenStatus(ctx context.Context, want int) error {
 }
 
 func thenStatusOneOf(ctx context.Context, list string) error {
-	st, err := current(ctx)
-	if err != nil {
-		return err
-	}
-	ex, err := st.last()
+	st, ex, err := answer(ctx)
 	if err != nil {
 		return err
 	}
@@ -156,11 +159,7 @@ func thenStatusOneOf(ctx context.Context, list string) error {
 }
 
 func thenStatus4xx(ctx context.Context) error {
-	st, err := current(ctx)
-	if err != nil {
-		return err
-	}
-	ex, err := st.last()
+	st, ex, err := answer(ctx)
 	if err != nil {
 		return err
 	}
@@ -171,11 +170,7 @@ func thenStatus4xx(ctx context.Context) error {
 }
 
 func thenContentTypeJSON(ctx context.Context) error {
-	st, err := current(ctx)
-	if err != nil {
-		return err
-	}
-	ex, err := st.last()
+	st, ex, err := answer(ctx)
 	if err != nil {
 		return err
 	}
@@ -191,11 +186,7 @@ func thenContentTypeJSON(ctx context.Context) error {
 // any case, across repeated header fields ("Cache-Control: no-cache" and
 // "Cache-Control: no-store" together include no-store).
 func thenHeaderIncludes(ctx context.Context, name, directive string) error {
-	st, err := current(ctx)
-	if err != nil {
-		return err
-	}
-	ex, err := st.last()
+	st, ex, err := answer(ctx)
 	if err != nil {
 		return err
 	}
@@ -223,11 +214,7 @@ func (s *Suite) thenProfileSchema(ctx context.Context, which string) error {
 }
 
 func (s *Suite) thenSchema(ctx context.Context, name string) error {
-	st, err := current(ctx)
-	if err != nil {
-		return err
-	}
-	ex, err := st.last()
+	st, ex, err := answer(ctx)
 	if err != nil {
 		return err
 	}
@@ -489,11 +476,7 @@ var jwtLike = regexp.MustCompile(`eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_
 // thenNoToken checks an answer carries no token: no access_token member at
 // the top or inside errors, and nothing shaped like a JWT anywhere.
 func thenNoToken(ctx context.Context) error {
-	st, err := current(ctx)
-	if err != nil {
-		return err
-	}
-	ex, err := st.last()
+	st, ex, err := answer(ctx)
 	if err != nil {
 		return err
 	}
@@ -513,11 +496,7 @@ func thenNoToken(ctx context.Context) error {
 // thenNoSecret checks neither body nor headers hold a client secret: the
 // configured ones, or any this scenario sent.
 func (s *Suite) thenNoSecret(ctx context.Context) error {
-	st, err := current(ctx)
-	if err != nil {
-		return err
-	}
-	ex, err := st.last()
+	st, ex, err := answer(ctx)
 	if err != nil {
 		return err
 	}
