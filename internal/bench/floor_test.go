@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/authconform/authconform/internal/refserver"
+	"github.com/authconform/authconform/internal/schema"
 )
 
 // floorRequest is one request of the suite, written out by hand with the
@@ -113,13 +114,30 @@ var floorRequests = func() []floorRequest {
 }()
 
 // floorRun sends every floor request to baseURL with client and checks
-// each answer. It stops at the first answer that fails its checks.
-func floorRun(ctx context.Context, client *http.Client, baseURL string) error {
+// each answer. It stops at the first answer that fails its checks. With
+// schemas, it also validates token and error bodies against the suite's
+// JSON Schemas, compiled once by the caller, as the suite's scenarios do:
+// the "checked floor", which does all the suite's checks but in plain Go.
+func floorRun(ctx context.Context, client *http.Client, baseURL string, schemas *schema.Registry) error {
 	var remembered string
 	for _, fr := range floorRequests {
 		status, h, body, err := floorSend(ctx, client, baseURL, fr)
 		if err != nil {
 			return fmt.Errorf("%s: %v", fr.scenario, err)
+		}
+		if schemas != nil {
+			name := ""
+			switch {
+			case fr.tokenScope != "":
+				name = "token_response"
+			case fr.oauthError != "":
+				name = "error_response"
+			}
+			if name != "" {
+				if err := schemas.Validate(name, body); err != nil {
+					return fmt.Errorf("%s: %v", fr.scenario, err)
+				}
+			}
 		}
 		tok, err := floorCheck(fr, status, h, body, time.Now())
 		if err != nil {
@@ -293,7 +311,7 @@ func TestFloor(t *testing.T) {
 			srv := startReference(t, tt.opts)
 			client := newFloorClient()
 			defer client.CloseIdleConnections()
-			err := floorRun(context.Background(), client, srv.URL)
+			err := floorRun(context.Background(), client, srv.URL, nil)
 			switch {
 			case tt.wantFail == "" && err != nil:
 				t.Fatalf("floor failed against the correct server: %v", err)

@@ -9,7 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/authconform/authconform"
 	"github.com/authconform/authconform/internal/refserver"
+	"github.com/authconform/authconform/internal/schema"
 )
 
 // oneScenarioTag selects a single ordinary scenario of the suite: one
@@ -33,7 +35,11 @@ func BenchmarkSuiteVsFloor(b *testing.B) {
 	if n < 2 {
 		b.Fatalf("the suite has %d scenarios; want at least 2 to tell fixed from per-scenario cost", n)
 	}
-	var tAll, tOne, tFloor, tFixed []time.Duration
+	schemas, err := schema.Load(authconform.Files, "schemas")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var tAll, tOne, tFloor, tChecked, tFixed []time.Duration
 	for b.Loop() {
 		start := time.Now()
 		all.run(b, srv.URL)
@@ -45,11 +51,19 @@ func BenchmarkSuiteVsFloor(b *testing.B) {
 
 		start = time.Now()
 		client := newFloorClient()
-		if err := floorRun(context.Background(), client, srv.URL); err != nil {
+		if err := floorRun(context.Background(), client, srv.URL, nil); err != nil {
 			b.Fatalf("floor: %v", err)
 		}
 		client.CloseIdleConnections()
 		f := time.Since(start)
+
+		start = time.Now()
+		client = newFloorClient()
+		if err := floorRun(context.Background(), client, srv.URL, schemas); err != nil {
+			b.Fatalf("checked floor: %v", err)
+		}
+		client.CloseIdleConnections()
+		tChecked = append(tChecked, time.Since(start))
 
 		perScenario := (a - o) / time.Duration(n-1)
 		tAll, tOne, tFloor, tFixed = append(tAll, a), append(tOne, o), append(tFloor, f), append(tFixed, o-perScenario)
@@ -60,6 +74,9 @@ func BenchmarkSuiteVsFloor(b *testing.B) {
 	b.ReportMetric(ms(median(tOne)), "one-ms")
 	b.ReportMetric(ms(fixed), "fixed-ms")
 	b.ReportMetric(float64(suite-fixed)/float64(floor), "ratio")
+	checked := median(tChecked)
+	b.ReportMetric(ms(checked), "checked-floor-ms")
+	b.ReportMetric(float64(suite-fixed)/float64(checked), "ratio-checked")
 	b.ReportMetric(float64(n), "scenarios")
 	b.ReportMetric(float64(len(floorRequests)), "requests")
 }

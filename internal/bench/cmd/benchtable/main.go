@@ -159,6 +159,10 @@ func printTable(w io.Writer, results map[string]result, env map[string]string) {
 			verdict = "OVER TARGET"
 		}
 		row("(suite - fixed) / floor", "%8.2f x    target <= %.1f x: %s", m["ratio"], targetRatio, verdict)
+		if c, ok := m["checked-floor-ms"]; ok {
+			row("floor + the same JSON Schema checks", "%8.1f ms", c)
+			row("(suite - fixed) / that floor", "%8.2f x", m["ratio-checked"])
+		}
 	}
 
 	if lo, ok := get("BenchmarkCLI/target=loopback"); ok {
