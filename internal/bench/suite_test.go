@@ -112,34 +112,71 @@ Feature: Generated scenarios, for measuring how the suite scales
 	return b.String()
 }
 
-// BenchmarkScaling runs 10, 100 and 1000 generated scenarios. Time per
-// scenario should not grow with their number; peak heap will, as every
-// verdict keeps its transcript.
+// generatedScenarios is generatedFeature written as n separate scenarios
+// instead of outline rows: the same steps, each scenario its own AST.
+func generatedScenarios(n int) string {
+	var b strings.Builder
+	b.WriteString("@generated\nFeature: Generated scenarios, for measuring how the suite scales\n")
+	for i := range n {
+		fmt.Fprintf(&b, `
+  @must
+  Scenario: Generated sales channel token request %d
+    Given a token request with the JSON body:
+      """json
+      {
+        "grant_type": "client_credentials",
+        "client_id": "{{sales_channel.client_id}}"
+      }
+      """
+    When the token request is sent
+    Then the response status should be 200
+    And the response body should match the token response schema
+    And the JSON member "scope" should equal "market:all"
+    And the JSON member "expires_in" should be the integer "{{sales_channel.expires_in}}"
+`, i+1)
+	}
+	return b.String()
+}
+
+// BenchmarkScaling runs 10, 100 and 1000 generated scenarios, as rows of
+// one Scenario Outline and as separate scenarios (godog stores outline rows
+// under the AST ids they share, separate scenarios under their own, so the
+// two shapes could scale differently). Time per scenario should not grow
+// with their number; peak heap will, as every verdict keeps its transcript.
 func BenchmarkScaling(b *testing.B) {
 	srv := startReference(b, refserver.Options{})
-	for _, n := range []int{10, 100, 1000} {
-		b.Run(fmt.Sprintf("scenarios=%d", n), func(b *testing.B) {
-			dir := b.TempDir()
-			if err := os.WriteFile(filepath.Join(dir, "generated.feature"), []byte(generatedFeature(n)), 0o644); err != nil {
-				b.Fatal(err)
-			}
-			run := suiteRun{features: os.DirFS(dir)}
-			var times []time.Duration
-			var peak uint64
-			for b.Loop() {
-				heap := watchHeap()
-				start := time.Now()
-				res := run.run(b, srv.URL)
-				times = append(times, time.Since(start))
-				peak = max(peak, heap.Stop())
-				if len(res.Verdicts) != n {
-					b.Fatalf("%d verdicts; want %d", len(res.Verdicts), n)
-				}
-			}
-			t := median(times)
-			b.ReportMetric(ms(t), "run-ms")
-			b.ReportMetric(ms(t)/float64(n), "ms/scenario")
-			b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
-		})
+	for _, shape := range []struct {
+		name  string
+		write func(int) string
+	}{{"outline", generatedFeature}, {"scenarios", generatedScenarios}} {
+		for _, n := range []int{10, 100, 1000} {
+			b.Run(fmt.Sprintf("shape=%s/scenarios=%d", shape.name, n), func(b *testing.B) {
+				benchScaling(b, srv.URL, n, shape.write(n))
+			})
+		}
 	}
+}
+
+func benchScaling(b *testing.B, url string, n int, feature string) {
+	dir := b.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "generated.feature"), []byte(feature), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	run := suiteRun{features: os.DirFS(dir)}
+	var times []time.Duration
+	var peak uint64
+	for b.Loop() {
+		heap := watchHeap()
+		start := time.Now()
+		res := run.run(b, url)
+		times = append(times, time.Since(start))
+		peak = max(peak, heap.Stop())
+		if len(res.Verdicts) != n {
+			b.Fatalf("%d verdicts; want %d", len(res.Verdicts), n)
+		}
+	}
+	t := median(times)
+	b.ReportMetric(ms(t), "run-ms")
+	b.ReportMetric(ms(t)/float64(n), "ms/scenario")
+	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
 }

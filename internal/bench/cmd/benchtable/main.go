@@ -185,15 +185,28 @@ func printTable(w io.Writer, results map[string]result, env map[string]string) {
 		}
 	}
 	if len(scaling) > 0 {
-		count := func(r result) int {
-			n, _ := strconv.Atoi(strings.TrimPrefix(r.name, "BenchmarkScaling/scenarios="))
-			return n
+		// Names: BenchmarkScaling/shape=outline/scenarios=100.
+		parse := func(r result) (shape string, n int) {
+			rest := strings.TrimPrefix(r.name, "BenchmarkScaling/")
+			if s, c, ok := strings.Cut(rest, "/"); ok {
+				shape, rest = strings.TrimPrefix(s, "shape="), c
+			}
+			n, _ = strconv.Atoi(strings.TrimPrefix(rest, "scenarios="))
+			return shape, n
 		}
-		sort.Slice(scaling, func(i, j int) bool { return count(scaling[i]) < count(scaling[j]) })
+		sort.Slice(scaling, func(i, j int) bool {
+			si, ni := parse(scaling[i])
+			sj, nj := parse(scaling[j])
+			if si != sj {
+				return si < sj
+			}
+			return ni < nj
+		})
 		fmt.Fprintf(out, "\nScaling: generated scenarios in one run\n")
-		fmt.Fprintf(out, "  %9s %10s %12s %13s %5s\n", "scenarios", "run ms", "ms/scenario", "peak heap MB", "runs")
+		fmt.Fprintf(out, "  %-10s %9s %10s %12s %13s %5s\n", "shape", "scenarios", "run ms", "ms/scenario", "peak heap MB", "runs")
 		for _, r := range scaling {
-			fmt.Fprintf(out, "  %9d %10.1f %12.2f %13.1f %5d\n", count(r), r.metrics["run-ms"], r.metrics["ms/scenario"], r.metrics["peak-heap-MB"], r.n)
+			shape, n := parse(r)
+			fmt.Fprintf(out, "  %-10s %9d %10.1f %12.2f %13.1f %5d\n", shape, n, r.metrics["run-ms"], r.metrics["ms/scenario"], r.metrics["peak-heap-MB"], r.n)
 		}
 	}
 
