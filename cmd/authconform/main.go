@@ -213,8 +213,26 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		fmt.Fprintf(stderr, "authconform: %v\n", err)
 		return runner.ExitFail
 	}
-	printSummary(stdout, res)
+	// The summary is text: after a machine-readable report on stdout it
+	// would corrupt it, so it goes to stderr then.
+	summaryOut := stdout
+	if consoleIsMachineReadable(*format) {
+		summaryOut = stderr
+	}
+	printSummary(summaryOut, res)
 	return res.ExitCode
+}
+
+// consoleIsMachineReadable reports whether -format sends JUnit, cucumber
+// JSON or events to stdout.
+func consoleIsMachineReadable(format string) bool {
+	for _, part := range strings.Split(format, ",") {
+		name, path, _ := strings.Cut(strings.TrimSpace(part), ":")
+		if path == "" && (name == "junit" || name == "cucumber" || name == "events") {
+			return true
+		}
+	}
+	return false
 }
 
 // embeddedTarget points t at the reference server and its fixed clients,

@@ -346,3 +346,18 @@ func TestLeftOutIsNamed(t *testing.T) {
 		t.Errorf("an @integration scenario ran without integration credentials")
 	}
 }
+
+// TestMachineReadableStdout verifies a JUnit report on stdout stays pure
+// XML: the summary goes to stderr then.
+func TestMachineReadableStdout(t *testing.T) {
+	r := runCLI(t, nil, "-quiet", "-format", "junit")
+	if r.code != 0 {
+		t.Fatalf("exit code = %d; want 0\n%s", r.code, r.stderr)
+	}
+	if !strings.HasPrefix(r.stdout, "<?xml") || !strings.HasSuffix(strings.TrimSpace(r.stdout), "</testsuites>") {
+		t.Errorf("stdout is not one XML document:\n%.300s ... %s", r.stdout, r.stdout[max(0, len(r.stdout)-200):])
+	}
+	if !strings.Contains(r.stderr, "authconform: PASS") {
+		t.Errorf("summary missing from stderr:\n%s", r.stderr)
+	}
+}
