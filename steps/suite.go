@@ -32,6 +32,9 @@ type Suite struct {
 	Recorder *verdict.Recorder     // may be nil
 	Now      func() time.Time      // nil: time.Now
 	OnDone   func(verdict.Verdict) // may be nil; told of each verdict as it is recorded
+	// KeepTranscripts records the transcript of passed scenarios too;
+	// failed ones always keep theirs.
+	KeepTranscripts bool
 }
 
 // Step is one sentence of the vocabulary.
@@ -121,14 +124,16 @@ func (s *Suite) record(st *scenario, err error) {
 		tags = append(tags, t.Name)
 	}
 	v := verdict.Verdict{
-		URI:        st.pickle.Uri,
-		Scenario:   st.pickle.Name,
-		Tags:       tags,
-		Severity:   verdict.SeverityOf(tags),
-		Status:     verdict.Passed,
-		Transcript: s.Redactor.String(st.transcript()),
-		Requests:   len(st.exchanges),
-		Duration:   time.Since(st.started),
+		URI:      st.pickle.Uri,
+		Scenario: st.pickle.Name,
+		Tags:     tags,
+		Severity: verdict.SeverityOf(tags),
+		Status:   verdict.Passed,
+		Requests: len(st.exchanges),
+		Duration: time.Since(st.started),
+	}
+	if err != nil || s.KeepTranscripts {
+		v.Transcript = s.Redactor.String(st.transcript())
 	}
 	// Any error fails the scenario, a skip included: no step skips, and a
 	// skip that read as a pass would hide a check that never ran.

@@ -55,6 +55,16 @@ func parseFormats(s string) (formatList, error) {
 	return out, nil
 }
 
+// wants reports whether a formatter of this name is in the list.
+func (l formatList) wants(name string) bool {
+	for _, f := range l {
+		if f.name == name {
+			return true
+		}
+	}
+	return false
+}
+
 // filesOnly drops the formatters that write to the console.
 func (l formatList) filesOnly() formatList {
 	var out formatList
@@ -131,7 +141,8 @@ func (l formatList) godogFormat() (string, []reportFile, func(), error) {
 	}
 	if len(parts) == 0 {
 		// godog needs a formatter; the html report alone leaves it none.
-		parts = append(parts, "progress:"+filepath.Join(dir, "discard"))
+		// Its output goes to the console writer, which is io.Discard here.
+		parts = append(parts, "progress")
 	}
 	return strings.Join(parts, ","), files, cleanup, nil
 }

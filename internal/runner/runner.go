@@ -166,11 +166,14 @@ func Run(ctx context.Context, o Options) (verdict.Run, error) {
 	defer client.Close()
 	rec := &verdict.Recorder{}
 	suite := &steps.Suite{
-		Target:   o.Target,
-		Client:   client,
-		Schemas:  schemas,
-		Redactor: red,
-		Recorder: rec,
+		// Only the HTML report shows passed scenarios' requests; failures
+		// always keep theirs.
+		KeepTranscripts: formats.wants("html"),
+		Target:          o.Target,
+		Client:          client,
+		Schemas:         schemas,
+		Redactor:        red,
+		Recorder:        rec,
 		OnDone: func(v verdict.Verdict) {
 			mark := "ok  "
 			if v.Status != verdict.Passed {
@@ -196,7 +199,10 @@ func Run(ctx context.Context, o Options) (verdict.Run, error) {
 	if console == nil {
 		console = io.Discard
 	}
-	cw := red.Writer(console)
+	var cw io.WriteCloser = nopCloser{io.Discard}
+	if console != io.Discard {
+		cw = red.Writer(console)
+	}
 	status := godog.TestSuite{
 		Name:                "authconform",
 		ScenarioInitializer: suite.InitializeScenario,
@@ -251,6 +257,10 @@ func Run(ctx context.Context, o Options) (verdict.Run, error) {
 	}
 	return res, nil
 }
+
+type nopCloser struct{ io.Writer }
+
+func (nopCloser) Close() error { return nil }
 
 func exitCode(res verdict.Run, expected int, godogStatus int) int {
 	c := res.Count()

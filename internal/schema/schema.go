@@ -292,7 +292,9 @@ func (r *Registry) Validate(name string, doc []byte) error {
 	if !utf8.Valid(doc) {
 		return errors.New("body is not valid JSON: not UTF-8 (RFC 8259 section 8.1)")
 	}
-	if err := json.Unmarshal(doc, new(json.RawMessage)); err != nil {
+	if !json.Valid(doc) {
+		// Valid is the cheap scan; Unmarshal is only for the reason why.
+		err := json.Unmarshal(doc, new(json.RawMessage))
 		return fmt.Errorf("body is not valid JSON: %w", err)
 	}
 	res, err := s.Validate(gojsonschema.NewBytesLoader(doc))
