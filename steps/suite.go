@@ -10,6 +10,7 @@ package steps
 
 import (
 	"context"
+	"errors"
 	"regexp"
 	"time"
 
@@ -140,6 +141,9 @@ func (s *Suite) record(st *scenario, err error) {
 	if err != nil {
 		v.Status = verdict.Failed
 		v.Error = s.Redactor.String(err.Error())
+		if errors.Is(err, godog.ErrUndefined) {
+			v.Error += "\n(no step of the vocabulary matches this line: see the table of steps in the README)"
+		}
 	}
 	if s.Recorder != nil {
 		s.Recorder.Add(v)
