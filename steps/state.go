@@ -131,11 +131,27 @@ func (st *scenario) last() (*httpclient.Exchange, error) {
 
 // fail builds a step error: the message, then the last exchange, redacted.
 func (st *scenario) fail(format string, args ...any) error {
-	msg := fmt.Sprintf(format, args...)
+	red := st.suite.Redactor
+	e := &checkError{msg: red.String(fmt.Sprintf(format, args...))}
 	if len(st.exchanges) > 0 {
-		msg += "\n" + formatExchange(st.exchanges[len(st.exchanges)-1])
+		e.exchange = red.String(formatExchange(st.exchanges[len(st.exchanges)-1]))
 	}
-	return fmt.Errorf("%s", st.suite.Redactor.String(msg))
+	return e
+}
+
+// checkError is a failed check. Its text is the verdict and the exchange
+// judged, which is what godog's reports show; the run's own reports keep
+// the two apart, as they show every exchange in the transcript anyway.
+type checkError struct {
+	msg      string // expected and actual
+	exchange string // the exchange judged, redacted
+}
+
+func (e *checkError) Error() string {
+	if e.exchange == "" {
+		return e.msg
+	}
+	return e.msg + "\n" + e.exchange
 }
 
 // transcript renders every exchange of the scenario.

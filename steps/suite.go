@@ -141,6 +141,10 @@ func (s *Suite) record(st *scenario, err error) {
 	if err != nil {
 		v.Status = verdict.Failed
 		v.Error = s.Redactor.String(err.Error())
+		var ce *checkError
+		if errors.As(err, &ce) {
+			v.Error = ce.msg // the exchange is in the transcript
+		}
 		if errors.Is(err, godog.ErrUndefined) {
 			v.Error += "\n(no step of the vocabulary matches this line: see the table of steps in the README)"
 		}
