@@ -175,12 +175,17 @@ func Run(ctx context.Context, o Options) (verdict.Run, error) {
 		Redactor:        red,
 		Recorder:        rec,
 		OnDone: func(v verdict.Verdict) {
+			_, listed := expected[expect.Key(v.URI, v.Scenario)]
 			mark := "ok  "
-			if v.Status != verdict.Passed {
+			switch {
+			case listed && v.Status == verdict.Passed:
+				mark = "FAIL" // a known deviation that passes fails the run
+			case listed:
+				mark = "KNOWN"
+			case v.Status != verdict.Passed && v.Severity == verdict.Should && !o.Strict:
+				mark = "WARN"
+			case v.Status != verdict.Passed:
 				mark = "FAIL"
-				if v.Severity == verdict.Should && !o.Strict {
-					mark = "WARN"
-				}
 			}
 			progress("%s %s: %s (%d requests, %s)", mark, v.URI, v.Scenario, v.Requests, v.Duration.Round(time.Millisecond))
 		},
