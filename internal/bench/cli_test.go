@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -43,7 +42,7 @@ func buildCLI(tb testing.TB, dir string) string {
 	tb.Helper()
 	goCmd, err := exec.LookPath("go")
 	if err != nil {
-		goCmd = filepath.Join(runtime.GOROOT(), "bin", "go")
+		tb.Fatalf("the go command is not on PATH: %v", err)
 	}
 	bin := filepath.Join(dir, "authconform")
 	cmd := exec.Command(goCmd, "build", "-o", bin, "./cmd/authconform")
