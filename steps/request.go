@@ -36,12 +36,19 @@ func (st *scenario) newRequest() *tokenRequest {
 	return st.req
 }
 
-func givenJSONBody(ctx context.Context, doc *godog.DocString) error {
+// expandedDoc returns the scenario and a DocString with its placeholders
+// replaced.
+func expandedDoc(ctx context.Context, doc *godog.DocString) (*scenario, string, error) {
 	st, err := current(ctx)
 	if err != nil {
-		return err
+		return nil, "", err
 	}
 	text, err := st.expand(doc.Content)
+	return st, text, err
+}
+
+func givenJSONBody(ctx context.Context, doc *godog.DocString) error {
+	st, text, err := expandedDoc(ctx, doc)
 	if err != nil {
 		return err
 	}
@@ -74,11 +81,7 @@ func givenParameters(ctx context.Context, table *godog.Table) error {
 }
 
 func givenRawBody(ctx context.Context, doc *godog.DocString) error {
-	st, err := current(ctx)
-	if err != nil {
-		return err
-	}
-	text, err := st.expand(doc.Content)
+	st, text, err := expandedDoc(ctx, doc)
 	if err != nil {
 		return err
 	}

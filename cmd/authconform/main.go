@@ -23,6 +23,7 @@ import (
 
 	"github.com/authconform/authconform"
 	"github.com/authconform/authconform/internal/config"
+	"github.com/authconform/authconform/internal/embedded"
 	"github.com/authconform/authconform/internal/expect"
 	"github.com/authconform/authconform/internal/refserver"
 	"github.com/authconform/authconform/internal/runner"
@@ -144,7 +145,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 			return fail(err)
 		}
 		defer srv.Close()
-		t = embeddedTarget(t, srv.URL)
+		// The server's clients, with the expectations the user may have
+		// set (lifetimes, skew), so a mismatch can be demonstrated too.
+		e := embedded.Target(srv.URL)
+		e.SalesChannel.Lifetime, e.Integration.Lifetime, e.ClockSkew = t.SalesChannel.Lifetime, t.Integration.Lifetime, t.ClockSkew
+		t = e
 		name := "the embedded reference server"
 		if *fault != "" {
 			name += " with fault " + strconv.Quote(*fault)
@@ -233,18 +238,6 @@ func consoleIsMachineReadable(format string) bool {
 		}
 	}
 	return false
-}
-
-// embeddedTarget points t at the reference server and its fixed clients,
-// keeping lifetimes and skew the user may have set.
-func embeddedTarget(t config.Target, url string) config.Target {
-	t.BaseURL = url
-	t.TokenPath = config.DefaultTokenPath
-	t.SalesChannel.ID = refserver.SalesChannelClientID
-	t.MarketID = refserver.MarketID
-	t.Integration.ID = refserver.IntegrationClientID
-	t.Integration.Secret = refserver.IntegrationClientSecret
-	return t
 }
 
 func dirFS(dir string) (fs.FS, error) {

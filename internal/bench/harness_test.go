@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/authconform/authconform"
-	"github.com/authconform/authconform/internal/config"
+	"github.com/authconform/authconform/internal/embedded"
 	"github.com/authconform/authconform/internal/refserver"
 	"github.com/authconform/authconform/internal/runner"
 	"github.com/authconform/authconform/internal/verdict"
@@ -30,24 +30,6 @@ func startReference(tb testing.TB, opts refserver.Options) *refserver.Running {
 	return srv
 }
 
-// referenceTarget is the reference server's configuration, as the CLI
-// builds it for the embedded server.
-func referenceTarget(url string) config.Target {
-	return config.Target{
-		BaseURL:      url,
-		TokenPath:    config.DefaultTokenPath,
-		SalesChannel: config.Client{ID: refserver.SalesChannelClientID, Lifetime: refserver.SalesChannelLifetime},
-		MarketID:     refserver.MarketID,
-		Integration: config.Client{
-			ID:       refserver.IntegrationClientID,
-			Secret:   refserver.IntegrationClientSecret,
-			Lifetime: refserver.IntegrationLifetime,
-		},
-		ClockSkew: config.DefaultClockSkew,
-		Profile:   config.CommerceLayer,
-	}
-}
-
 // suiteRun describes one runner.Run: which features, which scenarios.
 type suiteRun struct {
 	features fs.FS  // nil: the built-in features
@@ -60,7 +42,7 @@ type suiteRun struct {
 func (r suiteRun) run(tb testing.TB, url string) verdict.Run {
 	tb.Helper()
 	o := runner.Options{
-		Target:       referenceTarget(url),
+		Target:       embedded.Target(url),
 		Features:     authconform.Files,
 		FeaturePaths: []string{"features"},
 		Schemas:      authconform.Files,

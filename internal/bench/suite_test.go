@@ -81,16 +81,11 @@ func BenchmarkSuiteVsFloor(b *testing.B) {
 	b.ReportMetric(float64(len(floorRequests)), "requests")
 }
 
-// generatedFeature is a feature of n scenarios, one Scenario Outline row
-// each: a sales channel token request and four checks, schema included.
-func generatedFeature(n int) string {
-	var b strings.Builder
-	b.WriteString(`@generated
-Feature: Generated scenarios, for measuring how the suite scales
-
-  @must
-  Scenario Outline: Generated sales channel token request <n>
-    Given a token request with the JSON body:
+// generatedHeader and generatedSteps make the generated features: a sales
+// channel token request and four checks, schema included, per scenario.
+const (
+	generatedHeader = "@generated\nFeature: Generated scenarios, for measuring how the suite scales\n"
+	generatedSteps  = `    Given a token request with the JSON body:
       """json
       {
         "grant_type": "client_credentials",
@@ -102,10 +97,13 @@ Feature: Generated scenarios, for measuring how the suite scales
     And the response body should match the token response schema
     And the JSON member "scope" should equal "market:all"
     And the JSON member "expires_in" should be the integer "{{sales_channel.expires_in}}"
+`
+)
 
-    Examples:
-      | n |
-`)
+// generatedFeature is a feature of n scenarios, one Scenario Outline row each.
+func generatedFeature(n int) string {
+	var b strings.Builder
+	b.WriteString(generatedHeader + "\n  @must\n  Scenario Outline: Generated sales channel token request <n>\n" + generatedSteps + "\n    Examples:\n      | n |\n")
 	for i := range n {
 		fmt.Fprintf(&b, "      | %d |\n", i+1)
 	}
@@ -116,24 +114,9 @@ Feature: Generated scenarios, for measuring how the suite scales
 // instead of outline rows: the same steps, each scenario its own AST.
 func generatedScenarios(n int) string {
 	var b strings.Builder
-	b.WriteString("@generated\nFeature: Generated scenarios, for measuring how the suite scales\n")
+	b.WriteString(generatedHeader)
 	for i := range n {
-		fmt.Fprintf(&b, `
-  @must
-  Scenario: Generated sales channel token request %d
-    Given a token request with the JSON body:
-      """json
-      {
-        "grant_type": "client_credentials",
-        "client_id": "{{sales_channel.client_id}}"
-      }
-      """
-    When the token request is sent
-    Then the response status should be 200
-    And the response body should match the token response schema
-    And the JSON member "scope" should equal "market:all"
-    And the JSON member "expires_in" should be the integer "{{sales_channel.expires_in}}"
-`, i+1)
+		fmt.Fprintf(&b, "\n  @must\n  Scenario: Generated sales channel token request %d\n%s", i+1, generatedSteps)
 	}
 	return b.String()
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/authconform/authconform"
+	"github.com/authconform/authconform/internal/embedded"
 	"github.com/authconform/authconform/internal/refserver"
 	"github.com/authconform/authconform/internal/runner"
 	"github.com/authconform/authconform/internal/verdict"
@@ -106,7 +107,7 @@ func (p *overlapProbe) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func runSuiteAt(t *testing.T, url string, concurrency int, format string) verdict.Run {
 	t.Helper()
 	res, err := runner.Run(context.Background(), runner.Options{
-		Target:       referenceTarget(url),
+		Target:       embedded.Target(url),
 		Features:     authconform.Files,
 		FeaturePaths: []string{"features"},
 		Schemas:      authconform.Files,

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/authconform/authconform"
-	"github.com/authconform/authconform/internal/config"
+	"github.com/authconform/authconform/internal/embedded"
 	"github.com/authconform/authconform/internal/refserver"
 	"github.com/authconform/authconform/internal/runner"
 	"github.com/authconform/authconform/internal/verdict"
@@ -30,7 +30,7 @@ func runWith(t *testing.T, opts refserver.Options, tune func(*runner.Options)) v
 	}
 	defer srv.Close()
 	o := runner.Options{
-		Target:       referenceTarget(srv.URL),
+		Target:       embedded.Target(srv.URL),
 		Features:     authconform.Files,
 		FeaturePaths: []string{"features"},
 		Schemas:      authconform.Files,
@@ -46,22 +46,6 @@ func runWith(t *testing.T, opts refserver.Options, tune func(*runner.Options)) v
 		t.Fatalf("runner.Run: %v", err)
 	}
 	return res
-}
-
-func referenceTarget(url string) config.Target {
-	return config.Target{
-		BaseURL:      url,
-		TokenPath:    config.DefaultTokenPath,
-		SalesChannel: config.Client{ID: refserver.SalesChannelClientID, Lifetime: refserver.SalesChannelLifetime},
-		MarketID:     refserver.MarketID,
-		Integration: config.Client{
-			ID:       refserver.IntegrationClientID,
-			Secret:   refserver.IntegrationClientSecret,
-			Lifetime: refserver.IntegrationLifetime,
-		},
-		ClockSkew: config.DefaultClockSkew,
-		Profile:   config.CommerceLayer,
-	}
 }
 
 // byStatus lists the scenario names with the given status, sorted.

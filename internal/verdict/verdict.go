@@ -4,7 +4,6 @@
 package verdict
 
 import (
-	"sort"
 	"sync"
 	"time"
 )
@@ -73,19 +72,12 @@ func (r *Recorder) Add(v Verdict) {
 	r.verdicts = append(r.verdicts, v)
 }
 
-// All returns the verdicts in feature-file order, whatever order the
-// scenarios ran in, so that concurrent and sequential runs read the same.
+// All returns the verdicts in the order they were recorded; the runner
+// puts them in feature-file order once it knows each scenario's place.
 func (r *Recorder) All() []Verdict {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	out := append([]Verdict(nil), r.verdicts...)
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].URI != out[j].URI {
-			return out[i].URI < out[j].URI
-		}
-		return out[i].Order < out[j].Order
-	})
-	return out
+	return append([]Verdict(nil), r.verdicts...)
 }
 
 // LeftOut is a scenario the run did not execute, and why.
