@@ -41,6 +41,22 @@
 // F absorbs the difference, which is why BenchmarkScaling reports time per
 // scenario too.
 //
+// Each iteration also runs the same feature files through godog alone:
+// every step of the vocabulary replaced by a handler of the same
+// signature that returns at once (godogOnly). That run costs what godog
+// spends whatever the steps do: matching each step against the
+// vocabulary, calling it by reflection, and the records its go-memdb
+// storage keeps for the formatters after every step. Its per-scenario
+// part, G = (G_all − G_one) / (N − 1) · N, splits the suite's time over
+// the floor in two: G is godog's, and
+//
+//	own = T_all − F − G − T_floor
+//
+// is authconform's (hooks, transcripts, redaction, schema validation, the
+// rate-limited client). The table shows both as multiples of the floor,
+// and (T_all − F − G) / T_floor, the ratio godog's part set aside. The
+// split says where a speed-up can come from: G is not ours to cut.
+//
 // # Start-up and peak memory of the CLI (BenchmarkCLI)
 //
 // The CLI is built once with go build, then run against a loopback server

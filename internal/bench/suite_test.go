@@ -39,7 +39,9 @@ func BenchmarkSuiteVsFloor(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	var tAll, tOne, tFloor, tChecked, tFixed []time.Duration
+	gAll, gOne := newGodogOnly(""), newGodogOnly(oneScenarioTag)
+	gAll.run(b)
+	var tAll, tOne, tFloor, tChecked, tFixed, tGodog []time.Duration
 	for b.Loop() {
 		start := time.Now()
 		all.run(b, srv.URL)
@@ -65,8 +67,18 @@ func BenchmarkSuiteVsFloor(b *testing.B) {
 		client.CloseIdleConnections()
 		tChecked = append(tChecked, time.Since(start))
 
+		start = time.Now()
+		gAll.run(b)
+		ga := time.Since(start)
+		start = time.Now()
+		gOne.run(b)
+		gOneScenario := time.Since(start)
+
 		perScenario := (a - o) / time.Duration(n-1)
 		tAll, tOne, tFloor, tFixed = append(tAll, a), append(tOne, o), append(tFloor, f), append(tFixed, o-perScenario)
+		// godog's own per-scenario cost over all n scenarios, its fixed
+		// cost set aside as the suite's is.
+		tGodog = append(tGodog, (ga-gOneScenario)/time.Duration(n-1)*time.Duration(n))
 	}
 	suite, floor, fixed := median(tAll), median(tFloor), median(tFixed)
 	b.ReportMetric(ms(suite), "suite-ms")
@@ -77,6 +89,10 @@ func BenchmarkSuiteVsFloor(b *testing.B) {
 	checked := median(tChecked)
 	b.ReportMetric(ms(checked), "checked-floor-ms")
 	b.ReportMetric(float64(suite-fixed)/float64(checked), "ratio-checked")
+	godogShare := median(tGodog)
+	b.ReportMetric(ms(godogShare), "godog-ms")
+	b.ReportMetric(ms(suite-fixed-godogShare-floor), "own-ms")
+	b.ReportMetric(float64(suite-fixed-godogShare)/float64(floor), "ratio-without-godog")
 	b.ReportMetric(float64(n), "scenarios")
 	b.ReportMetric(float64(len(floorRequests)), "requests")
 }

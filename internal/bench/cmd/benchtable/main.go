@@ -163,6 +163,12 @@ func printTable(w io.Writer, results map[string]result, env map[string]string) {
 			row("floor + the same JSON Schema checks", "%8.1f ms", c)
 			row("(suite - fixed) / that floor", "%8.2f x", m["ratio-checked"])
 		}
+		if g, ok := m["godog-ms"]; ok {
+			fmt.Fprintf(out, "  where the suite's time over the floor goes:\n")
+			row("  godog alone (no-op steps)", "%8.1f ms    %.2f x the floor", g, g/m["floor-ms"])
+			row("  authconform's own code", "%8.1f ms    %.2f x the floor", m["own-ms"], m["own-ms"]/m["floor-ms"])
+			row("  ratio, godog's part set aside", "%8.2f x", m["ratio-without-godog"])
+		}
 	}
 
 	if lo, ok := get("BenchmarkCLI/target=loopback"); ok {

@@ -50,3 +50,52 @@ func TestParse(t *testing.T) {
 		})
 	}
 }
+
+// TestPrintTable verifies the suite section: the verdict on the target,
+// and the split of the suite's time over the floor only when the run
+// measured it.
+func TestPrintTable(t *testing.T) {
+	base := map[string]float64{"suite-ms": 38, "floor-ms": 20, "one-ms": 6.6, "fixed-ms": 5, "scenarios": 24, "requests": 25}
+	with := func(extra map[string]float64) map[string]float64 {
+		m := map[string]float64{}
+		for k, v := range base {
+			m[k] = v
+		}
+		for k, v := range extra {
+			m[k] = v
+		}
+		return m
+	}
+	tests := []struct {
+		name    string
+		metrics map[string]float64
+		want    []string
+		wantNot []string
+	}{
+		{"ratio=over", with(map[string]float64{"ratio": 1.65}), []string{"1.65 x target <= 1.5 x: OVER TARGET"}, []string{"godog alone"}},
+		{"ratio=within", with(map[string]float64{"ratio": 1.4}), []string{"1.40 x target <= 1.5 x: within target"}, []string{"OVER TARGET"}},
+		{"split", with(map[string]float64{"ratio": 1.65, "godog-ms": 9, "own-ms": 4, "ratio-without-godog": 1.2}), []string{
+			"godog alone (no-op steps) 9.0 ms 0.45 x the floor",
+			"authconform's own code 4.0 ms 0.20 x the floor",
+			"ratio, godog's part set aside 1.20 x",
+		}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out strings.Builder
+			printTable(&out, map[string]result{"BenchmarkSuiteVsFloor": {name: "BenchmarkSuiteVsFloor", n: 30, metrics: tt.metrics}}, map[string]string{})
+			// Column widths are the printer's business; words and figures are the test's.
+			table := strings.Join(strings.Fields(out.String()), " ")
+			for _, w := range tt.want {
+				if !strings.Contains(table, w) {
+					t.Errorf("table lacks %q:\n%s", w, out.String())
+				}
+			}
+			for _, w := range tt.wantNot {
+				if strings.Contains(table, w) {
+					t.Errorf("table has %q:\n%s", w, out.String())
+				}
+			}
+		})
+	}
+}
