@@ -64,7 +64,10 @@
 // request arrives; the CLI's reachability check only opens a TCP
 // connection). Start-up is the time from starting the process to that
 // first request; the whole run and the process's peak resident set size
-// (getrusage's ru_maxrss for the child) are reported too.
+// (getrusage's ru_maxrss for the child) are reported too. The same figures
+// come for the CLI with no target, which starts the embedded reference
+// server in its own process; there no probe sees the first request, so a
+// run of one scenario stands in for start-up, from above.
 //
 // # Scaling (BenchmarkScaling)
 //

@@ -27,7 +27,8 @@ func BenchmarkSuiteVsFloor(b *testing.B) {
 	srv := startReference(b, refserver.Options{})
 	all, one := suiteRun{}, suiteRun{tags: oneScenarioTag}
 	// A first run of each outside the measurement: it fills caches (the
-	// binary's pages, the server's signing key) that later runs find warm.
+	// binary's pages, the server's parsed signing key) that later runs
+	// find warm.
 	n := len(all.run(b, srv.URL).Verdicts)
 	if got := len(one.run(b, srv.URL).Verdicts); got != 1 {
 		b.Fatalf("tag %s selects %d scenarios; want 1", oneScenarioTag, got)

@@ -180,6 +180,9 @@ func printTable(w io.Writer, results map[string]result, env map[string]string) {
 	if em, ok := get("BenchmarkCLI/target=embedded"); ok {
 		fmt.Fprintf(out, "\nCLI binary with the embedded reference server; medians of %d runs\n", em.n)
 		row("whole run", "%8.1f ms", em.metrics["run-ms"])
+		if one, ok := get("BenchmarkCLI/target=embedded/scenarios=1"); ok {
+			row("one-scenario run (bounds start-up)", "%8.1f ms", one.metrics["run-ms"])
+		}
 		row("peak RSS", "%8.1f MB", em.metrics["maxrss-MB"])
 	}
 
