@@ -41,10 +41,7 @@ func newGodogOnly(tags string) godogOnly {
 	return g
 }
 
-var (
-	contextType = reflect.TypeFor[context.Context]()
-	errorType   = reflect.TypeFor[error]()
-)
+var contextType = reflect.TypeFor[context.Context]()
 
 // noOp returns a function of handler's type that returns at once: the
 // context it was given (or a background one) where its type returns a
