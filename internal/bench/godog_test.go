@@ -68,13 +68,16 @@ func noOp(handler any) any {
 }
 
 // run runs the no-op suite as runner.Run runs godog when nothing reads
-// the console (the progress formatter, to io.Discard; strict), and fails
-// tb unless godog reports success.
-func (g godogOnly) run(tb testing.TB) {
+// the console (the progress formatter, to io.Discard; strict), fails tb
+// unless godog reports success, and returns how many scenarios ran, so a
+// caller can check it ran the same scenarios as the suite.
+func (g godogOnly) run(tb testing.TB) int {
 	tb.Helper()
+	scenarios := 0
 	status := godog.TestSuite{
 		Name: "authconform-godog-only",
 		ScenarioInitializer: func(sc *godog.ScenarioContext) {
+			scenarios++ // godog initialises each scenario once, on one goroutine at Concurrency 1
 			for _, st := range g.steps {
 				sc.Step(st.expr, st.handler)
 			}
@@ -93,13 +96,18 @@ func (g godogOnly) run(tb testing.TB) {
 	if status != 0 {
 		tb.Fatalf("godog ran the no-op vocabulary with status %d; want 0 (an undefined or failing step?)", status)
 	}
+	return scenarios
 }
 
 // TestGodogOnly verifies the no-op vocabulary covers every step of the
 // features, so the godog-only run measures every step the suite runs.
 func TestGodogOnly(t *testing.T) {
-	newGodogOnly("").run(t)
-	newGodogOnly(oneScenarioTag).run(t)
+	if n := newGodogOnly("").run(t); n < 2 {
+		t.Errorf("the no-op run ran %d scenarios; want the whole suite", n)
+	}
+	if n := newGodogOnly(oneScenarioTag).run(t); n != 1 {
+		t.Errorf("the no-op run with %s ran %d scenarios; want 1", oneScenarioTag, n)
+	}
 }
 
 // TestNoOpKeepsSignature verifies a no-op handler has its original's type

@@ -41,7 +41,9 @@ func BenchmarkSuiteVsFloor(b *testing.B) {
 		b.Fatal(err)
 	}
 	gAll, gOne := newGodogOnly(""), newGodogOnly(oneScenarioTag)
-	gAll.run(b)
+	if got := gAll.run(b); got != n {
+		b.Fatalf("godog alone ran %d scenarios, the suite %d: their times do not compare", got, n)
+	}
 	var tAll, tOne, tFloor, tChecked, tFixed, tGodog []time.Duration
 	for b.Loop() {
 		start := time.Now()
