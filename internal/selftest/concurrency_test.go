@@ -102,11 +102,22 @@ func (p *overlapProbe) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // runSuiteAt runs the whole suite against the server at url, concurrency
-// scenarios at a time, as the CLI does with -concurrency, with the console
-// formatter format ("" is the CLI's default, pretty).
+// scenarios at a time, as the CLI does with -concurrency, with the
+// formatters format. The console is discarded, and runner.Run formats
+// nothing for a discarded console: only file formatters run.
 func runSuiteAt(t *testing.T, url string, concurrency int, format string) verdict.Run {
 	t.Helper()
-	res, err := runner.Run(context.Background(), runner.Options{
+	res, err := runner.Run(context.Background(), suiteAt(url, concurrency, format))
+	if err != nil {
+		t.Fatalf("runner.Run (concurrency %d): %v", concurrency, err)
+	}
+	return res
+}
+
+// suiteAt is the whole built-in suite against url, concurrency scenarios
+// at a time, with formatters format and the console discarded.
+func suiteAt(url string, concurrency int, format string) runner.Options {
+	return runner.Options{
 		Target:       embedded.Target(url),
 		Features:     authconform.Files,
 		FeaturePaths: []string{"features"},
@@ -116,11 +127,7 @@ func runSuiteAt(t *testing.T, url string, concurrency int, format string) verdic
 		Format:       format,
 		Timeout:      5 * time.Second,
 		Console:      io.Discard,
-	})
-	if err != nil {
-		t.Fatalf("runner.Run (concurrency %d): %v", concurrency, err)
 	}
-	return res
 }
 
 // outcomes maps each scenario of a run to its status. Statuses are what a
@@ -174,11 +181,13 @@ func firstLine(s string) string {
 }
 
 // TestConcurrencyKeepsVerdicts verifies -concurrency changes how fast the
-// suite runs, never what it finds: against a correct server and against
-// faults of each kind, a run with 4 scenarios at a time gives every
-// scenario the same status as a sequential run. Run under -race, it also
-// checks that scenarios running at once share no state, the console
-// formatter (the CLI's default, pretty) included.
+// suite runs, never what it finds or reports: against a correct server and
+// against faults of each kind, a run with 4 scenarios at a time gives every
+// scenario the same status as a sequential run, the same exit code, and
+// the same JUnit, cucumber and HTML reports (scenario order, error
+// messages and transcripts included; timings and generated values aside,
+// see runVarying). Run under -race, it also checks that scenarios running
+// at once share no state.
 func TestConcurrencyKeepsVerdicts(t *testing.T) {
 	variants := []struct {
 		name string
@@ -201,9 +210,9 @@ func TestConcurrencyKeepsVerdicts(t *testing.T) {
 	for _, v := range variants {
 		t.Run(v.name, func(t *testing.T) {
 			probe := startProbed(t, v.opts)
-			seq := runSuiteAt(t, probe.url, 1, "")
+			seq, seqReports := runReports(t, probe.url, 1)
 			probe.arm()
-			par := runSuiteAt(t, probe.url, 4, "")
+			par, parReports := runReports(t, probe.url, 4)
 			if !probe.overlapped() {
 				t.Fatalf("no two requests were in flight at once with -concurrency 4: the run was sequential, so this test compares nothing")
 			}
@@ -226,6 +235,12 @@ func TestConcurrencyKeepsVerdicts(t *testing.T) {
 				if s, p := seq.Verdicts[i].Scenario, par.Verdicts[i].Scenario; s != p {
 					t.Errorf("verdict %d is %q with -concurrency 4; want %q, as sequentially", i, p, s)
 					break
+				}
+			}
+			for _, r := range reportFiles {
+				s, p := normalizeRun(seqReports[r.file]), normalizeRun(parReports[r.file])
+				if s != p {
+					t.Errorf("%s report differs between -concurrency 1 and 4, beyond timings and generated values, at %s", r.format, firstDifference(s, p))
 				}
 			}
 		})
