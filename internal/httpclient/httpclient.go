@@ -20,6 +20,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -73,7 +74,7 @@ type Client struct {
 	opts     Options
 	http     *http.Client
 	requests atomic.Int64
-	waited   atomic.Int64 // nanoseconds
+	waits    waitSpan
 	failures atomic.Int64 // transport failures in a row
 	lastErr  atomic.Value // string: the last transport failure
 }
@@ -111,8 +112,39 @@ func (c *Client) Close() { c.http.CloseIdleConnections() }
 // Requests is the number of requests sent so far, retries included.
 func (c *Client) Requests() int64 { return c.requests.Load() }
 
-// Waited is the time spent waiting for the rate limit and for 429s.
-func (c *Client) Waited() time.Duration { return time.Duration(c.waited.Load()) }
+// Waited is the time during which some request was held back by the rate
+// limit or a 429. Waits that overlap, as they do when scenarios run
+// concurrently, count once: the figure is part of the run's duration.
+func (c *Client) Waited() time.Duration { return c.waits.total() }
+
+// waitSpan adds up the union of the waits' intervals, each from when it
+// began for as long as it was to last.
+type waitSpan struct {
+	mu    sync.Mutex
+	sum   time.Duration
+	until time.Time // when the latest-ending wait so far ends
+}
+
+func (w *waitSpan) add(start time.Time, d time.Duration) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	end := start.Add(d)
+	switch {
+	case !start.Before(w.until):
+		w.sum += d
+	case end.After(w.until):
+		w.sum += end.Sub(w.until)
+	}
+	if end.After(w.until) {
+		w.until = end
+	}
+}
+
+func (w *waitSpan) total() time.Duration {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.sum
+}
 
 // Do sends req and returns the exchange. A transport failure (refused,
 // timed out, TLS) is an error that names the cause; any HTTP answer,
@@ -196,7 +228,7 @@ func (c *Client) sleep(ctx context.Context, d time.Duration, why string) error {
 	if c.opts.OnWait != nil {
 		c.opts.OnWait(d, why)
 	}
-	c.waited.Add(int64(d))
+	c.waits.add(time.Now(), d)
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {

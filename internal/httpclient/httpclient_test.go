@@ -105,3 +105,39 @@ func TestNoRedirects(t *testing.T) {
 		t.Errorf("got %v, %v; want the 307 itself", ex, err)
 	}
 }
+
+// TestWaitSpanCountsOverlapOnce verifies Waited is wall time: waits that
+// overlap (scenarios running concurrently, each held back by the same
+// limit) count once, waits apart count in full.
+func TestWaitSpanCountsOverlapOnce(t *testing.T) {
+	t0 := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+	at := func(ms int) time.Time { return t0.Add(time.Duration(ms) * time.Millisecond) }
+	type wait struct {
+		start int // ms after t0
+		d     time.Duration
+	}
+	tests := []struct {
+		name  string
+		waits []wait
+		want  time.Duration
+	}{
+		{"none", nil, 0},
+		{"one", []wait{{0, time.Second}}, time.Second},
+		{"apart", []wait{{0, time.Second}, {2000, time.Second}}, 2 * time.Second},
+		{"same", []wait{{0, time.Second}, {0, time.Second}, {0, time.Second}}, time.Second},
+		{"overlapping", []wait{{0, time.Second}, {500, time.Second}}, 1500 * time.Millisecond},
+		{"inside", []wait{{0, 2 * time.Second}, {500, time.Second}}, 2 * time.Second},
+		{"touching", []wait{{0, time.Second}, {1000, time.Second}}, 2 * time.Second},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var w waitSpan
+			for _, x := range tt.waits {
+				w.add(at(x.start), x.d)
+			}
+			if got := w.total(); got != tt.want {
+				t.Errorf("waited %s; want %s", got, tt.want)
+			}
+		})
+	}
+}

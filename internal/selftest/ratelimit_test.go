@@ -12,21 +12,25 @@ import (
 // TestRateLimitedTarget runs the suite against a server that allows 5
 // requests per 500 ms and answers 429 with Retry-After beyond it: the run
 // must pass with no failure caused by the limit, whether the suite knows
-// the limit (-rate) or learns it from 429s.
+// the limit (-rate) or learns it from 429s. With -concurrency 4 the known
+// limit must still hold: one limiter covers every scenario in flight, so
+// the server sends no 429.
 func TestRateLimitedTarget(t *testing.T) {
 	const perWindow, window = 5, 500 * time.Millisecond
 	server := refserver.Options{RateLimit: perWindow, RateWindow: window}
 	tests := []struct {
-		name    string
-		rate    string
-		retries bool // 429s expected, each waited out and retried
+		name        string
+		rate        string
+		concurrency int
+		retries     bool // 429s expected, each waited out and retried
 	}{
-		{"client-limit=matched", "5/500ms", false},
-		{"client-limit=none", "none", true},
+		{"client-limit=matched", "5/500ms", 1, false},
+		{"client-limit=none", "none", 1, true},
+		{"client-limit=matched/concurrency=4", "5/500ms", 4, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res := runWith(t, server, func(o *runner.Options) { o.Rate = tt.rate })
+			res := runWith(t, server, func(o *runner.Options) { o.Rate, o.Concurrency = tt.rate, tt.concurrency })
 			for _, v := range res.Verdicts {
 				if v.Status != verdict.Passed {
 					t.Errorf("scenario %q: %s\n%s", v.Scenario, v.Status, v.Error)
