@@ -17,9 +17,11 @@
 // bodies, sent by a plain Go loop with its checks written out in Go (status,
 // content type, Cache-Control, JSON decoding, the members the scenarios
 // check): what any client of the endpoint must spend, with no Gherkin, no
-// step matching, no JSON Schema, no redaction, no reports. TestFloor keeps it
-// honest: it passes against the reference server, fails against faults, and
-// sends exactly as many requests as the suite.
+// step matching, no JSON Schema, no redaction, no reports. Two tests keep it
+// honest: TestFloor, which it passes against the reference server and fails
+// against faults, and TestFloorSendsTheSuitesRequests, which logs what the
+// server receives from each and requires the same requests in the same
+// order (method, URL, content type, body; generated values aside).
 //
 // Each iteration runs, against one reference server, the whole suite
 // (T_all, N scenarios), the suite narrowed by a tag to one scenario (T_one),

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+
 	"github.com/authconform/authconform"
 	"github.com/authconform/authconform/internal/embedded"
 	"github.com/authconform/authconform/internal/refserver"
@@ -238,10 +240,8 @@ func TestConcurrencyKeepsVerdicts(t *testing.T) {
 				}
 			}
 			for _, r := range reportFiles {
-				s, p := normalizeRun(seqReports[r.file]), normalizeRun(parReports[r.file])
-				if s != p {
-					t.Errorf("%s report differs between -concurrency 1 and 4, beyond timings and generated values, at %s", r.format, firstDifference(s, p))
-				}
+				assert.Equal(t, normalizeRun(seqReports[r.file]), normalizeRun(parReports[r.file]),
+					"%s report differs between -concurrency 1 and 4 beyond timings and generated values (- sequential, + concurrent)", r.format)
 			}
 		})
 	}

@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -70,24 +69,6 @@ func normalizeRun(s string) string {
 		s = v.re.ReplaceAllString(s, v.with)
 	}
 	return s
-}
-
-// firstDifference shows where a and b part, with a line of context.
-func firstDifference(a, b string) string {
-	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
-	for i := range max(len(al), len(bl)) {
-		var x, y string
-		if i < len(al) {
-			x = al[i]
-		}
-		if i < len(bl) {
-			y = bl[i]
-		}
-		if x != y {
-			return "line " + strconv.Itoa(i+1) + ":\n  sequential: " + x + "\n  concurrent: " + y
-		}
-	}
-	return ""
 }
 
 // TestNormalizeRunKeepsVerdicts verifies the normalisation cannot hide
