@@ -176,7 +176,12 @@ func (c *Client) once(ctx context.Context, req Request) (*Exchange, error) {
 	if n := c.failures.Load(); n >= int64(c.opts.GiveUpAfter) {
 		return nil, fmt.Errorf("%s %s: not sent: the target failed %d requests in a row (last: %v)", req.Method, req.URL, n, c.lastErr.Load())
 	}
-	d := c.opts.Limiter.Reserve()
+	d, slot, err := c.opts.Limiter.Reserve(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: not sent: waiting for the rate limit: %w", req.Method, req.URL, err)
+	}
+	// The slot is over when the answer has been read, or the request failed.
+	defer slot.Done()
 	if d > 0 {
 		if err := c.sleep(ctx, d, "the rate limit"); err != nil {
 			return nil, err

@@ -4,9 +4,13 @@
 // Commerce Layer counts requests to its auth endpoint in sliding windows
 // ("the count ... is never reset"), so a token bucket with a burst would
 // still trip it: 30 requests at once and one more two seconds later make 31
-// in the last minute. This limiter remembers when the last N requests were
-// let through and lets the next one go only when the oldest leaves the
-// window, which is the least waiting the limit allows.
+// in the last minute. This limiter remembers when the answers to the last N
+// requests came back and lets the next request go only a window after the
+// oldest of them. A request reaches the server before its answer comes
+// back, so however long requests travel, and however many are in flight at
+// once, no two of them N apart arrive less than a window apart; a request
+// stamped when it was let through instead could travel slowly, arrive late,
+// and share a window with a later one that travelled fast.
 package ratelimit
 
 import (
@@ -18,27 +22,35 @@ import (
 	"time"
 )
 
-// Window allows at most N events in any window of length Per.
+// Window allows at most N requests in any window of length Per.
 type Window struct {
 	n   int
 	per time.Duration
 	now func() time.Time
 
 	mu      sync.Mutex
-	history []time.Time // send times granted, oldest first, at most n
-	paused  time.Time   // nothing goes before this (set after a 429)
+	history []*Slot   // the last n slots booked, oldest first
+	paused  time.Time // nothing goes before this (set after a 429)
 }
 
-// New returns a limiter of n events per window.
+// Slot is one request's place in the window. Its holder calls Done when
+// the request's answer has come back, or when the request failed or was
+// never sent; until then it counts as arriving at any moment.
+type Slot struct {
+	w        *Window
+	answered chan struct{} // closed by Done
+	at       time.Time     // when Done was called
+}
+
+// New returns a limiter of n requests per window.
 func New(n int, per time.Duration) *Window {
 	return &Window{n: n, per: per, now: time.Now}
 }
 
-// margin is added to the window: the server counts arrivals, not sends, and
-// when an early request travels slower than a later one, the two arrive
-// less than a window apart although they were sent a full window apart.
-// A fiftieth of the window (1.2 s of Commerce Layer's minute) absorbs that
-// jitter at a cost of 2% in the least possible run time.
+// margin is added to the window for what the answer stamps cannot cover:
+// a server that counts in whole seconds, or whose clock runs a little
+// ahead. A fiftieth of the window (1.2 s of Commerce Layer's minute), at a
+// cost of 2% in the least possible run time.
 func (w *Window) margin() time.Duration {
 	return max(w.per/50, 10*time.Millisecond)
 }
@@ -70,43 +82,58 @@ func (w *Window) String() string {
 	return fmt.Sprintf("%d/%s", w.n, w.per)
 }
 
-// Reserve books the next slot and says how long the caller must wait for it.
-func (w *Window) Reserve() time.Duration {
+// Reserve books the next slot and says how long the caller must wait
+// before sending in it. When the slot a window back is still in flight,
+// Reserve first waits for its answer, or until ctx ends. The caller must
+// call Done on the slot once the request is over. A nil *Window never
+// waits and gives a nil *Slot, whose Done does nothing.
+func (w *Window) Reserve(ctx context.Context) (time.Duration, *Slot, error) {
 	if w == nil {
-		return 0
+		return 0, nil, nil
 	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	now := w.now()
-	at := now
-	if w.paused.After(at) {
-		at = w.paused
-	}
-	if len(w.history) >= w.n {
-		if free := w.history[len(w.history)-w.n].Add(w.per + w.margin()); free.After(at) {
-			at = free
+	for {
+		w.mu.Lock()
+		now := w.now()
+		at := now
+		if w.paused.After(at) {
+			at = w.paused
 		}
+		if len(w.history) >= w.n {
+			oldest := w.history[len(w.history)-w.n]
+			if oldest.at.IsZero() {
+				w.mu.Unlock()
+				select {
+				case <-oldest.answered:
+					continue
+				case <-ctx.Done():
+					return 0, nil, ctx.Err()
+				}
+			}
+			if free := oldest.at.Add(w.per + w.margin()); free.After(at) {
+				at = free
+			}
+		}
+		s := &Slot{w: w, answered: make(chan struct{})}
+		w.history = append(w.history, s)
+		if len(w.history) > w.n {
+			w.history = append(w.history[:0], w.history[len(w.history)-w.n:]...)
+		}
+		w.mu.Unlock()
+		return at.Sub(now), s, nil
 	}
-	w.history = append(w.history, at)
-	if len(w.history) > w.n {
-		w.history = append(w.history[:0], w.history[len(w.history)-w.n:]...)
-	}
-	return at.Sub(now)
 }
 
-// Wait books a slot and sleeps until it comes, or until ctx ends.
-func (w *Window) Wait(ctx context.Context) (time.Duration, error) {
-	d := w.Reserve()
-	if d <= 0 {
-		return 0, nil
+// Done records that the slot's request is over, now. Calls after the
+// first do nothing.
+func (s *Slot) Done() {
+	if s == nil {
+		return
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return d, nil
-	case <-ctx.Done():
-		return d, ctx.Err()
+	s.w.mu.Lock()
+	defer s.w.mu.Unlock()
+	if s.at.IsZero() {
+		s.at = s.w.now()
+		close(s.answered)
 	}
 }
 

@@ -1,6 +1,8 @@
 package ratelimit
 
 import (
+	"context"
+	"errors"
 	"testing"
 	"time"
 )
@@ -16,9 +18,13 @@ func TestReserveSlidingWindow(t *testing.T) {
 	w.now = clock.now
 	var sent []time.Time
 	for i := 0; i < 10; i++ {
-		d := w.Reserve()
+		d, slot, err := w.Reserve(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
 		sent = append(sent, clock.t.Add(d))
 		clock.t = clock.t.Add(d) // the caller waits, then sends
+		slot.Done()              // and the answer comes back at once
 	}
 	for i := range sent {
 		n := 0
@@ -38,20 +44,76 @@ func TestReserveSlidingWindow(t *testing.T) {
 	}
 }
 
+// TestSlowAnswerDelaysTheNext verifies the window runs from a request's
+// answer, not from when it was let through: a request that took 10 s to
+// answer may have reached the server up to 10 s late, so the request a
+// window later waits 10 s longer.
+func TestSlowAnswerDelaysTheNext(t *testing.T) {
+	ctx := context.Background()
+	clock := &fakeClock{t: time.Unix(1000, 0)}
+	w := New(1, time.Minute)
+	w.now = clock.now
+	_, first, _ := w.Reserve(ctx)
+	clock.t = clock.t.Add(10 * time.Second) // the answer takes 10 s
+	first.Done()
+	d, second, _ := w.Reserve(ctx)
+	defer second.Done()
+	if want := time.Minute + w.margin(); d != want {
+		t.Errorf("the next request waits %v after a slow answer; want %v (a window from the answer)", d, want)
+	}
+}
+
+// TestReserveWaitsForInFlight verifies a slot a window back whose request
+// is still in flight holds the next one until its answer: until then it
+// may reach the server at any moment.
+func TestReserveWaitsForInFlight(t *testing.T) {
+	clock := &fakeClock{t: time.Unix(1000, 0)}
+	w := New(2, time.Minute)
+	w.now = clock.now
+	_, a, _ := w.Reserve(context.Background())
+	_, b, _ := w.Reserve(context.Background())
+	defer b.Done()
+
+	// Neither answer is in: a third request must not be booked. A context
+	// that has already ended shows Reserve waiting rather than booking.
+	ended, cancel := context.WithCancel(context.Background())
+	cancel()
+	if d, slot, err := w.Reserve(ended); !errors.Is(err, context.Canceled) || slot != nil {
+		t.Fatalf("Reserve with two requests of 2/min in flight = (%v, %v, %v); want it to wait for an answer", d, slot, err)
+	}
+
+	clock.t = clock.t.Add(3 * time.Second) // before the goroutine: it reads the clock
+	got := make(chan time.Duration)
+	go func() {
+		d, slot, err := w.Reserve(context.Background())
+		if err != nil {
+			t.Error(err)
+		}
+		slot.Done()
+		got <- d
+	}()
+	a.Done() // a's answer, 3 s in
+	if d, want := <-got, time.Minute+w.margin(); d != want {
+		t.Errorf("the third request waits %v once the first is answered; want %v", d, want)
+	}
+}
+
 // TestPauseFor verifies a Retry-After pause delays the next request.
 func TestPauseFor(t *testing.T) {
 	clock := &fakeClock{t: time.Unix(1000, 0)}
 	w := New(100, time.Minute)
 	w.now = clock.now
 	w.PauseFor(2 * time.Second)
-	if d := w.Reserve(); d != 2*time.Second {
+	if d, _, _ := w.Reserve(context.Background()); d != 2*time.Second {
 		t.Errorf("Reserve after PauseFor(2s) = %v; want 2s", d)
 	}
 	var nilWindow *Window
 	nilWindow.PauseFor(time.Second)
-	if d := nilWindow.Reserve(); d != 0 {
-		t.Errorf("nil Window Reserve = %v; want 0", d)
+	d, slot, err := nilWindow.Reserve(context.Background())
+	if d != 0 || slot != nil || err != nil {
+		t.Errorf("nil Window Reserve = (%v, %v, %v); want no wait, no slot", d, slot, err)
 	}
+	slot.Done() // a nil slot's Done does nothing
 }
 
 // TestParse verifies the -rate syntax.
