@@ -243,3 +243,23 @@ func TestMember(t *testing.T) {
 		t.Error("decodeJSON accepted two values")
 	}
 }
+
+// TestGeneratedValue verifies GeneratedValue covers, whole, every value a
+// scenario generates, and none of the values a target is configured with:
+// tests that mask it would otherwise compare random text or hide a real
+// difference.
+func TestGeneratedValue(t *testing.T) {
+	generated := map[string]bool{"unknown_client_id": true, "unknown_market_id": true, "wrong_secret": true}
+	for range 200 { // random values: many draws, every letter and digit in every place
+		st := newScenario(testSuite(), nil)
+		for name, v := range st.vars {
+			whole := GeneratedValue.FindString(v) == v
+			switch {
+			case generated[name] && !whole:
+				t.Fatalf("GeneratedValue does not match all of %s = %q", name, v)
+			case !generated[name] && GeneratedValue.MatchString(v):
+				t.Fatalf("GeneratedValue matches the configured %s = %q", name, v)
+			}
+		}
+	}
+}

@@ -236,11 +236,7 @@ func thenMemberEqualsFold(ctx context.Context, path, want string) error {
 }
 
 func memberStringCheck(ctx context.Context, path, want string, eq func(a, b string) bool, how string) error {
-	st, err := current(ctx)
-	if err != nil {
-		return err
-	}
-	want, err = st.expand(want)
+	st, want, err := currentExpanding(ctx, want)
 	if err != nil {
 		return err
 	}
@@ -277,11 +273,7 @@ func (st *scenario) integerMember(path string) (int64, error) {
 }
 
 func thenMemberInteger(ctx context.Context, path, want string) error {
-	st, err := current(ctx)
-	if err != nil {
-		return err
-	}
-	w, err := st.expand(want)
+	st, w, err := currentExpanding(ctx, want)
 	if err != nil {
 		return err
 	}
@@ -309,11 +301,7 @@ func thenMemberIsInteger(ctx context.Context, path string) error {
 }
 
 func thenMemberMatches(ctx context.Context, path, pattern string) error {
-	st, err := current(ctx)
-	if err != nil {
-		return err
-	}
-	p, err := st.expand(pattern)
+	st, p, err := currentExpanding(ctx, pattern)
 	if err != nil {
 		return err
 	}

@@ -87,6 +87,10 @@ func newScenario(s *Suite, p *godog.Scenario) *scenario {
 
 const idAlphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
+// GeneratedValue matches every value newScenario generates, and nothing a
+// target is configured with: tests that compare two runs mask them with it.
+var GeneratedValue = regexp.MustCompile(`authconform-(?:unknown|wrong)-[A-Za-z0-9]+|\bzz[A-Za-z0-9]{8}Q\b`)
+
 func randomID(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b) // crypto/rand.Read never fails (Go 1.24+)
@@ -97,6 +101,17 @@ func randomID(n int) string {
 }
 
 var placeholder = regexp.MustCompile(`\{\{\s*([A-Za-z0-9_.]+)\s*\}\}`)
+
+// currentExpanding is current, and text with its placeholders expanded:
+// what a Then step with an expected value needs first.
+func currentExpanding(ctx context.Context, text string) (*scenario, string, error) {
+	st, err := current(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	expanded, err := st.expand(text)
+	return st, expanded, err
+}
 
 // expand replaces {{name}} placeholders with the target's values.
 func (st *scenario) expand(text string) (string, error) {

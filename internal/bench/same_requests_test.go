@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -16,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 
 	"github.com/authconform/authconform/internal/refserver"
+	"github.com/authconform/authconform/steps"
 )
 
 // requestLog serves the reference server and keeps a line describing
@@ -45,11 +45,6 @@ func (l *requestLog) take() []string {
 	return seen
 }
 
-// generatedValue matches the values the suite generates per scenario
-// and the floor fixes once: unknown client IDs, wrong secrets, unknown
-// markets. Both sides show them as "<generated>".
-var generatedValue = regexp.MustCompile(`authconform-(unknown|wrong)-[A-Za-z0-9]+|\bzz[A-Za-z0-9]{8}Q\b`)
-
 // describeRequest is what makes two requests the same for the floor:
 // method, path and query, content type, and the body, a JSON body by its
 // members (a feature's DocString and the floor's one-line body differ in
@@ -65,7 +60,7 @@ func describeRequest(method, uri, contentType string, body []byte) string {
 	// The reference server's secret is public, but a log line is an
 	// output like any other: no secret in it.
 	line = strings.ReplaceAll(line, refserver.IntegrationClientSecret, "<secret>")
-	return generatedValue.ReplaceAllString(line, "<generated>")
+	return steps.GeneratedValue.ReplaceAllString(line, "<generated>")
 }
 
 // TestFloorSendsTheSuitesRequests verifies the floor is the suite's work
