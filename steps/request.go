@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -36,14 +37,14 @@ func (st *scenario) newRequest() *tokenRequest {
 	return st.req
 }
 
-// expandedDoc returns the scenario and a DocString with its placeholders
-// replaced.
+// expandedDoc returns the scenario and a JSON DocString with its
+// placeholders replaced by JSON-escaped values.
 func expandedDoc(ctx context.Context, doc *godog.DocString) (*scenario, string, error) {
 	st, err := current(ctx)
 	if err != nil {
 		return nil, "", err
 	}
-	text, err := st.expand(doc.Content)
+	text, err := st.expandJSON(doc.Content)
 	return st, text, err
 }
 
@@ -156,9 +157,8 @@ func (s *Suite) whenSentInQuery(ctx context.Context, method string) error {
 }
 
 func (st *scenario) noteSecret(p param) {
-	if p.name == "client_secret" && p.value != "" {
-		st.sentSecrets = append(st.sentSecrets, p.value)
-		st.suite.Redactor.Add(p.value)
+	if p.name == "client_secret" {
+		st.noteSentSecret(p.value)
 	}
 }
 
@@ -172,8 +172,7 @@ func (st *scenario) encode(method string) (httpclient.Request, error) {
 		h.Set("Content-Type", "application/json")
 		req.Body = r.raw
 		for _, s := range st.sentSecretsIn(r.raw) {
-			st.sentSecrets = append(st.sentSecrets, s)
-			st.suite.Redactor.Add(s)
+			st.noteSentSecret(s)
 		}
 	} else {
 		params := r.params
@@ -236,22 +235,29 @@ func (st *scenario) sentSecretsIn(raw []byte) []string {
 func (st *scenario) send(ctx context.Context, req httpclient.Request) error {
 	ex, err := st.suite.Client.Do(ctx, req)
 	if err != nil {
-		return fmt.Errorf("%s", st.suite.Redactor.String(err.Error()))
+		st.sendFailed = true
+		st.neverSent = errors.Is(err, httpclient.ErrNotSent)
+		return &sendError{msg: st.suite.Redactor.String(err.Error()), err: err}
 	}
 	st.exchanges = append(st.exchanges, ex)
-	// Tokens are secrets too: mask every one the target issues from now on.
+	// Tokens are secrets too: mask every one the target issues from now on,
+	// in whatever form the answer carries it.
+	st.suite.Redactor.Add(issuedTokens(ex)...)
 	// The body is parsed here once; the Then steps reuse it.
 	st.decoded.ex = ex
 	st.decoded.doc, st.decoded.err = decodeJSON(ex.Body)
-	if doc, err := st.decoded.doc, st.decoded.err; err == nil {
-		if tok, ok := member(doc, "access_token"); ok {
-			if s, ok := tok.(string); ok {
-				st.suite.Redactor.Add(s)
-			}
-		}
-	}
 	return nil
 }
+
+// sendError is a request that got no HTTP answer. Its text is redacted;
+// the cause stays reachable for errors.Is.
+type sendError struct {
+	msg string
+	err error
+}
+
+func (e *sendError) Error() string { return e.msg }
+func (e *sendError) Unwrap() error { return e.err }
 
 // orderedStringObject reads a JSON object whose values are all strings,
 // keeping the members' order.

@@ -5,8 +5,10 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -38,6 +40,12 @@ type scenario struct {
 	// sentSecrets are the client_secret values this scenario sent, wrong
 	// ones included, so that an echo of any of them is caught.
 	sentSecrets []string
+
+	// notRun says why the scenario never started (the run had ended).
+	notRun string
+	// sendFailed: a request of this scenario got no HTTP answer;
+	// neverSent: the client refused to send it (the run had stopped).
+	sendFailed, neverSent bool
 }
 
 type scenarioKey struct{}
@@ -115,6 +123,20 @@ func currentExpanding(ctx context.Context, text string) (*scenario, string, erro
 
 // expand replaces {{name}} placeholders with the target's values.
 func (st *scenario) expand(text string) (string, error) {
+	return st.expandWith(text, nil)
+}
+
+// expandJSON is expand for JSON text: each value is escaped as the inside
+// of a JSON string, so a secret holding " or \ stays data and never
+// changes the document around it.
+func (st *scenario) expandJSON(text string) (string, error) {
+	return st.expandWith(text, func(v string) string {
+		q, _ := json.Marshal(v)
+		return string(q[1 : len(q)-1])
+	})
+}
+
+func (st *scenario) expandWith(text string, escape func(string) string) (string, error) {
 	var unknown []string
 	out := placeholder.ReplaceAllStringFunc(text, func(m string) string {
 		name := placeholder.FindStringSubmatch(m)[1]
@@ -123,17 +145,32 @@ func (st *scenario) expand(text string) (string, error) {
 			unknown = append(unknown, name)
 			return m
 		}
+		if strings.HasSuffix(name, "secret") {
+			st.noteSentSecret(v)
+		}
+		if escape != nil {
+			return escape(v)
+		}
 		return v
 	})
 	if len(unknown) > 0 {
-		known := make([]string, 0, len(st.vars))
-		for k := range st.vars {
-			known = append(known, "{{"+k+"}}")
+		known := slices.Sorted(maps.Keys(st.vars))
+		for i, k := range known {
+			known[i] = "{{" + k + "}}"
 		}
-		sort.Strings(known)
 		return "", fmt.Errorf("unknown placeholder {{%s}}; known: %s", strings.Join(unknown, "}}, {{"), strings.Join(known, " "))
 	}
 	return out, nil
+}
+
+// noteSentSecret remembers a secret this scenario sends, so that an echo
+// of it is caught and every output masks it.
+func (st *scenario) noteSentSecret(v string) {
+	if v == "" || slices.Contains(st.sentSecrets, v) {
+		return
+	}
+	st.sentSecrets = append(st.sentSecrets, v)
+	st.suite.Redactor.Add(v)
 }
 
 // last returns the last answer, or an error if nothing was sent yet.
@@ -149,7 +186,7 @@ func (st *scenario) fail(format string, args ...any) error {
 	red := st.suite.Redactor
 	e := &checkError{msg: red.String(fmt.Sprintf(format, args...))}
 	if len(st.exchanges) > 0 {
-		e.exchange = red.String(formatExchange(st.exchanges[len(st.exchanges)-1]))
+		e.exchange = formatExchange(red, st.exchanges[len(st.exchanges)-1])
 	}
 	return e
 }
@@ -176,65 +213,7 @@ func (st *scenario) transcript() string {
 		if i > 0 {
 			b.WriteString("\n")
 		}
-		b.WriteString(formatExchange(ex))
+		b.WriteString(formatExchange(st.suite.Redactor, ex))
 	}
 	return b.String()
-}
-
-// maxShown bounds how much of a body a message shows; the transcript in the
-// reports carries up to the client's body cap.
-const maxShown = 2048
-
-func formatExchange(ex *httpclient.Exchange) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "--- request ---\n%s %s\n", ex.Request.Method, ex.Request.URL)
-	writeHeaders(&b, ex.Request.Header)
-	if len(ex.Request.Body) > 0 {
-		b.WriteString("\n" + shorten(ex.Request.Body) + "\n")
-	}
-	retried := ""
-	if ex.Retried {
-		retried = ", after waiting out a 429"
-	}
-	fmt.Fprintf(&b, "--- response: %d %s (%s%s) ---\n", ex.Status, http.StatusText(ex.Status), ex.Duration.Round(time.Millisecond), retried)
-	writeHeaders(&b, ex.Header)
-	if len(ex.Body) > 0 {
-		b.WriteString("\n" + shorten(ex.Body))
-		if ex.Truncated {
-			b.WriteString("\n[body cut at the client's limit]")
-		}
-		b.WriteString("\n")
-	}
-	return b.String()
-}
-
-func writeHeaders(b *strings.Builder, h http.Header) {
-	keys := make([]string, 0, len(h))
-	for k := range h {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		for _, v := range h[k] {
-			if strings.EqualFold(k, "Authorization") {
-				v = "[REDACTED]"
-			}
-			fmt.Fprintf(b, "%s: %s\n", k, v)
-		}
-	}
-}
-
-// shorten shows a body as text: pretty JSON when it is JSON, else at most
-// maxShown bytes with control bytes escaped.
-func shorten(body []byte) string {
-	if json.Valid(body) && len(body) <= maxShown {
-		return string(body)
-	}
-	s := body
-	cut := ""
-	if len(s) > maxShown {
-		s, cut = s[:maxShown], fmt.Sprintf("... [%d more bytes]", len(body)-maxShown)
-	}
-	q := strconv.Quote(string(s))
-	return q[1:len(q)-1] + cut
 }

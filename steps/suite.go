@@ -36,6 +36,9 @@ type Suite struct {
 	// KeepTranscripts records the transcript of passed scenarios too;
 	// failed ones always keep theirs.
 	KeepTranscripts bool
+	// RunContext is the whole run's context (nil: never ends). Once it
+	// ends (a signal), scenarios not yet started are not run.
+	RunContext context.Context
 }
 
 // Step is one sentence of the vocabulary.
@@ -93,6 +96,16 @@ var compiledPatterns = func() map[string]*regexp.Regexp {
 	return m
 }()
 
+// Patterns returns the vocabulary's expressions, so that feature files can
+// be checked for lines no step matches before anything is sent.
+func Patterns() []*regexp.Regexp {
+	out := make([]*regexp.Regexp, 0, len(compiledPatterns))
+	for _, st := range (&Suite{}).Vocabulary() {
+		out = append(out, compiledPatterns[st.Pattern])
+	}
+	return out
+}
+
 // InitializeScenario registers the vocabulary and the hooks that give each
 // scenario its own state and record its verdict.
 func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
@@ -100,7 +113,14 @@ func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
 		sc.Step(compiledPatterns[st.Pattern], st.Handler)
 	}
 	sc.Before(func(ctx context.Context, p *godog.Scenario) (context.Context, error) {
-		return withScenario(ctx, newScenario(s, p)), nil
+		st := newScenario(s, p)
+		if why := s.stopped(); why != "" {
+			// The run has ended: this scenario is not run, and says so,
+			// rather than failing for want of a target.
+			st.notRun = why
+			return withScenario(ctx, st), godog.ErrSkip
+		}
+		return withScenario(ctx, st), nil
 	})
 	sc.After(func(ctx context.Context, p *godog.Scenario, err error) (context.Context, error) {
 		st, ok := scenarioFrom(ctx)
@@ -110,6 +130,23 @@ func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
 		s.record(st, err)
 		return ctx, nil
 	})
+}
+
+// stopped says why no more requests can be sent, or "" while they can.
+func (s *Suite) stopped() string {
+	if s.interrupted() {
+		return "the run was interrupted"
+	}
+	if s.Client != nil {
+		if err := s.Client.Stopped(); err != nil {
+			return s.Redactor.String(err.Error())
+		}
+	}
+	return ""
+}
+
+func (s *Suite) interrupted() bool {
+	return s.RunContext != nil && s.RunContext.Err() != nil
 }
 
 func (s *Suite) now() time.Time {
@@ -137,8 +174,12 @@ func (s *Suite) record(st *scenario, err error) {
 		v.Transcript = s.Redactor.String(st.transcript())
 	}
 	// Any error fails the scenario, a skip included: no step skips, and a
-	// skip that read as a pass would hide a check that never ran.
-	if err != nil {
+	// skip that read as a pass would hide a check that never ran. The
+	// exceptions are a run that ended before or while this scenario ran.
+	switch {
+	case st.notRun != "":
+		v.Status, v.Error = verdict.NotRun, "not run: "+st.notRun
+	case err != nil:
 		v.Status = verdict.Failed
 		v.Error = s.Redactor.String(err.Error())
 		var ce *checkError
@@ -147,6 +188,15 @@ func (s *Suite) record(st *scenario, err error) {
 		}
 		if errors.Is(err, godog.ErrUndefined) {
 			v.Error += "\n(no step of the vocabulary matches this line: see the table of steps in the README)"
+		}
+		if why := s.stopped(); why != "" && (st.sendFailed || s.interrupted()) {
+			// The scenario was under way when the run ended: its outcome
+			// says nothing about the target.
+			v.Status = verdict.Interrupted
+			if len(st.exchanges) == 0 && st.neverSent {
+				v.Status = verdict.NotRun
+			}
+			v.Error = string(v.Status) + ": " + why + "\n" + v.Error
 		}
 	}
 	if s.Recorder != nil {

@@ -19,6 +19,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/authconform/authconform"
@@ -31,10 +33,31 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, cancel := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	var got atomic.Value
+	go func() {
+		sig := <-sigs
+		got.Store(sig)
+		fmt.Fprintf(os.Stderr, "authconform: %v: stopping; the scenario in flight ends as interrupted, the rest are not run, reports are written (again to quit at once)\n", sig)
+		cancel()
+		os.Exit(signalExit(<-sigs))
+	}()
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
-	stop()
+	if sig, ok := got.Load().(os.Signal); ok {
+		code = signalExit(sig)
+	}
 	os.Exit(code)
+}
+
+// signalExit is the shell's exit code for a process ended by sig: 128 plus
+// the signal's number (130 for SIGINT, 143 for SIGTERM, 129 for SIGHUP).
+func signalExit(sig os.Signal) int {
+	if s, ok := sig.(syscall.Signal); ok {
+		return 128 + int(s)
+	}
+	return 130
 }
 
 const usageHead = `usage: authconform [flags]
@@ -69,6 +92,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		featuresDir = fl.String("features", "", "directory of .feature files (default: the ones built into the binary)")
 		schemasDir  = fl.String("schemas", "", "directory of JSON Schemas (default: the ones built into the binary)")
 		timeout     = fl.Duration("timeout", 10*time.Second, "timeout of each request")
+		maxWait     = fl.Duration("max-wait", time.Minute, "longest Retry-After of a 429 waited out; a longer one ends the run (exit 2)")
 		strict      = fl.Bool("strict", false, "a failed @should scenario fails the run")
 		concurrency = fl.Int("concurrency", 1, "scenarios run at once")
 		rate        = fl.String("rate", "", "request limit N/DURATION or none (default 30/1m for targets not on loopback, none on loopback)")
@@ -130,6 +154,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 			*o.dst = o.flag
 		}
 	}
+	switch {
+	case *concurrency < 1:
+		return fail(fmt.Errorf("-concurrency %d: want at least 1", *concurrency))
+	case *timeout <= 0:
+		return fail(fmt.Errorf("-timeout %s: want a duration above 0, e.g. 10s", *timeout))
+	case *maxWait <= 0 || *maxWait > time.Hour:
+		return fail(fmt.Errorf("-max-wait %s: want a duration above 0 and at most 1h", *maxWait))
+	}
 	if *clockSkew < 0 {
 		return fail(fmt.Errorf("-clock-skew=%s: want a positive duration", *clockSkew))
 	}
@@ -168,6 +200,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		Strict:       *strict,
 		Concurrency:  *concurrency,
 		Timeout:      *timeout,
+		MaxWait:      *maxWait,
 		Rate:         *rate,
 		AllowHTTP:    *allowHTTP,
 		Console:      stdout,
@@ -211,10 +244,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 
 	res, err := runner.Run(ctx, opts)
 	var cerr *runner.ConfigError
-	if errors.As(err, &cerr) {
+	if errors.As(err, &cerr) && len(res.Verdicts) == 0 {
 		return fail(err)
 	}
-	if err != nil {
+	if err != nil && cerr == nil {
 		fmt.Fprintf(stderr, "authconform: %v\n", err)
 		return runner.ExitFail
 	}
@@ -225,6 +258,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		summaryOut = stderr
 	}
 	printSummary(summaryOut, res)
+	if cerr != nil {
+		// The run ended early (the target went away or refused to be
+		// tested): what ran is above, the reason is the last line.
+		return fail(err)
+	}
 	return res.ExitCode
 }
 
@@ -279,6 +317,10 @@ func printSummary(w io.Writer, res verdict.Run) {
 	section("Listed as known deviations, but passed: remove them from the known-deviation file", verdict.UnexpectedPass)
 	section("Warnings (failed @should scenarios; -strict makes them failures)", verdict.Warning)
 	section("Known deviations (failed as the known-deviation file expects)", verdict.ExpectedFailure)
+	section("Interrupted (under way when the run ended)", verdict.Interrupted)
+	if c.NotRun > 0 {
+		fmt.Fprintf(w, "\nNot run (%d): the run had ended: %s\n", c.NotRun, res.Stopped)
+	}
 	if len(res.LeftOut) > 0 {
 		fmt.Fprintf(w, "\nLeft out (%d):\n", len(res.LeftOut))
 		for _, l := range res.LeftOut {
@@ -286,12 +328,18 @@ func printSummary(w io.Writer, res verdict.Run) {
 		}
 	}
 	verdictWord := "PASS"
-	if res.ExitCode != runner.ExitPass {
+	switch {
+	case res.Stopped != "":
+		verdictWord = "STOPPED (" + res.Stopped + ")"
+	case res.ExitCode != runner.ExitPass:
 		verdictWord = "FAIL"
 	}
 	known := ""
 	if c.ExpectedFailures+c.UnexpectedPasses > 0 {
 		known = fmt.Sprintf(", %d known deviations, %d unexpected passes", c.ExpectedFailures, c.UnexpectedPasses)
+	}
+	if c.Interrupted+c.NotRun > 0 {
+		known += fmt.Sprintf(", %d interrupted, %d not run", c.Interrupted, c.NotRun)
 	}
 	fmt.Fprintf(w, "\nauthconform: %s: %d scenarios run: %d passed, %d failed, %d warnings%s; %d left out; %d requests, %.1f s waiting for rate limits; %s\n",
 		verdictWord, c.Scenarios, c.Passed, c.Failed, c.Warnings, known, c.LeftOut, res.Requests, res.Waited.Seconds(), res.Duration.Round(time.Millisecond))

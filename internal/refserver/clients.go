@@ -3,6 +3,7 @@ package refserver
 import (
 	"crypto/subtle"
 	"encoding/base64"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -136,10 +137,15 @@ func (s *Server) authenticate(cred credentials) (c *client, confidential bool, t
 			return c, true, nil
 		}
 		desc := descInvalidClient
-		if s.fault == faultSecretEchoedInError {
+		switch s.fault {
+		case faultSecretEchoedInError:
 			desc = "Client authentication failed: wrong client_secret " + cred.secret
+		case faultSecretEchoedPercent:
+			desc = "Client authentication failed: wrong client_secret " + percentEveryByte(cred.secret)
 		}
-		return nil, false, errInvalidClient(cred, desc)
+		e := errInvalidClient(cred, desc)
+		e.echo = cred.secret
+		return nil, false, e
 	}
 	return c, true, nil
 }
@@ -148,4 +154,14 @@ func (s *Server) authenticate(cred credentials) (c *client, confidential bool, t
 // when the error is written (see Server.errorStatus).
 func errInvalidClient(cred credentials, description string) *tokenError {
 	return &tokenError{code: "invalid_client", description: description, basic: cred.basic}
+}
+
+// percentEveryByte writes each byte of s as %XX: a URL-encoding no client
+// would need, which is what a leak through a logging proxy looks like.
+func percentEveryByte(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		fmt.Fprintf(&b, "%%%02X", s[i])
+	}
+	return b.String()
 }

@@ -53,6 +53,9 @@ const (
 	faultAccessTokenInError          = "access-token-in-error"
 	faultSecretEchoedInError         = "secret-echoed-in-error"
 	faultSecretEchoedInToken         = "secret-echoed-in-token"
+	faultSecretEchoedJSONEscaped     = "secret-echoed-json-escaped"
+	faultSecretEchoedBase64Header    = "secret-echoed-base64-header"
+	faultSecretEchoedPercent         = "secret-echoed-percent-encoded"
 	faultSameTokenForAll             = "same-token-for-all"
 	faultMissingClientAccepted       = "missing-client-id-accepted"
 )
@@ -102,6 +105,9 @@ var allFaults = []Fault{
 	{faultAccessTokenInError, "RFC 6749 §5.2 and Commerce Layer tests: an error answer carries no access_token."},
 	{faultSecretEchoedInError, "RFC 6749 §2.3.1 and §10.1 (the client secret is a credential): error descriptions never quote the client_secret."},
 	{faultSecretEchoedInToken, "RFC 6749 §2.3.1 and §10.1 (the client secret is a credential) and Commerce Layer tests (exact key set): a token response never carries client_secret."},
+	{faultSecretEchoedJSONEscaped, "RFC 6749 §2.3.1 and §10.1: an error answer never carries the client_secret, here written as \\u escapes in its JSON."},
+	{faultSecretEchoedBase64Header, "RFC 6749 §2.3.1 and §10.1: an error answer never carries the client_secret, here base64-encoded in a response header."},
+	{faultSecretEchoedPercent, "RFC 6749 §2.3.1 and §10.1: an error description never quotes the client_secret, here percent-encoded byte by byte."},
 	{faultSameTokenForAll, "RFC 6749 §1.4 (an access token represents one authorization issued to one client): every issued access_token is unique."},
 	{faultMissingClientAccepted, "RFC 6749 §3.2.1/§5.2 and Commerce Layer docs (client_id Required): a request without client_id, or with an empty one, gets no token."},
 }

@@ -157,6 +157,12 @@ func TestFaults(t *testing.T) {
 			unaffected: expect(integrationWithSecret(wrongSecret), status(401))},
 		{fault: "secret-echoed-in-token", check: expect(integrationToken(), noMember("client_secret")), want: "client_secret = " + quoted(refserver.IntegrationClientSecret),
 			unaffected: expect(salesChannelToken(""), noMember("client_secret"))},
+		{fault: "secret-echoed-json-escaped", check: expect(integrationWithSecret(wrongSecret), expectNoSecretDecoded), want: "decoded JSON string holds the client_secret",
+			unaffected: expect(integrationWithSecret(wrongSecret), expectNoSecret)},
+		{fault: "secret-echoed-base64-header", check: expect(integrationWithSecret(wrongSecret), expectNoSecretDecoded), want: `header "X-Debug-Credentials" holds the client_secret in base64`,
+			unaffected: expect(integrationWithSecret(wrongSecret), expectNoSecret)},
+		{fault: "secret-echoed-percent-encoded", check: expect(integrationWithSecret(wrongSecret), expectNoSecretDecoded), want: "percent-decoded body holds the client_secret",
+			unaffected: expect(integrationWithSecret(wrongSecret), expectNoSecret)},
 		{fault: "same-token-for-all", check: func(t *testing.T, baseURL string) error {
 			first := accessToken(send(t, baseURL, salesChannelToken("")))
 			second := accessToken(send(t, baseURL, integrationToken()))

@@ -285,6 +285,27 @@ func expectNoSecret(r *response) error {
 	return nil
 }
 
+// expectNoSecretDecoded is expectNoSecret for the encodings a leaking
+// server may use: JSON escapes (read by decoding the body's strings),
+// percent-encoding, and base64 in a header.
+func expectNoSecretDecoded(r *response) error {
+	var doc any
+	if json.Unmarshal(r.body, &doc) == nil && strings.Contains(fmt.Sprint(doc), wrongSecret) {
+		return fmt.Errorf("a decoded JSON string holds the client_secret: %s", r.body)
+	}
+	if dec, err := url.PathUnescape(string(r.body)); err == nil && strings.Contains(dec, wrongSecret) {
+		return fmt.Errorf("the percent-decoded body holds the client_secret: %s", r.body)
+	}
+	for name, vs := range r.header {
+		for _, v := range vs {
+			if dec, err := base64.StdEncoding.DecodeString(v); err == nil && bytes.Contains(dec, []byte(wrongSecret)) {
+				return fmt.Errorf("header %q holds the client_secret in base64: %s", name, v)
+			}
+		}
+	}
+	return nil
+}
+
 // wrongSecret is the made-up secret tests send to be refused.
 const wrongSecret = "wr0ngS3cretWr0ngS3cretWr0ngS3cretWr0ngS3cr"
 

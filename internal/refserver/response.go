@@ -2,7 +2,9 @@ package refserver
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"html"
 	"net/http"
 	"strconv"
@@ -48,6 +50,9 @@ type tokenError struct {
 	// basic is true when the client tried HTTP Basic, which makes an
 	// invalid_client a 401 whatever Options.InvalidClientStatus says.
 	basic bool
+	// echo is the wrong secret the client sent, for the faults that leak
+	// it in another encoding.
+	echo string
 }
 
 func errInvalidRequest(description string) *tokenError {
@@ -95,6 +100,9 @@ func (s *Server) writeError(w http.ResponseWriter, e *tokenError) {
 	if s.fault != faultPragmaMissing {
 		h.Set("Pragma", "no-cache")
 	}
+	if s.fault == faultSecretEchoedBase64Header && e.echo != "" {
+		h.Set("X-Debug-Credentials", base64.StdEncoding.EncodeToString([]byte(e.echo)))
+	}
 	if status == http.StatusUnauthorized {
 		// RFC 6749 §5.2 requires it when the client used Basic, and
 		// RFC 9110 §15.5.2 for every 401.
@@ -107,6 +115,9 @@ func (s *Server) writeError(w http.ResponseWriter, e *tokenError) {
 		body = errorPage(status, code, e.description)
 	} else {
 		body = s.errorBody(status, code, e.description)
+	}
+	if s.fault == faultSecretEchoedJSONEscaped && e.echo != "" {
+		body = append(body[:len(body)-1], []byte(`,"debug":"`+unicodeEscaped(e.echo)+`"}`)...)
 	}
 	if s.fault == faultErrorStatus200 {
 		status = http.StatusOK
@@ -211,4 +222,17 @@ func (o object) bytes() []byte {
 	}
 	b.WriteByte('}')
 	return b.Bytes()
+}
+
+// unicodeEscaped writes each character of s as a JSON \u escape: valid
+// JSON that holds s, though no byte of s appears as itself.
+func unicodeEscaped(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r > 0xFFFF {
+			r = 0xFFFD // the faults echo ASCII secrets; keep the JSON valid anyway
+		}
+		fmt.Fprintf(&b, `\u%04x`, r)
+	}
+	return b.String()
 }

@@ -1,8 +1,10 @@
 package runner
 
 import (
+	"bytes"
 	"crypto/x509"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -23,6 +25,13 @@ type formatSpec struct {
 
 type formatList []formatSpec
 
+// ownFormats are written by the runner from the verdicts, not by godog:
+// they must agree with the exit code (see report.WriteJUnit).
+var ownFormats = map[string]func(io.Writer, verdict.Run) error{
+	"html":  report.WriteHTML,
+	"junit": report.WriteJUnit,
+}
+
 // parseFormats reads "pretty,junit:out/junit.xml,html:out/report.html".
 func parseFormats(s string) (formatList, error) {
 	if strings.TrimSpace(s) == "" {
@@ -31,21 +40,28 @@ func parseFormats(s string) (formatList, error) {
 	known := godog.AvailableFormatters()
 	var out formatList
 	consoles := 0
+	seen := map[string]string{}
 	for _, part := range strings.Split(s, ",") {
 		name, path, _ := strings.Cut(strings.TrimSpace(part), ":")
-		if name == "html" && path == "" {
+		_, godogs := known[name]
+		_, ours := ownFormats[name]
+		switch {
+		case name == "html" && path == "":
 			return nil, fmt.Errorf("-format html needs a file: html:FILE")
-		}
-		if _, ok := known[name]; !ok && name != "html" {
-			names := []string{"html"}
-			for n := range known {
-				names = append(names, n)
-			}
-			sort.Strings(names)
-			return nil, fmt.Errorf("-format %q: unknown formatter %q; want one of %s", s, name, strings.Join(names, ", "))
+		case !godogs && !ours:
+			return nil, fmt.Errorf("-format %q: unknown formatter %q; want one of %s", s, name, strings.Join(formatNames(known), ", "))
 		}
 		if path == "" {
 			consoles++
+		} else {
+			abs, err := filepath.Abs(path)
+			if err != nil {
+				return nil, fmt.Errorf("-format %s: %v", part, err)
+			}
+			if other, dup := seen[abs]; dup {
+				return nil, fmt.Errorf("-format: %s and %s write to the same file %s; give each report its own file", other, name, path)
+			}
+			seen[abs], path = name, abs
 		}
 		out = append(out, formatSpec{name, path})
 	}
@@ -53,6 +69,20 @@ func parseFormats(s string) (formatList, error) {
 		return nil, fmt.Errorf("-format %q: at most one formatter may write to the console; give the others a file (name:FILE)", s)
 	}
 	return out, nil
+}
+
+func formatNames(known map[string]string) []string {
+	var names []string
+	for n := range ownFormats {
+		if _, dup := known[n]; !dup {
+			names = append(names, n)
+		}
+	}
+	for n := range known {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
 }
 
 // wants reports whether a formatter of this name is in the list.
@@ -76,72 +106,120 @@ func (l formatList) filesOnly() formatList {
 	return out
 }
 
-// reportFile is a report written to a file. godog's formatters write to a
-// temporary file first; finish copies it to its place with every secret
-// masked, so nothing unredacted ever sits at the path a user reads.
-type reportFile struct {
-	name, path, tmp string
+// console is the formatter that writes to the console, if any.
+func (l formatList) console() (formatSpec, bool) {
+	for _, f := range l {
+		if f.path == "" {
+			return f, true
+		}
+	}
+	return formatSpec{}, false
 }
 
-func (f reportFile) finish(red *redact.Redactor, run verdict.Run) error {
-	if err := os.MkdirAll(filepath.Dir(f.path), 0o755); err != nil {
-		return err
+// reportFile is a report written to a file. Nothing is ever written at the
+// path a user reads until the report is whole and redacted: godog writes
+// to a scratch file, and the final text goes to a temporary file beside
+// the path, renamed over it at the end. A report from an earlier run is so
+// replaced in one step, never left half-written looking current.
+type reportFile struct {
+	name, path string
+	scratch    string   // godog's raw output; "" for the runner's own formats
+	tmp        *os.File // beside path, created before the run
+}
+
+// open creates the temporary file beside the report's path before any
+// request: an unwritable directory is a configuration error then, not a
+// lost report at the end of a long run.
+func (f *reportFile) open() error {
+	if st, err := os.Stat(f.path); err == nil && st.IsDir() {
+		return fmt.Errorf("-format %s:%s: that is a directory", f.name, f.path)
 	}
-	if f.name == "html" {
-		out, err := os.Create(f.path)
+	dir := filepath.Dir(f.path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("-format %s: cannot create the directory: %v", f.name, err)
+	}
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(f.path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("-format %s: cannot write in %s: %v", f.name, dir, err)
+	}
+	f.tmp = tmp
+	return nil
+}
+
+// finish writes the redacted report and renames it into place.
+func (f *reportFile) finish(red *redact.Redactor, run verdict.Run) error {
+	var buf bytes.Buffer
+	if write, ok := ownFormats[f.name]; ok {
+		// Mask before rendering as well as after: escaping (XML, HTML)
+		// rewrites characters such as + and &, after which a secret
+		// holding them no longer reads the same on the way out.
+		if err := write(&buf, redactRun(red, run)); err != nil {
+			return err
+		}
+	} else {
+		raw, err := os.ReadFile(f.scratch)
 		if err != nil {
 			return err
 		}
-		// Mask before rendering as well as after: html/template escapes
-		// characters such as + and &, after which a secret containing them
-		// no longer matches on the way out.
-		w := red.Writer(out)
-		if err := report.WriteHTML(w, redactRun(red, run)); err != nil {
-			out.Close()
-			return err
-		}
-		if err := w.Close(); err != nil {
-			out.Close()
-			return err
-		}
-		return out.Close()
+		buf.Write(raw)
 	}
-	raw, err := os.ReadFile(f.tmp)
-	if err != nil {
+	if _, err := f.tmp.Write(red.Bytes(buf.Bytes())); err != nil {
 		return err
 	}
-	return os.WriteFile(f.path, red.Bytes(raw), 0o644)
+	if err := f.tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(f.tmp.Name(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(f.tmp.Name(), f.path)
 }
 
-// godogFormat builds godog's Format option, pointing file formatters at
-// temporary files, and returns the files to finish after the run.
-func (l formatList) godogFormat() (string, []reportFile, func(), error) {
+// discard removes the temporary file if the report was never finished.
+func (f *reportFile) discard() {
+	if f.tmp != nil {
+		f.tmp.Close()
+		os.Remove(f.tmp.Name())
+	}
+}
+
+// plan builds godog's Format option, pointing godog's file formatters at
+// scratch files, and opens every report file. The cleanup removes scratch
+// and unfinished temporary files whatever happens.
+func (l formatList) plan() (godogFormat string, files []*reportFile, cleanup func(), err error) {
 	dir, err := os.MkdirTemp("", "authconform-")
 	if err != nil {
 		return "", nil, func() {}, err
 	}
-	cleanup := func() { os.RemoveAll(dir) }
+	cleanup = func() {
+		for _, f := range files {
+			f.discard()
+		}
+		os.RemoveAll(dir)
+	}
 	var parts []string
-	var files []reportFile
 	for i, f := range l {
-		if f.path == "" {
+		_, ours := ownFormats[f.name]
+		switch {
+		case f.path == "" && !ours:
 			parts = append(parts, f.name)
 			continue
+		case f.path == "":
+			continue // the runner writes it to the console after the run
 		}
-		abs, err := filepath.Abs(f.path)
-		if err != nil {
-			return "", nil, cleanup, err
-		}
-		rf := reportFile{name: f.name, path: abs}
-		if f.name != "html" {
-			rf.tmp = filepath.Join(dir, fmt.Sprintf("%d-%s", i, f.name))
-			parts = append(parts, f.name+":"+rf.tmp)
+		rf := &reportFile{name: f.name, path: f.path}
+		if !ours {
+			rf.scratch = filepath.Join(dir, fmt.Sprintf("%d-%s", i, f.name))
+			parts = append(parts, f.name+":"+rf.scratch)
 		}
 		files = append(files, rf)
+		if err := rf.open(); err != nil {
+			return "", files, cleanup, err
+		}
 	}
 	if len(parts) == 0 {
-		// godog needs a formatter; the html report alone leaves it none.
-		// Its output goes to the console writer, which is io.Discard here.
+		// godog needs a formatter; with only the runner's own formats it
+		// has none. Its output goes to a console writer that is discarded.
 		parts = append(parts, "progress")
 	}
 	return strings.Join(parts, ","), files, cleanup, nil
@@ -158,6 +236,7 @@ func redactRun(red *redact.Redactor, run verdict.Run) verdict.Run {
 	}
 	run.Verdicts = vs
 	run.Target = red.String(run.Target)
+	run.Stopped = red.String(run.Stopped)
 	return run
 }
 

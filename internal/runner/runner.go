@@ -20,6 +20,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -70,6 +71,7 @@ type Options struct {
 	Strict      bool   // a failed @should scenario fails the run
 	Concurrency int
 	Timeout     time.Duration // per request
+	MaxWait     time.Duration // longest Retry-After waited out; 0 = the client's default
 	Rate        string        // N/DURATION or none; "" = default for the target
 	AllowHTTP   bool          // allow http:// for targets not on loopback
 	TLSConfig   *tls.Config
@@ -81,164 +83,249 @@ type Options struct {
 	Progress io.Writer // a line per finished case, waits; nil = none
 }
 
-// Run runs the suite. A *ConfigError means the run could not start.
+// Run runs the suite. A *ConfigError means the run could not start, or
+// that the target could not be tested (unreachable, refused); the result
+// then holds whatever ran. When ctx ends (a signal), the scenario in flight
+// ends as interrupted, the rest as not run, and every report is written.
 func Run(ctx context.Context, o Options) (verdict.Run, error) {
 	started := time.Now()
 	res := verdict.Run{Target: o.Target.BaseURL, Profile: o.Target.Profile.Name, Started: started, Strict: o.Strict}
-	if err := o.Target.CheckURL(); err != nil {
+	p, err := plan(o, &res)
+	if p != nil {
+		defer p.cleanup()
+	}
+	if err != nil {
+		return res, err
+	}
+	if err := preflight(ctx, o.Target, o.TLSConfig, o.timeout()); err != nil {
 		return res, &ConfigError{err}
 	}
-	if !o.Target.IsLoopback() && strings.HasPrefix(o.Target.BaseURL, "http://") && !o.AllowHTTP {
-		return res, configErr("target %s is plain http:// and not on loopback: client secrets would cross the network unencrypted (RFC 6749 §2.3.1, §3.2 require TLS); use https:// or -allow-http", o.Target.BaseURL)
+	status := execute(ctx, o, p)
+	judge(ctx, o, p, &res, status)
+	res.Duration = time.Since(started)
+	if err := writeReports(o, p, res); err != nil {
+		return res, err
 	}
+	if res.Stopped != "" && ctx.Err() == nil {
+		return res, configErr("%s", res.Stopped)
+	}
+	return res, nil
+}
+
+// runPlan is everything decided before the first request.
+type runPlan struct {
+	cases    []catalog.Case
+	toRun    int
+	selected tagexpr.Expr
+	expected map[string]string // known deviations: key → reason
+	schemas  *schema.Registry
+	limiter  *ratelimit.Window
+	formats  formatList
+	godogFmt string
+	files    []*reportFile
+	red      *redact.Redactor
+	progress func(format string, args ...any)
+	client   *httpclient.Client
+	suite    *steps.Suite
+	rec      *verdict.Recorder
+	closers  []func()
+}
+
+func (p *runPlan) cleanup() {
+	for i := len(p.closers) - 1; i >= 0; i-- {
+		p.closers[i]()
+	}
+}
+
+// plan checks the configuration and prepares the run: every configuration
+// error is found here, before any request.
+func plan(o Options, res *verdict.Run) (*runPlan, error) {
+	t := o.Target
+	if err := t.CheckURL(); err != nil {
+		return nil, &ConfigError{err}
+	}
+	if t.IsPlainHTTP() && !t.IsLoopback() && !o.AllowHTTP {
+		return nil, configErr("target %s is plain http and not on loopback: client secrets would cross the network unencrypted (RFC 6749 §2.3.1, §3.2 require TLS); use https:// or -allow-http", t.BaseURL)
+	}
+	switch {
+	case o.Concurrency < 0 || o.Concurrency > 64:
+		return nil, configErr("-concurrency %d: want 1 to 64 scenarios at once", o.Concurrency)
+	case o.Timeout < 0 || o.Timeout > 10*time.Minute:
+		return nil, configErr("-timeout %s: want a duration above 0 and at most 10m", o.Timeout)
+	}
+	p := &runPlan{red: redact.New(t.Secrets()...), progress: func(string, ...any) {}}
+	if err := p.selectCases(o, res); err != nil {
+		return p, err
+	}
+	var err error
+	if p.schemas, err = schema.Load(o.Schemas, o.SchemaDir); err != nil {
+		return p, configErr("schemas: %v", err)
+	}
+	if p.limiter, err = o.limiter(); err != nil {
+		return p, &ConfigError{err}
+	}
+	if p.formats, err = parseFormats(o.Format); err != nil {
+		return p, &ConfigError{err}
+	}
+	if o.Console == nil || o.Console == io.Discard {
+		// Formatting output nobody reads cost a sixth of a run.
+		p.formats = p.formats.filesOnly()
+	}
+	var cleanup func()
+	p.godogFmt, p.files, cleanup, err = p.formats.plan()
+	p.closers = append(p.closers, cleanup)
+	if err != nil {
+		return p, &ConfigError{err}
+	}
+	p.wire(o)
+	for _, w := range t.Warnings() {
+		p.progress("warning: %s", w)
+	}
+	return p, nil
+}
+
+// selectCases reads the features, lints them against the vocabulary, and
+// decides which scenarios run and which are left out, and why.
+func (p *runPlan) selectCases(o Options, res *verdict.Run) error {
 	cases, err := catalog.Load(o.Features, o.FeaturePaths...)
 	if err != nil {
-		return res, configErr("features: %v", err)
+		return configErr("features: %v", err)
+	}
+	if err := catalog.Lint(cases, steps.Patterns()); err != nil {
+		return configErr("features: %v", err)
 	}
 	userTags, err := tagexpr.Parse(o.Tags)
 	if err != nil {
-		return res, &ConfigError{err}
+		return &ConfigError{err}
 	}
 	gaps := o.Target.Gaps()
 	if len(gaps) > 0 && o.Target.SalesChannel.ID == "" && o.Target.Integration.ID == "" {
-		return res, configErr("no client credentials: set %s, or %s and %s", config.EnvSalesChannelClientID, config.EnvIntegrationClientID, config.EnvIntegrationClientSecret)
+		return configErr("no client credentials: set %s, or %s and %s", config.EnvSalesChannelClientID, config.EnvIntegrationClientID, config.EnvIntegrationClientSecret)
 	}
 	var gapTags []string
 	for _, g := range gaps {
 		gapTags = append(gapTags, g.Tag)
 	}
-	selected := userTags.Without(gapTags...)
-	var toRun []catalog.Case
+	p.cases, p.selected = cases, userTags.Without(gapTags...)
 	for _, c := range cases {
 		if !userTags.Match(c.Tags) {
 			continue
 		}
-		if selected.Match(c.Tags) {
-			toRun = append(toRun, c)
+		if p.selected.Match(c.Tags) {
+			p.toRun++
 			continue
 		}
 		var why []string
 		for _, g := range gaps {
-			if hasTag(c.Tags, g.Tag) {
+			if slices.Contains(c.Tags, g.Tag) {
 				why = append(why, g.Reason)
 			}
 		}
 		res.LeftOut = append(res.LeftOut, verdict.LeftOut{URI: c.URI, Scenario: c.Scenario, Reason: strings.Join(why, "; ")})
 	}
-	expected, err := matchExpectations(o.ExpectFailures, cases)
-	if err != nil {
-		return res, &ConfigError{err}
+	if p.expected, err = matchExpectations(o.ExpectFailures, cases); err != nil {
+		return &ConfigError{err}
 	}
-	if len(toRun) == 0 {
-		return res, configErr("nothing to run: %d scenarios match the tags, and none can run with this configuration (%s)", len(res.LeftOut), leftOutReasons(res.LeftOut))
+	if p.toRun == 0 {
+		return configErr("nothing to run: %d scenarios match the tags, and none can run with this configuration (%s)", len(res.LeftOut), leftOutReasons(res.LeftOut))
 	}
-	schemas, err := schema.Load(o.Schemas, o.SchemaDir)
-	if err != nil {
-		return res, configErr("schemas: %v", err)
-	}
-	limiter, err := o.limiter()
-	if err != nil {
-		return res, &ConfigError{err}
-	}
-	formats, err := parseFormats(o.Format)
-	if err != nil {
-		return res, &ConfigError{err}
-	}
-	if err := preflight(ctx, o.Target, o.TLSConfig, o.timeout()); err != nil {
-		return res, &ConfigError{err}
-	}
+	return nil
+}
 
-	red := redact.New(o.Target.Secrets()...)
-	progress := func(string, ...any) {}
+// wire builds the one client every request goes through, and the steps.
+func (p *runPlan) wire(o Options) {
 	if o.Progress != nil {
-		pw := red.Writer(o.Progress)
-		defer pw.Close()
-		progress = func(format string, args ...any) { fmt.Fprintf(pw, format+"\n", args...) }
+		pw := p.red.Writer(o.Progress)
+		p.closers = append(p.closers, func() { pw.Close() })
+		p.progress = func(format string, args ...any) { fmt.Fprintf(pw, format+"\n", args...) }
 	}
-	client := httpclient.New(httpclient.Options{
+	p.client = httpclient.New(httpclient.Options{
 		Timeout:   o.timeout(),
-		Limiter:   limiter,
+		Limiter:   p.limiter,
 		TLSConfig: o.TLSConfig,
+		MaxWait:   o.MaxWait,
+		// Plain http is allowed only to loopback (or when the user said
+		// so): the dialer holds to it, whatever a name resolves to later.
+		LoopbackOnly: o.Target.IsPlainHTTP() && !o.AllowHTTP,
 		OnWait: func(d time.Duration, why string) {
-			progress("  waiting %.1f s for %s", d.Seconds(), why)
+			p.progress("  waiting %.1f s for %s", d.Seconds(), why)
 		},
 	})
-	defer client.Close()
-	rec := &verdict.Recorder{}
-	suite := &steps.Suite{
+	p.closers = append(p.closers, p.client.Close)
+	p.rec = &verdict.Recorder{}
+	p.suite = &steps.Suite{
 		// Only the HTML report shows passed scenarios' requests; failures
 		// always keep theirs.
-		KeepTranscripts: formats.wants("html"),
+		KeepTranscripts: p.formats.wants("html") || p.formats.wants("junit"),
 		Target:          o.Target,
-		Client:          client,
-		Schemas:         schemas,
-		Redactor:        red,
-		Recorder:        rec,
-		OnDone: func(v verdict.Verdict) {
-			_, listed := expected[expect.Key(v.URI, v.Scenario)]
-			mark := "ok  "
-			switch {
-			case listed && v.Status == verdict.Passed:
-				mark = "FAIL" // a known deviation that passes fails the run
-			case listed:
-				mark = "KNOWN"
-			case v.Status != verdict.Passed && v.Severity == verdict.Should && !o.Strict:
-				mark = "WARN"
-			case v.Status != verdict.Passed:
-				mark = "FAIL"
-			}
-			progress("%s %s: %s (%d requests, %s)", mark, v.URI, v.Scenario, v.Requests, v.Duration.Round(time.Millisecond))
-		},
+		Client:          p.client,
+		Schemas:         p.schemas,
+		Redactor:        p.red,
+		Recorder:        p.rec,
+		OnDone:          func(v verdict.Verdict) { p.progress("%s", progressLine(o, p.expected, v)) },
 	}
+}
 
-	if o.Console == nil || o.Console == io.Discard {
-		// Formatting output nobody reads cost a sixth of a run.
-		formats = formats.filesOnly()
+// progressLine is the line printed as a case finishes.
+func progressLine(o Options, expected map[string]string, v verdict.Verdict) string {
+	_, listed := expected[expect.Key(v.URI, v.Scenario)]
+	mark := "ok  "
+	switch {
+	case v.Status == verdict.Interrupted || v.Status == verdict.NotRun:
+		mark = strings.ToUpper(string(v.Status))
+	case listed && v.Status == verdict.Passed:
+		mark = "FAIL" // a known deviation that passes fails the run
+	case listed:
+		mark = "KNOWN"
+	case v.Status != verdict.Passed && v.Severity == verdict.Should && !o.Strict:
+		mark = "WARN"
+	case v.Status != verdict.Passed:
+		mark = "FAIL"
 	}
-	godogFormat, files, cleanup, err := formats.godogFormat()
-	defer cleanup()
-	if err != nil {
-		return res, &ConfigError{err}
-	}
-	console := o.Console
-	if console == nil {
-		console = io.Discard
-	}
+	return fmt.Sprintf("%s %s: %s (%d requests, %s)", mark, v.URI, v.Scenario, v.Requests, v.Duration.Round(time.Millisecond))
+}
+
+// execute runs the selected scenarios through godog.
+func execute(ctx context.Context, o Options, p *runPlan) int {
+	p.suite.RunContext = ctx
 	var cw io.WriteCloser = nopCloser{io.Discard}
-	if console != io.Discard {
-		cw = red.Writer(console)
+	if console, ok := p.formats.console(); ok && o.Console != nil && o.Console != io.Discard {
+		if _, ours := ownFormats[console.name]; !ours {
+			cw = p.red.Writer(o.Console)
+		}
 	}
-	status := godog.TestSuite{
+	defer cw.Close()
+	return godog.TestSuite{
 		Name:                "authconform",
-		ScenarioInitializer: suite.InitializeScenario,
+		ScenarioInitializer: p.suite.InitializeScenario,
 		Options: &godog.Options{
-			Format:         godogFormat,
+			Format:         p.godogFmt,
 			Output:         cw,
 			Paths:          o.FeaturePaths,
 			FS:             o.Features,
-			Tags:           selected.String(),
+			Tags:           p.selected.String(),
 			Strict:         true,
 			NoColors:       true,
 			Concurrency:    max(o.Concurrency, 1),
 			DefaultContext: ctx,
 		},
 	}.Run()
-	cw.Close()
-	if status == 2 {
-		return res, configErr("godog refused the run options (format %q, tags %q)", godogFormat, selected.String())
-	}
+}
 
+// judge turns the recorded verdicts into the run's outcome: severity,
+// known deviations, order, counts and exit code.
+func judge(ctx context.Context, o Options, p *runPlan, res *verdict.Run, godogStatus int) {
 	order := map[string]catalog.Case{}
-	for _, c := range cases {
+	for _, c := range p.cases {
 		order[catalog.Key(c.URI, c.Scenario)] = c
 	}
-	for _, v := range rec.All() {
+	for _, v := range p.rec.All() {
 		c := order[catalog.Key(v.URI, v.Scenario)]
 		v.Feature, v.Order = c.Feature, c.Order
 		if v.Status == verdict.Failed && v.Severity == verdict.Should && !o.Strict {
 			v.Status = verdict.Warning
 		}
-		if reason, ok := expected[expect.Key(v.URI, v.Scenario)]; ok {
+		if reason, ok := p.expected[expect.Key(v.URI, v.Scenario)]; ok && v.Status != verdict.Interrupted && v.Status != verdict.NotRun {
 			v.Expected = reason
 			if v.Status == verdict.Passed {
 				v.Status = verdict.UnexpectedPass
@@ -250,17 +337,51 @@ func Run(ctx context.Context, o Options) (verdict.Run, error) {
 		res.Verdicts = append(res.Verdicts, v)
 	}
 	sortVerdicts(res.Verdicts)
-	res.Requests = client.Requests()
-	res.Waited = client.Waited()
-	res.Duration = time.Since(started)
-	res.ExitCode = exitCode(res, len(toRun), status)
+	res.Requests = p.client.Requests()
+	res.Waited = p.client.Waited()
+	res.ExitCode = exitCode(*res, p.toRun, godogStatus)
+	switch stop := p.client.Stopped(); {
+	case ctx.Err() != nil:
+		res.Stopped = "the run was interrupted"
+	case stop != nil:
+		res.Stopped = p.red.String(stopReason(stop))
+		res.ExitCode = ExitConfig
+	}
+}
 
-	for _, f := range files {
-		if err := f.finish(red, res); err != nil {
-			return res, fmt.Errorf("writing %s report: %w", f.name, err)
+// stopReason says in one line why the client stopped sending.
+func stopReason(err error) string {
+	var refused *httpclient.RefusedError
+	if errors.As(err, &refused) {
+		return "the target refused to be tested: " + err.Error()
+	}
+	var gaveUp *httpclient.GaveUpError
+	if errors.As(err, &gaveUp) && gaveUp.NeverAnswered {
+		return "target unreachable: " + err.Error()
+	}
+	return "the target stopped answering: " + err.Error()
+}
+
+// writeReports writes every report file, and a runner-written report the
+// console asked for, with what ran.
+func writeReports(o Options, p *runPlan, res verdict.Run) error {
+	for _, f := range p.files {
+		if err := f.finish(p.red, res); err != nil {
+			return fmt.Errorf("writing the %s report %s: %w", f.name, f.path, err)
 		}
 	}
-	return res, nil
+	console, ok := p.formats.console()
+	if !ok || o.Console == nil {
+		return nil
+	}
+	if write, ours := ownFormats[console.name]; ours {
+		w := p.red.Writer(o.Console)
+		if err := write(w, redactRun(p.red, res)); err != nil {
+			return err
+		}
+		return w.Close()
+	}
+	return nil
 }
 
 type nopCloser struct{ io.Writer }
@@ -275,7 +396,7 @@ func exitCode(res verdict.Run, expected int, godogStatus int) int {
 	case len(res.Verdicts) != expected:
 		// A scenario ended without a verdict: never call that a pass.
 		return ExitFail
-	case godogStatus != 0 && c.Warnings == 0 && c.ExpectedFailures == 0:
+	case godogStatus != 0 && c.Warnings == 0 && c.ExpectedFailures == 0 && c.Interrupted == 0 && c.NotRun == 0:
 		// godog saw a failure the verdicts do not show.
 		return ExitFail
 	}
@@ -299,15 +420,6 @@ func matchExpectations(list []expect.Failure, cases []catalog.Case) (map[string]
 		out[k] = f.Reason
 	}
 	return out, nil
-}
-
-func hasTag(tags []string, tag string) bool {
-	for _, t := range tags {
-		if t == tag {
-			return true
-		}
-	}
-	return false
 }
 
 func leftOutReasons(l []verdict.LeftOut) string {
@@ -344,55 +456,6 @@ func (o Options) limiter() (*ratelimit.Window, error) {
 		rate = DefaultRemoteRate
 	}
 	return ratelimit.Parse(rate)
-}
-
-// preflight checks the target answers at all: a TCP connection (through
-// the proxy if one applies) and, for https, a TLS handshake. It sends no
-// HTTP request, so it costs nothing against a rate limit.
-func preflight(ctx context.Context, t config.Target, tlsConf *tls.Config, timeout time.Duration) error {
-	u, err := url.Parse(t.TokenURL())
-	if err != nil {
-		return err
-	}
-	req := &http.Request{URL: u, Header: http.Header{}}
-	dialHost := u.Host
-	if u.Port() == "" {
-		dialHost = net.JoinHostPort(u.Hostname(), map[string]string{"http": "80", "https": "443"}[u.Scheme])
-	}
-	viaProxy := false
-	if p, err := http.ProxyFromEnvironment(req); err == nil && p != nil {
-		dialHost, viaProxy = p.Host, true
-		if p.Port() == "" {
-			dialHost = net.JoinHostPort(p.Hostname(), "80")
-		}
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	conn, err := (&net.Dialer{}).DialContext(ctx, "tcp", dialHost)
-	if err != nil {
-		var dnsErr *net.DNSError
-		switch {
-		case errors.As(err, &dnsErr):
-			return fmt.Errorf("target %s unreachable: host %q not found", t.BaseURL, dnsErr.Name)
-		case errors.Is(err, context.DeadlineExceeded):
-			return fmt.Errorf("target %s unreachable: no connection to %s within %s", t.BaseURL, dialHost, timeout)
-		}
-		return fmt.Errorf("target %s unreachable: %v", t.BaseURL, err)
-	}
-	defer conn.Close()
-	if u.Scheme != "https" || viaProxy {
-		return nil
-	}
-	conf := &tls.Config{}
-	if tlsConf != nil {
-		conf = tlsConf.Clone()
-	}
-	conf.ServerName = u.Hostname()
-	tc := tls.Client(conn, conf)
-	if err := tc.HandshakeContext(ctx); err != nil {
-		return fmt.Errorf("target %s: TLS handshake failed: %v", t.BaseURL, err)
-	}
-	return nil
 }
 
 // LoadCA returns a TLS config trusting the system roots plus the PEM

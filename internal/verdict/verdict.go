@@ -21,6 +21,13 @@ const (
 	Warning         Status = "warning"
 	ExpectedFailure Status = "expected failure"
 	UnexpectedPass  Status = "unexpected pass"
+	// Interrupted is a scenario that was under way when the run was
+	// interrupted (a signal) or the target stopped the run (it went away,
+	// or refused to be tested): its outcome says nothing about the target.
+	Interrupted Status = "interrupted"
+	// NotRun is a scenario that never started because the run had already
+	// ended by then. It is never counted as a failure.
+	NotRun Status = "not run"
 )
 
 // FailsRun reports whether a verdict with this status fails the run.
@@ -99,12 +106,17 @@ type Run struct {
 	Requests int64
 	Waited   time.Duration
 	ExitCode int
+	// Stopped says why the run ended before its last scenario: a signal,
+	// or the target going away or refusing to be tested. Empty when the
+	// run went to its end.
+	Stopped string
 }
 
 // Counts tallies a run's verdicts.
 type Counts struct {
 	Scenarios, Passed, Failed, Warnings, LeftOut int
 	ExpectedFailures, UnexpectedPasses           int
+	Interrupted, NotRun                          int
 }
 
 // Count tallies r.
@@ -122,6 +134,10 @@ func (r Run) Count() Counts {
 			c.ExpectedFailures++
 		case UnexpectedPass:
 			c.UnexpectedPasses++
+		case Interrupted:
+			c.Interrupted++
+		case NotRun:
+			c.NotRun++
 		}
 	}
 	return c

@@ -1,0 +1,369 @@
+package main
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"html"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/authconform/authconform/internal/refserver"
+)
+
+// The leak battery: a hostile proxy in front of the reference server takes
+// the suite's own secret (one holding " \ / + & < > = % and a space), swaps
+// JWTs for opaque tokens the redactor cannot know by shape, and echoes the
+// secret it was sent and every token it issued in every encoding below,
+// at one place of the answer per run. Every output of the run, in every
+// format, is then decoded every way and searched.
+
+// encodings are the forms a hostile answer may give a value.
+var encodings = []struct {
+	name   string
+	encode func(string) string
+}{
+	{"raw", func(s string) string { return s }},
+	{"base64", func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }},
+	{"base64url", func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }},
+	{"basic", func(s string) string {
+		return base64.StdEncoding.EncodeToString([]byte("client:" + url.QueryEscape(s)))
+	}},
+	{"percent-every-byte-upper", func(s string) string { return percentAll(s, "%%%02X") }},
+	{"percent-every-byte-lower", func(s string) string { return percentAll(s, "%%%02x") }},
+	{"form", url.QueryEscape},
+	{"path", url.PathEscape},
+	{"html-named", html.EscapeString},
+	{"html-decimal", func(s string) string { return entities(s, "&#%d;") }},
+	{"html-hex", func(s string) string { return entities(s, "&#x%X;") }},
+	{"json-u", func(s string) string { return entities(s, `\u%04x`) }},
+	{"json-slash", func(s string) string { return strings.ReplaceAll(s, "/", `\/`) }},
+	{"hex", func(s string) string { return hex.EncodeToString([]byte(s)) }},
+	{"base64-then-percent", func(s string) string {
+		return percentAll(base64.StdEncoding.EncodeToString([]byte(s)), "%%%02X")
+	}},
+	{"percent-then-json-u", func(s string) string { return entities(url.QueryEscape(s), `\u%04X`) }},
+	{"html-then-json", func(s string) string {
+		q, _ := json.Marshal(html.EscapeString(s))
+		return string(q[1 : len(q)-1])
+	}},
+}
+
+func percentAll(s, format string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		fmt.Fprintf(&b, format, s[i])
+	}
+	return b.String()
+}
+
+func entities(s, format string) string {
+	var b strings.Builder
+	for _, r := range s {
+		fmt.Fprintf(&b, format, r)
+	}
+	return b.String()
+}
+
+// places are where the proxy puts the encoded values.
+var places = []string{
+	"body-member",  // an extra JSON member, spliced in as text
+	"header",       // an X-Debug response header per encoding
+	"trailing",     // after the JSON document
+	"form-body",    // the whole answer form-encoded
+	"duplicate",    // access_token twice; JSON keeps only the last
+	"nested",       // the token inside nested members
+	"location",     // a redirect carrying the token in its URL
+	"display-cut",  // the secret straddles the transcript's display cut
+	"body-cap-cut", // the secret straddles the client's 1 MiB body cap
+}
+
+// leakProxy is the hostile server of one run.
+type leakProxy struct {
+	place string
+	ref   http.Handler
+
+	mu      sync.Mutex
+	secrets map[string]bool // every client_secret it was sent
+	tokens  []string        // every token it issued
+}
+
+func (p *leakProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	var params map[string]any
+	secret := ""
+	if json.Unmarshal(body, &params) == nil {
+		if s, ok := params["client_secret"].(string); ok {
+			secret = s
+			if s == hostileSecret {
+				params["client_secret"] = refserver.IntegrationClientSecret
+			}
+			body, _ = json.Marshal(params)
+		}
+	}
+	if secret == "" {
+		secret = hostileSecret // echo the configured one anyway
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	r.ContentLength = int64(len(body))
+	rec := httptest.NewRecorder()
+	p.ref.ServeHTTP(rec, r)
+
+	out := rec.Body.Bytes()
+	var answer map[string]any
+	token := p.newToken()
+	if json.Unmarshal(out, &answer) == nil {
+		if _, ok := answer["access_token"]; ok {
+			answer["access_token"] = token
+			out, _ = json.Marshal(answer)
+		}
+	}
+	p.mu.Lock()
+	p.secrets[secret] = true
+	p.mu.Unlock()
+	for k, v := range rec.Header() {
+		w.Header()[k] = v
+	}
+	status, out := p.leak(w.Header(), rec.Code, out, secret, token)
+	w.Header().Del("Content-Length")
+	w.WriteHeader(status)
+	w.Write(out)
+}
+
+// leak puts secret and token, in every encoding, at the proxy's place.
+func (p *leakProxy) leak(h http.Header, status int, body []byte, secret, token string) (int, []byte) {
+	var members []string
+	for _, e := range encodings {
+		members = append(members, fmt.Sprintf(`"%s":"%s %s"`, e.name, e.encode(secret), e.encode(token)))
+	}
+	spliced := func() []byte {
+		trimmed := bytes.TrimRight(body, "} \n")
+		return []byte(string(trimmed) + "," + strings.Join(members, ",") + "}")
+	}
+	switch p.place {
+	case "body-member":
+		return status, spliced()
+	case "header":
+		for _, e := range encodings {
+			h.Add("X-Debug-"+e.name, e.encode(secret)+" "+e.encode(token))
+		}
+	case "trailing":
+		return status, append(body, []byte("\n"+strings.Join(members, "\n"))...)
+	case "form-body":
+		h.Set("Content-Type", "application/x-www-form-urlencoded")
+		v := url.Values{"access_token": {token}, "token_type": {"bearer"}}
+		for _, e := range encodings {
+			v.Set(e.name, e.encode(secret))
+		}
+		return status, []byte(v.Encode())
+	case "duplicate":
+		second := p.newToken()
+		return status, []byte(fmt.Sprintf(`{"access_token":%q,"access_token":%q,"token_type":"bearer","secret":%q}`, token, second, url.QueryEscape(secret)))
+	case "nested":
+		return status, []byte(fmt.Sprintf(`{"data":{"attributes":{"access_token":%q,"meta":[{"token":%q}]}},"echo":%q}`, token, p.newToken(), secret))
+	case "location":
+		h.Set("Location", "https://elsewhere.example/cb?access_token="+url.QueryEscape(token)+"#secret="+url.QueryEscape(secret))
+		return http.StatusFound, nil
+	case "display-cut":
+		pad := strings.Repeat("x", 2048-len(secret)/2)
+		return status, []byte(pad + secret + " " + token)
+	case "body-cap-cut":
+		pad := bytes.Repeat([]byte("y"), (1<<20)-len(secret)/2)
+		return status, append(pad, []byte(secret+" "+token)...)
+	}
+	return status, body
+}
+
+func (p *leakProxy) newToken() string {
+	t := "opq_" + randomText(40, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+	p.mu.Lock()
+	p.tokens = append(p.tokens, t)
+	p.mu.Unlock()
+	return t
+}
+
+func randomText(n int, alphabet string) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	for i := range b {
+		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	return string(b)
+}
+
+// hostileSecret is the integration secret the suite is configured with:
+// every character that changes under some encoding, and " and \ which a
+// JSON body must carry as data.
+var hostileSecret = `Se"c\r/e+t&<x>=y %z'` + randomText(12, "abcdefghijklmnopqrstuvwxyz0123456789")
+
+// TestNoLeakInAnyEncoding runs the suite once per place, with every report
+// format, and finds neither the secret nor any issued token in any output,
+// however decoded.
+func TestNoLeakInAnyEncoding(t *testing.T) {
+	for _, place := range places {
+		t.Run("place="+place, func(t *testing.T) {
+			ref, err := refserver.New(refserver.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			proxy := &leakProxy{place: place, ref: ref, secrets: map[string]bool{}}
+			srv := httptest.NewServer(proxy)
+			defer srv.Close()
+			env := envFor(srv.URL)
+			env["AUTHCONFORM_INTEGRATION_CLIENT_SECRET"] = hostileSecret + "\n"
+			outputs := runAllFormats(t, env)
+			proxy.mu.Lock()
+			defer proxy.mu.Unlock()
+			if len(proxy.tokens) < 5 || len(proxy.secrets) < 2 {
+				t.Fatalf("the proxy issued %d tokens and saw %d secrets; the test would pass vacuously", len(proxy.tokens), len(proxy.secrets))
+			}
+			values := append([]string(nil), proxy.tokens...)
+			for s := range proxy.secrets {
+				values = append(values, s)
+			}
+			for name, out := range outputs {
+				for _, view := range decodings(out) {
+					for _, v := range values {
+						if i := strings.Index(view.text, v); i >= 0 {
+							t.Errorf("%s, decoded as %s, holds %q at %d", name, view.how, v, i)
+						}
+					}
+				}
+			}
+		})
+	}
+}
+
+// runAllFormats runs the CLI with every report format and returns every
+// output by name.
+func runAllFormats(t *testing.T, env map[string]string, args ...string) map[string]string {
+	t.Helper()
+	dir := t.TempDir()
+	files := map[string]string{
+		"junit":    filepath.Join(dir, "junit.xml"),
+		"cucumber": filepath.Join(dir, "cucumber.json"),
+		"events":   filepath.Join(dir, "events.json"),
+		"html":     filepath.Join(dir, "report.html"),
+		"progress": filepath.Join(dir, "progress.txt"),
+	}
+	format := "pretty"
+	for name, path := range files {
+		format += "," + name + ":" + path
+	}
+	r := runCLI(t, env, append([]string{"-format", format, "-timeout", "5s"}, args...)...)
+	outputs := map[string]string{"stdout": r.stdout, "stderr": r.stderr}
+	for name, path := range files {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatalf("%s report: %v (exit %d)\n%s", name, err, r.code, r.stderr)
+		}
+		outputs[name] = string(b)
+	}
+	return outputs
+}
+
+// view is one decoding of an output.
+type view struct{ how, text string }
+
+// decodings returns text as it is and decoded every way a value could
+// have been encoded in it, one and two layers deep.
+func decodings(text string) []view {
+	one := []view{{"itself", text}}
+	for _, d := range decoders {
+		if out := d.decode(text); out != text {
+			one = append(one, view{d.name, out})
+		}
+	}
+	all := append([]view(nil), one...)
+	for _, v := range one[1:] {
+		for _, d := range decoders {
+			if out := d.decode(v.text); out != v.text {
+				all = append(all, view{v.how + "+" + d.name, out})
+			}
+		}
+	}
+	return all
+}
+
+var (
+	percentSeq = regexp.MustCompile(`%[0-9A-Fa-f]{2}`)
+	uSeq       = regexp.MustCompile(`\\[uU]([0-9A-Fa-f]{4})`)
+	b64Run     = regexp.MustCompile(`[A-Za-z0-9+/_-]{8,}={0,2}`)
+	hexRun     = regexp.MustCompile(`(?:[0-9a-fA-F]{2}){6,}`)
+)
+
+var decoders = []struct {
+	name   string
+	decode func(string) string
+}{
+	{"percent", func(s string) string {
+		s = strings.ReplaceAll(s, "+", " ")
+		return percentSeq.ReplaceAllStringFunc(s, func(m string) string {
+			b, _ := strconv.ParseUint(m[1:], 16, 8)
+			return string([]byte{byte(b)})
+		})
+	}},
+	{"percent-keep-plus", func(s string) string {
+		return percentSeq.ReplaceAllStringFunc(s, func(m string) string {
+			b, _ := strconv.ParseUint(m[1:], 16, 8)
+			return string([]byte{byte(b)})
+		})
+	}},
+	{"html", html.UnescapeString},
+	{"json", func(s string) string {
+		s = uSeq.ReplaceAllStringFunc(s, func(m string) string {
+			r, _ := strconv.ParseUint(m[2:], 16, 32)
+			return string(rune(r))
+		})
+		return strings.NewReplacer(`\/`, "/", `\"`, `"`, `\\`, `\`, `\n`, "\n", `\t`, "\t").Replace(s)
+	}},
+	{"base64", func(s string) string { return decodeRuns(s, b64Run, decodeBase64) }},
+	{"hex", func(s string) string {
+		return decodeRuns(s, hexRun, func(m string) (string, bool) {
+			b, err := hex.DecodeString(m)
+			return string(b), err == nil
+		})
+	}},
+}
+
+// decodeRuns replaces every run the pattern finds with its decoding, when
+// it decodes.
+func decodeRuns(s string, re *regexp.Regexp, decode func(string) (string, bool)) string {
+	return re.ReplaceAllStringFunc(s, func(m string) string {
+		if out, ok := decode(m); ok {
+			return out
+		}
+		return m
+	})
+}
+
+// decodeBase64 decodes a run in either alphabet, at every start offset, so
+// a value encoded inside a longer blob is found whatever text precedes it.
+func decodeBase64(m string) (string, bool) {
+	var outs []string
+	for off := 0; off < 4 && off < len(m); off++ {
+		part := strings.TrimRight(m[off:], "=")
+		part = part[:len(part)/4*4+map[int]int{0: 0, 1: 0, 2: 2, 3: 3}[len(part)%4]]
+		for _, enc := range []*base64.Encoding{base64.RawStdEncoding, base64.RawURLEncoding} {
+			if b, err := enc.DecodeString(part); err == nil {
+				outs = append(outs, string(b))
+			}
+		}
+	}
+	if len(outs) == 0 {
+		return "", false
+	}
+	return strings.Join(outs, "\n"), true
+}

@@ -1,0 +1,95 @@
+package steps
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/authconform/authconform/internal/httpclient"
+	"github.com/authconform/authconform/internal/redact"
+)
+
+// maxShown bounds how much of a body a transcript shows.
+const maxShown = 2048
+
+// formatExchange renders one request and its answer for people, redacted.
+// Every piece is masked before it is cut or quoted: a cut can split a
+// secret, and quoting rewrites its bytes, and either would hide it from a
+// mask applied afterwards.
+func formatExchange(red *redact.Redactor, ex *httpclient.Exchange) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "--- request ---\n%s %s\n", ex.Request.Method, red.String(ex.Request.URL))
+	writeHeaders(&b, red, ex.Request.Header, false)
+	if len(ex.Request.Body) > 0 {
+		b.WriteString("\n" + shorten(red, ex.Request.Body, false) + "\n")
+	}
+	retried := ""
+	if ex.Retried {
+		retried = ", after waiting out a 429"
+	}
+	fmt.Fprintf(&b, "--- response: %d %s (%s%s) ---\n", ex.Status, http.StatusText(ex.Status), ex.Duration.Round(time.Millisecond), retried)
+	writeHeaders(&b, red, ex.Header, len(ex.HeaderCuts) > 0)
+	for _, cut := range ex.HeaderCuts {
+		fmt.Fprintf(&b, "[%s]\n", cut)
+	}
+	if len(ex.Body) > 0 {
+		b.WriteString("\n" + shorten(red, ex.Body, ex.Truncated))
+		if ex.Truncated {
+			b.WriteString("\n[body cut at the client's limit]")
+		}
+		b.WriteString("\n")
+	}
+	return red.String(b.String())
+}
+
+// writeHeaders writes header lines sorted by name, each value masked (as a
+// possibly cut value when the client cut some).
+func writeHeaders(b *strings.Builder, red *redact.Redactor, h http.Header, cut bool) {
+	mask := red.String
+	if cut {
+		mask = red.StringCut
+	}
+	for _, k := range slices.Sorted(maps.Keys(h)) {
+		for _, v := range h[k] {
+			if strings.EqualFold(k, "Authorization") {
+				v = redact.Mask
+			}
+			fmt.Fprintf(b, "%s: %s\n", strconvQuoteIfNeeded(k), strconvQuoteIfNeeded(mask(v)))
+		}
+	}
+}
+
+// strconvQuoteIfNeeded keeps a header readable and on one line: control
+// bytes are escaped.
+func strconvQuoteIfNeeded(s string) string {
+	if strings.IndexFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f }) < 0 {
+		return s
+	}
+	q := strconv.Quote(s)
+	return q[1 : len(q)-1]
+}
+
+// shorten shows a body as text: as it is when it is JSON and short, else
+// at most maxShown bytes with control bytes escaped. The body is masked
+// first, whole (cut is true when the client cut it: a secret's first half
+// at the end is masked too).
+func shorten(red *redact.Redactor, body []byte, cut bool) string {
+	s := red.String(string(body))
+	if cut {
+		s = red.StringCut(string(body))
+	}
+	if len(s) <= maxShown && json.Valid([]byte(s)) {
+		return s
+	}
+	more := ""
+	if len(s) > maxShown {
+		s, more = s[:maxShown], fmt.Sprintf("... [%d more bytes]", len(s)-maxShown)
+	}
+	q := strconv.Quote(s)
+	return q[1:len(q)-1] + more
+}
