@@ -1,12 +1,16 @@
 // Package httpclient sends the suite's requests to a target and keeps a
 // transcript of each exchange.
 //
-// It is the one place where the suite touches the network, so the rules for
-// being a good guest live here: every request has a timeout, a response body
-// is read up to a cap and no further, one limiter spaces all requests, a
-// 429 is waited out (Retry-After, or Commerce Layer's X-Ratelimit-Interval)
-// and retried once, and redirects are reported instead of followed (a
-// redirected token request would carry the client secret elsewhere).
+// It is the one place where the suite touches the network, and the suite
+// is pointed at hostile servers, so the rules for being a good guest, and
+// for not being held hostage, live here: every request has a timeout; a
+// response body is read up to a cap and no further; one limiter spaces
+// all requests; a 429 is waited out (Retry-After, or
+// Commerce Layer's X-Ratelimit-Interval) and retried once; redirects are
+// reported instead of followed (a redirected token request would carry the
+// client secret elsewhere); and a target that keeps failing, or never
+// answers, stops the client, so the run ends instead of spending a timeout
+// on every remaining request.
 package httpclient
 
 import (
@@ -27,7 +31,7 @@ import (
 	"github.com/authconform/authconform/internal/ratelimit"
 )
 
-// Defaults for Options' zero values.
+// Defaults for Options' zero values, and fixed bounds.
 const (
 	DefaultTimeout = 10 * time.Second
 	DefaultMaxBody = 1 << 20 // 1 MiB
@@ -45,8 +49,10 @@ type Options struct {
 	// OnWait, if set, is told each time the run waits for the limit or a 429.
 	OnWait func(d time.Duration, why string)
 	// GiveUpAfter is how many transport failures in a row (refused, timed
-	// out) make the client stop trying: a target that has gone away would
-	// otherwise cost a full timeout per remaining scenario. 0 means 3.
+	// out, a body that stalls) make the client stop trying: a target that
+	// has gone away would otherwise cost a full timeout per remaining
+	// scenario. Until the target has given one HTTP answer, the first
+	// failure is enough. 0 means 3.
 	GiveUpAfter int
 }
 
@@ -74,9 +80,10 @@ type Client struct {
 	opts     Options
 	http     *http.Client
 	requests atomic.Int64
+	answered atomic.Int64
 	waits    waitSpan
 	failures atomic.Int64 // transport failures in a row
-	lastErr  atomic.Value // string: the last transport failure
+	stopped  *stopLatch
 }
 
 // New returns a Client.
@@ -90,18 +97,16 @@ func New(opts Options) *Client {
 	if opts.GiveUpAfter <= 0 {
 		opts.GiveUpAfter = 3
 	}
-	tr := http.DefaultTransport.(*http.Transport).Clone() // keeps ProxyFromEnvironment
-	tr.TLSClientConfig = opts.TLSConfig
-	tr.ResponseHeaderTimeout = opts.Timeout
 	return &Client{
 		opts: opts,
 		http: &http.Client{
-			Transport: tr,
+			Transport: newTransport(opts),
 			Timeout:   opts.Timeout,
 			CheckRedirect: func(*http.Request, []*http.Request) error {
 				return http.ErrUseLastResponse
 			},
 		},
+		stopped: newStopLatch(),
 	}
 }
 
@@ -147,8 +152,13 @@ func (w *waitSpan) total() time.Duration {
 }
 
 // Do sends req and returns the exchange. A transport failure (refused,
-// timed out, TLS) is an error that names the cause; any HTTP answer,
-// whatever its status or body, is an Exchange.
+// timed out, TLS, a body that stalls) is an error that names the cause;
+// any HTTP answer, whatever its status or body, is an Exchange.
+//
+// Once the client has stopped, Do returns at once, without sending, an
+// error wrapping the Stopped reason. When ctx ends (the user interrupts
+// the run), Do does not send, or abandons the request in flight, and
+// returns an error wrapping ctx.Err(); that is not the target's failure.
 func (c *Client) Do(ctx context.Context, req Request) (*Exchange, error) {
 	ex, err := c.once(ctx, req)
 	if err != nil || ex.Status != http.StatusTooManyRequests {
@@ -161,7 +171,7 @@ func (c *Client) Do(ctx context.Context, req Request) (*Exchange, error) {
 	c.opts.Limiter.PauseFor(d)
 	if c.opts.Limiter == nil {
 		if err := c.sleep(ctx, d, "the target's Retry-After"); err != nil {
-			return ex, nil
+			return nil, notSent(req, err)
 		}
 	}
 	again, err := c.once(ctx, req)
@@ -172,21 +182,66 @@ func (c *Client) Do(ctx context.Context, req Request) (*Exchange, error) {
 	return again, nil
 }
 
+// once sends req one time, within the rate limit.
 func (c *Client) once(ctx context.Context, req Request) (*Exchange, error) {
-	if n := c.failures.Load(); n >= int64(c.opts.GiveUpAfter) {
-		return nil, fmt.Errorf("%s %s: not sent: the target failed %d requests in a row (last: %v)", req.Method, req.URL, n, c.lastErr.Load())
+	if err := c.mayStart(ctx); err != nil {
+		return nil, notSent(req, err)
 	}
 	d, slot, err := c.opts.Limiter.Reserve(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("%s %s: not sent: waiting for the rate limit: %w", req.Method, req.URL, err)
+		return nil, notSent(req, fmt.Errorf("waiting for the rate limit: %w", err))
 	}
 	// The slot is over when the answer has been read, or the request failed.
 	defer slot.Done()
+	if err := c.wait(ctx, d); err != nil {
+		return nil, notSent(req, err)
+	}
+	hreq, err := build(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	c.requests.Add(1)
+	resp, err := c.http.Do(hreq)
+	if err != nil {
+		return nil, c.failed(ctx, req, describe(req, err, c.opts.Timeout))
+	}
+	c.answered.Add(1)
+	defer resp.Body.Close()
+	return c.read(ctx, req, resp, start)
+}
+
+// mayStart is nil when a request may go: the caller has not interrupted
+// the run and the client has not stopped.
+func (c *Client) mayStart(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return c.Stopped()
+}
+
+// wait holds the request back d for the rate limit. The client may have
+// stopped, or the user interrupted the run, while Reserve waited for an
+// answer in flight or during the wait itself: checked before and after.
+func (c *Client) wait(ctx context.Context, d time.Duration) error {
+	if err := c.mayStart(ctx); err != nil {
+		return err
+	}
 	if d > 0 {
 		if err := c.sleep(ctx, d, "the rate limit"); err != nil {
-			return nil, err
+			return err
 		}
 	}
+	return c.mayStart(ctx)
+}
+
+func notSent(req Request, err error) error {
+	return fmt.Errorf("%s %s: not sent: %w", req.Method, req.URL, err)
+}
+
+// build makes the http.Request, bound to ctx so that an interruption
+// aborts it in flight.
+func build(ctx context.Context, req Request) (*http.Request, error) {
 	hreq, err := http.NewRequestWithContext(ctx, req.Method, req.URL, bytes.NewReader(req.Body))
 	if err != nil {
 		return nil, fmt.Errorf("building %s %s: %w", req.Method, req.URL, err)
@@ -199,48 +254,62 @@ func (c *Client) once(ctx context.Context, req Request) (*Exchange, error) {
 	if len(req.Body) == 0 {
 		hreq.Body = http.NoBody
 	}
-	start := time.Now()
-	c.requests.Add(1)
-	resp, err := c.http.Do(hreq)
-	if err != nil {
-		err = describe(req, err, c.opts.Timeout)
-		if ctx.Err() == nil {
-			c.lastErr.Store(err.Error())
-			c.failures.Add(1)
-		}
-		return nil, err
-	}
-	c.failures.Store(0)
-	defer resp.Body.Close()
-	body, readErr := io.ReadAll(io.LimitReader(resp.Body, c.opts.MaxBody+1))
-	ex := &Exchange{
-		Request:  req,
-		Status:   resp.StatusCode,
-		Header:   resp.Header,
-		Body:     body,
-		Duration: time.Since(start),
-	}
-	if int64(len(body)) > c.opts.MaxBody {
-		ex.Body, ex.Truncated = body[:c.opts.MaxBody], true
-	}
-	if readErr != nil && !ex.Truncated {
-		return nil, describe(req, fmt.Errorf("reading the response body: %w", readErr), c.opts.Timeout)
-	}
-	return ex, nil
+	return hreq, nil
 }
 
+// read takes the answer's body, up to the cap. A body that fails before the cap (stalls until the timeout, is
+// cut off) is a transport failure like any other.
+func (c *Client) read(ctx context.Context, req Request, resp *http.Response, start time.Time) (*Exchange, error) {
+	body, readErr := io.ReadAll(io.LimitReader(resp.Body, c.opts.MaxBody+1))
+	truncated := int64(len(body)) > c.opts.MaxBody
+	if readErr != nil && !truncated {
+		return nil, c.failed(ctx, req, describeBody(req, readErr, c.opts.Timeout))
+	}
+	c.failures.Store(0)
+	if truncated {
+		body = body[:c.opts.MaxBody]
+	}
+	return &Exchange{
+		Request:   req,
+		Status:    resp.StatusCode,
+		Header:    resp.Header,
+		Body:      body,
+		Truncated: truncated,
+		Duration:  time.Since(start),
+	}, nil
+}
+
+// failed counts a transport failure against the target, unless the caller
+// interrupted the run, in which case the error says so and wraps
+// ctx.Err().
+func (c *Client) failed(ctx context.Context, req Request, err error) error {
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return fmt.Errorf("%s %s: interrupted: %w", req.Method, req.URL, ctxErr)
+	}
+	c.countFailure(err)
+	return err
+}
+
+// sleep waits d, unless ctx ends or the client stops meanwhile: a request
+// held back for a minute must not outlive the run's reason to send it.
 func (c *Client) sleep(ctx context.Context, d time.Duration, why string) error {
 	if c.opts.OnWait != nil {
 		c.opts.OnWait(d, why)
 	}
-	c.waits.add(time.Now(), d)
+	start := time.Now()
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-t.C:
+		c.waits.add(start, d)
 		return nil
 	case <-ctx.Done():
+		// Only the time actually spent counts as waited.
+		c.waits.add(start, time.Since(start))
 		return fmt.Errorf("waiting %s for %s: %w", d.Round(time.Millisecond), why, ctx.Err())
+	case <-c.stopped.done:
+		c.waits.add(start, time.Since(start))
+		return c.Stopped()
 	}
 }
 
@@ -281,10 +350,32 @@ func describe(req Request, err error, timeout time.Duration) error {
 		return fmt.Errorf("%s: TLS certificate not trusted (%v); use -ca-file for a private CA", where, certErr.Err)
 	case errors.As(err, &recordErr):
 		return fmt.Errorf("%s: TLS handshake failed: the target does not speak TLS on this port", where)
+	case answeredInTLS(err):
+		return fmt.Errorf("%s: the target answered in TLS: use an https:// URL", where)
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return fmt.Errorf("%s: the target closed the connection without an answer", where)
 	case strings.Contains(err.Error(), "connection refused"):
 		return fmt.Errorf("%s: connection refused: nothing listens there", where)
 	case strings.Contains(err.Error(), "no such host"):
 		return fmt.Errorf("%s: host not found", where)
 	}
 	return fmt.Errorf("%s: %w", where, err)
+}
+
+// describeBody names why a body could not be read to its end.
+func describeBody(req Request, err error, timeout time.Duration) error {
+	var netErr net.Error
+	if errors.Is(err, context.DeadlineExceeded) || errors.As(err, &netErr) && netErr.Timeout() {
+		return fmt.Errorf("%s %s: the response body stalled: not complete within the request timeout (%s)", req.Method, req.URL, timeout)
+	}
+	return fmt.Errorf("%s %s: reading the response body: %w", req.Method, req.URL, err)
+}
+
+// answeredInTLS recognises a TLS record (handshake or alert) where an HTTP
+// status line was expected: an https server on an http:// URL. net/http
+// quotes the first bytes it could not parse.
+func answeredInTLS(err error) bool {
+	s := err.Error()
+	return strings.Contains(s, `malformed HTTP response "\x15\x03`) ||
+		strings.Contains(s, `malformed HTTP response "\x16\x03`)
 }
