@@ -4,8 +4,8 @@
 // It is the one place where the suite touches the network, and the suite
 // is pointed at hostile servers, so the rules for being a good guest, and
 // for not being held hostage, live here: every request has a timeout; a
-// response body is read up to a cap and no further; one limiter spaces
-// all requests; a 429 is waited out (Retry-After, or
+// response body is read up to a cap and no further, headers too; one
+// limiter spaces all requests; a 429 is waited out (Retry-After, or
 // Commerce Layer's X-Ratelimit-Interval) and retried once; redirects are
 // reported instead of followed (a redirected token request would carry the
 // client secret elsewhere); and a target that keeps failing, or never
@@ -35,6 +35,15 @@ import (
 const (
 	DefaultTimeout = 10 * time.Second
 	DefaultMaxBody = 1 << 20 // 1 MiB
+	// DefaultMaxHeaderValue and DefaultMaxHeaderTotal bound the headers an
+	// Exchange keeps: per value, and all names and values together.
+	DefaultMaxHeaderValue = 8 << 10  // 8 KiB
+	DefaultMaxHeaderTotal = 64 << 10 // 64 KiB
+	// MaxHeaderRead is how much of an answer's status line and headers is
+	// read at all. It is well above what an Exchange keeps, so that a large
+	// header is received and cut, not a failure; past it the answer is a
+	// transport failure.
+	MaxHeaderRead = 4 << 20 // 4 MiB
 	// MaxRetryWait bounds how long a 429 may hold the run; beyond it the
 	// 429 is reported rather than waited out.
 	MaxRetryWait = 2 * time.Minute
@@ -54,6 +63,11 @@ type Options struct {
 	// scenario. Until the target has given one HTTP answer, the first
 	// failure is enough. 0 means 3.
 	GiveUpAfter int
+	// MaxHeaderValue and MaxHeaderTotal bound the headers an Exchange
+	// keeps, per value and in all; 0 means DefaultMaxHeaderValue and
+	// DefaultMaxHeaderTotal. Each cut is noted in Exchange.HeaderCuts.
+	MaxHeaderValue int
+	MaxHeaderTotal int
 }
 
 // Request is what a scenario asks to send.
@@ -68,11 +82,15 @@ type Request struct {
 type Exchange struct {
 	Request   Request
 	Status    int
-	Header    http.Header
-	Body      []byte // at most Options.MaxBody bytes
-	Truncated bool   // the body went on past MaxBody
+	Header    http.Header // cut to Options.MaxHeaderValue and MaxHeaderTotal
+	Body      []byte      // at most Options.MaxBody bytes
+	Truncated bool        // the body went on past MaxBody
 	Duration  time.Duration
 	Retried   bool // a 429 was waited out and the request sent again
+	// HeaderCuts says, one line each, what was cut from the headers, e.g.
+	// `header "X-Big": value cut at 8192 of 1048576 bytes`. Empty when
+	// nothing was.
+	HeaderCuts []string
 }
 
 // Client sends requests. It is safe for concurrent use.
@@ -96,6 +114,12 @@ func New(opts Options) *Client {
 	}
 	if opts.GiveUpAfter <= 0 {
 		opts.GiveUpAfter = 3
+	}
+	if opts.MaxHeaderValue <= 0 {
+		opts.MaxHeaderValue = DefaultMaxHeaderValue
+	}
+	if opts.MaxHeaderTotal <= 0 {
+		opts.MaxHeaderTotal = DefaultMaxHeaderTotal
 	}
 	return &Client{
 		opts: opts,
@@ -257,7 +281,8 @@ func build(ctx context.Context, req Request) (*http.Request, error) {
 	return hreq, nil
 }
 
-// read takes the answer's body, up to the cap. A body that fails before the cap (stalls until the timeout, is
+// read takes the answer's body, up to the cap, and its headers, cut to
+// theirs. A body that fails before the cap (stalls until the timeout, is
 // cut off) is a transport failure like any other.
 func (c *Client) read(ctx context.Context, req Request, resp *http.Response, start time.Time) (*Exchange, error) {
 	body, readErr := io.ReadAll(io.LimitReader(resp.Body, c.opts.MaxBody+1))
@@ -269,13 +294,15 @@ func (c *Client) read(ctx context.Context, req Request, resp *http.Response, sta
 	if truncated {
 		body = body[:c.opts.MaxBody]
 	}
+	header, cuts := capHeader(resp.Header, c.opts.MaxHeaderValue, c.opts.MaxHeaderTotal)
 	return &Exchange{
-		Request:   req,
-		Status:    resp.StatusCode,
-		Header:    resp.Header,
-		Body:      body,
-		Truncated: truncated,
-		Duration:  time.Since(start),
+		Request:    req,
+		Status:     resp.StatusCode,
+		Header:     header,
+		HeaderCuts: cuts,
+		Body:       body,
+		Truncated:  truncated,
+		Duration:   time.Since(start),
 	}, nil
 }
 
@@ -350,6 +377,8 @@ func describe(req Request, err error, timeout time.Duration) error {
 		return fmt.Errorf("%s: TLS certificate not trusted (%v); use -ca-file for a private CA", where, certErr.Err)
 	case errors.As(err, &recordErr):
 		return fmt.Errorf("%s: TLS handshake failed: the target does not speak TLS on this port", where)
+	case tooLargeHeader(err):
+		return fmt.Errorf("%s: response headers over %s", where, sizeText(MaxHeaderRead))
 	case answeredInTLS(err):
 		return fmt.Errorf("%s: the target answered in TLS: use an https:// URL", where)
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
@@ -369,6 +398,16 @@ func describeBody(req Request, err error, timeout time.Duration) error {
 		return fmt.Errorf("%s %s: the response body stalled: not complete within the request timeout (%s)", req.Method, req.URL, timeout)
 	}
 	return fmt.Errorf("%s %s: reading the response body: %w", req.Method, req.URL, err)
+}
+
+// tooLargeHeader recognises the transport's refusal of headers past
+// MaxHeaderRead, over HTTP/1 and HTTP/2; net/http exports no error value
+// for either.
+func tooLargeHeader(err error) bool {
+	s := err.Error()
+	return strings.Contains(s, "server response headers exceeded") ||
+		strings.Contains(s, "header list larger than advertised limit") ||
+		strings.Contains(s, "header list too large")
 }
 
 // answeredInTLS recognises a TLS record (handshake or alert) where an HTTP
