@@ -6,11 +6,11 @@
 // for not being held hostage, live here: every request has a timeout; a
 // response body is read up to a cap and no further, headers too; one
 // limiter spaces all requests; a 429 is waited out (Retry-After, or
-// Commerce Layer's X-Ratelimit-Interval) and retried once; redirects are
-// reported instead of followed (a redirected token request would carry the
-// client secret elsewhere); and a target that keeps failing, or never
-// answers, stops the client, so the run ends instead of spending a timeout
-// on every remaining request.
+// Commerce Layer's X-Ratelimit-Interval) within a bound and retried once;
+// redirects are reported instead of followed (a redirected token request
+// would carry the client secret elsewhere); and a target that keeps
+// failing, never answers, or refuses to be tested stops the client, so the
+// run ends instead of spending a timeout on every remaining request.
 package httpclient
 
 import (
@@ -22,7 +22,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -44,8 +43,16 @@ const (
 	// header is received and cut, not a failure; past it the answer is a
 	// transport failure.
 	MaxHeaderRead = 4 << 20 // 4 MiB
-	// MaxRetryWait bounds how long a 429 may hold the run; beyond it the
-	// 429 is reported rather than waited out.
+	// DefaultMaxWait bounds how long a 429 may hold the run; a 429 asking
+	// for more stops the client (RefusedError).
+	DefaultMaxWait = time.Minute
+	// DefaultRetryWait is how long a 429 without a usable Retry-After (or
+	// X-Ratelimit-Interval) is waited out before the one retry, at most
+	// MaxWait.
+	DefaultRetryWait = time.Second
+	// MaxRetryWait was the fixed bound before Options.MaxWait.
+	//
+	// Deprecated: set Options.MaxWait; this constant no longer has effect.
 	MaxRetryWait = 2 * time.Minute
 )
 
@@ -68,6 +75,9 @@ type Options struct {
 	// DefaultMaxHeaderTotal. Each cut is noted in Exchange.HeaderCuts.
 	MaxHeaderValue int
 	MaxHeaderTotal int
+	// MaxWait is the longest a 429 may ask the run to wait; 0 means
+	// DefaultMaxWait.
+	MaxWait time.Duration
 }
 
 // Request is what a scenario asks to send.
@@ -120,6 +130,9 @@ func New(opts Options) *Client {
 	}
 	if opts.MaxHeaderTotal <= 0 {
 		opts.MaxHeaderTotal = DefaultMaxHeaderTotal
+	}
+	if opts.MaxWait <= 0 {
+		opts.MaxWait = DefaultMaxWait
 	}
 	return &Client{
 		opts: opts,
@@ -177,7 +190,8 @@ func (w *waitSpan) total() time.Duration {
 
 // Do sends req and returns the exchange. A transport failure (refused,
 // timed out, TLS, a body that stalls) is an error that names the cause;
-// any HTTP answer, whatever its status or body, is an Exchange.
+// any HTTP answer, whatever its status or body, is an Exchange, except a
+// 429 the client cannot honour, which stops the client (see Stopped).
 //
 // Once the client has stopped, Do returns at once, without sending, an
 // error wrapping the Stopped reason. When ctx ends (the user interrupts
@@ -188,19 +202,19 @@ func (c *Client) Do(ctx context.Context, req Request) (*Exchange, error) {
 	if err != nil || ex.Status != http.StatusTooManyRequests {
 		return ex, err
 	}
-	d, ok := retryAfter(ex.Header)
-	if !ok || d > MaxRetryWait {
-		return ex, nil
+	hint, refused := c.planRetry(ex.Header)
+	if refused != nil {
+		return nil, c.refuse(req, refused)
 	}
-	c.opts.Limiter.PauseFor(d)
-	if c.opts.Limiter == nil {
-		if err := c.sleep(ctx, d, "the target's Retry-After"); err != nil {
-			return nil, notSent(req, err)
-		}
+	if err := c.waitOut(ctx, hint); err != nil {
+		return nil, notSent(req, err)
 	}
 	again, err := c.once(ctx, req)
 	if err != nil {
 		return nil, err
+	}
+	if again.Status == http.StatusTooManyRequests {
+		return nil, c.refuse(req, &RefusedError{Reason: fmt.Sprintf("the target answered 429 again after waiting %s s", seconds(hint.wait))})
 	}
 	again.Retried = true
 	return again, nil
@@ -338,30 +352,6 @@ func (c *Client) sleep(ctx context.Context, d time.Duration, why string) error {
 		c.waits.add(start, time.Since(start))
 		return c.Stopped()
 	}
-}
-
-// retryAfter reads how long a 429 asks the client to wait: Retry-After as
-// seconds or an HTTP date (RFC 9110 §10.2.3), else X-Ratelimit-Interval in
-// seconds, which Commerce Layer sends.
-func retryAfter(h http.Header) (time.Duration, bool) {
-	if v := strings.TrimSpace(h.Get("Retry-After")); v != "" {
-		if secs, err := strconv.ParseFloat(v, 64); err == nil && secs >= 0 {
-			return time.Duration(secs * float64(time.Second)), true
-		}
-		if t, err := http.ParseTime(v); err == nil {
-			d := time.Until(t)
-			if d < 0 {
-				d = 0
-			}
-			return d, true
-		}
-	}
-	if v := strings.TrimSpace(h.Get("X-Ratelimit-Interval")); v != "" {
-		if secs, err := strconv.ParseFloat(v, 64); err == nil && secs >= 0 {
-			return time.Duration(secs * float64(time.Second)), true
-		}
-	}
-	return 0, false
 }
 
 // describe turns a transport error into one line that names the cause.

@@ -23,6 +23,15 @@ func (e *GaveUpError) Error() string {
 	return fmt.Sprintf("the target failed %d requests in a row (last: %s)", e.Failures, e.Last)
 }
 
+// RefusedError is why a Client stopped after a 429 it could not honour:
+// the target asked for a longer wait than Options.MaxWait allows, or
+// answered 429 again after the wait. Reason is one line.
+type RefusedError struct {
+	Reason string
+}
+
+func (e *RefusedError) Error() string { return e.Reason }
+
 // stopLatch holds the first reason the client stopped. done is closed once
 // err is set, so a waiting request can notice the stop as it happens.
 type stopLatch struct {
@@ -53,8 +62,8 @@ func (s *stopLatch) reason() error {
 }
 
 // Stopped is nil while the client still sends; otherwise why it stopped,
-// a *GaveUpError. Every Do after that returns at once, without sending, an
-// error that wraps it.
+// a *GaveUpError or a *RefusedError. Every Do after that returns at once,
+// without sending, an error that wraps it.
 func (c *Client) Stopped() error { return c.stopped.reason() }
 
 // Answered is the number of HTTP answers received so far (status line and
