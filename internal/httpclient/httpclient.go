@@ -78,6 +78,12 @@ type Options struct {
 	// MaxWait is the longest a 429 may ask the run to wait; 0 means
 	// DefaultMaxWait.
 	MaxWait time.Duration
+	// LoopbackOnly refuses to connect to any address that is not loopback,
+	// checked on the resolved address just before connecting. Set it when
+	// plain http:// is allowed only because the target is on loopback, so
+	// that a DNS change cannot send a secret in clear to a remote host.
+	// With a proxy from the environment the proxy must be on loopback too.
+	LoopbackOnly bool
 }
 
 // Request is what a scenario asks to send.
@@ -360,7 +366,10 @@ func describe(req Request, err error, timeout time.Duration) error {
 	var netErr net.Error
 	var certErr *tls.CertificateVerificationError
 	var recordErr tls.RecordHeaderError
+	var guardErr *notLoopbackError
 	switch {
+	case errors.As(err, &guardErr):
+		return fmt.Errorf("%s: %w", where, guardErr)
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
 		return fmt.Errorf("%s: no answer within the request timeout (%s)", where, timeout)
 	case errors.As(err, &certErr):
