@@ -68,9 +68,14 @@ func TestRetryAfter(t *testing.T) {
 }
 
 // TestGiveUp verifies a target that stops answering stops costing a
-// timeout per request.
+// timeout per request. It answers once first: a target that never
+// answered gives up at the first failure (TestNeverAnswered).
 func TestGiveUp(t *testing.T) {
+	var calls atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 1 {
+			return
+		}
 		select {
 		case <-r.Context().Done():
 		case <-time.After(2 * time.Second):
@@ -79,17 +84,20 @@ func TestGiveUp(t *testing.T) {
 	defer srv.Close()
 	defer srv.CloseClientConnections()
 	c := New(Options{Timeout: 100 * time.Millisecond, GiveUpAfter: 2})
-	for i := 0; i < 2; i++ {
+	if _, err := c.Do(context.Background(), Request{Method: "POST", URL: srv.URL}); err != nil {
+		t.Fatalf("first request: err = %v; want an answer", err)
+	}
+	for i := 1; i < 3; i++ {
 		if _, err := c.Do(context.Background(), Request{Method: "POST", URL: srv.URL}); err == nil || !strings.Contains(err.Error(), "no answer within the request timeout") {
 			t.Fatalf("request %d: err = %v; want a timeout", i, err)
 		}
 	}
 	_, err := c.Do(context.Background(), Request{Method: "POST", URL: srv.URL})
 	if err == nil || !strings.Contains(err.Error(), "failed 2 requests in a row") {
-		t.Errorf("third request: err = %v; want it not sent", err)
+		t.Errorf("fourth request: err = %v; want it not sent after 2 failures in a row", err)
 	}
-	if c.Requests() != 2 {
-		t.Errorf("%d requests sent; want 2", c.Requests())
+	if c.Requests() != 3 {
+		t.Errorf("%d requests sent; want 3", c.Requests())
 	}
 }
 
