@@ -3,6 +3,7 @@ package steps
 import (
 	"context"
 	"encoding/base64"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -111,7 +112,13 @@ func TestThenSteps(t *testing.T) {
 		{"jwt in text", 400, nil, `{"error":"x","error_description":"eyJhbGciOiJSUzUxMiJ9.eyJzdWIiOiIxIn0.c2ln"}`, thenNoToken, "JWT-shaped"},
 		{"no secret", 200, nil, tokenBody, s.thenNoSecret, ""},
 		{"secret echoed", 200, nil, `{"client_secret":"` + testSecret + `"}`, s.thenNoSecret, "holds a client secret"},
-		{"secret in header", 200, http.Header{"X-Debug": {testSecret}}, `{}`, s.thenNoSecret, "header holds a client secret"},
+		{"secret in header", 200, http.Header{"X-Debug": {testSecret}}, `{}`, s.thenNoSecret, `header "X-Debug" holds a client secret`},
+		{"secret as JSON \\u escapes", 400, nil, `{"debug":"` + unicodeEscapes(testSecret) + `"}`, s.thenNoSecret, "body holds a client secret"},
+		{"secret as JSON with escaped slashes", 400, nil, `{"debug":"` + strings.ReplaceAll(testSecret, "-", `\u002d`) + `"}`, s.thenNoSecret, "body holds a client secret"},
+		{"secret base64 in a header", 400, http.Header{"X-Debug": {base64.StdEncoding.EncodeToString([]byte(testSecret))}}, `{}`, s.thenNoSecret, `header "X-Debug" holds a client secret`},
+		{"secret in HTTP Basic form in a header", 400, http.Header{"X-Echo": {base64.StdEncoding.EncodeToString([]byte("in:" + testSecret))}}, `{}`, s.thenNoSecret, `header "X-Echo" holds a client secret`},
+		{"secret percent-encoded", 400, nil, `{"debug":"` + percentEvery(testSecret) + `"}`, s.thenNoSecret, "body holds a client secret"},
+		{"secret as HTML entities", 400, http.Header{"Content-Type": {"text/html"}}, `<p>` + htmlEntities(testSecret) + `</p>`, s.thenNoSecret, "body holds a client secret"},
 		{"schema on html", 200, http.Header{"Content-Type": {"text/html"}}, `<html>`, func(c context.Context) error { return s.thenSchema(c, "token_response") }, "response body is not JSON"},
 	}
 	for _, tt := range tests {
@@ -262,4 +269,28 @@ func TestGeneratedValue(t *testing.T) {
 			}
 		}
 	}
+}
+
+func unicodeEscapes(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		fmt.Fprintf(&b, `\u%04x`, r)
+	}
+	return b.String()
+}
+
+func percentEvery(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		fmt.Fprintf(&b, "%%%02x", s[i])
+	}
+	return b.String()
+}
+
+func htmlEntities(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		fmt.Fprintf(&b, "&#%d;", r)
+	}
+	return b.String()
 }

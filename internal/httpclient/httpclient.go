@@ -50,10 +50,6 @@ const (
 	// X-Ratelimit-Interval) is waited out before the one retry, at most
 	// MaxWait.
 	DefaultRetryWait = time.Second
-	// MaxRetryWait was the fixed bound before Options.MaxWait.
-	//
-	// Deprecated: set Options.MaxWait; this constant no longer has effect.
-	MaxRetryWait = 2 * time.Minute
 )
 
 // Options configure a Client.
@@ -279,8 +275,13 @@ func (c *Client) wait(ctx context.Context, d time.Duration) error {
 	return c.mayStart(ctx)
 }
 
+// ErrNotSent marks a request the client never sent: the run was
+// interrupted, or the client had stopped. Callers tell a scenario that
+// never reached the target from one cut short with errors.Is.
+var ErrNotSent = errors.New("not sent")
+
 func notSent(req Request, err error) error {
-	return fmt.Errorf("%s %s: not sent: %w", req.Method, req.URL, err)
+	return fmt.Errorf("%s %s: %w: %w", req.Method, req.URL, ErrNotSent, err)
 }
 
 // build makes the http.Request, bound to ctx so that an interruption
