@@ -66,56 +66,6 @@ func TestFromEnv(t *testing.T) {
 	}
 }
 
-// TestCheckURL verifies which base URLs are accepted.
-func TestCheckURL(t *testing.T) {
-	for url, ok := range map[string]bool{
-		"https://auth.commercelayer.io":      true,
-		"http://127.0.0.1:8080":              true,
-		"https://auth.example.com/prefix":    true,
-		"":                                   false,
-		"auth.commercelayer.io":              false,
-		"ftp://auth.example.com":             false,
-		"https://":                           false,
-		"https://auth.example.com/?x=1":      false,
-		"https://auth.example.com/#fragment": false,
-		"http://exa mple.com":                false,
-	} {
-		err := Target{BaseURL: url}.CheckURL()
-		if (err == nil) != ok {
-			t.Errorf("CheckURL(%q) = %v; want ok=%v", url, err, ok)
-		}
-	}
-}
-
-// TestTokenURL verifies slashes are joined once.
-func TestTokenURL(t *testing.T) {
-	for _, tt := range []struct{ base, path, want string }{
-		{"https://a.io", "/oauth/token", "https://a.io/oauth/token"},
-		{"https://a.io/", "oauth/token", "https://a.io/oauth/token"},
-		{"https://a.io/x/", "/oauth/token", "https://a.io/x/oauth/token"},
-	} {
-		if got := (Target{BaseURL: tt.base, TokenPath: tt.path}).TokenURL(); got != tt.want {
-			t.Errorf("TokenURL(%q, %q) = %q; want %q", tt.base, tt.path, got, tt.want)
-		}
-	}
-}
-
-// TestIsLoopback verifies which targets count as this machine.
-func TestIsLoopback(t *testing.T) {
-	for url, want := range map[string]bool{
-		"http://127.0.0.1:1":        true,
-		"http://localhost:8080":     true,
-		"http://[::1]:80":           true,
-		"https://auth.example.com":  false,
-		"http://10.0.0.1":           false,
-		"http://127.0.0.1.nip.io:1": false,
-	} {
-		if got := (Target{BaseURL: url}).IsLoopback(); got != want {
-			t.Errorf("IsLoopback(%q) = %v; want %v", url, got, want)
-		}
-	}
-}
-
 // TestGaps verifies each missing credential leaves out its tag.
 func TestGaps(t *testing.T) {
 	full := Target{SalesChannel: Client{ID: "s"}, MarketID: "m", Integration: Client{ID: "i", Secret: "x"}}
