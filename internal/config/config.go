@@ -9,7 +9,6 @@ package config
 
 import (
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -103,26 +102,16 @@ func FromEnv(getenv func(string) string) (Target, error) {
 		TokenPath:    strings.TrimSpace(getenv(EnvTokenPath)),
 		SalesChannel: Client{ID: strings.TrimSpace(getenv(EnvSalesChannelClientID))},
 		MarketID:     strings.TrimSpace(getenv(EnvMarketID)),
-		Integration: Client{
-			ID:     strings.TrimSpace(getenv(EnvIntegrationClientID)),
-			Secret: getenv(EnvIntegrationClientSecret),
-		},
-		Profile: CommerceLayer,
+		Integration:  Client{ID: strings.TrimSpace(getenv(EnvIntegrationClientID))},
+		Profile:      CommerceLayer,
 	}
 	if t.TokenPath == "" {
 		t.TokenPath = DefaultTokenPath
 	}
-	if file := getenv(EnvIntegrationSecretFile); file != "" {
-		if t.Integration.Secret != "" {
-			return t, fmt.Errorf("both %s and %s are set; set one", EnvIntegrationClientSecret, EnvIntegrationSecretFile)
-		}
-		b, err := os.ReadFile(file)
-		if err != nil {
-			return t, fmt.Errorf("%s: %w", EnvIntegrationSecretFile, err)
-		}
-		t.Integration.Secret = strings.TrimSpace(string(b))
-	}
 	var err error
+	if t.Integration.Secret, err = integrationSecret(getenv); err != nil {
+		return t, err
+	}
 	if t.SalesChannel.Lifetime, err = seconds(getenv, EnvSalesChannelExpiresIn, DefaultSalesChannelLifetime); err != nil {
 		return t, err
 	}
