@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -178,6 +179,59 @@ func TestLoadFIFO(t *testing.T) {
 		err := loadGuarded(t, dir, target)
 		if tt.wantErr == "" && err != nil || tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)) {
 			t.Errorf("%s: Load = %v; want error containing %q", tt.name, err, tt.wantErr)
+		}
+	}
+}
+
+// TestLint verifies undefined and ambiguous steps are all reported, once
+// each, sorted by file and line, with a count; and that a vocabulary
+// that runs every step passes.
+func TestLint(t *testing.T) {
+	fsys := fstest.MapFS{
+		"features/b.feature": {Data: []byte(outline)},
+		"features/a.feature": {Data: []byte("Feature: A\n  Scenario: a\n    Given a client\n    When I send it\n    Then it answers 200\n")},
+	}
+	cases, err := Load(fsys, "features")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name     string
+		patterns []string
+		want     string // "" for no error
+	}{
+		{"all defined", []string{`^a client$`, `^x( \d)?$`, `^y$`, `^z$`, `^I send it$`, `^it answers \d+$`}, ""},
+		{"undefined and ambiguous", []string{`^a client$`, `^x$`, `^x \d$`, `^x 1$`, `^y$`, `^I send`, `^I send it$`},
+			"4 steps match no step of the vocabulary, or more than one:\n" +
+				`features/a.feature:4: 2 steps of the vocabulary match "I send it": ^I send | ^I send it$` + "\n" +
+				`features/a.feature:5: no step of the vocabulary matches "it answers 200"` + "\n" +
+				`features/b.feature:9: 2 steps of the vocabulary match "x 1": ^x \d$ | ^x 1$` + "\n" +
+				`features/b.feature:17: no step of the vocabulary matches "z"`,
+		},
+		{"no vocabulary", nil,
+			"9 steps match no step of the vocabulary, or more than one:\n" +
+				`features/a.feature:3: no step of the vocabulary matches "a client"` + "\n" +
+				`features/a.feature:4: no step of the vocabulary matches "I send it"` + "\n" +
+				`features/a.feature:5: no step of the vocabulary matches "it answers 200"` + "\n" +
+				`features/b.feature:4: no step of the vocabulary matches "a client"` + "\n" +
+				`features/b.feature:7: no step of the vocabulary matches "x"` + "\n" +
+				`features/b.feature:9: no step of the vocabulary matches "x 1"` + "\n" +
+				`features/b.feature:9: no step of the vocabulary matches "x 2"` + "\n" +
+				`features/b.feature:10: no step of the vocabulary matches "y"` + "\n" +
+				`features/b.feature:17: no step of the vocabulary matches "z"`,
+		},
+	}
+	for _, tt := range tests {
+		var patterns []*regexp.Regexp
+		for _, p := range tt.patterns {
+			patterns = append(patterns, regexp.MustCompile(p))
+		}
+		got := ""
+		if err := Lint(cases, patterns); err != nil {
+			got = err.Error()
+		}
+		if got != tt.want {
+			t.Errorf("%s: Lint =\n%s\nwant:\n%s", tt.name, got, tt.want)
 		}
 	}
 }
