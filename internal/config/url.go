@@ -104,11 +104,21 @@ func checkHostName(host string) error {
 		return fmt.Errorf("host %q looks like an IP address but is not one in standard form; write IPv4 as four decimal numbers (127.0.0.1) or use a DNS name", host)
 	}
 	for _, r := range host {
-		if r < utf8.RuneSelf && !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-._", r)) {
+		if !hostRune(r) {
 			return fmt.Errorf("host %q has %q; want a DNS name or an IP address", host, r)
 		}
 	}
 	return nil
+}
+
+// hostRune reports whether r may be part of a host name. Beyond ASCII,
+// letters and marks only: international names map digits and dots such
+// as "１" and "。" to ASCII ones, which would dodge the check on numbers.
+func hostRune(r rune) bool {
+	if r >= utf8.RuneSelf {
+		return unicode.IsLetter(r) || unicode.IsMark(r)
+	}
+	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-._", r)
 }
 
 // numeric reports whether a label reads as a number: decimal, or hex

@@ -72,6 +72,8 @@ func TestCheckURL(t *testing.T) {
 		{"http://0x7f.1", "", "not one in standard form"},
 		{"http://127.0.0.01", "", "not one in standard form"},
 		{"http://1.2.3.4.", "", "not one in standard form"},
+		{"http://\uff11\uff12\uff17.\uff11", "", "want a DNS name or an IP address"},
+		{"http://127\u30020\u30020\u30021", "", "want a DNS name or an IP address"},
 		{"https://a.io", "/oauth/token?x=1", "query or fragment"},
 		{"https://a.io", "/oauth/token#f", "query or fragment"},
 		{"https://a.io", "//evil.example/token", "naming a host"},
