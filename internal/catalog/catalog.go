@@ -1,6 +1,11 @@
 // Package catalog lists the scenarios of a set of feature files, as godog
 // will see them, before anything runs: the runner needs the list to say
-// what a run leaves out and to keep reports in feature-file order.
+// what a run leaves out and to keep reports in feature-file order, and
+// reads the steps to find the ones no step of the vocabulary runs.
+//
+// Feature files may come from anywhere (-features): anything that would
+// hang, crash or silently mislead godog's parse is refused here first, in
+// one line naming the file (and line).
 package catalog
 
 import (
@@ -20,62 +25,93 @@ type Case struct {
 	Scenario string
 	Tags     []string // with "@", feature tags included
 	Order    int
+	// Line is the line of the scenario; for an outline row, the line of
+	// its row in the Examples table, as godog and Cucumber report it.
+	Line  int
+	Steps []Step // as godog runs them: background first, placeholders filled
+}
+
+// Step is one step of a case.
+type Step struct {
+	Text string // without its keyword
+	Line int    // in the feature file (of the outline's step for a row)
 }
 
 // Load parses every .feature file under the given paths of fsys, in the
 // order godog walks them.
 func Load(fsys fs.FS, paths ...string) ([]Case, error) {
-	var cases []Case
-	ids := 0
-	seen := map[string]bool{}
-	newID := func() string { ids++; return strconv.Itoa(ids) }
+	l := &loader{fsys: fsys, seen: map[string]bool{}}
 	for _, root := range paths {
-		err := fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if d.IsDir() || !strings.HasSuffix(p, ".feature") {
-				return nil
-			}
-			f, err := fsys.Open(p)
-			if err != nil {
-				return err
-			}
-			defer f.Close()
-			doc, err := gherkin.ParseGherkinDocument(f, newID)
-			if err != nil {
-				return fmt.Errorf("%s: %v", p, err)
-			}
-			feature := ""
-			if doc.Feature != nil {
-				feature = doc.Feature.Name
-			}
-			for _, p := range gherkin.Pickles(*doc, p, newID) {
-				// Verdicts are matched to cases by file and name, and
-				// people find failures by name: names must be unique.
-				k := Key(p.Uri, p.Name)
-				if seen[k] {
-					return fmt.Errorf("%s: two scenarios named %q; give each (and each outline row, through a <placeholder> in the name) its own name", p.Uri, p.Name)
-				}
-				seen[k] = true
-				cases = append(cases, Case{
-					URI:      p.Uri,
-					Feature:  feature,
-					Scenario: p.Name,
-					Tags:     tagNames(p.Tags),
-					Order:    len(cases),
-				})
-			}
-			return nil
-		})
-		if err != nil {
+		if err := fs.WalkDir(fsys, root, l.visit); err != nil {
 			return nil, err
 		}
 	}
-	if len(cases) == 0 {
+	if len(l.cases) == 0 {
 		return nil, fmt.Errorf("no scenarios found under %s", strings.Join(paths, ", "))
 	}
-	return cases, nil
+	return l.cases, nil
+}
+
+// loader gathers the cases of one Load. Ids run across files, as in
+// godog, so that none repeats.
+type loader struct {
+	fsys  fs.FS
+	ids   int
+	seen  map[string]bool // Key of every case so far
+	cases []Case
+}
+
+func (l *loader) newID() string { l.ids++; return strconv.Itoa(l.ids) }
+
+func (l *loader) visit(p string, d fs.DirEntry, err error) error {
+	if err != nil {
+		return err
+	}
+	if d.IsDir() || !strings.HasSuffix(p, ".feature") {
+		return nil
+	}
+	src, err := readFeature(l.fsys, p, d)
+	if err != nil {
+		return err
+	}
+	doc, err := parse(p, src, l.newID)
+	if err != nil {
+		return err
+	}
+	if doc.Feature == nil {
+		return nil
+	}
+	if err := checkScenarios(p, doc.Feature); err != nil {
+		return err
+	}
+	return l.add(p, doc)
+}
+
+// add appends the cases of a parsed document.
+func (l *loader) add(uri string, doc *messages.GherkinDocument) error {
+	lines := nodeLines(doc.Feature)
+	for _, p := range gherkin.Pickles(*doc, uri, l.newID) {
+		// Verdicts are matched to cases by file and name, and
+		// people find failures by name: names must be unique.
+		k := Key(p.Uri, p.Name)
+		if l.seen[k] {
+			return fmt.Errorf("%s: two scenarios named %q; give each (and each outline row, through a <placeholder> in the name) its own name", p.Uri, p.Name)
+		}
+		l.seen[k] = true
+		c := Case{
+			URI:      p.Uri,
+			Feature:  doc.Feature.Name,
+			Scenario: p.Name,
+			Tags:     tagNames(p.Tags),
+			Order:    len(l.cases),
+			Line:     lines[p.AstNodeIds[len(p.AstNodeIds)-1]],
+		}
+		for _, s := range p.Steps {
+			c.Steps = append(c.Steps, Step{Text: s.Text, Line: lines[s.AstNodeIds[0]]})
+		}
+		l.cases = append(l.cases, c)
+	}
+	return nil
 }
 
 func tagNames(tags []*messages.PickleTag) []string {

@@ -9,12 +9,10 @@ package config
 
 import (
 	"fmt"
-	"net"
-	"net/url"
-	"os"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Environment variable names.
@@ -58,6 +56,10 @@ type Target struct {
 	Integration  Client
 	ClockSkew    time.Duration // allowed distance of created_at from now
 	Profile      Profile
+	// Resolver looks up a host name for IsLoopback; nil means
+	// net.DefaultResolver. Tests set it so that no answer depends on the
+	// machine's DNS.
+	Resolver HostResolver
 }
 
 // Profile is what differs between families of servers: how a request is
@@ -80,11 +82,6 @@ var CommerceLayer = Profile{
 	ErrorSchema: "error_response",
 }
 
-// TokenURL is the absolute URL of the token endpoint.
-func (t Target) TokenURL() string {
-	return strings.TrimRight(t.BaseURL, "/") + "/" + strings.TrimLeft(t.TokenPath, "/")
-}
-
 // Secrets lists every secret the target configuration holds, for redaction.
 func (t Target) Secrets() []string {
 	var s []string
@@ -105,26 +102,16 @@ func FromEnv(getenv func(string) string) (Target, error) {
 		TokenPath:    strings.TrimSpace(getenv(EnvTokenPath)),
 		SalesChannel: Client{ID: strings.TrimSpace(getenv(EnvSalesChannelClientID))},
 		MarketID:     strings.TrimSpace(getenv(EnvMarketID)),
-		Integration: Client{
-			ID:     strings.TrimSpace(getenv(EnvIntegrationClientID)),
-			Secret: getenv(EnvIntegrationClientSecret),
-		},
-		Profile: CommerceLayer,
+		Integration:  Client{ID: strings.TrimSpace(getenv(EnvIntegrationClientID))},
+		Profile:      CommerceLayer,
 	}
 	if t.TokenPath == "" {
 		t.TokenPath = DefaultTokenPath
 	}
-	if file := getenv(EnvIntegrationSecretFile); file != "" {
-		if t.Integration.Secret != "" {
-			return t, fmt.Errorf("both %s and %s are set; set one", EnvIntegrationClientSecret, EnvIntegrationSecretFile)
-		}
-		b, err := os.ReadFile(file)
-		if err != nil {
-			return t, fmt.Errorf("%s: %w", EnvIntegrationSecretFile, err)
-		}
-		t.Integration.Secret = strings.TrimSpace(string(b))
-	}
 	var err error
+	if t.Integration.Secret, err = integrationSecret(getenv); err != nil {
+		return t, err
+	}
 	if t.SalesChannel.Lifetime, err = seconds(getenv, EnvSalesChannelExpiresIn, DefaultSalesChannelLifetime); err != nil {
 		return t, err
 	}
@@ -135,7 +122,7 @@ func FromEnv(getenv func(string) string) (Target, error) {
 	if v := strings.TrimSpace(getenv(EnvClockSkew)); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil || d < 0 {
-			return t, fmt.Errorf("%s=%q: want a duration such as 60s", EnvClockSkew, v)
+			return t, fmt.Errorf("%s=%q: want a duration such as 60s", EnvClockSkew, shorten(v))
 		}
 		t.ClockSkew = d
 	}
@@ -149,45 +136,18 @@ func seconds(getenv func(string) string, name string, def int) (int, error) {
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 1 {
-		return 0, fmt.Errorf("%s=%q: want a whole number of seconds, at least 1", name, v)
+		return 0, fmt.Errorf("%s=%q: want a whole number of seconds, at least 1", name, shorten(v))
 	}
 	return n, nil
 }
 
-// CheckURL checks the base URL: absolute http(s), a host, no query or
-// fragment (RFC 6749 §3.2: the endpoint URI must not include a fragment).
-func (t Target) CheckURL() error {
-	if t.BaseURL == "" {
-		return fmt.Errorf("no target: set %s or -target", EnvTarget)
+// shorten cuts s to a length a one-line message can quote.
+func shorten(s string) string {
+	const max = 120
+	if utf8.RuneCountInString(s) <= max {
+		return s
 	}
-	u, err := url.Parse(t.BaseURL)
-	if err != nil {
-		return fmt.Errorf("target %q is not a URL: %v", t.BaseURL, err)
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return fmt.Errorf("target %q: want an http:// or https:// URL", t.BaseURL)
-	}
-	if u.Host == "" {
-		return fmt.Errorf("target %q has no host", t.BaseURL)
-	}
-	if u.RawQuery != "" || u.Fragment != "" {
-		return fmt.Errorf("target %q: want no query or fragment", t.BaseURL)
-	}
-	return nil
-}
-
-// IsLoopback reports whether the target is on this machine.
-func (t Target) IsLoopback() bool {
-	u, err := url.Parse(t.BaseURL)
-	if err != nil {
-		return false
-	}
-	host := u.Hostname()
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	return string([]rune(s)[:max]) + "..."
 }
 
 // Gap is a part of the suite that the configuration cannot run.

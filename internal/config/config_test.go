@@ -4,114 +4,167 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
 
-// TestFromEnv verifies defaults, overrides, the secret file, and that
-// malformed values are errors naming the variable.
-func TestFromEnv(t *testing.T) {
-	secretFile := filepath.Join(t.TempDir(), "secret")
-	if err := os.WriteFile(secretFile, []byte("from-file-secret\n"), 0o600); err != nil {
+// secretFiles writes the secret files the FromEnv rows name, and returns
+// their paths by name.
+func secretFiles(t *testing.T) map[string]string {
+	t.Helper()
+	dir := t.TempDir()
+	paths := map[string]string{"missing": filepath.Join(dir, "missing"), "dir": dir, "zero": "/dev/zero", "null": "/dev/null"}
+	for name, content := range map[string]string{
+		"secret":  "from-file-secret\n",
+		"crlf":    "from-file-secret\r\n",
+		"quoted":  "  a\"b\\c\\\"d\n",
+		"empty":   "",
+		"blank":   " \n\t\r\n",
+		"64KiB":   strings.Repeat("x", 64<<10),
+		"toolong": strings.Repeat("x", 64<<10+1),
+	} {
+		paths[name] = filepath.Join(dir, name)
+		if err := os.WriteFile(paths[name], []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	paths["link"] = filepath.Join(dir, "link")
+	if err := os.Symlink(paths["secret"], paths["link"]); err != nil {
 		t.Fatal(err)
 	}
+	paths["fifo"] = filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(paths["fifo"], 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return paths
+}
+
+// fromEnvGuarded runs FromEnv, failing the test, rather than hanging it,
+// if FromEnv blocks (on a FIFO: it then opens the FIFO for writing, which
+// lets a blocked reader go on).
+func fromEnvGuarded(t *testing.T, vars map[string]string, fifo string) (Target, error) {
+	t.Helper()
+	type result struct {
+		tg  Target
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		tg, err := FromEnv(env(vars))
+		done <- result{tg, err}
+	}()
+	select {
+	case r := <-done:
+		return r.tg, r.err
+	case <-time.After(20 * time.Second): // a hang detector, not a timing check
+		if f, err := os.OpenFile(fifo, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
+			f.Close()
+		}
+		<-done
+		t.Fatalf("FromEnv(%v) blocked; want it to refuse a file it cannot read at once", vars)
+		return Target{}, nil
+	}
+}
+
+// fromEnvRow is the part of a Target FromEnv rows compare.
+type fromEnvRow struct {
+	TokenPath       string
+	SalesLifetime   int
+	IntegrationLife int
+	ClockSkew       time.Duration
+	Secret          string
+}
+
+// TestFromEnv verifies defaults, overrides, the secret and its file, and
+// that malformed values are errors naming the variable. A secret file row
+// names its file in secretFiles by its key.
+func TestFromEnv(t *testing.T) {
+	files := secretFiles(t)
+	defaults := fromEnvRow{"/oauth/token", 14400, 7200, time.Minute, ""}
+	withSecret := func(s string) fromEnvRow { r := defaults; r.Secret = s; return r }
 	tests := []struct {
 		name    string
 		env     map[string]string
-		check   func(Target) string // "" when right
+		file    string // key in files, set as the secret file
+		want    fromEnvRow
 		wantErr string
 	}{
-		{"defaults", map[string]string{}, func(tg Target) string {
-			if tg.TokenPath != "/oauth/token" || tg.SalesChannel.Lifetime != 14400 || tg.Integration.Lifetime != 7200 || tg.ClockSkew != time.Minute {
-				return "documented defaults not applied"
-			}
-			return ""
-		}, ""},
-		{"overrides", map[string]string{EnvSalesChannelExpiresIn: "3600", EnvClockSkew: "5s", EnvTokenPath: "/token"}, func(tg Target) string {
-			if tg.SalesChannel.Lifetime != 3600 || tg.ClockSkew != 5*time.Second || tg.TokenPath != "/token" {
-				return "overrides not applied"
-			}
-			return ""
-		}, ""},
-		{"secret file", map[string]string{EnvIntegrationSecretFile: secretFile}, func(tg Target) string {
-			if tg.Integration.Secret != "from-file-secret" {
-				return "secret not read from the file, trimmed"
-			}
-			return ""
-		}, ""},
-		{"both secrets", map[string]string{EnvIntegrationSecretFile: secretFile, EnvIntegrationClientSecret: "x"}, nil, "set one"},
-		{"missing secret file", map[string]string{EnvIntegrationSecretFile: "/nonexistent"}, nil, EnvIntegrationSecretFile},
-		{"bad lifetime", map[string]string{EnvIntegrationExpiresIn: "2h"}, nil, EnvIntegrationExpiresIn},
-		{"zero lifetime", map[string]string{EnvIntegrationExpiresIn: "0"}, nil, EnvIntegrationExpiresIn},
-		{"bad skew", map[string]string{EnvClockSkew: "soon"}, nil, EnvClockSkew},
+		{"defaults", map[string]string{}, "", defaults, ""},
+		{"overrides", map[string]string{EnvSalesChannelExpiresIn: "3600", EnvClockSkew: "5s", EnvTokenPath: " /token "}, "", fromEnvRow{"/token", 3600, 7200, 5 * time.Second, ""}, ""},
+		{"secret file", nil, "secret", withSecret("from-file-secret"), ""},
+		{"secret file crlf", nil, "crlf", withSecret("from-file-secret"), ""},
+		{"secret file through a link", nil, "link", withSecret("from-file-secret"), ""},
+		{"secret file quotes and backslashes kept", nil, "quoted", withSecret(`a"b\c\"d`), ""},
+		{"secret file of 64 KiB", nil, "64KiB", withSecret(strings.Repeat("x", 64<<10)), ""},
+		{"env secret trimmed", map[string]string{EnvIntegrationClientSecret: " s3cret-value\n"}, "", withSecret("s3cret-value"), ""},
+		{"env secret quotes and backslashes kept", map[string]string{EnvIntegrationClientSecret: `"a\b"`}, "", withSecret(`"a\b"`), ""},
+		{"env secret inner space kept", map[string]string{EnvIntegrationClientSecret: "a b\tc"}, "", withSecret("a b\tc"), ""},
+		{"env secret white space only", map[string]string{EnvIntegrationClientSecret: " \n"}, "", defaults, EnvIntegrationClientSecret + " is only white space"},
+		{"both secrets", map[string]string{EnvIntegrationClientSecret: "x"}, "secret", defaults, "set one"},
+		{"missing secret file", nil, "missing", defaults, EnvIntegrationSecretFile + ": stat "},
+		{"empty secret file", nil, "empty", defaults, EnvIntegrationSecretFile + ": file is empty"},
+		{"blank secret file", nil, "blank", defaults, EnvIntegrationSecretFile + ": file is empty"},
+		{"secret file over 64 KiB", nil, "toolong", defaults, "larger than 64 KiB"},
+		{"secret file a directory", nil, "dir", defaults, "is a directory; want a regular file"},
+		{"secret file a FIFO", nil, "fifo", defaults, "is a named pipe (FIFO); want a regular file"},
+		{"secret file /dev/zero", nil, "zero", defaults, "/dev/zero is a device; want a regular file"},
+		{"secret file /dev/null", nil, "null", defaults, "/dev/null is a device; want a regular file"},
+		{"bad lifetime", map[string]string{EnvIntegrationExpiresIn: "2h"}, "", defaults, EnvIntegrationExpiresIn + `="2h": want a whole number`},
+		{"zero lifetime", map[string]string{EnvIntegrationExpiresIn: "0"}, "", defaults, EnvIntegrationExpiresIn},
+		{"huge lifetime", map[string]string{EnvSalesChannelExpiresIn: strings.Repeat("9", 400)}, "", defaults, `9999..."`},
+		{"bad skew", map[string]string{EnvClockSkew: "soon"}, "", defaults, EnvClockSkew},
+		{"negative skew", map[string]string{EnvClockSkew: "-1s"}, "", defaults, EnvClockSkew},
 	}
 	for _, tt := range tests {
 		t.Run("case="+strings.ReplaceAll(tt.name, " ", "-"), func(t *testing.T) {
-			tg, err := FromEnv(env(tt.env))
+			vars := map[string]string{}
+			for k, v := range tt.env {
+				vars[k] = v
+			}
+			if tt.file != "" {
+				vars[EnvIntegrationSecretFile] = files[tt.file]
+			}
+			tg, err := fromEnvGuarded(t, vars, files["fifo"])
 			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("err = %v; want one naming %q", err, tt.wantErr)
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || strings.Contains(err.Error(), "\n") {
+					t.Fatalf("err = %v; want one line containing %q", err, tt.wantErr)
 				}
 				return
 			}
 			if err != nil {
 				t.Fatal(err)
 			}
-			if msg := tt.check(tg); msg != "" {
-				t.Errorf("%s: %+v", msg, tg)
+			got := fromEnvRow{tg.TokenPath, tg.SalesChannel.Lifetime, tg.Integration.Lifetime, tg.ClockSkew, tg.Integration.Secret}
+			if got != tt.want {
+				t.Errorf("got %+v; want %+v", got, tt.want)
 			}
 		})
 	}
 }
 
-// TestCheckURL verifies which base URLs are accepted.
-func TestCheckURL(t *testing.T) {
-	for url, ok := range map[string]bool{
-		"https://auth.commercelayer.io":      true,
-		"http://127.0.0.1:8080":              true,
-		"https://auth.example.com/prefix":    true,
-		"":                                   false,
-		"auth.commercelayer.io":              false,
-		"ftp://auth.example.com":             false,
-		"https://":                           false,
-		"https://auth.example.com/?x=1":      false,
-		"https://auth.example.com/#fragment": false,
-		"http://exa mple.com":                false,
-	} {
-		err := Target{BaseURL: url}.CheckURL()
-		if (err == nil) != ok {
-			t.Errorf("CheckURL(%q) = %v; want ok=%v", url, err, ok)
-		}
+// TestWarnings verifies which secrets are warned about.
+func TestWarnings(t *testing.T) {
+	tests := []struct {
+		secret string
+		want   string // "" for no warning
+	}{
+		{"", ""},
+		{"abcdef", ""},
+		{"abcde", EnvIntegrationClientSecret + " is 5 characters long: too short to mask safely in outputs; it may appear in reports"},
+		{"x", EnvIntegrationClientSecret + " is 1 characters long"},
+		{"line1\nline2", "line break or other control character"},
 	}
-}
-
-// TestTokenURL verifies slashes are joined once.
-func TestTokenURL(t *testing.T) {
-	for _, tt := range []struct{ base, path, want string }{
-		{"https://a.io", "/oauth/token", "https://a.io/oauth/token"},
-		{"https://a.io/", "oauth/token", "https://a.io/oauth/token"},
-		{"https://a.io/x/", "/oauth/token", "https://a.io/x/oauth/token"},
-	} {
-		if got := (Target{BaseURL: tt.base, TokenPath: tt.path}).TokenURL(); got != tt.want {
-			t.Errorf("TokenURL(%q, %q) = %q; want %q", tt.base, tt.path, got, tt.want)
+	for _, tt := range tests {
+		w := Target{Integration: Client{Secret: tt.secret}}.Warnings()
+		got := strings.Join(w, "\n")
+		if tt.want == "" && len(w) != 0 || tt.want != "" && (len(w) != 1 || !strings.Contains(got, tt.want)) {
+			t.Errorf("Warnings() for secret %q = %q; want one line containing %q", tt.secret, w, tt.want)
 		}
-	}
-}
-
-// TestIsLoopback verifies which targets count as this machine.
-func TestIsLoopback(t *testing.T) {
-	for url, want := range map[string]bool{
-		"http://127.0.0.1:1":        true,
-		"http://localhost:8080":     true,
-		"http://[::1]:80":           true,
-		"https://auth.example.com":  false,
-		"http://10.0.0.1":           false,
-		"http://127.0.0.1.nip.io:1": false,
-	} {
-		if got := (Target{BaseURL: url}).IsLoopback(); got != want {
-			t.Errorf("IsLoopback(%q) = %v; want %v", url, got, want)
+		if strings.Contains(got, tt.secret) && tt.secret != "" {
+			t.Errorf("Warnings() for secret %q print the secret: %q", tt.secret, w)
 		}
 	}
 }

@@ -12,6 +12,7 @@ package tagexpr
 import (
 	"fmt"
 	"strings"
+	"unicode"
 )
 
 // Expr is a parsed tag expression: a disjunction of conjunctions.
@@ -25,27 +26,90 @@ type term struct {
 }
 
 // Parse reads expr; the empty string matches every scenario. A malformed
-// expression is an error here rather than a panic inside godog.
+// expression is an error here rather than a panic or a silent mis-reading
+// inside godog: everything Parse accepts, godog reads with the same meaning
+// (each term trimmed, a leading "~" negating, the "@" dropped).
 func Parse(expr string) (Expr, error) {
 	var e Expr
 	if strings.TrimSpace(expr) == "" {
 		return e, nil
 	}
+	if err := foreignSyntax(expr); err != nil {
+		return Expr{}, err
+	}
 	for _, branch := range strings.Split(expr, ",") {
 		var terms []term
 		for _, raw := range strings.Split(branch, "&&") {
-			t := strings.TrimSpace(raw)
-			negate := strings.HasPrefix(t, "~")
-			t = strings.TrimPrefix(t, "~")
-			t = strings.TrimPrefix(strings.TrimSpace(t), "@")
-			if t == "" || strings.ContainsAny(t, " \t@~") {
-				return Expr{}, fmt.Errorf("tag expression %q: bad term %q; want @tag or ~@tag, joined by && (and) or , (or)", expr, strings.TrimSpace(raw))
+			t, err := parseTerm(expr, raw)
+			if err != nil {
+				return Expr{}, err
 			}
-			terms = append(terms, term{tag: t, negate: negate})
+			terms = append(terms, t)
 		}
 		e.branches = append(e.branches, terms)
 	}
 	return e, nil
+}
+
+// foreignSyntax refuses the syntax of Cucumber's tag expressions, which
+// godog does not read: it would take "@a or @b" as one tag named "a or b"
+// and match nothing, silently.
+func foreignSyntax(expr string) error {
+	if strings.ContainsAny(expr, "()") {
+		return fmt.Errorf("tag expression %q has parentheses: godog's tag expressions have none; want OR branches separated by , of terms joined by && (@a && @b,@c)", expr)
+	}
+	for _, w := range strings.Fields(expr) {
+		switch strings.ToLower(w) {
+		case "and", "or", "not":
+			return fmt.Errorf("tag expression %q uses %q as in Cucumber: godog writes && for AND, , for OR and ~ for NOT (@a && ~@b,@c)", expr, w)
+		}
+	}
+	return nil
+}
+
+// parseTerm reads one term, "@tag", "tag", "~@tag" or "~tag", of expr.
+func parseTerm(expr, raw string) (term, error) {
+	t := strings.TrimSpace(raw)
+	if t == "" {
+		return term{}, fmt.Errorf("tag expression %q has an empty term (a stray , or &&?); want @tag or ~@tag, joined by && (and) or , (or)", expr)
+	}
+	negate := strings.HasPrefix(t, "~")
+	name := strings.TrimPrefix(strings.TrimPrefix(t, "~"), "@")
+	if name == "" {
+		return term{}, fmt.Errorf("tag expression %q: term %q names no tag; want @tag or ~@tag", expr, t)
+	}
+	if hint := badName(name); hint != "" {
+		return term{}, fmt.Errorf("tag expression %q: bad term %q: %s", expr, t, hint)
+	}
+	return term{tag: name, negate: negate}, nil
+}
+
+// badName says what is wrong with a tag name, or "" when nothing is. The
+// refused characters are those godog reads differently from how they look:
+// it drops every "@", negates on a "~" wherever the "@"s were, and takes
+// spaces and a single "&", "|" or "!" as part of a tag name. Operators of
+// other syntaxes are named first, as they are the likelier mistake.
+func badName(name string) string {
+	if i := strings.IndexAny(name, "!|&@~"); i >= 0 {
+		switch name[i] {
+		case '!':
+			return "godog writes ~ for NOT (~@a)"
+		case '|':
+			return "godog writes , for OR (@a,@b)"
+		case '&':
+			return "godog writes && for AND (@a && @b)"
+		}
+		return "want @tag or ~@tag, with \"@\" and \"~\" only in front"
+	}
+	for _, r := range name {
+		switch {
+		case unicode.IsSpace(r):
+			return "a tag has no spaces; want terms joined by && (and) or , (or)"
+		case !unicode.IsPrint(r):
+			return fmt.Sprintf("a tag has no control or invisible characters (%U)", r)
+		}
+	}
+	return ""
 }
 
 // Match reports whether a scenario with these tags (with or without "@")
@@ -56,7 +120,8 @@ func (e Expr) Match(tags []string) bool {
 	}
 	has := make(map[string]bool, len(tags))
 	for _, t := range tags {
-		has[strings.TrimPrefix(t, "@")] = true
+		// Every "@", as godog compares tags.
+		has[strings.ReplaceAll(t, "@", "")] = true
 	}
 	for _, branch := range e.branches {
 		ok := true
