@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/xml"
 	"fmt"
+	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -42,6 +44,7 @@ var battery = []struct {
 	{name: "1 MiB response header", server: "huge-header", wantCode: 0, maxRequests: -1},
 	{name: "body stalls after the headers", server: "stall-body", args: []string{"-timeout", "300ms"}, wantCode: 2, wantStderr: "stopped answering", maxRequests: 3},
 	{name: "accepts TCP, never speaks HTTP", server: "silent-tcp", args: []string{"-timeout", "300ms"}, wantCode: 2, wantStderr: "never answered", maxRequests: -1},
+	{name: "reads the request, never answers", server: "never-answers", args: []string{"-timeout", "300ms"}, wantCode: 2, wantStderr: "never answered", maxRequests: 1},
 	{name: "speaks TLS to http://", server: "tls", wantCode: 2, wantStderr: "speaks TLS", maxRequests: 0},
 	{name: "429 asking to wait an hour", server: "429-hour", wantCode: 2, wantStderr: "refused to be tested", maxRequests: 1},
 	{name: "429 again after the retry", server: "429-always", wantCode: 2, wantStderr: "refused to be tested", maxRequests: 2},
@@ -53,7 +56,7 @@ var battery = []struct {
 	{name: "two reports to one file", server: "counting", args: []string{"-format", "progress,junit:{dir}/r.xml,cucumber:{dir}/r.xml"}, wantCode: 2, wantStderr: "same file", maxRequests: 0},
 	{name: "report under a regular file", server: "counting", args: []string{"-format", "progress,junit:{dir}/file/r.xml"}, wantCode: 2, wantStderr: "-format junit", maxRequests: 0},
 	{name: "empty secret file", server: "counting", env: map[string]string{"AUTHCONFORM_INTEGRATION_CLIENT_SECRET": "", "AUTHCONFORM_INTEGRATION_CLIENT_SECRET_FILE": "{dir}/empty"}, wantCode: 2, wantStderr: "empty", maxRequests: 0},
-	{name: "feature directory with a FIFO", server: "counting", args: []string{"-features", "{dir}/fifo"}, wantCode: 2, wantStderr: "not a regular file", maxRequests: 0},
+	{name: "feature directory with a FIFO", server: "counting", args: []string{"-features", "{dir}/fifo"}, wantCode: 2, wantStderr: "named pipe (FIFO)", maxRequests: 0},
 	{name: "scenario with no steps", server: "counting", args: []string{"-features", "{dir}/nosteps"}, wantCode: 2, wantStderr: "no steps", maxRequests: 0},
 	{name: "undefined step", server: "counting", args: []string{"-features", "{dir}/undefined"}, wantCode: 2, wantStderr: "x.feature:5", maxRequests: 0},
 	{name: "line too long for the parser", server: "counting", args: []string{"-features", "{dir}/longline"}, wantCode: 2, wantStderr: "x.feature", maxRequests: 0},
@@ -159,6 +162,7 @@ func hostileServer(t *testing.T, kind string) (hostile, *atomic.Int64) {
 	}))
 	srv.Listener.Close()
 	srv.Listener = l
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the TLS probe's aborted handshakes
 	if kind == "tls" {
 		srv.StartTLS()
 	} else {
@@ -198,6 +202,8 @@ func serveHostile(kind string, ref http.Handler, w http.ResponseWriter, r *http.
 		w.WriteHeader(http.StatusOK)
 		w.Write([]byte(`{"access_token":`))
 		http.NewResponseController(w).Flush()
+		<-r.Context().Done()
+	case "never-answers":
 		<-r.Context().Done()
 	case "429-hour":
 		w.Header().Set("Retry-After", "3600")

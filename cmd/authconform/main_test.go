@@ -72,10 +72,10 @@ func TestExitCodes(t *testing.T) {
 		{"should fault with strict", nil, []string{"-embedded-fault", "pragma-missing", "-strict"}, 1, ""},
 		{"unknown fault", nil, []string{"-embedded-fault", "nope"}, 2, "nope"},
 		{"unreachable", envFor("http://" + closed), nil, 2, "unreachable"},
-		{"malformed url", envFor("http://exa mple.com"), nil, 2, "not a URL"},
-		{"not http", envFor("ftp://example.com"), nil, 2, "want an http:// or https:// URL"},
+		{"malformed url", envFor("http://exa mple.com"), nil, 2, "has a space"},
+		{"not http", envFor("ftp://example.com"), nil, 2, "(http:// or https://)"},
 		{"no host", envFor("http://"), nil, 2, "no host"},
-		{"plain http remote", envFor("http://auth.example.com"), nil, 2, "plain http://"},
+		{"plain http remote", envFor("http://auth.example.com"), nil, 2, "is plain http and not on loopback"},
 		{"no credentials", map[string]string{"AUTHCONFORM_TARGET": "http://" + closed}, nil, 2, "no client credentials"},
 		{"bad tags", nil, []string{"-tags", "@must &&"}, 2, "tag expression"},
 		{"bad format", nil, []string{"-format", "fancy"}, 2, "unknown formatter"},
@@ -137,12 +137,6 @@ func TestHostileTargets(t *testing.T) {
 			w.Header().Set("Content-Type", "application/json")
 			w.Write(huge)
 		}, []string{"response body is not JSON", "more bytes"}},
-		{"never answers", func(w http.ResponseWriter, r *http.Request) {
-			select {
-			case <-r.Context().Done():
-			case <-time.After(3 * time.Second):
-			}
-		}, []string{"no answer within the request timeout (500ms)"}},
 	}
 	for _, tt := range tests {
 		t.Run("case="+strings.ReplaceAll(tt.name, " ", "-"), func(t *testing.T) {

@@ -15,9 +15,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"net"
-	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -89,7 +86,7 @@ type Options struct {
 // ends as interrupted, the rest as not run, and every report is written.
 func Run(ctx context.Context, o Options) (verdict.Run, error) {
 	started := time.Now()
-	res := verdict.Run{Target: o.Target.BaseURL, Profile: o.Target.Profile.Name, Started: started, Strict: o.Strict}
+	res := verdict.Run{Profile: o.Target.Profile.Name, Started: started, Strict: o.Strict}
 	p, err := plan(o, &res)
 	if p != nil {
 		defer p.cleanup()
@@ -97,6 +94,8 @@ func Run(ctx context.Context, o Options) (verdict.Run, error) {
 	if err != nil {
 		return res, err
 	}
+	// Only a checked URL goes into reports: it holds no user info.
+	res.Target = o.Target.BaseURL
 	if err := preflight(ctx, o.Target, o.TLSConfig, o.timeout()); err != nil {
 		return res, &ConfigError{err}
 	}
@@ -144,7 +143,10 @@ func plan(o Options, res *verdict.Run) (*runPlan, error) {
 	if err := t.CheckURL(); err != nil {
 		return nil, &ConfigError{err}
 	}
-	if t.IsPlainHTTP() && !t.IsLoopback() && !o.AllowHTTP {
+	// Resolved once: a name's answer may change, and the dialer holds
+	// plain http to loopback addresses whatever it says later.
+	loopback := t.IsLoopback()
+	if t.IsPlainHTTP() && !loopback && !o.AllowHTTP {
 		return nil, configErr("target %s is plain http and not on loopback: client secrets would cross the network unencrypted (RFC 6749 §2.3.1, §3.2 require TLS); use https:// or -allow-http", t.BaseURL)
 	}
 	switch {
@@ -161,7 +163,7 @@ func plan(o Options, res *verdict.Run) (*runPlan, error) {
 	if p.schemas, err = schema.Load(o.Schemas, o.SchemaDir); err != nil {
 		return p, configErr("schemas: %v", err)
 	}
-	if p.limiter, err = o.limiter(); err != nil {
+	if p.limiter, err = o.limiter(loopback); err != nil {
 		return p, &ConfigError{err}
 	}
 	if p.formats, err = parseFormats(o.Format); err != nil {
@@ -447,10 +449,10 @@ func (o Options) timeout() time.Duration {
 // a minute per IP (spec §(g)).
 const DefaultRemoteRate = "30/1m"
 
-func (o Options) limiter() (*ratelimit.Window, error) {
+func (o Options) limiter(loopback bool) (*ratelimit.Window, error) {
 	rate := o.Rate
 	if rate == "" {
-		if o.Target.IsLoopback() {
+		if loopback {
 			return nil, nil
 		}
 		rate = DefaultRemoteRate
