@@ -38,9 +38,9 @@ type automaton struct {
 	fail     []int32 // fail[v]: the longest proper suffix of v that is a node
 	out      []int32 // out[v]: length of the longest pattern ending at v, 0 if none
 	depth    []int32
-	root     [256]int32 // the root's children by label, 0 where there is none
-	patterns []string   // folded, sorted, distinct: kept to merge automata
-	size     int        // total length of the patterns
+	near     [][256]int32 // near[v]: the children by label of the root and its children, 0 where none
+	patterns []string     // folded, sorted, distinct: kept to merge automata
+	size     int          // total length of the patterns
 }
 
 func newAutomaton(patterns []string) *automaton {
@@ -65,14 +65,20 @@ func newAutomaton(patterns []string) *automaton {
 // of sorted patterns that share its prefix; its children split that run by
 // the next byte, so building costs the total length of the patterns.
 func (a *automaton) buildTrie() {
-	type run struct{ lo, hi int }
+	type run struct{ lo, hi int32 }
 	ps := a.patterns
-	queue := []run{{0, len(ps)}}
-	a.label, a.depth, a.out = []byte{0}, []int32{0}, []int32{0}
+	// There are at most as many nodes as pattern bytes, plus the root:
+	// allocating that much at once spares copying as the trie grows.
+	capacity := a.size + 1
+	queue := append(make([]run, 0, capacity), run{0, int32(len(ps))})
+	a.label = append(make([]byte, 0, capacity), 0)
+	a.depth = append(make([]int32, 0, capacity), 0)
+	a.out = append(make([]int32, 0, capacity), 0)
+	a.first = make([]int32, 0, capacity+1)
 	for v := 0; v < len(queue); v++ {
 		a.first = append(a.first, int32(len(queue)))
 		d := int(a.depth[v])
-		lo, hi := queue[v].lo, queue[v].hi
+		lo, hi := int(queue[v].lo), int(queue[v].hi)
 		for lo < hi && len(ps[lo]) == d {
 			lo++ // the pattern ending at v sorts first
 		}
@@ -81,7 +87,7 @@ func (a *automaton) buildTrie() {
 			for j < hi && ps[j][d] == c {
 				j++
 			}
-			queue = append(queue, run{lo, j})
+			queue = append(queue, run{int32(lo), int32(j)})
 			a.label = append(a.label, c)
 			a.depth = append(a.depth, int32(d+1))
 			end := int32(0)
@@ -93,8 +99,13 @@ func (a *automaton) buildTrie() {
 		}
 	}
 	a.first = append(a.first, int32(len(queue)))
-	for v := a.first[0]; v < a.first[1]; v++ {
-		a.root[a.label[v]] = v
+	// Most of a text keeps the automaton near the root; looking children
+	// up there in a table rather than by search is most of its speed.
+	a.near = make([][256]int32, a.first[1])
+	for u := range a.near {
+		for v := a.first[u]; v < a.first[u+1]; v++ {
+			a.near[u][a.label[v]] = v
+		}
 	}
 }
 
@@ -116,8 +127,8 @@ func (a *automaton) buildLinks() {
 
 // child is v's child along c, 0 if there is none.
 func (a *automaton) child(v int32, c byte) int32 {
-	if v == 0 {
-		return a.root[c]
+	if int(v) < len(a.near) {
+		return a.near[v][c]
 	}
 	lo, hi := a.first[v], a.first[v+1]
 	for hi-lo > 8 {

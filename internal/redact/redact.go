@@ -19,9 +19,6 @@
 package redact
 
 import (
-	"encoding/base64"
-	"regexp"
-	"strings"
 	"sync"
 	"sync/atomic"
 )
@@ -33,10 +30,6 @@ const Mask = "[REDACTED]"
 // values would turn ordinary words into masks; callers warn about them
 // instead, as a configuration that cannot be kept out of the outputs.
 const MinLen = 6
-
-// jwtShape matches three base64url segments, the first starting like a JSON
-// object ("eyJ" is base64 of `{"`).
-var jwtShape = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*`)
 
 // Redactor masks registered values. The zero value is not usable; use New.
 // It is safe for concurrent use, Add included.
@@ -167,28 +160,4 @@ func (r *Redactor) Find(b []byte) (start, end int, ok bool) {
 func (r *Redactor) Contains(b []byte) bool {
 	_, _, ok := r.Find(b)
 	return ok
-}
-
-// maskShapes masks JWTs and HTTP Basic credentials, registered or not.
-func maskShapes(b []byte) []byte {
-	b = jwtShape.ReplaceAll(b, []byte(Mask))
-	return maskBasic(b)
-}
-
-var basicCredentials = regexp.MustCompile(`(?i)(Basic )([A-Za-z0-9+/=]{4,})`)
-
-// maskBasic hides HTTP Basic credentials: they are base64 of id:secret, and
-// the secret may be one the suite was told about only in decoded form.
-func maskBasic(b []byte) []byte {
-	s := string(b)
-	if !strings.Contains(s, "asic ") && !strings.Contains(s, "ASIC ") {
-		return b // the regexp is costly; most text holds no credential
-	}
-	return []byte(basicCredentials.ReplaceAllStringFunc(s, func(m string) string {
-		enc := m[len("Basic "):]
-		if _, err := base64.StdEncoding.DecodeString(enc); err != nil {
-			return m
-		}
-		return m[:len("Basic ")] + Mask
-	}))
 }

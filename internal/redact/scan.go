@@ -96,7 +96,7 @@ func (a *automaton) scanView(v *view, h *hits, mode tailMode) {
 		}
 		c := fold[b]
 		if state == 0 {
-			state = a.root[c]
+			state = a.near[0][c]
 		} else {
 			state = a.step(state, c)
 		}

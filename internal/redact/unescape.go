@@ -36,46 +36,52 @@ var escapeStart = [256]bool{'%': true, '&': true, '\\': true}
 // unescape decodes one layer of every escape form at once, left to right,
 // as each decoder would: an escape's output is not decoded again in the same
 // pass. If the text was cut, an escape the cut may have shortened is left
-// as it is, to be seen for what it is (see partialEscape). It reports false
-// when there was nothing to decode.
+// as it is, to be seen for what it is (see partialEscape). It reports false,
+// having allocated nothing, when there is nothing to decode.
 func (v *view) unescape(cut bool) (view, bool) {
 	src := v.text
 	if cut {
 		src = src[:partialEscape(src)]
 	}
-	out := view{
-		text:  make([]byte, 0, len(src)),
-		start: make([]int32, 0, len(src)),
-		end:   make([]int32, 0, len(src)),
-	}
 	var scratch [8]byte
-	changed := false
-	for i := 0; i < len(src); {
-		j := i
-		for j < len(src) && !escapeStart[src[j]] {
-			j++
-		}
-		out.copyFrom(v, i, j)
-		if j == len(src) {
-			break
-		}
-		dec, n := unescapeAt(src[j:], scratch[:0])
-		if n == 0 {
-			out.copyFrom(v, j, j+1)
-			i = j + 1
-			continue
-		}
-		s, e := v.span(j, j+n)
+	i, dec, n := nextEscape(src, 0, scratch[:0])
+	if n == 0 {
+		return view{}, false
+	}
+	out := view{
+		text:  make([]byte, 0, len(v.text)),
+		start: make([]int32, 0, len(v.text)),
+		end:   make([]int32, 0, len(v.text)),
+	}
+	done := 0 // src[:done] is in out
+	for n > 0 {
+		out.copyFrom(v, done, i)
+		s, e := v.span(i, i+n)
 		for _, b := range dec {
 			out.text = append(out.text, b)
 			out.start = append(out.start, int32(s))
 			out.end = append(out.end, int32(e))
 		}
-		changed = true
-		i = j + n
+		done = i + n
+		i, dec, n = nextEscape(src, done, scratch[:0])
 	}
-	out.copyFrom(v, len(src), len(v.text))
-	return out, changed
+	out.copyFrom(v, done, len(v.text))
+	return out, true
+}
+
+// nextEscape finds the first well-formed escape in src from i on: where it
+// is, what it decodes to (appended to dst) and how long it is, 0 if there
+// is none.
+func nextEscape(src []byte, i int, dst []byte) (int, []byte, int) {
+	for ; i < len(src); i++ {
+		if !escapeStart[src[i]] {
+			continue
+		}
+		if dec, n := unescapeAt(src[i:], dst); n > 0 {
+			return i, dec, n
+		}
+	}
+	return len(src), dst, 0
 }
 
 // copyFrom appends v's bytes [i, j) unchanged.
