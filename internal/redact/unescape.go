@@ -101,8 +101,10 @@ func (v *view) copyFrom(from *view, i, j int) {
 // unescapeString decodes one layer of s, as unescape does.
 func unescapeString(s string) string {
 	v := view{text: []byte(s)}
-	d, _ := v.unescape(false)
-	return string(d.text)
+	if d, changed := v.unescape(false); changed {
+		return string(d.text)
+	}
+	return s
 }
 
 // unescapeAt decodes the escape at the start of s, appending it to dst. It
