@@ -33,14 +33,15 @@ func foldString(s string) string {
 // consecutive, sorted by label, and the children of node v run from
 // first[v] to first[v+1]. Node 0 is the root.
 type automaton struct {
-	label    []byte  // label[v]: the byte on the edge into v
-	first    []int32 // see above; len(first) is the node count + 1
-	fail     []int32 // fail[v]: the longest proper suffix of v that is a node
-	out      []int32 // out[v]: length of the longest pattern ending at v, 0 if none
-	depth    []int32
-	near     [][256]int32 // near[v]: the children by label of the root and its children, 0 where none
-	patterns []string     // folded, sorted, distinct: kept to merge automata
-	size     int          // total length of the patterns
+	label      []byte  // label[v]: the byte on the edge into v
+	first      []int32 // see above; len(first) is the node count + 1
+	fail       []int32 // fail[v]: the longest proper suffix of v that is a node
+	out        []int32 // out[v]: length of the longest pattern ending at v, 0 if none
+	depth      []int32
+	near       [][256]int32 // near[v]: the children by label of the root and its children, 0 where none
+	patterns   []string     // folded, sorted, distinct: kept to merge automata
+	lookalikes bool         // some value holds something that reads as an escape
+	size       int          // total length of the patterns
 }
 
 func newAutomaton(patterns []string) *automaton {
@@ -166,8 +167,12 @@ func (a *automaton) extensible(v int32) bool { return a.first[v+1] > a.first[v] 
 // merge builds one automaton for the patterns of several.
 func merge(as []*automaton) *automaton {
 	var ps []string
+	lookalikes := false
 	for _, a := range as {
 		ps = append(ps, a.patterns...)
+		lookalikes = lookalikes || a.lookalikes
 	}
-	return newAutomaton(ps)
+	m := newAutomaton(ps)
+	m.lookalikes = lookalikes
+	return m
 }

@@ -23,6 +23,18 @@ func patternsFor(v string) []string {
 	return append(ps, h, strings.ToUpper(h))
 }
 
+// lookalikes reports whether v holds something that reads as an escape
+// ("%41", "&amp;", "\\n"), or ends with the start of one, which the text
+// after v may finish ("\\" then a quote). Views decoding every kind of
+// escape at once decode those too, and may show such a value in no form it
+// was registered in: a text holding v with only its HTML references
+// escaped shows, decoded, v's HTML references undone and its percent
+// encodings undone too. Only views decoding one kind at a time show it as
+// it was.
+func lookalikes(v string) bool {
+	return unescapeString(v) != v || partialEscape([]byte(v)) < len(v)
+}
+
 // viewForms is v and what the views make of v when v itself holds
 // something that reads as an escape: a view decodes every escape it meets,
 // so a secret holding "%41" shows as "A" once the layer around it is gone.

@@ -75,12 +75,8 @@ func (r *Redactor) automata(n int) []*automaton {
 		return *p
 	}
 	if len(r.pending) > 0 {
-		var ps []string
-		for _, v := range r.pending {
-			ps = append(ps, patternsFor(v)...)
-		}
+		r.autos = settle(append(r.autos, automatonFor(r.pending)))
 		r.pending = nil
-		r.autos = settle(append(r.autos, newAutomaton(ps)))
 	}
 	if worthCompacting(r.autos, n) {
 		r.autos = []*automaton{merge(r.autos)}
@@ -88,6 +84,18 @@ func (r *Redactor) automata(n int) []*automaton {
 	autos := append([]*automaton(nil), r.autos...)
 	r.current.Store(&autos)
 	return autos
+}
+
+func automatonFor(values []string) *automaton {
+	var ps []string
+	lookalike := false
+	for _, v := range values {
+		ps = append(ps, patternsFor(v)...)
+		lookalike = lookalike || lookalikes(v)
+	}
+	a := newAutomaton(ps)
+	a.lookalikes = lookalike
+	return a
 }
 
 // settle merges the newest automata while the newest is at least half the

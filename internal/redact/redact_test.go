@@ -67,6 +67,9 @@ func TestStringMasksEveryForm(t *testing.T) {
 		{"percent of percent", plainValue, "v=s3%2563r3t-Value_42"},
 		{"html attribute of form", specialValue, `<a href="?v=` + html.EscapeString(url.QueryEscape(specialValue)) + `">`},
 		{"percent of html", specialValue, "v=p%26quot;a\\s%25w%26amp;o+r/d= x"},
+		{"lookalikes, only the HTML escaped", `%41-&lt;-\n-x`, "<b>" + html.EscapeString(`%41-&lt;-\n-x`) + "</b>"},
+		{"lookalikes, only the percent escaped", `%41-&lt;-\n-x`, "v=" + url.QueryEscape(`%41-&lt;-\n-x`)},
+		{"ending in a backslash, in an attribute", `abc123\`, `<a title="abc123\">`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.form, func(t *testing.T) {

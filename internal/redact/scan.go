@@ -56,43 +56,82 @@ func (h *hits) coverAt(i int) int {
 	return int(h.cover[i])
 }
 
-// scanText looks for the automata's patterns in text and in each decoded
-// view of it, up to maxUnescape layers deep.
+// scanText looks for the automata's patterns in text and in its decoded
+// views. For a text cut for display it does so twice: decoding the escapes
+// at its end as they stand, and leaving undecoded those the cut may have
+// shortened; which of the two shows the start of a value depends on how
+// the escapes nest.
 func scanText(autos []*automaton, text []byte, mode tailMode) *hits {
 	h := &hits{n: len(text), first: len(text), tail: len(text)}
 	if len(autos) == 0 {
 		return h
 	}
-	v := view{text: text}
-	for layer := 0; ; layer++ {
-		for _, a := range autos {
-			a.scanView(&v, h, mode)
-		}
-		if layer == maxUnescape {
-			break
-		}
-		next, changed := v.unescape(mode == tailCut)
-		if !changed {
-			break
-		}
-		v = next
+	scanViews(autos, newView(text, false), h, mode)
+	if mode == tailCut {
+		scanViews(autos, newView(text, true), h, mode)
 	}
 	return h
 }
 
-// scanView runs the automaton over one view, recording each match as the
-// span of the original text it was decoded from.
-func (a *automaton) scanView(v *view, h *hits, mode tailMode) {
-	// A cut may split an escape, which this view then shows undecoded: the
-	// start of a value may end just before it.
-	partial := -1
-	if mode == tailCut {
-		partial = partialEscape(v.text)
+// scanViews scans root and its views up to maxUnescape layers deep: the
+// views that decode every kind of escape in each layer and, if a value
+// holds something that reads as an escape, the views that decode one kind
+// per layer as well (see lookalikes).
+func scanViews(autos []*automaton, root view, h *hits, mode tailMode) {
+	scanAll(autos, &root, h, mode)
+	v := root
+	for range maxUnescape {
+		next, changed := v.unescape(allEscapes)
+		if !changed {
+			break
+		}
+		scanAll(autos, &next, h, mode)
+		v = next
 	}
-	var state, atPartial int32
+	for _, a := range autos {
+		if a.lookalikes {
+			scanOneKindViews(autos, &root, h, mode, maxUnescape)
+			break
+		}
+	}
+}
+
+// scanOneKindViews scans the views that decode one kind of escape per layer,
+// in every order, depth layers deep.
+func scanOneKindViews(autos []*automaton, v *view, h *hits, mode tailMode, depth int) {
+	for _, kind := range []escapeKinds{percentEscapes, htmlEscapes, backslashEscapes} {
+		next, changed := v.unescape(kind)
+		if !changed {
+			continue
+		}
+		scanAll(autos, &next, h, mode)
+		if depth > 1 {
+			scanOneKindViews(autos, &next, h, mode, depth-1)
+		}
+	}
+}
+
+func scanAll(autos []*automaton, v *view, h *hits, mode tailMode) {
+	var marks []int
+	if mode == tailCut {
+		marks = cutMarks(v.text)
+	}
+	for _, a := range autos {
+		a.scanView(v, h, mode, marks)
+	}
+}
+
+// scanView runs the automaton over one view, recording each match as the
+// span of the original text it was decoded from, and the end of the view
+// that mode looks for: for a cut text, at the end or at one of marks.
+func (a *automaton) scanView(v *view, h *hits, mode tailMode, marks []int) {
+	var state int32
+	atMarks := make([]int32, len(marks))
+	k := 0
 	for i, b := range v.text {
-		if i == partial {
-			atPartial = state
+		if k < len(marks) && i == marks[k] {
+			atMarks[k] = state
+			k++
 		}
 		c := fold[b]
 		if state == 0 {
@@ -104,16 +143,25 @@ func (a *automaton) scanView(v *view, h *hits, mode tailMode) {
 			h.add(v.span(i+1-int(o), i+1))
 		}
 	}
-	// The final state is the longest end of the view that begins a pattern.
+	// The state at a point is the longest stretch before it that begins a
+	// pattern.
 	d := int(a.depth[state])
 	switch {
 	case mode == tailHold && d > 0 && a.extensible(state):
 		h.tail = min(h.tail, v.startOf(len(v.text)-d))
-	case mode == tailCut && d >= minCutTail:
-		h.tail = min(h.tail, v.startOf(len(v.text)-d))
+	case mode == tailCut:
+		h.cutAt(v, len(v.text), int(a.depth[state]))
+		for k, pos := range marks {
+			h.cutAt(v, pos, int(a.depth[atMarks[k]]))
+		}
 	}
-	if d := int(a.depth[atPartial]); partial >= 0 && partial < len(v.text) && d >= minCutTail {
-		h.tail = min(h.tail, v.startOf(partial-d))
+}
+
+// cutAt notes that the d bytes before pos in v begin a value, if they are
+// enough to tell.
+func (h *hits) cutAt(v *view, pos, d int) {
+	if d >= minCutTail {
+		h.tail = min(h.tail, v.startOf(pos-d))
 	}
 }
 

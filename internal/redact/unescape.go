@@ -3,6 +3,7 @@ package redact
 import (
 	"fmt"
 	"html"
+	"slices"
 	"unicode/utf8"
 )
 
@@ -10,9 +11,24 @@ import (
 // view was decoded from bytes [start[i], end[i]) of the original text, so a
 // value found in the view is masked where it really sits, escapes and all.
 // The original text is its own view; its maps are nil.
+//
+// A view made cautious leaves undecoded the escapes at its end that a cut
+// for display may have shortened, from cut on (see partialEscape), as do
+// the views decoded from it; otherwise cut is len(text).
 type view struct {
 	text       []byte
 	start, end []int32
+	cut        int
+	cautious   bool
+}
+
+// newView is the view of the original text.
+func newView(text []byte, cautious bool) view {
+	v := view{text: text, cut: len(text), cautious: cautious}
+	if cautious {
+		v.cut = partialEscape(text)
+	}
+	return v
 }
 
 // span maps the view's bytes [i, j), i < j, to the original text.
@@ -29,29 +45,37 @@ func (v *view) startOf(i int) int {
 	return s
 }
 
-// escapeStart marks the bytes that may begin an escape: percent-encoding,
-// an HTML character reference, a JSON or Go backslash escape.
-var escapeStart = [256]bool{'%': true, '&': true, '\\': true}
+// escapeKinds is a set of the three kinds of escape, each named by the
+// byte that starts it: percent-encoding, HTML character references, JSON
+// and Go backslash escapes.
+type escapeKinds uint8
 
-// unescape decodes one layer of every escape form at once, left to right,
-// as each decoder would: an escape's output is not decoded again in the same
-// pass. If the text was cut, an escape the cut may have shortened is left
-// as it is, to be seen for what it is (see partialEscape). It reports false,
-// having allocated nothing, when there is nothing to decode.
-func (v *view) unescape(cut bool) (view, bool) {
-	src := v.text
-	if cut {
-		src = src[:partialEscape(src)]
-	}
+const (
+	percentEscapes escapeKinds = 1 << iota
+	htmlEscapes
+	backslashEscapes
+	allEscapes = percentEscapes | htmlEscapes | backslashEscapes
+)
+
+// kindOf is the kind of escape a byte starts, 0 for most bytes.
+var kindOf = [256]escapeKinds{'%': percentEscapes, '&': htmlEscapes, '\\': backslashEscapes}
+
+// unescape decodes one layer of the given kinds of escape, all at once,
+// left to right as each decoder would: an escape's output is not decoded
+// again in the same pass. It reports false, having allocated nothing, when
+// there is nothing to decode.
+func (v *view) unescape(kinds escapeKinds) (view, bool) {
+	src := v.text[:v.cut]
 	var scratch [8]byte
-	i, dec, n := nextEscape(src, 0, scratch[:0])
+	i, dec, n := nextEscape(src, 0, kinds, scratch[:0])
 	if n == 0 {
 		return view{}, false
 	}
 	out := view{
-		text:  make([]byte, 0, len(v.text)),
-		start: make([]int32, 0, len(v.text)),
-		end:   make([]int32, 0, len(v.text)),
+		text:     make([]byte, 0, len(v.text)),
+		start:    make([]int32, 0, len(v.text)),
+		end:      make([]int32, 0, len(v.text)),
+		cautious: v.cautious,
 	}
 	done := 0 // src[:done] is in out
 	for n > 0 {
@@ -63,21 +87,28 @@ func (v *view) unescape(cut bool) (view, bool) {
 			out.end = append(out.end, int32(e))
 		}
 		done = i + n
-		i, dec, n = nextEscape(src, done, scratch[:0])
+		i, dec, n = nextEscape(src, done, kinds, scratch[:0])
 	}
-	out.copyFrom(v, done, len(v.text))
+	out.copyFrom(v, done, len(src))
+	out.cut = len(out.text)
+	if v.cautious {
+		// The bytes left undecoded may have finished an escape this layer
+		// holds: as far as this view can tell, the cut falls before it.
+		out.cut = partialEscape(out.text)
+	}
+	out.copyFrom(v, len(src), len(v.text))
 	return out, true
 }
 
-// nextEscape finds the first well-formed escape in src from i on: where it
-// is, what it decodes to (appended to dst) and how long it is, 0 if there
-// is none.
-func nextEscape(src []byte, i int, dst []byte) (int, []byte, int) {
+// nextEscape finds the first well-formed escape of the given kinds in src
+// from i on: where it is, what it decodes to (appended to dst) and how long
+// it is, 0 if there is none.
+func nextEscape(src []byte, i int, kinds escapeKinds, dst []byte) (int, []byte, int) {
 	for ; i < len(src); i++ {
-		if !escapeStart[src[i]] {
+		if kindOf[src[i]]&kinds == 0 {
 			continue
 		}
-		if dec, n := unescapeAt(src[i:], dst); n > 0 {
+		if dec, n := unescapeAt(src[i:], kinds, dst); n > 0 {
 			return i, dec, n
 		}
 	}
@@ -100,17 +131,17 @@ func (v *view) copyFrom(from *view, i, j int) {
 
 // unescapeString decodes one layer of s, as unescape does.
 func unescapeString(s string) string {
-	v := view{text: []byte(s)}
-	if d, changed := v.unescape(false); changed {
+	v := newView([]byte(s), false)
+	if d, changed := v.unescape(allEscapes); changed {
 		return string(d.text)
 	}
 	return s
 }
 
-// unescapeAt decodes the escape at the start of s, appending it to dst. It
-// returns the number of bytes of s decoded, 0 when s does not start with a
-// well-formed escape.
-func unescapeAt(s, dst []byte) ([]byte, int) {
+// unescapeAt decodes the escape at the start of s, appending it to dst, as
+// part of a pass decoding the given kinds. It returns the number of bytes of
+// s decoded, 0 when s does not start with a well-formed escape.
+func unescapeAt(s []byte, kinds escapeKinds, dst []byte) ([]byte, int) {
 	switch s[0] {
 	case '%':
 		if len(s) >= 3 && isHex(s[1]) && isHex(s[2]) {
@@ -119,9 +150,9 @@ func unescapeAt(s, dst []byte) ([]byte, int) {
 		return dst, 0
 	case '&':
 		if len(s) >= 2 && s[1] == '#' {
-			return numericRefAt(s, dst)
+			return numericRefAt(s, kinds, dst)
 		}
-		return namedRefAt(s, dst)
+		return namedRefAt(s, kinds, dst)
 	}
 	return backslashAt(s, dst)
 }
@@ -158,7 +189,7 @@ func hexValue(s []byte, n int) (rune, bool) {
 // numericRefAt decodes "&#115;", "&#x73;" or "&#X73;", the semicolon
 // optional and leading zeros allowed, as the html package does (its rune
 // arithmetic wraps, so a wrapped number decodes as it would there).
-func numericRefAt(s, dst []byte) ([]byte, int) {
+func numericRefAt(s []byte, kinds escapeKinds, dst []byte) ([]byte, int) {
 	i, base := 2, rune(10)
 	if i < len(s) && (s[i] == 'x' || s[i] == 'X') {
 		i, base = 3, 16
@@ -172,7 +203,7 @@ func numericRefAt(s, dst []byte) ([]byte, int) {
 		}
 		x = base*x + d
 	}
-	if i == digits || continuedByEscape(s[i:], func(c byte) bool { return digitValue(c, base) >= 0 }) {
+	if i == digits || continuedByEscape(s[i:], kinds, func(c byte) bool { return digitValue(c, base) >= 0 }) {
 		return dst, 0
 	}
 	if i < len(s) && s[i] == ';' {
@@ -182,17 +213,17 @@ func numericRefAt(s, dst []byte) ([]byte, int) {
 }
 
 // continuedByEscape reports whether rest, what follows a reference that
-// needs no semicolon, starts with an escape of another kind that decodes to
-// a byte the reference would take in (per more, or a semicolon). Such a
+// needs no semicolon, starts with an escape that the same pass decodes to a
+// byte the reference would take in (per more, or a semicolon). Such a
 // reference is left for the next pass: the escape around it was applied
 // after it ("&#7%39;" is "&#79;" percent-encoded once more), and only that
 // pass shows it whole.
-func continuedByEscape(rest []byte, more func(byte) bool) bool {
-	if len(rest) == 0 || rest[0] != '%' && rest[0] != '\\' {
+func continuedByEscape(rest []byte, kinds escapeKinds, more func(byte) bool) bool {
+	if len(rest) == 0 || kindOf[rest[0]]&kinds&^htmlEscapes == 0 {
 		return false
 	}
 	var scratch [8]byte
-	dec, n := unescapeAt(rest, scratch[:0])
+	dec, n := unescapeAt(rest, kinds, scratch[:0])
 	return n > 0 && len(dec) == 1 && (more(dec[0]) || dec[0] == ';')
 }
 
@@ -238,13 +269,13 @@ const (
 // namedRefAt decodes a named character reference such as "&amp;" or the
 // legacy "&amp" with the html package's full table, taking the same
 // longest-match choices it does.
-func namedRefAt(s, dst []byte) ([]byte, int) {
+func namedRefAt(s []byte, kinds escapeKinds, dst []byte) ([]byte, int) {
 	n := 1
 	for n < len(s) && isAlnum(s[n]) {
 		n++
 	}
 	name := n - 1
-	if name == 0 || continuedByEscape(s[n:], isAlnum) {
+	if name == 0 || continuedByEscape(s[n:], kinds, isAlnum) {
 		return dst, 0
 	}
 	if name <= longestEntity && n < len(s) && s[n] == ';' {
@@ -303,6 +334,8 @@ func backslashAt(s, dst []byte) ([]byte, int) {
 	return dst, 0
 }
 
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
 func isOctal(c byte) bool { return '0' <= c && c <= '7' }
 
 // utf16EscapeAt decodes "\uXXXX", joining a surrogate pair written as two
@@ -344,7 +377,7 @@ func partialEscape(b []byte) int {
 // short, len(b) if not.
 func lastPartialEscape(b []byte) int {
 	for i := len(b) - 1; i >= 0 && i >= len(b)-2-longestEntity; i-- {
-		if !escapeStart[b[i]] {
+		if kindOf[b[i]] == 0 {
 			continue
 		}
 		if !unfinished(b[i:]) {
@@ -372,9 +405,9 @@ func unfinished(esc []byte) bool {
 		if r[0] == '#' {
 			r = r[1:]
 			if len(r) > 0 && (r[0] == 'x' || r[0] == 'X') {
-				r = r[1:]
+				return allOf(r[1:], isHex)
 			}
-			return allOf(r, isHex)
+			return allOf(r, isDigit)
 		}
 		return len(r) <= longestEntity && allOf(r, isAlnum)
 	}
@@ -406,4 +439,26 @@ func allOf(b []byte, f func(byte) bool) bool {
 		}
 	}
 	return true
+}
+
+// cutWindow is how far from the end of a cut text cutMarks looks.
+const cutWindow = 64
+
+// cutMarks lists, in order, where in the last cutWindow bytes of a view of
+// a cut text the escapes may begin that the cut shortened: each byte that
+// starts an escape and is followed only by bytes escapes are made of
+// (including those a shortened escape may have been mis-decoded to).
+func cutMarks(b []byte) []int {
+	var marks []int
+	for i := len(b) - 1; i >= 0 && i >= len(b)-cutWindow; i-- {
+		c := b[i]
+		if !isAlnum(c) && kindOf[c] == 0 && c != '#' && c != ';' && c < utf8.RuneSelf {
+			break
+		}
+		if kindOf[c] != 0 {
+			marks = append(marks, i)
+		}
+	}
+	slices.Reverse(marks)
+	return marks
 }

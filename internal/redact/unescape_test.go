@@ -42,9 +42,9 @@ func TestUnescape(t *testing.T) {
 // layers.
 func TestUnescapeSpans(t *testing.T) {
 	in := []byte(`x%2541&#233;y`)
-	v := view{text: in}
-	v1, _ := v.unescape(false)
-	v2, _ := v1.unescape(false)
+	v := newView(in, false)
+	v1, _ := v.unescape(allEscapes)
+	v2, _ := v1.unescape(allEscapes)
 	if string(v2.text) != "xAéy" {
 		t.Fatalf("two layers of %q = %q; want %q", in, v2.text, "xAéy")
 	}
