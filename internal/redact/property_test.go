@@ -46,7 +46,7 @@ func TestNoSurvivorProperty(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d cases checked; %d left out as the oracle could not see the value before redaction", checked, unseen)
+	t.Logf("%d cases checked; %d left out: the oracle could not see the value before redaction, or a cut left too little of it", checked, unseen)
 	// Only cuts that leave too little of the value, and encodings and
 	// framings that lose some of it, may go unseen.
 	if unseen*20 > checked+unseen {
@@ -68,8 +68,11 @@ func (c propertyCase) check(t *testing.T, cut bool) (ok, seen bool) {
 	probe := c.value
 	if cut {
 		// The value must survive its encoding and framing whole, and the
-		// cut must leave enough of it.
-		if survivor(c.full, c.value) == "" || visiblePrefix(c.in, c.value) < cutProbe {
+		// cut must leave enough of it. A start holding '%', '&' or '\' may
+		// be spelled by the escapes around it ("\u00" starts "\u0026"),
+		// and only the end of a cut text is masked for starting a value.
+		if strings.ContainsAny(c.value[:cutProbe], `%&\`) ||
+			survivor(c.full, c.value) == "" || visiblePrefix(c.in, c.value) < cutProbe {
 			return false, false
 		}
 		probe = c.value[:cutProbe]

@@ -6,13 +6,14 @@
 //
 // The target may be hostile and echo a value back in any disguise, so a
 // Redactor looks for each value not only as written but also in views of
-// the text with escapes decoded: percent-encoding, HTML character
-// references, JSON and Go backslash escapes, all in one pass per layer, up
-// to maxUnescape layers deep. Each view is searched in one pass for the
-// value, for the forms the value itself takes in a view, and for its base64
-// and hex forms (see patternsFor). A match masks the bytes of the original
-// text it was decoded from. Decoding and searching are linear in the size
-// of the text, whatever it holds.
+// the text with escapes decoded (percent-encoding, HTML character
+// references, JSON and Go backslash escapes), one layer per view, up to
+// maxUnescape layers deep. Each view is searched in one pass, with an
+// Aho-Corasick automaton, for the value, for what a view makes of it, and
+// for its base64 and hex forms (see patternsFor). Every byte of a view
+// knows which bytes of the text it was decoded from, and a match masks
+// those. Decoding and searching are linear in the size of the text,
+// whatever it holds.
 //
 // Anything shaped like a JWT and any HTTP Basic credential is masked as
 // well, so a token the suite never saw is hidden too.

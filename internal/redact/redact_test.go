@@ -18,12 +18,10 @@ const (
 	newlineValue = "first\nsecond"
 )
 
-// TestStringMasksEveryForm registers one value per row and redacts a text
-// carrying it in one form; the oracle (oracle_test.go) must find the value
-// in the text before and nowhere in the output after.
-func TestStringMasksEveryForm(t *testing.T) {
+// formCases each carry a value in one form, in a text.
+var formCases = func() []struct{ form, value, text string } {
 	b64 := base64.StdEncoding.EncodeToString
-	tests := []struct{ form, value, text string }{
+	return []struct{ form, value, text string }{
 		{"raw at start", plainValue, plainValue + " was echoed"},
 		{"raw in the middle", plainValue, "echo " + plainValue + " here"},
 		{"raw at the end", plainValue, "echo: " + plainValue},
@@ -71,10 +69,16 @@ func TestStringMasksEveryForm(t *testing.T) {
 		{"lookalikes, only the percent escaped", `%41-&lt;-\n-x`, "v=" + url.QueryEscape(`%41-&lt;-\n-x`)},
 		{"ending in a backslash, in an attribute", `abc123\`, `<a title="abc123\">`},
 	}
-	for _, tt := range tests {
+}()
+
+// TestStringMasksEveryForm registers one value per case and redacts a text
+// carrying it in one form; the oracle (oracle_test.go) must find the value
+// in the text before and nowhere in the output after.
+func TestStringMasksEveryForm(t *testing.T) {
+	for _, tt := range formCases {
 		t.Run(tt.form, func(t *testing.T) {
 			if survivor(tt.text, tt.value) == "" {
-				t.Fatalf("the oracle does not see %q in %q: the row proves nothing", tt.value, tt.text)
+				t.Fatalf("the oracle does not see %q in %q: the case proves nothing", tt.value, tt.text)
 			}
 			got := New(tt.value).String(tt.text)
 			if how := survivor(got, tt.value); how != "" {

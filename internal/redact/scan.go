@@ -49,13 +49,6 @@ func (h *hits) cover1(s, e int) {
 	}
 }
 
-func (h *hits) coverAt(i int) int {
-	if h.cover == nil {
-		return 0
-	}
-	return int(h.cover[i])
-}
-
 // scanText looks for the automata's patterns in text and in its decoded
 // views. For a text cut for display it does so twice: decoding the escapes
 // at its end as they stand, and leaving undecoded those the cut may have
