@@ -85,6 +85,24 @@ func BenchmarkString(b *testing.B) {
 	}
 }
 
+// BenchmarkStringLookalikes is BenchmarkString with a value registered that
+// reads as escapes, which adds the views decoding one kind per layer.
+func BenchmarkStringLookalikes(b *testing.B) {
+	r := benchRedactor()
+	r.Add(`pa%73s&amp;w\u006frd`)
+	inputs := benchInputs()
+	for _, name := range []string{"transcript", "nested"} {
+		in := inputs[name]
+		b.Run(name+"/1024KiB", func(b *testing.B) {
+			r.String(in)
+			b.SetBytes(int64(len(in)))
+			for b.Loop() {
+				r.String(in)
+			}
+		})
+	}
+}
+
 // BenchmarkWriterLongLine writes one 1 MiB line in 64-byte pieces, which
 // used to rescan the held-back line on every write.
 func BenchmarkWriterLongLine(b *testing.B) {

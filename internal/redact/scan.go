@@ -50,18 +50,19 @@ func (h *hits) cover1(s, e int) {
 }
 
 // scanText looks for the automata's patterns in text and in its decoded
-// views. For a text cut for display it does so twice: decoding the escapes
-// at its end as they stand, and leaving undecoded those the cut may have
-// shortened; which of the two shows the start of a value depends on how
-// the escapes nest.
+// views. A text cut for display may end inside escapes, nested or not, and
+// which reading shows the start of a value depends on how they nest; so it
+// is read three times: decoding its last escapes as they stand, leaving the
+// last one undecoded, and leaving undecoded all that may be unfinished.
 func scanText(autos []*automaton, text []byte, mode tailMode) *hits {
 	h := &hits{n: len(text), first: len(text), tail: len(text)}
 	if len(autos) == 0 {
 		return h
 	}
-	scanViews(autos, newView(text, false), h, mode)
+	scanViews(autos, newView(text, nil), h, mode)
 	if mode == tailCut {
-		scanViews(autos, newView(text, true), h, mode)
+		scanViews(autos, newView(text, lastPartialEscape), h, mode)
+		scanViews(autos, newView(text, partialEscape), h, mode)
 	}
 	return h
 }

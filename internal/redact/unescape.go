@@ -12,21 +12,22 @@ import (
 // value found in the view is masked where it really sits, escapes and all.
 // The original text is its own view; its maps are nil.
 //
-// A view made cautious leaves undecoded the escapes at its end that a cut
-// for display may have shortened, from cut on (see partialEscape), as do
-// the views decoded from it; otherwise cut is len(text).
+// For a text cut for display, a view may leave undecoded the escapes at its
+// end that the cut may have shortened, from cut on, as found by partial
+// (partialEscape or lastPartialEscape); so do the views decoded from it.
+// Otherwise partial is nil and cut is len(text).
 type view struct {
 	text       []byte
 	start, end []int32
 	cut        int
-	cautious   bool
+	partial    func([]byte) int
 }
 
 // newView is the view of the original text.
-func newView(text []byte, cautious bool) view {
-	v := view{text: text, cut: len(text), cautious: cautious}
-	if cautious {
-		v.cut = partialEscape(text)
+func newView(text []byte, partial func([]byte) int) view {
+	v := view{text: text, cut: len(text), partial: partial}
+	if partial != nil {
+		v.cut = partial(text)
 	}
 	return v
 }
@@ -72,10 +73,10 @@ func (v *view) unescape(kinds escapeKinds) (view, bool) {
 		return view{}, false
 	}
 	out := view{
-		text:     make([]byte, 0, len(v.text)),
-		start:    make([]int32, 0, len(v.text)),
-		end:      make([]int32, 0, len(v.text)),
-		cautious: v.cautious,
+		text:    make([]byte, 0, len(v.text)),
+		start:   make([]int32, 0, len(v.text)),
+		end:     make([]int32, 0, len(v.text)),
+		partial: v.partial,
 	}
 	done := 0 // src[:done] is in out
 	for n > 0 {
@@ -91,10 +92,10 @@ func (v *view) unescape(kinds escapeKinds) (view, bool) {
 	}
 	out.copyFrom(v, done, len(src))
 	out.cut = len(out.text)
-	if v.cautious {
+	if v.partial != nil {
 		// The bytes left undecoded may have finished an escape this layer
 		// holds: as far as this view can tell, the cut falls before it.
-		out.cut = partialEscape(out.text)
+		out.cut = v.partial(out.text)
 	}
 	out.copyFrom(v, len(src), len(v.text))
 	return out, true
@@ -131,7 +132,7 @@ func (v *view) copyFrom(from *view, i, j int) {
 
 // unescapeString decodes one layer of s, as unescape does.
 func unescapeString(s string) string {
-	v := newView([]byte(s), false)
+	v := newView([]byte(s), nil)
 	if d, changed := v.unescape(allEscapes); changed {
 		return string(d.text)
 	}

@@ -42,7 +42,7 @@ func TestUnescape(t *testing.T) {
 // layers.
 func TestUnescapeSpans(t *testing.T) {
 	in := []byte(`x%2541&#233;y`)
-	v := newView(in, false)
+	v := newView(in, nil)
 	v1, _ := v.unescape(allEscapes)
 	v2, _ := v1.unescape(allEscapes)
 	if string(v2.text) != "xAéy" {
