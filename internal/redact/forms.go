@@ -23,16 +23,16 @@ func patternsFor(v string) []string {
 	return append(ps, h, strings.ToUpper(h))
 }
 
-// lookalikes reports whether v holds something that reads as an escape
-// ("%41", "&amp;", "\\n"), or ends with the start of one, which the text
-// after v may finish ("\\" then a quote). Views decoding every kind of
-// escape at once decode those too, and may show such a value in no form it
-// was registered in: a text holding v with only its HTML references
-// escaped shows, decoded, v's HTML references undone and its percent
-// encodings undone too. Only views decoding one kind at a time show it as
-// it was.
+// lookalikes reports whether v holds a byte that starts an escape: '%',
+// '&' or a backslash. Views decoding every kind of escape at once may show
+// such a value in no form it was registered in: one layer's escapes come
+// off before another's, and a backslash of v's decoded early pairs with one
+// the next layer still needs (v starting with a backslash, percent-encoded,
+// then JSON-escaped twice). Only views decoding one kind at a time, outer
+// layers first, show it as it was. A value without such a byte takes part
+// in no escape, however early it is decoded.
 func lookalikes(v string) bool {
-	return unescapeString(v) != v || partialEscape([]byte(v)) < len(v)
+	return strings.ContainsAny(v, `%&\`)
 }
 
 // viewForms is v and what the views make of v when v itself holds

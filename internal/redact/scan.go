@@ -1,5 +1,10 @@
 package redact
 
+import (
+	"encoding/binary"
+	"hash/maphash"
+)
+
 // maxUnescape is how many layers of escapes a text is decoded through: a
 // value encoded twice over (say percent-encoded, then JSON-escaped), then
 // escaped once more by the output format around it (an HTML attribute).
@@ -69,10 +74,18 @@ func scanText(autos []*automaton, text []byte, mode tailMode) *hits {
 
 // scanViews scans root and its views up to maxUnescape layers deep: the
 // views that decode every kind of escape in each layer and, if a value
-// holds something that reads as an escape, the views that decode one kind
-// per layer as well (see lookalikes).
+// holds a byte that starts an escape, the views that decode one kind per
+// layer as well (see lookalikes).
 func scanViews(autos []*automaton, root view, h *hits, mode tailMode) {
+	var seen *seenViews
+	for _, a := range autos {
+		if a.lookalikes {
+			seen = &seenViews{digests: map[uint64]bool{}, seed: maphash.MakeSeed()}
+			break
+		}
+	}
 	scanAll(autos, &root, h, mode)
+	seen.add(&root)
 	v := root
 	for range maxUnescape {
 		next, changed := v.unescape(allEscapes)
@@ -80,29 +93,68 @@ func scanViews(autos []*automaton, root view, h *hits, mode tailMode) {
 			break
 		}
 		scanAll(autos, &next, h, mode)
+		seen.add(&next)
+		v.release()
 		v = next
 	}
-	for _, a := range autos {
-		if a.lookalikes {
-			scanOneKindViews(autos, &root, h, mode, maxUnescape)
-			break
-		}
+	v.release()
+	if seen != nil {
+		scanOneKindViews(autos, &root, h, mode, maxUnescape, seen)
 	}
 }
 
 // scanOneKindViews scans the views that decode one kind of escape per layer,
-// in every order, depth layers deep.
-func scanOneKindViews(autos []*automaton, v *view, h *hits, mode tailMode, depth int) {
+// in every order, depth layers deep, but each distinct view once: kinds that
+// do not nest come out the same in either order.
+func scanOneKindViews(autos []*automaton, v *view, h *hits, mode tailMode, depth int, seen *seenViews) {
 	for _, kind := range []escapeKinds{percentEscapes, htmlEscapes, backslashEscapes} {
 		next, changed := v.unescape(kind)
 		if !changed {
 			continue
 		}
+		if !seen.add(&next) {
+			next.release()
+			continue
+		}
 		scanAll(autos, &next, h, mode)
 		if depth > 1 {
-			scanOneKindViews(autos, &next, h, mode, depth-1)
+			scanOneKindViews(autos, &next, h, mode, depth-1, seen)
+		}
+		next.release()
+	}
+}
+
+// seenViews records the views scanned, by a digest of their text and of
+// where each byte came from. A nil *seenViews records nothing.
+type seenViews struct {
+	digests map[uint64]bool
+	seed    maphash.Seed
+}
+
+// add records v and reports whether it was new.
+func (s *seenViews) add(v *view) bool {
+	if s == nil {
+		return true
+	}
+	var h maphash.Hash
+	h.SetSeed(s.seed)
+	h.Write(v.text)
+	buf := make([]byte, 0, 4096)
+	for i := range v.start {
+		buf = binary.LittleEndian.AppendUint32(buf, uint32(v.start[i]))
+		buf = binary.LittleEndian.AppendUint32(buf, uint32(v.end[i]))
+		if len(buf) > cap(buf)-8 {
+			h.Write(buf)
+			buf = buf[:0]
 		}
 	}
+	h.Write(buf)
+	d := h.Sum64()
+	if s.digests[d] {
+		return false
+	}
+	s.digests[d] = true
+	return true
 }
 
 func scanAll(autos []*automaton, v *view, h *hits, mode tailMode) {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html"
 	"slices"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -72,12 +73,8 @@ func (v *view) unescape(kinds escapeKinds) (view, bool) {
 	if n == 0 {
 		return view{}, false
 	}
-	out := view{
-		text:    make([]byte, 0, len(v.text)),
-		start:   make([]int32, 0, len(v.text)),
-		end:     make([]int32, 0, len(v.text)),
-		partial: v.partial,
-	}
+	out := newBuffers(len(v.text))
+	out.partial = v.partial
 	done := 0 // src[:done] is in out
 	for n > 0 {
 		out.copyFrom(v, done, i)
@@ -101,6 +98,27 @@ func (v *view) unescape(kinds escapeKinds) (view, bool) {
 	return out, true
 }
 
+// spare holds the buffers of views no longer needed, for the next ones: a
+// scan may decode a dozen views of a large text, and reports are redacted
+// one after another.
+var spare sync.Pool
+
+// newBuffers returns an empty view with room for n bytes.
+func newBuffers(n int) view {
+	if p, ok := spare.Get().(*view); ok && cap(p.text) >= n {
+		return view{text: p.text[:0], start: p.start[:0], end: p.end[:0]}
+	}
+	return view{text: make([]byte, 0, n), start: make([]int32, 0, n), end: make([]int32, 0, n)}
+}
+
+// release hands a decoded view's buffers back for reuse; v must not be used
+// after.
+func (v *view) release() {
+	if v.start != nil {
+		spare.Put(&view{text: v.text, start: v.start, end: v.end})
+	}
+}
+
 // nextEscape finds the first well-formed escape of the given kinds in src
 // from i on: where it is, what it decodes to (appended to dst) and how long
 // it is, 0 if there is none.
@@ -116,7 +134,7 @@ func nextEscape(src []byte, i int, kinds escapeKinds, dst []byte) (int, []byte, 
 	return len(src), dst, 0
 }
 
-// copyFrom appends v's bytes [i, j) unchanged.
+// copyFrom appends the bytes [i, j) of from to v, as they are.
 func (v *view) copyFrom(from *view, i, j int) {
 	v.text = append(v.text, from.text[i:j]...)
 	if from.start != nil {
