@@ -3,7 +3,6 @@ package redact
 import (
 	"encoding/base64"
 	"net/url"
-	"strings"
 	"testing"
 )
 
@@ -34,7 +33,7 @@ func TestStringCut(t *testing.T) {
 			}
 		})
 	}
-	if got := r.StringCut(prefix + half); !strings.Contains(r.String(prefix+half), half) || got == r.String(prefix+half) {
-		t.Errorf("String must leave an unfinished value alone and StringCut must not; both gave %q", got)
+	if got := r.String(prefix + half); got != prefix+half {
+		t.Errorf("String(%q) = %q; want it unchanged: only StringCut masks the start of a value", prefix+half, got)
 	}
 }

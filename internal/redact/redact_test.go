@@ -160,7 +160,7 @@ func TestAddLater(t *testing.T) {
 	r := New()
 	const token = "opaque-token-1234567890"
 	if got := r.String(token); got != token {
-		t.Fatalf("unregistered value masked: %q", got)
+		t.Fatalf("String(%q) = %q before Add; want it unchanged", token, got)
 	}
 	r.Add(token)
 	if got := r.String("token " + token); got != "token "+Mask {
@@ -191,7 +191,7 @@ func TestAddOneByOne(t *testing.T) {
 	}
 	large := strings.Repeat(text.String(), 200)
 	if got := r.String(large); got != strings.Repeat(want, 200) {
-		t.Errorf("large text after adding one by one: masked differently from adding at once")
+		t.Errorf("large text after adding one by one: got %d bytes, want the %d that adding at once gives", len(got), 200*len(want))
 	}
 }
 

@@ -80,12 +80,11 @@ func scanViews(autos []*automaton, root view, h *hits, mode tailMode) {
 	var seen *seenViews
 	for _, a := range autos {
 		if a.lookalikes {
-			seen = &seenViews{digests: map[uint64]bool{}, seed: maphash.MakeSeed()}
+			seen = &seenViews{depths: map[uint64]int{}, seed: maphash.MakeSeed()}
 			break
 		}
 	}
 	scanAll(autos, &root, h, mode)
-	seen.add(&root)
 	v := root
 	for range maxUnescape {
 		next, changed := v.unescape(allEscapes)
@@ -93,7 +92,7 @@ func scanViews(autos []*automaton, root view, h *hits, mode tailMode) {
 			break
 		}
 		scanAll(autos, &next, h, mode)
-		seen.add(&next)
+		seen.visit(&next, -1)
 		v.release()
 		v = next
 	}
@@ -104,38 +103,51 @@ func scanViews(autos []*automaton, root view, h *hits, mode tailMode) {
 }
 
 // scanOneKindViews scans the views that decode one kind of escape per layer,
-// in every order, depth layers deep, but each distinct view once: kinds that
-// do not nest come out the same in either order.
+// in every order, depth layers deep; but a view reached before is not
+// scanned again, nor its views if they were: kinds that do not nest come
+// out the same in either order.
 func scanOneKindViews(autos []*automaton, v *view, h *hits, mode tailMode, depth int, seen *seenViews) {
 	for _, kind := range []escapeKinds{percentEscapes, htmlEscapes, backslashEscapes} {
 		next, changed := v.unescape(kind)
 		if !changed {
 			continue
 		}
-		if !seen.add(&next) {
-			next.release()
-			continue
-		}
-		scanAll(autos, &next, h, mode)
-		if depth > 1 {
-			scanOneKindViews(autos, &next, h, mode, depth-1, seen)
+		if scan, explore := seen.visit(&next, depth-1); scan || explore {
+			if scan {
+				scanAll(autos, &next, h, mode)
+			}
+			if explore {
+				scanOneKindViews(autos, &next, h, mode, depth-1, seen)
+			}
 		}
 		next.release()
 	}
 }
 
 // seenViews records the views scanned, by a digest of their text and of
-// where each byte came from. A nil *seenViews records nothing.
+// where each byte came from, with how many layers below each were explored
+// (-1 for none).
 type seenViews struct {
-	digests map[uint64]bool
-	seed    maphash.Seed
+	depths map[uint64]int
+	seed   maphash.Seed
 }
 
-// add records v and reports whether it was new.
-func (s *seenViews) add(v *view) bool {
+// visit records v, to be explored depth layers further, and reports
+// whether it needs scanning and exploring still. A nil *seenViews records
+// nothing.
+func (s *seenViews) visit(v *view, depth int) (scan, explore bool) {
 	if s == nil {
-		return true
+		return true, depth > 0
 	}
+	d := s.digest(v)
+	explored, ok := s.depths[d]
+	if !ok || depth > explored {
+		s.depths[d] = depth
+	}
+	return !ok, depth > 0 && (!ok || depth > explored)
+}
+
+func (s *seenViews) digest(v *view) uint64 {
 	var h maphash.Hash
 	h.SetSeed(s.seed)
 	h.Write(v.text)
@@ -149,12 +161,7 @@ func (s *seenViews) add(v *view) bool {
 		}
 	}
 	h.Write(buf)
-	d := h.Sum64()
-	if s.digests[d] {
-		return false
-	}
-	s.digests[d] = true
-	return true
+	return h.Sum64()
 }
 
 func scanAll(autos []*automaton, v *view, h *hits, mode tailMode) {

@@ -102,10 +102,10 @@ func TestBase64Cores(t *testing.T) {
 		for i, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding} {
 			core, encoded := cores[2*off+i], enc.EncodeToString(blob)
 			if !strings.Contains(encoded, core) {
-				t.Errorf("offset %d: encoding %q does not hold core %q", off, encoded, core)
+				t.Errorf("offset %d: encoding %q; want it to hold core %q", off, encoded, core)
 			}
 			if len(core) < len(v)*4/3-2 {
-				t.Errorf("offset %d: core %q is short for %d bytes", off, core, len(v))
+				t.Errorf("offset %d: core %q; want %d characters at least for %d bytes", off, core, len(v)*4/3-2, len(v))
 			}
 		}
 	}

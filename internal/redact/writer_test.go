@@ -19,7 +19,7 @@ func writeAll(t *testing.T, r *Redactor, parts ...string) string {
 		}
 	}
 	if err := w.Close(); err != nil {
-		t.Fatalf("Close: %v", err)
+		t.Fatalf("Close() = %v; want nil", err)
 	}
 	return out.String()
 }
@@ -114,7 +114,7 @@ func TestConcurrentAddAndString(t *testing.T) {
 			}
 			w.Close()
 			if strings.Contains(out.String(), token) {
-				t.Errorf("Writer output holds %q", token)
+				t.Errorf("Writer output %q; want no %q in it", out.String(), token)
 			}
 		}()
 	}
