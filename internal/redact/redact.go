@@ -1,40 +1,45 @@
 // Package redact keeps client secrets and issued tokens out of every output.
 //
-// The suite learns secrets from its configuration and tokens from the
-// responses it reads; both are registered with a Redactor, which every
-// writer and every transcript passes through. Anything shaped like a JWT is
-// masked as well, so a token the suite never parsed (say, one echoed in an
-// error body) is still hidden.
+// The suite registers with a Redactor every configured secret, every secret
+// a scenario sends and every token the target issues; every writer, every
+// transcript and every report passes through it.
+//
+// The target may be hostile and echo a value back in any disguise, so a
+// Redactor looks for each value not only as written but also in views of
+// the text with escapes decoded (percent-encoding, HTML character
+// references, JSON and Go backslash escapes), one layer per view, up to
+// maxUnescape layers deep. Each view is searched in one pass, with an
+// Aho-Corasick automaton, for the value, for what a view makes of it, and
+// for its base64 and hex forms (see patternsFor). Every byte of a view
+// knows which bytes of the text it was decoded from, and a match masks
+// those. Decoding and searching are linear in the size of the text,
+// whatever it holds.
+//
+// Anything shaped like a JWT and any HTTP Basic credential is masked as
+// well, so a token the suite never saw is hidden too.
 package redact
 
 import (
-	"bytes"
-	"encoding/base64"
-	"encoding/json"
-	"io"
-	"net/url"
-	"regexp"
-	"sort"
-	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // Mask replaces a registered secret or token.
 const Mask = "[REDACTED]"
 
-// minSecretLen keeps very short values from turning ordinary words into
-// masks; no real client secret or token is this short.
-const minSecretLen = 6
-
-// jwtShape matches three base64url segments, the first starting like a JSON
-// object ("eyJ" is base64 of `{"`).
-var jwtShape = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*`)
+// MinLen is the length of the shortest value a Redactor registers. Shorter
+// values would turn ordinary words into masks; callers warn about them
+// instead, as a configuration that cannot be kept out of the outputs.
+const MinLen = 6
 
 // Redactor masks registered values. The zero value is not usable; use New.
+// It is safe for concurrent use, Add included.
 type Redactor struct {
-	mu       sync.Mutex
-	values   map[string]bool
-	replacer *strings.Replacer // nil while stale: rebuilt on the next use
+	mu      sync.Mutex
+	values  map[string]bool
+	pending []string     // added since the automata were last built
+	autos   []*automaton // oldest first; see settle
+	current atomic.Pointer[[]*automaton]
 }
 
 // New returns a Redactor that masks the given values.
@@ -44,128 +49,124 @@ func New(values ...string) *Redactor {
 	return r
 }
 
-// Add registers values to mask, in the forms they take on the wire: as is,
-// URL-encoded, JSON-escaped and base64-encoded (HTTP Basic).
+// Add registers values to mask in every form described in the package
+// comment. Values shorter than MinLen are skipped.
 func (r *Redactor) Add(values ...string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, v := range values {
-		if len(v) < minSecretLen {
+		if len(v) < MinLen || r.values[v] {
 			continue
 		}
-		if jwtShape.FindString(v) == v {
-			// Already masked by shape: registering every issued JWT would
-			// grow the replacer with each token for nothing.
-			continue
-		}
-		quoted, _ := json.Marshal(v)
-		for _, form := range []string{
-			v,
-			url.QueryEscape(v),
-			url.PathEscape(v),
-			string(quoted[1 : len(quoted)-1]),
-		} {
-			if !r.values[form] {
-				r.values[form] = true
-				r.replacer = nil
-			}
-		}
+		r.values[v] = true
+		r.pending = append(r.pending, v)
+		r.current.Store(nil)
 	}
 }
 
-func (r *Redactor) rebuild() {
-	// Longest first, so a value that contains another is masked whole.
-	vals := make([]string, 0, len(r.values))
-	for v := range r.values {
-		vals = append(vals, v)
+// automata returns the automata to scan a text of n bytes with, building
+// them for values added since the last call.
+func (r *Redactor) automata(n int) []*automaton {
+	if p := r.current.Load(); p != nil && !worthCompacting(*p, n) {
+		return *p
 	}
-	sort.Slice(vals, func(i, j int) bool {
-		if len(vals[i]) != len(vals[j]) {
-			return len(vals[i]) > len(vals[j])
-		}
-		return vals[i] < vals[j]
-	})
-	pairs := make([]string, 0, 2*len(vals))
-	for _, v := range vals {
-		pairs = append(pairs, v, Mask)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if p := r.current.Load(); p != nil && !worthCompacting(*p, n) {
+		return *p
 	}
-	r.replacer = strings.NewReplacer(pairs...)
+	if len(r.pending) > 0 {
+		r.autos = settle(append(r.autos, automatonFor(r.pending)))
+		r.pending = nil
+	}
+	if worthCompacting(r.autos, n) {
+		r.autos = []*automaton{merge(r.autos)}
+	}
+	autos := append([]*automaton(nil), r.autos...)
+	r.current.Store(&autos)
+	return autos
+}
+
+func automatonFor(values []string) *automaton {
+	var ps []string
+	lookalike := false
+	for _, v := range values {
+		ps = append(ps, patternsFor(v)...)
+		lookalike = lookalike || lookalikes(v)
+	}
+	a := newAutomaton(ps)
+	a.lookalikes = lookalike
+	return a
+}
+
+// settle merges the newest automata while the newest is at least half the
+// size of the one before it. Sizes then at least double from newest to
+// oldest, so there are few automata to run, and each pattern is rebuilt a
+// logarithmic number of times however many tokens a run registers one by
+// one: rebuilding one automaton for all values after each would be
+// quadratic over a long run.
+func settle(autos []*automaton) []*automaton {
+	for n := len(autos); n >= 2 && 2*autos[n-1].size >= autos[n-2].size; n = len(autos) {
+		autos = append(autos[:n-2], merge(autos[n-2:]))
+	}
+	return autos
+}
+
+// worthCompacting reports whether a text of n bytes is large enough to pay
+// for merging the automata into one, which is then run once per view
+// instead of once per automaton.
+func worthCompacting(autos []*automaton, n int) bool {
+	if len(autos) < 2 {
+		return false
+	}
+	size := 0
+	for _, a := range autos {
+		size += a.size
+	}
+	return n >= size
 }
 
 // String returns s with every registered value, every JWT-shaped string and
 // every HTTP Basic credential masked.
 func (r *Redactor) String(s string) string {
-	r.mu.Lock()
-	if r.replacer == nil && len(r.values) > 0 {
-		r.rebuild()
-	}
-	rep := r.replacer
-	r.mu.Unlock()
-	if rep != nil {
-		s = rep.Replace(s)
-	}
-	s = jwtShape.ReplaceAllString(s, Mask)
-	return maskBasic(s)
+	return string(r.Bytes([]byte(s)))
 }
 
-// Bytes is String for byte slices.
-func (r *Redactor) Bytes(b []byte) []byte { return []byte(r.String(string(b))) }
-
-var basicCredentials = regexp.MustCompile(`(?i)(Basic )([A-Za-z0-9+/=]{4,})`)
-
-// maskBasic hides HTTP Basic credentials: they are base64 of id:secret, and
-// the secret may be one the suite was told about only in decoded form.
-func maskBasic(s string) string {
-	if !strings.Contains(s, "asic ") && !strings.Contains(s, "ASIC ") {
-		return s // the regexp is costly; most text holds no credential
-	}
-	return basicCredentials.ReplaceAllStringFunc(s, func(m string) string {
-		enc := m[len("Basic "):]
-		if _, err := base64.StdEncoding.DecodeString(enc); err != nil {
-			return m
-		}
-		return m[:len("Basic ")] + Mask
-	})
+// Bytes is String for byte slices. The result never aliases b.
+func (r *Redactor) Bytes(b []byte) []byte {
+	h := scanText(r.automata(len(b)), b, tailIgnore)
+	out, _ := h.mask(b, len(b))
+	return maskShapes(out)
 }
 
-// Writer returns a writer that masks everything written through it before
-// it reaches w. It holds back an incomplete last line, so a secret split
-// across two writes is still masked; Close flushes what is left.
-func (r *Redactor) Writer(w io.Writer) io.WriteCloser {
-	return &lineWriter{r: r, w: w}
+// StringCut is String for text that was cut for display: if s ends with the
+// start of a registered value (minCutTail bytes or more, in any of the forms
+// String finds), that end is masked too, so a value straddling the cut does
+// not leave its first half visible.
+func (r *Redactor) StringCut(s string) string {
+	b := []byte(s)
+	h := scanText(r.automata(len(b)), b, tailCut)
+	if h.tail < len(b) {
+		h.cover1(h.tail, len(b))
+	}
+	out, _ := h.mask(b, len(b))
+	return string(maskShapes(out))
 }
 
-type lineWriter struct {
-	mu  sync.Mutex
-	r   *Redactor
-	w   io.Writer
-	buf []byte
+// Find returns the span of b holding the leftmost registered value, in any
+// of the forms String masks. Unlike String it ignores JWT and Basic shapes:
+// it answers whether b echoes a value the Redactor knows.
+func (r *Redactor) Find(b []byte) (start, end int, ok bool) {
+	h := scanText(r.automata(len(b)), b, tailIgnore)
+	if h.first == len(b) {
+		return 0, 0, false
+	}
+	return h.first, h.firstEnd, true
 }
 
-func (lw *lineWriter) Write(p []byte) (int, error) {
-	lw.mu.Lock()
-	defer lw.mu.Unlock()
-	lw.buf = append(lw.buf, p...)
-	i := bytes.LastIndexByte(lw.buf, '\n')
-	if i < 0 {
-		return len(p), nil
-	}
-	out := lw.r.Bytes(lw.buf[:i+1])
-	lw.buf = append(lw.buf[:0], lw.buf[i+1:]...)
-	if _, err := lw.w.Write(out); err != nil {
-		return 0, err
-	}
-	return len(p), nil
-}
-
-// Close flushes the held-back partial line; it does not close w.
-func (lw *lineWriter) Close() error {
-	lw.mu.Lock()
-	defer lw.mu.Unlock()
-	if len(lw.buf) == 0 {
-		return nil
-	}
-	_, err := lw.w.Write(lw.r.Bytes(lw.buf))
-	lw.buf = lw.buf[:0]
-	return err
+// Contains reports whether b holds a registered value in any form Find
+// finds.
+func (r *Redactor) Contains(b []byte) bool {
+	_, _, ok := r.Find(b)
+	return ok
 }

@@ -1,0 +1,483 @@
+package redact
+
+import (
+	"fmt"
+	"html"
+	"slices"
+	"sync"
+	"unicode/utf8"
+)
+
+// A view is a text with one or more layers of escapes decoded. Byte i of the
+// view was decoded from bytes [start[i], end[i]) of the original text, so a
+// value found in the view is masked where it really sits, escapes and all.
+// The original text is its own view; its maps are nil.
+//
+// For a text cut for display, a view may leave undecoded the escapes at its
+// end that the cut may have shortened, from cut on, as found by partial
+// (partialEscape or lastPartialEscape); so do the views decoded from it.
+// Otherwise partial is nil and cut is len(text).
+type view struct {
+	text       []byte
+	start, end []int32
+	cut        int
+	partial    func([]byte) int
+}
+
+// newView is the view of the original text.
+func newView(text []byte, partial func([]byte) int) view {
+	v := view{text: text, cut: len(text), partial: partial}
+	if partial != nil {
+		v.cut = partial(text)
+	}
+	return v
+}
+
+// span maps the view's bytes [i, j), i < j, to the original text.
+func (v *view) span(i, j int) (int, int) {
+	if v.start == nil {
+		return i, j
+	}
+	return int(v.start[i]), int(v.end[j-1])
+}
+
+// startOf maps view byte i to where it starts in the original text.
+func (v *view) startOf(i int) int {
+	s, _ := v.span(i, i+1)
+	return s
+}
+
+// escapeKinds is a set of the three kinds of escape, each named by the
+// byte that starts it: percent-encoding, HTML character references, JSON
+// and Go backslash escapes.
+type escapeKinds uint8
+
+const (
+	percentEscapes escapeKinds = 1 << iota
+	htmlEscapes
+	backslashEscapes
+	allEscapes = percentEscapes | htmlEscapes | backslashEscapes
+)
+
+// kindOf is the kind of escape a byte starts, 0 for most bytes.
+var kindOf = [256]escapeKinds{'%': percentEscapes, '&': htmlEscapes, '\\': backslashEscapes}
+
+// unescape decodes one layer of the given kinds of escape, all at once,
+// left to right as each decoder would: an escape's output is not decoded
+// again in the same pass. It reports false, having allocated nothing, when
+// there is nothing to decode.
+func (v *view) unescape(kinds escapeKinds) (view, bool) {
+	src := v.text[:v.cut]
+	var scratch [8]byte
+	i, dec, n := nextEscape(src, 0, kinds, scratch[:0])
+	if n == 0 {
+		return view{}, false
+	}
+	out := newBuffers(len(v.text))
+	out.partial = v.partial
+	done := 0 // src[:done] is in out
+	for n > 0 {
+		out.copyFrom(v, done, i)
+		s, e := v.span(i, i+n)
+		for _, b := range dec {
+			out.text = append(out.text, b)
+			out.start = append(out.start, int32(s))
+			out.end = append(out.end, int32(e))
+		}
+		done = i + n
+		i, dec, n = nextEscape(src, done, kinds, scratch[:0])
+	}
+	out.copyFrom(v, done, len(src))
+	out.cut = len(out.text)
+	if v.partial != nil {
+		// The bytes left undecoded may have finished an escape this layer
+		// holds: as far as this view can tell, the cut falls before it.
+		out.cut = v.partial(out.text)
+	}
+	out.copyFrom(v, len(src), len(v.text))
+	return out, true
+}
+
+// spare holds the buffers of views no longer needed, for the next ones: a
+// scan may decode a dozen views of a large text, and reports are redacted
+// one after another.
+var spare sync.Pool
+
+// newBuffers returns an empty view with room for n bytes.
+func newBuffers(n int) view {
+	if p, ok := spare.Get().(*view); ok && cap(p.text) >= n {
+		return view{text: p.text[:0], start: p.start[:0], end: p.end[:0]}
+	}
+	return view{text: make([]byte, 0, n), start: make([]int32, 0, n), end: make([]int32, 0, n)}
+}
+
+// release hands a decoded view's buffers back for reuse; v must not be used
+// after.
+func (v *view) release() {
+	if v.start != nil {
+		spare.Put(&view{text: v.text, start: v.start, end: v.end})
+	}
+}
+
+// nextEscape finds the first well-formed escape of the given kinds in src
+// from i on: where it is, what it decodes to (appended to dst) and how long
+// it is, 0 if there is none.
+func nextEscape(src []byte, i int, kinds escapeKinds, dst []byte) (int, []byte, int) {
+	for ; i < len(src); i++ {
+		if kindOf[src[i]]&kinds == 0 {
+			continue
+		}
+		if dec, n := unescapeAt(src[i:], kinds, dst); n > 0 {
+			return i, dec, n
+		}
+	}
+	return len(src), dst, 0
+}
+
+// copyFrom appends the bytes [i, j) of from to v, as they are.
+func (v *view) copyFrom(from *view, i, j int) {
+	v.text = append(v.text, from.text[i:j]...)
+	if from.start != nil {
+		v.start = append(v.start, from.start[i:j]...)
+		v.end = append(v.end, from.end[i:j]...)
+		return
+	}
+	for k := i; k < j; k++ {
+		v.start = append(v.start, int32(k))
+		v.end = append(v.end, int32(k+1))
+	}
+}
+
+// unescapeString decodes one layer of s, as unescape does.
+func unescapeString(s string) string {
+	v := newView([]byte(s), nil)
+	if d, changed := v.unescape(allEscapes); changed {
+		return string(d.text)
+	}
+	return s
+}
+
+// unescapeAt decodes the escape at the start of s, appending it to dst, as
+// part of a pass decoding the given kinds. It returns the number of bytes of
+// s decoded, 0 when s does not start with a well-formed escape.
+func unescapeAt(s []byte, kinds escapeKinds, dst []byte) ([]byte, int) {
+	switch s[0] {
+	case '%':
+		if len(s) >= 3 && isHex(s[1]) && isHex(s[2]) {
+			return append(dst, unhex(s[1])<<4|unhex(s[2])), 3
+		}
+		return dst, 0
+	case '&':
+		if len(s) >= 2 && s[1] == '#' {
+			return numericRefAt(s, kinds, dst)
+		}
+		return namedRefAt(s, kinds, dst)
+	}
+	return backslashAt(s, dst)
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+func unhex(c byte) byte {
+	switch {
+	case c <= '9':
+		return c - '0'
+	case c >= 'a':
+		return c - 'a' + 10
+	}
+	return c - 'A' + 10
+}
+
+// hexValue reads n hex digits at the start of s.
+func hexValue(s []byte, n int) (rune, bool) {
+	if len(s) < n {
+		return 0, false
+	}
+	var r rune
+	for _, c := range s[:n] {
+		if !isHex(c) {
+			return 0, false
+		}
+		r = r<<4 | rune(unhex(c))
+	}
+	return r, true
+}
+
+// numericRefAt decodes "&#115;", "&#x73;" or "&#X73;", the semicolon
+// optional and leading zeros allowed, as the html package does (its rune
+// arithmetic wraps, so a wrapped number decodes as it would there).
+func numericRefAt(s []byte, kinds escapeKinds, dst []byte) ([]byte, int) {
+	i, base := 2, rune(10)
+	if i < len(s) && (s[i] == 'x' || s[i] == 'X') {
+		i, base = 3, 16
+	}
+	digits := i
+	var x rune
+	for ; i < len(s); i++ {
+		d := digitValue(s[i], base)
+		if d < 0 {
+			break
+		}
+		x = base*x + d
+	}
+	if i == digits || continuedByEscape(s[i:], kinds, func(c byte) bool { return digitValue(c, base) >= 0 }) {
+		return dst, 0
+	}
+	if i < len(s) && s[i] == ';' {
+		i++
+	}
+	return utf8.AppendRune(dst, htmlRune(x)), i
+}
+
+// continuedByEscape reports whether rest, what follows a reference that
+// needs no semicolon, starts with an escape that the same pass decodes to a
+// byte the reference would take in (per more, or a semicolon). Such a
+// reference is left for the next pass: the escape around it was applied
+// after it ("&#7%39;" is "&#79;" percent-encoded once more), and only that
+// pass shows it whole.
+func continuedByEscape(rest []byte, kinds escapeKinds, more func(byte) bool) bool {
+	if len(rest) == 0 || kindOf[rest[0]]&kinds&^htmlEscapes == 0 {
+		return false
+	}
+	var scratch [8]byte
+	dec, n := unescapeAt(rest, kinds, scratch[:0])
+	return n > 0 && len(dec) == 1 && (more(dec[0]) || dec[0] == ';')
+}
+
+// digitValue is c's value as a digit in base 10 or 16, -1 if it is none.
+func digitValue(c byte, base rune) rune {
+	switch {
+	case '0' <= c && c <= '9':
+		return rune(c - '0')
+	case base == 16 && isHex(c):
+		return rune(unhex(c))
+	}
+	return -1
+}
+
+// windows1252 holds what the html package makes of references to the C1
+// controls (0x80 to 0x9F): the characters Windows-1252 puts there.
+var windows1252 = func() (t [32]rune) {
+	for i := range t {
+		r, _ := utf8.DecodeRuneInString(html.UnescapeString(fmt.Sprintf("&#%d;", 0x80+i)))
+		t[i] = r
+	}
+	return t
+}()
+
+func htmlRune(x rune) rune {
+	switch {
+	case 0x80 <= x && x <= 0x9F:
+		return windows1252[x-0x80]
+	case x == 0, 0xD800 <= x && x <= 0xDFFF, x > utf8.MaxRune, x < 0:
+		return utf8.RuneError
+	}
+	return x
+}
+
+// Entity names are at most 31 letters and digits long ("&CounterClockwise
+// ContourIntegral;"); the legacy ones, allowed without the semicolon, at
+// most 6.
+const (
+	longestEntity       = 31
+	longestLegacyEntity = 6
+)
+
+// namedRefAt decodes a named character reference such as "&amp;" or the
+// legacy "&amp" with the html package's full table, taking the same
+// longest-match choices it does.
+func namedRefAt(s []byte, kinds escapeKinds, dst []byte) ([]byte, int) {
+	n := 1
+	for n < len(s) && isAlnum(s[n]) {
+		n++
+	}
+	name := n - 1
+	if name == 0 || continuedByEscape(s[n:], kinds, isAlnum) {
+		return dst, 0
+	}
+	if name <= longestEntity && n < len(s) && s[n] == ';' {
+		ref := string(s[:n+1])
+		if dec := html.UnescapeString(ref); dec != ref {
+			return append(dst, dec...), n + 1
+		}
+	}
+	for k := min(name, longestLegacyEntity); k >= 2; k-- {
+		// A legacy name alone decodes to one character; a shorter legacy
+		// name followed by more letters decodes to more than one.
+		ref := string(s[:k+1])
+		if dec := html.UnescapeString(ref); dec != ref && utf8.RuneCountInString(dec) == 1 {
+			return append(dst, dec...), k + 1
+		}
+	}
+	return dst, 0
+}
+
+func isAlnum(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
+}
+
+// simpleEscapes are the one-letter backslash escapes of JSON and Go.
+var simpleEscapes = [256]byte{
+	'"': '"', '\\': '\\', '/': '/', '\'': '\'',
+	'a': '\a', 'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t', 'v': '\v',
+}
+
+// backslashAt decodes a JSON escape or a Go string escape (strconv.Quote
+// writes "\x00", "\u00e9", "\U0001f600"; Go also reads octal "\101").
+func backslashAt(s, dst []byte) ([]byte, int) {
+	if len(s) < 2 {
+		return dst, 0
+	}
+	c := s[1]
+	if b := simpleEscapes[c]; b != 0 {
+		return append(dst, b), 2
+	}
+	switch {
+	case c == 'u':
+		return utf16EscapeAt(s, dst)
+	case c == 'U':
+		if r, ok := hexValue(s[2:], 8); ok && utf8.ValidRune(r) {
+			return utf8.AppendRune(dst, r), 10
+		}
+	case c == 'x':
+		if r, ok := hexValue(s[2:], 2); ok {
+			return append(dst, byte(r)), 4
+		}
+	case '0' <= c && c <= '3':
+		if len(s) >= 4 && isOctal(s[2]) && isOctal(s[3]) {
+			return append(dst, (c-'0')<<6|(s[2]-'0')<<3|(s[3]-'0')), 4
+		}
+	}
+	return dst, 0
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+func isOctal(c byte) bool { return '0' <= c && c <= '7' }
+
+// utf16EscapeAt decodes "\uXXXX", joining a surrogate pair written as two
+// escapes as JSON does; a lone surrogate reads as U+FFFD, as JSON decoders
+// make of it.
+func utf16EscapeAt(s, dst []byte) ([]byte, int) {
+	r, ok := hexValue(s[2:], 4)
+	if !ok {
+		return dst, 0
+	}
+	if r < 0xD800 || r > 0xDFFF {
+		return utf8.AppendRune(dst, r), 6
+	}
+	if r < 0xDC00 && len(s) >= 12 && s[6] == '\\' && s[7] == 'u' {
+		if lo, ok := hexValue(s[8:], 4); ok && 0xDC00 <= lo && lo <= 0xDFFF {
+			return utf8.AppendRune(dst, 0x10000+(r-0xD800)<<10+(lo-0xDC00)), 12
+		}
+	}
+	return utf8.AppendRune(dst, utf8.RuneError), 6
+}
+
+// partialEscape returns where the escapes begin that the end of b may cut
+// short ("%2", "&#11", "&am", "\u00", the first half of a surrogate pair),
+// or len(b) if b does not end inside one. A cut through nested escapes
+// leaves one unfinished escape per layer ("%\u003": a percent-encoding of
+// which the JSON-escaped '3' was cut), so it walks back through all of them.
+func partialEscape(b []byte) int {
+	end := len(b)
+	for {
+		p := lastPartialEscape(b[:end])
+		if p == end {
+			return end
+		}
+		end = p
+	}
+}
+
+// lastPartialEscape is where the last escape in b begins if b cuts it
+// short, len(b) if not.
+func lastPartialEscape(b []byte) int {
+	for i := len(b) - 1; i >= 0 && i >= len(b)-2-longestEntity; i-- {
+		if kindOf[b[i]] == 0 {
+			continue
+		}
+		if !unfinished(b[i:]) {
+			return len(b)
+		}
+		if i >= 6 && isHighSurrogateEscape(b[i-6:i]) {
+			i -= 6
+		}
+		return i
+	}
+	return len(b)
+}
+
+// unfinished reports whether more bytes could turn esc, which starts with
+// '%', '&' or '\', into a longer escape.
+func unfinished(esc []byte) bool {
+	r := esc[1:]
+	if len(r) == 0 {
+		return true
+	}
+	switch esc[0] {
+	case '%':
+		return len(r) == 1 && isHex(r[0])
+	case '&':
+		if r[0] == '#' {
+			r = r[1:]
+			if len(r) > 0 && (r[0] == 'x' || r[0] == 'X') {
+				return allOf(r[1:], isHex)
+			}
+			return allOf(r, isDigit)
+		}
+		return len(r) <= longestEntity && allOf(r, isAlnum)
+	}
+	switch {
+	case r[0] == 'u':
+		return len(r) <= 4 && allOf(r[1:], isHex) || isHighSurrogateEscape(esc)
+	case r[0] == 'U':
+		return len(r) <= 8 && allOf(r[1:], isHex)
+	case r[0] == 'x':
+		return len(r) <= 2 && allOf(r[1:], isHex)
+	case '0' <= r[0] && r[0] <= '3':
+		return len(r) <= 2 && allOf(r[1:], isOctal)
+	}
+	return false
+}
+
+func isHighSurrogateEscape(b []byte) bool {
+	if len(b) != 6 || b[0] != '\\' || b[1] != 'u' {
+		return false
+	}
+	r, ok := hexValue(b[2:], 4)
+	return ok && 0xD800 <= r && r < 0xDC00
+}
+
+func allOf(b []byte, f func(byte) bool) bool {
+	for _, c := range b {
+		if !f(c) {
+			return false
+		}
+	}
+	return true
+}
+
+// cutWindow is how far from the end of a cut text cutMarks looks.
+const cutWindow = 64
+
+// cutMarks lists, in order, where in the last cutWindow bytes of a view of
+// a cut text the escapes may begin that the cut shortened: each byte that
+// starts an escape and is followed only by bytes escapes are made of
+// (including those a shortened escape may have been mis-decoded to).
+func cutMarks(b []byte) []int {
+	var marks []int
+	for i := len(b) - 1; i >= 0 && i >= len(b)-cutWindow; i-- {
+		c := b[i]
+		if !isAlnum(c) && kindOf[c] == 0 && c != '#' && c != ';' && c < utf8.RuneSelf {
+			break
+		}
+		if kindOf[c] != 0 {
+			marks = append(marks, i)
+		}
+	}
+	slices.Reverse(marks)
+	return marks
+}
