@@ -123,9 +123,12 @@ func (p *leakProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	out := rec.Body.Bytes()
 	var answer map[string]any
-	token := p.newToken()
+	// The token echoed is this answer's, or the last one issued: the suite
+	// can know a value is a token only once a token member has carried it.
+	token := p.lastToken()
 	if json.Unmarshal(out, &answer) == nil {
 		if _, ok := answer["access_token"]; ok {
+			token = p.newToken()
 			answer["access_token"] = token
 			out, _ = json.Marshal(answer)
 		}
@@ -184,6 +187,15 @@ func (p *leakProxy) leak(h http.Header, status int, body []byte, secret, token s
 		return status, append(pad, []byte(secret+" "+token)...)
 	}
 	return status, body
+}
+
+func (p *leakProxy) lastToken() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.tokens) == 0 {
+		return ""
+	}
+	return p.tokens[len(p.tokens)-1]
 }
 
 func (p *leakProxy) newToken() string {
