@@ -7,13 +7,13 @@
 // The target may be hostile and echo a value back in any disguise, so a
 // Redactor looks for each value not only as written but also in views of
 // the text with escapes decoded (percent-encoding, HTML character
-// references, JSON and Go backslash escapes), one layer per view, up to
-// maxUnescape layers deep. Each view is searched in one pass, with an
-// Aho-Corasick automaton, for the value, for what a view makes of it, and
-// for its base64 and hex forms (see patternsFor). Every byte of a view
-// knows which bytes of the text it was decoded from, and a match masks
-// those. Decoding and searching are linear in the size of the text,
-// whatever it holds.
+// references, JSON and Go backslash escapes), layer by layer, up to three
+// layers deep: a value encoded twice, inside an output format's own
+// escaping. Each view is searched in one pass, with an Aho-Corasick
+// automaton, for the value, for what a view makes of it, and for its base64
+// and hex forms (see patternsFor). Every byte of a view knows which bytes
+// of the text it was decoded from, and a match masks those. Decoding and
+// searching are linear in the size of the text, whatever it holds.
 //
 // Anything shaped like a JWT and any HTTP Basic credential is masked as
 // well, so a token the suite never saw is hidden too.
@@ -50,7 +50,7 @@ func New(values ...string) *Redactor {
 }
 
 // Add registers values to mask in every form described in the package
-// comment. Values shorter than MinLen are skipped.
+// comment. Empty values and values shorter than MinLen are skipped.
 func (r *Redactor) Add(values ...string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -140,9 +140,9 @@ func (r *Redactor) Bytes(b []byte) []byte {
 }
 
 // StringCut is String for text that was cut for display: if s ends with the
-// start of a registered value (minCutTail bytes or more, in any of the forms
-// String finds), that end is masked too, so a value straddling the cut does
-// not leave its first half visible.
+// start of a registered value (three bytes or more, in any of the forms
+// String finds, even through an escape the cut split), that end is masked
+// too, so a value straddling the cut does not leave its first half visible.
 func (r *Redactor) StringCut(s string) string {
 	b := []byte(s)
 	h := scanText(r.automata(len(b)), b, tailCut)

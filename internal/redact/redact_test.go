@@ -46,6 +46,7 @@ var formCases = func() []struct{ form, value, text string } {
 		{"json, surrogate pair", unicodeValue, `{"v":"p\u00e4ssw\u00f6rd-\u65e5\u672c-\ud83d\ude00"}`},
 		{"json, \\/ \\\" \\\\", specialValue, `{"v":"p\"a\\s%w&o+r\/d= x"}`},
 		{"json, \\n", newlineValue, `{"v":"first\nsecond"}`},
+		{"json, duplicate keys and trailing bytes", plainValue, `{"v":"x","v":"s3cr3t\u002dValue_42"}garbage`},
 		{"go, quote", newlineValue + "\x00", "body " + strconv.Quote(newlineValue+"\x00")},
 		{"go, quote to ASCII", unicodeValue, "body " + strconv.QuoteToASCII(unicodeValue)},
 		{"go, \\x and octal", plainValue, `"\x733cr\063t-Value_42"`},
