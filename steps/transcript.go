@@ -75,20 +75,26 @@ func strconvQuoteIfNeeded(s string) string {
 }
 
 // shorten shows a body as text: as it is when it is JSON and short, else
-// at most maxShown bytes with control bytes escaped. The body is masked
-// first, whole (cut is true when the client cut it: a secret's first half
-// at the end is masked too).
+// at most maxShown bytes with control bytes escaped. The text shown is
+// masked before it is cut or quoted, and only a window of a long body is
+// masked: what lies past the window is never shown, and the window's own
+// cut is masked as a cut (a secret's first half at its end is hidden too).
 func shorten(red *redact.Redactor, body []byte, cut bool) string {
-	s := red.String(string(body))
-	if cut {
-		s = red.StringCut(string(body))
+	window := body
+	if len(body) > 2*maxShown {
+		window, cut = body[:2*maxShown], true
 	}
-	if len(s) <= maxShown && json.Valid([]byte(s)) {
+	s := red.String(string(window))
+	if cut {
+		s = red.StringCut(string(window))
+	}
+	if len(body) <= maxShown && json.Valid([]byte(s)) {
 		return s
 	}
 	more := ""
-	if len(s) > maxShown {
-		s, more = s[:maxShown], fmt.Sprintf("... [%d more bytes]", len(s)-maxShown)
+	if len(s) > maxShown || len(body) > len(window) {
+		more = fmt.Sprintf("... [%d more bytes]", max(len(body)-maxShown, 0))
+		s = s[:min(len(s), maxShown)]
 	}
 	q := strconv.Quote(s)
 	return q[1:len(q)-1] + more
