@@ -65,7 +65,7 @@ const usageHead = `usage: authconform [flags]
 Runs the client_credentials conformance suite against a token endpoint.
 With no target (-target or AUTHCONFORM_TARGET) it runs against the embedded
 reference server. Credentials come from the environment:
-  AUTHCONFORM_SALES_CHANNEL_CLIENT_ID, AUTHCONFORM_MARKET_ID,
+  AUTHCONFORM_SALES_CHANNEL_CLIENT_ID, AUTHCONFORM_MARKET_ID, AUTHCONFORM_OTHER_MARKET_ID,
   AUTHCONFORM_INTEGRATION_CLIENT_ID, AUTHCONFORM_INTEGRATION_CLIENT_SECRET
   (or AUTHCONFORM_INTEGRATION_CLIENT_SECRET_FILE), AUTHCONFORM_TOKEN_PATH,
   AUTHCONFORM_SALES_CHANNEL_EXPIRES_IN, AUTHCONFORM_INTEGRATION_EXPIRES_IN,
@@ -104,6 +104,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		listFaults  = fl.Bool("list-faults", false, "list the embedded server's faults and exit")
 		scID        = fl.String("sales-channel-client-id", "", "sales channel client_id (default $AUTHCONFORM_SALES_CHANNEL_CLIENT_ID)")
 		marketID    = fl.String("market-id", "", "id of a market of the target (default $AUTHCONFORM_MARKET_ID)")
+		otherMarket = fl.String("other-market-id", "", "id of a second market of the target, for two-market scopes (default $AUTHCONFORM_OTHER_MARKET_ID)")
 		intID       = fl.String("integration-client-id", "", "integration client_id (default $AUTHCONFORM_INTEGRATION_CLIENT_ID); its secret only from the environment")
 		scLifetime  = fl.Int("sales-channel-expires-in", 0, "expected expires_in of sales channel tokens, seconds (default $AUTHCONFORM_SALES_CHANNEL_EXPIRES_IN or 14400)")
 		intLifetime = fl.Int("integration-expires-in", 0, "expected expires_in of integration tokens, seconds (default $AUTHCONFORM_INTEGRATION_EXPIRES_IN or 7200)")
@@ -137,7 +138,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	for _, o := range []struct {
 		flag string
 		dst  *string
-	}{{*target, &t.BaseURL}, {*tokenPath, &t.TokenPath}, {*scID, &t.SalesChannel.ID}, {*marketID, &t.MarketID}, {*intID, &t.Integration.ID}} {
+	}{{*target, &t.BaseURL}, {*tokenPath, &t.TokenPath}, {*scID, &t.SalesChannel.ID}, {*marketID, &t.MarketID}, {*otherMarket, &t.OtherMarketID}, {*intID, &t.Integration.ID}} {
 		if o.flag != "" {
 			*o.dst = o.flag
 		}

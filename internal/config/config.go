@@ -21,6 +21,7 @@ const (
 	EnvTokenPath               = "AUTHCONFORM_TOKEN_PATH"
 	EnvSalesChannelClientID    = "AUTHCONFORM_SALES_CHANNEL_CLIENT_ID"
 	EnvMarketID                = "AUTHCONFORM_MARKET_ID"
+	EnvOtherMarketID           = "AUTHCONFORM_OTHER_MARKET_ID"
 	EnvIntegrationClientID     = "AUTHCONFORM_INTEGRATION_CLIENT_ID"
 	EnvIntegrationClientSecret = "AUTHCONFORM_INTEGRATION_CLIENT_SECRET"
 	EnvIntegrationSecretFile   = "AUTHCONFORM_INTEGRATION_CLIENT_SECRET_FILE"
@@ -53,9 +54,12 @@ type Target struct {
 	TokenPath    string
 	SalesChannel Client // Secret unused: sales channels need none
 	MarketID     string
-	Integration  Client
-	ClockSkew    time.Duration // allowed distance of created_at from now
-	Profile      Profile
+	// OtherMarketID is a second market of the target, for scopes that name
+	// two markets; optional (@other_market scenarios are left out).
+	OtherMarketID string
+	Integration   Client
+	ClockSkew     time.Duration // allowed distance of created_at from now
+	Profile       Profile
 	// Resolver looks up a host name for IsLoopback; nil means
 	// net.DefaultResolver. Tests set it so that no answer depends on the
 	// machine's DNS.
@@ -98,12 +102,13 @@ func (t Target) Secrets() []string {
 // scenarios that need it are left out), a malformed value is.
 func FromEnv(getenv func(string) string) (Target, error) {
 	t := Target{
-		BaseURL:      strings.TrimSpace(getenv(EnvTarget)),
-		TokenPath:    strings.TrimSpace(getenv(EnvTokenPath)),
-		SalesChannel: Client{ID: strings.TrimSpace(getenv(EnvSalesChannelClientID))},
-		MarketID:     strings.TrimSpace(getenv(EnvMarketID)),
-		Integration:  Client{ID: strings.TrimSpace(getenv(EnvIntegrationClientID))},
-		Profile:      CommerceLayer,
+		BaseURL:       strings.TrimSpace(getenv(EnvTarget)),
+		TokenPath:     strings.TrimSpace(getenv(EnvTokenPath)),
+		SalesChannel:  Client{ID: strings.TrimSpace(getenv(EnvSalesChannelClientID))},
+		MarketID:      strings.TrimSpace(getenv(EnvMarketID)),
+		OtherMarketID: strings.TrimSpace(getenv(EnvOtherMarketID)),
+		Integration:   Client{ID: strings.TrimSpace(getenv(EnvIntegrationClientID))},
+		Profile:       CommerceLayer,
 	}
 	if t.TokenPath == "" {
 		t.TokenPath = DefaultTokenPath
@@ -166,6 +171,9 @@ func (t Target) Gaps() []Gap {
 	}
 	if t.MarketID == "" {
 		gaps = append(gaps, Gap{"@market", "no market: set " + EnvMarketID})
+	}
+	if t.OtherMarketID == "" {
+		gaps = append(gaps, Gap{"@other_market", "no second market: set " + EnvOtherMarketID})
 	}
 	if t.Integration.ID == "" || t.Integration.Secret == "" {
 		gaps = append(gaps, Gap{"@integration", "no integration: set " + EnvIntegrationClientID + " and " + EnvIntegrationClientSecret + " (or " + EnvIntegrationSecretFile + ")"})

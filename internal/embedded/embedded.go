@@ -14,10 +14,11 @@ import (
 // Target is the configuration of a reference server listening at url.
 func Target(url string) config.Target {
 	return config.Target{
-		BaseURL:      url,
-		TokenPath:    config.DefaultTokenPath,
-		SalesChannel: config.Client{ID: refserver.SalesChannelClientID, Lifetime: refserver.SalesChannelLifetime},
-		MarketID:     refserver.MarketID,
+		BaseURL:       url,
+		TokenPath:     config.DefaultTokenPath,
+		SalesChannel:  config.Client{ID: refserver.SalesChannelClientID, Lifetime: refserver.SalesChannelLifetime},
+		MarketID:      refserver.MarketID,
+		OtherMarketID: refserver.OtherMarketID,
 		Integration: config.Client{
 			ID:       refserver.IntegrationClientID,
 			Secret:   refserver.IntegrationClientSecret,
