@@ -308,7 +308,7 @@ func printSummary(w io.Writer, res verdict.Run) {
 				fmt.Fprintf(w, "\n%s:\n", title)
 				first = false
 			}
-			fmt.Fprintf(w, "  [%s] %s: %s\n", v.Severity, v.URI, v.Scenario)
+			fmt.Fprintf(w, "  %s\n", v.Label())
 			for _, line := range strings.Split(firstLines(v.Error, 3), "\n") {
 				fmt.Fprintf(w, "      %s\n", line)
 			}

@@ -323,9 +323,12 @@ func TestLeftOutIsNamed(t *testing.T) {
 	defer srv.Close()
 	env := envFor(srv.URL)
 	delete(env, "AUTHCONFORM_INTEGRATION_CLIENT_SECRET")
-	r := runCLI(t, env, "-quiet", "-format", "progress")
+	r := runCLI(t, env, "-format", "progress")
 	if r.code != 0 {
 		t.Fatalf("exit code = %d; want 0\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	if !strings.Contains(r.stderr, "ok   [MUST rfc6749-4.4") {
+		t.Fatalf("progress lines missing from stderr, so the check below would pass vacuously:\n%s", r.stderr)
 	}
 	for _, want := range []string{
 		"Left out (",
@@ -336,7 +339,7 @@ func TestLeftOutIsNamed(t *testing.T) {
 			t.Errorf("summary does not say %q:\n%s", want, r.stdout)
 		}
 	}
-	if strings.Contains(r.stdout, "ok   features/client_credentials/integration_token.feature") {
+	if strings.Contains(r.stderr, "features/client_credentials/integration_token.feature: ") {
 		t.Errorf("an @integration scenario ran without integration credentials")
 	}
 }

@@ -15,7 +15,7 @@ Feature: A malformed token request gets a client error and no token
   - These scenarios send raw JSON bodies, so they belong to the JSON profile
     (@json_body).
 
-  @must
+  @must @rfc6749-5.2
   Scenario: A body that is not valid JSON gets a client error and no token
     Given a token request with the raw body:
       """
@@ -29,7 +29,7 @@ Feature: A malformed token request gets a client error and no token
     And the response should not contain an access token
     And the response header "Cache-Control" should include "no-store"
 
-  @must
+  @must @rfc6749-5.2
   Scenario: A body sent as text/plain gets a client error and no token
     Given a token request with the raw body:
       """
@@ -44,7 +44,7 @@ Feature: A malformed token request gets a client error and no token
     And the response should not contain an access token
     And the response header "Cache-Control" should include "no-store"
 
-  @must
+  @must @rfc6749-5.2
   Scenario: An empty body gets a client error and no token
     Given a token request with an empty body
     When the token request is sent

@@ -10,7 +10,7 @@ Feature: Tokens go only to the client they were issued for, and secrets never co
     themselves", a sales channel's is a "guest" token: different clients,
     different tokens.
 
-  @must @integration
+  @must @integration @rfc6749-2.3.1
   Scenario: An integration's token response does not echo its secret
     Given a token request with the JSON body:
       """json

@@ -35,6 +35,9 @@ type Case struct {
 type Step struct {
 	Text string // without its keyword
 	Line int    // in the feature file (of the outline's step for a row)
+	// Arg is the step's DocString, or its table's cells one per line: where
+	// placeholders may hide besides the text.
+	Arg string
 }
 
 // Load parses every .feature file under the given paths of fsys, in the
@@ -107,11 +110,29 @@ func (l *loader) add(uri string, doc *messages.GherkinDocument) error {
 			Line:     lines[p.AstNodeIds[len(p.AstNodeIds)-1]],
 		}
 		for _, s := range p.Steps {
-			c.Steps = append(c.Steps, Step{Text: s.Text, Line: lines[s.AstNodeIds[0]]})
+			c.Steps = append(c.Steps, Step{Text: s.Text, Line: lines[s.AstNodeIds[0]], Arg: argument(s.Argument)})
 		}
 		l.cases = append(l.cases, c)
 	}
 	return nil
+}
+
+func argument(a *messages.PickleStepArgument) string {
+	switch {
+	case a == nil:
+		return ""
+	case a.DocString != nil:
+		return a.DocString.Content
+	case a.DataTable != nil:
+		var cells []string
+		for _, row := range a.DataTable.Rows {
+			for _, c := range row.Cells {
+				cells = append(cells, c.Value)
+			}
+		}
+		return strings.Join(cells, "\n")
+	}
+	return ""
 }
 
 func tagNames(tags []*messages.PickleTag) []string {

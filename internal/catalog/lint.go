@@ -42,6 +42,9 @@ func Lint(cases []Case, patterns []*regexp.Regexp) error {
 	for i, p := range problems {
 		out[i] = fmt.Sprintf("%s:%d: %s", p.uri, p.line, p.msg)
 	}
+	if len(out) == 1 {
+		return fmt.Errorf("%s", out[0])
+	}
 	return fmt.Errorf("%d steps match no step of the vocabulary, or more than one:\n%s", len(out), strings.Join(out, "\n"))
 }
 

@@ -196,6 +196,9 @@ func (p *runPlan) selectCases(o Options, res *verdict.Run) error {
 	if err := catalog.Lint(cases, steps.Patterns()); err != nil {
 		return configErr("features: %v", err)
 	}
+	if err := catalog.LintTags(cases); err != nil {
+		return configErr("features: %v", err)
+	}
 	userTags, err := tagexpr.Parse(o.Tags)
 	if err != nil {
 		return &ConfigError{err}
@@ -214,6 +217,9 @@ func (p *runPlan) selectCases(o Options, res *verdict.Run) error {
 			continue
 		}
 		if p.selected.Match(c.Tags) {
+			if err := configured(o.Target, c); err != nil {
+				return err
+			}
 			p.toRun++
 			continue
 		}
@@ -230,6 +236,26 @@ func (p *runPlan) selectCases(o Options, res *verdict.Run) error {
 	}
 	if p.toRun == 0 {
 		return configErr("nothing to run: %d scenarios match the tags, and none can run with this configuration (%s)", len(res.LeftOut), leftOutReasons(res.LeftOut))
+	}
+	return nil
+}
+
+// configured refuses a case that would send a credential placeholder the
+// configuration leaves empty: a request with an empty client_id would be
+// read as the target's failure. Tags and gaps should already prevent it;
+// this is the last guard.
+func configured(t config.Target, c catalog.Case) error {
+	values := map[string]string{
+		"sales_channel.client_id":   t.SalesChannel.ID,
+		"market_id":                 t.MarketID,
+		"other_market_id":           t.OtherMarketID,
+		"integration.client_id":     t.Integration.ID,
+		"integration.client_secret": t.Integration.Secret,
+	}
+	for _, name := range catalog.Placeholders(c) {
+		if v, ok := values[name]; ok && v == "" {
+			return configErr("%s:%d: scenario %q uses {{%s}}, which the configuration leaves empty", c.URI, c.Line, c.Scenario, name)
+		}
 	}
 	return nil
 }
@@ -284,7 +310,8 @@ func progressLine(o Options, expected map[string]string, v verdict.Verdict) stri
 	case v.Status != verdict.Passed:
 		mark = "FAIL"
 	}
-	return fmt.Sprintf("%s %s: %s (%d requests, %s)", mark, v.URI, v.Scenario, v.Requests, v.Duration.Round(time.Millisecond))
+	v.Rules = catalog.Rules(v.Tags)
+	return fmt.Sprintf("%s %s (%d requests, %s)", mark, v.Label(), v.Requests, v.Duration.Round(time.Millisecond))
 }
 
 // execute runs the selected scenarios through godog.
@@ -323,7 +350,7 @@ func judge(ctx context.Context, o Options, p *runPlan, res *verdict.Run, godogSt
 	}
 	for _, v := range p.rec.All() {
 		c := order[catalog.Key(v.URI, v.Scenario)]
-		v.Feature, v.Order = c.Feature, c.Order
+		v.Feature, v.Order, v.Rules = c.Feature, c.Order, catalog.Rules(c.Tags)
 		if v.Status == verdict.Failed && v.Severity == verdict.Should && !o.Strict {
 			v.Status = verdict.Warning
 		}

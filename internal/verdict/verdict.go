@@ -4,6 +4,7 @@
 package verdict
 
 import (
+	"strings"
 	"sync"
 	"time"
 )
@@ -46,6 +47,7 @@ type Verdict struct {
 	Feature    string
 	Scenario   string
 	Tags       []string
+	Rules      []string // the rule tags, without "@": rfc6749-5.2, docs-...
 	Severity   string
 	Status     Status
 	Error      string // redacted; empty when passed
@@ -64,6 +66,16 @@ func SeverityOf(tags []string) string {
 		}
 	}
 	return Must
+}
+
+// Label is how lines name a verdict's case: severity and rules, then where
+// it is, "[MUST rfc6749-5.2] features/errors/x.feature: Scenario name".
+func (v Verdict) Label() string {
+	head := v.Severity
+	if len(v.Rules) > 0 {
+		head += " " + strings.Join(v.Rules, " ")
+	}
+	return "[" + head + "] " + v.URI + ": " + v.Scenario
 }
 
 // Recorder collects verdicts from concurrently running scenarios.

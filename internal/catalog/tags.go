@@ -1,0 +1,109 @@
+package catalog
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// Severity tags: every scenario carries exactly one.
+var severityTags = []string{"@must", "@should"}
+
+// rulePrefixes start the tags that name the rule a scenario checks: an RFC
+// section, a page of the docs, or one of Commerce Layer's own tests.
+var rulePrefixes = []string{"@rfc", "@docs-", "@cl-test-"}
+
+// credentialTags map a placeholder (or the start of its name) to the tag a
+// scenario using it must carry: the tag is how a scenario is left out when
+// that part of the configuration is missing. Without it, a missing
+// credential would be sent as an empty string and read as the target's
+// failure.
+var credentialTags = []struct{ placeholder, tag string }{
+	{"sales_channel.client_id", "@sales_channel"},
+	{"integration.", "@integration"},
+	{"market_id", "@market"},
+	{"other_market_id", "@other_market"},
+}
+
+var placeholderName = regexp.MustCompile(`\{\{\s*([A-Za-z0-9_.]+)\s*\}\}`)
+
+// Placeholders lists the {{names}} a case's steps use, each once, in order.
+func Placeholders(c Case) []string {
+	var out []string
+	for _, s := range c.Steps {
+		for _, m := range placeholderName.FindAllStringSubmatch(s.Text+"\n"+s.Arg, -1) {
+			if !slices.Contains(out, m[1]) {
+				out = append(out, m[1])
+			}
+		}
+	}
+	return out
+}
+
+// Rules are a case's rule tags, without the "@".
+func Rules(tags []string) []string {
+	var out []string
+	for _, t := range tags {
+		for _, p := range rulePrefixes {
+			if strings.HasPrefix(t, p) {
+				out = append(out, strings.TrimPrefix(t, "@"))
+				break
+			}
+		}
+	}
+	return out
+}
+
+// LintTags checks, before any request, that each case says how much it
+// matters (one of @must, @should), which rule it checks (a rule tag), and
+// which credentials it needs (a tag for each credential placeholder it
+// uses). The error has one "file:line: ..." line per problem.
+func LintTags(cases []Case) error {
+	var problems []string
+	for _, c := range cases {
+		for _, p := range tagProblems(c) {
+			problems = append(problems, fmt.Sprintf("%s:%d: scenario %q %s", c.URI, c.Line, c.Scenario, p))
+		}
+	}
+	switch len(problems) {
+	case 0:
+		return nil
+	case 1:
+		return fmt.Errorf("%s", problems[0])
+	}
+	return fmt.Errorf("%d problems with scenario tags:\n%s", len(problems), strings.Join(problems, "\n"))
+}
+
+func tagProblems(c Case) []string {
+	var out []string
+	n := 0
+	for _, t := range severityTags {
+		if slices.Contains(c.Tags, t) {
+			n++
+		}
+	}
+	if n != 1 {
+		out = append(out, "needs exactly one of @must and @should")
+	}
+	if len(Rules(c.Tags)) == 0 {
+		out = append(out, "needs a rule tag (@rfc…, @docs-…, @cl-test-…) naming the rule it checks")
+	}
+	for _, name := range Placeholders(c) {
+		if tag := CredentialTag(name); tag != "" && !slices.Contains(c.Tags, tag) {
+			out = append(out, fmt.Sprintf("uses {{%s}} but lacks %s, which leaves it out when that is not configured", name, tag))
+		}
+	}
+	return out
+}
+
+// CredentialTag is the tag a scenario using the placeholder must carry, or
+// "" for placeholders that always have a value.
+func CredentialTag(placeholder string) string {
+	for _, ct := range credentialTags {
+		if placeholder == ct.placeholder || strings.HasSuffix(ct.placeholder, ".") && strings.HasPrefix(placeholder, ct.placeholder) {
+			return ct.tag
+		}
+	}
+	return ""
+}

@@ -1,0 +1,60 @@
+package catalog
+
+import (
+	"os"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+// TestLintTags verifies a scenario is refused, naming its file and line,
+// without one severity, without a rule, or using a credential placeholder
+// without the tag that leaves it out when that credential is missing.
+func TestLintTags(t *testing.T) {
+	tests := []struct {
+		name    string
+		tags    string
+		arg     string // a parameter table cell
+		wantErr string // "" = accepted
+	}{
+		{"complete", "@must @rfc6749-5.2 @sales_channel", "{{sales_channel.client_id}}", ""},
+		{"should, docs rule", "@should @docs-client-credentials @integration", "{{integration.client_secret}}", ""},
+		{"cl-test rule, generated value", "@must @cl-test-default-scope", "{{unknown_client_id}}", ""},
+		{"no severity", "@rfc6749-5.2", "x", "x.feature:4: scenario \"s\" needs exactly one of @must and @should"},
+		{"two severities", "@must @should @rfc6749-5.2", "x", "needs exactly one of @must and @should"},
+		{"no rule", "@must", "x", "needs a rule tag"},
+		{"integration untagged", "@must @rfc6749-5.2", "{{integration.client_id}}", "uses {{integration.client_id}} but lacks @integration"},
+		{"market untagged", "@must @rfc6749-5.2 @sales_channel", "market:id:{{market_id}}", "uses {{market_id}} but lacks @market"},
+		{"other market untagged", "@must @rfc6749-5.2 @market", "{{other_market_id}}", "lacks @other_market"},
+		{"sales channel untagged", "@must @rfc6749-5.2", "{{ sales_channel.client_id }}", "lacks @sales_channel"},
+		{"two problems", "@rfc6749-5.2", "{{market_id}}", "2 problems with scenario tags"},
+	}
+	for _, tt := range tests {
+		t.Run("case="+strings.ReplaceAll(tt.name, " ", "-"), func(t *testing.T) {
+			src := "Feature: f\n\n  " + tt.tags + "\n  Scenario: s\n    Given a token request with the parameters:\n      | client_id | " + tt.arg + " |\n"
+			cases, err := Load(fstest.MapFS{"x.feature": {Data: []byte(src)}}, ".")
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = LintTags(cases)
+			switch {
+			case tt.wantErr == "" && err != nil:
+				t.Errorf("LintTags: %v; want no error", err)
+			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
+				t.Errorf("LintTags: %v; want an error containing %q", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+// TestShippedFeaturesAreTagged verifies the suite's own features pass the
+// lint the runner applies before every run.
+func TestShippedFeaturesAreTagged(t *testing.T) {
+	cases, err := Load(os.DirFS("../.."), "features")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := LintTags(cases); err != nil {
+		t.Error(err)
+	}
+}
