@@ -3,6 +3,7 @@ package config
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -171,7 +172,7 @@ func TestWarnings(t *testing.T) {
 
 // TestGaps verifies each missing credential leaves out its tag.
 func TestGaps(t *testing.T) {
-	full := Target{SalesChannel: Client{ID: "s"}, MarketID: "m", Integration: Client{ID: "i", Secret: "x"}}
+	full := Target{SalesChannel: Client{ID: "s"}, MarketID: "m", OtherMarketID: "o", Integration: Client{ID: "i", Secret: "x"}}
 	if g := full.Gaps(); len(g) != 0 {
 		t.Errorf("full configuration has gaps %v", g)
 	}
@@ -180,7 +181,11 @@ func TestGaps(t *testing.T) {
 	if g := noSecret.Gaps(); len(g) != 1 || g[0].Tag != "@integration" {
 		t.Errorf("missing secret: gaps %v; want only @integration", g)
 	}
-	if g := (Target{}).Gaps(); len(g) != 3 {
-		t.Errorf("empty configuration: %d gaps; want 3", len(g))
+	var tags []string
+	for _, g := range (Target{}).Gaps() {
+		tags = append(tags, g.Tag)
+	}
+	if want := []string{"@sales_channel", "@market", "@other_market", "@integration"}; !slices.Equal(tags, want) {
+		t.Errorf("empty configuration: gaps %v; want %v", tags, want)
 	}
 }
