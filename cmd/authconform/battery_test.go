@@ -62,7 +62,8 @@ var battery = []struct {
 	{name: "integration placeholder without @integration", server: "counting", args: []string{"-features", "{dir}/untagged"}, wantCode: 2, wantStderr: "x.feature:4: scenario \"uses the integration\" uses {{integration.client_id}} but lacks @integration", maxRequests: 0},
 	{name: "scenario without a severity", server: "counting", args: []string{"-features", "{dir}/noseverity"}, wantCode: 2, wantStderr: "x.feature:4: scenario \"s\" needs exactly one of @must and @should", maxRequests: 0},
 	{name: "scenario without a rule", server: "counting", args: []string{"-features", "{dir}/norule"}, wantCode: 2, wantStderr: "x.feature:4: scenario \"s\" needs a rule tag", maxRequests: 0},
-	{name: "line too long for the parser", server: "counting", args: []string{"-features", "{dir}/longline"}, wantCode: 2, wantStderr: "x.feature", maxRequests: 0},
+	{name: "line too long for the parser", server: "counting", args: []string{"-features", "{dir}/longline"}, wantCode: 2, wantStderr: "x.feature:6: line is 102406 bytes long", maxRequests: 0},
+	{name: "feature file of 10 MiB", server: "counting", args: []string{"-features", "{dir}/bigfile"}, wantCode: 2, wantStderr: "x.feature is larger than 4 MiB", maxRequests: 0},
 }
 
 // TestHostileBattery runs every row of the battery.
@@ -92,6 +93,7 @@ func TestHostileBattery(t *testing.T) {
 				t.Fatalf("exit code = %d; want %d\nstdout:\n%s\nstderr:\n%s", r.code, tt.wantCode, r.stdout, r.stderr)
 			}
 			last := lastLine(r.stderr)
+			t.Logf("exit %d, %d requests seen: %s", r.code, requests.Load(), last)
 			if tt.wantStderr != "" && !strings.Contains(last, tt.wantStderr) {
 				t.Errorf("last stderr line = %q; want it to say %q\nstderr:\n%s", last, tt.wantStderr, r.stderr)
 			}
@@ -254,7 +256,11 @@ func batteryFiles(t *testing.T) string {
 	write("untagged/x.feature", "Feature: f\n\n  @must @rfc6749-4.4 @sales_channel\n  Scenario: uses the integration\n"+fmt.Sprintf(request, "integration.client_id"))
 	write("noseverity/x.feature", "Feature: f\n\n  @rfc6749-4.4 @sales_channel\n  Scenario: s\n"+fmt.Sprintf(request, "sales_channel.client_id"))
 	write("norule/x.feature", "Feature: f\n\n  @must @sales_channel\n  Scenario: s\n"+fmt.Sprintf(request, "sales_channel.client_id"))
-	write("longline/x.feature", "Feature: f\n\n  Scenario: s\n    Given a token request with the raw body:\n      \"\"\"\n      "+strings.Repeat("z", 10<<20)+"\n      \"\"\"\n")
+	longLine := func(n int) string {
+		return "Feature: f\n\n  Scenario: s\n    Given a token request with the raw body:\n      \"\"\"\n      " + strings.Repeat("z", n) + "\n      \"\"\"\n"
+	}
+	write("longline/x.feature", longLine(100<<10))
+	write("bigfile/x.feature", longLine(10<<20))
 	if err := os.MkdirAll(filepath.Join(dir, "fifo"), 0o755); err != nil {
 		t.Fatal(err)
 	}
