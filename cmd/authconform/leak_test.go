@@ -268,6 +268,7 @@ func runAllFormats(t *testing.T, env map[string]string, args ...string) map[stri
 		"events":   filepath.Join(dir, "events.json"),
 		"html":     filepath.Join(dir, "report.html"),
 		"progress": filepath.Join(dir, "progress.txt"),
+		"json":     filepath.Join(dir, "summary.json"),
 	}
 	format := "pretty"
 	for name, path := range files {

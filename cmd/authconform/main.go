@@ -27,6 +27,7 @@ import (
 	"github.com/authconform/authconform/internal/config"
 	"github.com/authconform/authconform/internal/embedded"
 	"github.com/authconform/authconform/internal/expect"
+	"github.com/authconform/authconform/internal/provenance"
 	"github.com/authconform/authconform/internal/refserver"
 	"github.com/authconform/authconform/internal/runner"
 	"github.com/authconform/authconform/internal/verdict"
@@ -88,7 +89,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		target      = fl.String("target", "", "base URL of the auth server (default $AUTHCONFORM_TARGET, else the embedded reference server)")
 		tokenPath   = fl.String("token-path", "", "path of the token endpoint (default $AUTHCONFORM_TOKEN_PATH or /oauth/token)")
 		tags        = fl.String("tags", "", "godog tag expression selecting scenarios, e.g. '@must && ~@integration'")
-		format      = fl.String("format", "pretty", "formatters, comma-separated, each name or name:FILE: pretty, progress, junit, cucumber, events, html:FILE")
+		format      = fl.String("format", "pretty", "formatters, comma-separated, each name or name:FILE: pretty, progress, junit, json (the run's summary), cucumber, events, html:FILE")
 		featuresDir = fl.String("features", "", "directory of .feature files (default: the ones built into the binary)")
 		schemasDir  = fl.String("schemas", "", "directory of JSON Schemas (default: the ones built into the binary)")
 		timeout     = fl.Duration("timeout", 10*time.Second, "timeout of each request")
@@ -102,6 +103,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		expectFile  = fl.String("expect-failures", "", "JSON file of scenarios the target is known to fail, each with a reason")
 		fault       = fl.String("embedded-fault", "", "run the embedded reference server with this fault (see -list-faults)")
 		listFaults  = fl.Bool("list-faults", false, "list the embedded server's faults and exit")
+		version     = fl.Bool("version", false, "print the tool's version, its Go and godog versions and the digest of the built-in features and schemas, and exit")
 		scID        = fl.String("sales-channel-client-id", "", "sales channel client_id (default $AUTHCONFORM_SALES_CHANNEL_CLIENT_ID)")
 		marketID    = fl.String("market-id", "", "id of a market of the target (default $AUTHCONFORM_MARKET_ID)")
 		otherMarket = fl.String("other-market-id", "", "id of a second market of the target, for two-market scopes (default $AUTHCONFORM_OTHER_MARKET_ID)")
@@ -119,6 +121,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	if fl.NArg() > 0 {
 		fmt.Fprintf(stderr, "authconform: unexpected argument %q; all options are flags (see -h)\n", fl.Arg(0))
 		return runner.ExitConfig
+	}
+	if *version {
+		stamp, err := provenance.Of(provenance.Root{FS: authconform.Files, Path: "features"}, provenance.Root{FS: authconform.Files, Path: "schemas"})
+		if err != nil {
+			fmt.Fprintf(stderr, "authconform: %v\n", err)
+			return runner.ExitConfig
+		}
+		fmt.Fprintln(stdout, stamp)
+		return runner.ExitPass
 	}
 	if *listFaults {
 		for _, f := range refserver.Faults() {
@@ -272,7 +283,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 func consoleIsMachineReadable(format string) bool {
 	for _, part := range strings.Split(format, ",") {
 		name, path, _ := strings.Cut(strings.TrimSpace(part), ":")
-		if path == "" && (name == "junit" || name == "cucumber" || name == "events") {
+		if path == "" && (name == "junit" || name == "cucumber" || name == "events" || name == "json") {
 			return true
 		}
 	}

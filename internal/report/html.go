@@ -45,6 +45,7 @@ func WriteHTML(w io.Writer, run verdict.Run) error {
 // page is what the template renders: run's data, sorted and formatted, so
 // that the template holds no logic beyond loops and conditions.
 type page struct {
+	Tool     string // the provenance stamp, as -version prints it
 	Pass     bool
 	ExitCode int
 	Target   string
@@ -82,6 +83,7 @@ func newPage(run verdict.Run) page {
 		// The exit code, not the counts, is the run's verdict: a scenario
 		// that ended without a verdict fails the run too.
 		Pass:     run.ExitCode == 0,
+		Tool:     run.Tool.String(),
 		ExitCode: run.ExitCode,
 		Target:   run.Target,
 		Profile:  run.Profile,

@@ -74,7 +74,7 @@ func WriteJUnit(w io.Writer, run verdict.Run) error {
 		if !ok {
 			i = len(doc.Suites)
 			index[uri] = i
-			doc.Suites = append(doc.Suites, junitSuite{Name: uri})
+			doc.Suites = append(doc.Suites, junitSuite{Name: uri, Properties: runProperties(run)})
 			spent = append(spent, 0)
 		}
 		return &doc.Suites[i]
@@ -85,7 +85,7 @@ func WriteJUnit(w io.Writer, run verdict.Run) error {
 			Name:       v.Scenario,
 			Classname:  v.URI,
 			Time:       seconds(v.Duration.Seconds()),
-			Properties: []junitProperty{{"severity", v.Severity}, {"tags", strings.Join(v.Tags, " ")}},
+			Properties: caseProperties(v.Severity, v.Tags, v.Rules),
 			SystemOut:  v.Transcript,
 		}
 		switch {
@@ -103,7 +103,7 @@ func WriteJUnit(w io.Writer, run verdict.Run) error {
 	for _, l := range run.LeftOut {
 		s := suiteOf(l.URI)
 		s.Cases = append(s.Cases, junitCase{
-			Name: l.Scenario, Classname: l.URI, Time: "0",
+			Name: l.Scenario, Classname: l.URI, Time: "0", Properties: caseProperties(l.Severity, l.Tags, l.Rules),
 			Skipped: &junitMessage{Message: "left out: " + l.Reason},
 		})
 		s.Tests++
@@ -124,6 +124,22 @@ func WriteJUnit(w io.Writer, run verdict.Run) error {
 	}
 	_, err := io.WriteString(w, "\n")
 	return err
+}
+
+// runProperties stamp each suite with what produced it, so the file can
+// serve as release evidence on its own.
+func runProperties(run verdict.Run) []junitProperty {
+	return []junitProperty{
+		{"tool", run.Tool.String()},
+		{"version", run.Tool.Version},
+		{"suite_digest", run.Tool.Suite},
+		{"profile", run.Profile},
+		{"target", run.Target},
+	}
+}
+
+func caseProperties(severity string, tags, rules []string) []junitProperty {
+	return []junitProperty{{"severity", severity}, {"rules", strings.Join(rules, " ")}, {"tags", strings.Join(tags, " ")}}
 }
 
 // skipMessage says why a case that neither passed nor failed the run is

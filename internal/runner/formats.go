@@ -30,6 +30,7 @@ type formatList []formatSpec
 var ownFormats = map[string]func(io.Writer, verdict.Run) error{
 	"html":  report.WriteHTML,
 	"junit": report.WriteJUnit,
+	"json":  report.WriteSummary,
 }
 
 // parseFormats reads "pretty,junit:out/junit.xml,html:out/report.html".
@@ -47,6 +48,7 @@ func parseFormats(s string) (formatList, error) {
 		_, ours := ownFormats[name]
 		switch {
 		case name == "html" && path == "":
+			// One self-contained page is not a console format.
 			return nil, fmt.Errorf("-format html needs a file: html:FILE")
 		case !godogs && !ours:
 			return nil, fmt.Errorf("-format %q: unknown formatter %q; want one of %s", s, name, strings.Join(formatNames(known), ", "))

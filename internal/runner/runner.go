@@ -27,6 +27,7 @@ import (
 	"github.com/authconform/authconform/internal/config"
 	"github.com/authconform/authconform/internal/expect"
 	"github.com/authconform/authconform/internal/httpclient"
+	"github.com/authconform/authconform/internal/provenance"
 	"github.com/authconform/authconform/internal/ratelimit"
 	"github.com/authconform/authconform/internal/redact"
 	"github.com/authconform/authconform/internal/schema"
@@ -160,6 +161,9 @@ func plan(o Options, res *verdict.Run) (*runPlan, error) {
 		return p, err
 	}
 	var err error
+	if res.Tool, err = provenance.Of(o.suiteRoots()...); err != nil {
+		return p, configErr("reading the suite's files: %v", err)
+	}
 	if p.schemas, err = schema.Load(o.Schemas, o.SchemaDir); err != nil {
 		return p, configErr("schemas: %v", err)
 	}
@@ -229,7 +233,10 @@ func (p *runPlan) selectCases(o Options, res *verdict.Run) error {
 				why = append(why, g.Reason)
 			}
 		}
-		res.LeftOut = append(res.LeftOut, verdict.LeftOut{URI: c.URI, Scenario: c.Scenario, Reason: strings.Join(why, "; ")})
+		res.LeftOut = append(res.LeftOut, verdict.LeftOut{
+			URI: c.URI, Scenario: c.Scenario, Reason: strings.Join(why, "; "),
+			Severity: verdict.SeverityOf(c.Tags), Tags: c.Tags, Rules: catalog.Rules(c.Tags),
+		})
 	}
 	if p.expected, err = matchExpectations(o.ExpectFailures, cases); err != nil {
 		return &ConfigError{err}
@@ -238,6 +245,16 @@ func (p *runPlan) selectCases(o Options, res *verdict.Run) error {
 		return configErr("nothing to run: %d scenarios match the tags, and none can run with this configuration (%s)", len(res.LeftOut), leftOutReasons(res.LeftOut))
 	}
 	return nil
+}
+
+// suiteRoots are the files that make up the suite run: the features and
+// the schemas, for the run's provenance stamp.
+func (o Options) suiteRoots() []provenance.Root {
+	var roots []provenance.Root
+	for _, p := range o.FeaturePaths {
+		roots = append(roots, provenance.Root{FS: o.Features, Path: p})
+	}
+	return append(roots, provenance.Root{FS: o.Schemas, Path: o.SchemaDir})
 }
 
 // configured refuses a case that would send a credential placeholder the

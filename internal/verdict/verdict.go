@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/authconform/authconform/internal/provenance"
 )
 
 // Status is a scenario's outcome.
@@ -104,10 +106,14 @@ type LeftOut struct {
 	URI      string
 	Scenario string
 	Reason   string
+	Severity string
+	Tags     []string
+	Rules    []string
 }
 
 // Run is a whole run's outcome, as reports show it.
 type Run struct {
+	Tool     provenance.Stamp // which tool and suite produced the run
 	Target   string
 	Profile  string
 	Started  time.Time
