@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/authconform/authconform"
+	"github.com/authconform/authconform/internal/compare"
 	"github.com/authconform/authconform/internal/config"
 	"github.com/authconform/authconform/internal/embedded"
 	"github.com/authconform/authconform/internal/expect"
@@ -62,6 +63,7 @@ func signalExit(sig os.Signal) int {
 }
 
 const usageHead = `usage: authconform [flags]
+       authconform diff OLD.json NEW.json
 
 Runs the client_credentials conformance suite against a token endpoint.
 With no target (-target or AUTHCONFORM_TARGET) it runs against the embedded
@@ -79,6 +81,9 @@ flags:
 
 // run is main without the process: testable, and it never calls os.Exit.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	if len(args) > 0 && args[0] == "diff" {
+		return diff(args[1:], stdout, stderr)
+	}
 	fl := flag.NewFlagSet("authconform", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	fl.Usage = func() {
@@ -276,6 +281,31 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return fail(err)
 	}
 	return res.ExitCode
+}
+
+// diff compares two runs' JSON summaries: exit 1 when a MUST case now
+// fails that did not, 0 otherwise, 2 on bad input.
+func diff(args []string, stdout, stderr io.Writer) int {
+	if len(args) != 2 {
+		fmt.Fprintln(stderr, "authconform: usage: authconform diff OLD.json NEW.json (summaries written with -format json:FILE)")
+		return runner.ExitConfig
+	}
+	old, err := compare.Load(args[0])
+	if err != nil {
+		fmt.Fprintf(stderr, "authconform: %v\n", err)
+		return runner.ExitConfig
+	}
+	new, err := compare.Load(args[1])
+	if err != nil {
+		fmt.Fprintf(stderr, "authconform: %v\n", err)
+		return runner.ExitConfig
+	}
+	g := compare.Runs(old, new)
+	compare.Print(stdout, old, new, g)
+	if g.Regressed() {
+		return runner.ExitFail
+	}
+	return runner.ExitPass
 }
 
 // consoleIsMachineReadable reports whether -format sends JUnit, cucumber

@@ -6,6 +6,7 @@ import (
 	"html"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -72,5 +73,53 @@ func validateSummaryFile(t *testing.T, b []byte) {
 	}
 	if err := reg.Validate("run_summary", b); err != nil {
 		t.Errorf("summary does not match schemas/report/run_summary.json: %v", err)
+	}
+}
+
+// TestDiffNamesWhatAFaultBreaks verifies `authconform diff` of a clean run
+// and a faulty one names exactly the scenarios the fault fails, and exits
+// 1 because MUST cases regressed; the reverse diff calls them fixed.
+func TestDiffNamesWhatAFaultBreaks(t *testing.T) {
+	dir := t.TempDir()
+	clean, faulty := filepath.Join(dir, "clean.json"), filepath.Join(dir, "faulty.json")
+	if r := runCLI(t, nil, "-quiet", "-format", "progress,json:"+clean); r.code != 0 {
+		t.Fatalf("clean run: exit %d\n%s", r.code, r.stderr)
+	}
+	r := runCLI(t, nil, "-quiet", "-embedded-fault", "token-type-mac", "-format", "progress,json:"+faulty)
+	if r.code != 1 {
+		t.Fatalf("faulty run: exit %d; want 1", r.code)
+	}
+	var s struct {
+		Cases []struct{ Scenario, Status string }
+	}
+	b, _ := os.ReadFile(faulty)
+	validateSummaryFile(t, b)
+	if err := json.Unmarshal(b, &s); err != nil {
+		t.Fatal(err)
+	}
+	var failed []string
+	for _, c := range s.Cases {
+		if c.Status == "failed" {
+			failed = append(failed, c.Scenario)
+		}
+	}
+	d := runCLI(t, nil, "diff", clean, faulty)
+	if d.code != 1 {
+		t.Errorf("diff exit = %d; want 1 (a MUST case regressed)\n%s", d.code, d.stdout)
+	}
+	if !strings.Contains(d.stdout, "New failures ("+strconv.Itoa(len(failed))+"):") || len(failed) == 0 {
+		t.Errorf("diff does not list the %d failures:\n%s", len(failed), d.stdout)
+	}
+	for _, name := range failed {
+		if !strings.Contains(d.stdout, name+": passed → failed") {
+			t.Errorf("diff does not name %q:\n%s", name, d.stdout)
+		}
+	}
+	back := runCLI(t, nil, "diff", faulty, clean)
+	if back.code != 0 || !strings.Contains(back.stdout, "Fixed ("+strconv.Itoa(len(failed))+"):") {
+		t.Errorf("reverse diff: exit %d; want 0 and the fixes:\n%s", back.code, back.stdout)
+	}
+	if bad := runCLI(t, nil, "diff", clean); bad.code != 2 {
+		t.Errorf("diff with one file: exit %d; want 2", bad.code)
 	}
 }
