@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/authconform/authconform"
+	"github.com/authconform/authconform/internal/catalog"
 	"github.com/authconform/authconform/internal/compare"
 	"github.com/authconform/authconform/internal/config"
 	"github.com/authconform/authconform/internal/embedded"
@@ -108,6 +109,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		expectFile  = fl.String("expect-failures", "", "JSON file of scenarios the target is known to fail, each with a reason")
 		fault       = fl.String("embedded-fault", "", "run the embedded reference server with this fault (see -list-faults)")
 		listFaults  = fl.Bool("list-faults", false, "list the embedded server's faults and exit")
+		listOnly    = fl.Bool("list", false, "list the scenarios a run would run and leave out, and the requests it would send; send nothing")
 		version     = fl.Bool("version", false, "print the tool's version, its Go and godog versions and the digest of the built-in features and schemas, and exit")
 		scID        = fl.String("sales-channel-client-id", "", "sales channel client_id (default $AUTHCONFORM_SALES_CHANNEL_CLIENT_ID)")
 		marketID    = fl.String("market-id", "", "id of a market of the target (default $AUTHCONFORM_MARKET_ID)")
@@ -259,6 +261,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		opts.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
 	}
 
+	if *listOnly {
+		return list(opts, stdout, stderr)
+	}
 	res, err := runner.Run(ctx, opts)
 	var cerr *runner.ConfigError
 	if errors.As(err, &cerr) && len(res.Verdicts) == 0 {
@@ -281,6 +286,28 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return fail(err)
 	}
 	return res.ExitCode
+}
+
+// list prints what a run would do, without sending a request.
+func list(opts runner.Options, stdout, stderr io.Writer) int {
+	l, err := runner.List(opts)
+	if err != nil {
+		fmt.Fprintf(stderr, "authconform: %v\n", err)
+		return runner.ExitConfig
+	}
+	for _, c := range l.Cases {
+		v := verdict.Verdict{URI: fmt.Sprintf("%s:%d", c.URI, c.Line), Scenario: c.Scenario, Severity: verdict.SeverityOf(c.Tags), Rules: catalog.Rules(c.Tags)}
+		fmt.Fprintln(stdout, v.Label())
+	}
+	if len(l.LeftOut) > 0 {
+		fmt.Fprintf(stdout, "\nLeft out (%d):\n", len(l.LeftOut))
+		for _, x := range l.LeftOut {
+			fmt.Fprintf(stdout, "  %s: %s (%s)\n", x.URI, x.Scenario, x.Reason)
+		}
+	}
+	fmt.Fprintf(stdout, "\nauthconform: %d scenarios would run, %d left out; %d requests at rate %s, at least %s waiting for the rate limit; nothing was sent\n",
+		len(l.Cases), len(l.LeftOut), l.Requests, l.Rate, l.Waiting)
+	return runner.ExitPass
 }
 
 // diff compares two runs' JSON summaries: exit 1 when a MUST case now

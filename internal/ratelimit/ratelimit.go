@@ -102,6 +102,15 @@ func Parse(s string) (*Window, error) {
 	return New(n, per), nil
 }
 
+// Limit is the number of requests allowed per window, and the window; 0
+// and 0 for a nil *Window (no limit).
+func (w *Window) Limit() (int, time.Duration) {
+	if w == nil {
+		return 0, 0
+	}
+	return w.n, w.per
+}
+
 // String renders the limit as Parse reads it.
 func (w *Window) String() string {
 	if w == nil {

@@ -115,6 +115,7 @@ func Run(ctx context.Context, o Options) (verdict.Run, error) {
 // runPlan is everything decided before the first request.
 type runPlan struct {
 	cases    []catalog.Case
+	running  []catalog.Case // the cases selected to run
 	toRun    int
 	selected tagexpr.Expr
 	expected map[string]string // known deviations: key → reason
@@ -224,6 +225,7 @@ func (p *runPlan) selectCases(o Options, res *verdict.Run) error {
 			if err := configured(o.Target, c); err != nil {
 				return err
 			}
+			p.running = append(p.running, c)
 			p.toRun++
 			continue
 		}
