@@ -7,6 +7,7 @@ import (
 	"math"
 	"mime"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -130,21 +131,36 @@ func (st *scenario) thenStatus(want int) error {
 }
 
 func (st *scenario) thenStatusOneOf(list string) error {
+	want, err := statusList(list)
+	if err != nil {
+		return err
+	}
 	ex, err := st.last()
 	if err != nil {
 		return err
 	}
-	var want []string
-	for _, f := range strings.FieldsFunc(list, func(r rune) bool { return r == ',' || r == ' ' }) {
-		if _, err := strconv.Atoi(f); err != nil {
-			return fmt.Errorf("status list %q: %q is not a status code", list, f)
-		}
-		if f == strconv.Itoa(ex.Status) {
-			return nil
-		}
-		want = append(want, f)
+	if !slices.Contains(want, strconv.Itoa(ex.Status)) {
+		return st.fail("status = %d; want one of %s", ex.Status, strings.Join(want, ", "))
 	}
-	return st.fail("status = %d; want one of %s", ex.Status, strings.Join(want, ", "))
+	return nil
+}
+
+var statusCode = regexp.MustCompile(`^[1-5][0-9][0-9]$`)
+
+// statusList reads a list such as "400, 401". Every item must be a status
+// code, read before any is compared: an item that is not one would
+// otherwise narrow the check unseen, or go unread once an earlier one
+// matched.
+func statusList(list string) ([]string, error) {
+	var codes []string
+	for _, item := range strings.Split(list, ",") {
+		item = strings.TrimSpace(item)
+		if !statusCode.MatchString(item) {
+			return nil, fmt.Errorf("status list %q: %q is not an HTTP status code (100 to 599); want codes separated by commas, as in \"400, 401\"", list, item)
+		}
+		codes = append(codes, item)
+	}
+	return codes, nil
 }
 
 func (st *scenario) thenStatus4xx() error {
@@ -389,19 +405,33 @@ func (st *scenario) thenOAuthError(want string) error {
 // requests where RFC 6749 allows more than one answer (a missing client_id
 // is both "missing a required parameter" and "no client authentication").
 func (st *scenario) thenOAuthErrorOneOf(list string) error {
+	want, err := codeList(list)
+	if err != nil {
+		return err
+	}
 	got, err := st.oauthError()
 	if err != nil {
 		return err
 	}
-	var want []string
-	for _, c := range strings.Split(list, ",") {
-		if c = strings.TrimSpace(c); c == got {
-			return nil
-		} else if c != "" {
-			want = append(want, c)
-		}
+	if !slices.Contains(want, got) {
+		return st.fail("OAuth error = %q; want one of %s", got, strings.Join(want, ", "))
 	}
-	return st.fail("OAuth error = %q; want one of %s", got, strings.Join(want, ", "))
+	return nil
+}
+
+// codeList reads a list such as "invalid_client, invalid_request". An
+// empty item is an error, as an empty list would be: no answer can have
+// an empty code, so the check could never pass.
+func codeList(list string) ([]string, error) {
+	var codes []string
+	for _, item := range strings.Split(list, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			return nil, fmt.Errorf("OAuth error list %q: an empty item; want codes separated by commas, as in \"invalid_client, invalid_request\"", list)
+		}
+		codes = append(codes, item)
+	}
+	return codes, nil
 }
 
 // tokenEndpointErrors are the codes RFC 6749 §5.2 defines for the token
@@ -413,10 +443,8 @@ func (st *scenario) thenOAuthErrorRegistered() error {
 	if err != nil {
 		return err
 	}
-	for _, c := range tokenEndpointErrors {
-		if got == c {
-			return nil
-		}
+	if slices.Contains(tokenEndpointErrors, got) {
+		return nil
 	}
 	return st.fail("OAuth error = %q; want one of %s (RFC 6749 §5.2)", got, strings.Join(tokenEndpointErrors, ", "))
 }
@@ -492,7 +520,13 @@ func (st *scenario) thenTokenDiffers(name string) error {
 	if err != nil {
 		return err
 	}
-	if tok, _ := v.(string); tok == prev {
+	tok, ok := v.(string)
+	switch {
+	case !ok || tok == "":
+		// Anything but a token differs from the remembered one, and proves
+		// nothing: the check is on a second token.
+		return st.fail("access_token = %s; want a non-empty string, a token other than the one remembered as %q", describeValue(v), name)
+	case tok == prev:
 		return st.fail("access_token is the same token as the one remembered as %q; want a different token per client", name)
 	}
 	return nil

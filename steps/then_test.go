@@ -2,6 +2,7 @@ package steps
 
 import (
 	"encoding/base64"
+	"errors"
 	"net/http"
 	"strings"
 	"testing"
@@ -43,6 +44,10 @@ func thenRows() []thenRow {
 		{"status wrong", 201, nil, tokenBody, "Then the response status should be 200", "status = 201; want 200"},
 		{"status one of", 401, nil, `{}`, statusOneOf, ""},
 		{"status none of", 403, nil, `{}`, statusOneOf, "want one of 400, 401"},
+		{"status list item not a code", 400, nil, `{}`, "Then the response status should be one of 400, 99", `"99" is not an HTTP status code`},
+		{"status list item out of range", 400, nil, `{}`, "Then the response status should be one of 400, 600", `"600" is not an HTTP status code`},
+		{"status list empty item", 401, nil, `{}`, "Then the response status should be one of 400, , 401", `"" is not an HTTP status code`},
+		{"status list items without comma", 401, nil, `{}`, "Then the response status should be one of 400 401", `"400 401" is not an HTTP status code`},
 		{"status list word", 400, nil, `{}`, "Then the response status should be one of 400, abc", errNoStep.Error()},
 		{"status list none", 400, nil, `{}`, "Then the response status should be one of ", errNoStep.Error()},
 		{"4xx", 404, nil, ``, "Then the response status should be a client error (4xx)", ""},
@@ -93,6 +98,8 @@ func thenRows() []thenRow {
 		{"oauth error not json", 400, http.Header{"Content-Type": {"text/html"}}, `<html>`, oauthError, `Content-Type "text/html"`},
 		{"one of", 400, nil, `{"error":"invalid_request"}`, oauthOneOf, ""},
 		{"none of", 400, nil, `{"error":"invalid_scope"}`, oauthOneOf, "want one of invalid_client, invalid_request"},
+		{"one of, empty item", 400, nil, `{"error":"invalid_client"}`, `And the OAuth error should be one of "invalid_client, "`, "an empty item"},
+		{"one of, empty list", 400, nil, `{"error":"invalid_client"}`, `And the OAuth error should be one of ""`, "an empty item"},
 		{"registered", 400, nil, `{"error":"invalid_scope"}`, registered, ""},
 		{"unregistered", 400, nil, `{"error":"server_error"}`, registered, "want one of invalid_request"},
 		{"no token", 400, nil, `{"error":"invalid_client"}`, noToken, ""},
@@ -131,6 +138,9 @@ func twoAnswerRows() []twoAnswerRow {
 	return []twoAnswerRow{
 		{"token differs", first, remember, `{"access_token":"tok-second"}`, differs, ""},
 		{"token repeated", first, remember, `{"access_token":"tok-first"}`, differs, "the same token as the one remembered"},
+		{"token a number", first, remember, `{"access_token":5}`, differs, "access_token = 5 (number); want a non-empty string"},
+		{"token null", first, remember, `{"access_token":null}`, differs, "access_token = null; want a non-empty string"},
+		{"token empty", first, remember, `{"access_token":""}`, differs, `access_token = "" (string); want a non-empty string`},
 		{"token missing", first, remember, `{"error":"invalid_client"}`, differs, `JSON member "access_token" is missing`},
 		{"nothing remembered under that name", first, `And the access token is remembered as "other"`, `{"access_token":"tok-second"}`, differs, `no access token remembered as "sales channel token"`},
 		{"no token to remember", `{"access_token":7}`, remember, `{"access_token":"tok-second"}`, differs, "access_token = 7 (number); want a token to remember"},
@@ -186,11 +196,69 @@ func checkOutcome(t *testing.T, line string, err error, want string) {
 	}
 }
 
+// TestEveryThenStepCanFail verifies every step that judges an answer has a
+// row of the sentence table it passes and one it fails, by judging the
+// answer (a failed check, not a mistake in the feature): a check no answer
+// can fail proves nothing. A new Then step without such rows fails here.
+func TestEveryThenStepCanFail(t *testing.T) {
+	s := testSuite(t)
+	passed, failed := map[int]bool{}, map[int]bool{}
+	note := func(line string, err error) {
+		p, perr := parseLine(t, line)
+		if perr != nil {
+			return // matches no step: a row about the sentence, not a check
+		}
+		var ce *checkError
+		switch {
+		case err == nil:
+			passed[p.step] = true
+		case errors.As(err, &ce):
+			failed[p.step] = true
+		}
+	}
+	for _, r := range thenRows() {
+		note(r.line, r.run(t, s))
+	}
+	for _, r := range twoAnswerRows() {
+		note(r.line, r.run(t, s))
+	}
+	for i, step := range s.Vocabulary() {
+		if !judgesAnswer(step) {
+			continue
+		}
+		if !passed[i] {
+			t.Errorf("step %q: no row of the sentence table passes it; want one", step.Pattern)
+		}
+		if !failed[i] {
+			t.Errorf("step %q: no row fails its check on an answer; want one (a check that cannot fail proves nothing)", step.Pattern)
+		}
+	}
+}
+
 // TestThenBeforeSend verifies a Then step with no answer yet says so.
 func TestThenBeforeSend(t *testing.T) {
 	st := newScenario(testSuite(t))
 	err := runLine(t, st, "Then the response status should be 200", nil)
 	if err == nil || !strings.Contains(err.Error(), "no response yet") {
 		t.Errorf("a Then step before sending = %v; want a 'no response yet' error", err)
+	}
+}
+
+// TestStatusListNamesTheItem verifies a status list is read whole, by the
+// handler too: every item is checked before any is compared, so an answer
+// matching the first item cannot hide a bad one after it.
+func TestStatusListNamesTheItem(t *testing.T) {
+	for _, tt := range []struct{ list, want string }{
+		{"400, abc", `"abc" is not an HTTP status code`},
+		{"", `"" is not an HTTP status code`},
+		{"99", `"99" is not an HTTP status code`},
+		{"400,401,", `"" is not an HTTP status code`},
+		{"0400", `"0400" is not an HTTP status code`},
+	} {
+		st := answered(testSuite(t), 400, nil, `{}`)
+		err := st.thenStatusOneOf(tt.list)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("thenStatusOneOf(%q) on a 400 = %v; want an error containing %s", tt.list, err, tt.want)
+		}
 	}
 }
