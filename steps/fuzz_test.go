@@ -1,23 +1,17 @@
 package steps
 
 import (
-	"context"
-	"fmt"
 	"net/http"
-	"reflect"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/cucumber/godog"
 
-	"github.com/authconform/authconform"
 	"github.com/authconform/authconform/internal/config"
 	"github.com/authconform/authconform/internal/httpclient"
 	"github.com/authconform/authconform/internal/redact"
-	"github.com/authconform/authconform/internal/schema"
 )
 
 // fuzzSecret is the configured integration secret of the fuzzed suite; no
@@ -28,80 +22,47 @@ const fuzzSecret = "in4Vh8KzQw2RmT6yPb9XcJ1LsNd5Fg3UaEo7WiBkYt0"
 // when the fuzzer runs.
 var fuzzNow = time.Date(2026, time.March, 14, 15, 9, 26, 0, time.UTC)
 
-// fuzzCall is one call of a step: its handler and the arguments after the
-// context, taken from the step's README example.
-type fuzzCall struct {
-	pattern string
-	fn      reflect.Value
-	args    []reflect.Value
-}
-
 // fuzzMemberPaths are paths the member steps are also called with, beyond
 // their examples': indexes out of range or not numbers, empty parts.
 var fuzzMemberPaths = []string{"errors.0.title", "errors.99999999999999999999", ".", "access_token.x"}
 
-// fuzzCalls lists a call of every step that judges an answer, and of the
-// Given steps that take only text: every step but the When steps (which
-// send requests) and those that take a doc string or a table. A step with
-// any other kind of parameter fails the test, so a new kind of step is
-// noticed here rather than left out of the fuzzing silently.
-func fuzzCalls(tb testing.TB, s *Suite) []fuzzCall {
+var memberPath = regexp.MustCompile(`^(\w+ the JSON member )"[^"]*"`)
+
+// fuzzLines lists a line for every step that judges an answer, and for
+// the Given steps that take only text: every step's README example but the
+// When steps' (which send requests) and those with a doc string or a
+// table. The member steps get a line for each of fuzzMemberPaths too.
+// Each line is matched to its step once, here; a handler parameter of a
+// kind the lines cannot fill fails when the line is first run.
+func fuzzLines(tb testing.TB, s *Suite) []parsedLine {
 	tb.Helper()
-	ctxType := reflect.TypeFor[context.Context]()
-	var calls []fuzzCall
+	var lines []parsedLine
+	add := func(line string) {
+		p, err := parseLine(tb, line)
+		if err != nil {
+			tb.Fatalf("fuzz line %q: %v", line, err)
+		}
+		lines = append(lines, p)
+	}
 	for _, st := range s.Vocabulary() {
-		keyword, text, _ := strings.Cut(strings.SplitN(st.Example, "\n", 2)[0], " ")
-		if keyword == "When" {
+		if strings.HasPrefix(st.Example, "When ") || strings.Contains(st.Example, "\n") {
 			continue
 		}
-		fn := reflect.ValueOf(st.Handler)
-		ft := fn.Type()
-		if ft.NumIn() == 0 || ft.In(0) != ctxType {
-			tb.Fatalf("step %q: handler %s does not take a context first", st.Pattern, ft)
-		}
-		m := regexp.MustCompile(st.Pattern).FindStringSubmatch(text)
-		if m == nil {
-			tb.Fatalf("step %q: its example %q does not match it", st.Pattern, text)
-		}
-		var args []reflect.Value
-		skip := false
-		for i := 1; i < ft.NumIn(); i++ {
-			switch pt := ft.In(i); {
-			case pt == reflect.TypeFor[*godog.DocString](), pt == reflect.TypeFor[*godog.Table]():
-				skip = true
-			case i > len(m)-1:
-				tb.Fatalf("step %q: handler %s takes more arguments than the pattern captures", st.Pattern, ft)
-			case pt.Kind() == reflect.String:
-				args = append(args, reflect.ValueOf(m[i]))
-			case pt.Kind() == reflect.Int:
-				n, err := strconv.Atoi(m[i])
-				if err != nil {
-					tb.Fatalf("step %q: argument %d is %q, not an int", st.Pattern, i, m[i])
-				}
-				args = append(args, reflect.ValueOf(n))
-			default:
-				tb.Fatalf("step %q: handler %s takes a %s; teach fuzzCalls to build one", st.Pattern, ft, pt)
-			}
-		}
-		if skip {
-			continue
-		}
-		calls = append(calls, fuzzCall{st.Pattern, fn, args})
-		if strings.HasPrefix(st.Pattern, `^the JSON member "([^"]*)"`) {
+		add(st.Example)
+		if memberPath.MatchString(st.Example) {
 			for _, p := range fuzzMemberPaths {
-				more := append([]reflect.Value{reflect.ValueOf(p)}, args[1:]...)
-				calls = append(calls, fuzzCall{st.Pattern, fn, more})
+				add(memberPath.ReplaceAllString(st.Example, `$1"`+p+`"`))
 			}
 		}
 	}
-	return calls
+	return lines
 }
 
 // fuzzSuite is a suite configured like a run against Commerce Layer's
 // documented clients, with the real schemas.
 func fuzzSuite(tb testing.TB) *Suite {
 	tb.Helper()
-	schemas, err := schema.Load(authconform.Files, "schemas")
+	schemas, err := testSchemas()
 	if err != nil {
 		tb.Fatalf("schema.Load: %v", err)
 	}
@@ -176,7 +137,7 @@ func FuzzResponseHandling(f *testing.F) {
 		f.Add(s.status, s.header, []byte(s.body), s.truncated)
 	}
 	s := fuzzSuite(f)
-	calls := fuzzCalls(f, s)
+	lines := fuzzLines(f, s)
 	request := httpclient.Request{
 		Method: http.MethodPost,
 		URL:    s.Target.TokenURL(),
@@ -185,7 +146,8 @@ func FuzzResponseHandling(f *testing.F) {
 	}
 
 	f.Fuzz(func(t *testing.T, status int, header string, body []byte, truncated bool) {
-		st := newScenario(s, &godog.Scenario{Name: "fuzz"})
+		st := newScenario(s)
+		st.pickle = &godog.Scenario{Name: "fuzz"}
 		st.sentSecrets = []string{fuzzSecret}
 		st.remembered["sales channel token"] = "eyJhbGciOiJSUzUxMiJ9.eyJzdWIiOiJ5In0.c2ln"
 		st.exchanges = []*httpclient.Exchange{{
@@ -196,49 +158,32 @@ func FuzzResponseHandling(f *testing.F) {
 			Truncated: truncated,
 			Duration:  3 * time.Millisecond,
 		}}
-		ctx := withScenario(context.Background(), st)
-		for _, c := range calls {
-			err := fuzzInvoke(ctx, c)
+		// A panic is not recovered: the fuzzer reports it with the input
+		// that caused it.
+		vocab := st.vocabulary()
+		for _, line := range lines {
+			err := line.call(t, vocab, nil)
 			if err != nil && strings.Contains(err.Error(), fuzzSecret) {
-				t.Errorf("step %q %v: the error shows the client secret:\n%v", c.pattern, c.args, err)
+				t.Errorf("%s: the error shows the client secret:\n%v", line.line, err)
 			}
 		}
 	})
 }
 
-// fuzzInvoke calls a step as godog would and returns its error. A panic is
-// not recovered: the fuzzer reports it with the input that caused it.
-func fuzzInvoke(ctx context.Context, c fuzzCall) error {
-	out := c.fn.Call(append([]reflect.Value{reflect.ValueOf(ctx)}, c.args...))
-	if len(out) == 0 {
-		return nil
-	}
-	last := out[len(out)-1]
-	if last.Type() != reflect.TypeFor[error]() {
-		panic(fmt.Sprintf("step %q returns %s last; want error", c.pattern, last.Type()))
-	}
-	if last.IsNil() {
-		return nil
-	}
-	return last.Interface().(error)
-}
-
-// TestFuzzCallsCoverTheThenSteps verifies FuzzResponseHandling calls every
+// TestFuzzLinesCoverTheThenSteps verifies FuzzResponseHandling runs every
 // Then step: a step left out would never be fuzzed.
-func TestFuzzCallsCoverTheThenSteps(t *testing.T) {
+func TestFuzzLinesCoverTheThenSteps(t *testing.T) {
 	s := fuzzSuite(t)
-	called := map[string]bool{}
-	for _, c := range fuzzCalls(t, s) {
-		called[c.pattern] = true
+	run := map[int]bool{}
+	for _, line := range fuzzLines(t, s) {
+		run[line.step] = true
 	}
-	for _, st := range s.Vocabulary() {
-		if strings.HasPrefix(st.Example, "Then ") || (strings.HasPrefix(st.Example, "And ") && strings.Contains(st.Pattern, "should")) {
-			if !called[st.Pattern] {
-				t.Errorf("step %q is not called by FuzzResponseHandling", st.Pattern)
-			}
+	for i, st := range s.Vocabulary() {
+		if judgesAnswer(st) && !run[i] {
+			t.Errorf("step %q is not run by FuzzResponseHandling", st.Pattern)
 		}
 	}
-	if len(called) < 20 {
-		t.Errorf("FuzzResponseHandling calls %d steps; want every Then step (more than 20)", len(called))
+	if len(run) < 20 {
+		t.Errorf("FuzzResponseHandling runs %d steps; want every Then step (more than 20)", len(run))
 	}
 }

@@ -1,23 +1,38 @@
 package steps
 
 import (
-	"context"
 	"encoding/base64"
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/authconform/authconform"
 	"github.com/authconform/authconform/internal/config"
 	"github.com/authconform/authconform/internal/httpclient"
 	"github.com/authconform/authconform/internal/redact"
+	"github.com/authconform/authconform/internal/schema"
 )
 
 const testSecret = "integration-secret-0123456789"
 
-func testSuite() *Suite {
+// testSchemas are the suite's own schemas, loaded once for every test.
+var testSchemas = sync.OnceValues(func() (*schema.Registry, error) {
+	return schema.Load(authconform.Files, "schemas")
+})
+
+// testSuite is a suite configured for a Commerce Layer target, with a
+// clock fixed at 1 700 000 000 (Unix seconds).
+func testSuite(tb testing.TB) *Suite {
+	tb.Helper()
+	schemas, err := testSchemas()
+	if err != nil {
+		tb.Fatalf("schema.Load: %v", err)
+	}
 	return &Suite{
+		Schemas: schemas,
 		Target: config.Target{
 			BaseURL:      "http://127.0.0.1:1",
 			TokenPath:    "/oauth/token",
@@ -32,9 +47,10 @@ func testSuite() *Suite {
 	}
 }
 
-// answered returns a context whose scenario has received one answer.
-func answered(s *Suite, status int, header http.Header, body string) context.Context {
-	st := newScenario(s, nil)
+// answered returns a scenario of s that has received one answer; a nil
+// header stands for a JSON Content-Type.
+func answered(s *Suite, status int, header http.Header, body string) *scenario {
+	st := newScenario(s)
 	if header == nil {
 		header = http.Header{"Content-Type": {"application/json"}}
 	}
@@ -42,118 +58,13 @@ func answered(s *Suite, status int, header http.Header, body string) context.Con
 		Request: httpclient.Request{Method: "POST", URL: s.Target.TokenURL()},
 		Status:  status, Header: header, Body: []byte(body),
 	})
-	return withScenario(context.Background(), st)
-}
-
-const tokenBody = `{"access_token":"tok-123456","token_type":"bearer","expires_in":14400,"scope":"market:all","created_at":1700000010}`
-
-// TestThenSteps verifies each Then step passes on a right answer and fails,
-// saying why, on a wrong one.
-func TestThenSteps(t *testing.T) {
-	s := testSuite()
-	tests := []struct {
-		name    string
-		status  int
-		header  http.Header
-		body    string
-		check   func(ctx context.Context) error
-		wantErr string // "" = must pass
-	}{
-		{"status ok", 200, nil, tokenBody, func(c context.Context) error { return thenStatus(c, 200) }, ""},
-		{"status wrong", 201, nil, tokenBody, func(c context.Context) error { return thenStatus(c, 200) }, "status = 201; want 200"},
-		{"status one of", 401, nil, `{}`, func(c context.Context) error { return thenStatusOneOf(c, "400, 401") }, ""},
-		{"status none of", 403, nil, `{}`, func(c context.Context) error { return thenStatusOneOf(c, "400, 401") }, "want one of 400, 401"},
-		{"4xx", 404, nil, ``, thenStatus4xx, ""},
-		{"5xx is not 4xx", 500, nil, ``, thenStatus4xx, "want a client error"},
-		{"json with charset", 200, http.Header{"Content-Type": {"application/json; charset=utf-8"}}, tokenBody, thenContentTypeJSON, ""},
-		{"text/plain", 200, http.Header{"Content-Type": {"text/plain"}}, tokenBody, thenContentTypeJSON, `Content-Type = "text/plain"`},
-		{"no content type", 200, http.Header{}, tokenBody, thenContentTypeJSON, `Content-Type = ""`},
-		{"no-store among fields", 200, http.Header{"Cache-Control": {"no-cache", "No-Store"}}, tokenBody, func(c context.Context) error { return thenHeaderIncludes(c, "Cache-Control", "no-store") }, ""},
-		{"no-store in list", 200, http.Header{"Cache-Control": {"private, no-store, max-age=0"}}, tokenBody, func(c context.Context) error { return thenHeaderIncludes(c, "Cache-Control", "no-store") }, ""},
-		{"no-store missing", 200, http.Header{"Cache-Control": {"no-cache"}}, tokenBody, func(c context.Context) error { return thenHeaderIncludes(c, "Cache-Control", "no-store") }, `want it to include "no-store"`},
-		{"no-store lookalike", 200, http.Header{"Cache-Control": {"no-storage"}}, tokenBody, func(c context.Context) error { return thenHeaderIncludes(c, "Cache-Control", "no-store") }, `want it to include`},
-		{"header absent", 200, http.Header{}, tokenBody, func(c context.Context) error { return thenHeaderIncludes(c, "Pragma", "no-cache") }, "no Pragma header"},
-		{"equals", 200, nil, tokenBody, func(c context.Context) error { return thenMemberEquals(c, "scope", "market:all") }, ""},
-		{"equals placeholder", 200, nil, `{"scope":"market:id:xYZkjABcde"}`, func(c context.Context) error { return thenMemberEquals(c, "scope", "market:id:{{market_id}}") }, ""},
-		{"equals wrong", 200, nil, tokenBody, func(c context.Context) error { return thenMemberEquals(c, "scope", "market:id:x") }, `scope = "market:all" (string); want "market:id:x"`},
-		{"equals not a string", 200, nil, `{"scope":5}`, func(c context.Context) error { return thenMemberEquals(c, "scope", "5") }, `scope = 5 (number)`},
-		{"equals missing", 200, nil, `{}`, func(c context.Context) error { return thenMemberEquals(c, "scope", "x") }, `JSON member "scope" is missing`},
-		{"fold Bearer", 200, nil, `{"token_type":"Bearer"}`, func(c context.Context) error { return thenMemberEqualsFold(c, "token_type", "bearer") }, ""},
-		{"fold mac", 200, nil, `{"token_type":"mac"}`, func(c context.Context) error { return thenMemberEqualsFold(c, "token_type", "bearer") }, "ignoring case"},
-		{"integer", 200, nil, tokenBody, func(c context.Context) error {
-			return thenMemberInteger(c, "expires_in", "{{sales_channel.expires_in}}")
-		}, ""},
-		{"integer float literal", 200, nil, `{"expires_in":14400.0}`, func(c context.Context) error { return thenMemberInteger(c, "expires_in", "14400") }, "without fraction"},
-		{"integer exponent", 200, nil, `{"expires_in":1.44e4}`, func(c context.Context) error { return thenMemberIsInteger(c, "expires_in") }, "without fraction"},
-		{"integer string", 200, nil, `{"expires_in":"14400"}`, func(c context.Context) error { return thenMemberInteger(c, "expires_in", "14400") }, `"14400" (string)`},
-		{"integer wrong", 200, nil, `{"expires_in":7200}`, func(c context.Context) error { return thenMemberInteger(c, "expires_in", "14400") }, "expires_in = 7200; want 14400"},
-		{"integer huge", 200, nil, `{"expires_in":123456789012345678901234567890}`, func(c context.Context) error { return thenMemberIsInteger(c, "expires_in") }, "64 bits"},
-		{"matches", 200, nil, tokenBody, func(c context.Context) error { return thenMemberMatches(c, "scope", "^market:") }, ""},
-		{"matches not", 200, nil, tokenBody, func(c context.Context) error { return thenMemberMatches(c, "scope", "^store:") }, "want a string matching"},
-		{"non-empty", 200, nil, tokenBody, func(c context.Context) error { return thenMemberNonEmptyString(c, "access_token") }, ""},
-		{"empty", 200, nil, `{"access_token":""}`, func(c context.Context) error { return thenMemberNonEmptyString(c, "access_token") }, "want a non-empty string"},
-		{"now", 200, nil, tokenBody, func(c context.Context) error { return s.thenMemberNowSkew(c, "created_at") }, ""},
-		{"stale", 200, nil, `{"created_at":1699000000}`, func(c context.Context) error { return s.thenMemberNowSkew(c, "created_at") }, "want Unix seconds within 1m0s"},
-		{"millis", 200, nil, `{"created_at":1700000000000}`, func(c context.Context) error { return s.thenMemberNowSkew(c, "created_at") }, "milliseconds"},
-		{"explicit bound", 200, nil, `{"created_at":1700000200}`, func(c context.Context) error { return s.thenMemberNow(c, "created_at", 300) }, ""},
-		{"absent", 200, nil, tokenBody, func(c context.Context) error { return thenMemberAbsent(c, "refresh_token") }, ""},
-		{"present", 200, nil, `{"refresh_token":null}`, func(c context.Context) error { return thenMemberAbsent(c, "refresh_token") }, "want no such member"},
-		{"oauth error CL shape", 401, nil, `{"errors":[{"title":"invalid_client","detail":"d","code":"UNAUTHORIZED","status":401}]}`, func(c context.Context) error { return thenOAuthError(c, "invalid_client") }, ""},
-		{"oauth error RFC shape", 400, nil, `{"error":"invalid_client"}`, func(c context.Context) error { return thenOAuthError(c, "invalid_client") }, ""},
-		{"oauth error wrong", 400, nil, `{"error":"unauthorized_client"}`, func(c context.Context) error { return thenOAuthError(c, "invalid_client") }, `OAuth error = "unauthorized_client"; want "invalid_client"`},
-		{"oauth error none", 400, nil, `{"errors":[{"detail":"d"}]}`, func(c context.Context) error { return thenOAuthError(c, "invalid_client") }, "no OAuth error code"},
-		{"oauth error not json", 400, http.Header{"Content-Type": {"text/html"}}, `<html>`, func(c context.Context) error { return thenOAuthError(c, "invalid_client") }, `Content-Type "text/html"`},
-		{"one of", 400, nil, `{"error":"invalid_request"}`, func(c context.Context) error { return thenOAuthErrorOneOf(c, "invalid_client, invalid_request") }, ""},
-		{"none of", 400, nil, `{"error":"invalid_scope"}`, func(c context.Context) error { return thenOAuthErrorOneOf(c, "invalid_client, invalid_request") }, "want one of invalid_client, invalid_request"},
-		{"registered", 400, nil, `{"error":"invalid_scope"}`, thenOAuthErrorRegistered, ""},
-		{"unregistered", 400, nil, `{"error":"server_error"}`, thenOAuthErrorRegistered, "want one of invalid_request"},
-		{"no token", 400, nil, `{"error":"invalid_client"}`, thenNoToken, ""},
-		{"token member", 400, nil, `{"error":"invalid_client","access_token":"x"}`, thenNoToken, `"access_token"`},
-		{"jwt in text", 400, nil, `{"error":"x","error_description":"eyJhbGciOiJSUzUxMiJ9.eyJzdWIiOiIxIn0.c2ln"}`, thenNoToken, "JWT-shaped"},
-		{"no secret", 200, nil, tokenBody, s.thenNoSecret, ""},
-		{"secret echoed", 200, nil, `{"client_secret":"` + testSecret + `"}`, s.thenNoSecret, "holds a client secret"},
-		{"secret in header", 200, http.Header{"X-Debug": {testSecret}}, `{}`, s.thenNoSecret, `header "X-Debug" holds a client secret`},
-		{"secret as JSON \\u escapes", 400, nil, `{"debug":"` + unicodeEscapes(testSecret) + `"}`, s.thenNoSecret, "body holds a client secret"},
-		{"secret as JSON with escaped slashes", 400, nil, `{"debug":"` + strings.ReplaceAll(testSecret, "-", `\u002d`) + `"}`, s.thenNoSecret, "body holds a client secret"},
-		{"secret base64 in a header", 400, http.Header{"X-Debug": {base64.StdEncoding.EncodeToString([]byte(testSecret))}}, `{}`, s.thenNoSecret, `header "X-Debug" holds a client secret`},
-		{"secret in HTTP Basic form in a header", 400, http.Header{"X-Echo": {base64.StdEncoding.EncodeToString([]byte("in:" + testSecret))}}, `{}`, s.thenNoSecret, `header "X-Echo" holds a client secret`},
-		{"secret percent-encoded", 400, nil, `{"debug":"` + percentEvery(testSecret) + `"}`, s.thenNoSecret, "body holds a client secret"},
-		{"secret as HTML entities", 400, http.Header{"Content-Type": {"text/html"}}, `<p>` + htmlEntities(testSecret) + `</p>`, s.thenNoSecret, "body holds a client secret"},
-		{"schema on html", 200, http.Header{"Content-Type": {"text/html"}}, `<html>`, func(c context.Context) error { return s.thenSchema(c, "token_response") }, "response body is not JSON"},
-	}
-	for _, tt := range tests {
-		t.Run("case="+strings.ReplaceAll(tt.name, " ", "-"), func(t *testing.T) {
-			err := tt.check(answered(s, tt.status, tt.header, tt.body))
-			switch {
-			case tt.wantErr == "" && err != nil:
-				t.Errorf("got error %v; want none", err)
-			case tt.wantErr != "" && err == nil:
-				t.Errorf("got no error; want one containing %q", tt.wantErr)
-			case tt.wantErr != "" && !strings.Contains(err.Error(), tt.wantErr):
-				t.Errorf("error = %q; want it to contain %q", err, tt.wantErr)
-			}
-			if err != nil && strings.Contains(err.Error(), testSecret) {
-				t.Errorf("error message holds the secret: %q", err)
-			}
-		})
-	}
-}
-
-// TestThenBeforeSend verifies a Then step with no answer yet says so.
-func TestThenBeforeSend(t *testing.T) {
-	ctx := withScenario(context.Background(), newScenario(testSuite(), nil))
-	if err := thenStatus(ctx, 200); err == nil || !strings.Contains(err.Error(), "no response yet") {
-		t.Errorf("thenStatus before sending = %v; want a 'no response yet' error", err)
-	}
-	if err := thenStatus(context.Background(), 200); err == nil {
-		t.Error("thenStatus without scenario state = nil; want an error, not a panic")
-	}
+	return st
 }
 
 // TestExpand verifies placeholders, and that an unknown one is an error
 // naming the known ones.
 func TestExpand(t *testing.T) {
-	st := newScenario(testSuite(), nil)
+	st := newScenario(testSuite(t))
 	got, err := st.expand(`{"client_id":"{{ sales_channel.client_id }}","scope":"market:id:{{market_id}}"}`)
 	if err != nil || got != `{"client_id":"sc","scope":"market:id:xYZkjABcde"}` {
 		t.Errorf("expand = %q, %v", got, err)
@@ -161,7 +72,7 @@ func TestExpand(t *testing.T) {
 	if _, err := st.expand("{{nope}}"); err == nil || !strings.Contains(err.Error(), "{{market_id}}") {
 		t.Errorf("expand of an unknown placeholder = %v; want an error listing the known ones", err)
 	}
-	other := newScenario(testSuite(), nil)
+	other := newScenario(testSuite(t))
 	if st.vars["unknown_market_id"] == other.vars["unknown_market_id"] {
 		t.Error("generated values repeat across scenarios")
 	}
@@ -186,9 +97,9 @@ func TestEncode(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run("profile="+tt.name, func(t *testing.T) {
-			s := testSuite()
+			s := testSuite(t)
 			s.Target.Profile = tt.profile
-			st := newScenario(s, nil)
+			st := newScenario(s)
 			st.req = &tokenRequest{header: http.Header{}}
 			params, err := orderedStringObject([]byte(doc))
 			if err != nil {
@@ -258,7 +169,7 @@ func TestMember(t *testing.T) {
 func TestGeneratedValue(t *testing.T) {
 	generated := map[string]bool{"unknown_client_id": true, "unknown_market_id": true, "wrong_secret": true}
 	for range 200 { // random values: many draws, every letter and digit in every place
-		st := newScenario(testSuite(), nil)
+		st := newScenario(testSuite(t))
 		for name, v := range st.vars {
 			whole := GeneratedValue.FindString(v) == v
 			switch {

@@ -37,19 +37,10 @@ func (st *scenario) newRequest() *tokenRequest {
 	return st.req
 }
 
-// expandedDoc returns the scenario and a JSON DocString with its
-// placeholders replaced by JSON-escaped values.
-func expandedDoc(ctx context.Context, doc *godog.DocString) (*scenario, string, error) {
-	st, err := current(ctx)
-	if err != nil {
-		return nil, "", err
-	}
+// givenJSONBody starts a request from a JSON object of strings, its
+// placeholders expanded as JSON-escaped text.
+func (st *scenario) givenJSONBody(doc *godog.DocString) error {
 	text, err := st.expandJSON(doc.Content)
-	return st, text, err
-}
-
-func givenJSONBody(ctx context.Context, doc *godog.DocString) error {
-	st, text, err := expandedDoc(ctx, doc)
 	if err != nil {
 		return err
 	}
@@ -62,11 +53,7 @@ func givenJSONBody(ctx context.Context, doc *godog.DocString) error {
 	return nil
 }
 
-func givenParameters(ctx context.Context, table *godog.Table) error {
-	st, err := current(ctx)
-	if err != nil {
-		return err
-	}
+func (st *scenario) givenParameters(table *godog.Table) error {
 	r := st.newRequest()
 	for i, row := range table.Rows {
 		if len(row.Cells) != 2 {
@@ -81,8 +68,10 @@ func givenParameters(ctx context.Context, table *godog.Table) error {
 	return nil
 }
 
-func givenRawBody(ctx context.Context, doc *godog.DocString) error {
-	st, text, err := expandedDoc(ctx, doc)
+// givenRawBody starts a request sent as written, JSON-escaped expansion
+// included: a raw body is JSON, or meant to look like it.
+func (st *scenario) givenRawBody(doc *godog.DocString) error {
+	text, err := st.expandJSON(doc.Content)
 	if err != nil {
 		return err
 	}
@@ -91,20 +80,12 @@ func givenRawBody(ctx context.Context, doc *godog.DocString) error {
 	return nil
 }
 
-func givenEmptyBody(ctx context.Context) error {
-	st, err := current(ctx)
-	if err != nil {
-		return err
-	}
+func (st *scenario) givenEmptyBody() error {
 	st.newRequest().isRaw = true
 	return nil
 }
 
-func givenHeader(ctx context.Context, name, value string) error {
-	st, err := current(ctx)
-	if err != nil {
-		return err
-	}
+func (st *scenario) givenHeader(name, value string) error {
 	if st.req == nil {
 		return fmt.Errorf("no token request to add header %q to: start with \"a token request with ...\"", name)
 	}
@@ -117,11 +98,7 @@ func givenHeader(ctx context.Context, name, value string) error {
 }
 
 // whenSent POSTs the request to the token endpoint.
-func (s *Suite) whenSent(ctx context.Context) error {
-	st, err := current(ctx)
-	if err != nil {
-		return err
-	}
+func (st *scenario) whenSent(ctx context.Context) error {
 	if st.req == nil {
 		return fmt.Errorf("no token request to send: start with \"a token request with ...\"")
 	}
@@ -134,11 +111,7 @@ func (s *Suite) whenSent(ctx context.Context) error {
 
 // whenSentInQuery sends the parameters in the query string (RFC 6749 §3.2
 // requires POST; a server must not issue a token for this).
-func (s *Suite) whenSentInQuery(ctx context.Context, method string) error {
-	st, err := current(ctx)
-	if err != nil {
-		return err
-	}
+func (st *scenario) whenSentInQuery(ctx context.Context, method string) error {
 	if st.req == nil || st.req.isRaw {
 		return fmt.Errorf("no parameters to put in the query string: start with \"a token request with the JSON body:\" or \"... the parameters:\"")
 	}

@@ -2,12 +2,12 @@ package steps
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"math"
 	"mime"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -74,17 +74,6 @@ func describeValue(v any) string {
 	return fmt.Sprintf("%v", v)
 }
 
-// answer returns the scenario and its last answer: the start of every step
-// that judges the answer as a whole.
-func answer(ctx context.Context) (*scenario, *httpclient.Exchange, error) {
-	st, err := current(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	ex, err := st.last()
-	return st, ex, err
-}
-
 // jsonMember reads a member of the last answer's JSON body. A body that is
 // not JSON fails with what was there instead.
 func (st *scenario) jsonMember(path string) (any, bool, error) {
@@ -130,8 +119,8 @@ func (st *scenario) requireMember(path string) (any, error) {
 	return v, nil
 }
 
-func thenStatus(ctx context.Context, want int) error {
-	st, ex, err := answer(ctx)
+func (st *scenario) thenStatus(want int) error {
+	ex, err := st.last()
 	if err != nil {
 		return err
 	}
@@ -141,26 +130,41 @@ func thenStatus(ctx context.Context, want int) error {
 	return nil
 }
 
-func thenStatusOneOf(ctx context.Context, list string) error {
-	st, ex, err := answer(ctx)
+func (st *scenario) thenStatusOneOf(list string) error {
+	want, err := statusList(list)
 	if err != nil {
 		return err
 	}
-	var want []string
-	for _, f := range strings.FieldsFunc(list, func(r rune) bool { return r == ',' || r == ' ' }) {
-		if _, err := strconv.Atoi(f); err != nil {
-			return fmt.Errorf("status list %q: %q is not a status code", list, f)
-		}
-		if f == strconv.Itoa(ex.Status) {
-			return nil
-		}
-		want = append(want, f)
+	ex, err := st.last()
+	if err != nil {
+		return err
 	}
-	return st.fail("status = %d; want one of %s", ex.Status, strings.Join(want, ", "))
+	if !slices.Contains(want, strconv.Itoa(ex.Status)) {
+		return st.fail("status = %d; want one of %s", ex.Status, strings.Join(want, ", "))
+	}
+	return nil
 }
 
-func thenStatus4xx(ctx context.Context) error {
-	st, ex, err := answer(ctx)
+var statusCode = regexp.MustCompile(`^[1-5][0-9][0-9]$`)
+
+// statusList reads a list such as "400, 401". Every item must be a status
+// code, read before any is compared: an item that is not one would
+// otherwise narrow the check unseen, or go unread once an earlier one
+// matched.
+func statusList(list string) ([]string, error) {
+	var codes []string
+	for _, item := range strings.Split(list, ",") {
+		item = strings.TrimSpace(item)
+		if !statusCode.MatchString(item) {
+			return nil, fmt.Errorf("status list %q: %q is not an HTTP status code (100 to 599); want codes separated by commas, as in \"400, 401\"", list, item)
+		}
+		codes = append(codes, item)
+	}
+	return codes, nil
+}
+
+func (st *scenario) thenStatus4xx() error {
+	ex, err := st.last()
 	if err != nil {
 		return err
 	}
@@ -170,8 +174,8 @@ func thenStatus4xx(ctx context.Context) error {
 	return nil
 }
 
-func thenContentTypeJSON(ctx context.Context) error {
-	st, ex, err := answer(ctx)
+func (st *scenario) thenContentTypeJSON() error {
+	ex, err := st.last()
 	if err != nil {
 		return err
 	}
@@ -186,8 +190,8 @@ func thenContentTypeJSON(ctx context.Context) error {
 // thenHeaderIncludes checks a comma-separated header for a directive, in
 // any case, across repeated header fields ("Cache-Control: no-cache" and
 // "Cache-Control: no-store" together include no-store).
-func thenHeaderIncludes(ctx context.Context, name, directive string) error {
-	st, ex, err := answer(ctx)
+func (st *scenario) thenHeaderIncludes(name, directive string) error {
+	ex, err := st.last()
 	if err != nil {
 		return err
 	}
@@ -206,38 +210,39 @@ func thenHeaderIncludes(ctx context.Context, name, directive string) error {
 	return st.fail("%s = %q; want it to include %q", name, strings.Join(values, ", "), directive)
 }
 
-func (s *Suite) thenProfileSchema(ctx context.Context, which string) error {
-	name := s.Target.Profile.TokenSchema
+func (st *scenario) thenProfileSchema(which string) error {
+	prof := st.suite.Target.Profile
+	name := prof.TokenSchema
 	if which == "error" {
-		name = s.Target.Profile.ErrorSchema
+		name = prof.ErrorSchema
 	}
-	return s.thenSchema(ctx, name)
+	return st.thenSchema(name)
 }
 
-func (s *Suite) thenSchema(ctx context.Context, name string) error {
-	st, ex, err := answer(ctx)
+func (st *scenario) thenSchema(name string) error {
+	ex, err := st.last()
 	if err != nil {
 		return err
 	}
 	if _, err := st.jsonBody(ex, fmt.Sprintf("a body valid against the %q schema", name)); err != nil {
 		return err
 	}
-	if err := s.Schemas.Validate(name, ex.Body); err != nil {
+	if err := st.suite.Schemas.Validate(name, ex.Body); err != nil {
 		return st.fail("%v", err)
 	}
 	return nil
 }
 
-func thenMemberEquals(ctx context.Context, path, want string) error {
-	return memberStringCheck(ctx, path, want, func(got, want string) bool { return got == want }, "")
+func (st *scenario) thenMemberEquals(path, want string) error {
+	return st.memberStringCheck(path, want, func(got, want string) bool { return got == want }, "")
 }
 
-func thenMemberEqualsFold(ctx context.Context, path, want string) error {
-	return memberStringCheck(ctx, path, want, strings.EqualFold, " (compared ignoring case)")
+func (st *scenario) thenMemberEqualsFold(path, want string) error {
+	return st.memberStringCheck(path, want, strings.EqualFold, " (compared ignoring case)")
 }
 
-func memberStringCheck(ctx context.Context, path, want string, eq func(a, b string) bool, how string) error {
-	st, want, err := currentExpanding(ctx, want)
+func (st *scenario) memberStringCheck(path, want string, eq func(a, b string) bool, how string) error {
+	want, err := st.expand(want)
 	if err != nil {
 		return err
 	}
@@ -273,8 +278,8 @@ func (st *scenario) integerMember(path string) (int64, error) {
 	return i, nil
 }
 
-func thenMemberInteger(ctx context.Context, path, want string) error {
-	st, w, err := currentExpanding(ctx, want)
+func (st *scenario) thenMemberInteger(path, want string) error {
+	w, err := st.expand(want)
 	if err != nil {
 		return err
 	}
@@ -292,17 +297,13 @@ func thenMemberInteger(ctx context.Context, path, want string) error {
 	return nil
 }
 
-func thenMemberIsInteger(ctx context.Context, path string) error {
-	st, err := current(ctx)
-	if err != nil {
-		return err
-	}
-	_, err = st.integerMember(path)
+func (st *scenario) thenMemberIsInteger(path string) error {
+	_, err := st.integerMember(path)
 	return err
 }
 
-func thenMemberMatches(ctx context.Context, path, pattern string) error {
-	st, p, err := currentExpanding(ctx, pattern)
+func (st *scenario) thenMemberMatches(path, pattern string) error {
+	p, err := st.expand(pattern)
 	if err != nil {
 		return err
 	}
@@ -321,11 +322,7 @@ func thenMemberMatches(ctx context.Context, path, pattern string) error {
 	return nil
 }
 
-func thenMemberNonEmptyString(ctx context.Context, path string) error {
-	st, err := current(ctx)
-	if err != nil {
-		return err
-	}
+func (st *scenario) thenMemberNonEmptyString(path string) error {
 	v, err := st.requireMember(path)
 	if err != nil {
 		return err
@@ -336,24 +333,20 @@ func thenMemberNonEmptyString(ctx context.Context, path string) error {
 	return nil
 }
 
-func (s *Suite) thenMemberNowSkew(ctx context.Context, path string) error {
-	return s.checkNow(ctx, path, s.Target.ClockSkew)
+func (st *scenario) thenMemberNowSkew(path string) error {
+	return st.checkNow(path, st.suite.Target.ClockSkew)
 }
 
-func (s *Suite) thenMemberNow(ctx context.Context, path string, secs int) error {
-	return s.checkNow(ctx, path, time.Duration(secs)*time.Second)
+func (st *scenario) thenMemberNow(path string, secs int) error {
+	return st.checkNow(path, time.Duration(secs)*time.Second)
 }
 
-func (s *Suite) checkNow(ctx context.Context, path string, skew time.Duration) error {
-	st, err := current(ctx)
-	if err != nil {
-		return err
-	}
+func (st *scenario) checkNow(path string, skew time.Duration) error {
 	got, err := st.integerMember(path)
 	if err != nil {
 		return err
 	}
-	now := s.now().Unix()
+	now := st.suite.now().Unix()
 	if diff := math.Abs(float64(got - now)); diff > skew.Seconds() {
 		hint := ""
 		if got > now*100 {
@@ -364,11 +357,7 @@ func (s *Suite) checkNow(ctx context.Context, path string, skew time.Duration) e
 	return nil
 }
 
-func thenMemberAbsent(ctx context.Context, path string) error {
-	st, err := current(ctx)
-	if err != nil {
-		return err
-	}
+func (st *scenario) thenMemberAbsent(path string) error {
 	v, ok, err := st.jsonMember(path)
 	if err != nil {
 		return err
@@ -401,11 +390,7 @@ func (st *scenario) oauthError() (string, error) {
 	return "", st.fail("no OAuth error code in the body; want errors[0].title (Commerce Layer) or error (RFC 6749 §5.2)")
 }
 
-func thenOAuthError(ctx context.Context, want string) error {
-	st, err := current(ctx)
-	if err != nil {
-		return err
-	}
+func (st *scenario) thenOAuthError(want string) error {
 	got, err := st.oauthError()
 	if err != nil {
 		return err
@@ -419,8 +404,8 @@ func thenOAuthError(ctx context.Context, want string) error {
 // thenOAuthErrorOneOf accepts any of a comma-separated list of codes, for
 // requests where RFC 6749 allows more than one answer (a missing client_id
 // is both "missing a required parameter" and "no client authentication").
-func thenOAuthErrorOneOf(ctx context.Context, list string) error {
-	st, err := current(ctx)
+func (st *scenario) thenOAuthErrorOneOf(list string) error {
+	want, err := codeList(list)
 	if err != nil {
 		return err
 	}
@@ -428,34 +413,38 @@ func thenOAuthErrorOneOf(ctx context.Context, list string) error {
 	if err != nil {
 		return err
 	}
-	var want []string
-	for _, c := range strings.Split(list, ",") {
-		if c = strings.TrimSpace(c); c == got {
-			return nil
-		} else if c != "" {
-			want = append(want, c)
-		}
+	if !slices.Contains(want, got) {
+		return st.fail("OAuth error = %q; want one of %s", got, strings.Join(want, ", "))
 	}
-	return st.fail("OAuth error = %q; want one of %s", got, strings.Join(want, ", "))
+	return nil
+}
+
+// codeList reads a list such as "invalid_client, invalid_request". An
+// empty item is an error, as an empty list would be: no answer can have
+// an empty code, so the check could never pass.
+func codeList(list string) ([]string, error) {
+	var codes []string
+	for _, item := range strings.Split(list, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			return nil, fmt.Errorf("OAuth error list %q: an empty item; want codes separated by commas, as in \"invalid_client, invalid_request\"", list)
+		}
+		codes = append(codes, item)
+	}
+	return codes, nil
 }
 
 // tokenEndpointErrors are the codes RFC 6749 §5.2 defines for the token
 // endpoint.
 var tokenEndpointErrors = []string{"invalid_request", "invalid_client", "invalid_grant", "unauthorized_client", "unsupported_grant_type", "invalid_scope"}
 
-func thenOAuthErrorRegistered(ctx context.Context) error {
-	st, err := current(ctx)
-	if err != nil {
-		return err
-	}
+func (st *scenario) thenOAuthErrorRegistered() error {
 	got, err := st.oauthError()
 	if err != nil {
 		return err
 	}
-	for _, c := range tokenEndpointErrors {
-		if got == c {
-			return nil
-		}
+	if slices.Contains(tokenEndpointErrors, got) {
+		return nil
 	}
 	return st.fail("OAuth error = %q; want one of %s (RFC 6749 §5.2)", got, strings.Join(tokenEndpointErrors, ", "))
 }
@@ -464,8 +453,8 @@ var jwtLike = regexp.MustCompile(`eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_
 
 // thenNoToken checks an answer carries no token: no access_token member at
 // the top or inside errors, and nothing shaped like a JWT anywhere.
-func thenNoToken(ctx context.Context) error {
-	st, ex, err := answer(ctx)
+func (st *scenario) thenNoToken() error {
+	ex, err := st.last()
 	if err != nil {
 		return err
 	}
@@ -486,12 +475,12 @@ func thenNoToken(ctx context.Context) error {
 // configured ones, or any this scenario sent) in any encoding the
 // redactor knows: a server that echoes a secret base64-encoded in a header
 // or as \u-escaped JSON leaks it as surely as one that echoes it raw.
-func (s *Suite) thenNoSecret(ctx context.Context) error {
-	st, ex, err := answer(ctx)
+func (st *scenario) thenNoSecret() error {
+	ex, err := st.last()
 	if err != nil {
 		return err
 	}
-	secrets := append(s.Target.Secrets(), st.sentSecrets...)
+	secrets := append(st.suite.Target.Secrets(), st.sentSecrets...)
 	if len(secrets) == 0 {
 		return fmt.Errorf("no client secret to look for: the scenario sent none and none is configured")
 	}
@@ -509,11 +498,7 @@ func (s *Suite) thenNoSecret(ctx context.Context) error {
 	return nil
 }
 
-func rememberToken(ctx context.Context, name string) error {
-	st, err := current(ctx)
-	if err != nil {
-		return err
-	}
+func (st *scenario) rememberToken(name string) error {
 	v, err := st.requireMember("access_token")
 	if err != nil {
 		return err
@@ -526,11 +511,7 @@ func rememberToken(ctx context.Context, name string) error {
 	return nil
 }
 
-func thenTokenDiffers(ctx context.Context, name string) error {
-	st, err := current(ctx)
-	if err != nil {
-		return err
-	}
+func (st *scenario) thenTokenDiffers(name string) error {
 	prev, ok := st.remembered[name]
 	if !ok {
 		return fmt.Errorf("no access token remembered as %q", name)
@@ -539,7 +520,13 @@ func thenTokenDiffers(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	if tok, _ := v.(string); tok == prev {
+	tok, ok := v.(string)
+	switch {
+	case !ok || tok == "":
+		// Anything but a token differs from the remembered one, and proves
+		// nothing: the check is on a second token.
+		return st.fail("access_token = %s; want a non-empty string, a token other than the one remembered as %q", describeValue(v), name)
+	case tok == prev:
 		return st.fail("access_token is the same token as the one remembered as %q; want a different token per client", name)
 	}
 	return nil

@@ -1,7 +1,6 @@
 package steps
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
@@ -17,11 +16,13 @@ import (
 	"github.com/authconform/authconform/internal/httpclient"
 )
 
-// scenario is one scenario's state. It lives in the scenario's context, so
-// scenarios running at the same time share nothing.
+// scenario is one scenario's state, and the vocabulary's handlers are its
+// methods. InitializeScenario makes one for each scenario (godog calls it
+// once per scenario) and binds the handlers to it, so scenarios running at
+// the same time share nothing, and no handler looks its state up.
 type scenario struct {
 	suite   *Suite
-	pickle  *godog.Scenario
+	pickle  *godog.Scenario // set when the scenario starts (start)
 	started time.Time
 	vars    map[string]string
 
@@ -46,28 +47,7 @@ type scenario struct {
 	sendFailed, neverSent bool
 }
 
-type scenarioKey struct{}
-
-func withScenario(ctx context.Context, st *scenario) context.Context {
-	return context.WithValue(ctx, scenarioKey{}, st)
-}
-
-func scenarioFrom(ctx context.Context) (*scenario, bool) {
-	st, ok := ctx.Value(scenarioKey{}).(*scenario)
-	return st, ok
-}
-
-// current returns the scenario state; a step run outside a scenario is a
-// bug in the runner, reported rather than panicking.
-func current(ctx context.Context) (*scenario, error) {
-	st, ok := scenarioFrom(ctx)
-	if !ok {
-		return nil, fmt.Errorf("internal error: no scenario state in the step context")
-	}
-	return st, nil
-}
-
-func newScenario(s *Suite, p *godog.Scenario) *scenario {
+func newScenario(s *Suite) *scenario {
 	t := s.Target
 	vars := map[string]string{
 		"sales_channel.client_id":   t.SalesChannel.ID,
@@ -85,8 +65,6 @@ func newScenario(s *Suite, p *godog.Scenario) *scenario {
 	}
 	return &scenario{
 		suite:      s,
-		pickle:     p,
-		started:    time.Now(),
 		vars:       vars,
 		remembered: map[string]string{},
 	}
@@ -108,17 +86,6 @@ func randomID(n int) string {
 }
 
 var placeholder = regexp.MustCompile(`\{\{\s*([A-Za-z0-9_.]+)\s*\}\}`)
-
-// currentExpanding is current, and text with its placeholders expanded:
-// what a Then step with an expected value needs first.
-func currentExpanding(ctx context.Context, text string) (*scenario, string, error) {
-	st, err := current(ctx)
-	if err != nil {
-		return nil, "", err
-	}
-	expanded, err := st.expand(text)
-	return st, expanded, err
-}
 
 // expand replaces {{name}} placeholders with the target's values.
 func (st *scenario) expand(text string) (string, error) {

@@ -14,6 +14,8 @@ import (
 	"fmt"
 	"os"
 	"strings"
+
+	"github.com/authconform/authconform/internal/catalog"
 )
 
 // Failure is one known deviation.
@@ -65,5 +67,6 @@ func Parse(b []byte, name string) ([]Failure, error) {
 	return f.ExpectedFailures, nil
 }
 
-// Key identifies a scenario.
-func Key(feature, scenario string) string { return feature + "\x00" + scenario }
+// Key identifies a scenario. It is the catalog's key, so that a listed
+// failure and a scenario of the catalog meet in one map.
+func Key(feature, scenario string) string { return catalog.Key(feature, scenario) }

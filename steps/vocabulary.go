@@ -1,0 +1,75 @@
+package steps
+
+import "regexp"
+
+// Step is one sentence of the vocabulary.
+type Step struct {
+	Pattern string // anchored regular expression, as godog matches it
+	Example string // a line a feature file may use, shown in the README
+	// Handler runs the step: a method of a scenario's state, bound to it.
+	Handler any
+}
+
+// Vocabulary lists every step, request steps first, in the order the
+// README's table shows them. Its handlers are bound to a scenario of their
+// own that no run uses: a run binds a fresh set to each of its scenarios
+// (InitializeScenario). The list is for reading: patterns, examples, and
+// the handlers' signatures.
+func (s *Suite) Vocabulary() []Step { return newScenario(s).vocabulary() }
+
+// vocabulary is the vocabulary with its handlers bound to st.
+func (st *scenario) vocabulary() []Step {
+	return []Step{
+		{`^a token request with the JSON body:$`, `Given a token request with the JSON body:` + "\n" + `  """json` + "\n" + `  {"grant_type": "client_credentials", "client_id": "{{sales_channel.client_id}}"}` + "\n" + `  """`, st.givenJSONBody},
+		{`^a token request with the parameters:$`, `Given a token request with the parameters:` + "\n" + `  | grant_type | client_credentials |`, st.givenParameters},
+		{`^a token request with the raw body:$`, `Given a token request with the raw body:` + "\n" + `  """` + "\n" + `  {"grant_type": ` + "\n" + `  """`, st.givenRawBody},
+		{`^a token request with an empty body$`, `Given a token request with an empty body`, st.givenEmptyBody},
+		{`^the request header "([^"]*)" is "([^"]*)"$`, `And the request header "Content-Type" is "text/plain"`, st.givenHeader},
+		{`^the token request is sent$`, `When the token request is sent`, st.whenSent},
+		{`^the token request is sent with method "([A-Z]+)" and its parameters in the query string$`, `When the token request is sent with method "GET" and its parameters in the query string`, st.whenSentInQuery},
+		{`^the access token is remembered as "([^"]*)"$`, `And the access token is remembered as "sales channel token"`, st.rememberToken},
+		{`^the response status should be (\d{3})$`, `Then the response status should be 200`, st.thenStatus},
+		{`^the response status should be one of ([\d, ]+)$`, `Then the response status should be one of 400, 401`, st.thenStatusOneOf},
+		{`^the response status should be a client error \(4xx\)$`, `Then the response status should be a client error (4xx)`, st.thenStatus4xx},
+		{`^the response content type should be JSON$`, `And the response content type should be JSON`, st.thenContentTypeJSON},
+		{`^the response header "([^"]*)" should include "([^"]*)"$`, `And the response header "Cache-Control" should include "no-store"`, st.thenHeaderIncludes},
+		{`^the response body should match the (token|error) response schema$`, `And the response body should match the token response schema`, st.thenProfileSchema},
+		{`^the response body should match the schema "([^"]*)"$`, `And the response body should match the schema "token_response"`, st.thenSchema},
+		{`^the JSON member "([^"]*)" should equal "([^"]*)"$`, `And the JSON member "scope" should equal "market:id:{{market_id}}"`, st.thenMemberEquals},
+		{`^the JSON member "([^"]*)" should equal "([^"]*)" ignoring case$`, `And the JSON member "token_type" should equal "bearer" ignoring case`, st.thenMemberEqualsFold},
+		{`^the JSON member "([^"]*)" should be the integer "([^"]*)"$`, `And the JSON member "expires_in" should be the integer "{{sales_channel.expires_in}}"`, st.thenMemberInteger},
+		{`^the JSON member "([^"]*)" should be an integer$`, `And the JSON member "created_at" should be an integer`, st.thenMemberIsInteger},
+		{`^the JSON member "([^"]*)" should match "([^"]*)"$`, `And the JSON member "scope" should match "^market:"`, st.thenMemberMatches},
+		{`^the JSON member "([^"]*)" should be a non-empty string$`, `And the JSON member "access_token" should be a non-empty string`, st.thenMemberNonEmptyString},
+		{`^the JSON member "([^"]*)" should be a Unix time within the allowed clock skew of now$`, `And the JSON member "created_at" should be a Unix time within the allowed clock skew of now`, st.thenMemberNowSkew},
+		{`^the JSON member "([^"]*)" should be a Unix time within (\d+) seconds of now$`, `And the JSON member "created_at" should be a Unix time within 300 seconds of now`, st.thenMemberNow},
+		{`^the JSON member "([^"]*)" should be absent$`, `And the JSON member "refresh_token" should be absent`, st.thenMemberAbsent},
+		{`^the OAuth error should be "([^"]*)"$`, `And the OAuth error should be "invalid_client"`, st.thenOAuthError},
+		{`^the OAuth error should be one of "([^"]*)"$`, `And the OAuth error should be one of "invalid_client, invalid_request"`, st.thenOAuthErrorOneOf},
+		{`^the OAuth error should be one defined by RFC 6749 section 5\.2$`, `And the OAuth error should be one defined by RFC 6749 section 5.2`, st.thenOAuthErrorRegistered},
+		{`^the response should not contain an access token$`, `And the response should not contain an access token`, st.thenNoToken},
+		{`^the response should not contain a client secret$`, `And the response should not contain a client secret`, st.thenNoSecret},
+		{`^the access token should differ from the one remembered as "([^"]*)"$`, `And the access token should differ from the one remembered as "sales channel token"`, st.thenTokenDiffers},
+	}
+}
+
+// compiledPatterns holds the vocabulary's expressions compiled once:
+// godog compiles string patterns again for every scenario, which was a
+// fifth of the suite's own CPU time. Read-only after init.
+var compiledPatterns = func() map[string]*regexp.Regexp {
+	m := map[string]*regexp.Regexp{}
+	for _, step := range (&Suite{}).Vocabulary() {
+		m[step.Pattern] = regexp.MustCompile(step.Pattern)
+	}
+	return m
+}()
+
+// Patterns returns the vocabulary's expressions, so that feature files can
+// be checked for lines no step matches before anything is sent.
+func Patterns() []*regexp.Regexp {
+	out := make([]*regexp.Regexp, 0, len(compiledPatterns))
+	for _, step := range (&Suite{}).Vocabulary() {
+		out = append(out, compiledPatterns[step.Pattern])
+	}
+	return out
+}
