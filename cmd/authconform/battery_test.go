@@ -49,6 +49,7 @@ var battery = []struct {
 	{name: "429 asking to wait an hour", server: "429-hour", wantCode: 2, wantStderr: "refused to be tested", maxRequests: 1},
 	{name: "429 again after the retry", server: "429-always", wantCode: 2, wantStderr: "refused to be tested", maxRequests: 2},
 	{name: "429 with a Retry-After that is not a number", server: "429-nan", wantCode: 2, wantStderr: "refused to be tested", maxRequests: 2},
+	{name: "-list sends nothing", server: "counting", args: []string{"-list"}, wantCode: 0, maxRequests: 0},
 	{name: "absurd rate", server: "counting", args: []string{"-rate", "1000000000/1ns"}, wantCode: 2, wantStderr: "rate", maxRequests: 0},
 	{name: "concurrency 0", server: "counting", args: []string{"-concurrency", "0"}, wantCode: 2, wantStderr: "-concurrency", maxRequests: 0},
 	{name: "timeout 0", server: "counting", args: []string{"-timeout", "0"}, wantCode: 2, wantStderr: "-timeout", maxRequests: 0},
