@@ -107,6 +107,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		caFile      = fl.String("ca-file", "", "PEM file of extra CA certificates to trust")
 		quiet       = fl.Bool("quiet", false, "no progress lines on stderr")
 		expectFile  = fl.String("expect-failures", "", "JSON file of scenarios the target is known to fail, each with a reason")
+		updateFile  = fl.String("update-expect-failures", "", "after the run, write the known-deviation file FILE from it (a person reviews it; never unattended in CI)")
 		fault       = fl.String("embedded-fault", "", "run the embedded reference server with this fault (see -list-faults)")
 		listFaults  = fl.Bool("list-faults", false, "list the embedded server's faults and exit")
 		listOnly    = fl.Bool("list", false, "list the scenarios a run would run and leave out, and the requests it would send; send nothing")
@@ -280,12 +281,48 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		summaryOut = stderr
 	}
 	printSummary(summaryOut, res)
+	if *updateFile != "" && cerr == nil {
+		if err := updateExpectations(*updateFile, res, stderr); err != nil {
+			return fail(err)
+		}
+	}
 	if cerr != nil {
 		// The run ended early (the target went away or refused to be
 		// tested): what ran is above, the reason is the last line.
 		return fail(err)
 	}
 	return res.ExitCode
+}
+
+// updateExpectations rewrites a known-deviation file from a whole run:
+// reasons of entries that still fail are kept, entries that now pass are
+// dropped, new failures are added with a recorded reason.
+func updateExpectations(path string, res verdict.Run, stderr io.Writer) error {
+	if res.Stopped != "" {
+		return fmt.Errorf("-update-expect-failures: the run did not go to its end (%s); %s left as it was", res.Stopped, path)
+	}
+	var old []expect.Failure
+	if _, err := os.Stat(path); err == nil {
+		if old, err = expect.Load(path); err != nil {
+			return err
+		}
+	}
+	var outcomes []expect.Outcome
+	for _, v := range res.Verdicts {
+		switch v.Status {
+		case verdict.Passed, verdict.UnexpectedPass:
+			outcomes = append(outcomes, expect.Outcome{Feature: v.URI, Scenario: v.Scenario})
+		case verdict.Failed, verdict.ExpectedFailure:
+			first, _, _ := strings.Cut(v.Error, "\n")
+			outcomes = append(outcomes, expect.Outcome{Feature: v.URI, Scenario: v.Scenario, Failed: true, Error: first})
+		}
+	}
+	list := expect.Update(old, outcomes, res.Started.UTC().Format(time.DateOnly))
+	if err := expect.Write(path, list); err != nil {
+		return fmt.Errorf("-update-expect-failures: %v", err)
+	}
+	fmt.Fprintf(stderr, "authconform: wrote %d known deviations to %s (it had %d); review the reasons\n", len(list), path, len(old))
+	return nil
 }
 
 // list prints what a run would do, without sending a request.

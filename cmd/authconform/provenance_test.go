@@ -123,3 +123,24 @@ func TestDiffNamesWhatAFaultBreaks(t *testing.T) {
 		t.Errorf("diff with one file: exit %d; want 2", bad.code)
 	}
 }
+
+// TestUpdateExpectFailures verifies a baseline written from a faulty run
+// makes the next faulty run pass, and one written from a clean run empties
+// it again.
+func TestUpdateExpectFailures(t *testing.T) {
+	known := filepath.Join(t.TempDir(), "known.json")
+	if r := runCLI(t, nil, "-quiet", "-format", "progress", "-embedded-fault", "token-type-mac", "-update-expect-failures", known); r.code != 1 {
+		t.Fatalf("recording run: exit %d; want 1 (it failed)\n%s", r.code, r.stderr)
+	}
+	b, _ := os.ReadFile(known)
+	if !strings.Contains(string(b), "recorded by -update-expect-failures") || !strings.Contains(string(b), `token_type = \"mac\"`) {
+		t.Fatalf("baseline does not record the failures and their error:\n%s", b)
+	}
+	if r := runCLI(t, nil, "-quiet", "-format", "progress", "-embedded-fault", "token-type-mac", "-expect-failures", known); r.code != 0 {
+		t.Errorf("run with the baseline: exit %d; want 0\n%s", r.code, r.stdout)
+	}
+	runCLI(t, nil, "-quiet", "-format", "progress", "-expect-failures", known, "-update-expect-failures", known)
+	if b, _ := os.ReadFile(known); strings.Contains(string(b), "scenario") {
+		t.Errorf("after a clean run the baseline still lists scenarios:\n%s", b)
+	}
+}

@@ -70,3 +70,57 @@ func Parse(b []byte, name string) ([]Failure, error) {
 // Key identifies a scenario. It is the catalog's key, so that a listed
 // failure and a scenario of the catalog meet in one map.
 func Key(feature, scenario string) string { return catalog.Key(feature, scenario) }
+
+// Update returns the known-deviation list a run implies, from the list
+// used for it (old, maybe empty) and the run's outcomes: an entry whose
+// scenario still fails keeps its reason; one whose scenario now passes is
+// dropped (the gap closed); a scenario that failed and was not listed is
+// added, with a reason that says it was recorded, when, and from which
+// error, for a person to replace with the real one. Scenarios that did not
+// run (left out, interrupted, not run) keep their entries as they were.
+func Update(old []Failure, outcomes []Outcome, recorded string) []Failure {
+	byKey := map[string]Outcome{}
+	for _, o := range outcomes {
+		byKey[Key(o.Feature, o.Scenario)] = o
+	}
+	var out []Failure
+	listed := map[string]bool{}
+	for _, f := range old {
+		k := Key(f.Feature, f.Scenario)
+		listed[k] = true
+		if o, ok := byKey[k]; ok && !o.Failed {
+			continue
+		}
+		out = append(out, f)
+	}
+	for _, o := range outcomes {
+		if o.Failed && !listed[Key(o.Feature, o.Scenario)] {
+			out = append(out, Failure{Feature: o.Feature, Scenario: o.Scenario,
+				Reason: fmt.Sprintf("recorded by -update-expect-failures on %s from: %s", recorded, o.Error)})
+		}
+	}
+	return out
+}
+
+// Outcome is what a run said of one scenario it ran to its end.
+type Outcome struct {
+	Feature, Scenario string
+	Failed            bool
+	Error             string // the first line of the failure, redacted
+}
+
+// Write stores a list as a known-deviation file, indented for review.
+func Write(path string, list []Failure) error {
+	if list == nil {
+		list = []Failure{}
+	}
+	b, err := json.MarshalIndent(File{ExpectedFailures: list}, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, append(b, '\n'), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
