@@ -7,7 +7,7 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 # make conformance [TARGET=https://auth.example.com] [FORMAT=pretty,junit:out/junit.xml] [ARGS="-strict"]
 TARGET ?=
-FORMAT ?= pretty
+FORMAT ?= console
 ARGS   ?=
 
 .PHONY: help conformance test chromium lint tidy bench fuzz

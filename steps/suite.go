@@ -114,6 +114,9 @@ func (s *Suite) record(st *scenario, err error) {
 		Requests: len(st.exchanges),
 		Duration: time.Since(st.started),
 	}
+	if err != nil && len(st.exchanges) > 0 {
+		v.Repro = s.Redactor.String(reproCommand(st.exchanges[len(st.exchanges)-1].Request, s.Target))
+	}
 	if err != nil || s.KeepTranscripts {
 		v.Transcript = s.Redactor.String(st.transcript())
 	}

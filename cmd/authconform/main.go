@@ -86,16 +86,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return diff(args[1:], stdout, stderr)
 	}
 	fl := flag.NewFlagSet("authconform", flag.ContinueOnError)
-	fl.SetOutput(stderr)
-	fl.Usage = func() {
-		fmt.Fprint(stderr, usageHead)
-		fl.PrintDefaults()
-	}
+	// Help asked for goes to stdout, where it can be paged; a bad flag is
+	// one line on stderr.
+	fl.SetOutput(io.Discard)
+	fl.Usage = func() {}
 	var (
 		target      = fl.String("target", "", "base URL of the auth server (default $AUTHCONFORM_TARGET, else the embedded reference server)")
 		tokenPath   = fl.String("token-path", "", "path of the token endpoint (default $AUTHCONFORM_TOKEN_PATH or /oauth/token)")
 		tags        = fl.String("tags", "", "godog tag expression selecting scenarios, e.g. '@must && ~@integration'")
-		format      = fl.String("format", "pretty", "formatters, comma-separated, each name or name:FILE: pretty, progress, junit, json (the run's summary), cucumber, events, html:FILE")
+		format      = fl.String("format", "console", "formatters, comma-separated, each name or name:FILE: console (one line per case, then each failure in full), pretty, progress, junit, json (the run's summary), cucumber, events, html:FILE")
 		featuresDir = fl.String("features", "", "directory of .feature files (default: the ones built into the binary)")
 		schemasDir  = fl.String("schemas", "", "directory of JSON Schemas (default: the ones built into the binary)")
 		timeout     = fl.Duration("timeout", 10*time.Second, "timeout of each request")
@@ -122,8 +121,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	)
 	if err := fl.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(stdout, usageHead)
+			fl.SetOutput(stdout)
+			fl.PrintDefaults()
 			return runner.ExitPass
 		}
+		fmt.Fprintf(stderr, "authconform: %v (authconform -h lists the flags)\n", err)
 		return runner.ExitConfig
 	}
 	if fl.NArg() > 0 {
@@ -225,7 +228,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		AllowHTTP:    *allowHTTP,
 		Console:      stdout,
 	}
-	if !*quiet {
+	if !*quiet && !usesConsole(*format) {
+		// The console format shows each case itself; progress lines on
+		// stderr would repeat them.
 		opts.Progress = stderr
 	}
 	if *featuresDir != "" {
@@ -280,7 +285,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	if consoleIsMachineReadable(*format) {
 		summaryOut = stderr
 	}
-	printSummary(summaryOut, res)
+	printSummary(summaryOut, res, !usesConsole(*format))
 	if *updateFile != "" && cerr == nil {
 		if err := updateExpectations(*updateFile, res, stderr); err != nil {
 			return fail(err)
@@ -372,6 +377,16 @@ func diff(args []string, stdout, stderr io.Writer) int {
 	return runner.ExitPass
 }
 
+// usesConsole reports whether -format includes the console format.
+func usesConsole(format string) bool {
+	for _, part := range strings.Split(format, ",") {
+		if strings.TrimSpace(part) == "console" {
+			return true
+		}
+	}
+	return strings.TrimSpace(format) == ""
+}
+
 // consoleIsMachineReadable reports whether -format sends JUnit, cucumber
 // JSON or events to stdout.
 func consoleIsMachineReadable(format string) bool {
@@ -401,7 +416,7 @@ func dirFS(dir string) (fs.FS, error) {
 
 // printSummary ends the run with what went wrong, what was left out, and
 // one line of counts that CI logs can grep.
-func printSummary(w io.Writer, res verdict.Run) {
+func printSummary(w io.Writer, res verdict.Run, failures bool) {
 	c := res.Count()
 	section := func(title string, st verdict.Status) {
 		first := true
@@ -419,8 +434,10 @@ func printSummary(w io.Writer, res verdict.Run) {
 			}
 		}
 	}
-	section("Failures", verdict.Failed)
-	section("Listed as known deviations, but passed: remove them from the known-deviation file", verdict.UnexpectedPass)
+	if failures { // the console format has shown them in full
+		section("Failures", verdict.Failed)
+		section("Listed as known deviations, but passed: remove them from the known-deviation file", verdict.UnexpectedPass)
+	}
 	section("Warnings (failed @should scenarios; -strict makes them failures)", verdict.Warning)
 	section("Known deviations (failed as the known-deviation file expects)", verdict.ExpectedFailure)
 	section("Interrupted (under way when the run ended)", verdict.Interrupted)

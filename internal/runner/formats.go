@@ -33,10 +33,14 @@ var ownFormats = map[string]func(io.Writer, verdict.Run) error{
 	"json":  report.WriteSummary,
 }
 
+// liveFormats are the runner's own console formats, written as the run
+// goes rather than after it.
+var liveFormats = map[string]bool{"console": true}
+
 // parseFormats reads "pretty,junit:out/junit.xml,html:out/report.html".
 func parseFormats(s string) (formatList, error) {
 	if strings.TrimSpace(s) == "" {
-		s = "pretty"
+		s = "console"
 	}
 	known := godog.AvailableFormatters()
 	var out formatList
@@ -46,7 +50,10 @@ func parseFormats(s string) (formatList, error) {
 		name, path, _ := strings.Cut(strings.TrimSpace(part), ":")
 		_, godogs := known[name]
 		_, ours := ownFormats[name]
+		ours = ours || liveFormats[name]
 		switch {
+		case liveFormats[name] && path != "":
+			return nil, fmt.Errorf("-format %s writes to the console only; for a file, use progress:FILE or json:FILE", name)
 		case name == "html" && path == "":
 			// One self-contained page is not a console format.
 			return nil, fmt.Errorf("-format html needs a file: html:FILE")
@@ -79,6 +86,9 @@ func formatNames(known map[string]string) []string {
 		if _, dup := known[n]; !dup {
 			names = append(names, n)
 		}
+	}
+	for n := range liveFormats {
+		names = append(names, n)
 	}
 	for n := range known {
 		names = append(names, n)
@@ -202,6 +212,7 @@ func (l formatList) plan() (godogFormat string, files []*reportFile, cleanup fun
 	var parts []string
 	for i, f := range l {
 		_, ours := ownFormats[f.name]
+		ours = ours || liveFormats[f.name]
 		switch {
 		case f.path == "" && !ours:
 			parts = append(parts, f.name)

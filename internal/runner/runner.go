@@ -30,6 +30,7 @@ import (
 	"github.com/authconform/authconform/internal/provenance"
 	"github.com/authconform/authconform/internal/ratelimit"
 	"github.com/authconform/authconform/internal/redact"
+	"github.com/authconform/authconform/internal/report"
 	"github.com/authconform/authconform/internal/schema"
 	"github.com/authconform/authconform/internal/tagexpr"
 	"github.com/authconform/authconform/internal/verdict"
@@ -127,6 +128,7 @@ type runPlan struct {
 	red      *redact.Redactor
 	progress func(format string, args ...any)
 	client   *httpclient.Client
+	console  *report.Console // the default output for people; nil when not asked for
 	suite    *steps.Suite
 	rec      *verdict.Recorder
 	closers  []func()
@@ -286,6 +288,11 @@ func (p *runPlan) wire(o Options) {
 		p.closers = append(p.closers, func() { pw.Close() })
 		p.progress = func(format string, args ...any) { fmt.Fprintf(pw, format+"\n", args...) }
 	}
+	if f, ok := p.formats.console(); ok && f.name == "console" && o.Console != nil {
+		cw := p.red.Writer(o.Console)
+		p.closers = append(p.closers, func() { cw.Close() })
+		p.console = report.NewConsole(cw)
+	}
 	p.client = httpclient.New(httpclient.Options{
 		Timeout:   o.timeout(),
 		Limiter:   p.limiter,
@@ -296,6 +303,9 @@ func (p *runPlan) wire(o Options) {
 		LoopbackOnly: o.Target.IsPlainHTTP() && !o.AllowHTTP,
 		OnWait: func(d time.Duration, why string) {
 			p.progress("  waiting %.1f s for %s", d.Seconds(), why)
+			if p.console != nil {
+				p.console.Note(fmt.Sprintf("waiting %.1f s for %s", d.Seconds(), why))
+			}
 		},
 	})
 	p.closers = append(p.closers, p.client.Close)
@@ -309,27 +319,52 @@ func (p *runPlan) wire(o Options) {
 		Schemas:         p.schemas,
 		Redactor:        p.red,
 		Recorder:        p.rec,
-		OnDone:          func(v verdict.Verdict) { p.progress("%s", progressLine(o, p.expected, v)) },
+		OnDone: func(v verdict.Verdict) {
+			v = classify(o, p.expected, v)
+			p.progress("%s", progressLine(v))
+			if p.console != nil {
+				p.console.Case(v)
+			}
+		},
 	}
 }
 
-// progressLine is the line printed as a case finishes.
-func progressLine(o Options, expected map[string]string, v verdict.Verdict) string {
-	_, listed := expected[expect.Key(v.URI, v.Scenario)]
-	mark := "ok  "
-	switch {
-	case v.Status == verdict.Interrupted || v.Status == verdict.NotRun:
-		mark = strings.ToUpper(string(v.Status))
-	case listed && v.Status == verdict.Passed:
-		mark = "FAIL" // a known deviation that passes fails the run
-	case listed:
-		mark = "KNOWN"
-	case v.Status != verdict.Passed && v.Severity == verdict.Should && !o.Strict:
-		mark = "WARN"
-	case v.Status != verdict.Passed:
+// classify gives a scenario's outcome its final status: a failed @should
+// scenario is a warning unless the run is strict; a listed known
+// deviation that fails is expected, one that passes fails the run. It is
+// the one place a status is decided; progress, console, summary, reports
+// and the exit code all read what it returns.
+func classify(o Options, expected map[string]string, v verdict.Verdict) verdict.Verdict {
+	v.Rules = catalog.Rules(v.Tags)
+	if v.Status == verdict.Failed && v.Severity == verdict.Should && !o.Strict {
+		v.Status = verdict.Warning
+	}
+	reason, listed := expected[expect.Key(v.URI, v.Scenario)]
+	if !listed || v.Status == verdict.Interrupted || v.Status == verdict.NotRun {
+		return v
+	}
+	v.Expected = reason
+	if v.Status == verdict.Passed {
+		v.Status = verdict.UnexpectedPass
+		v.Error = "listed as an expected failure (" + reason + ") but passed: remove it from the known-deviation file"
+	} else {
+		v.Status = verdict.ExpectedFailure
+	}
+	return v
+}
+
+// progressMarks are the progress lines' words for each status.
+var progressMarks = map[verdict.Status]string{
+	verdict.Passed: "ok  ", verdict.Failed: "FAIL", verdict.UnexpectedPass: "FAIL", verdict.Warning: "WARN",
+	verdict.ExpectedFailure: "KNOWN", verdict.Interrupted: "INTERRUPTED", verdict.NotRun: "NOT RUN",
+}
+
+// progressLine is the line printed as a case finishes; v is classified.
+func progressLine(v verdict.Verdict) string {
+	mark, ok := progressMarks[v.Status]
+	if !ok {
 		mark = "FAIL"
 	}
-	v.Rules = catalog.Rules(v.Tags)
 	return fmt.Sprintf("%s %s (%d requests, %s)", mark, v.Label(), v.Requests, v.Duration.Round(time.Millisecond))
 }
 
@@ -338,7 +373,7 @@ func execute(ctx context.Context, o Options, p *runPlan) int {
 	p.suite.RunContext = ctx
 	var cw io.WriteCloser = nopCloser{io.Discard}
 	if console, ok := p.formats.console(); ok && o.Console != nil && o.Console != io.Discard {
-		if _, ours := ownFormats[console.name]; !ours {
+		if _, ours := ownFormats[console.name]; !ours && !liveFormats[console.name] {
 			cw = p.red.Writer(o.Console)
 		}
 	}
@@ -369,19 +404,8 @@ func judge(ctx context.Context, o Options, p *runPlan, res *verdict.Run, godogSt
 	}
 	for _, v := range p.rec.All() {
 		c := order[catalog.Key(v.URI, v.Scenario)]
-		v.Feature, v.Order, v.Rules = c.Feature, c.Order, catalog.Rules(c.Tags)
-		if v.Status == verdict.Failed && v.Severity == verdict.Should && !o.Strict {
-			v.Status = verdict.Warning
-		}
-		if reason, ok := p.expected[expect.Key(v.URI, v.Scenario)]; ok && v.Status != verdict.Interrupted && v.Status != verdict.NotRun {
-			v.Expected = reason
-			if v.Status == verdict.Passed {
-				v.Status = verdict.UnexpectedPass
-				v.Error = "listed as an expected failure (" + reason + ") but passed: remove it from the known-deviation file"
-			} else {
-				v.Status = verdict.ExpectedFailure
-			}
-		}
+		v = classify(o, p.expected, v)
+		v.Feature, v.Order, v.Line = c.Feature, c.Order, c.Line
 		res.Verdicts = append(res.Verdicts, v)
 	}
 	sortVerdicts(res.Verdicts)
@@ -417,6 +441,9 @@ func writeReports(o Options, p *runPlan, res verdict.Run) error {
 		if err := f.finish(p.red, res); err != nil {
 			return fmt.Errorf("writing the %s report %s: %w", f.name, f.path, err)
 		}
+	}
+	if p.console != nil {
+		p.console.Finish(redactRun(p.red, res))
 	}
 	console, ok := p.formats.console()
 	if !ok || o.Console == nil {

@@ -55,8 +55,12 @@ type Verdict struct {
 	Error      string // redacted; empty when passed
 	Expected   string // the known-deviation reason, if the scenario is listed
 	Transcript string // redacted requests and responses
-	Requests   int
-	Duration   time.Duration
+	// Repro is a shell command that sends the last request again, with the
+	// configured secret as a reference to its environment variable.
+	Repro    string
+	Line     int // the scenario's line in its feature file
+	Requests int
+	Duration time.Duration
 }
 
 // SeverityOf reads the severity from a scenario's tags: @should marks a

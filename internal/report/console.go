@@ -1,0 +1,111 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/authconform/authconform/internal/verdict"
+)
+
+// Console is the default output, for people: one line per case as it
+// finishes, under its feature file, then every case that failed the run in
+// full: its rule and source line, what was expected and what came back, a
+// command that sends the request again, and the exchange. The strings it
+// is given must already be redacted; the caller masks its writer too.
+type Console struct {
+	mu      sync.Mutex
+	w       io.Writer
+	lastURI string
+}
+
+// NewConsole writes to w.
+func NewConsole(w io.Writer) *Console { return &Console{w: w} }
+
+// Marks, one character per outcome, so a column of them reads at a glance.
+var marks = map[verdict.Status]string{
+	verdict.Passed:          "✔",
+	verdict.Failed:          "×",
+	verdict.UnexpectedPass:  "×",
+	verdict.Warning:         "!",
+	verdict.ExpectedFailure: "~",
+	verdict.Interrupted:     "…",
+	verdict.NotRun:          "·",
+}
+
+// Case prints one finished case. Its status must be final (warnings and
+// known deviations already applied).
+func (c *Console) Case(v verdict.Verdict) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if v.URI != c.lastURI {
+		fmt.Fprintf(c.w, "%s\n", v.URI)
+		c.lastURI = v.URI
+	}
+	mark, ok := marks[v.Status]
+	if !ok {
+		mark = "×" // a status this code does not know is never a pass
+	}
+	fmt.Fprintf(c.w, "  %s %s (%s)\n", mark, v.Scenario, v.Duration.Round(time.Millisecond))
+}
+
+// Note prints a line about the run itself, such as a wait for the rate
+// limit, so a quiet console is never mistaken for a hung one.
+func (c *Console) Note(line string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	fmt.Fprintf(c.w, "  (%s)\n", line)
+}
+
+// Finish prints what the run left out and every case that failed it.
+func (c *Console) Finish(run verdict.Run) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	uri := ""
+	for _, l := range run.LeftOut {
+		if l.URI != uri {
+			fmt.Fprintf(c.w, "%s\n", l.URI)
+			uri = l.URI
+		}
+		fmt.Fprintf(c.w, "  - %s (left out: %s)\n", l.Scenario, l.Reason)
+	}
+	var failed []verdict.Verdict
+	for _, v := range run.Verdicts {
+		if v.Status.FailsRun() {
+			failed = append(failed, v)
+		}
+	}
+	if len(failed) == 0 {
+		return
+	}
+	fmt.Fprintf(c.w, "\nFailures (%d):\n", len(failed))
+	for _, v := range failed {
+		c.failure(v)
+	}
+}
+
+func (c *Console) failure(v verdict.Verdict) {
+	where := v.URI
+	if v.Line > 0 {
+		where = fmt.Sprintf("%s:%d", v.URI, v.Line)
+	}
+	loc := v
+	loc.URI = where
+	fmt.Fprintf(c.w, "\n× %s\n", loc.Label())
+	fmt.Fprintf(c.w, "%s\n", indent(v.Error, "    "))
+	if v.Expected != "" && v.Status == verdict.UnexpectedPass {
+		fmt.Fprintf(c.w, "    known-deviation reason: %s\n", v.Expected)
+	}
+	if v.Repro != "" {
+		fmt.Fprintf(c.w, "  reproduce:\n%s\n", indent(v.Repro, "    "))
+	}
+	if v.Transcript != "" {
+		fmt.Fprintf(c.w, "  exchange:\n%s\n", indent(strings.TrimRight(v.Transcript, "\n"), "    "))
+	}
+}
+
+func indent(s, prefix string) string {
+	return prefix + strings.ReplaceAll(s, "\n", "\n"+prefix)
+}
