@@ -72,7 +72,12 @@ func (st *scenario) finish(ctx context.Context, _ *godog.Scenario, err error) (c
 		// godog ran no Before hook, so there is no scenario to name.
 		return ctx, nil
 	}
-	st.suite.record(st, err)
+	v := st.suite.record(st, err)
+	if v.Transcript != "" {
+		// Cucumber JSON carries it, so cucumber-based HTML and Allure
+		// tools show each case's exchange.
+		ctx = godog.Attach(ctx, godog.Attachment{Body: []byte(v.Transcript), FileName: "exchange.txt", MediaType: "text/plain"})
+	}
 	return ctx, nil
 }
 
@@ -100,7 +105,7 @@ func (s *Suite) now() time.Time {
 	return time.Now()
 }
 
-func (s *Suite) record(st *scenario, err error) {
+func (s *Suite) record(st *scenario, err error) verdict.Verdict {
 	var tags []string
 	for _, t := range st.pickle.Tags {
 		tags = append(tags, t.Name)
@@ -152,4 +157,5 @@ func (s *Suite) record(st *scenario, err error) {
 	if s.OnDone != nil {
 		s.OnDone(v)
 	}
+	return v
 }

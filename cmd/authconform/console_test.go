@@ -1,6 +1,9 @@
 package main
 
 import (
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -53,5 +56,47 @@ func TestHelpOnStdout(t *testing.T) {
 	b := runCLI(t, nil, "-nope")
 	if b.code != 2 || strings.Count(b.stderr, "\n") != 1 || !strings.Contains(b.stderr, "-nope") {
 		t.Errorf("bad flag: exit %d, stderr %q; want 2 and one line naming it", b.code, b.stderr)
+	}
+}
+
+// TestCucumberAttachments verifies the cucumber JSON carries each case's
+// redacted exchange as an attachment, for cucumber-based report tools.
+func TestCucumberAttachments(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "c.json")
+	if r := runCLI(t, nil, "-quiet", "-format", "progress,cucumber:"+path); r.code != 0 {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var features []struct {
+		Elements []struct {
+			Steps []struct {
+				Embeddings []struct {
+					MimeType string `json:"mime_type"`
+					Data     []byte `json:"data"` // base64 in the file
+				} `json:"embeddings"`
+			} `json:"steps"`
+		} `json:"elements"`
+	}
+	if err := json.Unmarshal(b, &features); err != nil {
+		t.Fatal(err)
+	}
+	cases, attached := 0, 0
+	for _, f := range features {
+		for _, e := range f.Elements {
+			cases++
+			for _, s := range e.Steps {
+				for _, em := range s.Embeddings {
+					if em.MimeType == "text/plain" && strings.Contains(string(em.Data), "--- request ---") {
+						attached++
+					}
+				}
+			}
+		}
+	}
+	if cases == 0 || attached != cases {
+		t.Errorf("%d of %d cases carry their exchange as an attachment; want all", attached, cases)
 	}
 }

@@ -311,9 +311,9 @@ func (p *runPlan) wire(o Options) {
 	p.closers = append(p.closers, p.client.Close)
 	p.rec = &verdict.Recorder{}
 	p.suite = &steps.Suite{
-		// Only the HTML report shows passed scenarios' requests; failures
-		// always keep theirs.
-		KeepTranscripts: p.formats.wants("html") || p.formats.wants("junit"),
+		// Only the HTML, JUnit and cucumber reports show passed
+		// scenarios' requests; failures always keep theirs.
+		KeepTranscripts: p.formats.wants("html") || p.formats.wants("junit") || p.formats.wants("cucumber"),
 		Target:          o.Target,
 		Client:          p.client,
 		Schemas:         p.schemas,
