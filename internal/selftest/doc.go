@@ -5,7 +5,7 @@
 // failure must carry that fault's reason).
 //
 // Which scenarios each fault fails or warns, and which each variant warns,
-// is data: testdata/faults.golden.json, rewritten by `make golden` and
+// is data: testdata/faults.golden, rewritten by `make golden` and
 // reviewed by its diff. The Go keeps what the data cannot say: each
 // fault's reason (faultReasons) and the invariants above.
 //
