@@ -90,7 +90,7 @@ func theFloor(tb testing.TB) []floorScenario {
 		floorPlan, floorError = loadFloor(authconform.Files, "features", floorTarget)
 	})
 	if floorError != nil {
-		msg := fmt.Sprintf("the floor cannot be derived from the features: %v (teach floor_plan_test.go or floor_checks_test.go the step; `make bench` fails until then)", floorError)
+		msg := fmt.Sprintf("the floor cannot be derived from the features: %v (teach floor_plan_test.go or floor_checks_test.go the step or placeholder; `make bench` fails until then)", floorError)
 		if _, ok := tb.(*testing.B); ok {
 			tb.Fatal(msg)
 		}
