@@ -10,7 +10,7 @@ TARGET ?=
 FORMAT ?= console
 ARGS   ?=
 
-.PHONY: help conformance test chromium lint tidy bench fuzz
+.PHONY: help conformance test golden chromium lint tidy bench fuzz
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -21,6 +21,9 @@ conformance:  ## run the suite (against the embedded reference server unless TAR
 test: chromium  ## vet, then every test (self-test against each reference-server fault included) under -race
 	$(GO) vet ./...
 	AUTHCONFORM_REQUIRE_CHROMIUM=1 $(GO) test -race -count=1 ./...
+
+golden:  ## rewrite internal/selftest's golden file (what each fault fails and warns) from a run; review its diff
+	$(GO) test -count=1 -run '^(TestEveryFaultIsCaught|TestCleanServerPasses)$$' ./internal/selftest/ -update
 
 # The HTML report's screenshot test renders it in Debian's headless Chromium.
 chromium:

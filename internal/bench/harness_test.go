@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/authconform/authconform"
+	"github.com/authconform/authconform/internal/catalog"
 	"github.com/authconform/authconform/internal/embedded"
 	"github.com/authconform/authconform/internal/refserver"
 	"github.com/authconform/authconform/internal/runner"
@@ -67,6 +68,18 @@ func (r suiteRun) run(tb testing.TB, url string) verdict.Run {
 		tb.Fatalf("the suite did not pass the reference server (exit code %d): a benchmark of a failing run measures the wrong thing", res.ExitCode)
 	}
 	return res
+}
+
+// suiteSize is how many scenarios the built-in features hold, as the
+// runner's catalog reads them: tests compare with it rather than with a
+// count written by hand, which every new scenario would break.
+func suiteSize(tb testing.TB) int {
+	tb.Helper()
+	cases, err := catalog.Load(authconform.Files, "features")
+	if err != nil {
+		tb.Fatalf("catalog.Load(features): %v", err)
+	}
+	return len(cases)
 }
 
 // median returns the middle value of xs (the mean of the two middle ones

@@ -65,10 +65,11 @@ func describeRequest(method, uri, contentType string, body []byte) string {
 
 // TestFloorSendsTheSuitesRequests verifies the floor is the suite's work
 // and nothing less: request for request, in the same order, the same
-// method, URL, content type and body as the suite sends. TestFloor counts
-// them; this compares them, so a scenario that changes its request
-// without the floor following fails here.
+// method, URL, content type and body as the suite sends. The floor reads
+// its requests from the features, so this checks that reading: a request
+// step it builds differently from the steps package fails here.
 func TestFloorSendsTheSuitesRequests(t *testing.T) {
+	plan := theFloor(t)
 	s, err := refserver.New(refserver.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -79,7 +80,7 @@ func TestFloorSendsTheSuitesRequests(t *testing.T) {
 
 	client := newFloorClient()
 	defer client.CloseIdleConnections()
-	if err := floorRun(context.Background(), client, srv.URL, nil); err != nil {
+	if err := floorRun(context.Background(), client, srv.URL, plan, nil); err != nil {
 		t.Fatalf("floor: %v", err)
 	}
 	floor := log.take()

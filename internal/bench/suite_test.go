@@ -24,12 +24,17 @@ const oneScenarioTag = "@cl-test-default-scope"
 // iteration runs all three; ns/op is their sum, the reported metrics are
 // medians over the iterations.
 func BenchmarkSuiteVsFloor(b *testing.B) {
+	plan := theFloor(b)
 	srv := startReference(b, refserver.Options{})
 	all, one := suiteRun{}, suiteRun{tags: oneScenarioTag}
 	// A first run of each outside the measurement: it fills caches (the
 	// binary's pages, the server's parsed signing key) that later runs
 	// find warm.
-	n := len(all.run(b, srv.URL).Verdicts)
+	first := all.run(b, srv.URL)
+	n := len(first.Verdicts)
+	if sent := floorRequestCount(plan); first.Requests != int64(sent) {
+		b.Fatalf("the suite sent %d requests, the floor derived from its features sends %d: their times do not compare", first.Requests, sent)
+	}
 	if got := len(one.run(b, srv.URL).Verdicts); got != 1 {
 		b.Fatalf("tag %s selects %d scenarios; want 1", oneScenarioTag, got)
 	}
@@ -56,7 +61,7 @@ func BenchmarkSuiteVsFloor(b *testing.B) {
 
 		start = time.Now()
 		client := newFloorClient()
-		if err := floorRun(context.Background(), client, srv.URL, nil); err != nil {
+		if err := floorRun(context.Background(), client, srv.URL, plan, nil); err != nil {
 			b.Fatalf("floor: %v", err)
 		}
 		client.CloseIdleConnections()
@@ -64,7 +69,7 @@ func BenchmarkSuiteVsFloor(b *testing.B) {
 
 		start = time.Now()
 		client = newFloorClient()
-		if err := floorRun(context.Background(), client, srv.URL, schemas); err != nil {
+		if err := floorRun(context.Background(), client, srv.URL, plan, schemas); err != nil {
 			b.Fatalf("checked floor: %v", err)
 		}
 		client.CloseIdleConnections()
@@ -97,7 +102,7 @@ func BenchmarkSuiteVsFloor(b *testing.B) {
 	b.ReportMetric(ms(suite-fixed-godogShare-floor), "own-ms")
 	b.ReportMetric(float64(suite-fixed-godogShare)/float64(floor), "ratio-without-godog")
 	b.ReportMetric(float64(n), "scenarios")
-	b.ReportMetric(float64(len(floorRequests)), "requests")
+	b.ReportMetric(float64(floorRequestCount(plan)), "requests")
 }
 
 // generatedHeader and generatedSteps make the generated features: a sales

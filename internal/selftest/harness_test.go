@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/authconform/authconform"
+	"github.com/authconform/authconform/internal/catalog"
 	"github.com/authconform/authconform/internal/embedded"
 	"github.com/authconform/authconform/internal/refserver"
 	"github.com/authconform/authconform/internal/runner"
@@ -48,14 +49,31 @@ func runWith(t *testing.T, opts refserver.Options, tune func(*runner.Options)) v
 	return res
 }
 
-// byStatus lists the scenario names with the given status, sorted.
+// byStatus lists the scenarios with the given status, by caseName, sorted.
 func byStatus(res verdict.Run, st verdict.Status) []string {
 	var out []string
 	for _, v := range res.Verdicts {
 		if v.Status == st {
-			out = append(out, v.Scenario)
+			out = append(out, caseName(v))
 		}
 	}
 	sort.Strings(out)
 	return out
+}
+
+// caseName names a scenario as the golden file does, "feature-path:
+// scenario name": names are unique only within a feature file.
+func caseName(v verdict.Verdict) string { return v.URI + ": " + v.Scenario }
+
+// suiteSize is how many scenarios the built-in features hold, as the
+// runner's catalog reads them: against the reference server, which has
+// every credential, a run runs them all. Tests compare with it rather
+// than with a count written by hand, which every new scenario would break.
+func suiteSize(t testing.TB) int {
+	t.Helper()
+	cases, err := catalog.Load(authconform.Files, "features")
+	if err != nil {
+		t.Fatalf("catalog.Load(features): %v", err)
+	}
+	return len(cases)
 }

@@ -1,0 +1,452 @@
+package bench
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"testing/fstest"
+
+	gherkin "github.com/cucumber/gherkin/go/v42"
+	messages "github.com/cucumber/messages/go/v34"
+
+	"github.com/authconform/authconform"
+	"github.com/authconform/authconform/internal/config"
+	"github.com/authconform/authconform/internal/embedded"
+)
+
+// The floor is read from the feature files, not written by hand: each
+// scenario's request steps (DocString bodies, parameter tables, raw
+// bodies, headers, the When step's method) become the requests it sends,
+// and its Then steps become checks written in plain Go (floor_checks_test.go).
+// A new scenario made of known steps so needs no edit here. A step or
+// placeholder the floor does not know is the one thing it cannot derive:
+// tests skip the floor then, and `make bench` fails, saying which.
+
+// floorScenario is one scenario as the floor runs it.
+type floorScenario struct {
+	name     string // "feature-path: scenario name"
+	requests []floorRequest
+}
+
+// floorRequest is one request, ready to send, and the checks of the steps
+// that judge its answer.
+type floorRequest struct {
+	method string
+	query  string // for a request sent with its parameters in the URL
+	header http.Header
+	body   []byte
+	checks []floorCheck
+}
+
+// Values the floor sends where the suite generates them per scenario; the
+// same shape, so the request log masks both alike.
+const (
+	floorUnknownClient = "authconform-unknown-Q7tXk2LmPz9a"
+	floorUnknownMarket = "zzK3mP8qRwQ"
+	floorWrongSecret   = "authconform-wrong-Jf8Kd2Lq9Xw3Zp5Rt7Vb1Nm4"
+)
+
+// floorTarget is the reference server as the suite's configuration sees
+// it: the source of every placeholder's value. The URL is not used.
+var floorTarget = embedded.Target("http://127.0.0.1")
+
+// floorVars are the placeholders the floor can fill, with their values.
+func floorVars(t config.Target) map[string]string {
+	return map[string]string{
+		"sales_channel.client_id":   t.SalesChannel.ID,
+		"sales_channel.expires_in":  strconv.Itoa(t.SalesChannel.Lifetime),
+		"market_id":                 t.MarketID,
+		"integration.client_id":     t.Integration.ID,
+		"integration.client_secret": t.Integration.Secret,
+		"integration.expires_in":    strconv.Itoa(t.Integration.Lifetime),
+		"unknown_client_id":         floorUnknownClient,
+		"unknown_market_id":         floorUnknownMarket,
+		"wrong_secret":              floorWrongSecret,
+	}
+}
+
+var (
+	floorOnce  sync.Once
+	floorPlan  []floorScenario
+	floorError error
+)
+
+// theFloor is the built-in features compiled for the floor, once. A test
+// skips when the floor cannot be derived (a step it does not know): the
+// floor is a benchmark's yardstick, and a new step must not fail `make
+// test` for it. A benchmark fails instead: it would measure the wrong thing.
+func theFloor(tb testing.TB) []floorScenario {
+	tb.Helper()
+	floorOnce.Do(func() {
+		floorPlan, floorError = loadFloor(authconform.Files, "features", floorTarget)
+	})
+	if floorError != nil {
+		msg := fmt.Sprintf("the floor cannot be derived from the features: %v (teach floor_plan_test.go or floor_checks_test.go the step or placeholder; `make bench` fails until then)", floorError)
+		if _, ok := tb.(*testing.B); ok {
+			tb.Fatal(msg)
+		}
+		tb.Skip(msg)
+	}
+	return floorPlan
+}
+
+// floorRequestCount is how many requests the floor sends in one run.
+func floorRequestCount(plan []floorScenario) int {
+	n := 0
+	for _, sc := range plan {
+		n += len(sc.requests)
+	}
+	return n
+}
+
+// loadFloor reads every .feature file under root, in the order godog runs
+// them, and compiles each scenario the target can run (the runner leaves
+// out those needing credentials the target lacks; the reference server
+// has them all).
+func loadFloor(fsys fs.FS, root string, target config.Target) ([]floorScenario, error) {
+	var gapTags []string
+	for _, g := range target.Gaps() {
+		gapTags = append(gapTags, g.Tag)
+	}
+	var plan []floorScenario
+	ids := 0
+	newID := func() string { ids++; return strconv.Itoa(ids) }
+	err := fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".feature") {
+			return err
+		}
+		src, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		doc, err := gherkin.ParseGherkinDocument(bytes.NewReader(src), newID)
+		if err != nil {
+			return fmt.Errorf("%s: %v", p, err)
+		}
+		for _, pk := range gherkin.Pickles(*doc, p, newID) {
+			if slices.ContainsFunc(pk.Tags, func(t *messages.PickleTag) bool { return slices.Contains(gapTags, t.Name) }) {
+				continue
+			}
+			sc, err := compileScenario(pk, target)
+			if err != nil {
+				return fmt.Errorf("%s: %q: %v", p, pk.Name, err)
+			}
+			plan = append(plan, sc)
+		}
+		return nil
+	})
+	return plan, err
+}
+
+// floorBuilder is one scenario being compiled: the request its steps are
+// building, the requests sent so far, and the secrets it has sent (an
+// echo of any of them is a leak).
+type floorBuilder struct {
+	target  config.Target
+	vars    map[string]string
+	secrets []string
+	req     *pendingRequest
+	sent    []floorRequest
+}
+
+// pendingRequest is a request as the Given steps build it.
+type pendingRequest struct {
+	params [][2]string // name, value; nil for a raw or empty body
+	body   []byte
+	header http.Header
+}
+
+// compileScenario turns a scenario's steps into requests and checks.
+func compileScenario(pk *messages.Pickle, target config.Target) (floorScenario, error) {
+	b := &floorBuilder{target: target, vars: floorVars(target), secrets: target.Secrets()}
+	for _, st := range pk.Steps {
+		if err := b.step(st); err != nil {
+			return floorScenario{}, fmt.Errorf("step %q: %v", st.Text, err)
+		}
+	}
+	return floorScenario{name: pk.Uri + ": " + pk.Name, requests: b.sent}, nil
+}
+
+// step compiles one step: a request step changes the request or sends it,
+// a Then step adds a check to the last request sent.
+func (b *floorBuilder) step(st *messages.PickleStep) error {
+	for _, rs := range floorRequestSteps {
+		if m := rs.re.FindStringSubmatch(st.Text); m != nil {
+			return rs.build(b, m, st.Argument)
+		}
+	}
+	for _, cs := range floorCheckSteps {
+		if m := cs.re.FindStringSubmatch(st.Text); m != nil {
+			if len(b.sent) == 0 {
+				return fmt.Errorf("a check before any request was sent")
+			}
+			c, err := cs.build(b, m)
+			if err != nil {
+				return err
+			}
+			c.step = st.Text
+			last := &b.sent[len(b.sent)-1]
+			last.checks = append(last.checks, c)
+			return nil
+		}
+	}
+	return fmt.Errorf("the floor knows no such step")
+}
+
+// floorRequestSteps build and send the request, as the steps package's
+// request steps do for the Commerce Layer profile (a JSON body with the
+// credentials in it, sent as the feature wrote it).
+var floorRequestSteps = []struct {
+	re    *regexp.Regexp
+	build func(b *floorBuilder, m []string, arg *messages.PickleStepArgument) error
+}{
+	{regexp.MustCompile(`^a token request with the JSON body:$`), (*floorBuilder).jsonBody},
+	{regexp.MustCompile(`^a token request with the parameters:$`), (*floorBuilder).parameters},
+	{regexp.MustCompile(`^a token request with the raw body:$`), (*floorBuilder).rawBody},
+	{regexp.MustCompile(`^a token request with an empty body$`), func(b *floorBuilder, _ []string, _ *messages.PickleStepArgument) error {
+		b.req = &pendingRequest{header: http.Header{}}
+		return nil
+	}},
+	{regexp.MustCompile(`^the request header "([^"]*)" is "([^"]*)"$`), (*floorBuilder).setHeader},
+	{regexp.MustCompile(`^the token request is sent$`), (*floorBuilder).sendPOST},
+	{regexp.MustCompile(`^the token request is sent with method "([A-Z]+)" and its parameters in the query string$`), (*floorBuilder).sendInQuery},
+}
+
+func (b *floorBuilder) jsonBody(_ []string, arg *messages.PickleStepArgument) error {
+	text, err := b.docString(arg, true)
+	if err != nil {
+		return err
+	}
+	params, err := stringMembers([]byte(text))
+	if err != nil {
+		return err
+	}
+	b.noteSecrets(params)
+	b.req = &pendingRequest{params: params, body: []byte(text), header: http.Header{}}
+	return nil
+}
+
+func (b *floorBuilder) parameters(_ []string, arg *messages.PickleStepArgument) error {
+	if arg == nil || arg.DataTable == nil {
+		return fmt.Errorf("no parameter table")
+	}
+	params := [][2]string{}
+	for _, row := range arg.DataTable.Rows {
+		if len(row.Cells) != 2 {
+			return fmt.Errorf("a parameter row of %d cells; want | name | value |", len(row.Cells))
+		}
+		v, err := b.expand(row.Cells[1].Value, false)
+		if err != nil {
+			return err
+		}
+		params = append(params, [2]string{row.Cells[0].Value, v})
+	}
+	b.noteSecrets(params)
+	b.req = &pendingRequest{params: params, body: jsonObject(params), header: http.Header{}}
+	return nil
+}
+
+func (b *floorBuilder) rawBody(_ []string, arg *messages.PickleStepArgument) error {
+	text, err := b.docString(arg, true)
+	if err != nil {
+		return err
+	}
+	// A raw body that happens to be an object of strings may carry a
+	// secret too: the suite looks for it, so the floor does.
+	if params, err := stringMembers([]byte(text)); err == nil {
+		b.noteSecrets(params)
+	}
+	b.req = &pendingRequest{body: []byte(text), header: http.Header{}}
+	return nil
+}
+
+func (b *floorBuilder) setHeader(m []string, _ *messages.PickleStepArgument) error {
+	if b.req == nil {
+		return fmt.Errorf("no request to set a header on")
+	}
+	v, err := b.expand(m[2], false)
+	if err != nil {
+		return err
+	}
+	b.req.header.Set(m[1], v)
+	return nil
+}
+
+func (b *floorBuilder) sendPOST(_ []string, _ *messages.PickleStepArgument) error {
+	if b.req == nil {
+		return fmt.Errorf("no request to send")
+	}
+	h := http.Header{"Accept": {"application/json"}, "Content-Type": {"application/json"}}
+	for k, vs := range b.req.header {
+		h[k] = vs
+	}
+	b.sent = append(b.sent, floorRequest{method: http.MethodPost, header: h, body: b.req.body})
+	return nil
+}
+
+func (b *floorBuilder) sendInQuery(m []string, _ *messages.PickleStepArgument) error {
+	if b.req == nil || b.req.params == nil {
+		return fmt.Errorf("no parameters to put in the query string")
+	}
+	q := url.Values{}
+	for _, p := range b.req.params {
+		q.Add(p[0], p[1])
+	}
+	h := b.req.header.Clone()
+	h.Set("Accept", "application/json")
+	b.sent = append(b.sent, floorRequest{method: m[1], query: q.Encode(), header: h})
+	return nil
+}
+
+// docString is a step's DocString with its placeholders filled, JSON
+// escaped when the DocString is JSON text.
+func (b *floorBuilder) docString(arg *messages.PickleStepArgument, jsonText bool) (string, error) {
+	if arg == nil || arg.DocString == nil {
+		return "", fmt.Errorf("no DocString")
+	}
+	return b.expand(arg.DocString.Content, jsonText)
+}
+
+var floorPlaceholder = regexp.MustCompile(`\{\{\s*([A-Za-z0-9_.]+)\s*\}\}`)
+
+// expand fills {{name}} placeholders; a secret filled in is one the
+// scenario sends.
+func (b *floorBuilder) expand(text string, jsonText bool) (string, error) {
+	var unknown []string
+	out := floorPlaceholder.ReplaceAllStringFunc(text, func(ph string) string {
+		name := floorPlaceholder.FindStringSubmatch(ph)[1]
+		v, ok := b.vars[name]
+		if !ok {
+			unknown = append(unknown, name)
+			return ph
+		}
+		if strings.HasSuffix(name, "secret") {
+			b.noteSecrets([][2]string{{"client_secret", v}})
+		}
+		if jsonText {
+			q, _ := json.Marshal(v)
+			v = string(q[1 : len(q)-1])
+		}
+		return v
+	})
+	if len(unknown) > 0 {
+		return "", fmt.Errorf("the floor knows no placeholder {{%s}}", strings.Join(unknown, "}}, {{"))
+	}
+	return out, nil
+}
+
+// noteSecrets keeps the client_secret values among params.
+func (b *floorBuilder) noteSecrets(params [][2]string) {
+	for _, p := range params {
+		if p[0] == "client_secret" && p[1] != "" && !slices.Contains(b.secrets, p[1]) {
+			b.secrets = append(b.secrets, p[1])
+		}
+	}
+}
+
+// stringMembers reads a JSON object of string members, in order.
+func stringMembers(text []byte) ([][2]string, error) {
+	dec := json.NewDecoder(bytes.NewReader(text))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil, fmt.Errorf("the body is not a JSON object")
+	}
+	params := [][2]string{}
+	for dec.More() {
+		k, err := dec.Token()
+		if err != nil {
+			return nil, err
+		}
+		v, err := dec.Token()
+		if err != nil {
+			return nil, err
+		}
+		s, ok := v.(string)
+		if !ok {
+			return nil, fmt.Errorf("member %q is not a string", k)
+		}
+		params = append(params, [2]string{k.(string), s})
+	}
+	if _, err := dec.Token(); err != nil {
+		return nil, err
+	}
+	return params, nil
+}
+
+// jsonObject writes params as a JSON object, in order.
+func jsonObject(params [][2]string) []byte {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, p := range params {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		k, _ := json.Marshal(p[0])
+		v, _ := json.Marshal(p[1])
+		b.Write(k)
+		b.WriteByte(':')
+		b.Write(v)
+	}
+	b.WriteByte('}')
+	return b.Bytes()
+}
+
+// TestLoadFloor verifies what the floor reads from a feature: the request
+// each scenario sends, placeholders filled, and which features it cannot
+// read, saying why.
+func TestLoadFloor(t *testing.T) {
+	const head = "Feature: f\n  Scenario: s\n"
+	const jsonBody = "    Given a token request with the JSON body:\n      \"\"\"json\n      {\"grant_type\": \"client_credentials\", \"client_id\": \"{{sales_channel.client_id}}\"}\n      \"\"\"\n"
+	tests := []struct {
+		name    string
+		steps   string
+		want    string // the request, as describeRequest writes it
+		wantErr string
+	}{
+		{"JSON body sent as written", jsonBody + "    When the token request is sent\n",
+			`POST /oauth/token [application/json] "{\"client_id\":\"authconform-sales-channel\",\"grant_type\":\"client_credentials\"}"`, ""},
+		{"header set", jsonBody + "    And the request header \"Content-Type\" is \"text/plain\"\n    When the token request is sent\n",
+			`POST /oauth/token [text/plain] "{\"client_id\":\"authconform-sales-channel\",\"grant_type\":\"client_credentials\"}"`, ""},
+		{"parameters in the query", "    Given a token request with the parameters:\n      | grant_type | client_credentials |\n      | client_id | {{unknown_client_id}} |\n    When the token request is sent with method \"GET\" and its parameters in the query string\n",
+			`GET /oauth/token?client_id=<generated>&grant_type=client_credentials [] ""`, ""},
+		{"empty body", "    Given a token request with an empty body\n    When the token request is sent\n",
+			`POST /oauth/token [application/json] ""`, ""},
+		{"unknown step", jsonBody + "    When the token request is sent twice\n", "", `step "the token request is sent twice": the floor knows no such step`},
+		{"unknown placeholder", "    Given a token request with the raw body:\n      \"\"\"\n      {{nobody}}\n      \"\"\"\n", "", "no placeholder {{nobody}}"},
+		{"check before a request", "    Then the response status should be 200\n", "", "a check before any request was sent"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fsys := fstest.MapFS{"f.feature": {Data: []byte(head + tt.steps)}}
+			plan, err := loadFloor(fsys, ".", floorTarget)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("loadFloor error = %v; want one saying %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("loadFloor: %v", err)
+			}
+			if len(plan) != 1 || len(plan[0].requests) != 1 {
+				t.Fatalf("plan = %+v; want one scenario of one request", plan)
+			}
+			fr := plan[0].requests[0]
+			uri := "/oauth/token"
+			if fr.query != "" {
+				uri += "?" + fr.query
+			}
+			if got := describeRequest(fr.method, uri, fr.header.Get("Content-Type"), fr.body); got != tt.want {
+				t.Errorf("request = %s\n want %s", got, tt.want)
+			}
+		})
+	}
+}
