@@ -14,6 +14,11 @@ Feature: An integration gets a token with its client secret
     a market, "market:id:{{id}}"; js-auth tests [CL-TEST] show the requested
     scope echoed exactly (spec §(d)).
   - RFC 6749 §4.4.3, §5.1, §7.1 as for the sales channel.
+  - Scopes naming two markets: several scopes are space-separated (RFC 6749
+    §3.3 "a list of space-delimited, case-sensitive strings"; Commerce Layer's
+    legacy docs and clients in the wild, spec §(d)). That the answer echoes
+    both is not documented for two markets, so that scenario is @should; it
+    needs a second market (AUTHCONFORM_OTHER_MARKET_ID).
 
   @must @rfc6749-4.4 @rfc6749-5.1 @docs-client-credentials
   Scenario: An integration with its secret and no scope gets a token for all markets
@@ -53,3 +58,19 @@ Feature: An integration gets a token with its client secret
     And the JSON member "scope" should equal "market:id:{{market_id}}"
     And the JSON member "expires_in" should be the integer "{{integration.expires_in}}"
     And the response should not contain a client secret
+
+  @should @market @other_market @rfc6749-3.3
+  Scenario: An integration with two markets in scope gets both echoed
+    Given a token request with the JSON body:
+      """json
+      {
+        "grant_type": "client_credentials",
+        "client_id": "{{integration.client_id}}",
+        "client_secret": "{{integration.client_secret}}",
+        "scope": "market:id:{{market_id}} market:id:{{other_market_id}}"
+      }
+      """
+    When the token request is sent
+    Then the response status should be 200
+    And the response body should match the token response schema
+    And the JSON member "scope" should equal "market:id:{{market_id}} market:id:{{other_market_id}}"
