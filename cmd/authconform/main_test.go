@@ -37,6 +37,7 @@ func envFor(url string) map[string]string {
 		"AUTHCONFORM_TARGET":                    url,
 		"AUTHCONFORM_SALES_CHANNEL_CLIENT_ID":   refserver.SalesChannelClientID,
 		"AUTHCONFORM_MARKET_ID":                 refserver.MarketID,
+		"AUTHCONFORM_OTHER_MARKET_ID":           refserver.OtherMarketID,
 		"AUTHCONFORM_INTEGRATION_CLIENT_ID":     refserver.IntegrationClientID,
 		"AUTHCONFORM_INTEGRATION_CLIENT_SECRET": refserver.IntegrationClientSecret,
 	}
