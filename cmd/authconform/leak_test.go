@@ -269,12 +269,16 @@ func runAllFormats(t *testing.T, env map[string]string, args ...string) map[stri
 		"html":     filepath.Join(dir, "report.html"),
 		"progress": filepath.Join(dir, "progress.txt"),
 		"json":     filepath.Join(dir, "summary.json"),
+		"pretty":   filepath.Join(dir, "pretty.txt"),
 	}
-	format := "pretty"
+	format := "console"
 	for name, path := range files {
 		format += "," + name + ":" + path
 	}
 	r := runCLI(t, env, append([]string{"-format", format, "-timeout", "5s"}, args...)...)
+	if r.code == 2 {
+		t.Fatalf("the run could not start: %s", r.stderr)
+	}
 	outputs := map[string]string{"stdout": r.stdout, "stderr": r.stderr}
 	for name, path := range files {
 		b, err := os.ReadFile(path)
