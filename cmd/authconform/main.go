@@ -8,29 +8,21 @@ package main
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"os/signal"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"syscall"
 	"time"
 
-	"github.com/authconform/authconform"
 	"github.com/authconform/authconform/internal/catalog"
 	"github.com/authconform/authconform/internal/compare"
-	"github.com/authconform/authconform/internal/config"
-	"github.com/authconform/authconform/internal/embedded"
 	"github.com/authconform/authconform/internal/expect"
-	"github.com/authconform/authconform/internal/provenance"
-	"github.com/authconform/authconform/internal/refserver"
 	"github.com/authconform/authconform/internal/runner"
 	"github.com/authconform/authconform/internal/verdict"
 )
@@ -81,220 +73,76 @@ flags:
 `
 
 // run is main without the process: testable, and it never calls os.Exit.
+// It reads the command line, lays the flags over the environment, and
+// runs, lists, or compares.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	if len(args) > 0 && args[0] == "diff" {
 		return diff(args[1:], stdout, stderr)
 	}
-	fl := flag.NewFlagSet("authconform", flag.ContinueOnError)
-	// Help asked for goes to stdout, where it can be paged; a bad flag is
-	// one line on stderr.
-	fl.SetOutput(io.Discard)
-	fl.Usage = func() {}
-	var (
-		target      = fl.String("target", "", "base URL of the auth server (default $AUTHCONFORM_TARGET, else the embedded reference server)")
-		tokenPath   = fl.String("token-path", "", "path of the token endpoint (default $AUTHCONFORM_TOKEN_PATH or /oauth/token)")
-		tags        = fl.String("tags", "", "godog tag expression selecting scenarios, e.g. '@must && ~@integration'")
-		format      = fl.String("format", "console", "formatters, comma-separated, each name or name:FILE: console (one line per case, then each failure in full), pretty, progress, junit, json (the run's summary), cucumber, events, html:FILE")
-		featuresDir = fl.String("features", "", "directory of .feature files (default: the ones built into the binary)")
-		schemasDir  = fl.String("schemas", "", "directory of JSON Schemas (default: the ones built into the binary)")
-		timeout     = fl.Duration("timeout", 10*time.Second, "timeout of each request")
-		maxWait     = fl.Duration("max-wait", time.Minute, "longest Retry-After of a 429 waited out; a longer one ends the run (exit 2)")
-		strict      = fl.Bool("strict", false, "a failed @should scenario fails the run")
-		concurrency = fl.Int("concurrency", 1, "scenarios run at once")
-		rate        = fl.String("rate", "", "request limit N/DURATION or none (default 30/1m for targets not on loopback, none on loopback)")
-		allowHTTP   = fl.Bool("allow-http", false, "allow a plain http:// target that is not on loopback")
-		caFile      = fl.String("ca-file", "", "PEM file of extra CA certificates to trust")
-		quiet       = fl.Bool("quiet", false, "no progress lines on stderr")
-		expectFile  = fl.String("expect-failures", "", "JSON file of scenarios the target is known to fail, each with a reason")
-		updateFile  = fl.String("update-expect-failures", "", "after the run, write the known-deviation file FILE from it (a person reviews it; never unattended in CI)")
-		fault       = fl.String("embedded-fault", "", "run the embedded reference server with this fault (see -list-faults)")
-		listFaults  = fl.Bool("list-faults", false, "list the embedded server's faults and exit")
-		listOnly    = fl.Bool("list", false, "list the scenarios a run would run and leave out, and the requests it would send; send nothing")
-		version     = fl.Bool("version", false, "print the tool's version, its Go and godog versions and the digest of the built-in features and schemas, and exit")
-		scID        = fl.String("sales-channel-client-id", "", "sales channel client_id (default $AUTHCONFORM_SALES_CHANNEL_CLIENT_ID)")
-		marketID    = fl.String("market-id", "", "id of a market of the target (default $AUTHCONFORM_MARKET_ID)")
-		otherMarket = fl.String("other-market-id", "", "id of a second market of the target, for two-market scopes (default $AUTHCONFORM_OTHER_MARKET_ID)")
-		intID       = fl.String("integration-client-id", "", "integration client_id (default $AUTHCONFORM_INTEGRATION_CLIENT_ID); its secret only from the environment")
-		scLifetime  = fl.Int("sales-channel-expires-in", 0, "expected expires_in of sales channel tokens, seconds (default $AUTHCONFORM_SALES_CHANNEL_EXPIRES_IN or 14400)")
-		intLifetime = fl.Int("integration-expires-in", 0, "expected expires_in of integration tokens, seconds (default $AUTHCONFORM_INTEGRATION_EXPIRES_IN or 7200)")
-		clockSkew   = fl.Duration("clock-skew", 0, "allowed distance of created_at from now (default $AUTHCONFORM_CLOCK_SKEW or 60s)")
-	)
-	if err := fl.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(stdout, usageHead)
-			fl.SetOutput(stdout)
-			fl.PrintDefaults()
-			return runner.ExitPass
-		}
-		fmt.Fprintf(stderr, "authconform: %v (authconform -h lists the flags)\n", err)
-		return runner.ExitConfig
-	}
-	if fl.NArg() > 0 {
-		fmt.Fprintf(stderr, "authconform: unexpected argument %q; all options are flags (see -h)\n", fl.Arg(0))
-		return runner.ExitConfig
-	}
-	if *version {
-		stamp, err := provenance.Of(provenance.Root{FS: authconform.Files, Path: "features"}, provenance.Root{FS: authconform.Files, Path: "schemas"})
-		if err != nil {
-			fmt.Fprintf(stderr, "authconform: %v\n", err)
-			return runner.ExitConfig
-		}
-		fmt.Fprintln(stdout, stamp)
-		return runner.ExitPass
-	}
-	if *listFaults {
-		for _, f := range refserver.Faults() {
-			fmt.Fprintf(stdout, "%-36s %s\n", f.Name, f.Breaks)
-		}
-		return runner.ExitPass
+	c, code, done := parseFlags(args, stdout, stderr)
+	if done {
+		return code
 	}
 	fail := func(err error) int {
 		fmt.Fprintf(stderr, "authconform: %v\n", err)
 		return runner.ExitConfig
 	}
-
-	t, err := config.FromEnv(getenv)
+	if c.version || c.listFaults {
+		return c.info(stdout, stderr)
+	}
+	t, err := c.target(getenv)
 	if err != nil {
 		return fail(err)
 	}
-	for _, o := range []struct {
-		flag string
-		dst  *string
-	}{{*target, &t.BaseURL}, {*tokenPath, &t.TokenPath}, {*scID, &t.SalesChannel.ID}, {*marketID, &t.MarketID}, {*otherMarket, &t.OtherMarketID}, {*intID, &t.Integration.ID}} {
-		if o.flag != "" {
-			*o.dst = o.flag
-		}
-	}
-	for _, o := range []struct {
-		name string
-		flag int
-		dst  *int
-	}{{"-sales-channel-expires-in", *scLifetime, &t.SalesChannel.Lifetime}, {"-integration-expires-in", *intLifetime, &t.Integration.Lifetime}} {
-		switch {
-		case o.flag < 0:
-			return fail(fmt.Errorf("%s=%d: want a whole number of seconds, at least 1", o.name, o.flag))
-		case o.flag > 0:
-			*o.dst = o.flag
-		}
-	}
-	switch {
-	case *concurrency < 1:
-		return fail(fmt.Errorf("-concurrency %d: want at least 1", *concurrency))
-	case *timeout <= 0:
-		return fail(fmt.Errorf("-timeout %s: want a duration above 0, e.g. 10s", *timeout))
-	case *maxWait <= 0 || *maxWait > time.Hour:
-		return fail(fmt.Errorf("-max-wait %s: want a duration above 0 and at most 1h", *maxWait))
-	}
-	if *clockSkew < 0 {
-		return fail(fmt.Errorf("-clock-skew=%s: want a positive duration", *clockSkew))
-	}
-	if *clockSkew > 0 {
-		t.ClockSkew = *clockSkew
-	}
-	if *fault != "" && t.BaseURL != "" {
-		return fail(fmt.Errorf("-embedded-fault applies to the embedded server only; drop -target / %s", config.EnvTarget))
-	}
 	if t.BaseURL == "" {
-		srv, err := refserver.Start(refserver.Options{Fault: *fault})
+		srv, e, err := c.embedded(t, stderr)
 		if err != nil {
 			return fail(err)
 		}
 		defer srv.Close()
-		// The server's clients, with the expectations the user may have
-		// set (lifetimes, skew), so a mismatch can be demonstrated too.
-		e := embedded.Target(srv.URL)
-		e.SalesChannel.Lifetime, e.Integration.Lifetime, e.ClockSkew = t.SalesChannel.Lifetime, t.Integration.Lifetime, t.ClockSkew
 		t = e
-		name := "the embedded reference server"
-		if *fault != "" {
-			name += " with fault " + strconv.Quote(*fault)
-		}
-		fmt.Fprintf(stderr, "authconform: no target given; running against %s at %s\n", name, srv.URL)
 	}
-
-	opts := runner.Options{
-		Target:       t,
-		Features:     authconform.Files,
-		FeaturePaths: []string{"features"},
-		Schemas:      authconform.Files,
-		SchemaDir:    "schemas",
-		Tags:         *tags,
-		Format:       *format,
-		Strict:       *strict,
-		Concurrency:  *concurrency,
-		Timeout:      *timeout,
-		MaxWait:      *maxWait,
-		Rate:         *rate,
-		AllowHTTP:    *allowHTTP,
-		Console:      stdout,
-	}
-	if !*quiet && !usesConsole(*format) {
-		// The console format shows each case itself; progress lines on
-		// stderr would repeat them.
-		opts.Progress = stderr
-	}
-	if *featuresDir != "" {
-		fsys, err := dirFS(*featuresDir)
-		if err != nil {
-			return fail(fmt.Errorf("-features: %v", err))
-		}
-		opts.Features, opts.FeaturePaths = fsys, []string{"."}
-	}
-	if *schemasDir != "" {
-		fsys, err := dirFS(*schemasDir)
-		if err != nil {
-			return fail(fmt.Errorf("-schemas: %v", err))
-		}
-		opts.Schemas, opts.SchemaDir = fsys, "."
-	}
-	if *concurrency > 1 && !t.IsLoopback() {
-		fmt.Fprintln(stderr, "authconform: -concurrency > 1 on a remote target: the rate limit still spaces every request")
-	}
-	if *expectFile != "" {
-		list, err := expect.Load(*expectFile)
-		if err != nil {
-			return fail(err)
-		}
-		opts.ExpectFailures = list
-	}
-	if *caFile != "" {
-		conf, err := runner.LoadCA(*caFile)
-		if err != nil {
-			return fail(err)
-		}
-		opts.TLSConfig = conf
-	} else {
-		opts.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
-	}
-
-	if *listOnly {
-		return list(opts, stdout, stderr)
-	}
-	res, err := runner.Run(ctx, opts)
-	var cerr *runner.ConfigError
-	if errors.As(err, &cerr) && len(res.Verdicts) == 0 {
+	opts, err := c.options(t, stdout, stderr)
+	if err != nil {
 		return fail(err)
 	}
-	if err != nil && cerr == nil {
+	if c.listOnly {
+		return list(opts, stdout, stderr)
+	}
+	return c.runSuite(ctx, opts, stdout, stderr)
+}
+
+// runSuite runs the suite and prints its summary; the exit code is the
+// run's, or 2 when it could not start or ended early.
+func (c *cli) runSuite(ctx context.Context, opts runner.Options, stdout, stderr io.Writer) int {
+	res, err := runner.Run(ctx, opts)
+	var cerr *runner.ConfigError
+	switch {
+	case errors.As(err, &cerr) && len(res.Verdicts) == 0:
+		fmt.Fprintf(stderr, "authconform: %v\n", err)
+		return runner.ExitConfig
+	case err != nil && cerr == nil:
 		fmt.Fprintf(stderr, "authconform: %v\n", err)
 		return runner.ExitFail
 	}
 	// The summary is text: after a machine-readable report on stdout it
 	// would corrupt it, so it goes to stderr then.
 	summaryOut := stdout
-	if consoleIsMachineReadable(*format) {
+	if consoleIsMachineReadable(c.format) {
 		summaryOut = stderr
 	}
-	printSummary(summaryOut, res, !usesConsole(*format))
-	if *updateFile != "" && cerr == nil {
-		if err := updateExpectations(*updateFile, res, stderr); err != nil {
-			return fail(err)
-		}
-	}
+	printSummary(summaryOut, res, !usesConsole(c.format))
 	if cerr != nil {
 		// The run ended early (the target went away or refused to be
 		// tested): what ran is above, the reason is the last line.
-		return fail(err)
+		fmt.Fprintf(stderr, "authconform: %v\n", err)
+		return runner.ExitConfig
+	}
+	if c.updateFile != "" {
+		if err := updateExpectations(c.updateFile, res, stderr); err != nil {
+			fmt.Fprintf(stderr, "authconform: %v\n", err)
+			return runner.ExitConfig
+		}
 	}
 	return res.ExitCode
 }

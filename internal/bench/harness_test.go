@@ -43,15 +43,11 @@ type suiteRun struct {
 func (r suiteRun) run(tb testing.TB, url string) verdict.Run {
 	tb.Helper()
 	o := runner.Options{
-		Target:       embedded.Target(url),
-		Features:     authconform.Files,
-		FeaturePaths: []string{"features"},
-		Schemas:      authconform.Files,
-		SchemaDir:    "schemas",
-		Tags:         r.tags,
-		Timeout:      10 * time.Second,
-		Console:      io.Discard,
-	}
+		Target:  embedded.Target(url),
+		Tags:    r.tags,
+		Timeout: 10 * time.Second,
+		Console: io.Discard,
+	}.WithBuiltInSuite()
 	if r.features != nil {
 		o.Features, o.FeaturePaths = r.features, []string{"."}
 	}

@@ -23,6 +23,7 @@ import (
 
 	"github.com/cucumber/godog"
 
+	"github.com/authconform/authconform"
 	"github.com/authconform/authconform/internal/catalog"
 	"github.com/authconform/authconform/internal/config"
 	"github.com/authconform/authconform/internal/expect"
@@ -548,4 +549,18 @@ func LoadCA(file string) (*tls.Config, error) {
 		return nil, configErr("-ca-file %s: no PEM certificate in it", filepath.Base(file))
 	}
 	return &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}, nil
+}
+
+// WithBuiltInSuite is o reading the features and schemas built into the
+// binary: the one place that says where they are.
+func (o Options) WithBuiltInSuite() Options {
+	o.Features, o.FeaturePaths = authconform.Files, []string{"features"}
+	o.Schemas, o.SchemaDir = authconform.Files, "schemas"
+	return o
+}
+
+// BuiltInStamp is the provenance of the built-in suite, as -version prints
+// it and as a run over that suite stamps its reports.
+func BuiltInStamp() (provenance.Stamp, error) {
+	return provenance.Of(Options{}.WithBuiltInSuite().suiteRoots()...)
 }

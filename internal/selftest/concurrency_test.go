@@ -15,7 +15,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
-	"github.com/authconform/authconform"
 	"github.com/authconform/authconform/internal/embedded"
 	"github.com/authconform/authconform/internal/refserver"
 	"github.com/authconform/authconform/internal/runner"
@@ -120,16 +119,12 @@ func runSuiteAt(t *testing.T, url string, concurrency int, format string) verdic
 // at a time, with formatters format and the console discarded.
 func suiteAt(url string, concurrency int, format string) runner.Options {
 	return runner.Options{
-		Target:       embedded.Target(url),
-		Features:     authconform.Files,
-		FeaturePaths: []string{"features"},
-		Schemas:      authconform.Files,
-		SchemaDir:    "schemas",
-		Concurrency:  concurrency,
-		Format:       format,
-		Timeout:      5 * time.Second,
-		Console:      io.Discard,
-	}
+		Target:      embedded.Target(url),
+		Concurrency: concurrency,
+		Format:      format,
+		Timeout:     5 * time.Second,
+		Console:     io.Discard,
+	}.WithBuiltInSuite()
 }
 
 // outcomes maps each scenario of a run to its status. Statuses are what a

@@ -31,14 +31,10 @@ func runWith(t *testing.T, opts refserver.Options, tune func(*runner.Options)) v
 	}
 	defer srv.Close()
 	o := runner.Options{
-		Target:       embedded.Target(srv.URL),
-		Features:     authconform.Files,
-		FeaturePaths: []string{"features"},
-		Schemas:      authconform.Files,
-		SchemaDir:    "schemas",
-		Timeout:      5 * time.Second,
-		Console:      io.Discard,
-	}
+		Target:  embedded.Target(srv.URL),
+		Timeout: 5 * time.Second,
+		Console: io.Discard,
+	}.WithBuiltInSuite()
 	if tune != nil {
 		tune(&o)
 	}

@@ -1,0 +1,208 @@
+package main
+
+import (
+	"crypto/tls"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+
+	"github.com/authconform/authconform/internal/config"
+	"github.com/authconform/authconform/internal/embedded"
+	"github.com/authconform/authconform/internal/expect"
+	"github.com/authconform/authconform/internal/refserver"
+	"github.com/authconform/authconform/internal/runner"
+)
+
+// cli is the command line, as read.
+type cli struct {
+	targetURL, tokenPath, tags, format, featuresDir, schemasDir string
+	timeout, maxWait, clockSkew                                 time.Duration
+	strict, allowHTTP, quiet                                    bool
+	concurrency, scLifetime, intLifetime                        int
+	rate, caFile, expectFile, updateFile, fault                 string
+	listFaults, listOnly, version                               bool
+	scID, marketID, otherMarket, intID                          string
+}
+
+// parseFlags reads args. done means the command has already answered
+// (help, or a bad flag) with code.
+func parseFlags(args []string, stdout, stderr io.Writer) (c *cli, code int, done bool) {
+	c = &cli{}
+	fl := flag.NewFlagSet("authconform", flag.ContinueOnError)
+	// Help asked for goes to stdout, where it can be paged; a bad flag is
+	// one line on stderr.
+	fl.SetOutput(io.Discard)
+	fl.Usage = func() {}
+	c.define(fl)
+	if err := fl.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(stdout, usageHead)
+			fl.SetOutput(stdout)
+			fl.PrintDefaults()
+			return c, runner.ExitPass, true
+		}
+		fmt.Fprintf(stderr, "authconform: %v (authconform -h lists the flags)\n", err)
+		return c, runner.ExitConfig, true
+	}
+	if fl.NArg() > 0 {
+		fmt.Fprintf(stderr, "authconform: unexpected argument %q; all options are flags (see -h)\n", fl.Arg(0))
+		return c, runner.ExitConfig, true
+	}
+	return c, 0, false
+}
+
+func (c *cli) define(fl *flag.FlagSet) {
+	fl.StringVar(&c.targetURL, "target", "", "base URL of the auth server (default $AUTHCONFORM_TARGET, else the embedded reference server)")
+	fl.StringVar(&c.tokenPath, "token-path", "", "path of the token endpoint (default $AUTHCONFORM_TOKEN_PATH or /oauth/token)")
+	fl.StringVar(&c.tags, "tags", "", "godog tag expression selecting scenarios, e.g. '@must && ~@integration'")
+	fl.StringVar(&c.format, "format", "console", "formatters, comma-separated, each name or name:FILE: console (one line per case, then each failure in full), pretty, progress, junit, json (the run's summary), cucumber, events, html:FILE")
+	fl.StringVar(&c.featuresDir, "features", "", "directory of .feature files (default: the ones built into the binary)")
+	fl.StringVar(&c.schemasDir, "schemas", "", "directory of JSON Schemas (default: the ones built into the binary)")
+	fl.DurationVar(&c.timeout, "timeout", 10*time.Second, "timeout of each request")
+	fl.DurationVar(&c.maxWait, "max-wait", time.Minute, "longest Retry-After of a 429 waited out; a longer one ends the run (exit 2)")
+	fl.BoolVar(&c.strict, "strict", false, "a failed @should scenario fails the run")
+	fl.IntVar(&c.concurrency, "concurrency", 1, "scenarios run at once")
+	fl.StringVar(&c.rate, "rate", "", "request limit N/DURATION or none (default 30/1m for targets not on loopback, none on loopback)")
+	fl.BoolVar(&c.allowHTTP, "allow-http", false, "allow a plain http:// target that is not on loopback")
+	fl.StringVar(&c.caFile, "ca-file", "", "PEM file of extra CA certificates to trust")
+	fl.BoolVar(&c.quiet, "quiet", false, "no progress lines on stderr")
+	fl.StringVar(&c.expectFile, "expect-failures", "", "JSON file of scenarios the target is known to fail, each with a reason")
+	fl.StringVar(&c.updateFile, "update-expect-failures", "", "after the run, write the known-deviation file FILE from it (a person reviews it; never unattended in CI)")
+	fl.StringVar(&c.fault, "embedded-fault", "", "run the embedded reference server with this fault (see -list-faults)")
+	fl.BoolVar(&c.listFaults, "list-faults", false, "list the embedded server's faults and exit")
+	fl.BoolVar(&c.listOnly, "list", false, "list the scenarios a run would run and leave out, and the requests it would send; send nothing")
+	fl.BoolVar(&c.version, "version", false, "print the tool's version, its Go and godog versions and the digest of the built-in features and schemas, and exit")
+	fl.StringVar(&c.scID, "sales-channel-client-id", "", "sales channel client_id (default $AUTHCONFORM_SALES_CHANNEL_CLIENT_ID)")
+	fl.StringVar(&c.marketID, "market-id", "", "id of a market of the target (default $AUTHCONFORM_MARKET_ID)")
+	fl.StringVar(&c.otherMarket, "other-market-id", "", "id of a second market of the target, for two-market scopes (default $AUTHCONFORM_OTHER_MARKET_ID)")
+	fl.StringVar(&c.intID, "integration-client-id", "", "integration client_id (default $AUTHCONFORM_INTEGRATION_CLIENT_ID); its secret only from the environment")
+	fl.IntVar(&c.scLifetime, "sales-channel-expires-in", 0, "expected expires_in of sales channel tokens, seconds (default $AUTHCONFORM_SALES_CHANNEL_EXPIRES_IN or 14400)")
+	fl.IntVar(&c.intLifetime, "integration-expires-in", 0, "expected expires_in of integration tokens, seconds (default $AUTHCONFORM_INTEGRATION_EXPIRES_IN or 7200)")
+	fl.DurationVar(&c.clockSkew, "clock-skew", 0, "allowed distance of created_at from now (default $AUTHCONFORM_CLOCK_SKEW or 60s)")
+}
+
+// info answers -version and -list-faults.
+func (c *cli) info(stdout, stderr io.Writer) int {
+	if c.version {
+		stamp, err := runner.BuiltInStamp()
+		if err != nil {
+			fmt.Fprintf(stderr, "authconform: %v\n", err)
+			return runner.ExitConfig
+		}
+		fmt.Fprintln(stdout, stamp)
+		return runner.ExitPass
+	}
+	for _, f := range refserver.Faults() {
+		fmt.Fprintf(stdout, "%-36s %s\n", f.Name, f.Breaks)
+	}
+	return runner.ExitPass
+}
+
+// target is the environment's target with the flags laid over it: the one
+// place where the two meet.
+func (c *cli) target(getenv func(string) string) (config.Target, error) {
+	t, err := config.FromEnv(getenv)
+	if err != nil {
+		return t, err
+	}
+	for _, o := range []struct {
+		flag string
+		dst  *string
+	}{{c.targetURL, &t.BaseURL}, {c.tokenPath, &t.TokenPath}, {c.scID, &t.SalesChannel.ID}, {c.marketID, &t.MarketID}, {c.otherMarket, &t.OtherMarketID}, {c.intID, &t.Integration.ID}} {
+		if o.flag != "" {
+			*o.dst = o.flag
+		}
+	}
+	for _, o := range []struct {
+		name string
+		flag int
+		dst  *int
+	}{{"-sales-channel-expires-in", c.scLifetime, &t.SalesChannel.Lifetime}, {"-integration-expires-in", c.intLifetime, &t.Integration.Lifetime}} {
+		switch {
+		case o.flag < 0:
+			return t, fmt.Errorf("%s=%d: want a whole number of seconds, at least 1", o.name, o.flag)
+		case o.flag > 0:
+			*o.dst = o.flag
+		}
+	}
+	if c.clockSkew < 0 {
+		return t, fmt.Errorf("-clock-skew=%s: want a positive duration", c.clockSkew)
+	}
+	if c.clockSkew > 0 {
+		t.ClockSkew = c.clockSkew
+	}
+	if c.fault != "" && t.BaseURL != "" {
+		return t, fmt.Errorf("-embedded-fault applies to the embedded server only; drop -target / %s", config.EnvTarget)
+	}
+	return t, nil
+}
+
+// embedded starts the reference server and returns it as the target, with
+// the expectations the user may have set (lifetimes, skew), so a mismatch
+// can be demonstrated too.
+func (c *cli) embedded(t config.Target, stderr io.Writer) (*refserver.Running, config.Target, error) {
+	srv, err := refserver.Start(refserver.Options{Fault: c.fault})
+	if err != nil {
+		return nil, t, err
+	}
+	e := embedded.Target(srv.URL)
+	e.SalesChannel.Lifetime, e.Integration.Lifetime, e.ClockSkew = t.SalesChannel.Lifetime, t.Integration.Lifetime, t.ClockSkew
+	name := "the embedded reference server"
+	if c.fault != "" {
+		name += " with fault " + strconv.Quote(c.fault)
+	}
+	fmt.Fprintf(stderr, "authconform: no target given; running against %s at %s\n", name, srv.URL)
+	return srv, e, nil
+}
+
+// options are the runner's options for target t.
+func (c *cli) options(t config.Target, stdout, stderr io.Writer) (runner.Options, error) {
+	switch {
+	case c.concurrency < 1:
+		return runner.Options{}, fmt.Errorf("-concurrency %d: want at least 1", c.concurrency)
+	case c.timeout <= 0:
+		return runner.Options{}, fmt.Errorf("-timeout %s: want a duration above 0, e.g. 10s", c.timeout)
+	case c.maxWait <= 0 || c.maxWait > time.Hour:
+		return runner.Options{}, fmt.Errorf("-max-wait %s: want a duration above 0 and at most 1h", c.maxWait)
+	}
+	o := runner.Options{
+		Target: t, Tags: c.tags, Format: c.format, Strict: c.strict, Concurrency: c.concurrency,
+		Timeout: c.timeout, MaxWait: c.maxWait, Rate: c.rate, AllowHTTP: c.allowHTTP, Console: stdout,
+		TLSConfig: &tls.Config{MinVersion: tls.VersionTLS12},
+	}.WithBuiltInSuite()
+	if !c.quiet && !usesConsole(c.format) {
+		// The console format shows each case itself; progress lines on
+		// stderr would repeat them.
+		o.Progress = stderr
+	}
+	var err error
+	if c.featuresDir != "" {
+		if o.Features, err = dirFS(c.featuresDir); err != nil {
+			return o, fmt.Errorf("-features: %v", err)
+		}
+		o.FeaturePaths = []string{"."}
+	}
+	if c.schemasDir != "" {
+		if o.Schemas, err = dirFS(c.schemasDir); err != nil {
+			return o, fmt.Errorf("-schemas: %v", err)
+		}
+		o.SchemaDir = "."
+	}
+	if c.expectFile != "" {
+		if o.ExpectFailures, err = expect.Load(c.expectFile); err != nil {
+			return o, err
+		}
+	}
+	if c.caFile != "" {
+		if o.TLSConfig, err = runner.LoadCA(c.caFile); err != nil {
+			return o, err
+		}
+	}
+	if c.concurrency > 1 && !t.IsLoopback() {
+		fmt.Fprintln(stderr, "authconform: -concurrency > 1 on a remote target: the rate limit still spaces every request")
+	}
+	return o, nil
+}
