@@ -74,4 +74,3 @@ func TestListSendsNothing(t *testing.T) {
 		t.Errorf("List = %d cases, %d left out, %d requests, rate %s; want 1, 1, 1, 1/1m0s", len(l.Cases), len(l.LeftOut), l.Requests, l.Rate)
 	}
 }
-
