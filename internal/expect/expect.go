@@ -58,7 +58,7 @@ func Parse(b []byte, name string) ([]Failure, error) {
 		case strings.TrimSpace(x.Reason) == "":
 			return nil, fmt.Errorf("%s (%q): no reason; say why it fails and where that is tracked", where, x.Scenario)
 		}
-		k := Key(x.Feature, x.Scenario)
+		k := catalog.Key(x.Feature, x.Scenario)
 		if seen[k] {
 			return nil, fmt.Errorf("%s: %q listed twice", where, x.Scenario)
 		}
@@ -67,9 +67,6 @@ func Parse(b []byte, name string) ([]Failure, error) {
 	return f.ExpectedFailures, nil
 }
 
-// Key identifies a scenario. It is the catalog's key, so that a listed
-// failure and a scenario of the catalog meet in one map.
-func Key(feature, scenario string) string { return catalog.Key(feature, scenario) }
 
 // Update returns the known-deviation list a run implies, from the list
 // used for it (old, maybe empty) and the run's outcomes: an entry whose
@@ -81,12 +78,12 @@ func Key(feature, scenario string) string { return catalog.Key(feature, scenario
 func Update(old []Failure, outcomes []Outcome, recorded string) []Failure {
 	byKey := map[string]Outcome{}
 	for _, o := range outcomes {
-		byKey[Key(o.Feature, o.Scenario)] = o
+		byKey[catalog.Key(o.Feature, o.Scenario)] = o
 	}
 	var out []Failure
 	listed := map[string]bool{}
 	for _, f := range old {
-		k := Key(f.Feature, f.Scenario)
+		k := catalog.Key(f.Feature, f.Scenario)
 		listed[k] = true
 		if o, ok := byKey[k]; ok && !o.Failed {
 			continue
@@ -94,7 +91,7 @@ func Update(old []Failure, outcomes []Outcome, recorded string) []Failure {
 		out = append(out, f)
 	}
 	for _, o := range outcomes {
-		if o.Failed && !listed[Key(o.Feature, o.Scenario)] {
+		if o.Failed && !listed[catalog.Key(o.Feature, o.Scenario)] {
 			out = append(out, Failure{Feature: o.Feature, Scenario: o.Scenario,
 				Reason: fmt.Sprintf("recorded by -update-expect-failures on %s from: %s", recorded, o.Error)})
 		}

@@ -340,7 +340,7 @@ func classify(o Options, expected map[string]string, v verdict.Verdict) verdict.
 	if v.Status == verdict.Failed && v.Severity == verdict.Should && !o.Strict {
 		v.Status = verdict.Warning
 	}
-	reason, listed := expected[expect.Key(v.URI, v.Scenario)]
+	reason, listed := expected[catalog.Key(v.URI, v.Scenario)]
 	if !listed || v.Status == verdict.Interrupted || v.Status == verdict.NotRun {
 		return v
 	}
@@ -485,11 +485,11 @@ func exitCode(res verdict.Run, expected int, godogStatus int) int {
 func matchExpectations(list []expect.Failure, cases []catalog.Case) (map[string]string, error) {
 	known := map[string]bool{}
 	for _, c := range cases {
-		known[expect.Key(c.URI, c.Scenario)] = true
+		known[catalog.Key(c.URI, c.Scenario)] = true
 	}
 	out := map[string]string{}
 	for _, f := range list {
-		k := expect.Key(f.Feature, f.Scenario)
+		k := catalog.Key(f.Feature, f.Scenario)
 		if !known[k] {
 			return nil, fmt.Errorf("known-deviation file lists %s: %q, which is not a scenario of the suite", f.Feature, f.Scenario)
 		}
