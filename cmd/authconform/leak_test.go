@@ -287,6 +287,7 @@ func runAllFormats(t *testing.T, env map[string]string, args ...string) map[stri
 		}
 		outputs[name] = string(b)
 	}
+	validateSummaryFile(t, []byte(outputs["json"]))
 	return outputs
 }
 

@@ -7,11 +7,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/authconform/authconform"
+	"github.com/authconform/authconform/internal/catalog"
 	"github.com/authconform/authconform/internal/refserver"
 	"github.com/authconform/authconform/internal/schema"
+	"github.com/authconform/authconform/steps"
 )
 
 // oneScenarioTag selects a single ordinary scenario of the suite: one
@@ -108,7 +111,7 @@ func BenchmarkSuiteVsFloor(b *testing.B) {
 // generatedHeader and generatedSteps make the generated features: a sales
 // channel token request and four checks, schema included, per scenario.
 const (
-	generatedHeader = "@generated\nFeature: Generated scenarios, for measuring how the suite scales\n"
+	generatedHeader = "@generated @sales_channel @rfc6749-4.4\nFeature: Generated scenarios, for measuring how the suite scales\n"
 	generatedSteps  = `    Given a token request with the JSON body:
       """json
       {
@@ -186,4 +189,22 @@ func benchScaling(b *testing.B, url string, n int, feature string) {
 	b.ReportMetric(ms(t), "run-ms")
 	b.ReportMetric(ms(t)/float64(n), "ms/scenario")
 	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+}
+
+// TestGeneratedFeaturesPassTheLint verifies the scaling benchmark's
+// generated features are ones the runner accepts: the benchmark does not
+// run under make test, so this is where a new lint rule meets them.
+func TestGeneratedFeaturesPassTheLint(t *testing.T) {
+	for name, src := range map[string]string{"outline": generatedFeature(3), "scenarios": generatedScenarios(3)} {
+		cases, err := catalog.Load(fstest.MapFS{"g.feature": {Data: []byte(src)}}, ".")
+		if err == nil {
+			err = catalog.LintTags(cases)
+		}
+		if err == nil {
+			err = catalog.Lint(cases, steps.Patterns())
+		}
+		if err != nil {
+			t.Errorf("generated %s: %v", name, err)
+		}
+	}
 }
