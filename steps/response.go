@@ -297,6 +297,34 @@ func (st *scenario) thenMemberInteger(path, want string) error {
 	return nil
 }
 
+// LifetimeTolerance is how far below the configured lifetime expires_in
+// may be. RFC 6749 §5.1 defines it as "the lifetime in seconds of the
+// access token", and servers that report the time left when the answer
+// was written give 3599 for a 3600 s token; more than a few seconds off is
+// a different lifetime.
+const LifetimeTolerance = 5
+
+// thenMemberLifetime checks a bare integer within [lifetime - tolerance,
+// lifetime]: never more than configured, and only just less.
+func (st *scenario) thenMemberLifetime(path, want string) error {
+	w, err := st.expand(want)
+	if err != nil {
+		return err
+	}
+	lifetime, err := strconv.ParseInt(w, 10, 64)
+	if err != nil {
+		return fmt.Errorf("expected lifetime %q is not a whole number of seconds", w)
+	}
+	got, err := st.integerMember(path)
+	if err != nil {
+		return err
+	}
+	if got > lifetime || got < lifetime-LifetimeTolerance {
+		return st.fail("%s = %d; want %d, or up to %d s less for a server that counts down (RFC 6749 §5.1)", path, got, lifetime, LifetimeTolerance)
+	}
+	return nil
+}
+
 func (st *scenario) thenMemberIsInteger(path string) error {
 	_, err := st.integerMember(path)
 	return err

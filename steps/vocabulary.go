@@ -38,6 +38,7 @@ func (st *scenario) vocabulary() []Step {
 		{`^the JSON member "([^"]*)" should equal "([^"]*)"$`, `And the JSON member "scope" should equal "market:id:{{market_id}}"`, st.thenMemberEquals},
 		{`^the JSON member "([^"]*)" should equal "([^"]*)" ignoring case$`, `And the JSON member "token_type" should equal "bearer" ignoring case`, st.thenMemberEqualsFold},
 		{`^the JSON member "([^"]*)" should be the integer "([^"]*)"$`, `And the JSON member "expires_in" should be the integer "{{sales_channel.expires_in}}"`, st.thenMemberInteger},
+		{`^the JSON member "([^"]*)" should be a lifetime of "([^"]*)" seconds$`, `And the JSON member "expires_in" should be a lifetime of "{{sales_channel.expires_in}}" seconds`, st.thenMemberLifetime},
 		{`^the JSON member "([^"]*)" should be an integer$`, `And the JSON member "created_at" should be an integer`, st.thenMemberIsInteger},
 		{`^the JSON member "([^"]*)" should match "([^"]*)"$`, `And the JSON member "scope" should match "^market:"`, st.thenMemberMatches},
 		{`^the JSON member "([^"]*)" should be a non-empty string$`, `And the JSON member "access_token" should be a non-empty string`, st.thenMemberNonEmptyString},

@@ -36,7 +36,7 @@ Feature: An integration gets a token with its client secret
     And the JSON member "access_token" should be a non-empty string
     And the JSON member "token_type" should equal "bearer" ignoring case
     And the JSON member "scope" should equal "market:all"
-    And the JSON member "expires_in" should be the integer "{{integration.expires_in}}"
+    And the JSON member "expires_in" should be a lifetime of "{{integration.expires_in}}" seconds
     And the JSON member "created_at" should be a Unix time within the allowed clock skew of now
     And the JSON member "refresh_token" should be absent
     And the response should not contain a client secret
@@ -56,7 +56,7 @@ Feature: An integration gets a token with its client secret
     Then the response status should be 200
     And the response body should match the token response schema
     And the JSON member "scope" should equal "market:id:{{market_id}}"
-    And the JSON member "expires_in" should be the integer "{{integration.expires_in}}"
+    And the JSON member "expires_in" should be a lifetime of "{{integration.expires_in}}" seconds
     And the response should not contain a client secret
 
   @should @market @other_market @rfc6749-3.3

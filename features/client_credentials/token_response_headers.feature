@@ -10,6 +10,12 @@ Feature: Every token response is JSON and is not cached
   - RFC 9111 §5.4 deprecates Pragma, so its check is a @should: a missing
     Pragma is reported as a warning and fails the run only with -strict.
   - Commerce Layer docs, "Rate limits": token requests "are never cached".
+  - Error answers: RFC 6749 §5.2 has no caching rule (its example's
+    Cache-Control is not normative), and Commerce Layer documents none;
+    §5.1's MUST is for responses "containing tokens, credentials, or other
+    sensitive information". Doorkeeper, behind Commerce Layer, sends no-store
+    on errors too (spec §(c)), so it is one @should scenario, never a MUST on
+    every error scenario: a correct server that omits it gets a warning.
 
   @must @sales_channel @market
   Scenario: A sales channel's token response is JSON and says no-store
@@ -53,3 +59,15 @@ Feature: Every token response is JSON and is not cached
     When the token request is sent
     Then the response status should be 200
     And the response header "Pragma" should include "no-cache"
+
+  @should @sales_channel
+  Scenario: An error answer says no-store
+    Given a token request with the JSON body:
+      """json
+      {
+        "client_id": "{{sales_channel.client_id}}"
+      }
+      """
+    When the token request is sent
+    Then the response status should be 400
+    And the response header "Cache-Control" should include "no-store"

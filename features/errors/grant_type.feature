@@ -27,7 +27,6 @@ Feature: A missing or unsupported grant_type gets an error and no token
     And the response body should match the error response schema
     And the OAuth error should be "invalid_request"
     And the response should not contain an access token
-    And the response header "Cache-Control" should include "no-store"
 
   @must @rfc6749-3.2
   Scenario: A request with an empty grant_type gets invalid_request
@@ -44,7 +43,6 @@ Feature: A missing or unsupported grant_type gets an error and no token
     And the response body should match the error response schema
     And the OAuth error should be "invalid_request"
     And the response should not contain an access token
-    And the response header "Cache-Control" should include "no-store"
 
   @must
   Scenario: A request with an unsupported grant_type gets unsupported_grant_type
@@ -61,4 +59,3 @@ Feature: A missing or unsupported grant_type gets an error and no token
     And the response body should match the error response schema
     And the OAuth error should be "unsupported_grant_type"
     And the response should not contain an access token
-    And the response header "Cache-Control" should include "no-store"

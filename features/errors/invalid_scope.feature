@@ -26,4 +26,3 @@ Feature: A market the target does not have gets invalid_scope and no token
     And the response body should match the error response schema
     And the OAuth error should be "invalid_scope"
     And the response should not contain an access token
-    And the response header "Cache-Control" should include "no-store"

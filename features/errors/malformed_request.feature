@@ -27,7 +27,6 @@ Feature: A malformed token request gets a client error and no token
     And the response body should match the error response schema
     And the OAuth error should be one defined by RFC 6749 section 5.2
     And the response should not contain an access token
-    And the response header "Cache-Control" should include "no-store"
 
   @must @rfc6749-5.2
   Scenario: A body sent as text/plain gets a client error and no token
@@ -42,7 +41,6 @@ Feature: A malformed token request gets a client error and no token
     And the response body should match the error response schema
     And the OAuth error should be one defined by RFC 6749 section 5.2
     And the response should not contain an access token
-    And the response header "Cache-Control" should include "no-store"
 
   @must @rfc6749-5.2
   Scenario: An empty body gets a client error and no token
@@ -53,7 +51,6 @@ Feature: A malformed token request gets a client error and no token
     And the response body should match the error response schema
     And the OAuth error should be one defined by RFC 6749 section 5.2
     And the response should not contain an access token
-    And the response header "Cache-Control" should include "no-store"
 
   @must @rfc6749-3.2
   Scenario: A GET with the parameters in the query string gets no token

@@ -17,6 +17,7 @@ import (
 	messages "github.com/cucumber/messages/go/v34"
 
 	"github.com/authconform/authconform/internal/refserver"
+	"github.com/authconform/authconform/steps"
 )
 
 // floorAnswer is one answer as the floor's checks read it. The body is
@@ -76,6 +77,7 @@ var floorCheckSteps = []struct {
 	{re(`^the JSON member "([^"]*)" should equal "([^"]*)"$`), memberEquals},
 	{re(`^the JSON member "([^"]*)" should equal "([^"]*)" ignoring case$`), memberEquals},
 	{re(`^the JSON member "([^"]*)" should be the integer "([^"]*)"$`), memberIntegerIs},
+	{re(`^the JSON member "([^"]*)" should be a lifetime of "([^"]*)" seconds$`), memberLifetime},
 	{re(`^the JSON member "([^"]*)" should be an integer$`), memberInteger},
 	{re(`^the JSON member "([^"]*)" should match "([^"]*)"$`), memberMatches},
 	{re(`^the JSON member "([^"]*)" should be a non-empty string$`), memberNonEmpty},
@@ -224,6 +226,27 @@ func memberIntegerIs(b *floorBuilder, m []string) (floorCheck, error) {
 		got, err := a.integer(path)
 		if err == nil && got != want {
 			err = fmt.Errorf("%s = %d; want %d", path, got, want)
+		}
+		return err
+	}), nil
+}
+
+// memberLifetime is steps' lifetime check: at most the lifetime, at most
+// steps.LifetimeTolerance seconds less.
+func memberLifetime(b *floorBuilder, m []string) (floorCheck, error) {
+	path := m[1]
+	w, err := b.expand(m[2], false)
+	if err != nil {
+		return floorCheck{}, err
+	}
+	lifetime, err := strconv.ParseInt(w, 10, 64)
+	if err != nil {
+		return floorCheck{}, fmt.Errorf("%q is not an integer", w)
+	}
+	return onAnswer(func(a *floorAnswer) error {
+		got, err := a.integer(path)
+		if err == nil && (got > lifetime || got < lifetime-steps.LifetimeTolerance) {
+			err = fmt.Errorf("%s = %d; want %d", path, got, lifetime)
 		}
 		return err
 	}), nil
@@ -497,6 +520,8 @@ func TestFloorChecks(t *testing.T) {
 		{`the JSON member "token_type" should equal "bearer"`, 200, nil, token, `token_type = "Bearer"`},
 		{`the JSON member "expires_in" should be the integer "{{sales_channel.expires_in}}"`, 200, nil, token, ""},
 		{`the JSON member "expires_in" should be the integer "{{integration.expires_in}}"`, 200, nil, token, "expires_in = 14400; want 7200"},
+		{`the JSON member "expires_in" should be a lifetime of "{{sales_channel.expires_in}}" seconds`, 200, nil, token, ""},
+		{`the JSON member "expires_in" should be a lifetime of "{{integration.expires_in}}" seconds`, 200, nil, token, "expires_in = 14400; want 7200"},
 		{`the JSON member "expires_in" should be an integer`, 200, nil, `{"expires_in": 14400.0}`, "want an integer written without fraction"},
 		{`the JSON member "scope" should match "^market:"`, 200, nil, token, ""},
 		{`the JSON member "scope" should match "^order:"`, 200, nil, token, `want a string matching "^order:"`},

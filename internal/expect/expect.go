@@ -67,7 +67,6 @@ func Parse(b []byte, name string) ([]Failure, error) {
 	return f.ExpectedFailures, nil
 }
 
-
 // Update returns the known-deviation list a run implies, from the list
 // used for it (old, maybe empty) and the run's outcomes: an entry whose
 // scenario still fails keeps its reason; one whose scenario now passes is

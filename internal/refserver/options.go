@@ -62,6 +62,10 @@ type Options struct {
 	// ExtraMembers adds unknown members to success and error bodies, which
 	// clients must ignore (RFC 6749 §5.1).
 	ExtraMembers bool
+	// ExpiresInCountdown reports expires_in as the time left when the
+	// answer is written, this many seconds under the lifetime, as some
+	// servers do (RFC 6749 §5.1 allows it). 0 reports the lifetime.
+	ExpiresInCountdown int
 	// RateLimit is the number of /oauth/token requests admitted per
 	// RateWindow, across all clients and methods; 0 means unlimited. The
 	// window slides, as Commerce Layer describes its limits: a request is
@@ -92,6 +96,7 @@ type config struct {
 	tokenType           string
 	invalidClientStatus int
 	extraMembers        bool
+	expiresInCountdown  int
 	rateLimit           int
 	rateWindow          time.Duration
 	now                 func() time.Time
@@ -105,10 +110,14 @@ func (o Options) config() (config, error) {
 		tokenType:           o.TokenType,
 		invalidClientStatus: o.InvalidClientStatus,
 		extraMembers:        o.ExtraMembers,
+		expiresInCountdown:  o.ExpiresInCountdown,
 		rateLimit:           o.RateLimit,
 		rateWindow:          o.RateWindow,
 		now:                 o.Now,
 		issuer:              o.Issuer,
+	}
+	if c.expiresInCountdown < 0 || c.expiresInCountdown > 5 {
+		return config{}, fmt.Errorf("refserver: ExpiresInCountdown %d: want 0 to 5 seconds", c.expiresInCountdown)
 	}
 	if c.fault != "" && !knownFault(c.fault) {
 		return config{}, fmt.Errorf("refserver: unknown fault %q; want one of %s", c.fault, strings.Join(faultNames(), ", "))

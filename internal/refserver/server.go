@@ -180,7 +180,7 @@ func (s *Server) writeToken(w http.ResponseWriter, g *grant) {
 	case faultExpiresInFloat:
 		body.addRaw("expires_in", strconv.FormatInt(lifetime, 10)+".0")
 	default:
-		body.add("expires_in", lifetime)
+		body.add("expires_in", lifetime-int64(s.expiresInCountdown))
 	}
 	switch {
 	case s.fault == faultDefaultScopeMissing && scope == defaultScope && len(marketIDs) == 0:

@@ -73,9 +73,11 @@ var cleanVariants = map[string]refserver.Options{
 	"rfc6749-errors": {ErrorShape: refserver.ErrorShapeRFC6749},
 	"Bearer":         {TokenType: "Bearer"},
 	"extra-members":  {ExtraMembers: true},
+	// RFC 6749 §5.1: expires_in as the time left when the answer is written.
+	"expires-in-counting-down": {ExpiresInCountdown: 3},
 	// RFC 6749 allows 400 for invalid_client with body credentials.
 	"invalid-client-400":  {InvalidClientStatus: 400},
-	"all-allowed-choices": {ErrorShape: refserver.ErrorShapeRFC6749, TokenType: "Bearer", InvalidClientStatus: 400, ExtraMembers: true},
+	"all-allowed-choices": {ErrorShape: refserver.ErrorShapeRFC6749, TokenType: "Bearer", InvalidClientStatus: 400, ExtraMembers: true, ExpiresInCountdown: 5},
 }
 
 // TestCleanServerPasses verifies the suite passes a server that follows the
