@@ -279,22 +279,25 @@ func (st *scenario) integerMember(path string) (int64, error) {
 }
 
 func (st *scenario) thenMemberInteger(path, want string) error {
+	got, wantN, err := st.integerAndWant(path, want)
+	if err == nil && got != wantN {
+		err = st.fail("%s = %d; want %d", path, got, wantN)
+	}
+	return err
+}
+
+// integerAndWant reads a bare integer member and the expected integer the
+// step names (placeholders expanded).
+func (st *scenario) integerAndWant(path, want string) (got, wantN int64, err error) {
 	w, err := st.expand(want)
 	if err != nil {
-		return err
+		return 0, 0, err
 	}
-	wantN, err := strconv.ParseInt(w, 10, 64)
-	if err != nil {
-		return fmt.Errorf("expected value %q is not an integer", w)
+	if wantN, err = strconv.ParseInt(w, 10, 64); err != nil {
+		return 0, 0, fmt.Errorf("expected value %q is not a whole number", w)
 	}
-	got, err := st.integerMember(path)
-	if err != nil {
-		return err
-	}
-	if got != wantN {
-		return st.fail("%s = %d; want %d", path, got, wantN)
-	}
-	return nil
+	got, err = st.integerMember(path)
+	return got, wantN, err
 }
 
 // LifetimeTolerance is how far below the configured lifetime expires_in
@@ -307,22 +310,11 @@ const LifetimeTolerance = 5
 // thenMemberLifetime checks a bare integer within [lifetime - tolerance,
 // lifetime]: never more than configured, and only just less.
 func (st *scenario) thenMemberLifetime(path, want string) error {
-	w, err := st.expand(want)
-	if err != nil {
-		return err
+	got, lifetime, err := st.integerAndWant(path, want)
+	if err == nil && (got > lifetime || got < lifetime-LifetimeTolerance) {
+		err = st.fail("%s = %d; want %d, or up to %d s less for a server that counts down (RFC 6749 §5.1)", path, got, lifetime, LifetimeTolerance)
 	}
-	lifetime, err := strconv.ParseInt(w, 10, 64)
-	if err != nil {
-		return fmt.Errorf("expected lifetime %q is not a whole number of seconds", w)
-	}
-	got, err := st.integerMember(path)
-	if err != nil {
-		return err
-	}
-	if got > lifetime || got < lifetime-LifetimeTolerance {
-		return st.fail("%s = %d; want %d, or up to %d s less for a server that counts down (RFC 6749 §5.1)", path, got, lifetime, LifetimeTolerance)
-	}
-	return nil
+	return err
 }
 
 func (st *scenario) thenMemberIsInteger(path string) error {

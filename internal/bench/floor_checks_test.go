@@ -213,6 +213,17 @@ func (a *floorAnswer) integer(path string) (int64, error) {
 }
 
 func memberIntegerIs(b *floorBuilder, m []string) (floorCheck, error) {
+	return memberWithin(b, m, 0)
+}
+
+// memberLifetime is steps' lifetime check: at most the lifetime, at most
+// steps.LifetimeTolerance seconds less.
+func memberLifetime(b *floorBuilder, m []string) (floorCheck, error) {
+	return memberWithin(b, m, steps.LifetimeTolerance)
+}
+
+// memberWithin checks a bare integer from want - below up to want.
+func memberWithin(b *floorBuilder, m []string, below int64) (floorCheck, error) {
 	path := m[1]
 	w, err := b.expand(m[2], false)
 	if err != nil {
@@ -224,29 +235,8 @@ func memberIntegerIs(b *floorBuilder, m []string) (floorCheck, error) {
 	}
 	return onAnswer(func(a *floorAnswer) error {
 		got, err := a.integer(path)
-		if err == nil && got != want {
+		if err == nil && (got > want || got < want-below) {
 			err = fmt.Errorf("%s = %d; want %d", path, got, want)
-		}
-		return err
-	}), nil
-}
-
-// memberLifetime is steps' lifetime check: at most the lifetime, at most
-// steps.LifetimeTolerance seconds less.
-func memberLifetime(b *floorBuilder, m []string) (floorCheck, error) {
-	path := m[1]
-	w, err := b.expand(m[2], false)
-	if err != nil {
-		return floorCheck{}, err
-	}
-	lifetime, err := strconv.ParseInt(w, 10, 64)
-	if err != nil {
-		return floorCheck{}, fmt.Errorf("%q is not an integer", w)
-	}
-	return onAnswer(func(a *floorAnswer) error {
-		got, err := a.integer(path)
-		if err == nil && (got > lifetime || got < lifetime-steps.LifetimeTolerance) {
-			err = fmt.Errorf("%s = %d; want %d", path, got, lifetime)
 		}
 		return err
 	}), nil
