@@ -60,6 +60,20 @@ Feature: Every token response is JSON and is not cached
     Then the response status should be 200
     And the response header "Pragma" should include "no-cache"
 
+  @should @integration
+  Scenario: An integration's token response says Pragma no-cache
+    Given a token request with the JSON body:
+      """json
+      {
+        "grant_type": "client_credentials",
+        "client_id": "{{integration.client_id}}",
+        "client_secret": "{{integration.client_secret}}"
+      }
+      """
+    When the token request is sent
+    Then the response status should be 200
+    And the response header "Pragma" should include "no-cache"
+
   @should @sales_channel
   Scenario: An error answer says no-store
     Given a token request with the JSON body:

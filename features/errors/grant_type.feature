@@ -1,4 +1,4 @@
-@client_credentials @errors @rfc6749-5.2 @sales_channel
+@client_credentials @errors @rfc6749-5.2
 Feature: A missing or unsupported grant_type gets an error and no token
 
   Sources:
@@ -9,11 +9,15 @@ Feature: A missing or unsupported grant_type gets an error and no token
   - RFC 6749 §3.2: "Parameters sent without a value MUST be treated as if
     they were omitted", so grant_type "" is a missing grant_type.
   - Commerce Layer docs, "Client credentials": grant_type is Required.
+  - Each check also runs as the integration, which authenticates: an RFC
+    6749 server may refuse the sales channel (a public client, which §4.4
+    does not allow this grant) with invalid_client before it looks at the
+    grant type, and then the check would never reach what it tests.
   - The unsupported grant type is a URN no server can define
     (urn:authconform:...), so the answer cannot depend on which other
     grants the target supports.
 
-  @must @rfc6749-4.4.2
+  @must @rfc6749-4.4.2 @sales_channel
   Scenario: A request without grant_type gets invalid_request
     Given a token request with the JSON body:
       """json
@@ -28,7 +32,7 @@ Feature: A missing or unsupported grant_type gets an error and no token
     And the OAuth error should be "invalid_request"
     And the response should not contain an access token
 
-  @must @rfc6749-3.2
+  @must @rfc6749-3.2 @sales_channel
   Scenario: A request with an empty grant_type gets invalid_request
     Given a token request with the JSON body:
       """json
@@ -44,13 +48,46 @@ Feature: A missing or unsupported grant_type gets an error and no token
     And the OAuth error should be "invalid_request"
     And the response should not contain an access token
 
-  @must
+  @must @sales_channel
   Scenario: A request with an unsupported grant_type gets unsupported_grant_type
     Given a token request with the JSON body:
       """json
       {
         "grant_type": "urn:authconform:grant-type:unsupported",
         "client_id": "{{sales_channel.client_id}}"
+      }
+      """
+    When the token request is sent
+    Then the response status should be 400
+    And the response content type should be JSON
+    And the response body should match the error response schema
+    And the OAuth error should be "unsupported_grant_type"
+    And the response should not contain an access token
+
+  @must @rfc6749-4.4.2 @integration
+  Scenario: An integration's request without grant_type gets invalid_request
+    Given a token request with the JSON body:
+      """json
+      {
+        "client_id": "{{integration.client_id}}",
+        "client_secret": "{{integration.client_secret}}"
+      }
+      """
+    When the token request is sent
+    Then the response status should be 400
+    And the response content type should be JSON
+    And the response body should match the error response schema
+    And the OAuth error should be "invalid_request"
+    And the response should not contain an access token
+
+  @must @integration
+  Scenario: An integration's request with an unsupported grant_type gets unsupported_grant_type
+    Given a token request with the JSON body:
+      """json
+      {
+        "grant_type": "urn:authconform:grant-type:unsupported",
+        "client_id": "{{integration.client_id}}",
+        "client_secret": "{{integration.client_secret}}"
       }
       """
     When the token request is sent

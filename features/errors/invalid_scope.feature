@@ -1,4 +1,4 @@
-@client_credentials @errors @rfc6749-5.2 @sales_channel
+@client_credentials @errors @rfc6749-5.2
 Feature: A market the target does not have gets invalid_scope and no token
 
   Sources:
@@ -7,16 +7,37 @@ Feature: A market the target does not have gets invalid_scope and no token
   - Commerce Layer docs, API reference "Markets": a request "with that market
     in scope receive[s] a 400 Bad Request error (due to invalid scope)"
     (shared/spec/commercelayer-auth.md §(c), §(d)).
+  - The check also runs as the integration, which authenticates, so a server
+    that refuses the sales channel as a public client (RFC 6749 §4.4) still
+    reaches the scope.
   - The market id is generated for each run ({{unknown_market_id}}), so no
     target can have it.
 
-  @must
+  @must @sales_channel
   Scenario: A sales channel asking for an unknown market gets invalid_scope
     Given a token request with the JSON body:
       """json
       {
         "grant_type": "client_credentials",
         "client_id": "{{sales_channel.client_id}}",
+        "scope": "market:id:{{unknown_market_id}}"
+      }
+      """
+    When the token request is sent
+    Then the response status should be 400
+    And the response content type should be JSON
+    And the response body should match the error response schema
+    And the OAuth error should be "invalid_scope"
+    And the response should not contain an access token
+
+  @must @integration
+  Scenario: An integration asking for an unknown market gets invalid_scope
+    Given a token request with the JSON body:
+      """json
+      {
+        "grant_type": "client_credentials",
+        "client_id": "{{integration.client_id}}",
+        "client_secret": "{{integration.client_secret}}",
         "scope": "market:id:{{unknown_market_id}}"
       }
       """
