@@ -46,6 +46,7 @@ func WriteHTML(w io.Writer, run verdict.Run) error {
 // that the template holds no logic beyond loops and conditions.
 type page struct {
 	Tool     string // the provenance stamp, as -version prints it
+	Stopped  string // why the run ended early; "" when it went to its end
 	Pass     bool
 	ExitCode int
 	Target   string
@@ -84,6 +85,7 @@ func newPage(run verdict.Run) page {
 		// that ended without a verdict fails the run too.
 		Pass:     run.ExitCode == 0,
 		Tool:     run.Tool.String(),
+		Stopped:  run.Stopped,
 		ExitCode: run.ExitCode,
 		Target:   run.Target,
 		Profile:  run.Profile,

@@ -219,6 +219,22 @@ func TestWriteHTMLStrictMode(t *testing.T) {
 	}
 }
 
+// TestWriteHTMLStoppedRun verifies an interrupted run's page says why it
+// ended and counts the interrupted and not-run cases.
+func TestWriteHTMLStoppedRun(t *testing.T) {
+	run := mixedRun()
+	run.Stopped = "the run was interrupted"
+	run.Verdicts = append(run.Verdicts,
+		verdict.Verdict{URI: "f.feature", Scenario: "cut short", Status: verdict.Interrupted, Error: "interrupted: the run was interrupted"},
+		verdict.Verdict{URI: "f.feature", Scenario: "never started", Status: verdict.NotRun, Error: "not run: the run was interrupted"})
+	toks := tokenize(render(t, run))
+	for id, want := range map[string]string{`<p id="stopped">`: "The run ended early: the run was interrupted", `<span class="n" id="count-interrupted">`: "1", `<span class="n" id="count-not-run">`: "1"} {
+		if got := textsAfter(toks, id); len(got) == 0 || got[0] != want {
+			t.Errorf("after %s: %q; want %q", id, got, want)
+		}
+	}
+}
+
 // TestDetailsSummary verifies the folded details say what they hold.
 func TestDetailsSummary(t *testing.T) {
 	tests := []struct {
