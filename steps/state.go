@@ -13,6 +13,8 @@ import (
 
 	"github.com/cucumber/godog"
 
+	"github.com/authconform/authconform/internal/catalog"
+	"github.com/authconform/authconform/internal/config"
 	"github.com/authconform/authconform/internal/httpclient"
 )
 
@@ -48,8 +50,24 @@ type scenario struct {
 }
 
 func newScenario(s *Suite) *scenario {
-	t := s.Target
-	vars := map[string]string{
+	vars := ConfiguredValues(s.Target)
+	// Values no target can know: generated per scenario, so a server
+	// cannot pass by special-casing a fixed string.
+	vars["unknown_client_id"] = "authconform-unknown-" + randomID(12)
+	vars["unknown_market_id"] = "zz" + randomID(8) + "Q"
+	vars["wrong_secret"] = "authconform-wrong-" + randomID(24)
+	return &scenario{
+		suite:      s,
+		vars:       vars,
+		remembered: map[string]string{},
+	}
+}
+
+// ConfiguredValues are the placeholders the target's configuration fills,
+// by name: the runner checks before the run that none a scenario uses is
+// empty.
+func ConfiguredValues(t config.Target) map[string]string {
+	return map[string]string{
 		"sales_channel.client_id":   t.SalesChannel.ID,
 		"sales_channel.expires_in":  strconv.Itoa(t.SalesChannel.Lifetime),
 		"market_id":                 t.MarketID,
@@ -57,16 +75,6 @@ func newScenario(s *Suite) *scenario {
 		"integration.client_id":     t.Integration.ID,
 		"integration.client_secret": t.Integration.Secret,
 		"integration.expires_in":    strconv.Itoa(t.Integration.Lifetime),
-		// Values no target can know: generated per scenario, so a server
-		// cannot pass by special-casing a fixed string.
-		"unknown_client_id": "authconform-unknown-" + randomID(12),
-		"unknown_market_id": "zz" + randomID(8) + "Q",
-		"wrong_secret":      "authconform-wrong-" + randomID(24),
-	}
-	return &scenario{
-		suite:      s,
-		vars:       vars,
-		remembered: map[string]string{},
 	}
 }
 
@@ -85,7 +93,7 @@ func randomID(n int) string {
 	return string(b)
 }
 
-var placeholder = regexp.MustCompile(`\{\{\s*([A-Za-z0-9_.]+)\s*\}\}`)
+var placeholder = catalog.Placeholder
 
 // expand replaces {{name}} placeholders with the target's values.
 func (st *scenario) expand(text string) (string, error) {

@@ -59,14 +59,14 @@ func writeHeaders(b *strings.Builder, red *redact.Redactor, h http.Header, cut b
 			if strings.EqualFold(k, "Authorization") {
 				v = redact.Mask
 			}
-			fmt.Fprintf(b, "%s: %s\n", strconvQuoteIfNeeded(k), strconvQuoteIfNeeded(mask(v)))
+			fmt.Fprintf(b, "%s: %s\n", escapeControl(k), escapeControl(mask(v)))
 		}
 	}
 }
 
-// strconvQuoteIfNeeded keeps a header readable and on one line: control
+// escapeControl keeps a header readable and on one line: control
 // bytes are escaped.
-func strconvQuoteIfNeeded(s string) string {
+func escapeControl(s string) string {
 	if strings.IndexFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f }) < 0 {
 		return s
 	}

@@ -234,7 +234,7 @@ func TestNoLeakInAnyEncoding(t *testing.T) {
 			defer srv.Close()
 			env := envFor(srv.URL)
 			env["AUTHCONFORM_INTEGRATION_CLIENT_SECRET"] = hostileSecret + "\n"
-			outputs := runAllFormats(t, env)
+			_, outputs := runAllFormats(t, env)
 			proxy.mu.Lock()
 			defer proxy.mu.Unlock()
 			if len(proxy.tokens) < 5 || len(proxy.secrets) < 2 {
@@ -257,9 +257,9 @@ func TestNoLeakInAnyEncoding(t *testing.T) {
 	}
 }
 
-// runAllFormats runs the CLI with every report format and returns every
-// output by name.
-func runAllFormats(t *testing.T, env map[string]string, args ...string) map[string]string {
+// runAllFormats runs the CLI with every report format and returns its exit
+// code and every output by name.
+func runAllFormats(t *testing.T, env map[string]string, args ...string) (int, map[string]string) {
 	t.Helper()
 	dir := t.TempDir()
 	files := map[string]string{
@@ -288,7 +288,7 @@ func runAllFormats(t *testing.T, env map[string]string, args ...string) map[stri
 		outputs[name] = string(b)
 	}
 	validateSummaryFile(t, []byte(outputs["json"]))
-	return outputs
+	return r.code, outputs
 }
 
 // view is one decoding of an output.

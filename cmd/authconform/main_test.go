@@ -217,7 +217,10 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 	}))
 	defer srv.Close()
 
-	outputs := runAllFormats(t, envFor(srv.URL))
+	code, outputs := runAllFormats(t, envFor(srv.URL))
+	if code != 1 {
+		t.Fatalf("exit code = %d; want 1 (the echoed secret is a failure)\n%s", code, outputs["stdout"])
+	}
 	for name, out := range outputs {
 		if out == "" && name != "stderr" {
 			t.Errorf("%s is empty", name)

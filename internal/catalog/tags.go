@@ -26,13 +26,15 @@ var credentialTags = []struct{ placeholder, tag string }{
 	{"other_market_id", "@other_market"},
 }
 
-var placeholderName = regexp.MustCompile(`\{\{\s*([A-Za-z0-9_.]+)\s*\}\}`)
+// Placeholder matches a {{name}} placeholder; its first group is the name.
+// The steps expand with the same pattern the lint reads.
+var Placeholder = regexp.MustCompile(`\{\{\s*([A-Za-z0-9_.]+)\s*\}\}`)
 
 // Placeholders lists the {{names}} a case's steps use, each once, in order.
 func Placeholders(c Case) []string {
 	var out []string
 	for _, s := range c.Steps {
-		for _, m := range placeholderName.FindAllStringSubmatch(s.Text+"\n"+s.Arg, -1) {
+		for _, m := range Placeholder.FindAllStringSubmatch(s.Text+"\n"+s.Arg, -1) {
 			if !slices.Contains(out, m[1]) {
 				out = append(out, m[1])
 			}

@@ -267,13 +267,7 @@ func (o Options) suiteRoots() []provenance.Root {
 // read as the target's failure. Tags and gaps should already prevent it;
 // this is the last guard.
 func configured(t config.Target, c catalog.Case) error {
-	values := map[string]string{
-		"sales_channel.client_id":   t.SalesChannel.ID,
-		"market_id":                 t.MarketID,
-		"other_market_id":           t.OtherMarketID,
-		"integration.client_id":     t.Integration.ID,
-		"integration.client_secret": t.Integration.Secret,
-	}
+	values := steps.ConfiguredValues(t)
 	for _, name := range catalog.Placeholders(c) {
 		if v, ok := values[name]; ok && v == "" {
 			return configErr("%s:%d: scenario %q uses {{%s}}, which the configuration leaves empty", c.URI, c.Line, c.Scenario, name)
