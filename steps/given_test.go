@@ -62,7 +62,7 @@ func TestGivenSteps(t *testing.T) {
 			if err != nil {
 				return
 			}
-			req, err := st.encode("POST")
+			req, err := st.encode("POST", st.suite.Target.TokenURL())
 			if err != nil {
 				t.Fatalf("encode: %v", err)
 			}

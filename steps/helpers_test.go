@@ -106,7 +106,7 @@ func TestEncode(t *testing.T) {
 				t.Fatal(err)
 			}
 			st.req.params, st.req.jsonText = params, doc
-			req, err := st.encode("POST")
+			req, err := st.encode("POST", st.suite.Target.TokenURL())
 			if err != nil {
 				t.Fatal(err)
 			}

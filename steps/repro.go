@@ -30,9 +30,14 @@ func reproCommand(req httpclient.Request, t config.Target) string {
 		b.WriteString(" \\\n  --data-binary " + shellQuote(string(req.Body)))
 	}
 	cmd := b.String()
-	if s := t.Integration.Secret; s != "" {
-		// Inside single quotes: close them, expand the variable, reopen.
-		cmd = strings.ReplaceAll(cmd, s, `'"$`+config.EnvIntegrationClientSecret+`"'`)
+	for _, c := range []struct{ secret, env string }{
+		{t.Integration.Secret, config.EnvIntegrationClientSecret},
+		{t.SalesChannel.Secret, config.EnvSalesChannelClientSecret},
+	} {
+		if c.secret != "" {
+			// Inside single quotes: close them, expand the variable, reopen.
+			cmd = strings.ReplaceAll(cmd, c.secret, `'"$`+c.env+`"'`)
+		}
 	}
 	return cmd
 }

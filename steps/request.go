@@ -20,7 +20,10 @@ import (
 // encoded at send time as the target's profile says (JSON or form body,
 // credentials in the body or in HTTP Basic); a raw body is sent as is.
 type tokenRequest struct {
-	params []param
+	// revocation: the request is for the revocation endpoint, not the
+	// token endpoint.
+	revocation bool
+	params     []param
 	// jsonText is the body exactly as the feature wrote it, sent verbatim
 	// when the profile encodes JSON with credentials in the body, so the
 	// request is the docs' own example.
@@ -102,7 +105,10 @@ func (st *scenario) whenSent(ctx context.Context) error {
 	if st.req == nil {
 		return fmt.Errorf("no token request to send: start with \"a token request with ...\"")
 	}
-	req, err := st.encode(http.MethodPost)
+	if st.req.revocation {
+		return fmt.Errorf("the request was started as a revocation request: send it with \"the revocation request is sent\"")
+	}
+	req, err := st.encode(http.MethodPost, st.suite.Target.TokenURL())
 	if err != nil {
 		return err
 	}
@@ -136,11 +142,11 @@ func (st *scenario) noteSecret(p param) {
 }
 
 // encode renders the request as the profile says.
-func (st *scenario) encode(method string) (httpclient.Request, error) {
+func (st *scenario) encode(method, endpoint string) (httpclient.Request, error) {
 	r := st.req
 	prof := st.suite.Target.Profile
 	h := http.Header{"Accept": {"application/json"}}
-	req := httpclient.Request{Method: method, URL: st.suite.Target.TokenURL(), Header: h}
+	req := httpclient.Request{Method: method, URL: endpoint, Header: h}
 	if r.isRaw {
 		h.Set("Content-Type", "application/json")
 		req.Body = r.raw
@@ -213,13 +219,31 @@ func (st *scenario) send(ctx context.Context, req httpclient.Request) error {
 		return &sendError{msg: st.suite.Redactor.String(err.Error()), err: err}
 	}
 	st.exchanges = append(st.exchanges, ex)
+	st.judge(ex)
+	if req.URL == st.suite.Target.TokenURL() && req.Method == http.MethodPost && st.accessToken != "" {
+		st.suite.shareTokenAnswer(st, ex)
+	}
+	return nil
+}
+
+// judge makes ex the answer the Then steps read, and learns the tokens it
+// carries.
+func (st *scenario) judge(ex *httpclient.Exchange) {
+	st.answer = ex
 	// Tokens are secrets too: mask every one the target issues from now on,
 	// in whatever form the answer carries it.
 	st.suite.Redactor.Add(issuedTokens(ex)...)
 	// The body is parsed here once; the Then steps reuse it.
 	st.decoded.ex = ex
 	st.decoded.doc, st.decoded.err = decodeJSON(ex.Body)
-	return nil
+	if ex.Request.URL == st.suite.Target.TokenURL() {
+		st.accessToken = ""
+		if m, ok := st.decoded.doc.(map[string]any); ok && ex.Status >= 200 && ex.Status < 300 {
+			if tok, ok := m["access_token"].(string); ok {
+				st.accessToken = tok
+			}
+		}
+	}
 }
 
 // sendError is a request that got no HTTP answer. Its text is redacted;

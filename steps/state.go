@@ -16,6 +16,7 @@ import (
 	"github.com/authconform/authconform/internal/catalog"
 	"github.com/authconform/authconform/internal/config"
 	"github.com/authconform/authconform/internal/httpclient"
+	"github.com/authconform/authconform/internal/jwtcheck"
 )
 
 // scenario is one scenario's state, and the vocabulary's handlers are its
@@ -28,8 +29,26 @@ type scenario struct {
 	started time.Time
 	vars    map[string]string
 
-	req       *tokenRequest
+	req *tokenRequest
+	// exchanges are the requests this scenario sent and their answers, in
+	// order; borrowed are answers it judges that an earlier scenario of the
+	// run obtained (a shared token, the key set), shown in its transcript
+	// but not counted as its requests.
 	exchanges []*httpclient.Exchange
+	borrowed  []borrowedExchange
+	// answer is the answer Then steps judge: the last one from the token,
+	// revocation or resource endpoint, sent or borrowed. The key set's
+	// answer is never judged this way.
+	answer *httpclient.Exchange
+	// accessToken is the access token the last token answer carried, for
+	// {{access_token}}, the resource and the JWT steps.
+	accessToken string
+	// jwt caches accessToken parsed as a JWT.
+	jwt struct {
+		raw string
+		tok *jwtcheck.Token
+		err error
+	}
 	// decoded caches the last exchange's parsed body: every member step
 	// reads it, and a body is parsed once.
 	decoded struct {
@@ -56,6 +75,7 @@ func newScenario(s *Suite) *scenario {
 	vars["unknown_client_id"] = "authconform-unknown-" + randomID(12)
 	vars["unknown_market_id"] = "zz" + randomID(8) + "Q"
 	vars["wrong_secret"] = "authconform-wrong-" + randomID(24)
+	vars["unknown_token"] = "authconform-unknown-" + randomID(40)
 	return &scenario{
 		suite:      s,
 		vars:       vars,
@@ -75,8 +95,13 @@ func ConfiguredValues(t config.Target) map[string]string {
 		"integration.client_id":     t.Integration.ID,
 		"integration.client_secret": t.Integration.Secret,
 		"integration.expires_in":    strconv.Itoa(t.Integration.Lifetime),
+		"sales_channel.client_secret": t.SalesChannel.Secret,
 	}
 }
+
+// accessTokenPlaceholder is the access token the scenario's last token
+// answer carried: known only once a token request has been answered.
+const accessTokenPlaceholder = "access_token"
 
 const idAlphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
@@ -112,9 +137,14 @@ func (st *scenario) expandJSON(text string) (string, error) {
 
 func (st *scenario) expandWith(text string, escape func(string) string) (string, error) {
 	var unknown []string
+	noToken := false
 	out := placeholder.ReplaceAllStringFunc(text, func(m string) string {
 		name := placeholder.FindStringSubmatch(m)[1]
 		v, ok := st.vars[name]
+		if name == accessTokenPlaceholder {
+			v, ok = st.accessToken, true
+			noToken = v == ""
+		}
 		if !ok {
 			unknown = append(unknown, name)
 			return m
@@ -127,8 +157,12 @@ func (st *scenario) expandWith(text string, escape func(string) string) (string,
 		}
 		return v
 	})
+	if noToken {
+		return "", fmt.Errorf("{{%s}} is used before any token request of this scenario was answered with an access token", accessTokenPlaceholder)
+	}
 	if len(unknown) > 0 {
-		known := slices.Sorted(maps.Keys(st.vars))
+		known := append(slices.Collect(maps.Keys(st.vars)), accessTokenPlaceholder)
+		slices.Sort(known)
 		for i, k := range known {
 			known[i] = "{{" + k + "}}"
 		}
@@ -147,20 +181,27 @@ func (st *scenario) noteSentSecret(v string) {
 	st.suite.Redactor.Add(v)
 }
 
-// last returns the last answer, or an error if nothing was sent yet.
+// last returns the answer Then steps judge, or an error if there is none.
 func (st *scenario) last() (*httpclient.Exchange, error) {
-	if len(st.exchanges) == 0 {
+	if st.answer == nil {
 		return nil, fmt.Errorf("no response yet: a When step must send the token request before a Then step judges it")
 	}
-	return st.exchanges[len(st.exchanges)-1], nil
+	return st.answer, nil
+}
+
+// borrowedExchange is an answer an earlier scenario of the run obtained,
+// and why this one shows it.
+type borrowedExchange struct {
+	ex   *httpclient.Exchange
+	note string
 }
 
 // fail builds a step error: the message, then the last exchange, redacted.
 func (st *scenario) fail(format string, args ...any) error {
 	red := st.suite.Redactor
 	e := &checkError{msg: red.String(fmt.Sprintf(format, args...))}
-	if len(st.exchanges) > 0 {
-		e.exchange = formatExchange(red, st.exchanges[len(st.exchanges)-1])
+	if st.answer != nil {
+		e.exchange = formatExchange(red, st.answer)
 	}
 	return e
 }
@@ -183,8 +224,15 @@ func (e *checkError) Error() string {
 // transcript renders every exchange of the scenario.
 func (st *scenario) transcript() string {
 	var b strings.Builder
-	for i, ex := range st.exchanges {
-		if i > 0 {
+	for _, bx := range st.borrowed {
+		if b.Len() > 0 {
+			b.WriteString("\n")
+		}
+		b.WriteString("[" + bx.note + "]\n")
+		b.WriteString(formatExchange(st.suite.Redactor, bx.ex))
+	}
+	for _, ex := range st.exchanges {
+		if b.Len() > 0 {
 			b.WriteString("\n")
 		}
 		b.WriteString(formatExchange(st.suite.Redactor, ex))

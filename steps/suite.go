@@ -11,6 +11,7 @@ package steps
 import (
 	"context"
 	"errors"
+	"sync"
 	"time"
 
 	"github.com/cucumber/godog"
@@ -38,6 +39,10 @@ type Suite struct {
 	// RunContext is the whole run's context (nil: never ends). Once it
 	// ends (a signal), scenarios not yet started are not run.
 	RunContext context.Context
+
+	// What the run's scenarios obtain once and share (see runShared).
+	sharedOnce sync.Once
+	run        *runShared
 }
 
 // InitializeScenario gives the scenario godog is about to run its own
@@ -119,8 +124,8 @@ func (s *Suite) record(st *scenario, err error) verdict.Verdict {
 		Requests: len(st.exchanges),
 		Duration: time.Since(st.started),
 	}
-	if err != nil && len(st.exchanges) > 0 {
-		v.Repro = s.Redactor.String(reproCommand(st.exchanges[len(st.exchanges)-1].Request, s.Target))
+	if err != nil && st.answer != nil {
+		v.Repro = s.Redactor.String(reproCommand(st.answer.Request, s.Target))
 	}
 	if err != nil || s.KeepTranscripts {
 		v.Transcript = s.Redactor.String(st.transcript())

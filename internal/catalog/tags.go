@@ -21,6 +21,7 @@ var rulePrefixes = []string{"@rfc", "@docs-", "@cl-test-"}
 // failure.
 var credentialTags = []struct{ placeholder, tag string }{
 	{"sales_channel.client_id", "@sales_channel"},
+	{"sales_channel.client_secret", "@sales_channel_secret"},
 	{"integration.", "@integration"},
 	{"market_id", "@market"},
 	{"other_market_id", "@other_market"},
@@ -96,7 +97,21 @@ func tagProblems(c Case) []string {
 			out = append(out, fmt.Sprintf("uses {{%s}} but lacks %s, which leaves it out when that is not configured", name, tag))
 		}
 	}
+	for _, s := range c.Steps {
+		for _, st := range stepTags {
+			if strings.Contains(s.Text, st.phrase) && !slices.Contains(c.Tags, st.tag) {
+				out = append(out, fmt.Sprintf("has a step about %s (line %d) but lacks %s, which leaves it out when that is not configured", st.phrase, s.Line, st.tag))
+			}
+		}
+	}
 	return out
+}
+
+// stepTags map a phrase of a step to the tag a scenario using the step
+// must carry: the part of the configuration the step needs has no
+// placeholder to find it by.
+var stepTags = []struct{ phrase, tag string }{
+	{"the protected resource", "@resource"},
 }
 
 // CredentialTag is the tag a scenario using the placeholder must carry, or

@@ -28,6 +28,13 @@ const (
 	EnvSalesChannelExpiresIn   = "AUTHCONFORM_SALES_CHANNEL_EXPIRES_IN"
 	EnvIntegrationExpiresIn    = "AUTHCONFORM_INTEGRATION_EXPIRES_IN"
 	EnvClockSkew               = "AUTHCONFORM_CLOCK_SKEW"
+	// The token itself and its revocation (issue: JWT, JWKS, revocation).
+	EnvSalesChannelClientSecret = "AUTHCONFORM_SALES_CHANNEL_CLIENT_SECRET"
+	EnvSalesChannelSecretFile   = "AUTHCONFORM_SALES_CHANNEL_CLIENT_SECRET_FILE"
+	EnvIssuer                   = "AUTHCONFORM_ISSUER"
+	EnvJWKSURL                  = "AUTHCONFORM_JWKS_URL"
+	EnvRevokePath               = "AUTHCONFORM_REVOKE_PATH"
+	EnvResourceURL              = "AUTHCONFORM_RESOURCE_URL"
 )
 
 // Documented defaults (docs page examples; spec §(b) "Lifetimes").
@@ -36,6 +43,12 @@ const (
 	DefaultSalesChannelLifetime = 14400
 	DefaultIntegrationLifetime  = 7200
 	DefaultClockSkew            = 60 * time.Second
+	// DefaultRevokePath is Commerce Layer's revocation endpoint (docs,
+	// "Revoking a token"; spec §(f)).
+	DefaultRevokePath = "/oauth/revoke"
+	// JWKSPath is where a Commerce Layer client looks for the issuer's
+	// keys: `${iss}/.well-known/jwks.json` (spec §(e), jwtVerify.ts).
+	JWKSPath = "/.well-known/jwks.json"
 )
 
 // Client is one API credential of the target.
@@ -50,16 +63,30 @@ type Client struct {
 
 // Target is a configured auth server.
 type Target struct {
-	BaseURL      string // scheme://host[:port][/prefix], no trailing slash
-	TokenPath    string
-	SalesChannel Client // Secret unused: sales channels need none
+	BaseURL   string // scheme://host[:port][/prefix], no trailing slash
+	TokenPath string
+	// SalesChannel's Secret is optional: a sales channel needs none for a
+	// token, but needs it to revoke a guest token (docs, "Revoking a
+	// token"); @sales_channel_secret scenarios are left out without it.
+	SalesChannel Client
 	MarketID     string
 	// OtherMarketID is a second market of the target, for scopes that name
 	// two markets; optional (@other_market scenarios are left out).
 	OtherMarketID string
 	Integration   Client
 	ClockSkew     time.Duration // allowed distance of created_at from now
-	Profile       Profile
+	// RevokePath is the revocation endpoint's path, joined to BaseURL as
+	// TokenPath is.
+	RevokePath string
+	// Issuer is the iss the target's tokens must carry; "" means the
+	// target's origin (IssuerURL). Set it for a target behind a gateway.
+	Issuer string
+	// JWKSURL is the target's key set; "" means IssuerURL + JWKSPath.
+	JWKSURL string
+	// ResourceURL is a URL of the target's API that answers 200 to a valid
+	// access token (RFC 6750); optional (@resource scenarios are left out).
+	ResourceURL string
+	Profile     Profile
 	// Resolver looks up a host name for IsLoopback; nil means
 	// net.DefaultResolver. Tests set it so that no answer depends on the
 	// machine's DNS.
@@ -108,13 +135,23 @@ func FromEnv(getenv func(string) string) (Target, error) {
 		MarketID:      strings.TrimSpace(getenv(EnvMarketID)),
 		OtherMarketID: strings.TrimSpace(getenv(EnvOtherMarketID)),
 		Integration:   Client{ID: strings.TrimSpace(getenv(EnvIntegrationClientID))},
+		RevokePath:    strings.TrimSpace(getenv(EnvRevokePath)),
+		Issuer:        strings.TrimSpace(getenv(EnvIssuer)),
+		JWKSURL:       strings.TrimSpace(getenv(EnvJWKSURL)),
+		ResourceURL:   strings.TrimSpace(getenv(EnvResourceURL)),
 		Profile:       CommerceLayer,
 	}
 	if t.TokenPath == "" {
 		t.TokenPath = DefaultTokenPath
 	}
+	if t.RevokePath == "" {
+		t.RevokePath = DefaultRevokePath
+	}
 	var err error
-	if t.Integration.Secret, err = integrationSecret(getenv); err != nil {
+	if t.Integration.Secret, err = integrationSecretVars.secret(getenv); err != nil {
+		return t, err
+	}
+	if t.SalesChannel.Secret, err = salesChannelSecretVars.secret(getenv); err != nil {
 		return t, err
 	}
 	if t.SalesChannel.Lifetime, err = seconds(getenv, EnvSalesChannelExpiresIn, DefaultSalesChannelLifetime); err != nil {
@@ -177,6 +214,12 @@ func (t Target) Gaps() []Gap {
 	}
 	if t.Integration.ID == "" || t.Integration.Secret == "" {
 		gaps = append(gaps, Gap{"@integration", "no integration: set " + EnvIntegrationClientID + " and " + EnvIntegrationClientSecret + " (or " + EnvIntegrationSecretFile + ")"})
+	}
+	if t.SalesChannel.ID == "" || t.SalesChannel.Secret == "" {
+		gaps = append(gaps, Gap{"@sales_channel_secret", "no sales channel secret: set " + EnvSalesChannelClientSecret + " (or " + EnvSalesChannelSecretFile + ") to revoke a guest token"})
+	}
+	if t.ResourceURL == "" {
+		gaps = append(gaps, Gap{"@resource", "no protected resource: set " + EnvResourceURL + " to a URL of the target's API that answers 200 to a valid access token"})
 	}
 	return gaps
 }

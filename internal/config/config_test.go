@@ -172,7 +172,7 @@ func TestWarnings(t *testing.T) {
 
 // TestGaps verifies each missing credential leaves out its tag.
 func TestGaps(t *testing.T) {
-	full := Target{SalesChannel: Client{ID: "s"}, MarketID: "m", OtherMarketID: "o", Integration: Client{ID: "i", Secret: "x"}}
+	full := Target{SalesChannel: Client{ID: "s", Secret: "y"}, MarketID: "m", OtherMarketID: "o", Integration: Client{ID: "i", Secret: "x"}, ResourceURL: "https://api.example.com/ping"}
 	if g := full.Gaps(); len(g) != 0 {
 		t.Errorf("full configuration has gaps %v", g)
 	}
@@ -181,11 +181,16 @@ func TestGaps(t *testing.T) {
 	if g := noSecret.Gaps(); len(g) != 1 || g[0].Tag != "@integration" {
 		t.Errorf("missing secret: gaps %v; want only @integration", g)
 	}
+	noSalesSecret := full
+	noSalesSecret.SalesChannel.Secret = ""
+	if g := noSalesSecret.Gaps(); len(g) != 1 || g[0].Tag != "@sales_channel_secret" {
+		t.Errorf("missing sales channel secret: gaps %v; want only @sales_channel_secret", g)
+	}
 	var tags []string
 	for _, g := range (Target{}).Gaps() {
 		tags = append(tags, g.Tag)
 	}
-	if want := []string{"@sales_channel", "@market", "@other_market", "@integration"}; !slices.Equal(tags, want) {
+	if want := []string{"@sales_channel", "@market", "@other_market", "@integration", "@sales_channel_secret", "@resource"}; !slices.Equal(tags, want) {
 		t.Errorf("empty configuration: gaps %v; want %v", tags, want)
 	}
 }

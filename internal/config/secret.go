@@ -20,67 +20,76 @@ const MinMaskLen = 6
 // a larger file is the wrong file.
 const maxSecretFile = 64 << 10
 
-// integrationSecret is the integration client's secret, from the
-// environment or from the file it names; "" when neither is set. Both are
-// trimmed of surrounding white space (a newline from echo or a secrets
-// manager is not part of the secret); anything else, quotes and
-// backslashes included, is kept byte for byte.
-func integrationSecret(getenv func(string) string) (string, error) {
-	inline := getenv(EnvIntegrationClientSecret)
+// secretVars name the two variables that may hold one client's secret:
+// the secret itself, or the path of a file holding it.
+type secretVars struct{ inline, file string }
+
+var (
+	integrationSecretVars  = secretVars{EnvIntegrationClientSecret, EnvIntegrationSecretFile}
+	salesChannelSecretVars = secretVars{EnvSalesChannelClientSecret, EnvSalesChannelSecretFile}
+)
+
+// secret is a client's secret, from the environment or from the file it
+// names; "" when neither is set. Both are trimmed of surrounding white
+// space (a newline from echo or a secrets manager is not part of the
+// secret); anything else, quotes and backslashes included, is kept byte
+// for byte.
+func (v secretVars) secret(getenv func(string) string) (string, error) {
+	inline := getenv(v.inline)
 	secret := strings.TrimSpace(inline)
 	if inline != "" && secret == "" {
-		return "", fmt.Errorf("%s is only white space; want the client secret, or leave it unset", EnvIntegrationClientSecret)
+		return "", fmt.Errorf("%s is only white space; want the client secret, or leave it unset", v.inline)
 	}
-	file := getenv(EnvIntegrationSecretFile)
+	file := getenv(v.file)
 	if file == "" {
 		return secret, nil
 	}
 	if secret != "" {
-		return "", fmt.Errorf("both %s and %s are set; set one", EnvIntegrationClientSecret, EnvIntegrationSecretFile)
+		return "", fmt.Errorf("both %s and %s are set; set one", v.inline, v.file)
 	}
-	return readSecretFile(file)
+	return v.readFile(file)
 }
 
 // readSecretFile reads a secret from a regular file of at most 64 KiB.
 // Anything else (a FIFO, a directory, a device such as /dev/zero) is
 // refused before a byte is read: reading it could block or never end.
-func readSecretFile(name string) (string, error) {
+func (v secretVars) readFile(name string) (string, error) {
 	fi, err := os.Stat(name)
 	if err != nil {
-		return "", fmt.Errorf("%s: %v", EnvIntegrationSecretFile, err)
+		return "", fmt.Errorf("%s: %v", v.file, err)
 	}
-	if err := regularFile(name, fi); err != nil {
+	if err := v.regularFile(name, fi); err != nil {
 		return "", err
 	}
 	// Non-blocking, and checked again once open: the file may have been
 	// replaced by a FIFO since Stat, and opening a FIFO blocks.
 	f, err := os.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
-		return "", fmt.Errorf("%s: %v", EnvIntegrationSecretFile, err)
+		return "", fmt.Errorf("%s: %v", v.file, err)
 	}
 	defer f.Close()
 	if fi, err = f.Stat(); err != nil {
-		return "", fmt.Errorf("%s: %v", EnvIntegrationSecretFile, err)
+		return "", fmt.Errorf("%s: %v", v.file, err)
 	}
-	if err := regularFile(name, fi); err != nil {
+	if err := v.regularFile(name, fi); err != nil {
 		return "", err
 	}
 	b, err := io.ReadAll(io.LimitReader(f, maxSecretFile+1))
 	if err != nil {
-		return "", fmt.Errorf("%s: %v", EnvIntegrationSecretFile, err)
+		return "", fmt.Errorf("%s: %v", v.file, err)
 	}
 	if len(b) > maxSecretFile {
-		return "", fmt.Errorf("%s: %s is larger than 64 KiB; want a file holding only the client secret", EnvIntegrationSecretFile, name)
+		return "", fmt.Errorf("%s: %s is larger than 64 KiB; want a file holding only the client secret", v.file, name)
 	}
 	secret := strings.TrimSpace(string(b))
 	if secret == "" {
-		return "", fmt.Errorf("%s: file is empty (or only white space): %s; want the client secret in it", EnvIntegrationSecretFile, name)
+		return "", fmt.Errorf("%s: file is empty (or only white space): %s; want the client secret in it", v.file, name)
 	}
 	return secret, nil
 }
 
 // regularFile refuses what is not a regular file, saying what it is.
-func regularFile(name string, fi fs.FileInfo) error {
+func (v secretVars) regularFile(name string, fi fs.FileInfo) error {
 	if fi.Mode().IsRegular() {
 		return nil
 	}
@@ -95,19 +104,24 @@ func regularFile(name string, fi fs.FileInfo) error {
 	case t&fs.ModeSocket != 0:
 		what = "a socket"
 	}
-	return fmt.Errorf("%s: %s is %s; want a regular file holding the client secret", EnvIntegrationSecretFile, name, what)
+	return fmt.Errorf("%s: %s is %s; want a regular file holding the client secret", v.file, name, what)
 }
 
 // Warnings lists what in the configuration is allowed but risky, one line
 // each, for the CLI to print before the run.
 func (t Target) Warnings() []string {
 	var w []string
-	s := t.Integration.Secret
-	if s != "" && len(s) < MinMaskLen {
-		w = append(w, fmt.Sprintf("%s is %d characters long: too short to mask safely in outputs; it may appear in reports", EnvIntegrationClientSecret, utf8.RuneCountInString(s)))
-	}
-	if strings.IndexFunc(s, unicode.IsControl) >= 0 {
-		w = append(w, fmt.Sprintf("%s has a line break or other control character inside: check it holds the client secret alone", EnvIntegrationClientSecret))
+	for _, c := range []struct{ name, secret string }{
+		{EnvIntegrationClientSecret, t.Integration.Secret},
+		{EnvSalesChannelClientSecret, t.SalesChannel.Secret},
+	} {
+		s := c.secret
+		if s != "" && len(s) < MinMaskLen {
+			w = append(w, fmt.Sprintf("%s is %d characters long: too short to mask safely in outputs; it may appear in reports", c.name, utf8.RuneCountInString(s)))
+		}
+		if strings.IndexFunc(s, unicode.IsControl) >= 0 {
+			w = append(w, fmt.Sprintf("%s has a line break or other control character inside: check it holds the client secret alone", c.name))
+		}
 	}
 	return w
 }

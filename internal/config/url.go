@@ -37,37 +37,61 @@ func (t Target) CheckURL() error {
 	if err := checkBase(t.BaseURL); err != nil {
 		return err
 	}
-	return checkTokenPath(t.TokenPath)
+	if err := checkTokenPath(t.TokenPath); err != nil {
+		return err
+	}
+	if why := tokenPathProblem(t.RevokePath, DefaultRevokePath); t.RevokePath != "" && why != "" {
+		return fmt.Errorf("%s %q %s", EnvRevokePath, shownURL(t.RevokePath), why)
+	}
+	for _, u := range []struct{ name, raw string }{{EnvIssuer, t.Issuer}, {EnvJWKSURL, t.JWKSURL}, {EnvResourceURL, t.ResourceURL}} {
+		if err := checkOtherURL(u.name, u.raw); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkOtherURL checks a URL of the target other than its base: the same
+// rules, under the variable's name. "" is allowed (the value is derived or
+// the scenarios that need it are left out).
+func checkOtherURL(name, raw string) error {
+	if raw == "" {
+		return nil
+	}
+	return checkAbsolute(name, raw)
 }
 
 const wantTarget = "want a URL such as https://auth.example.com"
 
-func checkBase(raw string) error {
+func checkBase(raw string) error { return checkAbsolute("target", raw) }
+
+// checkAbsolute checks an absolute URL; what names it in messages.
+func checkAbsolute(what, raw string) error {
 	shown := shownURL(raw)
-	if what := badText(raw); what != "" {
-		return fmt.Errorf("target %q has %s; %s", shown, what, wantTarget)
+	if bad := badText(raw); bad != "" {
+		return fmt.Errorf("%s %q has %s; %s", what, shown, bad, wantTarget)
 	}
 	// Any "@", not only parsed user info: a password holding "/" or "#"
 	// ends the host early, and the rest would parse as a path.
 	if strings.Contains(raw, "@") {
-		return fmt.Errorf("target %q has an \"@\" (user info such as user:password@?): put no credentials in the URL, the client secret goes in %s or %s (an \"@\" in a path is written %%40)", shown, EnvIntegrationClientSecret, EnvIntegrationSecretFile)
+		return fmt.Errorf("%s %q has an \"@\" (user info such as user:password@?): put no credentials in the URL, the client secret goes in %s or %s (an \"@\" in a path is written %%40)", what, shown, EnvIntegrationClientSecret, EnvIntegrationSecretFile)
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return fmt.Errorf("target %q is not a URL: %v; %s", shown, parseReason(err), wantTarget)
+		return fmt.Errorf("%s %q is not a URL: %v; %s", what, shown, parseReason(err), wantTarget)
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return fmt.Errorf("target %q: %s (http:// or https://)", shown, wantTarget)
+		return fmt.Errorf("%s %q: %s (http:// or https://)", what, shown, wantTarget)
 	}
 	if err := checkHost(u); err != nil {
-		return fmt.Errorf("target %q: %v", shown, err)
+		return fmt.Errorf("%s %q: %v", what, shown, err)
 	}
 	// "#" alone leaves Fragment empty, "?" alone sets only ForceQuery.
 	if u.RawQuery != "" || u.ForceQuery || strings.Contains(raw, "#") {
-		return fmt.Errorf("target %q has a query or fragment; want scheme://host[:port][/prefix] only", shown)
+		return fmt.Errorf("%s %q has a query or fragment; want scheme://host[:port][/prefix] only", what, shown)
 	}
-	if what := badText(u.Path); what != "" {
-		return fmt.Errorf("target %q has %s once its path is decoded; %s", shown, what, wantTarget)
+	if bad := badText(u.Path); bad != "" {
+		return fmt.Errorf("%s %q has %s once its path is decoded; %s", what, shown, bad, wantTarget)
 	}
 	return nil
 }
@@ -143,16 +167,17 @@ func checkTokenPath(p string) error {
 	if p == "" {
 		return nil
 	}
-	if why := tokenPathProblem(p); why != "" {
+	if why := tokenPathProblem(p, DefaultTokenPath); why != "" {
 		// Shown as a URL would be: a full URL put here may carry a password.
 		return fmt.Errorf("token path %q %s", shownURL(p), why)
 	}
 	return nil
 }
 
-// tokenPathProblem says what is wrong with a token path, or "".
-func tokenPathProblem(p string) string {
-	const want = "want a path only, such as " + DefaultTokenPath
+// tokenPathProblem says what is wrong with an endpoint's path (example is
+// its usual value, for the message), or "".
+func tokenPathProblem(p, example string) string {
+	want := "want a path only, such as " + example
 	switch {
 	case badText(p) != "":
 		return "has " + badText(p) + "; " + want
@@ -170,7 +195,7 @@ func tokenPathProblem(p string) string {
 	}
 	for _, seg := range strings.Split(u.Path, "/") {
 		if seg == "." || seg == ".." {
-			return fmt.Sprintf("has a %q segment once decoded; want a path under the target URL, such as %s", seg, DefaultTokenPath)
+			return fmt.Sprintf("has a %q segment once decoded; want a path under the target URL, such as %s", seg, example)
 		}
 	}
 	return ""
@@ -224,12 +249,53 @@ func shownURL(raw string) string {
 // token path. It is built from the parsed base URL, so no token path can
 // change the host (any "?" or "#" and what follows is dropped; CheckURL
 // refuses them). It is "" when the base URL does not parse.
-func (t Target) TokenURL() string {
+func (t Target) TokenURL() string { return t.endpointURL(t.TokenPath) }
+
+// RevokeURL is the absolute URL of the revocation endpoint, built as
+// TokenURL is.
+func (t Target) RevokeURL() string { return t.endpointURL(t.RevokePath) }
+
+// IssuerURL is the iss the target's tokens must carry: Issuer when set,
+// else the target's origin (scheme://host[:port], as Commerce Layer's
+// https://auth.commercelayer.io). "" when the base URL does not parse.
+func (t Target) IssuerURL() string {
+	if t.Issuer != "" {
+		return strings.TrimSuffix(t.Issuer, "/")
+	}
+	base, err := url.Parse(t.BaseURL)
+	if err != nil || base.Host == "" {
+		return ""
+	}
+	return (&url.URL{Scheme: strings.ToLower(base.Scheme), Host: base.Host}).String()
+}
+
+// KeySetURL is where the target's JWK Set is read: JWKSURL when set, else
+// IssuerURL + JWKSPath, where Commerce Layer's clients look.
+func (t Target) KeySetURL() string {
+	if t.JWKSURL != "" {
+		return t.JWKSURL
+	}
+	if iss := t.IssuerURL(); iss != "" {
+		return iss + JWKSPath
+	}
+	return ""
+}
+
+// OtherURLs are the URLs besides the base URL a run may send requests to:
+// the key set and the protected resource, when configured.
+func (t Target) OtherURLs() []string {
+	out := []string{t.KeySetURL()}
+	if t.ResourceURL != "" {
+		out = append(out, t.ResourceURL)
+	}
+	return out
+}
+
+func (t Target) endpointURL(p string) string {
 	base, err := url.Parse(t.BaseURL)
 	if err != nil {
 		return ""
 	}
-	p := t.TokenPath
 	if i := strings.IndexAny(p, "?#"); i >= 0 {
 		p = p[:i]
 	}
@@ -245,8 +311,10 @@ func (t Target) TokenURL() string {
 // Scheme is the scheme of the base URL in lower case ("http", "https"),
 // or "" when it does not parse. Compare it, not the text of BaseURL:
 // "HTTP://" is plain http too.
-func (t Target) Scheme() string {
-	u, err := url.Parse(t.BaseURL)
+func (t Target) Scheme() string { return schemeOf(t.BaseURL) }
+
+func schemeOf(raw string) string {
+	u, err := url.Parse(raw)
 	if err != nil {
 		return ""
 	}
@@ -262,8 +330,15 @@ func (t Target) IsPlainHTTP() bool { return t.Scheme() == "http" }
 // resolves within a second to loopback addresses only. 0.0.0.0 and :: are
 // not loopback, nor is anything that does not resolve: the answer decides
 // whether plain http may carry a secret, so doubt means remote.
-func (t Target) IsLoopback() bool {
-	u, err := url.Parse(t.BaseURL)
+func (t Target) IsLoopback() bool { return t.IsLoopbackURL(t.BaseURL) }
+
+// IsPlainHTTPURL reports whether raw is reached without TLS.
+func IsPlainHTTPURL(raw string) bool { return schemeOf(raw) == "http" }
+
+// IsLoopbackURL is IsLoopback for another URL of the target, with the
+// target's resolver.
+func (t Target) IsLoopbackURL(raw string) bool {
+	u, err := url.Parse(raw)
 	if err != nil {
 		return false
 	}

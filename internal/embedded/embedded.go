@@ -16,7 +16,7 @@ func Target(url string) config.Target {
 	return config.Target{
 		BaseURL:       url,
 		TokenPath:     config.DefaultTokenPath,
-		SalesChannel:  config.Client{ID: refserver.SalesChannelClientID, Lifetime: refserver.SalesChannelLifetime},
+		SalesChannel:  config.Client{ID: refserver.SalesChannelClientID, Secret: refserver.SalesChannelClientSecret, Lifetime: refserver.SalesChannelLifetime},
 		MarketID:      refserver.MarketID,
 		OtherMarketID: refserver.OtherMarketID,
 		Integration: config.Client{
@@ -24,7 +24,9 @@ func Target(url string) config.Target {
 			Secret:   refserver.IntegrationClientSecret,
 			Lifetime: refserver.IntegrationLifetime,
 		},
-		ClockSkew: config.DefaultClockSkew,
-		Profile:   config.CommerceLayer,
+		ClockSkew:   config.DefaultClockSkew,
+		RevokePath:  config.DefaultRevokePath,
+		ResourceURL: url + "/api/ping", // refserver.ResourcePath
+		Profile:     config.CommerceLayer,
 	}
 }

@@ -98,7 +98,11 @@ type Exchange struct {
 	Body      []byte      // at most Options.MaxBody bytes
 	Truncated bool        // the body went on past MaxBody
 	Duration  time.Duration
-	Retried   bool // a 429 was waited out and the request sent again
+	// Received is when the answer was read: the time its timestamps
+	// (created_at, a token's iat) are judged against when a later
+	// scenario of a slow, rate-limited run judges it.
+	Received time.Time
+	Retried  bool // a 429 was waited out and the request sent again
 	// HeaderCuts says, one line each, what was cut from the headers, e.g.
 	// `header "X-Big": value cut at 8192 of 1048576 bytes`. Empty when
 	// nothing was.
@@ -324,6 +328,7 @@ func (c *Client) read(ctx context.Context, req Request, resp *http.Response, sta
 		Body:       body,
 		Truncated:  truncated,
 		Duration:   time.Since(start),
+		Received:   time.Now(),
 	}, nil
 }
 

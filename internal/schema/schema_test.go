@@ -124,11 +124,11 @@ const (
 // names them after their files.
 func TestLoadNames(t *testing.T) {
 	r := loadRegistry(t)
-	assert.Equal(t, []string{"error_response", "token_response"}, r.Names())
+	assert.Equal(t, []string{"access_token_claims", "error_response", "token_response"}, r.Names())
 
 	names := r.Names()
 	names[0] = "mutated"
-	assert.Equal(t, "error_response", r.Names()[0], "Names must return a copy")
+	assert.Equal(t, "access_token_claims", r.Names()[0], "Names must return a copy")
 }
 
 // TestFixturesValidate verifies that every file under fixtures/<schema>/
@@ -350,7 +350,7 @@ func TestValidateErrorMessage(t *testing.T) {
 func TestValidateUnknownName(t *testing.T) {
 	r := loadRegistry(t)
 	err := r.Validate("token_respons", []byte(`{}`))
-	require.EqualError(t, err, `unknown schema "token_respons"; known schemas: error_response, token_response`)
+	require.EqualError(t, err, `unknown schema "token_respons"; known schemas: access_token_claims, error_response, token_response`)
 	var verr *schema.ValidationError
 	assert.False(t, errors.As(err, &verr))
 }
@@ -417,4 +417,58 @@ func TestValidateConcurrent(t *testing.T) {
 	for err := range errs {
 		t.Error(err)
 	}
+}
+
+const salesChannelClaims = "access_token_claims/sales_channel_market.json"
+
+// setIn edits a member of a nested object, such as application.kind.
+func setIn(obj, key string, val any) func(map[string]any) any {
+	return func(m map[string]any) any { m[obj].(map[string]any)[key] = val; return m }
+}
+
+func delIn(obj, key string) func(map[string]any) any {
+	return func(m map[string]any) any { delete(m[obj].(map[string]any), key); return m }
+}
+
+// TestAccessTokenClaimsInvalid verifies that broken variants of a sales
+// channel's token payload do not match access_token_claims.json.
+func TestAccessTokenClaimsInvalid(t *testing.T) {
+	runInvalid(t, "access_token_claims", salesChannelClaims, []variant{
+		// Commerce Layer's clients read these (spec §(e)).
+		{"missing organization", del("organization"), []string{"(root): organization is required"}},
+		{"missing organization.slug", delIn("organization", "slug"), []string{"organization: slug is required"}},
+		{"empty organization.id", setIn("organization", "id", ""), []string{"organization.id: String length must be greater than or equal to 1"}},
+		{"missing application", del("application"), []string{"(root): application is required"}},
+		{"unknown application.kind", setIn("application", "kind", "robot"), []string{"application.kind: application.kind must be one of"}},
+		{"application.public a string", setIn("application", "public", "true"), []string{"application.public: Invalid type. Expected: boolean, given: string"}},
+		{"market.id a string", setIn("market", "id", "BjxrJhymlM"), []string{"market.id: Invalid type. Expected: array, given: string"}},
+		{"market.id empty", setIn("market", "id", []any{}), []string{"market.id: Array must have at least 1 items"}},
+		{"missing scope", del("scope"), []string{"(root): scope is required"}},
+		{"empty scope", set("scope", ""), []string{"scope: Does not match pattern"}},
+		// RFC 7519 §4.1.4, §4.1.6: NumericDate.
+		{"missing exp", del("exp"), []string{"(root): exp is required"}},
+		{"exp a string", set("exp", "1729086993"), []string{"exp: Invalid type. Expected: number, given: string"}},
+		{"iat a string", set("iat", "1729072593"), []string{"iat: Invalid type. Expected: number, given: string"}},
+		{"test a string", set("test", "true"), []string{"test: Invalid type. Expected: boolean, given: string"}},
+		{"missing test", del("test"), []string{"(root): test is required"}},
+		{"payload an array", func(m map[string]any) any { return []any{m} }, []string{"(root): Invalid type. Expected: object, given: array"}},
+	})
+}
+
+// TestAccessTokenClaimsValid verifies variants a correct server may issue.
+func TestAccessTokenClaimsValid(t *testing.T) {
+	runValid(t, "access_token_claims", salesChannelClaims, []variant{
+		{"market:all, no market claim", func(m map[string]any) any { delete(m, "market"); m["scope"] = "market:all"; return m }, nil},
+		{"older token without client_id and confidential", func(m map[string]any) any {
+			a := m["application"].(map[string]any)
+			delete(a, "client_id")
+			delete(a, "confidential")
+			return m
+		}, nil},
+		// RFC 7519 §2: a NumericDate may be non-integer.
+		{"fractional iat", set("iat", json.Number("1729072593.25")), nil},
+		{"extra claims", set("custom_claim", map[string]any{"k": "v"}), nil},
+		{"integration", setIn("application", "kind", "integration"), nil},
+		{"no iss (older tokens)", del("iss"), nil},
+	})
 }

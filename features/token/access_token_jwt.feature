@@ -1,0 +1,137 @@
+@jwt
+Feature: The access token is an RS512 JWT, signed by a key the target publishes, with the claims clients read
+
+  Commerce Layer's clients do not treat the access token as opaque: they
+  decode it, verify it against the issuer's keys, and act on its claims.
+  These scenarios judge the tokens the token scenarios of the run obtained
+  (a token request with the same parameters is sent only when no scenario
+  sent it yet), and read the target's key set once per run.
+
+  Sources:
+  - Commerce Layer's js-auth tests and code [CL-TEST] (shared/spec/commercelayer-auth.md
+    §(e)): the header is {alg: "RS512", typ: "JWT", kid}; jwtVerify reads the
+    keys from `${iss}/.well-known/jwks.json`, selects the key whose kid equals
+    the header's, and verifies RS512; jwtDecode splits three base64url parts.
+  - Same source, "Payload claims": organization {id, slug}; application
+    {id, kind, public}, kind "sales_channel" or "integration", a sales channel
+    public and an integration not; scope; market {id: [...]} only with a market
+    in scope, absent for market:all; exp and iat in epoch seconds; test a
+    boolean; iss the issuer.
+  - RFC 7515 §4.1.1 (alg), §4.1.4 (kid), §7.1 (compact serialisation); RFC
+    7517 §5 (a JWK Set may hold several keys: rotation); RFC 7518 §3.3 (RS512)
+    and §3.6 ("none" is not a signature); RFC 7519 §4.1.4 and §4.1.6 (exp and
+    iat are NumericDates) and §5.1 (typ "JWT" is RECOMMENDED, hence @should).
+  - The token's lifetime exp − iat is the answer's expires_in (RFC 6749 §5.1),
+    with the same allowance for a server that counts down as the lifetime
+    check; iat is the time of issue, so within the allowed clock skew of the
+    answer's created_at (Commerce Layer docs, client credentials) and of the
+    time the answer came.
+
+  @must @market @sales_channel @cl-test-jwt-verify @rfc7515-4.1
+  Scenario: A sales channel's guest token with a market in scope is an RS512 JWT signed by a key of the target's JWKS
+    Given the access token issued for the JSON body:
+      """json
+      {
+        "grant_type": "client_credentials",
+        "client_id": "{{sales_channel.client_id}}",
+        "scope": "market:id:{{market_id}}"
+      }
+      """
+    Then the access token should be a JWT signed with "RS512" by a key of the target's JWKS
+    And the token claim "iss" should name the target as its issuer
+
+  @must @market @sales_channel @cl-test-jwt-claims @rfc7519-4.1
+  Scenario: A sales channel's guest token with a market in scope carries the sales channel, the scope and the market
+    Given the access token issued for the JSON body:
+      """json
+      {
+        "grant_type": "client_credentials",
+        "client_id": "{{sales_channel.client_id}}",
+        "scope": "market:id:{{market_id}}"
+      }
+      """
+    Then the token claims should match the schema "access_token_claims"
+    And the token claim "organization.id" should be a non-empty string
+    And the token claim "organization.slug" should be a non-empty string
+    And the token claim "application.kind" should equal "sales_channel"
+    And the token claim "application.public" should be true
+    And the token claim "scope" should equal the JSON member "scope"
+    And the token claim "market.id" should be a list containing "{{market_id}}"
+    And the token claim "test" should be a boolean
+    And the token lifetime from claim "iat" to claim "exp" should match the JSON member "expires_in"
+    And the token claim "iat" should be within the allowed clock skew of the JSON member "created_at"
+    And the token claim "iat" should be a Unix time within the allowed clock skew of when the token was issued
+
+  @must @sales_channel @cl-test-jwt-verify @rfc7515-4.1
+  Scenario: A sales channel's market:all guest token is an RS512 JWT signed by a key of the target's JWKS
+    Given the access token issued for the JSON body:
+      """json
+      {
+        "grant_type": "client_credentials",
+        "client_id": "{{sales_channel.client_id}}"
+      }
+      """
+    Then the access token should be a JWT signed with "RS512" by a key of the target's JWKS
+    And the token claim "iss" should name the target as its issuer
+
+  @must @sales_channel @cl-test-jwt-claims @rfc7519-4.1
+  Scenario: A sales channel's market:all guest token carries no market claim
+    Given the access token issued for the JSON body:
+      """json
+      {
+        "grant_type": "client_credentials",
+        "client_id": "{{sales_channel.client_id}}"
+      }
+      """
+    Then the token claims should match the schema "access_token_claims"
+    And the token claim "application.kind" should equal "sales_channel"
+    And the token claim "application.public" should be true
+    And the token claim "scope" should equal the JSON member "scope"
+    And the token claim "market" should be absent
+    And the token lifetime from claim "iat" to claim "exp" should match the JSON member "expires_in"
+    And the token claim "iat" should be within the allowed clock skew of the JSON member "created_at"
+
+  @must @integration @cl-test-jwt-verify @rfc7515-4.1
+  Scenario: An integration's token is an RS512 JWT signed by a key of the target's JWKS
+    Given the access token issued for the JSON body:
+      """json
+      {
+        "grant_type": "client_credentials",
+        "client_id": "{{integration.client_id}}",
+        "client_secret": "{{integration.client_secret}}"
+      }
+      """
+    Then the access token should be a JWT signed with "RS512" by a key of the target's JWKS
+    And the token claim "iss" should name the target as its issuer
+
+  @must @integration @cl-test-jwt-claims @rfc7519-4.1
+  Scenario: An integration's token carries the integration and its scope
+    Given the access token issued for the JSON body:
+      """json
+      {
+        "grant_type": "client_credentials",
+        "client_id": "{{integration.client_id}}",
+        "client_secret": "{{integration.client_secret}}"
+      }
+      """
+    Then the token claims should match the schema "access_token_claims"
+    And the token claim "organization.id" should be a non-empty string
+    And the token claim "organization.slug" should be a non-empty string
+    And the token claim "application.kind" should equal "integration"
+    And the token claim "application.public" should be false
+    And the token claim "scope" should equal the JSON member "scope"
+    And the token claim "test" should be a boolean
+    And the token lifetime from claim "iat" to claim "exp" should match the JSON member "expires_in"
+    And the token claim "iat" should be within the allowed clock skew of the JSON member "created_at"
+    And the token claim "iat" should be a Unix time within the allowed clock skew of when the token was issued
+
+  @should @sales_channel @cl-test-jwt-header @rfc7519-5.1
+  Scenario: The token's header says it is a JWT
+    Given the access token issued for the JSON body:
+      """json
+      {
+        "grant_type": "client_credentials",
+        "client_id": "{{sales_channel.client_id}}"
+      }
+      """
+    Then the token header "typ" should equal "JWT"

@@ -1,0 +1,275 @@
+@revocation
+Feature: A client revokes its own token, and nobody else's
+
+  Each scenario revokes, or tries to revoke, a token it obtained itself, so
+  no scenario's outcome depends on another's. Scenarios that show a token
+  still works, or no longer works, ask the target's protected resource
+  (AUTHCONFORM_RESOURCE_URL, a URL of its API that answers 200 to a valid
+  token); without it they are left out, with that reason.
+
+  Sources:
+  - Commerce Layer docs, "Revoking a token" (shared/spec/commercelayer-auth.md
+    §(f)): POST /oauth/revoke with a JSON body of client_id (required),
+    client_secret (required for confidential credentials, and for guest
+    tokens a sales channel got with client_credentials) and token.
+  - Commerce Layer's js-auth tests [CL-TEST] (same section): a successful
+    revocation answers exactly {}; without client_id the answer is 403
+    unauthorized_client (a @should: RFC 7009 asks only for an error); a
+    revoked token is then refused by the API with 401.
+  - RFC 7009 §2.1: the server authenticates the client and checks that the
+    token was issued to it, and refuses the request otherwise; §2.2: it
+    answers 200 when the token was revoked "or if the client submitted an
+    invalid token" (invalid tokens are not an error); §2.2.1: errors use RFC
+    6749 §5.2's codes, plus unsupported_token_type, so a refusal is 400 or
+    401 (RFC 6749 §5.2), or Commerce Layer's 403; a 404 or 405 says the
+    endpoint is missing, not that it refused.
+  - RFC 6750 §3.1: a request with an invalid (revoked, unknown) access token
+    gets 401 invalid_token.
+
+  @must @integration @docs-revoking-a-token @cl-test-revoke @rfc7009-2.2
+  Scenario: An integration revokes its own token and gets 200 with an empty JSON object
+    Given a token request with the JSON body:
+      """json
+      {
+        "grant_type": "client_credentials",
+        "client_id": "{{integration.client_id}}",
+        "client_secret": "{{integration.client_secret}}"
+      }
+      """
+    When the token request is sent
+    Then the response status should be 200
+    Given a revocation request with the JSON body:
+      """json
+      {
+        "client_id": "{{integration.client_id}}",
+        "client_secret": "{{integration.client_secret}}",
+        "token": "{{access_token}}"
+      }
+      """
+    When the revocation request is sent
+    Then the response status should be 200
+    And the response content type should be JSON
+    And the response body should be an empty JSON object
+
+  @must @integration @rfc7009-2.2
+  Scenario: Revoking a token the target never issued gets 200, not an error
+    Given a revocation request with the JSON body:
+      """json
+      {
+        "client_id": "{{integration.client_id}}",
+        "client_secret": "{{integration.client_secret}}",
+        "token": "{{unknown_token}}"
+      }
+      """
+    When the revocation request is sent
+    Then the response status should be 200
+
+  @must @integration @rfc7009-2.2
+  Scenario: Revoking a malformed token gets 200, not an error
+    Given a revocation request with the JSON body:
+      """json
+      {
+        "client_id": "{{integration.client_id}}",
+        "client_secret": "{{integration.client_secret}}",
+        "token": "not.a.token"
+      }
+      """
+    When the revocation request is sent
+    Then the response status should be 200
+
+  @must @integration @rfc7009-2.1 @docs-revoking-a-token
+  Scenario: A revocation with a wrong client secret is refused with an OAuth error
+    Given a token request with the JSON body:
+      """json
+      {
+        "grant_type": "client_credentials",
+        "client_id": "{{integration.client_id}}",
+        "client_secret": "{{integration.client_secret}}"
+      }
+      """
+    When the token request is sent
+    Then the response status should be 200
+    Given a revocation request with the JSON body:
+      """json
+      {
+        "client_id": "{{integration.client_id}}",
+        "client_secret": "{{wrong_secret}}",
+        "token": "{{access_token}}"
+      }
+      """
+    When the revocation request is sent
+    Then the response status should be one of 400, 401, 403
+    And the OAuth error should be one defined for revocation by RFC 7009 section 2.2.1
+    And the response should not contain a client secret
+
+  @must @integration @docs-revoking-a-token @rfc7009-2.1
+  Scenario: A revocation without client_id is refused
+    Given a token request with the JSON body:
+      """json
+      {
+        "grant_type": "client_credentials",
+        "client_id": "{{integration.client_id}}",
+        "client_secret": "{{integration.client_secret}}"
+      }
+      """
+    When the token request is sent
+    Then the response status should be 200
+    Given a revocation request with the JSON body:
+      """json
+      {
+        "client_secret": "{{integration.client_secret}}",
+        "token": "{{access_token}}"
+      }
+      """
+    When the revocation request is sent
+    Then the response status should be one of 400, 401, 403
+
+  @should @integration @cl-test-revoke
+  Scenario: A revocation without client_id gets Commerce Layer's 403 unauthorized_client
+    Given a token request with the JSON body:
+      """json
+      {
+        "grant_type": "client_credentials",
+        "client_id": "{{integration.client_id}}",
+        "client_secret": "{{integration.client_secret}}"
+      }
+      """
+    When the token request is sent
+    Then the response status should be 200
+    Given a revocation request with the JSON body:
+      """json
+      {
+        "client_secret": "{{integration.client_secret}}",
+        "token": "{{access_token}}"
+      }
+      """
+    When the revocation request is sent
+    Then the response status should be 403
+    And the OAuth error should be "unauthorized_client"
+
+  @must @integration @sales_channel @rfc7009-2.1
+  Scenario: An integration cannot revoke a sales channel's token
+    Given a token request with the JSON body:
+      """json
+      {
+        "grant_type": "client_credentials",
+        "client_id": "{{sales_channel.client_id}}"
+      }
+      """
+    When the token request is sent
+    Then the response status should be 200
+    Given a revocation request with the JSON body:
+      """json
+      {
+        "client_id": "{{integration.client_id}}",
+        "client_secret": "{{integration.client_secret}}",
+        "token": "{{access_token}}"
+      }
+      """
+    When the revocation request is sent
+    Then the response status should be one of 400, 401, 403
+    And the OAuth error should be one defined for revocation by RFC 7009 section 2.2.1
+
+  @must @sales_channel @sales_channel_secret @docs-revoking-a-token @cl-test-revoke
+  Scenario: A sales channel revokes its guest token with its client secret
+    Given a token request with the JSON body:
+      """json
+      {
+        "grant_type": "client_credentials",
+        "client_id": "{{sales_channel.client_id}}"
+      }
+      """
+    When the token request is sent
+    Then the response status should be 200
+    Given a revocation request with the JSON body:
+      """json
+      {
+        "client_id": "{{sales_channel.client_id}}",
+        "client_secret": "{{sales_channel.client_secret}}",
+        "token": "{{access_token}}"
+      }
+      """
+    When the revocation request is sent
+    Then the response status should be 200
+    And the response body should be an empty JSON object
+
+  @must @integration @resource @rfc6750-3.1 @cl-test-revoke
+  Scenario: A token works at the API until it is revoked, and is refused with 401 after
+    Given a token request with the JSON body:
+      """json
+      {
+        "grant_type": "client_credentials",
+        "client_id": "{{integration.client_id}}",
+        "client_secret": "{{integration.client_secret}}"
+      }
+      """
+    When the token request is sent
+    Then the response status should be 200
+    When the protected resource is requested with the access token
+    Then the response status should be 200
+    Given a revocation request with the JSON body:
+      """json
+      {
+        "client_id": "{{integration.client_id}}",
+        "client_secret": "{{integration.client_secret}}",
+        "token": "{{access_token}}"
+      }
+      """
+    When the revocation request is sent
+    Then the response status should be 200
+    When the protected resource is requested with the access token
+    Then the response status should be 401
+
+  @must @resource @rfc6750-3.1
+  Scenario: The API refuses a bearer token the target never issued with 401
+    When the protected resource is requested with the bearer token "{{unknown_token}}"
+    Then the response status should be 401
+
+  @must @integration @resource @rfc7009-2.1
+  Scenario: A token whose revocation was refused for a wrong secret still works
+    Given a token request with the JSON body:
+      """json
+      {
+        "grant_type": "client_credentials",
+        "client_id": "{{integration.client_id}}",
+        "client_secret": "{{integration.client_secret}}"
+      }
+      """
+    When the token request is sent
+    Then the response status should be 200
+    Given a revocation request with the JSON body:
+      """json
+      {
+        "client_id": "{{integration.client_id}}",
+        "client_secret": "{{wrong_secret}}",
+        "token": "{{access_token}}"
+      }
+      """
+    When the revocation request is sent
+    Then the response status should be one of 400, 401, 403
+    When the protected resource is requested with the access token
+    Then the response status should be 200
+
+  @must @integration @sales_channel @resource @rfc7009-2.1
+  Scenario: A sales channel's token that an integration tried to revoke still works
+    Given a token request with the JSON body:
+      """json
+      {
+        "grant_type": "client_credentials",
+        "client_id": "{{sales_channel.client_id}}"
+      }
+      """
+    When the token request is sent
+    Then the response status should be 200
+    Given a revocation request with the JSON body:
+      """json
+      {
+        "client_id": "{{integration.client_id}}",
+        "client_secret": "{{integration.client_secret}}",
+        "token": "{{access_token}}"
+      }
+      """
+    When the revocation request is sent
+    Then the response status should be one of 400, 401, 403
+    When the protected resource is requested with the access token
+    Then the response status should be 200
