@@ -11,7 +11,8 @@ import (
 )
 
 // KeySet is a parsed JWK Set (RFC 7517 §5): the public keys go-jose could
-// read, and a note for each key it could not.
+// read, and a note for each key it could not. It is read-only once parsed,
+// so one set may serve concurrent Verify calls.
 type KeySet struct {
 	keys    []jose.JSONWebKey
 	skipped []skippedKey

@@ -39,11 +39,11 @@ var (
 // payload, each of which must be exactly one JSON object. It checks form
 // only: Verify decides whether to trust the result.
 //
-// Parsing is strict where a lenient parser would let two readers see
-// different tokens: a member name given twice is rejected (RFC 7515 §4 and
-// RFC 7519 §4 allow rejecting or keeping the last; go-jose reads the header
-// with its own parser, so keeping the last could make its "alg" differ
-// from ours), and so are line breaks, padding and non-canonical base64url.
+// Parsing is strict where leniency would let two readers see different
+// tokens: a member name given twice is rejected (RFC 7515 §4 and RFC 7519
+// §4 allow rejecting or keeping the last; rejecting means no reader, go-jose
+// or a client library, can take another "alg" or "kid" than the one judged
+// here), and so are line breaks, padding and non-canonical base64url.
 func Parse(token string) (*Token, error) {
 	if token == "" {
 		return nil, errors.New("the access token is empty; want header.payload.signature (RFC 7515 §7.1)")

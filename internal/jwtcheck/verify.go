@@ -200,11 +200,12 @@ func (t *Token) verifySignature(alg algorithm, kid string, keys []jose.JSONWebKe
 	if len(keys) > 1 {
 		which = fmt.Sprintf("any of the JWK Set's %d keys with kid %s", len(keys), quoteShort(kid))
 	}
-	msg := fmt.Sprintf("the %s signature does not verify with %s (RFC 7515 §5.2)", alg.name, which)
 	if len(reasons) > 0 {
-		msg += ": go-jose says " + strings.Join(reasons, "; ")
+		// Something other than the signature, e.g. a "crit" extension
+		// go-jose does not implement (RFC 7515 §4.1.11), stopped it.
+		return fmt.Errorf("go-jose refuses to verify the %s token with %s (RFC 7515 §5.2): %s", alg.name, which, strings.Join(reasons, "; "))
 	}
-	return errors.New(msg)
+	return fmt.Errorf("the %s signature does not verify with %s (RFC 7515 §5.2)", alg.name, which)
 }
 
 // joseReason turns a go-jose error into a short clause. Its messages are
