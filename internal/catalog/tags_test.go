@@ -28,6 +28,8 @@ func TestLintTags(t *testing.T) {
 		{"other market untagged", "@must @rfc6749-5.2 @market", "{{other_market_id}}", "lacks @other_market"},
 		{"sales channel untagged", "@must @rfc6749-5.2", "{{ sales_channel.client_id }}", "lacks @sales_channel"},
 		{"two problems", "@rfc6749-5.2", "{{market_id}}", "2 problems with scenario tags"},
+		{"sales channel secret untagged", "@must @rfc7009-2.1 @sales_channel", "{{sales_channel.client_secret}}", "uses {{sales_channel.client_secret}} but lacks @sales_channel_secret"},
+		{"sales channel secret tagged", "@must @rfc7009-2.1 @sales_channel_secret", "{{sales_channel.client_secret}}", ""},
 	}
 	for _, tt := range tests {
 		t.Run("case="+strings.ReplaceAll(tt.name, " ", "-"), func(t *testing.T) {
@@ -56,5 +58,31 @@ func TestShippedFeaturesAreTagged(t *testing.T) {
 	}
 	if err := LintTags(cases); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestLintStepTags verifies a step that needs configuration no placeholder
+// names (the protected resource) requires its tag.
+func TestLintStepTags(t *testing.T) {
+	tests := []struct {
+		tags    string
+		wantErr string
+	}{
+		{"@must @rfc6750-3.1 @resource", ""},
+		{"@must @rfc6750-3.1", `x.feature:4: scenario "s" has a step about the protected resource (line 5) but lacks @resource, which leaves it out when that is not configured`},
+	}
+	for _, tt := range tests {
+		src := "Feature: f\n\n  " + tt.tags + "\n  Scenario: s\n    When the protected resource is requested with the bearer token \"x\"\n"
+		cases, err := Load(fstest.MapFS{"x.feature": {Data: []byte(src)}}, ".")
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = LintTags(cases)
+		switch {
+		case tt.wantErr == "" && err != nil:
+			t.Errorf("tags %q: LintTags = %v; want nil", tt.tags, err)
+		case tt.wantErr != "" && (err == nil || err.Error() != tt.wantErr):
+			t.Errorf("tags %q: LintTags = %v; want %q", tt.tags, err, tt.wantErr)
+		}
 	}
 }

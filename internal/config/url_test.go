@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -251,5 +252,77 @@ func TestIsLoopback(t *testing.T) {
 		if got := tg.IsLoopback(); got != tt.want {
 			t.Errorf("IsLoopback(%q) resolving to %q = %v; want %v", tt.url, tt.addrs, got, tt.want)
 		}
+	}
+}
+
+// TestOtherEndpoints verifies the revocation endpoint is joined like the
+// token endpoint, the issuer is the target's origin unless configured, and
+// the key set is read under the issuer unless configured.
+func TestOtherEndpoints(t *testing.T) {
+	for _, tt := range []struct {
+		name                   string
+		t                      Target
+		revoke, issuer, keySet string
+		others                 []string
+	}{
+		{"defaults", Target{BaseURL: "https://auth.example.com", RevokePath: DefaultRevokePath},
+			"https://auth.example.com/oauth/revoke", "https://auth.example.com", "https://auth.example.com/.well-known/jwks.json",
+			[]string{"https://auth.example.com/.well-known/jwks.json"}},
+		{"prefix and port: the issuer is the origin", Target{BaseURL: "HTTPS://auth.example.com:8443/tenant", RevokePath: "/revoke"},
+			"https://auth.example.com:8443/tenant/revoke", "https://auth.example.com:8443", "https://auth.example.com:8443/.well-known/jwks.json",
+			[]string{"https://auth.example.com:8443/.well-known/jwks.json"}},
+		{"behind a gateway", Target{BaseURL: "https://gw.example.com", Issuer: "https://auth.example.com/", ResourceURL: "https://api.example.com/ping"},
+			"https://gw.example.com/", "https://auth.example.com", "https://auth.example.com/.well-known/jwks.json",
+			[]string{"https://auth.example.com/.well-known/jwks.json", "https://api.example.com/ping"}},
+		{"key set named", Target{BaseURL: "https://gw.example.com", JWKSURL: "https://keys.example.com/jwks"},
+			"https://gw.example.com/", "https://gw.example.com", "https://keys.example.com/jwks",
+			[]string{"https://keys.example.com/jwks"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.t.RevokeURL(); got != tt.revoke {
+				t.Errorf("RevokeURL() = %q; want %q", got, tt.revoke)
+			}
+			if got := tt.t.IssuerURL(); got != tt.issuer {
+				t.Errorf("IssuerURL() = %q; want %q", got, tt.issuer)
+			}
+			if got := tt.t.KeySetURL(); got != tt.keySet {
+				t.Errorf("KeySetURL() = %q; want %q", got, tt.keySet)
+			}
+			if got := tt.t.OtherURLs(); !slices.Equal(got, tt.others) {
+				t.Errorf("OtherURLs() = %q; want %q", got, tt.others)
+			}
+		})
+	}
+}
+
+// TestCheckOtherURLs verifies the revocation path and the other URLs are
+// held to the token path's and the target's rules, named by variable.
+func TestCheckOtherURLs(t *testing.T) {
+	base := Target{BaseURL: "https://auth.example.com", TokenPath: DefaultTokenPath, RevokePath: DefaultRevokePath}
+	for _, tt := range []struct {
+		name    string
+		edit    func(*Target)
+		wantErr string
+	}{
+		{"defaults", func(*Target) {}, ""},
+		{"revoke path with a query", func(t *Target) { t.RevokePath = "/oauth/revoke?x=1" }, EnvRevokePath + ` "/oauth/revoke?x=1" has a query or fragment`},
+		{"revoke path naming a host", func(t *Target) { t.RevokePath = "//evil.example/revoke" }, "could be read as naming a host"},
+		{"issuer with user info", func(t *Target) { t.Issuer = "https://u:p@auth.example.com" }, EnvIssuer + ` "https://auth.example.com" has an "@"`},
+		{"key set not a URL", func(t *Target) { t.JWKSURL = "keys.json" }, EnvJWKSURL + ` "keys.json"`},
+		{"resource ftp", func(t *Target) { t.ResourceURL = "ftp://api.example.com" }, EnvResourceURL + ` "ftp://api.example.com"`},
+		{"resource with a fragment", func(t *Target) { t.ResourceURL = "https://api.example.com/ping#x" }, "has a query or fragment"},
+		{"resource with a path", func(t *Target) { t.ResourceURL = "https://api.example.com/api/ping" }, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			tg := base
+			tt.edit(&tg)
+			err := tg.CheckURL()
+			switch {
+			case tt.wantErr == "" && err != nil:
+				t.Errorf("CheckURL() = %v; want nil", err)
+			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
+				t.Errorf("CheckURL() = %v; want an error containing %q", err, tt.wantErr)
+			}
+		})
 	}
 }

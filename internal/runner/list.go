@@ -1,7 +1,11 @@
 package runner
 
 import (
+	"encoding/json"
+	"maps"
 	"regexp"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/authconform/authconform/internal/catalog"
@@ -19,8 +23,15 @@ type Listing struct {
 	Waiting time.Duration
 }
 
-// sendingStep matches the steps that send a request.
-var sendingStep = regexp.MustCompile(`^the token request is sent\b`)
+// sendingStep matches the steps that send a request each time they run.
+var sendingStep = regexp.MustCompile(`^(the (token|revocation) request is sent|the protected resource is requested)\b`)
+
+// sharedTokenStep obtains a token the run may already have: it sends a
+// request only when no scenario before it sent the same parameters.
+var sharedTokenStep = regexp.MustCompile(`^the access token issued for the JSON body:$`)
+
+// keySetStep reads the target's key set, once per run.
+var keySetStep = regexp.MustCompile(`by a key of the target's JWKS$`)
 
 // List plans a run as Run does, checking the same configuration, and
 // returns what it would run; it sends no request and opens no report.
@@ -38,17 +49,60 @@ func List(o Options) (Listing, error) {
 	if err != nil {
 		return Listing{}, &ConfigError{err}
 	}
-	l := Listing{Cases: p.running, LeftOut: res.LeftOut, Rate: limiter.String()}
-	for _, c := range p.running {
-		for _, s := range c.Steps {
-			if sendingStep.MatchString(s.Text) {
-				l.Requests++
-			}
-		}
-	}
+	l := Listing{Cases: p.running, LeftOut: res.LeftOut, Requests: requestsOf(p.running), Rate: limiter.String()}
 	if n, per := limiter.Limit(); n > 0 && l.Requests > n {
 		// Every request past the first n waits for a window to free a slot.
 		l.Waiting = time.Duration((l.Requests-1)/n) * per
 	}
 	return l, nil
+}
+
+// requestsOf counts the requests cases send, in the order they run: each
+// sending step once; a shared token once per run, and not at all when a
+// case before it sends the same parameters (which the run then reuses);
+// the key set once.
+func requestsOf(cases []catalog.Case) int {
+	n := 0
+	obtained := map[string]bool{}
+	keySet := false
+	for _, c := range cases {
+		body := "" // the last request body the case started
+		for _, s := range c.Steps {
+			switch {
+			case sendingStep.MatchString(s.Text):
+				n++
+				if s.Text == "the token request is sent" {
+					obtained[bodyKey(body)] = true
+				}
+			case sharedTokenStep.MatchString(s.Text):
+				if k := bodyKey(s.Arg); !obtained[k] {
+					obtained[k] = true
+					n++
+				}
+			case keySetStep.MatchString(s.Text) && !keySet:
+				keySet = true
+				n++
+			}
+			if s.Arg != "" {
+				body = s.Arg
+			}
+		}
+	}
+	return n
+}
+
+// bodyKey names a JSON body of strings by its members in any order, as
+// the steps key shared tokens; placeholders are left as written, which
+// names the same request for one configuration.
+func bodyKey(body string) string {
+	var m map[string]string
+	if json.Unmarshal([]byte(body), &m) != nil {
+		return body
+	}
+	keys := slices.Sorted(maps.Keys(m))
+	var b strings.Builder
+	for _, k := range keys {
+		b.WriteString(k + "\x00" + m[k] + "\x01")
+	}
+	return b.String()
 }

@@ -154,6 +154,14 @@ func plan(o Options, res *verdict.Run) (*runPlan, error) {
 	if t.IsPlainHTTP() && !loopback && !o.AllowHTTP {
 		return nil, configErr("target %s is plain http and not on loopback: client secrets would cross the network unencrypted (RFC 6749 §2.3.1, §3.2 require TLS); use https:// or -allow-http", t.BaseURL)
 	}
+	// The key set and the protected resource are held to the same rule:
+	// access tokens go to the resource, and keys read in clear could be
+	// anyone's.
+	for _, u := range t.OtherURLs() {
+		if config.IsPlainHTTPURL(u) && !t.IsLoopbackURL(u) && !o.AllowHTTP {
+			return nil, configErr("%s is plain http and not on loopback: access tokens and the keys that verify them would cross the network unencrypted (RFC 6750 §5.3, RFC 7517 §9.3 require TLS); use https:// or -allow-http", u)
+		}
+	}
 	switch {
 	case o.Concurrency < 0 || o.Concurrency > 64:
 		return nil, configErr("-concurrency %d: want 1 to 64 scenarios at once", o.Concurrency)
