@@ -21,6 +21,7 @@ type Server struct {
 	config
 	signer   *signer
 	limiter  *slidingWindow // nil without a rate limit
+	tokens   *tokenStore    // every access token issued, for revocation and the resource
 	requests atomic.Int64
 
 	// sharedToken is the one access token of the same-token-for-all fault.
@@ -39,7 +40,7 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{config: cfg, signer: sig}
+	s := &Server{config: cfg, signer: sig, tokens: newTokenStore(maxTokenRecords)}
 	if cfg.rateLimit > 0 {
 		s.limiter = &slidingWindow{limit: cfg.rateLimit, window: cfg.rateWindow}
 	}
@@ -231,8 +232,9 @@ func (s *Server) writeToken(w http.ResponseWriter, g *grant) {
 	_, _ = w.Write(raw) // a failed write means the client has gone; nothing to do
 }
 
-// issueToken signs a new access token, or, under the same-token-for-all
-// fault, returns the first one this server signed.
+// issueToken signs a new access token and records it, or, under the
+// same-token-for-all fault, returns the first one this server signed. The
+// record expires when expires_in says, iat + lifetime.
 func (s *Server) issueToken(c *client, confidential bool, scope string, marketIDs []string, iat, lifetime int64) (string, error) {
 	if s.fault == faultSameTokenForAll {
 		s.sharedMu.Lock()
@@ -249,6 +251,7 @@ func (s *Server) issueToken(c *client, confidential bool, scope string, marketID
 	if err != nil {
 		return "", err
 	}
+	s.tokens.add(token, c, time.Unix(iat+lifetime, 0), s.now())
 	if s.fault == faultSameTokenForAll {
 		s.sharedToken = token
 	}
