@@ -99,7 +99,7 @@ type grant struct {
 // checkRequest validates a token request from its form to its content:
 // method and body, grant type, client, scope.
 func (s *Server) checkRequest(w http.ResponseWriter, r *http.Request) (*grant, *tokenError) {
-	p, terr := s.readParams(w, r)
+	p, terr := s.readTokenParams(w, r)
 	if terr != nil {
 		return nil, terr
 	}
