@@ -58,11 +58,22 @@ const (
 	faultSecretEchoedPercent         = "secret-echoed-percent-encoded"
 	faultSameTokenForAll             = "same-token-for-all"
 	faultMissingClientAccepted       = "missing-client-id-accepted"
+
+	faultRevokeLeavesTokenWorking    = "revoke-leaves-token-working"
+	faultRevokeUnknownToken400       = "revoke-unknown-token-400"
+	faultRevokeWrongSecretAccepted   = "revoke-wrong-secret-accepted"
+	faultRevokeOtherClientToken      = "revoke-other-client-token"
+	faultRevokeWithoutClientAccepted = "revoke-without-client-id-accepted"
+	faultRevokeWithoutClient400      = "revoke-without-client-id-400"
+	faultRevokeBodyNotEmpty          = "revoke-body-not-empty"
+	faultRevokeSalesChannelRefused   = "revoke-sales-channel-refused"
+	faultResourceAcceptsGarbage      = "resource-accepts-garbage-token"
 )
 
 // allFaults is the catalogue behind Faults. Order is stable (grouped as
 // success body, headers, client authentication, errors, request handling,
-// leaks) so that reports listing faults diff cleanly between runs.
+// leaks; then revocation and the protected resource) so that reports listing
+// faults diff cleanly between runs. New groups go at the end.
 var allFaults = []Fault{
 	{faultSuccessStatus201, "Commerce Layer docs (client credentials): a token is returned with 200 OK, not 201 Created."},
 	{faultTokenTypeMAC, `RFC 6749 §7.1 and Commerce Layer docs: token_type is "bearer", not "mac".`},
@@ -110,6 +121,19 @@ var allFaults = []Fault{
 	{faultSecretEchoedPercent, "RFC 6749 §2.3.1 and §10.1: an error description never quotes the client_secret, here percent-encoded byte by byte."},
 	{faultSameTokenForAll, "RFC 6749 §1.4 (an access token represents one authorization issued to one client): every issued access_token is unique."},
 	{faultMissingClientAccepted, "RFC 6749 §3.2.1/§5.2 and Commerce Layer docs (client_id Required): a request without client_id, or with an empty one, gets no token."},
+
+	// Revocation.
+	{faultRevokeLeavesTokenWorking, "RFC 7009 §2.2 and Commerce Layer tests (the Core API answers 401 INVALID_TOKEN after revocation): a revoked access token no longer works at the resource."},
+	{faultRevokeUnknownToken400, "RFC 7009 §2.2 (invalid tokens do not cause an error): revoking an unknown or malformed token answers 200, not 400 invalid_request."},
+	{faultRevokeWrongSecretAccepted, "RFC 7009 §2.1 (the client authenticates) and Commerce Layer docs (revoking a token): a wrong client_secret gets 401 invalid_client and revokes nothing."},
+	{faultRevokeOtherClientToken, "RFC 7009 §2.1 (the server verifies the token was issued to the requesting client): another client's token is refused with 403 unauthorized_client and keeps working."},
+	{faultRevokeWithoutClientAccepted, "Commerce Layer docs (client_id required) and tests (403 unauthorized_client), RFC 7009 §2.1: a revocation without client_id is refused and revokes nothing."},
+	{faultRevokeWithoutClient400, "Commerce Layer tests (revoking without client_id): the answer is 403 unauthorized_client, not 400 invalid_request (a SHOULD; either way the request is refused)."},
+	{faultRevokeBodyNotEmpty, `Commerce Layer tests (the revocation answer is exactly {}): a successful revocation answers 200 {}, not {"revoked":true}.`},
+	{faultRevokeSalesChannelRefused, "Commerce Layer docs and tests (revoking a token): a sales channel that sends its client_secret may revoke its own guest token (sales channel only)."},
+
+	// The protected resource.
+	{faultResourceAcceptsGarbage, "RFC 6750 §3.1 (invalid_token) and Commerce Layer tests (Core API 401 INVALID_TOKEN): a bearer token the server never issued is refused with 401."},
 }
 
 // Faults lists every fault the server can inject, in a stable order.

@@ -49,6 +49,45 @@ func noMember(name string) func(*response) error {
 	return func(r *response) error { return expectNoMember(r, name) }
 }
 
+// tokenWorks: a token from req works at the resource.
+func tokenWorks(req request) ruleCheck {
+	return func(t *testing.T, baseURL string) error {
+		return expectTokenWorks(t, baseURL, accessToken(send(t, baseURL, req)), true)
+	}
+}
+
+// The requests of the revocation checks: the integration's credentials
+// with a token; the sales channel's, with its secret.
+func integrationRevokes(token string) request {
+	return revoke("client_id", refserver.IntegrationClientID, "client_secret", refserver.IntegrationClientSecret, "token", token)
+}
+
+func salesChannelRevokes(token string) request {
+	return revoke("client_id", refserver.SalesChannelClientID, "client_secret", refserver.SalesChannelClientSecret, "token", token)
+}
+
+// revokeCheck issues a token with tokenReq, sends the revocation revokeReq
+// makes of it, runs check on the answer and then, if that passed, wants
+// the token to work at the resource or not.
+func revokeCheck(tokenReq request, revokeReq func(token string) request, check func(*response) error, worksAfter bool) ruleCheck {
+	return func(t *testing.T, baseURL string) error {
+		token := accessToken(send(t, baseURL, tokenReq))
+		if err := check(send(t, baseURL, revokeReq(token))); err != nil {
+			return err
+		}
+		return expectTokenWorks(t, baseURL, token, worksAfter)
+	}
+}
+
+// revokesOwn: a client revokes its own token: 200 {}, and the token stops
+// working.
+func revokesOwn(tokenReq request, revokeReq func(string) request) ruleCheck {
+	return revokeCheck(tokenReq, revokeReq, expectRevokeSuccess, false)
+}
+
+// withoutClientID is a revocation that names a token but no client.
+func withoutClientID(token string) request { return revoke("token", token) }
+
 // TestFaults verifies that each fault breaks its rule: the rule's check
 // passes against the correct server and fails against the faulty one with
 // the expected difference. Where a fault is easily confused with a
@@ -173,6 +212,34 @@ func TestFaults(t *testing.T) {
 		}, want: "two clients got the same access_token"},
 		{fault: "missing-client-id-accepted", check: expect(request{body: jsonBody("grant_type", "client_credentials")}, status(401)), want: "status = 200; want 401",
 			unaffected: expect(unknownClient(), status(401))},
+
+		// Revocation.
+		{fault: "revoke-leaves-token-working", check: revokesOwn(integrationToken(), integrationRevokes),
+			want: "resource with the token: status = 200; want 401", unaffected: expect(integrationRevokes("not-a-token"), expectRevokeSuccess)},
+		{fault: "revoke-unknown-token-400", check: expect(integrationRevokes("not-a-token"), status(200)), want: "status = 400; want 200",
+			unaffected: revokesOwn(integrationToken(), integrationRevokes)},
+		{fault: "revoke-wrong-secret-accepted",
+			check: revokeCheck(integrationToken(), func(token string) request {
+				return revoke("client_id", refserver.IntegrationClientID, "client_secret", wrongSecret, "token", token)
+			}, status(401), true),
+			want: "status = 200; want 401",
+			unaffected: revokeCheck(integrationToken(), func(token string) request {
+				return revoke("client_id", refserver.IntegrationClientID, "token", token)
+			}, status(401), true)},
+		{fault: "revoke-other-client-token", check: revokeCheck(integrationToken(), salesChannelRevokes, status(403), true), want: "status = 200; want 403",
+			unaffected: revokesOwn(salesChannelToken(""), salesChannelRevokes)},
+		{fault: "revoke-without-client-id-accepted", check: revokeCheck(integrationToken(), withoutClientID, status(403), true), want: "status = 200; want 403",
+			unaffected: revokesOwn(integrationToken(), integrationRevokes)},
+		{fault: "revoke-without-client-id-400", check: revokeCheck(integrationToken(), withoutClientID, status(403), true), want: "status = 400; want 403",
+			unaffected: revokeCheck(integrationToken(), withoutClientID, func(*response) error { return nil }, true)},
+		{fault: "revoke-body-not-empty", check: expect(integrationRevokes("not-a-token"), expectRevokeSuccess), want: `body = {"revoked":true}; want {}`,
+			unaffected: revokeCheck(integrationToken(), integrationRevokes, status(200), false)},
+		{fault: "revoke-sales-channel-refused", check: revokesOwn(salesChannelToken(""), salesChannelRevokes), want: "status = 403; want 200",
+			unaffected: revokesOwn(integrationToken(), integrationRevokes)},
+
+		// The protected resource.
+		{fault: "resource-accepts-garbage-token", check: expect(ping("Bearer not-a-token"), status(401)), want: "status = 200; want 401",
+			unaffected: revokeCheck(integrationToken(), integrationRevokes, status(200), false)},
 	}
 
 	var names []string

@@ -483,3 +483,46 @@ func accessToken(r *response) string {
 	_ = json.Unmarshal(r.members["access_token"], &token)
 	return token
 }
+
+// revoke builds a JSON revocation request from name, value pairs.
+func revoke(pairs ...string) request {
+	return request{path: refserver.RevokePath, body: jsonBody(pairs...)}
+}
+
+// ping builds a resource request with the given Authorization header ("" for none).
+func ping(authorization string) request {
+	req := request{method: http.MethodGet, path: refserver.ResourcePath, contentType: "-"}
+	if authorization != "" {
+		req.header = map[string]string{"Authorization": authorization}
+	}
+	return req
+}
+
+// expectTokenWorks asks the resource with token and compares the outcome:
+// works is true for 200, false for 401.
+func expectTokenWorks(t *testing.T, baseURL, token string, works bool) error {
+	t.Helper()
+	want := http.StatusUnauthorized
+	if works {
+		want = http.StatusOK
+	}
+	r := send(t, baseURL, ping("Bearer "+token))
+	if r.status != want {
+		return fmt.Errorf("resource with the token: status = %d; want %d", r.status, want)
+	}
+	return nil
+}
+
+// expectRevokeSuccess checks a successful revocation: 200, exactly {},
+// JSON, not cached.
+func expectRevokeSuccess(r *response) error {
+	errs := []error{
+		expectStatus(r, http.StatusOK),
+		expectHeader(r, "Content-Type", "application/json; charset=utf-8"),
+		expectHeader(r, "Cache-Control", "no-store"),
+	}
+	if string(r.body) != "{}" {
+		errs = append(errs, fmt.Errorf("body = %s; want {}", r.body))
+	}
+	return errors.Join(errs...)
+}

@@ -114,6 +114,8 @@ func TestErrorShapeRFC6749(t *testing.T) {
 		{"client_id=unknown", unknownClient(), 401, "invalid_client"},
 		{"scope=unknown_market", salesChannelToken("market:id:zzzzzzzzzz"), 400, "invalid_scope"},
 		{"method=GET", request{method: http.MethodGet, contentType: "-"}, 405, "invalid_request"},
+		{"revoke client_id=missing", revoke("token", "not-a-token"), 403, "unauthorized_client"},
+		{"revoke client_id=unknown", revoke("client_id", "wrong-client-id", "token", "not-a-token"), 401, "invalid_client"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -89,6 +89,12 @@ func (s *Server) errorStatus(e *tokenError, fault string) int {
 // says.
 func (s *Server) writeError(w http.ResponseWriter, e *tokenError) { s.writeErrorUnder(w, e, s.fault) }
 
+// writeRevokeError sends e, an answer of the revocation endpoint, in the
+// same shape. The token endpoint's faults never change it: each of them
+// breaks one rule of the token endpoint, and revocation has faults of its
+// own.
+func (s *Server) writeRevokeError(w http.ResponseWriter, e *tokenError) { s.writeErrorUnder(w, e, "") }
+
 // writeErrorUnder sends e as the given fault ("" for none) would.
 func (s *Server) writeErrorUnder(w http.ResponseWriter, e *tokenError, fault string) {
 	status := s.errorStatus(e, fault)

@@ -15,14 +15,25 @@ const (
 	jwksPath  = "/.well-known/jwks.json"
 )
 
+// Paths of the endpoints besides the token endpoint.
+const (
+	// RevokePath is the revocation endpoint (RFC 7009, Commerce Layer's
+	// POST /oauth/revoke).
+	RevokePath = "/oauth/revoke"
+	// ResourcePath is the protected resource, a stand-in for Commerce
+	// Layer's Core API: GET with Authorization: Bearer <token>.
+	ResourcePath = "/api/ping"
+)
+
 // Server is the reference token endpoint, an http.Handler. It is safe for
 // concurrent use.
 type Server struct {
 	config
-	signer   *signer
-	limiter  *slidingWindow // nil without a rate limit
-	tokens   *tokenStore    // every access token issued, for revocation and the resource
-	requests atomic.Int64
+	signer  *signer
+	limiter *slidingWindow // nil without a rate limit
+	tokens  *tokenStore    // every access token issued, for revocation and the resource
+	// Requests received, per endpoint.
+	requests, revokeRequests, resourceRequests atomic.Int64
 
 	// sharedToken is the one access token of the same-token-for-all fault.
 	sharedMu    sync.Mutex
@@ -51,13 +62,27 @@ func New(opts Options) (*Server, error) {
 // whatever their method or outcome, including rate-limited ones.
 func (s *Server) Requests() int64 { return s.requests.Load() }
 
-// ServeHTTP serves /oauth/token and /.well-known/jwks.json; every other path
-// is a 404 with a JSON error body.
+// RevokeRequests returns the number of requests received on RevokePath,
+// whatever their method or outcome, including rate-limited ones.
+func (s *Server) RevokeRequests() int64 { return s.revokeRequests.Load() }
+
+// ResourceRequests returns the number of requests received on
+// ResourcePath, whatever their method or outcome.
+func (s *Server) ResourceRequests() int64 { return s.resourceRequests.Load() }
+
+// ServeHTTP serves /oauth/token, RevokePath, ResourcePath and
+// /.well-known/jwks.json; every other path is a 404 with a JSON error body.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch r.URL.Path {
 	case tokenPath:
 		s.requests.Add(1)
 		s.serveToken(w, r)
+	case RevokePath:
+		s.revokeRequests.Add(1)
+		s.serveRevoke(w, r)
+	case ResourcePath:
+		s.resourceRequests.Add(1)
+		s.serveResource(w, r)
 	case jwksPath:
 		s.serveJWKS(w, r)
 	default:
@@ -69,22 +94,32 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // checks (see checkRequest), then the token. The first problem found is the one
 // reported.
 func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
-	if s.limiter != nil {
-		ok, remaining, retryAfter := s.limiter.admit(s.now())
-		s.limiter.setHeaders(w.Header(), remaining)
-		if !ok {
-			w.Header().Set("Retry-After", strconv.Itoa(ceilSeconds(retryAfter)))
-			s.writeError(w, &tokenError{status: http.StatusTooManyRequests, code: "too_many_requests", description: descRateLimited})
-			return
-		}
+	if terr := s.admit(w); terr != nil {
+		s.writeError(w, terr)
+		return
 	}
-
 	g, terr := s.checkRequest(w, r)
 	if terr != nil {
 		s.writeError(w, terr)
 		return
 	}
 	s.writeToken(w, g)
+}
+
+// admit applies the rate limit, which /oauth/token and /oauth/revoke share:
+// Commerce Layer limits "the authentication endpoint" as a whole. It sets
+// the X-Ratelimit-* headers and returns the 429 to answer, or nil.
+func (s *Server) admit(w http.ResponseWriter) *tokenError {
+	if s.limiter == nil {
+		return nil
+	}
+	ok, remaining, retryAfter := s.limiter.admit(s.now())
+	s.limiter.setHeaders(w.Header(), remaining)
+	if ok {
+		return nil
+	}
+	w.Header().Set("Retry-After", strconv.Itoa(ceilSeconds(retryAfter)))
+	return &tokenError{status: http.StatusTooManyRequests, code: "too_many_requests", description: descRateLimited}
 }
 
 // grant is what a valid token request is granted.
