@@ -66,6 +66,15 @@ type Options struct {
 	// 6749 §5.1). A successful revocation stays exactly {}, as Commerce
 	// Layer answers.
 	ExtraMembers bool
+	// JWKSRotation publishes two more keys before the signing key, as a
+	// server in the middle of a key rotation would: an EC P-256 key and
+	// another RSA key, each with its own kid. A verifier must pick the key
+	// by the token's kid, not take the first.
+	JWKSRotation bool
+	// ExtraClaims adds claims Commerce Layer's client_credentials tokens do
+	// not have (an authconform_extra object and a custom_claim), which
+	// clients must ignore (RFC 7519 §4: unknown claims are ignored).
+	ExtraClaims bool
 	// ExpiresInCountdown reports expires_in as the time left when the
 	// answer is written, this many seconds under the lifetime, as some
 	// servers do (RFC 6749 §5.1 allows it). 0 reports the lifetime.
@@ -102,6 +111,8 @@ type config struct {
 	tokenType           string
 	invalidClientStatus int
 	extraMembers        bool
+	jwksRotation        bool
+	extraClaims         bool
 	expiresInCountdown  int
 	rateLimit           int
 	rateWindow          time.Duration
@@ -116,6 +127,8 @@ func (o Options) config() (config, error) {
 		tokenType:           o.TokenType,
 		invalidClientStatus: o.InvalidClientStatus,
 		extraMembers:        o.ExtraMembers,
+		jwksRotation:        o.JWKSRotation,
+		extraClaims:         o.ExtraClaims,
 		expiresInCountdown:  o.ExpiresInCountdown,
 		rateLimit:           o.RateLimit,
 		rateWindow:          o.RateWindow,

@@ -31,6 +31,7 @@ type Server struct {
 	config
 	signer  *signer
 	limiter *slidingWindow // nil without a rate limit
+	jwks    []byte         // the JWK Set document, fixed for the server's lifetime
 	tokens  *tokenStore    // every access token issued, for revocation and the resource
 	// Requests received, per endpoint.
 	requests, revokeRequests, resourceRequests atomic.Int64
@@ -52,6 +53,9 @@ func New(opts Options) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{config: cfg, signer: sig, tokens: newTokenStore(maxTokenRecords)}
+	if s.jwks, err = s.jwksDocument(); err != nil {
+		return nil, err
+	}
 	if cfg.rateLimit > 0 {
 		s.limiter = &slidingWindow{limit: cfg.rateLimit, window: cfg.rateWindow}
 	}
@@ -84,6 +88,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.resourceRequests.Add(1)
 		s.serveResource(w, r)
 	case jwksPath:
+		if s.fault == faultJWKSMissing {
+			s.writeError(w, &tokenError{status: http.StatusNotFound, code: "invalid_request", description: descNotFound})
+			return
+		}
 		s.serveJWKS(w, r)
 	default:
 		s.writeError(w, &tokenError{status: http.StatusNotFound, code: "invalid_request", description: descNotFound})
@@ -278,11 +286,11 @@ func (s *Server) issueToken(c *client, confidential bool, scope string, marketID
 			return s.sharedToken, nil
 		}
 	}
-	claims, err := newClaims(c, confidential, scope, marketIDs, iat, lifetime, s.issuer)
+	claims, err := s.claimsFor(c, confidential, scope, marketIDs, iat, lifetime)
 	if err != nil {
 		return "", err
 	}
-	token, err := s.signer.sign(claims)
+	token, err := s.signToken(claims)
 	if err != nil {
 		return "", err
 	}
@@ -303,10 +311,10 @@ func (s *Server) serveJWKS(w http.ResponseWriter, r *http.Request) {
 	}
 	h := w.Header()
 	h.Set("Content-Type", "application/json; charset=utf-8")
-	h.Set("Content-Length", strconv.Itoa(len(s.signer.jwks)))
+	h.Set("Content-Length", strconv.Itoa(len(s.jwks)))
 	w.WriteHeader(http.StatusOK)
 	if r.Method == http.MethodGet {
-		_, _ = w.Write(s.signer.jwks)
+		_, _ = w.Write(s.jwks)
 	}
 }
 
