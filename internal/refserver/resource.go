@@ -30,7 +30,8 @@ func (s *Server) serveResource(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	state, _ := s.tokens.lookup(token, s.now())
-	if state != tokenValid && !(state == tokenUnknown && s.fault == faultResourceAcceptsGarbage) {
+	accepted := state == tokenValid || (state == tokenUnknown && s.fault == faultResourceAcceptsGarbage)
+	if !accepted {
 		h.Set("WWW-Authenticate", `Bearer realm="authconform", error="invalid_token"`)
 		writeInvalidToken(w)
 		return
