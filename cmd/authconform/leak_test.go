@@ -87,6 +87,7 @@ var places = []string{
 	"location",     // a redirect carrying the token in its URL
 	"display-cut",  // the secret straddles the transcript's display cut
 	"body-cap-cut", // the secret straddles the client's 1 MiB body cap
+	"jwt-claims",   // the token is a JWT whose header and claims hold the secret, names and values
 }
 
 // leakProxy is the hostile server of one run.
@@ -128,6 +129,9 @@ func (p *leakProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if json.Unmarshal(out, &answer) == nil {
 		if _, ok := answer["access_token"]; ok {
 			token = p.newToken()
+			if p.place == "jwt-claims" {
+				token = p.claimsToken(secret)
+			}
 			answer["access_token"] = token
 			out, _ = json.Marshal(answer)
 		}
@@ -186,6 +190,30 @@ func (p *leakProxy) leak(h http.Header, status int, body []byte, secret, token s
 		return status, append(pad, []byte(secret+" "+token)...)
 	}
 	return status, body
+}
+
+// claimsToken issues a JWT whose kid, claim values and claim names are the
+// secret in every encoding: the JWT steps print a claim's value, the
+// claims' names and the kid when they fail.
+func (p *leakProxy) claimsToken(secret string) string {
+	claims := map[string]any{
+		"application": map[string]any{"kind": secret, "public": secret},
+		"scope":       secret,
+		"market":      map[string]any{"id": []any{secret}},
+		"iat":         secret,
+	}
+	for _, e := range encodings {
+		claims[e.encode(secret)] = 1
+		claims["x-"+e.name] = e.encode(secret)
+	}
+	header, _ := json.Marshal(map[string]string{"alg": "RS512", "typ": "JWT", "kid": secret})
+	payload, _ := json.Marshal(claims)
+	enc := base64.RawURLEncoding.EncodeToString
+	t := enc(header) + "." + enc(payload) + "." + enc([]byte("not a signature"))
+	p.mu.Lock()
+	p.tokens = append(p.tokens, t)
+	p.mu.Unlock()
+	return t
 }
 
 func (p *leakProxy) lastToken() string {

@@ -26,7 +26,7 @@ func Target(url string) config.Target {
 		},
 		ClockSkew:   config.DefaultClockSkew,
 		RevokePath:  config.DefaultRevokePath,
-		ResourceURL: url + "/api/ping", // refserver.ResourcePath
+		ResourceURL: url + refserver.ResourcePath,
 		Profile:     config.CommerceLayer,
 	}
 }
