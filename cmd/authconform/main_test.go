@@ -40,6 +40,9 @@ func envFor(url string) map[string]string {
 		"AUTHCONFORM_OTHER_MARKET_ID":           refserver.OtherMarketID,
 		"AUTHCONFORM_INTEGRATION_CLIENT_ID":     refserver.IntegrationClientID,
 		"AUTHCONFORM_INTEGRATION_CLIENT_SECRET": refserver.IntegrationClientSecret,
+		// So that the revocation and resource scenarios run too.
+		"AUTHCONFORM_SALES_CHANNEL_CLIENT_SECRET": refserver.SalesChannelClientSecret,
+		"AUTHCONFORM_RESOURCE_URL":                url + refserver.ResourcePath,
 	}
 }
 

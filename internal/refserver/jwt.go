@@ -303,8 +303,8 @@ func newClaims(c *client, confidential bool, scope string, markets []string, iat
 
 // claimsFor builds the claims of a token granted to c, then applies the
 // ExtraClaims variant and the server's claim fault, if any.
-func (s *Server) claimsFor(c *client, confidential bool, scope string, markets []string, iat, lifetime int64) (tokenClaims, error) {
-	claims, err := newClaims(c, confidential, scope, markets, iat, lifetime, s.issuer)
+func (s *Server) claimsFor(c *client, confidential bool, scope string, markets []string, iat, lifetime int64, issuer string) (tokenClaims, error) {
+	claims, err := newClaims(c, confidential, scope, markets, iat, lifetime, issuer)
 	if err != nil {
 		return tokenClaims{}, err
 	}

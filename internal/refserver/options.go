@@ -100,7 +100,9 @@ type Options struct {
 	Now func() time.Time
 	// Issuer is the iss claim, an absolute http(s) URL without a trailing
 	// slash, under which /.well-known/jwks.json is served. "" means the
-	// server's own URL under Start, else a fixed https://auth.authconform.test.
+	// origin each token request was sent to (its scheme and Host), so the
+	// server names itself correctly behind any name or test wrapper; Start
+	// sets it to the server's URL.
 	Issuer string
 }
 
@@ -174,10 +176,10 @@ func (o Options) config() (config, error) {
 	if c.now == nil {
 		c.now = time.Now
 	}
-	if c.issuer == "" {
-		c.issuer = defaultIssuer
-	} else if err := checkIssuer(c.issuer); err != nil {
-		return config{}, err
+	if c.issuer != "" {
+		if err := checkIssuer(c.issuer); err != nil {
+			return config{}, err
+		}
 	}
 	return c, nil
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -137,6 +138,7 @@ type grant struct {
 	scope        string
 	marketIDs    []string
 	secret       string // as sent, for the secret-echoed-in-token fault
+	issuer       string // the iss of the token
 }
 
 // checkRequest validates a token request from its form to its content:
@@ -161,7 +163,23 @@ func (s *Server) checkRequest(w http.ResponseWriter, r *http.Request) (*grant, *
 	if terr != nil {
 		return nil, terr
 	}
-	return &grant{client: c, confidential: confidential, scope: scope, marketIDs: marketIDs, secret: cred.secret}, nil
+	return &grant{client: c, confidential: confidential, scope: scope, marketIDs: marketIDs, secret: cred.secret, issuer: s.issuerFor(r)}, nil
+}
+
+// issuerFor is the iss of a token issued for r: Options.Issuer, else the
+// origin r was sent to, else the fixed fallback.
+func (s *Server) issuerFor(r *http.Request) string {
+	if s.issuer != "" {
+		return s.issuer
+	}
+	if r == nil || r.Host == "" || strings.ContainsAny(r.Host, "/?#@ ") {
+		return defaultIssuer
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
 }
 
 // checkGrantType accepts only client_credentials, the grant this suite
@@ -197,7 +215,7 @@ func (s *Server) writeToken(w http.ResponseWriter, g *grant) {
 	case c == integration && s.fault == faultIntegrationLifetime:
 		lifetime = SalesChannelLifetime
 	}
-	token, err := s.issueToken(c, g.confidential, scope, marketIDs, now.Unix(), lifetime)
+	token, err := s.issueToken(c, g.confidential, scope, marketIDs, now.Unix(), lifetime, g.issuer)
 	if err != nil {
 		s.writeError(w, errServer())
 		return
@@ -278,7 +296,7 @@ func (s *Server) writeToken(w http.ResponseWriter, g *grant) {
 // issueToken signs a new access token and records it, or, under the
 // same-token-for-all fault, returns the first one this server signed. The
 // record expires when expires_in says, iat + lifetime.
-func (s *Server) issueToken(c *client, confidential bool, scope string, marketIDs []string, iat, lifetime int64) (string, error) {
+func (s *Server) issueToken(c *client, confidential bool, scope string, marketIDs []string, iat, lifetime int64, issuer string) (string, error) {
 	if s.fault == faultSameTokenForAll {
 		s.sharedMu.Lock()
 		defer s.sharedMu.Unlock()
@@ -286,7 +304,7 @@ func (s *Server) issueToken(c *client, confidential bool, scope string, marketID
 			return s.sharedToken, nil
 		}
 	}
-	claims, err := s.claimsFor(c, confidential, scope, marketIDs, iat, lifetime)
+	claims, err := s.claimsFor(c, confidential, scope, marketIDs, iat, lifetime, issuer)
 	if err != nil {
 		return "", err
 	}

@@ -335,7 +335,8 @@ func TestClaims(t *testing.T) {
 }
 
 // TestServeHTTPWithoutStart verifies the handler works on its own (for
-// callers that mount it themselves) with the fixed fallback issuer.
+// callers that mount it themselves), naming as issuer the origin the
+// request was sent to.
 func TestServeHTTPWithoutStart(t *testing.T) {
 	t.Parallel()
 	s, err := refserver.New(refserver.Options{})
@@ -358,8 +359,8 @@ func TestServeHTTPWithoutStart(t *testing.T) {
 	if len(parts) != 3 || decodeSegment(parts[1], &claims) != nil {
 		t.Fatalf("access_token = %q; want a JWT", body.AccessToken)
 	}
-	if claims.Iss != "https://auth.authconform.test" {
-		t.Errorf("iss = %q; want https://auth.authconform.test", claims.Iss)
+	if claims.Iss != "http://example.com" { // httptest.NewRequest's host
+		t.Errorf("iss = %q; want http://example.com, the origin the request was sent to", claims.Iss)
 	}
 	if got := s.Requests(); got != 1 {
 		t.Errorf("Requests() = %d; want 1", got)
