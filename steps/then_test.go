@@ -228,6 +228,12 @@ func TestEveryThenStepCanFail(t *testing.T) {
 	for _, r := range twoAnswerRows() {
 		note(r.line, r.run(t, s))
 	}
+	for _, r := range jwtRows() {
+		note(r.line, r.run(t).err)
+	}
+	for _, r := range revokeRows() {
+		note(r.line, r.run(t).err)
+	}
 	for i, step := range s.Vocabulary() {
 		if !judgesAnswer(step) {
 			continue
