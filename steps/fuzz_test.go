@@ -11,6 +11,7 @@ import (
 
 	"github.com/authconform/authconform/internal/config"
 	"github.com/authconform/authconform/internal/httpclient"
+	"github.com/authconform/authconform/internal/jwtcheck"
 	"github.com/authconform/authconform/internal/redact"
 )
 
@@ -136,6 +137,9 @@ func FuzzResponseHandling(f *testing.F) {
 	for _, s := range seeds {
 		f.Add(s.status, s.header, []byte(s.body), s.truncated)
 	}
+	// A token the key set verifies, so that the claim steps are reached.
+	signed := makeToken(f, jwtSpec{}, "https://auth.example.test")
+	f.Add(200, jsonCT, []byte(`{"access_token":"`+signed+`","token_type":"bearer","expires_in":14400,"scope":"market:id:xYZkjABcde","created_at":1700000000}`), false)
 	s := fuzzSuite(f)
 	lines := fuzzLines(f, s)
 	request := httpclient.Request{
@@ -145,19 +149,17 @@ func FuzzResponseHandling(f *testing.F) {
 		Body:   []byte(`{"grant_type":"client_credentials","client_id":"authconform-integration","client_secret":"` + fuzzSecret + `"}`),
 	}
 
+	keys := must(jwtcheck.ParseKeySet([]byte(publishedKeySet())))
+
 	f.Fuzz(func(t *testing.T, status int, header string, body []byte, truncated bool) {
-		st := newScenario(s)
-		st.pickle = &godog.Scenario{Name: "fuzz"}
-		st.sentSecrets = []string{fuzzSecret}
-		st.remembered["sales channel token"] = "eyJhbGciOiJSUzUxMiJ9.eyJzdWIiOiJ5In0.c2ln"
-		st.exchanges = []*httpclient.Exchange{{
+		st := fuzzScenario(t, keys, &httpclient.Exchange{
 			Request:   request,
 			Status:    status,
 			Header:    fuzzHeader(header),
 			Body:      body,
 			Truncated: truncated,
 			Duration:  3 * time.Millisecond,
-		}}
+		})
 		// A panic is not recovered: the fuzzer reports it with the input
 		// that caused it.
 		vocab := st.vocabulary()
@@ -168,6 +170,59 @@ func FuzzResponseHandling(f *testing.F) {
 			}
 		}
 	})
+}
+
+// fuzzScenario is a scenario of a suite of its own that has received ex,
+// with the run's key set already read. A suite per input: judging an
+// answer registers the tokens it carries with the suite's redactor, which
+// would otherwise grow with every input.
+func fuzzScenario(tb testing.TB, keys *jwtcheck.KeySet, ex *httpclient.Exchange) *scenario {
+	s := fuzzSuite(tb)
+	keySetRead(s, keys)
+	st := newScenario(s)
+	st.pickle = &godog.Scenario{Name: "fuzz"}
+	st.sentSecrets = []string{fuzzSecret}
+	st.remembered["sales channel token"] = "eyJhbGciOiJSUzUxMiJ9.eyJzdWIiOiJ5In0.c2ln"
+	st.exchanges = []*httpclient.Exchange{ex}
+	st.judge(ex)
+	return st
+}
+
+// keySetRead makes keys the run's key set, as if a scenario had read it,
+// so that the JWT steps judge tokens without a request.
+func keySetRead(s *Suite, keys *jwtcheck.KeySet) {
+	ready := make(chan struct{})
+	close(ready)
+	sh := s.shared()
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	sh.keys = &sharedKeySet{ready: ready, set: keys, scenario: "a test"}
+}
+
+// TestFuzzedAnswersAreJudged verifies FuzzResponseHandling's steps judge
+// the answer it makes, a JWT included: a Then step that found no answer
+// would pass the fuzzer by never looking.
+func TestFuzzedAnswersAreJudged(t *testing.T) {
+	keys := must(jwtcheck.ParseKeySet([]byte(publishedKeySet())))
+	token := makeToken(t, jwtSpec{}, "https://auth.example.test")
+	st := fuzzScenario(t, keys, &httpclient.Exchange{
+		Request: httpclient.Request{Method: http.MethodPost, URL: fuzzSuite(t).Target.TokenURL()},
+		Status:  200,
+		Header:  http.Header{"Content-Type": {"application/json"}},
+		Body:    []byte(`{"access_token":"` + token + `","scope":"market:id:xYZkjABcde"}`),
+	})
+	for _, l := range []string{"Then the response status should be 200", signedLine, `And the token claim "scope" should equal the JSON member "scope"`} {
+		if err := runLine(t, st, l, nil); err != nil {
+			t.Errorf("%s: %v", l, err)
+		}
+	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }
 
 // TestFuzzLinesCoverTheThenSteps verifies FuzzResponseHandling runs every

@@ -47,18 +47,26 @@ func testSuite(tb testing.TB) *Suite {
 	}
 }
 
-// answered returns a scenario of s that has received one answer; a nil
-// header stands for a JSON Content-Type.
+// answered returns a scenario of s that has received one answer from the
+// token endpoint; a nil header stands for a JSON Content-Type.
 func answered(s *Suite, status int, header http.Header, body string) *scenario {
 	st := newScenario(s)
+	receive(st, status, header, body)
+	return st
+}
+
+// receive gives st an answer from the token endpoint as send does: one
+// more exchange of its own, and the answer its Then steps judge.
+func receive(st *scenario, status int, header http.Header, body string) {
 	if header == nil {
 		header = http.Header{"Content-Type": {"application/json"}}
 	}
-	st.exchanges = append(st.exchanges, &httpclient.Exchange{
-		Request: httpclient.Request{Method: "POST", URL: s.Target.TokenURL()},
+	ex := &httpclient.Exchange{
+		Request: httpclient.Request{Method: "POST", URL: st.suite.Target.TokenURL()},
 		Status:  status, Header: header, Body: []byte(body),
-	})
-	return st
+	}
+	st.exchanges = append(st.exchanges, ex)
+	st.judge(ex)
 }
 
 // TestExpand verifies placeholders, and that an unknown one is an error
