@@ -220,7 +220,7 @@ func (st *scenario) send(ctx context.Context, req httpclient.Request) error {
 	}
 	st.exchanges = append(st.exchanges, ex)
 	st.judge(ex)
-	if req.URL == st.suite.Target.TokenURL() && req.Method == http.MethodPost && st.accessToken != "" {
+	if req.URL == st.suite.Target.TokenURL() && req.Method == http.MethodPost {
 		st.suite.shareTokenAnswer(st, ex)
 	}
 	return nil

@@ -2,6 +2,7 @@ package steps
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -95,7 +96,17 @@ func describeBody(doc any) string {
 		slices.Sort(names)
 		return "an object with members " + strings.Join(names, ", ")
 	}
-	return describeValue(doc)
+	switch doc.(type) {
+	case nil:
+		return "null"
+	case string:
+		return "a string"
+	case json.Number:
+		return "a number"
+	case bool:
+		return "a boolean"
+	}
+	return "an array"
 }
 
 // revocationErrors are the codes a revocation endpoint may answer with:

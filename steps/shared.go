@@ -2,6 +2,7 @@ package steps
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/cucumber/godog"
 
+	"github.com/authconform/authconform/internal/catalog"
 	"github.com/authconform/authconform/internal/httpclient"
 	"github.com/authconform/authconform/internal/jwtcheck"
 )
@@ -29,9 +31,23 @@ type runShared struct {
 // scenario that asked for it waits for the target.
 type sharedAnswer struct {
 	ready    chan struct{} // closed once ex is set (or the request failed)
+	closed   bool          // ready is closed; guarded by runShared.mu
 	ex       *httpclient.Exchange
 	token    string // the access token ex carries; "" if none
 	scenario string // the scenario that sent the request
+	// producer names the scenario planned to obtain the answer (see
+	// PlanSharing); "" when none was planned.
+	producer string
+}
+
+// settle records the answer (nil: none came) and wakes the waiting
+// scenarios. The caller holds runShared.mu.
+func (a *sharedAnswer) settle(ex *httpclient.Exchange, token, scenario string) {
+	if a.closed {
+		return
+	}
+	a.ex, a.token, a.scenario, a.closed = ex, token, scenario, true
+	close(a.ready)
 }
 
 // sharedKeySet is the target's key set as read once per run.
@@ -71,6 +87,17 @@ func (s *Suite) shareTokenAnswer(st *scenario, ex *httpclient.Exchange) {
 	key := tokenRequestKey(st.req.params)
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
+	if a, ok := sh.tokens[key]; ok && a.producer != "" {
+		// Planned: only the producer's answer is shared, whatever it is,
+		// so no other scenario sends the request again.
+		if a.producer == st.id() {
+			a.settle(ex, st.accessToken, st.name())
+		}
+		return
+	}
+	if st.accessToken == "" {
+		return
+	}
 	if a, ok := sh.tokens[key]; ok {
 		select {
 		case <-a.ready:
@@ -81,8 +108,8 @@ func (s *Suite) shareTokenAnswer(st *scenario, ex *httpclient.Exchange) {
 			return // another scenario is asking for it now
 		}
 	}
-	a := &sharedAnswer{ready: make(chan struct{}), ex: ex, token: st.accessToken, scenario: st.name()}
-	close(a.ready)
+	a := &sharedAnswer{ready: make(chan struct{})}
+	a.settle(ex, st.accessToken, st.name())
 	sh.tokens[key] = a
 }
 
@@ -102,9 +129,10 @@ func (st *scenario) givenIssuedToken(ctx context.Context, doc *godog.DocString) 
 		a = &sharedAnswer{ready: make(chan struct{}), scenario: st.name()}
 		sh.tokens[key] = a
 	}
+	producing := found && a.producer == st.id() && !a.closed
 	sh.mu.Unlock()
 
-	if found {
+	if found && !producing {
 		select {
 		case <-a.ready:
 		case <-ctx.Done():
@@ -116,22 +144,25 @@ func (st *scenario) givenIssuedToken(ctx context.Context, doc *godog.DocString) 
 			st.judge(a.ex)
 			return st.requireIssuedToken()
 		}
-		// The scenario that asked got no answer: ask again.
-		sh.mu.Lock()
-		a = &sharedAnswer{ready: make(chan struct{}), scenario: st.name()}
-		sh.tokens[key] = a
-		sh.mu.Unlock()
+		// The scenario that asked got no answer: ask again, for this
+		// scenario alone.
+		a = &sharedAnswer{ready: make(chan struct{})}
 	}
 
-	defer close(a.ready)
 	req, err := st.encode(http.MethodPost, st.suite.Target.TokenURL())
 	if err == nil {
 		err = st.send(ctx, req)
 	}
+	sh.mu.Lock()
+	if err != nil {
+		a.settle(nil, "", st.name())
+	} else {
+		a.settle(st.answer, st.accessToken, st.name())
+	}
+	sh.mu.Unlock()
 	if err != nil {
 		return err
 	}
-	a.ex, a.token = st.answer, st.accessToken
 	return st.requireIssuedToken()
 }
 
@@ -143,6 +174,89 @@ func (st *scenario) requireIssuedToken() error {
 		return nil
 	}
 	return st.fail("no access token to judge: the token request was answered with status %d and no access_token; want a token (RFC 6749 §5.1)", st.answer.Status)
+}
+
+// id names the running scenario as PlanSharing names cases: its feature
+// file and name, unique in a run (the lint refuses two of a name in a file).
+func (st *scenario) id() string {
+	if st.pickle == nil {
+		return ""
+	}
+	return st.pickle.Uri + "\x00" + st.pickle.Name
+}
+
+// releaseShared settles, with no answer, what this scenario was planned to
+// obtain and did not (it failed or stopped first), so no scenario waits
+// for it in vain: they send the request themselves.
+func (st *scenario) releaseShared() {
+	if st.pickle == nil {
+		return
+	}
+	sh := st.suite.shared()
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	for _, a := range sh.tokens {
+		if a.producer == st.id() {
+			a.settle(a.ex, a.token, st.name())
+		}
+	}
+}
+
+// PlanSharing names, before the run, the scenario that obtains each token
+// the run shares: the first case, in run order, that sends a plain token
+// request (a JSON body, no header of its own) with those parameters, or,
+// when none does, the first that asks for the token with "the access
+// token issued for the JSON body:". Every other scenario waits for that
+// one's answer, so which scenario sends which request, and so every
+// report, is the same at any -concurrency. A run without a plan shares
+// what it can as it goes.
+func (s *Suite) PlanSharing(cases []catalog.Case) {
+	sh := s.shared()
+	values := ConfiguredValues(s.Target)
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	for _, c := range cases {
+		body, plain := "", false
+		for _, step := range c.Steps {
+			switch {
+			case step.Text == "a token request with the JSON body:":
+				body, plain = step.Arg, true
+			case strings.HasPrefix(step.Text, "a token request with"), strings.HasPrefix(step.Text, "a revocation request with"):
+				body, plain = "", false
+			case strings.HasPrefix(step.Text, "the request header "):
+				plain = false
+			case step.Text == "the token request is sent" && plain, step.Text == "the access token issued for the JSON body:":
+				if step.Text != "the token request is sent" {
+					body = step.Arg
+				}
+				key, ok := plannedKey(body, values)
+				if _, taken := sh.tokens[key]; ok && !taken {
+					sh.tokens[key] = &sharedAnswer{ready: make(chan struct{}), producer: c.URI + "\x00" + c.Scenario}
+				}
+			}
+		}
+	}
+}
+
+// plannedKey is the key of a JSON body once the configuration's values are
+// in it; false when it uses a value generated per scenario, which no two
+// scenarios share.
+func plannedKey(body string, values map[string]string) (string, bool) {
+	ok := true
+	text := placeholder.ReplaceAllStringFunc(body, func(m string) string {
+		v, known := values[placeholder.FindStringSubmatch(m)[1]]
+		if !known {
+			ok = false
+			return m
+		}
+		q, _ := json.Marshal(v)
+		return string(q[1 : len(q)-1])
+	})
+	params, err := orderedStringObject([]byte(text))
+	if !ok || err != nil {
+		return "", false
+	}
+	return tokenRequestKey(params), true
 }
 
 // name is the running scenario's name, for notes in other transcripts.

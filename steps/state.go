@@ -88,13 +88,13 @@ func newScenario(s *Suite) *scenario {
 // empty.
 func ConfiguredValues(t config.Target) map[string]string {
 	return map[string]string{
-		"sales_channel.client_id":   t.SalesChannel.ID,
-		"sales_channel.expires_in":  strconv.Itoa(t.SalesChannel.Lifetime),
-		"market_id":                 t.MarketID,
-		"other_market_id":           t.OtherMarketID,
-		"integration.client_id":     t.Integration.ID,
-		"integration.client_secret": t.Integration.Secret,
-		"integration.expires_in":    strconv.Itoa(t.Integration.Lifetime),
+		"sales_channel.client_id":     t.SalesChannel.ID,
+		"sales_channel.expires_in":    strconv.Itoa(t.SalesChannel.Lifetime),
+		"market_id":                   t.MarketID,
+		"other_market_id":             t.OtherMarketID,
+		"integration.client_id":       t.Integration.ID,
+		"integration.client_secret":   t.Integration.Secret,
+		"integration.expires_in":      strconv.Itoa(t.Integration.Lifetime),
 		"sales_channel.client_secret": t.SalesChannel.Secret,
 	}
 }

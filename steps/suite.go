@@ -77,6 +77,7 @@ func (st *scenario) finish(ctx context.Context, _ *godog.Scenario, err error) (c
 		// godog ran no Before hook, so there is no scenario to name.
 		return ctx, nil
 	}
+	st.releaseShared()
 	v := st.suite.record(st, err)
 	if v.Transcript != "" {
 		// Cucumber JSON carries it, so cucumber-based HTML and Allure

@@ -313,6 +313,7 @@ func (p *runPlan) wire(o Options) {
 	})
 	p.closers = append(p.closers, p.client.Close)
 	p.rec = &verdict.Recorder{}
+	defer func() { p.suite.PlanSharing(p.running) }()
 	p.suite = &steps.Suite{
 		// Only the HTML, JUnit and cucumber reports show passed
 		// scenarios' requests; failures always keep theirs.
