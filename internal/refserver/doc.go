@@ -1,7 +1,9 @@
 // Package refserver is the embedded reference auth server that the
 // conformance suite is judged against in its own tests: a token endpoint that
 // follows Commerce Layer's client_credentials flow (POST /oauth/token) and
-// RFC 6749, plus a JWKS endpoint for the RS512 keys that sign its tokens.
+// RFC 6749, a JWKS endpoint for the RS512 keys that sign its tokens, token
+// revocation (POST /oauth/revoke, RFC 7009) and a protected resource that
+// accepts its tokens (GET /api/ping, RFC 6750).
 //
 // It exists so that `go test ./...` can prove, offline, that every step of the
 // suite passes against a correct server and fails against a broken one. For
@@ -25,7 +27,23 @@
 //     integration does.
 //   - Scope is "market:all" (the default) or market:id:<id> tokens for the
 //     two known markets, echoed exactly.
-//   - Tokens are RS512 JWTs with Commerce Layer's claims, each unique.
+//   - Tokens are RS512 JWTs with Commerce Layer's claims, each unique,
+//     whose kid names the key in /.well-known/jwks.json. Options may add
+//     keys before it (JWKSRotation) or claims clients must ignore
+//     (ExtraClaims).
 //   - Errors use Commerce Layer's {"errors":[...]} body or, optionally,
 //     RFC 6749's {"error","error_description"}.
+//   - Every issued token is recorded (client, expiry, revoked), at most
+//     10 000 at a time: expired records go first, then the oldest.
+//   - POST /oauth/revoke takes {client_id, client_secret, token} as JSON or
+//     a form. Checked in order: no client_id is 403 unauthorized_client
+//     (Commerce Layer's answer); a failed client authentication is 401
+//     invalid_client, and every client needs its secret (a sales channel
+//     without it, 403); no token is 400 invalid_request; a token unknown,
+//     expired or already revoked is 200 {} (RFC 7009 §2.2); another
+//     client's is 403 unauthorized_client; the client's own is revoked,
+//     200 {}. It shares the token endpoint's rate limit.
+//   - GET /api/ping with Authorization: Bearer <token> answers 200 for a
+//     token issued here, neither revoked nor expired, else 401 with the
+//     Core API's INVALID_TOKEN body and a Bearer challenge.
 package refserver

@@ -58,11 +58,41 @@ const (
 	faultSecretEchoedPercent         = "secret-echoed-percent-encoded"
 	faultSameTokenForAll             = "same-token-for-all"
 	faultMissingClientAccepted       = "missing-client-id-accepted"
+
+	faultJWTAlgNone                  = "jwt-alg-none"
+	faultJWTAlgHS512                 = "jwt-alg-hs512"
+	faultJWTBadSignature             = "jwt-bad-signature"
+	faultJWTUnknownKid               = "jwt-unknown-kid"
+	faultJWTKidMissing               = "jwt-kid-missing"
+	faultJWTTypMissing               = "jwt-typ-missing"
+	faultJWTLifetimeMismatch         = "jwt-lifetime-mismatch"
+	faultJWTIatStale                 = "jwt-iat-stale"
+	faultJWTApplicationKindWrong     = "jwt-application-kind-wrong"
+	faultJWTApplicationPublicWrong   = "jwt-application-public-wrong"
+	faultJWTMarketClaimMissing       = "jwt-market-claim-missing"
+	faultJWTMarketClaimForAllMarkets = "jwt-market-claim-for-all-markets"
+	faultJWTScopeClaimDiffers        = "jwt-scope-claim-differs"
+	faultJWTOrganizationSlugMissing  = "jwt-organization-slug-missing"
+	faultJWTTestNotBoolean           = "jwt-test-not-boolean"
+	faultJWTIssWrong                 = "jwt-iss-wrong"
+	faultJWKSMissing                 = "jwks-missing"
+
+	faultRevokeLeavesTokenWorking    = "revoke-leaves-token-working"
+	faultRevokeUnknownToken400       = "revoke-unknown-token-400"
+	faultRevokeWrongSecretAccepted   = "revoke-wrong-secret-accepted"
+	faultRevokeOtherClientToken      = "revoke-other-client-token"
+	faultRevokeWithoutClientAccepted = "revoke-without-client-id-accepted"
+	faultRevokeWithoutClient400      = "revoke-without-client-id-400"
+	faultRevokeBodyNotEmpty          = "revoke-body-not-empty"
+	faultRevokeSalesChannelRefused   = "revoke-sales-channel-refused"
+	faultResourceAcceptsGarbage      = "resource-accepts-garbage-token"
 )
 
 // allFaults is the catalogue behind Faults. Order is stable (grouped as
 // success body, headers, client authentication, errors, request handling,
-// leaks) so that reports listing faults diff cleanly between runs.
+// leaks; then the token itself: JWT header and signature, JWT claims, JWKS;
+// then revocation and the protected resource) so that reports listing
+// faults diff cleanly between runs. New groups go at the end.
 var allFaults = []Fault{
 	{faultSuccessStatus201, "Commerce Layer docs (client credentials): a token is returned with 200 OK, not 201 Created."},
 	{faultTokenTypeMAC, `RFC 6749 §7.1 and Commerce Layer docs: token_type is "bearer", not "mac".`},
@@ -110,6 +140,42 @@ var allFaults = []Fault{
 	{faultSecretEchoedPercent, "RFC 6749 §2.3.1 and §10.1: an error description never quotes the client_secret, here percent-encoded byte by byte."},
 	{faultSameTokenForAll, "RFC 6749 §1.4 (an access token represents one authorization issued to one client): every issued access_token is unique."},
 	{faultMissingClientAccepted, "RFC 6749 §3.2.1/§5.2 and Commerce Layer docs (client_id Required): a request without client_id, or with an empty one, gets no token."},
+
+	// The token's JOSE header and signature.
+	{faultJWTAlgNone, `Commerce Layer tests (header alg RS512) and RFC 8725 §3.1 (verify the algorithm): the access token is RS512-signed, not an unsecured JWT with alg "none" and an empty signature.`},
+	{faultJWTAlgHS512, "Commerce Layer tests (header alg RS512) and RFC 8725 §2.1/§3.1 (algorithm confusion): the access token is RS512-signed, not HS512 with the RSA public key as the HMAC secret."},
+	{faultJWTBadSignature, "RFC 7515 §5.2 and Commerce Layer tests (jwtVerify): the RS512 signature verifies with the JWKS key its kid names; here another, unpublished key signed it."},
+	{faultJWTUnknownKid, `Commerce Layer tests (jwtVerify: Invalid token "kid") and RFC 7515 §4.1.4: the header's kid names a key in <iss>/.well-known/jwks.json.`},
+	{faultJWTKidMissing, "Commerce Layer tests (header kid) and RFC 7515 §4.1.4: the header carries the kid of the key that signed it."},
+	{faultJWTTypMissing, `Commerce Layer tests (header typ "JWT") and RFC 7519 §5.1 (typ is recommended): the header carries typ JWT (a SHOULD).`},
+
+	// The token's claims.
+	{faultJWTLifetimeMismatch, "Commerce Layer tests (exp − iat is 14400 or 7200, as expires_in): the JWT's exp − iat equals the response's expires_in, not twice it."},
+	{faultJWTIatStale, "RFC 7519 §4.1.6 and Commerce Layer tests (iat, exp in epoch seconds): iat is the time of issue, the response's created_at, not a day earlier."},
+	{faultJWTApplicationKindWrong, `Commerce Layer tests (application.kind): a sales channel's token says kind "sales_channel", not "integration" (sales channel tokens only).`},
+	{faultJWTApplicationPublicWrong, "Commerce Layer tests (application.public): a sales channel's token says public true, not false (sales channel tokens only)."},
+	{faultJWTMarketClaimMissing, "Commerce Layer docs and tests (market claim): a token with a market in scope carries a market claim listing its IDs."},
+	{faultJWTMarketClaimForAllMarkets, "Commerce Layer tests (decoded market:all tokens): a market:all token carries no market claim, not one listing every market."},
+	{faultJWTScopeClaimDiffers, `Commerce Layer tests (scope claim): the JWT's scope equals the response's scope; here "market:all" when a market was granted.`},
+	{faultJWTOrganizationSlugMissing, "Commerce Layer tests (organization claim; the Core API host is derived from organization.slug): organization.slug is present."},
+	{faultJWTTestNotBoolean, `Commerce Layer tests (jwtDecode types): the test claim is a JSON boolean, not the string "true".`},
+	{faultJWTIssWrong, "Commerce Layer tests (extractIssuer, jwtVerify): iss is the server's own URL, under which /.well-known/jwks.json holds its keys; not a fixed https://auth.authconform.test."},
+
+	// The key set.
+	{faultJWKSMissing, "Commerce Layer tests (jwtVerify) and RFC 7517 §5: <iss>/.well-known/jwks.json serves the JWK Set, not 404."},
+
+	// Revocation.
+	{faultRevokeLeavesTokenWorking, "RFC 7009 §2.2 and Commerce Layer tests (the Core API answers 401 INVALID_TOKEN after revocation): a revoked access token no longer works at the resource."},
+	{faultRevokeUnknownToken400, "RFC 7009 §2.2 (invalid tokens do not cause an error): revoking an unknown or malformed token answers 200, not 400 invalid_request."},
+	{faultRevokeWrongSecretAccepted, "RFC 7009 §2.1 (the client authenticates) and Commerce Layer docs (revoking a token): a wrong client_secret gets 401 invalid_client and revokes nothing."},
+	{faultRevokeOtherClientToken, "RFC 7009 §2.1 (the server verifies the token was issued to the requesting client): another client's token is refused with 403 unauthorized_client and keeps working."},
+	{faultRevokeWithoutClientAccepted, "Commerce Layer docs (client_id required) and tests (403 unauthorized_client), RFC 7009 §2.1: a revocation without client_id is refused and revokes nothing."},
+	{faultRevokeWithoutClient400, "Commerce Layer tests (revoking without client_id): the answer is 403 unauthorized_client, not 400 invalid_request (a SHOULD; either way the request is refused)."},
+	{faultRevokeBodyNotEmpty, `Commerce Layer tests (the revocation answer is exactly {}): a successful revocation answers 200 {}, not {"revoked":true}.`},
+	{faultRevokeSalesChannelRefused, "Commerce Layer docs and tests (revoking a token): a sales channel that sends its client_secret may revoke its own guest token (sales channel only)."},
+
+	// The protected resource.
+	{faultResourceAcceptsGarbage, "RFC 6750 §3.1 (invalid_token) and Commerce Layer tests (Core API 401 INVALID_TOKEN): a bearer token the server never issued is refused with 401."},
 }
 
 // Faults lists every fault the server can inject, in a stable order.

@@ -1,6 +1,7 @@
 package refserver_test
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -48,6 +49,125 @@ func header(name, want string) func(*response) error {
 func noMember(name string) func(*response) error {
 	return func(r *response) error { return expectNoMember(r, name) }
 }
+
+// expectClaims asks for a token with req, verifies it against the JWKS and
+// runs check on its claims and the token answer.
+func expectClaims(req request, check func(claims map[string]json.RawMessage, r *response) error) ruleCheck {
+	return func(t *testing.T, baseURL string) error {
+		claims, r, err := issueClaims(t, baseURL, req)
+		if err != nil {
+			return err
+		}
+		return check(claims, r)
+	}
+}
+
+// verifies is the check that a token's header and signature are right.
+func verifies(req request) ruleCheck {
+	return expectClaims(req, func(map[string]json.RawMessage, *response) error { return nil })
+}
+
+// claim compares a claim's raw JSON, or one member's of an object claim.
+func claim(name, member, want string) func(map[string]json.RawMessage, *response) error {
+	return func(claims map[string]json.RawMessage, _ *response) error {
+		raw, label := claims[name], name
+		if member != "" {
+			var obj map[string]json.RawMessage
+			_ = json.Unmarshal(raw, &obj)
+			raw, label = obj[member], name+"."+member
+		}
+		switch {
+		case raw == nil:
+			return fmt.Errorf("no %s claim; want %s", label, want)
+		case string(raw) != want:
+			return fmt.Errorf("%s = %s; want %s", label, raw, want)
+		}
+		return nil
+	}
+}
+
+// lifetimeMatches: the JWT's exp − iat is the answer's expires_in.
+func lifetimeMatches(claims map[string]json.RawMessage, r *response) error {
+	var exp, iat, expiresIn int64
+	_ = json.Unmarshal(claims["exp"], &exp)
+	_ = json.Unmarshal(claims["iat"], &iat)
+	_ = json.Unmarshal(r.members["expires_in"], &expiresIn)
+	if exp-iat != expiresIn {
+		return fmt.Errorf("exp - iat = %d; want expires_in %d", exp-iat, expiresIn)
+	}
+	return nil
+}
+
+// iatIsCreatedAt: the JWT's iat is the answer's created_at.
+func iatIsCreatedAt(claims map[string]json.RawMessage, r *response) error {
+	if string(claims["iat"]) != string(r.members["created_at"]) {
+		return fmt.Errorf("iat = %s; want created_at %s", claims["iat"], r.members["created_at"])
+	}
+	return nil
+}
+
+// scopeClaimMatches: the JWT's scope is the answer's.
+func scopeClaimMatches(claims map[string]json.RawMessage, r *response) error {
+	if string(claims["scope"]) != string(r.members["scope"]) {
+		return fmt.Errorf("scope claim = %s; want %s", claims["scope"], r.members["scope"])
+	}
+	return nil
+}
+
+func marketClaim(want []string) func(map[string]json.RawMessage, *response) error {
+	return func(claims map[string]json.RawMessage, _ *response) error { return expectMarketClaim(claims, want) }
+}
+
+// issThisServer: iss is the server's own URL, where its JWKS is.
+func issThisServer(t *testing.T, baseURL string) error {
+	claims, _, err := issueClaims(t, baseURL, salesChannelToken(""))
+	if err != nil {
+		return err
+	}
+	if got, want := string(claims["iss"]), quoted(baseURL); got != want {
+		return fmt.Errorf("iss = %s; want %s", got, want)
+	}
+	return nil
+}
+
+// tokenWorks: a token from req works at the resource.
+func tokenWorks(req request) ruleCheck {
+	return func(t *testing.T, baseURL string) error {
+		return expectTokenWorks(t, baseURL, accessToken(send(t, baseURL, req)), true)
+	}
+}
+
+// The requests of the revocation checks: the integration's credentials
+// with a token; the sales channel's, with its secret.
+func integrationRevokes(token string) request {
+	return revoke("client_id", refserver.IntegrationClientID, "client_secret", refserver.IntegrationClientSecret, "token", token)
+}
+
+func salesChannelRevokes(token string) request {
+	return revoke("client_id", refserver.SalesChannelClientID, "client_secret", refserver.SalesChannelClientSecret, "token", token)
+}
+
+// revokeCheck issues a token with tokenReq, sends the revocation revokeReq
+// makes of it, runs check on the answer and then, if that passed, wants
+// the token to work at the resource or not.
+func revokeCheck(tokenReq request, revokeReq func(token string) request, check func(*response) error, worksAfter bool) ruleCheck {
+	return func(t *testing.T, baseURL string) error {
+		token := accessToken(send(t, baseURL, tokenReq))
+		if err := check(send(t, baseURL, revokeReq(token))); err != nil {
+			return err
+		}
+		return expectTokenWorks(t, baseURL, token, worksAfter)
+	}
+}
+
+// revokesOwn: a client revokes its own token: 200 {}, and the token stops
+// working.
+func revokesOwn(tokenReq request, revokeReq func(string) request) ruleCheck {
+	return revokeCheck(tokenReq, revokeReq, expectRevokeSuccess, false)
+}
+
+// withoutClientID is a revocation that names a token but no client.
+func withoutClientID(token string) request { return revoke("token", token) }
 
 // TestFaults verifies that each fault breaks its rule: the rule's check
 // passes against the correct server and fails against the faulty one with
@@ -173,6 +293,74 @@ func TestFaults(t *testing.T) {
 		}, want: "two clients got the same access_token"},
 		{fault: "missing-client-id-accepted", check: expect(request{body: jsonBody("grant_type", "client_credentials")}, status(401)), want: "status = 200; want 401",
 			unaffected: expect(unknownClient(), status(401))},
+
+		// The token's JOSE header and signature. Each token still works at
+		// the resource: the server's record of it is right.
+		{fault: "jwt-alg-none", check: verifies(salesChannelToken("")), want: `alg, typ = "none", "JWT"`, unaffected: tokenWorks(salesChannelToken(""))},
+		{fault: "jwt-alg-hs512", check: verifies(salesChannelToken("")), want: `alg, typ = "HS512", "JWT"`, unaffected: tokenWorks(salesChannelToken(""))},
+		{fault: "jwt-bad-signature", check: verifies(integrationToken()), want: "JWT signature does not verify", unaffected: tokenWorks(integrationToken())},
+		{fault: "jwt-unknown-kid", check: verifies(salesChannelToken("")), want: `JWT kid "0000000000000000000000000000000000000000000000000000000000000000" is not in the JWKS`,
+			unaffected: tokenWorks(salesChannelToken(""))},
+		{fault: "jwt-kid-missing", check: verifies(salesChannelToken("")), want: `JWT kid "" is not in the JWKS`, unaffected: tokenWorks(salesChannelToken(""))},
+		{fault: "jwt-typ-missing", check: verifies(salesChannelToken("")), want: `alg, typ = "RS512", ""`, unaffected: tokenWorks(salesChannelToken(""))},
+
+		// The token's claims.
+		{fault: "jwt-lifetime-mismatch", check: expectClaims(salesChannelToken(""), lifetimeMatches), want: "exp - iat = 28800; want expires_in 14400",
+			unaffected: expectClaims(salesChannelToken(""), iatIsCreatedAt)},
+		{fault: "jwt-iat-stale", check: expectClaims(integrationToken(), iatIsCreatedAt), want: fmt.Sprintf("iat = %d; want created_at %d", now-86400, now),
+			unaffected: expectClaims(integrationToken(), lifetimeMatches)},
+		{fault: "jwt-application-kind-wrong", check: expectClaims(salesChannelToken(""), claim("application", "kind", `"sales_channel"`)),
+			want:       `application.kind = "integration"; want "sales_channel"`,
+			unaffected: expectClaims(integrationToken(), claim("application", "kind", `"integration"`))},
+		{fault: "jwt-application-public-wrong", check: expectClaims(salesChannelToken(""), claim("application", "public", "true")),
+			want:       "application.public = false; want true",
+			unaffected: expectClaims(integrationToken(), claim("application", "public", "false"))},
+		{fault: "jwt-market-claim-missing", check: expectClaims(salesChannelToken(marketScope), marketClaim([]string{refserver.MarketID})), want: "no market claim",
+			unaffected: expectClaims(salesChannelToken(""), marketClaim(nil))},
+		{fault: "jwt-market-claim-for-all-markets", check: expectClaims(integrationToken(), marketClaim(nil)),
+			want:       `market claim = {"id":["xYZkjABcde","BjxrJhymlM"],"stock_location_ids":[],"geocoder_id":null,"allows_external_prices":false}; want none`,
+			unaffected: expectClaims(salesChannelToken(marketScope), marketClaim([]string{refserver.MarketID}))},
+		{fault: "jwt-scope-claim-differs", check: expectClaims(salesChannelToken(marketScope), scopeClaimMatches),
+			want:       fmt.Sprintf(`scope claim = "market:all"; want %q`, marketScope),
+			unaffected: expectClaims(salesChannelToken(""), scopeClaimMatches)},
+		{fault: "jwt-organization-slug-missing", check: expectClaims(integrationToken(), claim("organization", "slug", `"authconform"`)),
+			want:       `no organization.slug claim; want "authconform"`,
+			unaffected: expectClaims(integrationToken(), claim("organization", "id", `"WXlEOFrjnr"`))},
+		{fault: "jwt-test-not-boolean", check: expectClaims(salesChannelToken(""), claim("test", "", "true")), want: `test = "true"; want true`},
+		{fault: "jwt-iss-wrong", check: issThisServer, want: `iss = "https://auth.authconform.test"; want "http://127.0.0.1:`,
+			unaffected: verifies(salesChannelToken(""))},
+
+		// The key set.
+		{fault: "jwks-missing", check: expect(request{method: http.MethodGet, path: "/.well-known/jwks.json", contentType: "-"}, status(200)),
+			want: "status = 404; want 200", unaffected: expect(salesChannelToken(""), status(200))},
+
+		// Revocation.
+		{fault: "revoke-leaves-token-working", check: revokesOwn(integrationToken(), integrationRevokes),
+			want: "resource with the token: status = 200; want 401", unaffected: expect(integrationRevokes("not-a-token"), expectRevokeSuccess)},
+		{fault: "revoke-unknown-token-400", check: expect(integrationRevokes("not-a-token"), status(200)), want: "status = 400; want 200",
+			unaffected: revokesOwn(integrationToken(), integrationRevokes)},
+		{fault: "revoke-wrong-secret-accepted",
+			check: revokeCheck(integrationToken(), func(token string) request {
+				return revoke("client_id", refserver.IntegrationClientID, "client_secret", wrongSecret, "token", token)
+			}, status(401), true),
+			want: "status = 200; want 401",
+			unaffected: revokeCheck(integrationToken(), func(token string) request {
+				return revoke("client_id", refserver.IntegrationClientID, "token", token)
+			}, status(401), true)},
+		{fault: "revoke-other-client-token", check: revokeCheck(integrationToken(), salesChannelRevokes, status(403), true), want: "status = 200; want 403",
+			unaffected: revokesOwn(salesChannelToken(""), salesChannelRevokes)},
+		{fault: "revoke-without-client-id-accepted", check: revokeCheck(integrationToken(), withoutClientID, status(403), true), want: "status = 200; want 403",
+			unaffected: revokesOwn(integrationToken(), integrationRevokes)},
+		{fault: "revoke-without-client-id-400", check: revokeCheck(integrationToken(), withoutClientID, status(403), true), want: "status = 400; want 403",
+			unaffected: revokeCheck(integrationToken(), withoutClientID, func(*response) error { return nil }, true)},
+		{fault: "revoke-body-not-empty", check: expect(integrationRevokes("not-a-token"), expectRevokeSuccess), want: `body = {"revoked":true}; want {}`,
+			unaffected: revokeCheck(integrationToken(), integrationRevokes, status(200), false)},
+		{fault: "revoke-sales-channel-refused", check: revokesOwn(salesChannelToken(""), salesChannelRevokes), want: "status = 403; want 200",
+			unaffected: revokesOwn(integrationToken(), integrationRevokes)},
+
+		// The protected resource.
+		{fault: "resource-accepts-garbage-token", check: expect(ping("Bearer not-a-token"), status(401)), want: "status = 200; want 401",
+			unaffected: revokeCheck(integrationToken(), integrationRevokes, status(200), false)},
 	}
 
 	var names []string

@@ -30,8 +30,8 @@ var fuzzVariants = []refserver.Options{
 // request off the wire) and checks the server's promises hold for all of
 // them: no panic, never a 5xx, a 200 only where a request can succeed,
 // 404 and 405 only for a wrong path or method, and every other answer an
-// error body in the configured JSON shape, marked no-store, that echoes no
-// client secret.
+// error body in the configured JSON shape (the resource's: the Core API's),
+// marked no-store, that echoes no client secret.
 //
 // Run it with: go test -run '^$' -fuzz '^FuzzServeHTTP$' -fuzztime 30s ./internal/refserver
 func FuzzServeHTTP(f *testing.F) {
@@ -75,6 +75,14 @@ func FuzzServeHTTP(f *testing.F) {
 		{"DELETE", "/oauth/token", "", "", ""},
 		{"POST", "/oauth/token/", "application/json", "", jsonBody("grant_type", "client_credentials", "client_id", sc)},
 		{"OPTIONS", "*", "", "", ""},
+		// Revocation and the resource.
+		{"POST", "/oauth/revoke", "application/json", "", jsonBody("client_id", in, "client_secret", refserver.IntegrationClientSecret, "token", "eyJhbGciOiJub25lIn0.e30.")},
+		{"POST", "/oauth/revoke", "application/x-www-form-urlencoded", basic(sc, refserver.SalesChannelClientSecret), "token=x&token_type_hint=access_token"},
+		{"POST", "/oauth/revoke", "application/json", "", jsonBody("token", "x")},
+		{"GET", "/oauth/revoke?token=x", "", "", ""},
+		{"GET", "/api/ping", "", "Bearer eyJhbGciOiJSUzUxMiJ9.e30.c2ln", ""},
+		{"GET", "/api/ping", "", "", ""},
+		{"DELETE", "/api/ping", "", "bearer x", ""},
 		{"POST", "http://auth.authconform.test/oauth/token", "application/json", "", jsonBody("grant_type", "client_credentials", "client_id", sc)},
 	}
 	servers := make([]*refserver.Server, len(fuzzVariants))
@@ -99,7 +107,7 @@ func FuzzServeHTTP(f *testing.F) {
 		servers[i%len(servers)].ServeHTTP(rec, req)
 		seen[rec.Code] = true
 	}
-	for _, want := range []int{200, 400, 401, 404, 405, 413} {
+	for _, want := range []int{200, 400, 401, 403, 404, 405, 413} {
 		if !seen[want] {
 			f.Errorf("no seed is answered %d; add one, so the checks for it run", want)
 		}
@@ -148,6 +156,10 @@ func checkFuzzAnswer(req *http.Request, opts refserver.Options, rec *httptest.Re
 	switch {
 	case status >= 500:
 		return fmt.Errorf("status = %d; want no 5xx for anything a client sends", status)
+	case path == refserver.RevokePath:
+		return checkFuzzRevoke(m, opts, status, h, body)
+	case path == refserver.ResourcePath:
+		return checkFuzzResource(m, status, h)
 	case path != tokenPath && path != jwksPath:
 		if status != http.StatusNotFound {
 			return fmt.Errorf("status = %d for path %q; want 404", status, path)
@@ -168,6 +180,42 @@ func checkFuzzAnswer(req *http.Request, opts refserver.Options, rec *httptest.Re
 		return fmt.Errorf("status = %d for a POST to the token endpoint; want 200, 400, 401 or 413", status)
 	}
 	return checkFuzzError(opts, status, h, body)
+}
+
+// checkFuzzRevoke checks an answer of the revocation endpoint: 405 for
+// anything but POST, else exactly {} or an error in the configured shape.
+func checkFuzzRevoke(method string, opts refserver.Options, status int, h http.Header, body []byte) error {
+	switch {
+	case method != http.MethodPost:
+		if status != http.StatusMethodNotAllowed {
+			return fmt.Errorf("status = %d for %s %s; want 405", status, method, refserver.RevokePath)
+		}
+	case status == http.StatusOK:
+		if string(body) != "{}" {
+			return fmt.Errorf("revocation answer %s; want {}", body)
+		}
+		return checkFuzzHeaders(h)
+	case status != http.StatusBadRequest && status != http.StatusUnauthorized && status != http.StatusForbidden && status != http.StatusRequestEntityTooLarge:
+		return fmt.Errorf("status = %d for a POST to the revocation endpoint; want 200, 400, 401, 403 or 413", status)
+	}
+	return checkFuzzError(opts, status, h, body)
+}
+
+// checkFuzzResource checks an answer of the resource: 405 for anything but
+// GET and HEAD, else 401 with a Bearer challenge (the fuzzer cannot guess
+// a token the server issued), in JSON and not cached.
+func checkFuzzResource(method string, status int, h http.Header) error {
+	switch {
+	case method != http.MethodGet && method != http.MethodHead:
+		if status != http.StatusMethodNotAllowed {
+			return fmt.Errorf("status = %d for %s %s; want 405", status, method, refserver.ResourcePath)
+		}
+	case status != http.StatusUnauthorized:
+		return fmt.Errorf("status = %d for %s %s with a token the server never issued; want 401", status, method, refserver.ResourcePath)
+	case !strings.HasPrefix(h.Get("WWW-Authenticate"), `Bearer realm="authconform"`):
+		return fmt.Errorf("WWW-Authenticate = %q; want a Bearer challenge", h.Get("WWW-Authenticate"))
+	}
+	return checkFuzzHeaders(h)
 }
 
 // checkFuzzToken checks a 200 from the token endpoint: a JSON token answer,

@@ -394,7 +394,10 @@ func expectMarketClaim(claims map[string]json.RawMessage, want []string) error {
 		return nil
 	}
 	wantRaw := fmt.Sprintf(`{"id":%s,"stock_location_ids":[],"geocoder_id":null,"allows_external_prices":false}`, mustJSON(want))
-	if string(raw) != wantRaw {
+	switch {
+	case !ok:
+		return fmt.Errorf("no market claim; want %s", wantRaw)
+	case string(raw) != wantRaw:
 		return fmt.Errorf("market claim = %s; want %s", raw, wantRaw)
 	}
 	return nil
@@ -422,9 +425,12 @@ func serverKeys(baseURL string) (map[string]*rsa.PublicKey, error) {
 	}
 	keys := map[string]*rsa.PublicKey{}
 	for _, k := range set.Keys {
+		if k.Kty != "RSA" {
+			continue // a verifier of RS512 tokens has no use for other keys (JWKSRotation lists an EC key)
+		}
 		n, err1 := base64.RawURLEncoding.DecodeString(k.N)
 		e, err2 := base64.RawURLEncoding.DecodeString(k.E)
-		if k.Kty != "RSA" || k.Alg != "RS512" || k.Use != "sig" || err1 != nil || err2 != nil {
+		if k.Alg != "RS512" || k.Use != "sig" || err1 != nil || err2 != nil {
 			return nil, fmt.Errorf("JWKS key %+v; want an RSA RS512 signing key", k)
 		}
 		keys[k.Kid] = &rsa.PublicKey{N: new(big.Int).SetBytes(n), E: int(new(big.Int).SetBytes(e).Int64())}
@@ -482,4 +488,56 @@ func accessToken(r *response) string {
 	var token string
 	_ = json.Unmarshal(r.members["access_token"], &token)
 	return token
+}
+
+// issueClaims asks for a token with req and returns its verified claims and
+// the token answer.
+func issueClaims(t *testing.T, baseURL string, req request) (map[string]json.RawMessage, *response, error) {
+	t.Helper()
+	r := send(t, baseURL, req)
+	claims, err := verifyToken(baseURL, accessToken(r))
+	return claims, r, err
+}
+
+// revoke builds a JSON revocation request from name, value pairs.
+func revoke(pairs ...string) request {
+	return request{path: refserver.RevokePath, body: jsonBody(pairs...)}
+}
+
+// ping builds a resource request with the given Authorization header ("" for none).
+func ping(authorization string) request {
+	req := request{method: http.MethodGet, path: refserver.ResourcePath, contentType: "-"}
+	if authorization != "" {
+		req.header = map[string]string{"Authorization": authorization}
+	}
+	return req
+}
+
+// expectTokenWorks asks the resource with token and compares the outcome:
+// works is true for 200, false for 401.
+func expectTokenWorks(t *testing.T, baseURL, token string, works bool) error {
+	t.Helper()
+	want := http.StatusUnauthorized
+	if works {
+		want = http.StatusOK
+	}
+	r := send(t, baseURL, ping("Bearer "+token))
+	if r.status != want {
+		return fmt.Errorf("resource with the token: status = %d; want %d", r.status, want)
+	}
+	return nil
+}
+
+// expectRevokeSuccess checks a successful revocation: 200, exactly {},
+// JSON, not cached.
+func expectRevokeSuccess(r *response) error {
+	errs := []error{
+		expectStatus(r, http.StatusOK),
+		expectHeader(r, "Content-Type", "application/json; charset=utf-8"),
+		expectHeader(r, "Cache-Control", "no-store"),
+	}
+	if string(r.body) != "{}" {
+		errs = append(errs, fmt.Errorf("body = %s; want {}", r.body))
+	}
+	return errors.Join(errs...)
 }

@@ -57,31 +57,46 @@ type Options struct {
 	TokenType string
 	// InvalidClientStatus is 401 (the default) or 400 for invalid_client
 	// when the credentials came in the body; RFC 6749 §5.2 allows both.
-	// HTTP Basic failures are always 401, as §5.2 requires.
+	// HTTP Basic failures are always 401, as §5.2 requires. It applies to
+	// the revocation endpoint too, whose errors are §5.2's (RFC 7009
+	// §2.2.1).
 	InvalidClientStatus int
-	// ExtraMembers adds unknown members to success and error bodies, which
-	// clients must ignore (RFC 6749 §5.1).
+	// ExtraMembers adds unknown members to the token endpoint's success and
+	// error bodies and to revocation errors, which clients must ignore (RFC
+	// 6749 §5.1). A successful revocation stays exactly {}, as Commerce
+	// Layer answers.
 	ExtraMembers bool
+	// JWKSRotation publishes two more keys before the signing key, as a
+	// server in the middle of a key rotation would: an EC P-256 key and
+	// another RSA key, each with its own kid. A verifier must pick the key
+	// by the token's kid, not take the first.
+	JWKSRotation bool
+	// ExtraClaims adds claims Commerce Layer's client_credentials tokens do
+	// not have (an authconform_extra object and a custom_claim), which
+	// clients must ignore (RFC 7519 §4: unknown claims are ignored).
+	ExtraClaims bool
 	// ExpiresInCountdown reports expires_in as the time left when the
 	// answer is written, this many seconds under the lifetime, as some
 	// servers do (RFC 6749 §5.1 allows it). 0 reports the lifetime.
 	ExpiresInCountdown int
-	// RateLimit is the number of /oauth/token requests admitted per
-	// RateWindow, across all clients and methods; 0 means unlimited. The
-	// window slides, as Commerce Layer describes its limits: a request is
+	// RateLimit is the number of requests to the auth endpoint
+	// (/oauth/token and /oauth/revoke together) admitted per RateWindow,
+	// across all clients and methods; 0 means unlimited. The window
+	// slides, as Commerce Layer describes its limits: a request is
 	// admitted when fewer than RateLimit requests were admitted in the
 	// RateWindow before it. Admitted requests count whatever their answer;
 	// requests refused with 429 do not, so a client that waits Retry-After
-	// seconds is admitted again. With a limit, every /oauth/token answer
+	// seconds is admitted again. With a limit, every auth endpoint answer
 	// carries X-Ratelimit-Limit, X-Ratelimit-Interval (seconds) and
 	// X-Ratelimit-Remaining; a 429 adds Retry-After (whole seconds, rounded
 	// up) and an error body with code too_many_requests.
 	RateLimit int
 	// RateWindow is the rate-limit window; 0 means one minute.
 	RateWindow time.Duration
-	// Now is the clock for created_at, iat, exp and rate limiting; nil
-	// means time.Now. Tests pin it to check exact timestamps. It is called
-	// from concurrent requests, so it must be safe for concurrent use.
+	// Now is the clock for created_at, iat, exp, token expiry (at
+	// revocation and the resource) and rate limiting; nil means time.Now.
+	// Tests pin it to check exact timestamps. It is called from concurrent
+	// requests, so it must be safe for concurrent use.
 	Now func() time.Time
 	// Issuer is the iss claim, an absolute http(s) URL without a trailing
 	// slash, under which /.well-known/jwks.json is served. "" means the
@@ -96,6 +111,8 @@ type config struct {
 	tokenType           string
 	invalidClientStatus int
 	extraMembers        bool
+	jwksRotation        bool
+	extraClaims         bool
 	expiresInCountdown  int
 	rateLimit           int
 	rateWindow          time.Duration
@@ -110,6 +127,8 @@ func (o Options) config() (config, error) {
 		tokenType:           o.TokenType,
 		invalidClientStatus: o.InvalidClientStatus,
 		extraMembers:        o.ExtraMembers,
+		jwksRotation:        o.JWKSRotation,
+		extraClaims:         o.ExtraClaims,
 		expiresInCountdown:  o.ExpiresInCountdown,
 		rateLimit:           o.RateLimit,
 		rateWindow:          o.RateWindow,

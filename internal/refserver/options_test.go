@@ -1,8 +1,16 @@
 package refserver_test
 
 import (
+	"crypto/ecdh"
+	"crypto/rsa"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"maps"
+	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -64,6 +72,7 @@ func TestNewAcceptsValidOptions(t *testing.T) {
 		{InvalidClientStatus: 401}, {InvalidClientStatus: 400},
 		{RateLimit: 30}, {RateLimit: 30, RateWindow: time.Second},
 		{Issuer: "https://auth.example.com"}, {Issuer: "http://127.0.0.1:8080"},
+		{JWKSRotation: true}, {ExtraClaims: true},
 	}
 	for _, f := range refserver.Faults() {
 		valid = append(valid, refserver.Options{Fault: f.Name})
@@ -114,6 +123,8 @@ func TestErrorShapeRFC6749(t *testing.T) {
 		{"client_id=unknown", unknownClient(), 401, "invalid_client"},
 		{"scope=unknown_market", salesChannelToken("market:id:zzzzzzzzzz"), 400, "invalid_scope"},
 		{"method=GET", request{method: http.MethodGet, contentType: "-"}, 405, "invalid_request"},
+		{"revoke client_id=missing", revoke("token", "not-a-token"), 403, "unauthorized_client"},
+		{"revoke client_id=unknown", revoke("client_id", "wrong-client-id", "token", "not-a-token"), 401, "invalid_client"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -315,6 +326,104 @@ func TestFaultHeadersOnTheWire(t *testing.T) {
 		}
 		if rec.Header().Get(tt.present) == "" {
 			t.Errorf("fault %q, status %d: no %s header; want one", tt.fault, rec.Code, tt.present)
+		}
+	}
+}
+
+// TestJWKSRotation verifies the rotation variant: two more public keys,
+// an EC P-256 key and an RSA key, come before the signing key, each with
+// its own kid (the hex SHA-256 of its PKIX DER, like the signing key's),
+// and tokens still name the signing key, so a verifier that picks by kid
+// verifies them.
+func TestJWKSRotation(t *testing.T) {
+	t.Parallel()
+	srv := start(t, refserver.Options{JWKSRotation: true, Now: clockAt(fixedNow)})
+	r := send(t, srv.URL, request{method: http.MethodGet, path: "/.well-known/jwks.json", contentType: "-"})
+	var set struct {
+		Keys []map[string]string `json:"keys"`
+	}
+	if err := json.Unmarshal(r.body, &set); err != nil || len(set.Keys) != 3 {
+		t.Fatalf("JWKS = %s; want three keys", r.body)
+	}
+	wantKinds := []struct{ kty, alg string }{{"EC", "ES256"}, {"RSA", "RS512"}, {"RSA", "RS512"}}
+	kids := map[string]bool{}
+	for i, key := range set.Keys {
+		if key["kty"] != wantKinds[i].kty || key["alg"] != wantKinds[i].alg || key["use"] != "sig" {
+			t.Errorf("key %d: kty, alg, use = %q, %q, %q; want %q, %q, \"sig\"", i, key["kty"], key["alg"], key["use"], wantKinds[i].kty, wantKinds[i].alg)
+		}
+		if key["d"] != "" || key["p"] != "" {
+			t.Errorf("key %d has private members; want public keys only", i)
+		}
+		pub, err := parseJWK(key)
+		if err != nil {
+			t.Errorf("key %d: %v", i, err)
+			continue
+		}
+		der, err := x509.MarshalPKIXPublicKey(pub)
+		if err != nil {
+			t.Fatalf("key %d: %v", i, err)
+		}
+		if sum := sha256.Sum256(der); key["kid"] != hex.EncodeToString(sum[:]) {
+			t.Errorf("key %d: kid = %q; want the hex SHA-256 of its PKIX DER, %x", i, key["kid"], sum)
+		}
+		kids[key["kid"]] = true
+	}
+	if len(kids) != 3 {
+		t.Errorf("kids = %v; want three different ones", kids)
+	}
+
+	token := accessToken(send(t, srv.URL, integrationToken()))
+	var header struct{ Kid string }
+	_ = decodeSegment(strings.Split(token, ".")[0], &header)
+	if header.Kid != set.Keys[2]["kid"] {
+		t.Errorf("token kid = %q; want the signing key's, the last in the JWKS, %q", header.Kid, set.Keys[2]["kid"])
+	}
+	if err := expectTokenAnswer(srv.URL, send(t, srv.URL, integrationToken()), integration); err != nil {
+		t.Error(err)
+	}
+}
+
+// parseJWK reads an RSA or EC P-256 public JWK, checking the EC point is
+// on the curve and the RSA modulus has at least 2048 bits.
+func parseJWK(key map[string]string) (any, error) {
+	field := func(name string) []byte {
+		b, _ := base64.RawURLEncoding.DecodeString(key[name])
+		return b
+	}
+	switch key["kty"] {
+	case "EC":
+		x, y := field("x"), field("y")
+		if key["crv"] != "P-256" || len(x) != 32 || len(y) != 32 {
+			return nil, fmt.Errorf("EC key crv %q, x %d bytes, y %d bytes; want P-256 with 32-byte coordinates", key["crv"], len(x), len(y))
+		}
+		return ecdh.P256().NewPublicKey(append(append([]byte{4}, x...), y...))
+	case "RSA":
+		n, e := new(big.Int).SetBytes(field("n")), new(big.Int).SetBytes(field("e"))
+		if n.BitLen() < 2048 || e.Int64() != 65537 {
+			return nil, fmt.Errorf("RSA key of %d bits, e %v; want at least 2048 bits and e 65537", n.BitLen(), e)
+		}
+		return &rsa.PublicKey{N: n, E: int(e.Int64())}, nil
+	}
+	return nil, fmt.Errorf("kty %q; want EC or RSA", key["kty"])
+}
+
+// TestExtraClaims verifies the variant's claims are there and that the
+// documented claims are unchanged.
+func TestExtraClaims(t *testing.T) {
+	t.Parallel()
+	srv := start(t, refserver.Options{ExtraClaims: true, Now: clockAt(fixedNow)})
+	r := send(t, srv.URL, salesChannelToken(""))
+	if err := expectTokenAnswer(srv.URL, r, salesChannel); err != nil {
+		t.Error(err)
+	}
+	claims, err := verifyToken(srv.URL, accessToken(r))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"authconform_extra", "custom_claim"} {
+		var obj map[string]any
+		if err := json.Unmarshal(claims[name], &obj); err != nil || len(obj) == 0 {
+			t.Errorf("%s = %s; want a non-empty object", name, claims[name])
 		}
 	}
 }

@@ -23,17 +23,16 @@ type params map[string]string
 
 func (p params) get(name string) string { return p[name] }
 
-// readParams reads the token request's parameters from a POST body, JSON
-// (Commerce Layer) or form-encoded (RFC 6749 §4.4.2).
-func (s *Server) readParams(w http.ResponseWriter, r *http.Request) (params, *tokenError) {
+// readParams reads a request's parameters from a POST body, JSON (Commerce
+// Layer) or form-encoded (RFC 6749 §4.4.2, RFC 7009 §2.1). methodError is
+// the answer to any other method, which names the endpoint.
+func readParams(w http.ResponseWriter, r *http.Request, methodError string) (params, *tokenError) {
 	if r.Method != http.MethodPost {
-		if r.Method == http.MethodGet && s.fault == faultGetIssuesToken {
-			return parseForm(r.URL.RawQuery)
-		}
-		// RFC 6749 §3.2: "The client MUST use the HTTP "POST" method".
-		// Parameters in the query string are not even looked at.
+		// RFC 6749 §3.2: "The client MUST use the HTTP "POST" method", and
+		// RFC 7009 §2.1 likewise. Parameters in the query string are not
+		// even looked at.
 		w.Header().Set("Allow", http.MethodPost)
-		return nil, &tokenError{status: http.StatusMethodNotAllowed, code: "invalid_request", description: descMethod}
+		return nil, &tokenError{status: http.StatusMethodNotAllowed, code: "invalid_request", description: methodError}
 	}
 
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
@@ -46,27 +45,38 @@ func (s *Server) readParams(w http.ResponseWriter, r *http.Request) (params, *to
 
 	mediaType, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || (mediaType != "application/json" && mediaType != "application/x-www-form-urlencoded") {
-		if s.fault == faultWrongContentType500 {
-			return nil, errServer()
-		}
 		return nil, errInvalidRequest(descContentType)
 	}
 	if len(body) == 0 {
-		if s.fault == faultEmptyBody500 {
-			return nil, errServer()
-		}
 		return nil, errInvalidRequest(descEmptyBody)
 	}
 	if mediaType == "application/x-www-form-urlencoded" {
 		return parseForm(string(body))
 	}
-	p, terr := parseJSON(body)
-	// Only syntax (not an object, not JSON) turns into a 500 under the
-	// fault; non-string values and repeats stay 400 invalid_request.
-	if terr != nil && terr.description == descMalformedJSON && s.fault == faultMalformedJSON500 {
+	return parseJSON(body)
+}
+
+// readTokenParams is readParams for the token endpoint, with the faults
+// that break its request handling. They are the token endpoint's alone:
+// the revocation endpoint reads its body correctly under every fault.
+func (s *Server) readTokenParams(w http.ResponseWriter, r *http.Request) (params, *tokenError) {
+	if r.Method == http.MethodGet && s.fault == faultGetIssuesToken {
+		return parseForm(r.URL.RawQuery)
+	}
+	p, terr := readParams(w, r, descMethod)
+	if terr == nil {
+		return p, nil
+	}
+	// Only JSON syntax (not an object, not JSON) turns into a 500 under
+	// malformed-json-500; non-string values, repeats and malformed forms
+	// stay 400 invalid_request.
+	switch {
+	case terr.description == descContentType && s.fault == faultWrongContentType500,
+		terr.description == descEmptyBody && s.fault == faultEmptyBody500,
+		terr.description == descMalformedJSON && s.fault == faultMalformedJSON500:
 		return nil, errServer()
 	}
-	return p, terr
+	return nil, terr
 }
 
 // parseForm reads application/x-www-form-urlencoded parameters, rejecting

@@ -68,39 +68,50 @@ func errServer() *tokenError {
 // errorStatus is the HTTP status for e: RFC 6749 §5.2's 400, except for
 // invalid_client (401 when the client used the Authorization header, else
 // the configured 401 or 400) and the statuses set by the HTTP layer.
-func (s *Server) errorStatus(e *tokenError) int {
+func (s *Server) errorStatus(e *tokenError, fault string) int {
 	switch {
 	case e.status != 0:
 		return e.status
-	case e.code == "invalid_client" && s.fault == faultInvalidClientStatus403:
+	case e.code == "invalid_client" && fault == faultInvalidClientStatus403:
 		return http.StatusForbidden
 	case e.code == "invalid_client" && e.basic:
 		return http.StatusUnauthorized
 	case e.code == "invalid_client":
 		return s.invalidClientStatus
-	case e.code == "invalid_scope" && s.fault == faultInvalidScopeStatus403:
+	case e.code == "invalid_scope" && fault == faultInvalidScopeStatus403:
 		return http.StatusForbidden
 	}
 	return http.StatusBadRequest
 }
 
-// writeError sends e in the configured body shape.
-func (s *Server) writeError(w http.ResponseWriter, e *tokenError) {
-	status := s.errorStatus(e)
+// writeError sends e, an answer of the token endpoint, the JWKS or an
+// unknown path, in the configured body shape, broken as the server's fault
+// says.
+func (s *Server) writeError(w http.ResponseWriter, e *tokenError) { s.writeErrorUnder(w, e, s.fault) }
+
+// writeRevokeError sends e, an answer of the revocation endpoint, in the
+// same shape. The token endpoint's faults never change it: each of them
+// breaks one rule of the token endpoint, and revocation has faults of its
+// own.
+func (s *Server) writeRevokeError(w http.ResponseWriter, e *tokenError) { s.writeErrorUnder(w, e, "") }
+
+// writeErrorUnder sends e as the given fault ("" for none) would.
+func (s *Server) writeErrorUnder(w http.ResponseWriter, e *tokenError, fault string) {
+	status := s.errorStatus(e, fault)
 	code := e.code
-	if code == "invalid_client" && s.fault == faultInvalidClientCodeWrong {
+	if code == "invalid_client" && fault == faultInvalidClientCodeWrong {
 		code = "unauthorized_client"
 	}
 
 	h := w.Header()
 	h.Set("Content-Type", "application/json; charset=utf-8")
-	if s.fault != faultErrorNoStoreMissing {
+	if fault != faultErrorNoStoreMissing {
 		h.Set("Cache-Control", "no-store")
 	}
-	if s.fault != faultPragmaMissing {
+	if fault != faultPragmaMissing {
 		h.Set("Pragma", "no-cache")
 	}
-	if s.fault == faultSecretEchoedBase64Header && e.echo != "" {
+	if fault == faultSecretEchoedBase64Header && e.echo != "" {
 		h.Set("X-Debug-Credentials", base64.StdEncoding.EncodeToString([]byte(e.echo)))
 	}
 	if status == http.StatusUnauthorized {
@@ -110,16 +121,16 @@ func (s *Server) writeError(w http.ResponseWriter, e *tokenError) {
 	}
 
 	var body []byte
-	if s.fault == faultErrorHTML {
+	if fault == faultErrorHTML {
 		h.Set("Content-Type", "text/html; charset=utf-8")
 		body = errorPage(status, code, e.description)
 	} else {
-		body = s.errorBody(status, code, e.description)
+		body = s.errorBody(status, code, e.description, fault)
 	}
-	if s.fault == faultSecretEchoedJSONEscaped && e.echo != "" {
+	if fault == faultSecretEchoedJSONEscaped && e.echo != "" {
 		body = append(body[:len(body)-1], []byte(`,"debug":"`+unicodeEscaped(e.echo)+`"}`)...)
 	}
-	if s.fault == faultErrorStatus200 {
+	if fault == faultErrorStatus200 {
 		status = http.StatusOK
 	}
 	h.Set("Content-Length", strconv.Itoa(len(body)))
@@ -130,8 +141,8 @@ func (s *Server) writeError(w http.ResponseWriter, e *tokenError) {
 // errorBody is the JSON error body. status is the one in the body, which
 // stays the real one even when the error-status-200 fault changes the
 // HTTP status line.
-func (s *Server) errorBody(status int, code, description string) []byte {
-	omitCode := s.fault == faultErrorCodeMissing
+func (s *Server) errorBody(status int, code, description, fault string) []byte {
+	omitCode := fault == faultErrorCodeMissing
 	var top object
 	if s.errorShape == ErrorShapeRFC6749 {
 		if !omitCode {
@@ -151,7 +162,7 @@ func (s *Server) errorBody(status int, code, description string) []byte {
 		}
 		top.addRaw("errors", "["+string(item.bytes())+"]")
 	}
-	if s.fault == faultAccessTokenInError {
+	if fault == faultAccessTokenInError {
 		// A real token, so that a client that reads access_token from any
 		// answer would carry on as if it had succeeded.
 		if token, err := s.issueToken(salesChannel, false, "market:all", nil, s.now().Unix(), salesChannel.lifetime); err == nil {

@@ -15,13 +15,26 @@ const (
 	jwksPath  = "/.well-known/jwks.json"
 )
 
+// Paths of the endpoints besides the token endpoint.
+const (
+	// RevokePath is the revocation endpoint (RFC 7009, Commerce Layer's
+	// POST /oauth/revoke).
+	RevokePath = "/oauth/revoke"
+	// ResourcePath is the protected resource, a stand-in for Commerce
+	// Layer's Core API: GET with Authorization: Bearer <token>.
+	ResourcePath = "/api/ping"
+)
+
 // Server is the reference token endpoint, an http.Handler. It is safe for
 // concurrent use.
 type Server struct {
 	config
-	signer   *signer
-	limiter  *slidingWindow // nil without a rate limit
-	requests atomic.Int64
+	signer  *signer
+	limiter *slidingWindow // nil without a rate limit
+	jwks    []byte         // the JWK Set document, fixed for the server's lifetime
+	tokens  *tokenStore    // every access token issued, for revocation and the resource
+	// Requests received, per endpoint.
+	requests, revokeRequests, resourceRequests atomic.Int64
 
 	// sharedToken is the one access token of the same-token-for-all fault.
 	sharedMu    sync.Mutex
@@ -39,7 +52,10 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{config: cfg, signer: sig}
+	s := &Server{config: cfg, signer: sig, tokens: newTokenStore(maxTokenRecords)}
+	if s.jwks, err = s.jwksDocument(); err != nil {
+		return nil, err
+	}
 	if cfg.rateLimit > 0 {
 		s.limiter = &slidingWindow{limit: cfg.rateLimit, window: cfg.rateWindow}
 	}
@@ -50,14 +66,32 @@ func New(opts Options) (*Server, error) {
 // whatever their method or outcome, including rate-limited ones.
 func (s *Server) Requests() int64 { return s.requests.Load() }
 
-// ServeHTTP serves /oauth/token and /.well-known/jwks.json; every other path
-// is a 404 with a JSON error body.
+// RevokeRequests returns the number of requests received on RevokePath,
+// whatever their method or outcome, including rate-limited ones.
+func (s *Server) RevokeRequests() int64 { return s.revokeRequests.Load() }
+
+// ResourceRequests returns the number of requests received on
+// ResourcePath, whatever their method or outcome.
+func (s *Server) ResourceRequests() int64 { return s.resourceRequests.Load() }
+
+// ServeHTTP serves /oauth/token, RevokePath, ResourcePath and
+// /.well-known/jwks.json; every other path is a 404 with a JSON error body.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch r.URL.Path {
 	case tokenPath:
 		s.requests.Add(1)
 		s.serveToken(w, r)
+	case RevokePath:
+		s.revokeRequests.Add(1)
+		s.serveRevoke(w, r)
+	case ResourcePath:
+		s.resourceRequests.Add(1)
+		s.serveResource(w, r)
 	case jwksPath:
+		if s.fault == faultJWKSMissing {
+			s.writeError(w, &tokenError{status: http.StatusNotFound, code: "invalid_request", description: descNotFound})
+			return
+		}
 		s.serveJWKS(w, r)
 	default:
 		s.writeError(w, &tokenError{status: http.StatusNotFound, code: "invalid_request", description: descNotFound})
@@ -68,22 +102,32 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // checks (see checkRequest), then the token. The first problem found is the one
 // reported.
 func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
-	if s.limiter != nil {
-		ok, remaining, retryAfter := s.limiter.admit(s.now())
-		s.limiter.setHeaders(w.Header(), remaining)
-		if !ok {
-			w.Header().Set("Retry-After", strconv.Itoa(ceilSeconds(retryAfter)))
-			s.writeError(w, &tokenError{status: http.StatusTooManyRequests, code: "too_many_requests", description: descRateLimited})
-			return
-		}
+	if terr := s.admit(w); terr != nil {
+		s.writeError(w, terr)
+		return
 	}
-
 	g, terr := s.checkRequest(w, r)
 	if terr != nil {
 		s.writeError(w, terr)
 		return
 	}
 	s.writeToken(w, g)
+}
+
+// admit applies the rate limit, which /oauth/token and /oauth/revoke share:
+// Commerce Layer limits "the authentication endpoint" as a whole. It sets
+// the X-Ratelimit-* headers and returns the 429 to answer, or nil.
+func (s *Server) admit(w http.ResponseWriter) *tokenError {
+	if s.limiter == nil {
+		return nil
+	}
+	ok, remaining, retryAfter := s.limiter.admit(s.now())
+	s.limiter.setHeaders(w.Header(), remaining)
+	if ok {
+		return nil
+	}
+	w.Header().Set("Retry-After", strconv.Itoa(ceilSeconds(retryAfter)))
+	return &tokenError{status: http.StatusTooManyRequests, code: "too_many_requests", description: descRateLimited}
 }
 
 // grant is what a valid token request is granted.
@@ -98,7 +142,7 @@ type grant struct {
 // checkRequest validates a token request from its form to its content:
 // method and body, grant type, client, scope.
 func (s *Server) checkRequest(w http.ResponseWriter, r *http.Request) (*grant, *tokenError) {
-	p, terr := s.readParams(w, r)
+	p, terr := s.readTokenParams(w, r)
 	if terr != nil {
 		return nil, terr
 	}
@@ -231,8 +275,9 @@ func (s *Server) writeToken(w http.ResponseWriter, g *grant) {
 	_, _ = w.Write(raw) // a failed write means the client has gone; nothing to do
 }
 
-// issueToken signs a new access token, or, under the same-token-for-all
-// fault, returns the first one this server signed.
+// issueToken signs a new access token and records it, or, under the
+// same-token-for-all fault, returns the first one this server signed. The
+// record expires when expires_in says, iat + lifetime.
 func (s *Server) issueToken(c *client, confidential bool, scope string, marketIDs []string, iat, lifetime int64) (string, error) {
 	if s.fault == faultSameTokenForAll {
 		s.sharedMu.Lock()
@@ -241,14 +286,15 @@ func (s *Server) issueToken(c *client, confidential bool, scope string, marketID
 			return s.sharedToken, nil
 		}
 	}
-	claims, err := newClaims(c, confidential, scope, marketIDs, iat, lifetime, s.issuer)
+	claims, err := s.claimsFor(c, confidential, scope, marketIDs, iat, lifetime)
 	if err != nil {
 		return "", err
 	}
-	token, err := s.signer.sign(claims)
+	token, err := s.signToken(claims)
 	if err != nil {
 		return "", err
 	}
+	s.tokens.add(token, c, time.Unix(iat+lifetime, 0), s.now())
 	if s.fault == faultSameTokenForAll {
 		s.sharedToken = token
 	}
@@ -265,10 +311,10 @@ func (s *Server) serveJWKS(w http.ResponseWriter, r *http.Request) {
 	}
 	h := w.Header()
 	h.Set("Content-Type", "application/json; charset=utf-8")
-	h.Set("Content-Length", strconv.Itoa(len(s.signer.jwks)))
+	h.Set("Content-Length", strconv.Itoa(len(s.jwks)))
 	w.WriteHeader(http.StatusOK)
 	if r.Method == http.MethodGet {
-		_, _ = w.Write(s.signer.jwks)
+		_, _ = w.Write(s.jwks)
 	}
 }
 

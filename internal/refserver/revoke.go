@@ -1,0 +1,126 @@
+package refserver
+
+import (
+	"net/http"
+	"strconv"
+)
+
+// Revocation answers (spec §f). descRevokeUnauthorized is Commerce Layer's
+// observed detail, which is Doorkeeper's revoke.unauthorized message.
+const (
+	descRevokeUnauthorized = "You are not authorized to revoke this token"
+	descMissingToken       = "Missing required parameter: token."
+	descMissingClientID    = "Missing required parameter: client_id."
+	descRevokeMethod       = "The revocation endpoint accepts only POST requests."
+)
+
+// serveRevoke answers POST /oauth/revoke (RFC 7009, Commerce Layer's
+// "revoking a token"): the rate limit, then checkRevoke, then the token is
+// revoked and the answer is 200 with the body {}.
+func (s *Server) serveRevoke(w http.ResponseWriter, r *http.Request) {
+	if terr := s.admit(w); terr != nil {
+		s.writeRevokeError(w, terr)
+		return
+	}
+	token, terr := s.checkRevoke(w, r)
+	if terr != nil {
+		s.writeRevokeError(w, terr)
+		return
+	}
+	if token != "" && s.fault != faultRevokeLeavesTokenWorking {
+		s.tokens.revoke(token)
+	}
+	body := "{}"
+	if s.fault == faultRevokeBodyNotEmpty {
+		body = `{"revoked":true}`
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Pragma", "no-cache")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write([]byte(body)) // a failed write means the client has gone; nothing to do
+}
+
+// checkRevoke returns the token to revoke, "" when the answer is 200 with
+// nothing to revoke, or the error to answer.
+//
+// The order of the checks is the answer to a request with several
+// problems. The client comes first: RFC 7009 §2.1 has the server
+// authenticate the client before it looks at the token, and Commerce Layer
+// answers a request without client_id with 403 unauthorized_client
+// whatever the token. Then the token parameter, then the token itself,
+// where RFC 7009 §2.2 makes an invalid token no error, so that the answer
+// does not tell a client which tokens exist.
+func (s *Server) checkRevoke(w http.ResponseWriter, r *http.Request) (string, *tokenError) {
+	p, terr := readParams(w, r, descRevokeMethod)
+	if terr != nil {
+		return "", terr
+	}
+	cred, terr := readCredentials(r, p)
+	if terr != nil {
+		return "", terr
+	}
+	var requester *client // nil only under revoke-without-client-id-accepted
+	if cred.clientID == "" {
+		switch s.fault {
+		case faultRevokeWithoutClientAccepted:
+		case faultRevokeWithoutClient400:
+			return "", errInvalidRequest(descMissingClientID)
+		default:
+			return "", errRevokeUnauthorized()
+		}
+	} else if requester, terr = s.authenticateRevoke(cred); terr != nil {
+		return "", terr
+	}
+
+	token := p.get("token")
+	if token == "" {
+		return "", errInvalidRequest(descMissingToken)
+	}
+	state, owner := s.tokens.lookup(token, s.now())
+	switch {
+	case state == tokenUnknown && s.fault == faultRevokeUnknownToken400:
+		return "", errInvalidRequest(descInvalidRequest)
+	case state != tokenValid:
+		return "", nil
+	case requester == nil:
+		return token, nil
+	case owner != requester && s.fault != faultRevokeOtherClientToken:
+		// RFC 7009 §2.1: "the authorization server ... verifies whether
+		// the token was issued to the client making the revocation
+		// request". The token is left as it was.
+		return "", errRevokeUnauthorized()
+	case owner == salesChannel && requester == salesChannel && s.fault == faultRevokeSalesChannelRefused:
+		return "", errRevokeUnauthorized()
+	}
+	return token, nil
+}
+
+// authenticateRevoke checks the client of a revocation. Commerce Layer
+// needs the secret of confidential clients and of sales channels revoking
+// guest tokens from client_credentials, which are the only tokens this
+// server gives a sales channel: so every client needs its secret here. A
+// sales channel without one is a known client not allowed this request,
+// 403 unauthorized_client, rather than a failed authentication.
+func (s *Server) authenticateRevoke(cred credentials) (*client, *tokenError) {
+	c, known := clients[cred.clientID]
+	switch {
+	case !known:
+		return nil, errInvalidClient(cred, descInvalidClient)
+	case cred.secret == "" && c.public:
+		return nil, errRevokeUnauthorized()
+	case cred.secret == "":
+		return nil, errInvalidClient(cred, descInvalidClient)
+	case !c.secretMatches(cred.secret) && s.fault != faultRevokeWrongSecretAccepted:
+		return nil, errInvalidClient(cred, descInvalidClient)
+	}
+	return c, nil
+}
+
+// errRevokeUnauthorized is Commerce Layer's (and Doorkeeper's) refusal of a
+// revocation: 403 unauthorized_client.
+func errRevokeUnauthorized() *tokenError {
+	return &tokenError{status: http.StatusForbidden, code: "unauthorized_client", description: descRevokeUnauthorized}
+}
