@@ -220,6 +220,19 @@ func TestFloor(t *testing.T) {
 		{"fault=scope-not-echoed", refserver.Options{Fault: "scope-not-echoed"}, `scope = "market:all"`},
 		{"fault=invalid-client-code-wrong", refserver.Options{Fault: "invalid-client-code-wrong"}, `OAuth error = "unauthorized_client"`},
 		{"fault=same-token-for-all", refserver.Options{Fault: "same-token-for-all"}, "same access token"},
+		{"server=jwks-rotation", refserver.Options{JWKSRotation: true}, ""},
+		{"server=extra-claims", refserver.Options{ExtraClaims: true}, ""},
+		{"fault=jwt-bad-signature", refserver.Options{Fault: "jwt-bad-signature"}, "signature does not verify"},
+		{"fault=jwt-unknown-kid", refserver.Options{Fault: "jwt-unknown-kid"}, "the JWT header's kid = 000"},
+		{"fault=jwt-alg-none", refserver.Options{Fault: "jwt-alg-none"}, `alg = none; want "RS512"`},
+		{"fault=jwks-missing", refserver.Options{Fault: "jwks-missing"}, "the key set answered status 404"},
+		{"fault=jwt-iss-wrong", refserver.Options{Fault: "jwt-iss-wrong"}, "claim iss"},
+		{"fault=jwt-lifetime-mismatch", refserver.Options{Fault: "jwt-lifetime-mismatch"}, "claims exp − iat"},
+		{"fault=jwt-market-claim-missing", refserver.Options{Fault: "jwt-market-claim-missing"}, `no claim "market.id"`},
+		{"fault=revoke-body-not-empty", refserver.Options{Fault: "revoke-body-not-empty"}, "want an empty JSON object"},
+		{"fault=revoke-other-client-token", refserver.Options{Fault: "revoke-other-client-token"}, "status = 200; want one of [400 401 403]"},
+		{"fault=revoke-leaves-token-working", refserver.Options{Fault: "revoke-leaves-token-working"}, "refused with 401 after: the response status should be 401: status = 200"},
+		{"fault=resource-accepts-garbage-token", refserver.Options{Fault: "resource-accepts-garbage-token"}, "never issued with 401: the response status should be 401: status = 200"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

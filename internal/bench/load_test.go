@@ -79,7 +79,8 @@ func BenchmarkRefserverLoad(b *testing.B) {
 	b.ReportMetric(float64(len(latencies))/elapsed.Seconds(), "req/s")
 	b.ReportMetric(float64(failures.Load()), "errors")
 	b.ReportMetric(float64(len(latencies)), "requests")
-	if got := srv.Server().Requests(); got != int64(len(latencies)) {
+	s := srv.Server()
+	if got := s.Requests() + s.RevokeRequests() + s.ResourceRequests(); got != int64(len(latencies)) {
 		b.Errorf("the server counted %d requests; %d were sent", got, len(latencies))
 	}
 }
