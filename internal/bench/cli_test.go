@@ -89,19 +89,29 @@ func (f *firstRequest) reset() time.Time {
 // start-up, one token request, the report and exit.
 func BenchmarkCLI(b *testing.B) {
 	bin := buildCLI(b, b.TempDir())
-	s, err := refserver.New(refserver.Options{})
+	// The server names its own URL as issuer, as refserver.Start does, and
+	// the CLI is given everything the embedded target has, so both run
+	// every scenario.
+	srv := httptest.NewUnstartedServer(nil)
+	url := "http://" + srv.Listener.Addr().String()
+	s, err := refserver.New(refserver.Options{Issuer: url})
 	if err != nil {
+		srv.Close()
 		b.Fatal(err)
 	}
 	probe := &firstRequest{next: s}
-	srv := httptest.NewServer(probe)
+	srv.Config.Handler = probe
+	srv.Start()
 	b.Cleanup(srv.Close)
 	loopback := append(os.Environ(),
-		config.EnvTarget+"="+srv.URL,
+		config.EnvTarget+"="+url,
 		config.EnvSalesChannelClientID+"="+refserver.SalesChannelClientID,
+		config.EnvSalesChannelClientSecret+"="+refserver.SalesChannelClientSecret,
 		config.EnvMarketID+"="+refserver.MarketID,
+		config.EnvOtherMarketID+"="+refserver.OtherMarketID,
 		config.EnvIntegrationClientID+"="+refserver.IntegrationClientID,
 		config.EnvIntegrationClientSecret+"="+refserver.IntegrationClientSecret,
+		config.EnvResourceURL+"="+url+refserver.ResourcePath,
 	)
 	var embedded []string
 	for _, kv := range os.Environ() {
@@ -140,7 +150,7 @@ func BenchmarkCLI(b *testing.B) {
 				}
 				first := probe.reset()
 				if first.IsZero() {
-					b.Fatalf("the CLI sent no request to %s:\n%s", srv.URL, out.String())
+					b.Fatalf("the CLI sent no request to %s:\n%s", url, out.String())
 				}
 				startups = append(startups, first.Sub(start))
 			}

@@ -16,16 +16,21 @@
 // The floor is the same HTTP requests as the whole suite, with the same
 // bodies, sent by a plain Go loop with its checks written out in Go (status,
 // content type, Cache-Control, JSON decoding, the members the scenarios
-// check): what any client of the endpoint must spend, with no Gherkin, no
-// step matching, no JSON Schema, no redaction, no reports. It is read from
-// the feature files before anything is timed: each scenario's request
-// steps give its requests, its Then steps give Go checks, so a new scenario
-// needs no edit to the floor. A step or placeholder the floor does not know
-// makes the floor's tests skip and `make bench` fail, naming it. Two tests
-// keep it honest: TestFloor, which it passes against the reference server
-// and fails against faults, and TestFloorSendsTheSuitesRequests, which logs
-// what the server receives from each and requires the same requests in the
-// same order (method, URL, content type, body; generated values aside).
+// check, the access token's RS512 signature with crypto/rsa and its claims):
+// what any client of the endpoints must spend, with no Gherkin, no step
+// matching, no JSON Schema, no redaction, no reports. It is read from the
+// feature files before anything is timed: each scenario's request steps
+// give its requests, its Then steps give Go checks, so a new scenario needs
+// no edit to the floor. What the suite obtains once per run the floor
+// obtains once too: a token answer judged by later scenarios with the same
+// parameters, the target's key set. A step or placeholder the floor does
+// not know makes the floor's tests skip and `make bench` fail, naming it.
+// Three tests keep it honest: TestFloor, which it passes against the
+// reference server and fails against faults; TestFloorSendsTheSuitesRequests,
+// which logs what the server receives from each and requires the same
+// requests in the same order (method, URL, content type, Authorization,
+// body; generated values and issued tokens aside); and
+// TestFloorSharesWhatTheSuiteShares, the same for a feature made to share.
 //
 // Each iteration runs, against one reference server, the whole suite
 // (T_all, N scenarios), the suite narrowed by a tag to one scenario (T_one),
@@ -86,8 +91,10 @@
 // # Reference server under load (BenchmarkRefserverLoad)
 //
 // 10 000 requests, 50 at a time, against refserver.Start, cycling through
-// the floor's requests (so token issues, with their RS512 signatures, and
-// errors in the suite's proportions). Every answer must pass the floor's
-// checks that need only that answer (not those comparing a scenario's
-// tokens); p50 and p99 latency and throughput are reported.
+// the floor's requests that stand alone (so token issues, with their RS512
+// signatures, and errors in about the suite's proportions; not a
+// revocation or resource request carrying a token its scenario was issued
+// before). Every answer must pass the floor's checks that need only that
+// answer (not those comparing a scenario's tokens or reading the run's key
+// set); p50 and p99 latency and throughput are reported.
 package bench

@@ -21,7 +21,8 @@ import (
 )
 
 // floorAnswer is one answer as the floor's checks read it. The body is
-// decoded once, numbers kept as written, as the suite's steps do.
+// decoded once, numbers kept as written, as the suite's steps do; the
+// access token it carries is decoded as a JWT when a check first asks.
 type floorAnswer struct {
 	status int
 	header http.Header
@@ -29,6 +30,11 @@ type floorAnswer struct {
 	doc    any
 	docErr error // why the body is not JSON
 	now    time.Time
+	jwt    struct {
+		done bool
+		tok  *floorToken
+		err  error
+	}
 }
 
 func newFloorAnswer(status int, header http.Header, body []byte, now time.Time) *floorAnswer {
@@ -41,32 +47,50 @@ func newFloorAnswer(status int, header http.Header, body []byte, now time.Time) 
 	return a
 }
 
+// accessToken is the access token a successful answer carries, or "",
+// read as the suite reads {{access_token}}.
+func (a *floorAnswer) accessToken() string {
+	if a.status < 200 || a.status > 299 {
+		return ""
+	}
+	m, _ := a.doc.(map[string]any)
+	tok, _ := m["access_token"].(string)
+	return tok
+}
+
 // floorCheck is one Then step in plain Go.
 type floorCheck struct {
 	step string // the step's text, for messages
-	// schema names the JSON Schema the body must match; the floor
-	// validates it only when run with the schemas (the checked floor).
+	// schema names the JSON Schema the body must match, or the token's
+	// claims with claims set; the floor validates it only when run with
+	// the schemas (the checked floor).
 	schema string
-	// across marks a check that keeps or compares tokens across the
-	// requests of a scenario: the load benchmark, which sends requests
-	// out of their scenarios, skips it.
+	claims bool
+	// across marks a check that reads its scenario or its run besides the
+	// answer (tokens remembered, the key set, the target's origin): the
+	// load benchmark, which sends requests out of their scenarios, skips
+	// it.
 	across bool
-	check  func(a *floorAnswer, tokens map[string]string) error
+	check  func(a *floorAnswer, st *floorState) error
 }
 
 // onAnswer is a check that reads the answer alone.
 func onAnswer(f func(a *floorAnswer) error) floorCheck {
-	return floorCheck{check: func(a *floorAnswer, _ map[string]string) error { return f(a) }}
+	return floorCheck{check: func(a *floorAnswer, _ *floorState) error { return f(a) }}
 }
 
 func re(s string) *regexp.Regexp { return regexp.MustCompile(s) }
 
-// floorCheckSteps are the Then steps the floor knows, each compiled into
-// a check once, before anything is timed.
-var floorCheckSteps = []struct {
+// floorCheckStep is a Then step the floor knows, compiled into a check
+// once, before anything is timed.
+type floorCheckStep struct {
 	re    *regexp.Regexp
 	build func(b *floorBuilder, m []string) (floorCheck, error)
-}{
+}
+
+// floorCheckSteps are the Then steps on the answer's status, headers and
+// body; floorJWTSteps (floor_jwt_test.go) those on its access token.
+var floorCheckSteps = []floorCheckStep{
 	{re(`^the response status should be (\d{3})$`), statusIs},
 	{re(`^the response status should be one of ([\d, ]+)$`), statusOneOf},
 	{re(`^the response status should be a client error \(4xx\)$`), status4xx},
@@ -91,6 +115,10 @@ var floorCheckSteps = []struct {
 	{re(`^the response should not contain a client secret$`), noSecret},
 	{re(`^the access token is remembered as "([^"]*)"$`), rememberToken},
 	{re(`^the access token should differ from the one remembered as "([^"]*)"$`), tokenDiffers},
+	{re(`^the response body should be an empty JSON object$`), func(*floorBuilder, []string) (floorCheck, error) { return onAnswer(emptyObject), nil }},
+	{re(`^the OAuth error should be one defined for revocation by RFC 7009 section 2\.2\.1$`), func(*floorBuilder, []string) (floorCheck, error) {
+		return oauthErrorAmong(floorRevocationErrors), nil
+	}},
 }
 
 func statusIs(_ *floorBuilder, m []string) (floorCheck, error) {
@@ -180,7 +208,7 @@ func schemaCheck(name string) floorCheck {
 // memberEquals compares a string member, ignoring case when the step says so.
 func memberEquals(b *floorBuilder, m []string) (floorCheck, error) {
 	path, fold := m[1], strings.HasSuffix(m[0], " ignoring case")
-	want, err := b.expand(m[2], false)
+	want, err := b.expandValue(m[2])
 	if err != nil {
 		return floorCheck{}, err
 	}
@@ -225,7 +253,7 @@ func memberLifetime(b *floorBuilder, m []string) (floorCheck, error) {
 // memberWithin checks a bare integer from want - below up to want.
 func memberWithin(b *floorBuilder, m []string, below int64) (floorCheck, error) {
 	path := m[1]
-	w, err := b.expand(m[2], false)
+	w, err := b.expandValue(m[2])
 	if err != nil {
 		return floorCheck{}, err
 	}
@@ -252,7 +280,7 @@ func memberInteger(_ *floorBuilder, m []string) (floorCheck, error) {
 
 func memberMatches(b *floorBuilder, m []string) (floorCheck, error) {
 	path := m[1]
-	p, err := b.expand(m[2], false)
+	p, err := b.expandValue(m[2])
 	if err != nil {
 		return floorCheck{}, err
 	}
@@ -319,8 +347,12 @@ func memberAbsent(_ *floorBuilder, m []string) (floorCheck, error) {
 	}), nil
 }
 
-// floorRegisteredErrors are RFC 6749 §5.2's codes for the token endpoint.
-var floorRegisteredErrors = []string{"invalid_request", "invalid_client", "invalid_grant", "unauthorized_client", "unsupported_grant_type", "invalid_scope"}
+// floorRegisteredErrors are RFC 6749 §5.2's codes for the token endpoint;
+// floorRevocationErrors adds RFC 7009 §2.2.1's for the revocation endpoint.
+var (
+	floorRegisteredErrors = []string{"invalid_request", "invalid_client", "invalid_grant", "unauthorized_client", "unsupported_grant_type", "invalid_scope"}
+	floorRevocationErrors = append(slices.Clone(floorRegisteredErrors), "unsupported_token_type")
+)
 
 // oauthErrorIn checks the error code against one code, a list of them, or
 // RFC 6749 §5.2's, as the step says.
@@ -332,13 +364,27 @@ func oauthErrorIn(_ *floorBuilder, m []string) (floorCheck, error) {
 			want = append(want, strings.TrimSpace(c))
 		}
 	}
+	return oauthErrorAmong(want), nil
+}
+
+func oauthErrorAmong(want []string) floorCheck {
 	return onAnswer(func(a *floorAnswer) error {
 		code, err := a.oauthError()
 		if err == nil && !slices.Contains(want, code) {
 			err = fmt.Errorf("OAuth error = %q; want one of %q", code, want)
 		}
 		return err
-	}), nil
+	})
+}
+
+func emptyObject(a *floorAnswer) error {
+	if a.docErr != nil {
+		return fmt.Errorf("body is not JSON (%v); want {}", a.docErr)
+	}
+	if m, ok := a.doc.(map[string]any); !ok || len(m) != 0 {
+		return fmt.Errorf("body = %s; want an empty JSON object, {}", a.body)
+	}
+	return nil
 }
 
 // oauthError reads the error code: Commerce Layer's errors[0].title, or
@@ -397,7 +443,7 @@ func noSecret(b *floorBuilder, _ []string) (floorCheck, error) {
 
 func rememberToken(_ *floorBuilder, m []string) (floorCheck, error) {
 	name := m[1]
-	return floorCheck{across: true, check: func(a *floorAnswer, tokens map[string]string) error {
+	return floorCheck{across: true, check: func(a *floorAnswer, st *floorState) error {
 		v, err := a.member("access_token")
 		if err != nil {
 			return err
@@ -406,15 +452,18 @@ func rememberToken(_ *floorBuilder, m []string) (floorCheck, error) {
 		if tok == "" {
 			return fmt.Errorf("access_token = %s; want a token to remember", describe(v))
 		}
-		tokens[name] = tok
+		if st.remembered == nil {
+			st.remembered = map[string]string{}
+		}
+		st.remembered[name] = tok
 		return nil
 	}}, nil
 }
 
 func tokenDiffers(_ *floorBuilder, m []string) (floorCheck, error) {
 	name := m[1]
-	return floorCheck{across: true, check: func(a *floorAnswer, tokens map[string]string) error {
-		prev, ok := tokens[name]
+	return floorCheck{across: true, check: func(a *floorAnswer, st *floorState) error {
+		prev, ok := st.remembered[name]
 		if !ok {
 			return fmt.Errorf("no access token remembered as %q", name)
 		}
@@ -529,11 +578,17 @@ func TestFloorChecks(t *testing.T) {
 		{"the response should not contain an access token", 400, nil, `{"errors": [{"title": "x", "access_token": "t"}]}`, "errors.0.access_token"},
 		{"the response should not contain a client secret", 200, nil, token, ""},
 		{"the response should not contain a client secret", 401, http.Header{"X-Debug": {"secret " + refserver.IntegrationClientSecret}}, clError, `response header "X-Debug" holds a client secret`},
+		{"the response body should be an empty JSON object", 200, nil, `{}`, ""},
+		{"the response body should be an empty JSON object", 200, nil, `{"revoked": true}`, `body = {"revoked": true}; want an empty JSON object`},
+		{"the response body should be an empty JSON object", 200, nil, ``, "body is not JSON"},
+		{"the OAuth error should be one defined for revocation by RFC 7009 section 2.2.1", 400, nil, `{"error": "unsupported_token_type"}`, ""},
+		{"the OAuth error should be one defined for revocation by RFC 7009 section 2.2.1", 403, nil, clError, ""},
+		{"the OAuth error should be one defined for revocation by RFC 7009 section 2.2.1", 400, nil, `{"error": "invalid_token"}`, `OAuth error = "invalid_token"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.step, func(t *testing.T) {
 			c := compileCheck(t, tt.step)
-			err := c.check(newFloorAnswer(tt.status, tt.header, []byte(tt.body), now), map[string]string{})
+			err := c.check(newFloorAnswer(tt.status, tt.header, []byte(tt.body), now), &floorState{})
 			switch {
 			case tt.wantErr == "" && err != nil:
 				t.Errorf("check failed: %v; want it to pass", err)
@@ -556,17 +611,17 @@ func TestFloorRemembersTokens(t *testing.T) {
 	answer := func(tok string) *floorAnswer {
 		return newFloorAnswer(200, nil, []byte(`{"access_token": "`+tok+`"}`), time.Now())
 	}
-	tokens := map[string]string{}
-	if err := differs.check(answer("a"), tokens); err == nil || !strings.Contains(err.Error(), `no access token remembered as "first"`) {
+	st := &floorState{}
+	if err := differs.check(answer("a"), st); err == nil || !strings.Contains(err.Error(), `no access token remembered as "first"`) {
 		t.Errorf("differs with nothing remembered: %v; want an error saying so", err)
 	}
-	if err := remember.check(answer("a"), tokens); err != nil || tokens["first"] != "a" {
-		t.Fatalf("remember: %v, remembered %q; want token \"a\" kept", err, tokens["first"])
+	if err := remember.check(answer("a"), st); err != nil || st.remembered["first"] != "a" {
+		t.Fatalf("remember: %v, remembered %q; want token \"a\" kept", err, st.remembered["first"])
 	}
-	if err := differs.check(answer("b"), tokens); err != nil {
+	if err := differs.check(answer("b"), st); err != nil {
 		t.Errorf("differs with another token: %v; want it to pass", err)
 	}
-	if err := differs.check(answer("a"), tokens); err == nil || !strings.Contains(err.Error(), "the same access token") {
+	if err := differs.check(answer("a"), st); err == nil || !strings.Contains(err.Error(), "the same access token") {
 		t.Errorf("differs with the same token: %v; want an error saying so", err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -19,8 +20,10 @@ import (
 	messages "github.com/cucumber/messages/go/v34"
 
 	"github.com/authconform/authconform"
+	"github.com/authconform/authconform/internal/catalog"
 	"github.com/authconform/authconform/internal/config"
 	"github.com/authconform/authconform/internal/embedded"
+	"github.com/authconform/authconform/steps"
 )
 
 // The floor is read from the feature files, not written by hand: each
@@ -30,6 +33,14 @@ import (
 // A new scenario made of known steps so needs no edit here. A step or
 // placeholder the floor does not know is the one thing it cannot derive:
 // tests skip the floor then, and `make bench` fails, saying which.
+//
+// What the suite obtains once per run, the floor obtains once per run
+// too (floorShared): a token answer is offered to the run's later "the
+// access token issued for ..." steps with the same parameters, which
+// judge it instead of asking again, and the target's key set is read at
+// the first signature check and kept. What a scenario learns as it runs
+// (its last access token, for {{access_token}} in a body and for the
+// protected resource) is filled in when the request is sent.
 
 // floorScenario is one scenario as the floor runs it.
 type floorScenario struct {
@@ -41,11 +52,33 @@ type floorScenario struct {
 // that judge its answer.
 type floorRequest struct {
 	method string
+	path   string // the endpoint's path on the target
 	query  string // for a request sent with its parameters in the URL
 	header http.Header
 	body   []byte
+	// bodyAround is the body cut where {{access_token}} stands, nil when
+	// it holds none: the scenario's last access token goes there when the
+	// request is sent.
+	bodyAround [][]byte
+	// bearer: Authorization carries the scenario's last access token.
+	bearer bool
+	// takesToken: the answer is the token endpoint's, and its access token
+	// (or its lack of one) becomes the scenario's, as in the suite.
+	takesToken bool
+	// offer is the key (floorTokenKey) under which an answer carrying an
+	// access token is offered to the run's later issued-token steps; ""
+	// for a request the suite does not share (raw body, a header of its
+	// own, a body holding a token).
+	offer string
+	// issued is the key of an issued-token step: an answer offered
+	// earlier in the run is judged instead of sending the request.
+	issued string
 	checks []floorCheck
 }
+
+// needsScenario tells a request that carries what its scenario learned
+// before it: it cannot be sent on its own (the load benchmark).
+func (fr floorRequest) needsScenario() bool { return fr.bodyAround != nil || fr.bearer }
 
 // Values the floor sends where the suite generates them per scenario; the
 // same shape, so the request log masks both alike.
@@ -53,26 +86,27 @@ const (
 	floorUnknownClient = "authconform-unknown-Q7tXk2LmPz9a"
 	floorUnknownMarket = "zzK3mP8qRwQ"
 	floorWrongSecret   = "authconform-wrong-Jf8Kd2Lq9Xw3Zp5Rt7Vb1Nm4"
+	floorUnknownToken  = "authconform-unknown-Vq3Lm8Zr2Kx7Pw4Nd9Tb6Hs1Jc5Fy0Ga3Ue8Ro2Wi"
 )
+
+// floorAccessToken stands for {{access_token}} in a body until the
+// request is sent: only then is the scenario's last access token known.
+const floorAccessToken = "{{access_token}}"
 
 // floorTarget is the reference server as the suite's configuration sees
 // it: the source of every placeholder's value. The URL is not used.
 var floorTarget = embedded.Target("http://127.0.0.1")
 
-// floorVars are the placeholders the floor can fill, with their values.
+// floorVars are the placeholders the floor fills before the run, with
+// their values: the configured ones, as the steps read them, and the
+// generated ones.
 func floorVars(t config.Target) map[string]string {
-	return map[string]string{
-		"sales_channel.client_id":   t.SalesChannel.ID,
-		"sales_channel.expires_in":  strconv.Itoa(t.SalesChannel.Lifetime),
-		"market_id":                 t.MarketID,
-		"other_market_id":           t.OtherMarketID,
-		"integration.client_id":     t.Integration.ID,
-		"integration.client_secret": t.Integration.Secret,
-		"integration.expires_in":    strconv.Itoa(t.Integration.Lifetime),
-		"unknown_client_id":         floorUnknownClient,
-		"unknown_market_id":         floorUnknownMarket,
-		"wrong_secret":              floorWrongSecret,
-	}
+	vars := maps.Clone(steps.ConfiguredValues(t))
+	vars["unknown_client_id"] = floorUnknownClient
+	vars["unknown_market_id"] = floorUnknownMarket
+	vars["wrong_secret"] = floorWrongSecret
+	vars["unknown_token"] = floorUnknownToken
+	return vars
 }
 
 var (
@@ -98,15 +132,6 @@ func theFloor(tb testing.TB) []floorScenario {
 		tb.Skip(msg)
 	}
 	return floorPlan
-}
-
-// floorRequestCount is how many requests the floor sends in one run.
-func floorRequestCount(plan []floorScenario) int {
-	n := 0
-	for _, sc := range plan {
-		n += len(sc.requests)
-	}
-	return n
 }
 
 // loadFloor reads every .feature file under root, in the order godog runs
@@ -161,9 +186,10 @@ type floorBuilder struct {
 
 // pendingRequest is a request as the Given steps build it.
 type pendingRequest struct {
-	params [][2]string // name, value; nil for a raw or empty body
-	body   []byte
-	header http.Header
+	params     [][2]string // name, value; nil for a raw or empty body
+	body       []byte
+	header     http.Header
+	revocation bool // for the revocation endpoint, not the token endpoint
 }
 
 // compileScenario turns a scenario's steps into requests and checks.
@@ -185,7 +211,7 @@ func (b *floorBuilder) step(st *messages.PickleStep) error {
 			return rs.build(b, m, st.Argument)
 		}
 	}
-	for _, cs := range floorCheckSteps {
+	for _, cs := range floorThenSteps {
 		if m := cs.re.FindStringSubmatch(st.Text); m != nil {
 			if len(b.sent) == 0 {
 				return fmt.Errorf("a check before any request was sent")
@@ -202,6 +228,9 @@ func (b *floorBuilder) step(st *messages.PickleStep) error {
 	}
 	return fmt.Errorf("the floor knows no such step")
 }
+
+// floorThenSteps are every Then step the floor knows.
+var floorThenSteps = slices.Concat(floorCheckSteps, floorJWTSteps)
 
 // floorRequestSteps build and send the request, as the steps package's
 // request steps do for the Commerce Layer profile (a JSON body with the
@@ -220,6 +249,25 @@ var floorRequestSteps = []struct {
 	{regexp.MustCompile(`^the request header "([^"]*)" is "([^"]*)"$`), (*floorBuilder).setHeader},
 	{regexp.MustCompile(`^the token request is sent$`), (*floorBuilder).sendPOST},
 	{regexp.MustCompile(`^the token request is sent with method "([A-Z]+)" and its parameters in the query string$`), (*floorBuilder).sendInQuery},
+	{regexp.MustCompile(`^the access token issued for the JSON body:$`), (*floorBuilder).issuedToken},
+	{regexp.MustCompile(`^a revocation request with the JSON body:$`), func(b *floorBuilder, m []string, arg *messages.PickleStepArgument) error {
+		if err := b.jsonBody(m, arg); err != nil {
+			return err
+		}
+		b.req.revocation = true
+		return nil
+	}},
+	{regexp.MustCompile(`^the revocation request is sent$`), (*floorBuilder).sendRevocation},
+	{regexp.MustCompile(`^the protected resource is requested with the access token$`), func(b *floorBuilder, _ []string, _ *messages.PickleStepArgument) error {
+		return b.requestResource(floorAccessToken)
+	}},
+	{regexp.MustCompile(`^the protected resource is requested with the bearer token "([^"]*)"$`), func(b *floorBuilder, m []string, _ *messages.PickleStepArgument) error {
+		tok, err := b.expand(m[1], false)
+		if err != nil {
+			return err
+		}
+		return b.requestResource(tok)
+	}},
 }
 
 func (b *floorBuilder) jsonBody(_ []string, arg *messages.PickleStepArgument) error {
@@ -245,7 +293,7 @@ func (b *floorBuilder) parameters(_ []string, arg *messages.PickleStepArgument) 
 		if len(row.Cells) != 2 {
 			return fmt.Errorf("a parameter row of %d cells; want | name | value |", len(row.Cells))
 		}
-		v, err := b.expand(row.Cells[1].Value, false)
+		v, err := b.expandValue(row.Cells[1].Value)
 		if err != nil {
 			return err
 		}
@@ -274,7 +322,7 @@ func (b *floorBuilder) setHeader(m []string, _ *messages.PickleStepArgument) err
 	if b.req == nil {
 		return fmt.Errorf("no request to set a header on")
 	}
-	v, err := b.expand(m[2], false)
+	v, err := b.expandValue(m[2])
 	if err != nil {
 		return err
 	}
@@ -282,30 +330,148 @@ func (b *floorBuilder) setHeader(m []string, _ *messages.PickleStepArgument) err
 	return nil
 }
 
+// sendPOST sends the request to the token endpoint. An answer to a plain
+// request (its parameters only) that carries an access token is offered
+// to the run's issued-token steps, as the suite shares it.
 func (b *floorBuilder) sendPOST(_ []string, _ *messages.PickleStepArgument) error {
 	if b.req == nil {
 		return fmt.Errorf("no request to send")
+	}
+	if b.req.revocation {
+		return fmt.Errorf("a revocation request sent to the token endpoint")
+	}
+	fr, err := b.post(b.target.TokenURL())
+	if err != nil {
+		return err
+	}
+	fr.takesToken = true
+	if b.req.params != nil && len(b.req.header) == 0 && fr.bodyAround == nil {
+		fr.offer = floorTokenKey(b.req.params)
+	}
+	b.sent = append(b.sent, fr)
+	return nil
+}
+
+// issuedToken is "the access token issued for the JSON body:": the
+// request is sent unless an answer to the same parameters was offered
+// earlier in the run, and the answer must carry an access token.
+func (b *floorBuilder) issuedToken(m []string, arg *messages.PickleStepArgument) error {
+	if err := b.jsonBody(m, arg); err != nil {
+		return err
+	}
+	fr, err := b.post(b.target.TokenURL())
+	if err != nil {
+		return err
+	}
+	if fr.bodyAround != nil {
+		return fmt.Errorf("the floor does not share a token issued for a body holding {{access_token}}")
+	}
+	fr.takesToken, fr.issued = true, floorTokenKey(b.req.params)
+	fr.checks = []floorCheck{{step: m[0], check: func(a *floorAnswer, _ *floorState) error {
+		if a.accessToken() == "" {
+			return fmt.Errorf("status %d and no access_token; want a token to judge", a.status)
+		}
+		return nil
+	}}}
+	b.sent = append(b.sent, fr)
+	return nil
+}
+
+func (b *floorBuilder) sendRevocation(_ []string, _ *messages.PickleStepArgument) error {
+	if b.req == nil || !b.req.revocation {
+		return fmt.Errorf("no revocation request to send")
+	}
+	fr, err := b.post(b.target.RevokeURL())
+	if err != nil {
+		return err
+	}
+	b.sent = append(b.sent, fr)
+	return nil
+}
+
+// post is the pending request as a JSON POST to endpoint.
+func (b *floorBuilder) post(endpoint string) (floorRequest, error) {
+	path, err := b.path(endpoint)
+	if err != nil {
+		return floorRequest{}, err
 	}
 	h := http.Header{"Accept": {"application/json"}, "Content-Type": {"application/json"}}
 	for k, vs := range b.req.header {
 		h[k] = vs
 	}
-	b.sent = append(b.sent, floorRequest{method: http.MethodPost, header: h, body: b.req.body})
-	return nil
+	fr := floorRequest{method: http.MethodPost, path: path, header: h, body: b.req.body}
+	if bytes.Contains(fr.body, []byte(floorAccessToken)) {
+		fr.bodyAround = bytes.Split(fr.body, []byte(floorAccessToken))
+	}
+	return fr, nil
 }
 
 func (b *floorBuilder) sendInQuery(m []string, _ *messages.PickleStepArgument) error {
 	if b.req == nil || b.req.params == nil {
 		return fmt.Errorf("no parameters to put in the query string")
 	}
+	path, err := b.path(b.target.TokenURL())
+	if err != nil {
+		return err
+	}
 	q := url.Values{}
 	for _, p := range b.req.params {
+		if strings.Contains(p[1], floorAccessToken) {
+			return fmt.Errorf("the floor fills {{access_token}} in a JSON body or a bearer token only")
+		}
 		q.Add(p[0], p[1])
 	}
 	h := b.req.header.Clone()
 	h.Set("Accept", "application/json")
-	b.sent = append(b.sent, floorRequest{method: m[1], query: q.Encode(), header: h})
+	b.sent = append(b.sent, floorRequest{method: m[1], path: path, query: q.Encode(), header: h})
 	return nil
+}
+
+// requestResource asks the protected resource with a bearer token, or
+// with the scenario's last access token (floorAccessToken).
+func (b *floorBuilder) requestResource(token string) error {
+	if b.target.ResourceURL == "" {
+		return fmt.Errorf("no protected resource configured")
+	}
+	path, err := b.path(b.target.ResourceURL)
+	if err != nil {
+		return err
+	}
+	fr := floorRequest{method: http.MethodGet, path: path, header: http.Header{"Accept": {"application/json"}}}
+	switch {
+	case token == floorAccessToken:
+		fr.bearer = true
+	case strings.Contains(token, floorAccessToken):
+		return fmt.Errorf("the floor presents {{access_token}} alone as a bearer token")
+	case token == "":
+		return fmt.Errorf("an empty bearer token")
+	default:
+		fr.header.Set("Authorization", "Bearer "+token)
+	}
+	b.sent = append(b.sent, fr)
+	return nil
+}
+
+// path is an endpoint's path on the target: the floor sends every
+// request to the one server it is given, as the suite does to the
+// reference server.
+func (b *floorBuilder) path(endpoint string) (string, error) {
+	p, ok := strings.CutPrefix(endpoint, b.target.BaseURL)
+	if !ok || !strings.HasPrefix(p, "/") {
+		return "", fmt.Errorf("%q is not on the target %q: the floor sends to the target alone", endpoint, b.target.BaseURL)
+	}
+	return p, nil
+}
+
+// floorTokenKey names a token request by its parameters, in any order, as
+// the suite's shared answers are keyed.
+func floorTokenKey(params [][2]string) string {
+	parts := make([]string, len(params))
+	for i, p := range params {
+		parts[i] = p[0] + "\x00" + p[1]
+	}
+	slices.Sort(parts)
+	return strings.Join(parts, "\x01")
 }
 
 // docString is a step's DocString with its placeholders filled, JSON
@@ -317,14 +483,18 @@ func (b *floorBuilder) docString(arg *messages.PickleStepArgument, jsonText bool
 	return b.expand(arg.DocString.Content, jsonText)
 }
 
-var floorPlaceholder = regexp.MustCompile(`\{\{\s*([A-Za-z0-9_.]+)\s*\}\}`)
+var floorPlaceholder = catalog.Placeholder
 
 // expand fills {{name}} placeholders; a secret filled in is one the
-// scenario sends.
+// scenario sends. {{access_token}} is left as floorAccessToken, filled
+// when the request is sent.
 func (b *floorBuilder) expand(text string, jsonText bool) (string, error) {
 	var unknown []string
 	out := floorPlaceholder.ReplaceAllStringFunc(text, func(ph string) string {
 		name := floorPlaceholder.FindStringSubmatch(ph)[1]
+		if name == "access_token" {
+			return floorAccessToken
+		}
 		v, ok := b.vars[name]
 		if !ok {
 			unknown = append(unknown, name)
@@ -343,6 +513,16 @@ func (b *floorBuilder) expand(text string, jsonText bool) (string, error) {
 		return "", fmt.Errorf("the floor knows no placeholder {{%s}}", strings.Join(unknown, "}}, {{"))
 	}
 	return out, nil
+}
+
+// expandValue is expand for a value known before the run: a parameter, a
+// header, a check's argument.
+func (b *floorBuilder) expandValue(text string) (string, error) {
+	v, err := b.expand(text, false)
+	if err == nil && strings.Contains(v, floorAccessToken) {
+		err = fmt.Errorf("the floor fills {{access_token}} in a JSON body or a bearer token only")
+	}
+	return v, err
 }
 
 // noteSecrets keeps the client_secret values among params.
@@ -423,6 +603,14 @@ func TestLoadFloor(t *testing.T) {
 		{"unknown step", jsonBody + "    When the token request is sent twice\n", "", `step "the token request is sent twice": the floor knows no such step`},
 		{"unknown placeholder", "    Given a token request with the raw body:\n      \"\"\"\n      {{nobody}}\n      \"\"\"\n", "", "no placeholder {{nobody}}"},
 		{"check before a request", "    Then the response status should be 200\n", "", "a check before any request was sent"},
+		{"issued token", strings.Replace(jsonBody, "a token request with", "the access token issued for", 1),
+			`POST /oauth/token [application/json] "{\"client_id\":\"authconform-sales-channel\",\"grant_type\":\"client_credentials\"}"`, ""},
+		{"revocation", "    Given a revocation request with the JSON body:\n      \"\"\"json\n      {\"client_id\": \"{{integration.client_id}}\", \"token\": \"{{unknown_token}}\"}\n      \"\"\"\n    When the revocation request is sent\n",
+			`POST /oauth/revoke [application/json] "{\"client_id\":\"authconform-integration\",\"token\":\"<generated>\"}"`, ""},
+		{"resource with a bearer token", "    When the protected resource is requested with the bearer token \"{{unknown_token}}\"\n",
+			`GET /api/ping [] "" Authorization: "Bearer <generated>"`, ""},
+		{"revocation sent as a token request", "    Given a revocation request with the JSON body:\n      \"\"\"json\n      {\"token\": \"t\"}\n      \"\"\"\n    When the token request is sent\n", "", "a revocation request sent to the token endpoint"},
+		{"access token in a header", jsonBody + "    And the request header \"X-Token\" is \"{{access_token}}\"\n", "", "{{access_token}} in a JSON body or a bearer token only"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -441,11 +629,11 @@ func TestLoadFloor(t *testing.T) {
 				t.Fatalf("plan = %+v; want one scenario of one request", plan)
 			}
 			fr := plan[0].requests[0]
-			uri := "/oauth/token"
+			uri := fr.path
 			if fr.query != "" {
 				uri += "?" + fr.query
 			}
-			if got := describeRequest(fr.method, uri, fr.header.Get("Content-Type"), fr.body); got != tt.want {
+			if got := describeRequest(fr.method, uri, fr.header, fr.body); got != tt.want {
 				t.Errorf("request = %s\n want %s", got, tt.want)
 			}
 		})

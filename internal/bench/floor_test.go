@@ -3,9 +3,11 @@ package bench
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -15,44 +17,157 @@ import (
 )
 
 // floorRun runs every scenario of plan against baseURL with client, in
-// order, and stops at the first answer that fails a check. With schemas,
-// it also validates the bodies the scenarios validate, against the
-// suite's JSON Schemas compiled once by the caller: the "checked floor",
-// which does all the suite's checks but in plain Go.
-func floorRun(ctx context.Context, client *http.Client, baseURL string, plan []floorScenario, schemas *schema.Registry) error {
+// order, stops at the first answer that fails a check, and returns how
+// many requests it sent. With schemas, it also validates the bodies (and
+// token claims) the scenarios validate, against the suite's JSON Schemas
+// compiled once by the caller: the "checked floor", which does all the
+// suite's checks but in plain Go.
+func floorRun(ctx context.Context, client *http.Client, baseURL string, plan []floorScenario, schemas *schema.Registry) (int, error) {
+	run := newFloorShared(ctx, client, baseURL)
 	for _, sc := range plan {
-		tokens := map[string]string{} // remembered per scenario, as the steps do
+		st := &floorState{run: run}
 		for i, fr := range sc.requests {
-			a, err := floorSend(ctx, client, baseURL, fr)
+			a, err := st.obtain(fr)
 			if err != nil {
-				return fmt.Errorf("%s, request %d: %v", sc.name, i+1, err)
+				return run.sent, fmt.Errorf("%s, request %d: %v", sc.name, i+1, err)
 			}
 			for _, c := range fr.checks {
-				if err := c.run(a, tokens, schemas); err != nil {
-					return fmt.Errorf("%s: %s: %v\n%d %s", sc.name, c.step, err, a.status, a.body)
+				if err := c.run(a, st, schemas); err != nil {
+					return run.sent, fmt.Errorf("%s: %s: %v\n%d %s", sc.name, c.step, err, a.status, a.body)
 				}
 			}
 		}
 	}
-	return nil
+	return run.sent, nil
 }
 
-// run makes the check, and validates the body against its schema when
-// the floor runs with schemas.
-func (c floorCheck) run(a *floorAnswer, tokens map[string]string, schemas *schema.Registry) error {
-	if err := c.check(a, tokens); err != nil {
+// floorShared is what a floor run obtains once and its scenarios share,
+// as the suite's runShared: token answers by request, the key set.
+type floorShared struct {
+	ctx     context.Context
+	client  *http.Client
+	baseURL string
+	issuer  string // the target's origin, the iss its tokens carry
+	sent    int
+	tokens  map[string]*floorAnswer // by floorTokenKey
+	keys    struct {
+		read bool
+		set  floorKeySet
+		err  error
+	}
+}
+
+func newFloorShared(ctx context.Context, client *http.Client, baseURL string) *floorShared {
+	r := &floorShared{ctx: ctx, client: client, baseURL: baseURL, tokens: map[string]*floorAnswer{}}
+	if u, err := url.Parse(baseURL); err == nil {
+		r.issuer = u.Scheme + "://" + u.Host
+	}
+	return r
+}
+
+func (r *floorShared) send(fr floorRequest) (*floorAnswer, error) {
+	r.sent++
+	return floorSend(r.ctx, r.client, r.baseURL, fr)
+}
+
+// keySet reads the target's key set at path the first time a check asks,
+// and keeps it, or why it cannot be used, for the rest of the run.
+func (r *floorShared) keySet(path string) (floorKeySet, error) {
+	if !r.keys.read {
+		r.keys.read = true
+		a, err := r.send(floorRequest{method: http.MethodGet, path: path, header: http.Header{"Accept": {"application/json"}}})
+		if err == nil {
+			r.keys.set, err = parseFloorKeySet(a)
+		}
+		r.keys.err = err
+	}
+	return r.keys.set, r.keys.err
+}
+
+// floorState is one scenario as it runs: the access token its last token
+// answer carried, the tokens it remembered, and its run.
+type floorState struct {
+	run         *floorShared
+	accessToken string
+	remembered  map[string]string
+}
+
+// obtain sends fr, its scenario's token filled in, or finds the answer an
+// earlier scenario of the run was given for an issued-token step; it
+// learns the access token and offers the answer as the suite does.
+func (st *floorState) obtain(fr floorRequest) (*floorAnswer, error) {
+	if fr.issued != "" {
+		if a, ok := st.run.tokens[fr.issued]; ok {
+			st.accessToken = a.accessToken()
+			return a, nil
+		}
+	}
+	fr, err := st.fill(fr)
+	if err != nil {
+		return nil, err
+	}
+	a, err := st.run.send(fr)
+	if err != nil {
+		return nil, err
+	}
+	if fr.takesToken {
+		st.accessToken = a.accessToken()
+	}
+	switch {
+	case fr.issued != "":
+		st.run.tokens[fr.issued] = a
+	case fr.offer != "" && st.accessToken != "":
+		// The first answer with a token is the one kept.
+		if prev, ok := st.run.tokens[fr.offer]; !ok || prev.accessToken() == "" {
+			st.run.tokens[fr.offer] = a
+		}
+	}
+	return a, nil
+}
+
+// fill puts the scenario's access token where fr needs it.
+func (st *floorState) fill(fr floorRequest) (floorRequest, error) {
+	if !fr.needsScenario() {
+		return fr, nil
+	}
+	if st.accessToken == "" {
+		return fr, fmt.Errorf("no access token: a token request of this scenario must be answered with one first")
+	}
+	if fr.bodyAround != nil {
+		q, _ := json.Marshal(st.accessToken)
+		fr.body = bytes.Join(fr.bodyAround, q[1:len(q)-1])
+	}
+	if fr.bearer {
+		fr.header = fr.header.Clone()
+		fr.header.Set("Authorization", "Bearer "+st.accessToken)
+	}
+	return fr, nil
+}
+
+// run makes the check, and validates the body, or the token's claims,
+// against its schema when the floor runs with schemas.
+func (c floorCheck) run(a *floorAnswer, st *floorState, schemas *schema.Registry) error {
+	if err := c.check(a, st); err != nil {
 		return err
 	}
-	if c.schema != "" && schemas != nil {
-		return schemas.Validate(c.schema, a.body)
+	if c.schema == "" || schemas == nil {
+		return nil
 	}
-	return nil
+	doc := a.body
+	if c.claims {
+		tok, err := a.token()
+		if err != nil {
+			return err
+		}
+		doc = tok.claimsJSON
+	}
+	return schemas.Validate(c.schema, doc)
 }
 
 // floorSend sends one request and reads its answer, up to 1 MiB as the
 // suite's client does.
 func floorSend(ctx context.Context, client *http.Client, baseURL string, fr floorRequest) (*floorAnswer, error) {
-	target := baseURL + "/oauth/token"
+	target := baseURL + fr.path
 	if fr.query != "" {
 		target += "?" + fr.query
 	}
@@ -105,13 +220,26 @@ func TestFloor(t *testing.T) {
 		{"fault=scope-not-echoed", refserver.Options{Fault: "scope-not-echoed"}, `scope = "market:all"`},
 		{"fault=invalid-client-code-wrong", refserver.Options{Fault: "invalid-client-code-wrong"}, `OAuth error = "unauthorized_client"`},
 		{"fault=same-token-for-all", refserver.Options{Fault: "same-token-for-all"}, "same access token"},
+		{"server=jwks-rotation", refserver.Options{JWKSRotation: true}, ""},
+		{"server=extra-claims", refserver.Options{ExtraClaims: true}, ""},
+		{"fault=jwt-bad-signature", refserver.Options{Fault: "jwt-bad-signature"}, "signature does not verify"},
+		{"fault=jwt-unknown-kid", refserver.Options{Fault: "jwt-unknown-kid"}, "the JWT header's kid = 000"},
+		{"fault=jwt-alg-none", refserver.Options{Fault: "jwt-alg-none"}, `alg = none; want "RS512"`},
+		{"fault=jwks-missing", refserver.Options{Fault: "jwks-missing"}, "the key set answered status 404"},
+		{"fault=jwt-iss-wrong", refserver.Options{Fault: "jwt-iss-wrong"}, "claim iss"},
+		{"fault=jwt-lifetime-mismatch", refserver.Options{Fault: "jwt-lifetime-mismatch"}, "claims exp − iat"},
+		{"fault=jwt-market-claim-missing", refserver.Options{Fault: "jwt-market-claim-missing"}, `no claim "market.id"`},
+		{"fault=revoke-body-not-empty", refserver.Options{Fault: "revoke-body-not-empty"}, "want an empty JSON object"},
+		{"fault=revoke-other-client-token", refserver.Options{Fault: "revoke-other-client-token"}, "status = 200; want one of [400 401 403]"},
+		{"fault=revoke-leaves-token-working", refserver.Options{Fault: "revoke-leaves-token-working"}, "refused with 401 after: the response status should be 401: status = 200"},
+		{"fault=resource-accepts-garbage-token", refserver.Options{Fault: "resource-accepts-garbage-token"}, "never issued with 401: the response status should be 401: status = 200"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			srv := startReference(t, tt.opts)
+			url, log := serveLogged(t, tt.opts)
 			client := newFloorClient()
 			defer client.CloseIdleConnections()
-			err := floorRun(context.Background(), client, srv.URL, plan, nil)
+			sent, err := floorRun(context.Background(), client, url, plan, nil)
 			switch {
 			case tt.wantFail == "" && err != nil:
 				t.Fatalf("floor failed against the correct server: %v", err)
@@ -123,14 +251,14 @@ func TestFloor(t *testing.T) {
 			if tt.wantFail != "" {
 				return
 			}
-			floorSent := srv.Server().Requests()
-			res := suiteRun{}.run(t, srv.URL)
-			suiteSent := srv.Server().Requests() - floorSent
-			if n := floorRequestCount(plan); floorSent != suiteSent || int(floorSent) != n {
-				t.Errorf("the floor sent %d requests (%d in its plan), the suite %d; want the same requests", floorSent, n, suiteSent)
+			floorSeen := len(log.take())
+			res := suiteRun{}.run(t, url)
+			suiteSeen := len(log.take())
+			if sent != floorSeen || floorSeen != suiteSeen {
+				t.Errorf("the floor sent %d requests (by its count %d), the suite %d; want the same requests", floorSeen, sent, suiteSeen)
 			}
-			if res.Requests != suiteSent {
-				t.Errorf("the suite counted %d requests, the server %d", res.Requests, suiteSent)
+			if res.Requests != int64(suiteSeen) {
+				t.Errorf("the suite counted %d requests, the server saw %d", res.Requests, suiteSeen)
 			}
 		})
 	}
