@@ -157,6 +157,32 @@ func (st *scenario) thenHeaderEquals(name, want string) error {
 	return nil
 }
 
+// thenHeaderOneOfFold accepts any of a comma-separated list of values,
+// compared without regard to case, for a header member that RFCs allow to
+// take more than one (typ: RFC 7519's "JWT", RFC 9068's "at+jwt").
+func (st *scenario) thenHeaderOneOfFold(name, list string) error {
+	var want []string
+	for _, item := range strings.Split(list, ",") {
+		if item = strings.TrimSpace(item); item == "" {
+			return fmt.Errorf("value list %q: an empty item; want values separated by commas, as in \"JWT, at+jwt\"", list)
+		}
+		want = append(want, item)
+	}
+	tok, err := st.token()
+	if err != nil {
+		return err
+	}
+	v, ok := tok.Header[name]
+	if !ok {
+		return st.fail("the token's header has no %q; want one of %s", name, strings.Join(want, ", "))
+	}
+	s, isString := v.(string)
+	if !isString || !slices.ContainsFunc(want, func(w string) bool { return strings.EqualFold(w, s) }) {
+		return st.fail("the token's header %q = %s; want one of %s, in any case", name, describeValue(v), strings.Join(want, ", "))
+	}
+	return nil
+}
+
 func (st *scenario) thenClaimEquals(path, want string) error {
 	want, err := st.expand(want)
 	if err != nil {

@@ -20,6 +20,7 @@ type jwtRow struct {
 func jwtRows() []jwtRow {
 	const (
 		typ        = `Then the token header "typ" should equal "JWT"`
+		typOneOf   = `Then the token header "typ" should be one of "JWT, at+jwt" ignoring case`
 		schema     = `And the token claims should match the schema "access_token_claims"`
 		kind       = `And the token claim "application.kind" should equal "sales_channel"`
 		scope      = `And the token claim "scope" should equal the JSON member "scope"`
@@ -54,6 +55,10 @@ func jwtRows() []jwtRow {
 		{"typ JWT", ft{}, typ, ""},
 		{"typ missing", ft{token: js{typ: leftOut}}, typ, `the token's header has no "typ"; want "JWT"`},
 		{"typ other", ft{token: js{typ: "at+jwt"}}, typ, `header "typ" = "at+jwt" (string); want "JWT"`},
+		{"typ at+jwt, RFC 9068", ft{token: js{typ: "at+jwt"}}, typOneOf, ""},
+		{"typ jwt in lower case", ft{token: js{typ: "jwt"}}, typOneOf, ""},
+		{"typ of another kind", ft{token: js{typ: "JOSE"}}, typOneOf, `header "typ" = "JOSE" (string); want one of JWT, at+jwt, in any case`},
+		{"typ missing, one of", ft{token: js{typ: leftOut}}, typOneOf, `the token's header has no "typ"; want one of JWT, at+jwt`},
 
 		{"claims schema", ft{}, schema, ""},
 		{"claims schema, organization missing", ft{token: js{claims: claimsWith("organization", nil)}}, schema, "organization"},

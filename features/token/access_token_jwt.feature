@@ -20,7 +20,12 @@ Feature: The access token is an RS512 JWT, signed by a key the target publishes,
   - RFC 7515 §4.1.1 (alg), §4.1.4 (kid), §7.1 (compact serialisation); RFC
     7517 §5 (a JWK Set may hold several keys: rotation); RFC 7518 §3.3 (RS512)
     and §3.6 ("none" is not a signature); RFC 7519 §4.1.4 and §4.1.6 (exp and
-    iat are NumericDates) and §5.1 (typ "JWT" is RECOMMENDED, hence @should).
+    iat are NumericDates) and §5.1 (typ "JWT" is RECOMMENDED, hence @should);
+    RFC 9068 §2.1 names "at+jwt" for JWT access tokens, which is accepted too;
+    RFC 7515 §4.1.9: typ is compared without regard to case.
+  - A scope naming two markets gives a market.id listing both (spec §(d),
+    §(e)); like the answer's echo of two markets, it is @should, as the docs
+    show no two-market token.
   - The token's lifetime exp − iat is the answer's expires_in (RFC 6749 §5.1),
     with the same allowance for a server that counts down as the lifetime
     check; iat is the time of issue, so within the allowed clock skew of the
@@ -125,7 +130,38 @@ Feature: The access token is an RS512 JWT, signed by a key the target publishes,
     And the token claim "iat" should be within the allowed clock skew of the JSON member "created_at"
     And the token claim "iat" should be a Unix time within the allowed clock skew of when the token was issued
 
-  @should @sales_channel @cl-test-jwt-header @rfc7519-5.1
+  @must @market @integration @cl-test-jwt-claims @rfc7519-4.1
+  Scenario: An integration's token with a market in scope carries that market
+    Given the access token issued for the JSON body:
+      """json
+      {
+        "grant_type": "client_credentials",
+        "client_id": "{{integration.client_id}}",
+        "client_secret": "{{integration.client_secret}}",
+        "scope": "market:id:{{market_id}}"
+      }
+      """
+    Then the token claims should match the schema "access_token_claims"
+    And the token claim "application.kind" should equal "integration"
+    And the token claim "scope" should equal the JSON member "scope"
+    And the token claim "market.id" should be a list containing "{{market_id}}"
+
+  @should @market @other_market @integration @cl-test-jwt-claims @rfc7519-4.1
+  Scenario: An integration's token for two markets lists both in its market claim
+    Given the access token issued for the JSON body:
+      """json
+      {
+        "grant_type": "client_credentials",
+        "client_id": "{{integration.client_id}}",
+        "client_secret": "{{integration.client_secret}}",
+        "scope": "market:id:{{market_id}} market:id:{{other_market_id}}"
+      }
+      """
+    Then the token claim "market.id" should be a list containing "{{market_id}}"
+    And the token claim "market.id" should be a list containing "{{other_market_id}}"
+    And the token claim "scope" should equal the JSON member "scope"
+
+  @should @sales_channel @cl-test-jwt-header @rfc7519-5.1 @rfc9068-2.1
   Scenario: The token's header says it is a JWT
     Given the access token issued for the JSON body:
       """json
@@ -134,4 +170,4 @@ Feature: The access token is an RS512 JWT, signed by a key the target publishes,
         "client_id": "{{sales_channel.client_id}}"
       }
       """
-    Then the token header "typ" should equal "JWT"
+    Then the token header "typ" should be one of "JWT, at+jwt" ignoring case

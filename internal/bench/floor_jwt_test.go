@@ -132,6 +132,7 @@ func (t *floorToken) verifyRS512(keys floorKeySet) error {
 var floorJWTSteps = []floorCheckStep{
 	{re(`^the access token should be a JWT signed with "([^"]*)" by a key of the target's JWKS$`), signedJWT},
 	{re(`^the token header "([^"]*)" should equal "([^"]*)"$`), headerEquals},
+	{re(`^the token header "([^"]*)" should be one of "([^"]*)" ignoring case$`), headerOneOfFold},
 	{re(`^the token claims should match the schema "([^"]*)"$`), claimsSchema},
 	{re(`^the token claim "([^"]*)" should equal "([^"]*)"$`), claimEquals},
 	{re(`^the token claim "([^"]*)" should equal the JSON member "([^"]*)"$`), claimEqualsMember},
@@ -180,6 +181,26 @@ func headerEquals(_ *floorBuilder, m []string) (floorCheck, error) {
 			return fmt.Errorf("the JWT header's %s = %s; want %q", name, describe(tok.header[name]), want)
 		}
 		return nil
+	}), nil
+}
+
+// headerOneOfFold is steps' list of values compared without case.
+func headerOneOfFold(_ *floorBuilder, m []string) (floorCheck, error) {
+	name := m[1]
+	var want []string
+	for _, w := range strings.Split(m[2], ",") {
+		want = append(want, strings.TrimSpace(w))
+	}
+	return onAnswer(func(a *floorAnswer) error {
+		tok, err := a.token()
+		if err != nil {
+			return err
+		}
+		s, ok := tok.header[name].(string)
+		if ok && slices.ContainsFunc(want, func(w string) bool { return strings.EqualFold(w, s) }) {
+			return nil
+		}
+		return fmt.Errorf("the JWT header's %s = %s; want one of %s", name, describe(tok.header[name]), m[2])
 	}), nil
 }
 
@@ -429,6 +450,8 @@ func TestFloorJWTChecks(t *testing.T) {
 	}{
 		{`the token header "typ" should equal "JWT"`, "", "", ""},
 		{`the token header "typ" should equal "JWT"`, `{"alg": "RS512"}`, "", `header's typ = null; want "JWT"`},
+		{`the token header "typ" should be one of "JWT, at+jwt" ignoring case`, `{"alg": "RS512", "typ": "AT+JWT"}`, "", ""},
+		{`the token header "typ" should be one of "JWT, at+jwt" ignoring case`, `{"alg": "RS512", "typ": "JOSE"}`, "", `header's typ = "JOSE"; want one of JWT, at+jwt`},
 		{`the token claims should match the schema "access_token_claims"`, "", "", ""},
 		{`the token claims should match the schema "access_token_claims"`, "", `[1]`, "the JWT payload is not a JSON object"},
 		{`the token claim "application.kind" should equal "sales_channel"`, "", "", ""},

@@ -256,8 +256,11 @@ func (t Target) TokenURL() string { return t.endpointURL(t.TokenPath) }
 func (t Target) RevokeURL() string { return t.endpointURL(t.RevokePath) }
 
 // IssuerURL is the iss the target's tokens must carry: Issuer when set,
-// else the target's origin (scheme://host[:port], as Commerce Layer's
-// https://auth.commercelayer.io). "" when the base URL does not parse.
+// else the base URL (for Commerce Layer, its origin,
+// https://auth.commercelayer.io). The base URL, path prefix included,
+// because Commerce Layer's clients hang every endpoint from iss: keys at
+// iss + /.well-known/jwks.json, revocation at iss + /oauth/revoke, the
+// same URL the suite revokes at. "" when the base URL does not parse.
 func (t Target) IssuerURL() string {
 	if t.Issuer != "" {
 		return strings.TrimSuffix(t.Issuer, "/")
@@ -266,7 +269,8 @@ func (t Target) IssuerURL() string {
 	if err != nil || base.Host == "" {
 		return ""
 	}
-	return (&url.URL{Scheme: strings.ToLower(base.Scheme), Host: base.Host}).String()
+	u := url.URL{Scheme: strings.ToLower(base.Scheme), Host: base.Host, Path: base.Path, RawPath: base.RawPath}
+	return strings.TrimSuffix(u.String(), "/")
 }
 
 // KeySetURL is where the target's JWK Set is read: JWKSURL when set, else

@@ -85,6 +85,7 @@ const (
 	faultRevokeWithoutClient400      = "revoke-without-client-id-400"
 	faultRevokeBodyNotEmpty          = "revoke-body-not-empty"
 	faultRevokeSalesChannelRefused   = "revoke-sales-channel-refused"
+	faultRevokeGuestWithoutSecret    = "revoke-guest-without-secret-accepted"
 	faultResourceAcceptsGarbage      = "resource-accepts-garbage-token"
 )
 
@@ -173,6 +174,7 @@ var allFaults = []Fault{
 	{faultRevokeWithoutClient400, "Commerce Layer tests (revoking without client_id): the answer is 403 unauthorized_client, not 400 invalid_request (a SHOULD; either way the request is refused)."},
 	{faultRevokeBodyNotEmpty, `Commerce Layer tests (the revocation answer is exactly {}): a successful revocation answers 200 {}, not {"revoked":true}.`},
 	{faultRevokeSalesChannelRefused, "Commerce Layer docs and tests (revoking a token): a sales channel that sends its client_secret may revoke its own guest token (sales channel only)."},
+	{faultRevokeGuestWithoutSecret, "Commerce Layer docs (revoking a token): a sales channel revokes a guest token from client_credentials only with its client_secret; without it the revocation is refused (sales channel only)."},
 
 	// The protected resource.
 	{faultResourceAcceptsGarbage, "RFC 6750 §3.1 (invalid_token) and Commerce Layer tests (Core API 401 INVALID_TOKEN): a bearer token the server never issued is refused with 401."},

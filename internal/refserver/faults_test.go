@@ -357,6 +357,12 @@ func TestFaults(t *testing.T) {
 			unaffected: revokeCheck(integrationToken(), integrationRevokes, status(200), false)},
 		{fault: "revoke-sales-channel-refused", check: revokesOwn(salesChannelToken(""), salesChannelRevokes), want: "status = 403; want 200",
 			unaffected: revokesOwn(integrationToken(), integrationRevokes)},
+		{fault: "revoke-guest-without-secret-accepted",
+			check: revokeCheck(salesChannelToken(""), func(token string) request {
+				return revoke("client_id", refserver.SalesChannelClientID, "token", token)
+			}, status(403), true),
+			want:       "status = 200; want 403",
+			unaffected: revokeCheck(integrationToken(), withoutClientID, status(403), true)},
 
 		// The protected resource.
 		{fault: "resource-accepts-garbage-token", check: expect(ping("Bearer not-a-token"), status(401)), want: "status = 200; want 401",
