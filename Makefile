@@ -10,7 +10,7 @@ TARGET ?=
 FORMAT ?= console
 ARGS   ?=
 
-.PHONY: help conformance test golden chromium lint tidy bench fuzz
+.PHONY: help conformance test golden chromium lint tidy bench fuzz interop
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -51,3 +51,8 @@ fuzz:  ## fuzz the reference server, the Then steps, redaction and configuration
 	$(GO) test -run '^$$' -fuzz '^FuzzResponseHandling$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./steps
 	$(GO) test -run '^$$' -fuzz '^FuzzRedact$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./internal/redact
 	$(GO) test -run '^$$' -fuzz '^FuzzConfig$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./internal/config
+
+interop:  ## prove the rfc6749 profile on Ory Hydra v2.3.0 (built once from the module proxy, cached outside the repository); rewrites docs/interop/hydra.md; not part of test
+	@mkdir -p out/interop
+	$(GO) build -o out/interop/harness ./internal/interop/cmd/hydra
+	out/interop/harness -go $(GO) $(INTEROP_ARGS)

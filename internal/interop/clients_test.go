@@ -1,0 +1,93 @@
+package interop
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// TestNewClients verifies each run gets fresh secrets, and that the basic
+// client's id and secret change under form-encoding (RFC 6749 §2.3.1).
+func TestNewClients(t *testing.T) {
+	post, basic, err := NewClients()
+	if err != nil {
+		t.Fatal(err)
+	}
+	post2, basic2, _ := NewClients()
+	if post.Secret == post2.Secret || basic.Secret == basic2.Secret || basic.ID == basic2.ID {
+		t.Errorf("two runs made the same client: %q %q", post.ID, basic.ID)
+	}
+	if post.AuthMethod != "client_secret_post" || basic.AuthMethod != "client_secret_basic" {
+		t.Errorf("methods = %q, %q; want client_secret_post, client_secret_basic", post.AuthMethod, basic.AuthMethod)
+	}
+	for _, s := range []string{basic.ID, basic.Secret, post.Secret} {
+		if url.QueryEscape(s) == s {
+			t.Errorf("%q is the same form-encoded; want characters §2.3.1's encoding changes", s)
+		}
+	}
+	for _, c := range "+/:%" {
+		if !strings.ContainsRune(basic.Secret, c) {
+			t.Errorf("basic secret has no %q", c)
+		}
+	}
+	if len(post.Secret) < 32 || len(basic.Secret) < 32 {
+		t.Errorf("secrets of %d and %d characters; want at least 32", len(post.Secret), len(basic.Secret))
+	}
+}
+
+// TestRegister verifies a client is sent as Hydra's admin API wants it, and
+// that a refusal, or a client Hydra changed, is a setup failure that does
+// not show the secret.
+func TestRegister(t *testing.T) {
+	c := Client{ID: "id+basic:1", Secret: "s3cr3t+/:% &=value", AuthMethod: "client_secret_basic"}
+	tests := []struct {
+		name    string
+		status  int
+		change  func(m map[string]any)
+		wantErr string
+	}{
+		{"accepted", http.StatusCreated, nil, ""},
+		{"refused", http.StatusBadRequest, func(m map[string]any) { m["error"] = "invalid_client_metadata" }, "400 Bad Request; want 201 Created"},
+		{"other method", http.StatusCreated, func(m map[string]any) { m["token_endpoint_auth_method"] = "client_secret_post" }, `token_endpoint_auth_method = "client_secret_post"`},
+		{"secret changed", http.StatusCreated, func(m map[string]any) { m["client_secret"] = "s3cr3t" }, "changed the secret"},
+		{"id changed", http.StatusCreated, func(m map[string]any) { m["client_id"] = "other" }, `client_id = "other"`},
+	}
+	for _, tt := range tests {
+		t.Run("case="+strings.ReplaceAll(tt.name, " ", "-"), func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				var m map[string]any
+				if r.Method != http.MethodPost || r.URL.Path != "/admin/clients" || json.NewDecoder(r.Body).Decode(&m) != nil {
+					http.Error(w, "unexpected request", http.StatusTeapot)
+					return
+				}
+				if m["grant_types"].([]any)[0] != "client_credentials" || m["scope"] != ClientScopes {
+					http.Error(w, "wrong grants or scope", http.StatusTeapot)
+					return
+				}
+				if tt.change != nil {
+					tt.change(m)
+				}
+				w.WriteHeader(tt.status)
+				_ = json.NewEncoder(w).Encode(m)
+			}))
+			defer srv.Close()
+			err := Register(context.Background(), srv.URL, c)
+			if tt.wantErr == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("Register error = %v; want one containing %q", err, tt.wantErr)
+			}
+			if strings.Contains(err.Error(), c.Secret) {
+				t.Errorf("error shows the secret: %v", err)
+			}
+		})
+	}
+}
