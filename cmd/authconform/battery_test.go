@@ -251,12 +251,12 @@ func batteryFiles(t *testing.T) string {
 	}
 	write("file", "a regular file")
 	write("empty", "")
-	write("nosteps/x.feature", "Feature: f\n\n  @must @rfc6749-5.2\n  Scenario: nothing\n")
-	write("undefined/x.feature", "Feature: f\n\n  @must @rfc6749-5.2 @sales_channel\n  Scenario: a step nobody wrote\n    Given the moon is full\n")
+	write("nosteps/x.feature", "@commercelayer\nFeature: f\n\n  @must @rfc6749-5.2\n  Scenario: nothing\n")
+	write("undefined/x.feature", "@commercelayer\nFeature: f\n\n  @must @rfc6749-5.2 @sales_channel\n  Scenario: a step nobody wrote\n    Given the moon is full\n")
 	const request = "    Given a token request with the parameters:\n      | client_id | {{%s}} |\n    When the token request is sent\n    Then the response status should be 200\n"
-	write("untagged/x.feature", "Feature: f\n\n  @must @rfc6749-4.4 @sales_channel\n  Scenario: uses the integration\n"+fmt.Sprintf(request, "integration.client_id"))
-	write("noseverity/x.feature", "Feature: f\n\n  @rfc6749-4.4 @sales_channel\n  Scenario: s\n"+fmt.Sprintf(request, "sales_channel.client_id"))
-	write("norule/x.feature", "Feature: f\n\n  @must @sales_channel\n  Scenario: s\n"+fmt.Sprintf(request, "sales_channel.client_id"))
+	write("untagged/x.feature", "@commercelayer\nFeature: f\n\n  @must @rfc6749-4.4 @sales_channel\n  Scenario: uses the integration\n"+fmt.Sprintf(request, "integration.client_id"))
+	write("noseverity/x.feature", "@commercelayer\nFeature: f\n\n  @rfc6749-4.4 @sales_channel\n  Scenario: s\n"+fmt.Sprintf(request, "sales_channel.client_id"))
+	write("norule/x.feature", "@commercelayer\nFeature: f\n\n  @must @sales_channel\n  Scenario: s\n"+fmt.Sprintf(request, "sales_channel.client_id"))
 	longLine := func(n int) string {
 		return "Feature: f\n\n  Scenario: s\n    Given a token request with the raw body:\n      \"\"\"\n      " + strings.Repeat("z", n) + "\n      \"\"\"\n"
 	}

@@ -1,4 +1,4 @@
-@client_credentials @errors @sales_channel @json_body
+@commercelayer @client_credentials @errors @sales_channel @json_body
 Feature: A malformed token request gets a client error and no token
 
   Sources:

@@ -219,10 +219,12 @@ func (p *runPlan) selectCases(o Options, res *verdict.Run) error {
 	if err != nil {
 		return &ConfigError{err}
 	}
-	gaps := o.Target.Gaps()
-	if len(gaps) > 0 && o.Target.SalesChannel.ID == "" && o.Target.Integration.ID == "" {
-		return configErr("no client credentials: set %s, or %s and %s", config.EnvSalesChannelClientID, config.EnvIntegrationClientID, config.EnvIntegrationClientSecret)
+	if err := o.Target.CheckClients(); err != nil {
+		return &ConfigError{err}
 	}
+	// The other profiles' scenarios first: their reason is the only one
+	// that matters for them.
+	gaps := append(slices.Clone(o.Target.Profile.LeaveOut), o.Target.Gaps()...)
 	var gapTags []string
 	for _, g := range gaps {
 		gapTags = append(gapTags, g.Tag)
@@ -241,9 +243,12 @@ func (p *runPlan) selectCases(o Options, res *verdict.Run) error {
 			continue
 		}
 		var why []string
-		for _, g := range gaps {
+		for i, g := range gaps {
 			if slices.Contains(c.Tags, g.Tag) {
 				why = append(why, g.Reason)
+				if i < len(o.Target.Profile.LeaveOut) {
+					break
+				}
 			}
 		}
 		res.LeftOut = append(res.LeftOut, verdict.LeftOut{

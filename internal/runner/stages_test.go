@@ -57,7 +57,7 @@ func TestClassify(t *testing.T) {
 // ones left out, and the requests counted from the sending steps, for a
 // target nothing listens on.
 func TestListSendsNothing(t *testing.T) {
-	feature := "Feature: f\n\n" +
+	feature := "@commercelayer\nFeature: f\n\n" +
 		"  @must @rfc6749-5.2 @sales_channel\n  Scenario: one request\n    Given a token request with the parameters:\n      | client_id | {{sales_channel.client_id}} |\n    When the token request is sent\n    Then the response status should be 200\n\n" +
 		"  @must @rfc6749-5.2 @integration\n  Scenario: needs the integration\n    Given a token request with the parameters:\n      | client_id | {{integration.client_id}} |\n    When the token request is sent\n    Then the response status should be 200\n"
 	fsys := fstest.MapFS{"x.feature": {Data: []byte(feature)}, "s/token_response.json": {Data: []byte(`{"$schema": "http://json-schema.org/draft-07/schema#"}`)}}
