@@ -250,6 +250,13 @@ func (st *scenario) send(ctx context.Context, req httpclient.Request) error {
 	}
 	st.exchanges = append(st.exchanges, ex)
 	st.judge(ex)
+	if strings.HasPrefix(req.URL, st.suite.Target.TokenURL()) && st.req != nil && !st.req.revocation {
+		for _, p := range st.req.params {
+			if p.name == "client_id" {
+				st.noteTokenRequest(p.value, st.accessToken != "")
+			}
+		}
+	}
 	if req.URL == st.suite.Target.TokenURL() && req.Method == http.MethodPost {
 		st.suite.shareTokenAnswer(st, ex)
 	}

@@ -114,7 +114,7 @@ func (s *Server) writeErrorUnder(w http.ResponseWriter, e *tokenError, fault str
 	if fault == faultSecretEchoedBase64Header && e.echo != "" {
 		h.Set("X-Debug-Credentials", base64.StdEncoding.EncodeToString([]byte(e.echo)))
 	}
-	if status == http.StatusUnauthorized {
+	if status == http.StatusUnauthorized && fault != faultBasicChallengeMissing {
 		// RFC 6749 §5.2 requires it when the client used Basic, and
 		// RFC 9110 §15.5.2 for every 401.
 		h.Set("WWW-Authenticate", `Basic realm="authconform"`)

@@ -91,6 +91,7 @@ var faultReasons = map[string]string{
 	"revoke-body-not-empty":                  "members revoked; want an empty JSON object",
 	"revoke-sales-channel-refused":           "status = 403; want 200",
 	"revoke-guest-without-secret-accepted":   "status = 200; want one of 400, 401, 403",
+	"basic-challenge-missing":                "no WWW-Authenticate header",
 	"resource-accepts-garbage-token":         "status = 200; want 401",
 }
 
