@@ -39,7 +39,7 @@ func TestClassify(t *testing.T) {
 			if tt.listed {
 				expected[catalog.Key("f.feature", "s")] = "AUTH-1"
 			}
-			v := classify(Options{Strict: tt.strict}, expected, verdict.Verdict{URI: "f.feature", Scenario: "s", Status: tt.status, Severity: tt.severity, Tags: []string{"@rfc6749-5.2"}})
+			v := classify(Options{Strict: tt.strict}, expected, nil, verdict.Verdict{URI: "f.feature", Scenario: "s", Status: tt.status, Severity: tt.severity, Tags: []string{"@rfc6749-5.2"}})
 			if v.Status != tt.want || (v.Expected == "AUTH-1") != tt.wantReason {
 				t.Errorf("classify = %s (reason %q); want %s (reason: %v)", v.Status, v.Expected, tt.want, tt.wantReason)
 			}
