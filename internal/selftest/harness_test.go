@@ -3,6 +3,7 @@ package selftest
 import (
 	"context"
 	"io"
+	"slices"
 	"sort"
 	"testing"
 	"time"
@@ -98,4 +99,21 @@ func suiteSize(t testing.TB) int {
 		t.Fatalf("catalog.Load(features): %v", err)
 	}
 	return len(cases)
+}
+
+// profileSize is suiteSize for one profile's run: the scenarios the
+// profile does not leave out.
+func profileSize(t testing.TB, p config.Profile) int {
+	t.Helper()
+	cases, err := catalog.Load(authconform.Files, "features")
+	if err != nil {
+		t.Fatalf("catalog.Load(features): %v", err)
+	}
+	n := 0
+	for _, c := range cases {
+		if !slices.ContainsFunc(p.LeaveOut, func(g config.Gap) bool { return slices.Contains(c.Tags, g.Tag) }) {
+			n++
+		}
+	}
+	return n
 }
