@@ -86,21 +86,26 @@ func TestExpand(t *testing.T) {
 	}
 }
 
-// TestEncode verifies the profile decides how a request is encoded.
+// TestEncode verifies the profile decides how a request's body is encoded,
+// and the request how its client authenticates: in the body, with HTTP
+// Basic (each part form-encoded first, RFC 6749 §2.3.1), or both.
 func TestEncode(t *testing.T) {
 	const doc = `{"grant_type": "client_credentials", "client_id": "in", "client_secret": "s3cr3t+/="}`
 	tests := []struct {
 		name              string
 		profile           config.Profile
+		basic             basicUse
 		wantCT, wantBody  string
 		wantAuthorization string
 	}{
-		{"json-body verbatim", config.CommerceLayer, "application/json", doc, ""},
-		{"form", config.Profile{Encoding: "form", ClientAuth: "body"}, "application/x-www-form-urlencoded",
+		{"json-body verbatim", config.CommerceLayer, noBasic, "application/json", doc, ""},
+		{"form", config.RFC6749, noBasic, "application/x-www-form-urlencoded",
 			"grant_type=client_credentials&client_id=in&client_secret=s3cr3t%2B%2F%3D", ""},
-		{"form-basic", config.Profile{Encoding: "form", ClientAuth: "basic"}, "application/x-www-form-urlencoded",
+		{"form-basic", config.RFC6749, basicOnly, "application/x-www-form-urlencoded",
 			"grant_type=client_credentials", "Basic " + base64.StdEncoding.EncodeToString([]byte("in:s3cr3t%2B%2F%3D"))},
-		{"json-basic", config.Profile{Encoding: "json", ClientAuth: "basic"}, "application/json",
+		{"form-basic-and-body", config.RFC6749, basicAndInBody, "application/x-www-form-urlencoded",
+			"grant_type=client_credentials&client_id=in&client_secret=s3cr3t%2B%2F%3D", "Basic " + base64.StdEncoding.EncodeToString([]byte("in:s3cr3t%2B%2F%3D"))},
+		{"json-basic", config.CommerceLayer, basicOnly, "application/json",
 			`{"grant_type":"client_credentials"}`, "Basic " + base64.StdEncoding.EncodeToString([]byte("in:s3cr3t%2B%2F%3D"))},
 	}
 	for _, tt := range tests {
@@ -113,7 +118,7 @@ func TestEncode(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			st.req.params, st.req.jsonText = params, doc
+			st.req.params, st.req.jsonText, st.req.basic = params, doc, tt.basic
 			req, err := st.encode("POST", st.suite.Target.TokenURL())
 			if err != nil {
 				t.Fatal(err)

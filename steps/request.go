@@ -31,6 +31,34 @@ type tokenRequest struct {
 	raw      []byte
 	isRaw    bool
 	header   http.Header
+	// basic says how the client's credentials travel: in the body (as the
+	// request was written), in HTTP Basic only, or in both (a request
+	// that uses two methods, which RFC 6749 §2.3 forbids).
+	basic basicUse
+}
+
+type basicUse int
+
+const (
+	noBasic        basicUse = iota
+	basicOnly               // client_id and client_secret move to Authorization
+	basicAndInBody          // Authorization added, the body keeps them too
+)
+
+// givenBasic sends the request's client_id and client_secret with HTTP
+// Basic (RFC 6749 §2.3.1, client_secret_basic) instead of in the body.
+func (st *scenario) givenBasic() error { return st.setBasic(basicOnly) }
+
+// givenBasicToo adds HTTP Basic and keeps the credentials in the body: two
+// authentication methods in one request.
+func (st *scenario) givenBasicToo() error { return st.setBasic(basicAndInBody) }
+
+func (st *scenario) setBasic(use basicUse) error {
+	if st.req == nil || st.req.isRaw {
+		return fmt.Errorf("no token request with parameters to authenticate: start with \"a token request with the parameters:\" or \"... the JSON body:\"")
+	}
+	st.req.basic = use
+	return nil
 }
 
 type param struct{ name, value string }
@@ -158,7 +186,7 @@ func (st *scenario) encode(method, endpoint string) (httpclient.Request, error) 
 		for _, p := range params {
 			st.noteSecret(p)
 		}
-		if prof.ClientAuth == "basic" {
+		if r.basic != noBasic {
 			var id, secret string
 			var rest []param
 			for _, p := range params {
@@ -174,7 +202,9 @@ func (st *scenario) encode(method, endpoint string) (httpclient.Request, error) 
 			// RFC 6749 §2.3.1: each part is form-encoded before base64.
 			cred := url.QueryEscape(id) + ":" + url.QueryEscape(secret)
 			h.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(cred)))
-			params = rest
+			if r.basic == basicOnly {
+				params = rest
+			}
 		}
 		switch {
 		case prof.Encoding == "form":
@@ -184,7 +214,7 @@ func (st *scenario) encode(method, endpoint string) (httpclient.Request, error) 
 				parts = append(parts, url.QueryEscape(p.name)+"="+url.QueryEscape(p.value))
 			}
 			req.Body = []byte(strings.Join(parts, "&"))
-		case r.jsonText != "" && prof.ClientAuth != "basic":
+		case r.jsonText != "" && r.basic == noBasic:
 			h.Set("Content-Type", "application/json")
 			req.Body = []byte(r.jsonText)
 		default:
@@ -220,6 +250,13 @@ func (st *scenario) send(ctx context.Context, req httpclient.Request) error {
 	}
 	st.exchanges = append(st.exchanges, ex)
 	st.judge(ex)
+	if strings.HasPrefix(req.URL, st.suite.Target.TokenURL()) && st.req != nil && !st.req.revocation {
+		for _, p := range st.req.params {
+			if p.name == "client_id" {
+				st.noteTokenRequest(p.value, st.accessToken != "")
+			}
+		}
+	}
 	if req.URL == st.suite.Target.TokenURL() && req.Method == http.MethodPost {
 		st.suite.shareTokenAnswer(st, ex)
 	}

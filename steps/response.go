@@ -210,6 +210,30 @@ func (st *scenario) thenHeaderIncludes(name, directive string) error {
 	return st.fail("%s = %q; want it to include %q", name, strings.Join(values, ", "), directive)
 }
 
+// thenChallengeScheme checks a challenge header (RFC 7235 §4.1:
+// WWW-Authenticate) names an authentication scheme, in any case (RFC 7235
+// §2.1): a scheme is the first token of a challenge, before a space or the
+// end; "realm=..." and other parameters are not schemes.
+func (st *scenario) thenChallengeScheme(name, scheme string) error {
+	ex, err := st.last()
+	if err != nil {
+		return err
+	}
+	values := ex.Header.Values(name)
+	for _, v := range values {
+		for _, part := range strings.Split(v, ",") {
+			token, _, _ := strings.Cut(strings.TrimSpace(part), " ")
+			if !strings.Contains(token, "=") && strings.EqualFold(token, scheme) {
+				return nil
+			}
+		}
+	}
+	if len(values) == 0 {
+		return st.fail("no %s header; want a challenge with the scheme %q (RFC 6749 §5.2: a 401 to HTTP Basic carries one)", name, scheme)
+	}
+	return st.fail("%s = %q; want a challenge with the scheme %q", name, strings.Join(values, ", "), scheme)
+}
+
 func (st *scenario) thenProfileSchema(which string) error {
 	prof := st.suite.Target.Profile
 	name := prof.TokenSchema

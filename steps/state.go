@@ -96,7 +96,23 @@ func ConfiguredValues(t config.Target) map[string]string {
 		"integration.client_secret":   t.Integration.Secret,
 		"integration.expires_in":      strconv.Itoa(t.Integration.Lifetime),
 		"sales_channel.client_secret": t.SalesChannel.Secret,
+		"client.client_id":            t.Client.ID,
+		"client.client_secret":        t.Client.Secret,
+		"basic_client.client_id":      t.BasicClient.ID,
+		"basic_client.client_secret":  t.BasicClient.Secret,
+		"scope":                       t.Scope,
+		"forbidden_scope":             t.ForbiddenScope,
+		"expires_in":                  lifetime(t.Client.Lifetime),
 	}
+}
+
+// lifetime is a lifetime as a placeholder's value: "" when unknown, so the
+// runner's guard refuses a scenario that would compare with it.
+func lifetime(seconds int) string {
+	if seconds == 0 {
+		return ""
+	}
+	return strconv.Itoa(seconds)
 }
 
 // accessTokenPlaceholder is the access token the scenario's last token

@@ -43,6 +43,9 @@ type Suite struct {
 	// What the run's scenarios obtain once and share (see runShared).
 	sharedOnce sync.Once
 	run        *runShared
+	// Which clients got tokens, for the positive controls (controls.go).
+	controlsOnce sync.Once
+	ctl          *controls
 }
 
 // InitializeScenario gives the scenario godog is about to run its own

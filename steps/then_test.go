@@ -30,6 +30,7 @@ func thenRows() []thenRow {
 	const (
 		statusOneOf = "Then the response status should be one of 400, 401"
 		noStore     = `And the response header "Cache-Control" should include "no-store"`
+		challenge   = `And the response header "WWW-Authenticate" should name the scheme "Basic"`
 		oauthError  = `And the OAuth error should be "invalid_client"`
 		oauthOneOf  = `And the OAuth error should be one of "invalid_client, invalid_request"`
 		registered  = "And the OAuth error should be one defined by RFC 6749 section 5.2"
@@ -60,6 +61,11 @@ func thenRows() []thenRow {
 		{"no-store missing", 200, http.Header{"Cache-Control": {"no-cache"}}, tokenBody, noStore, `want it to include "no-store"`},
 		{"no-store lookalike", 200, http.Header{"Cache-Control": {"no-storage"}}, tokenBody, noStore, `want it to include`},
 		{"header absent", 200, http.Header{}, tokenBody, `And the response header "Pragma" should include "no-cache"`, "no Pragma header"},
+		{"Basic challenge", 401, http.Header{"Www-Authenticate": {`Basic realm="token"`}}, errorCL, challenge, ""},
+		{"basic challenge, any case, second of two", 401, http.Header{"Www-Authenticate": {`Bearer realm="x", basic realm="y", charset="UTF-8"`}}, errorCL, challenge, ""},
+		{"no challenge", 401, http.Header{}, errorCL, challenge, "no WWW-Authenticate header"},
+		{"Bearer challenge only", 401, http.Header{"Www-Authenticate": {`Bearer realm="x"`}}, errorCL, challenge, `want a challenge with the scheme "Basic"`},
+		{"Basic as a parameter, not a scheme", 401, http.Header{"Www-Authenticate": {`Bearer realm="x", basic="y"`}}, errorCL, challenge, `want a challenge with the scheme "Basic"`},
 		{"token schema", 200, nil, tokenBody, "And the response body should match the token response schema", ""},
 		{"token schema on an error", 401, nil, errorCL, "And the response body should match the token response schema", "access_token"},
 		{"error schema", 401, nil, errorCL, "And the response body should match the error response schema", ""},

@@ -59,10 +59,10 @@ var battery = []struct {
 	{name: "empty secret file", server: "counting", env: map[string]string{"AUTHCONFORM_INTEGRATION_CLIENT_SECRET": "", "AUTHCONFORM_INTEGRATION_CLIENT_SECRET_FILE": "{dir}/empty"}, wantCode: 2, wantStderr: "empty", maxRequests: 0},
 	{name: "feature directory with a FIFO", server: "counting", args: []string{"-features", "{dir}/fifo"}, wantCode: 2, wantStderr: "named pipe (FIFO)", maxRequests: 0},
 	{name: "scenario with no steps", server: "counting", args: []string{"-features", "{dir}/nosteps"}, wantCode: 2, wantStderr: "no steps", maxRequests: 0},
-	{name: "undefined step", server: "counting", args: []string{"-features", "{dir}/undefined"}, wantCode: 2, wantStderr: "x.feature:5", maxRequests: 0},
-	{name: "integration placeholder without @integration", server: "counting", args: []string{"-features", "{dir}/untagged"}, wantCode: 2, wantStderr: "x.feature:4: scenario \"uses the integration\" uses {{integration.client_id}} but lacks @integration", maxRequests: 0},
-	{name: "scenario without a severity", server: "counting", args: []string{"-features", "{dir}/noseverity"}, wantCode: 2, wantStderr: "x.feature:4: scenario \"s\" needs exactly one of @must and @should", maxRequests: 0},
-	{name: "scenario without a rule", server: "counting", args: []string{"-features", "{dir}/norule"}, wantCode: 2, wantStderr: "x.feature:4: scenario \"s\" needs a rule tag", maxRequests: 0},
+	{name: "undefined step", server: "counting", args: []string{"-features", "{dir}/undefined"}, wantCode: 2, wantStderr: "x.feature:6", maxRequests: 0},
+	{name: "integration placeholder without @integration", server: "counting", args: []string{"-features", "{dir}/untagged"}, wantCode: 2, wantStderr: "x.feature:5: scenario \"uses the integration\" uses {{integration.client_id}} but lacks @integration", maxRequests: 0},
+	{name: "scenario without a severity", server: "counting", args: []string{"-features", "{dir}/noseverity"}, wantCode: 2, wantStderr: "x.feature:5: scenario \"s\" needs exactly one of @must and @should", maxRequests: 0},
+	{name: "scenario without a rule", server: "counting", args: []string{"-features", "{dir}/norule"}, wantCode: 2, wantStderr: "x.feature:5: scenario \"s\" needs a rule tag", maxRequests: 0},
 	{name: "line too long for the parser", server: "counting", args: []string{"-features", "{dir}/longline"}, wantCode: 2, wantStderr: "x.feature:6: line is 102406 bytes long", maxRequests: 0},
 	{name: "feature file of 10 MiB", server: "counting", args: []string{"-features", "{dir}/bigfile"}, wantCode: 2, wantStderr: "x.feature is larger than 4 MiB", maxRequests: 0},
 }
@@ -251,12 +251,12 @@ func batteryFiles(t *testing.T) string {
 	}
 	write("file", "a regular file")
 	write("empty", "")
-	write("nosteps/x.feature", "Feature: f\n\n  @must @rfc6749-5.2\n  Scenario: nothing\n")
-	write("undefined/x.feature", "Feature: f\n\n  @must @rfc6749-5.2 @sales_channel\n  Scenario: a step nobody wrote\n    Given the moon is full\n")
+	write("nosteps/x.feature", "@commercelayer\nFeature: f\n\n  @must @rfc6749-5.2\n  Scenario: nothing\n")
+	write("undefined/x.feature", "@commercelayer\nFeature: f\n\n  @must @rfc6749-5.2 @sales_channel\n  Scenario: a step nobody wrote\n    Given the moon is full\n")
 	const request = "    Given a token request with the parameters:\n      | client_id | {{%s}} |\n    When the token request is sent\n    Then the response status should be 200\n"
-	write("untagged/x.feature", "Feature: f\n\n  @must @rfc6749-4.4 @sales_channel\n  Scenario: uses the integration\n"+fmt.Sprintf(request, "integration.client_id"))
-	write("noseverity/x.feature", "Feature: f\n\n  @rfc6749-4.4 @sales_channel\n  Scenario: s\n"+fmt.Sprintf(request, "sales_channel.client_id"))
-	write("norule/x.feature", "Feature: f\n\n  @must @sales_channel\n  Scenario: s\n"+fmt.Sprintf(request, "sales_channel.client_id"))
+	write("untagged/x.feature", "@commercelayer\nFeature: f\n\n  @must @rfc6749-4.4 @sales_channel\n  Scenario: uses the integration\n"+fmt.Sprintf(request, "integration.client_id"))
+	write("noseverity/x.feature", "@commercelayer\nFeature: f\n\n  @rfc6749-4.4 @sales_channel\n  Scenario: s\n"+fmt.Sprintf(request, "sales_channel.client_id"))
+	write("norule/x.feature", "@commercelayer\nFeature: f\n\n  @must @sales_channel\n  Scenario: s\n"+fmt.Sprintf(request, "sales_channel.client_id"))
 	longLine := func(n int) string {
 		return "Feature: f\n\n  Scenario: s\n    Given a token request with the raw body:\n      \"\"\"\n      " + strings.Repeat("z", n) + "\n      \"\"\"\n"
 	}

@@ -25,6 +25,8 @@ type cli struct {
 	rate, caFile, expectFile, updateFile, fault                 string
 	listFaults, listOnly, version                               bool
 	scID, marketID, otherMarket, intID                          string
+	profile, clientID, basicClientID, scope, forbiddenScope     string
+	expiresIn                                                   int
 }
 
 // parseFlags reads args. done means the command has already answered
@@ -75,6 +77,12 @@ func (c *cli) define(fl *flag.FlagSet) {
 	fl.BoolVar(&c.listFaults, "list-faults", false, "list the embedded server's faults and exit")
 	fl.BoolVar(&c.listOnly, "list", false, "list the scenarios a run would run and leave out, and the requests it would send; send nothing")
 	fl.BoolVar(&c.version, "version", false, "print the tool's version, its Go and godog versions and the digest of the built-in features and schemas, and exit")
+	fl.StringVar(&c.profile, "profile", "", "the family of servers judged: commercelayer (Commerce Layer's documented flow) or rfc6749 (plain RFC 6749 §4.4: form bodies, client_secret_post and client_secret_basic) (default $AUTHCONFORM_PROFILE or commercelayer)")
+	fl.StringVar(&c.clientID, "client-id", "", "rfc6749 profile: a client_id that authenticates in the body, client_secret_post (default $AUTHCONFORM_CLIENT_ID); its secret only from the environment")
+	fl.StringVar(&c.basicClientID, "basic-client-id", "", "rfc6749 profile: a client_id that authenticates with HTTP Basic, client_secret_basic (default $AUTHCONFORM_BASIC_CLIENT_ID); its secret only from the environment")
+	fl.StringVar(&c.scope, "scope", "", "rfc6749 profile: a scope the client may have (default $AUTHCONFORM_SCOPE)")
+	fl.StringVar(&c.forbiddenScope, "forbidden-scope", "", "rfc6749 profile: a scope the client may not have (default $AUTHCONFORM_FORBIDDEN_SCOPE)")
+	fl.IntVar(&c.expiresIn, "expires-in", 0, "rfc6749 profile: expected expires_in of the clients' tokens, seconds (default $AUTHCONFORM_EXPIRES_IN)")
 	fl.StringVar(&c.scID, "sales-channel-client-id", "", "sales channel client_id (default $AUTHCONFORM_SALES_CHANNEL_CLIENT_ID)")
 	fl.StringVar(&c.marketID, "market-id", "", "id of a market of the target (default $AUTHCONFORM_MARKET_ID)")
 	fl.StringVar(&c.otherMarket, "other-market-id", "", "id of a second market of the target, for two-market scopes (default $AUTHCONFORM_OTHER_MARKET_ID)")
@@ -111,7 +119,8 @@ func (c *cli) target(getenv func(string) string) (config.Target, error) {
 	for _, o := range []struct {
 		flag string
 		dst  *string
-	}{{c.targetURL, &t.BaseURL}, {c.tokenPath, &t.TokenPath}, {c.scID, &t.SalesChannel.ID}, {c.marketID, &t.MarketID}, {c.otherMarket, &t.OtherMarketID}, {c.intID, &t.Integration.ID}} {
+	}{{c.targetURL, &t.BaseURL}, {c.tokenPath, &t.TokenPath}, {c.scID, &t.SalesChannel.ID}, {c.marketID, &t.MarketID}, {c.otherMarket, &t.OtherMarketID}, {c.intID, &t.Integration.ID},
+		{c.clientID, &t.Client.ID}, {c.basicClientID, &t.BasicClient.ID}, {c.scope, &t.Scope}, {c.forbiddenScope, &t.ForbiddenScope}} {
 		if o.flag != "" {
 			*o.dst = o.flag
 		}
@@ -120,13 +129,21 @@ func (c *cli) target(getenv func(string) string) (config.Target, error) {
 		name string
 		flag int
 		dst  *int
-	}{{"-sales-channel-expires-in", c.scLifetime, &t.SalesChannel.Lifetime}, {"-integration-expires-in", c.intLifetime, &t.Integration.Lifetime}} {
+	}{{"-sales-channel-expires-in", c.scLifetime, &t.SalesChannel.Lifetime}, {"-integration-expires-in", c.intLifetime, &t.Integration.Lifetime},
+		{"-expires-in", c.expiresIn, &t.Client.Lifetime}, {"-expires-in", c.expiresIn, &t.BasicClient.Lifetime}} {
 		switch {
 		case o.flag < 0:
 			return t, fmt.Errorf("%s=%d: want a whole number of seconds, at least 1", o.name, o.flag)
 		case o.flag > 0:
 			*o.dst = o.flag
 		}
+	}
+	if c.profile != "" {
+		p, err := config.ProfileNamed(c.profile)
+		if err != nil {
+			return t, fmt.Errorf("-profile: %v", err)
+		}
+		t.Profile = p
 	}
 	if c.clockSkew < 0 {
 		return t, fmt.Errorf("-clock-skew=%s: want a positive duration", c.clockSkew)
@@ -144,12 +161,16 @@ func (c *cli) target(getenv func(string) string) (config.Target, error) {
 // the expectations the user may have set (lifetimes, skew), so a mismatch
 // can be demonstrated too.
 func (c *cli) embedded(t config.Target, stderr io.Writer) (*refserver.Running, config.Target, error) {
-	srv, err := refserver.Start(refserver.Options{Fault: c.fault})
+	srv, err := refserver.Start(embedded.ServerOptions(t.Profile, c.fault))
 	if err != nil {
 		return nil, t, err
 	}
 	e := embedded.Target(srv.URL)
+	e.Profile = t.Profile
 	e.SalesChannel.Lifetime, e.Integration.Lifetime, e.ClockSkew = t.SalesChannel.Lifetime, t.Integration.Lifetime, t.ClockSkew
+	if t.Client.Lifetime != 0 {
+		e.Client.Lifetime, e.BasicClient.Lifetime = t.Client.Lifetime, t.BasicClient.Lifetime
+	}
 	name := "the embedded reference server"
 	if c.fault != "" {
 		name += " with fault " + strconv.Quote(c.fault)

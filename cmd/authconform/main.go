@@ -131,7 +131,7 @@ func (c *cli) runSuite(ctx context.Context, opts runner.Options, stdout, stderr 
 	if consoleIsMachineReadable(c.format) {
 		summaryOut = stderr
 	}
-	printSummary(summaryOut, res, !usesConsole(c.format))
+	printSummary(summaryOut, res, usesConsole(c.format))
 	if cerr != nil {
 		// The run ended early (the target went away or refused to be
 		// tested): what ran is above, the reason is the last line.
@@ -162,6 +162,8 @@ func updateExpectations(path string, res verdict.Run, stderr io.Writer) error {
 	}
 	var outcomes []expect.Outcome
 	for _, v := range res.Verdicts {
+		// An inconclusive case proves neither way: a listed entry stays
+		// as it is, and none is added.
 		switch v.Status {
 		case verdict.Passed, verdict.UnexpectedPass:
 			outcomes = append(outcomes, expect.Outcome{Feature: v.URI, Scenario: v.Scenario})
@@ -263,8 +265,9 @@ func dirFS(dir string) (fs.FS, error) {
 }
 
 // printSummary ends the run with what went wrong, what was left out, and
-// one line of counts that CI logs can grep.
-func printSummary(w io.Writer, res verdict.Run, failures bool) {
+// one line of counts that CI logs can grep. consoleListed says the console
+// format has already listed the failures and the inconclusive cases.
+func printSummary(w io.Writer, res verdict.Run, consoleListed bool) {
 	c := res.Count()
 	section := func(title string, st verdict.Status) {
 		first := true
@@ -282,11 +285,15 @@ func printSummary(w io.Writer, res verdict.Run, failures bool) {
 			}
 		}
 	}
-	if failures { // the console format has shown them in full
+	if !consoleListed { // the console format has shown them in full
 		section("Failures", verdict.Failed)
 		section("Listed as known deviations, but passed: remove them from the known-deviation file", verdict.UnexpectedPass)
 	}
 	section("Warnings (failed @should scenarios; -strict makes them failures)", verdict.Warning)
+	if !consoleListed {
+		// Not failures, but never passes: the reason names the client.
+		section("Inconclusive (passed, but the target issued no token to the client in this run: a refusal proves nothing without it)", verdict.Inconclusive)
+	}
 	section("Known deviations (failed as the known-deviation file expects)", verdict.ExpectedFailure)
 	section("Interrupted (under way when the run ended)", verdict.Interrupted)
 	if c.NotRun > 0 {
@@ -305,15 +312,18 @@ func printSummary(w io.Writer, res verdict.Run, failures bool) {
 	case res.ExitCode != runner.ExitPass:
 		verdictWord = "FAIL"
 	}
-	known := ""
+	more := ""
+	if c.Inconclusive > 0 {
+		more = fmt.Sprintf(", %d inconclusive", c.Inconclusive)
+	}
 	if c.ExpectedFailures+c.UnexpectedPasses > 0 {
-		known = fmt.Sprintf(", %d known deviations, %d unexpected passes", c.ExpectedFailures, c.UnexpectedPasses)
+		more += fmt.Sprintf(", %d known deviations, %d unexpected passes", c.ExpectedFailures, c.UnexpectedPasses)
 	}
 	if c.Interrupted+c.NotRun > 0 {
-		known += fmt.Sprintf(", %d interrupted, %d not run", c.Interrupted, c.NotRun)
+		more += fmt.Sprintf(", %d interrupted, %d not run", c.Interrupted, c.NotRun)
 	}
 	fmt.Fprintf(w, "\nauthconform: %s: %d scenarios run: %d passed, %d failed, %d warnings%s; %d left out; %d requests, %.1f s waiting for rate limits; %s\n",
-		verdictWord, c.Scenarios, c.Passed, c.Failed, c.Warnings, known, c.LeftOut, res.Requests, res.Waited.Seconds(), res.Duration.Round(time.Millisecond))
+		verdictWord, c.Scenarios, c.Passed, c.Failed, c.Warnings, more, c.LeftOut, res.Requests, res.Waited.Seconds(), res.Duration.Round(time.Millisecond))
 }
 
 func firstLines(s string, n int) string {

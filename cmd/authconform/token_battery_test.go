@@ -182,7 +182,9 @@ func TestTokenBattery(t *testing.T) {
 			srv := startIndependentServer(t, keys, row)
 			ctx, cancel := context.WithTimeout(context.Background(), 50*time.Second)
 			defer cancel()
-			args := append([]string{"-format", "progress", "-quiet", "-timeout", "10s"}, row.args...)
+			// The Commerce Layer profile's scenarios only: the rfc6749 ones are left
+			// out by the profile, which would read as a gap in the row.
+			args := append([]string{"-format", "progress", "-quiet", "-timeout", "10s", "-tags", "@commercelayer"}, row.args...)
 			r := runCLIContext(ctx, srv.environment(row.env), args...)
 			if ctx.Err() != nil {
 				t.Fatalf("the run did not end within 50 s")

@@ -1,4 +1,4 @@
-@client_credentials @integration
+@commercelayer @client_credentials @integration
 Feature: An integration gets a token with its client secret
 
   Sources:

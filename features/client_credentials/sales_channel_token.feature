@@ -1,4 +1,4 @@
-@client_credentials @sales_channel
+@commercelayer @client_credentials @sales_channel
 Feature: A sales channel gets a guest token with the client_credentials grant
 
   Sources:

@@ -1,4 +1,4 @@
-@client_credentials @rfc6749-5.1
+@commercelayer @client_credentials @rfc6749-5.1
 Feature: Every token response is JSON and is not cached
 
   Sources:

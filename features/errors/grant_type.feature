@@ -1,4 +1,4 @@
-@client_credentials @errors @rfc6749-5.2
+@commercelayer @client_credentials @errors @negative @rfc6749-5.2
 Feature: A missing or unsupported grant_type gets an error and no token
 
   Sources:

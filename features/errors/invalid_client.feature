@@ -1,4 +1,4 @@
-@client_credentials @errors @rfc6749-5.2
+@commercelayer @client_credentials @errors @negative @rfc6749-5.2
 Feature: Wrong or missing client credentials get invalid_client and no token
 
   Sources:

@@ -1,4 +1,4 @@
-@client_credentials @errors @rfc6749-5.2
+@commercelayer @client_credentials @errors @negative @rfc6749-5.2
 Feature: A market the target does not have gets invalid_scope and no token
 
   Sources:

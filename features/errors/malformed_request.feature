@@ -1,4 +1,4 @@
-@client_credentials @errors @sales_channel @json_body
+@commercelayer @client_credentials @errors @negative @sales_channel @json_body
 Feature: A malformed token request gets a client error and no token
 
   Sources:
@@ -7,7 +7,9 @@ Feature: A malformed token request gets a client error and no token
     a 5xx (RFC 9110 §15.5, §15.6).
   - RFC 6749 §3.2: "The client MUST use the HTTP POST method when making
     access token requests"; a GET with the parameters in the query string
-    must not yield a token.
+    must not yield a token. §2.3.1: the client's secret "MUST NOT be included
+    in the request URI"; a server that answers it with a token rewards a
+    request that left the secret in logs and histories.
   - Commerce Layer docs, "Client credentials": the request is a JSON body
     with Content-Type application/json. Which 4xx a malformed body gets is
     not documented (spec §(i) 4), so any client error passes, as long as it
@@ -64,3 +66,18 @@ Feature: A malformed token request gets a client error and no token
     When the token request is sent with method "GET" and its parameters in the query string
     Then the response status should be a client error (4xx)
     And the response should not contain an access token
+
+  @must @integration @rfc6749-3.2 @rfc6749-2.3.1
+  Scenario: An integration's GET with its secret in the query string gets no token
+    Given a token request with the JSON body:
+      """json
+      {
+        "grant_type": "client_credentials",
+        "client_id": "{{integration.client_id}}",
+        "client_secret": "{{integration.client_secret}}"
+      }
+      """
+    When the token request is sent with method "GET" and its parameters in the query string
+    Then the response status should be a client error (4xx)
+    And the response should not contain an access token
+    And the response should not contain a client secret

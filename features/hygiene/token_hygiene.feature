@@ -1,4 +1,4 @@
-@client_credentials @hygiene
+@commercelayer @client_credentials @hygiene
 Feature: Tokens go only to the client they were issued for, and secrets never come back
 
   Sources:

@@ -1,4 +1,4 @@
-@jwt
+@commercelayer @jwt
 Feature: The access token is an RS512 JWT, signed by a key the target publishes, with the claims clients read
 
   Commerce Layer's clients do not treat the access token as opaque: they

@@ -1,4 +1,4 @@
-@revocation
+@commercelayer @revocation
 Feature: A client revokes its own token, and nobody else's
 
   Each scenario revokes, or tries to revoke, a token it obtained itself, so

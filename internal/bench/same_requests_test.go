@@ -166,7 +166,7 @@ func TestDescribeRequest(t *testing.T) {
 // plain token request offers its answer, one with a header of its own
 // does not, issued-token steps judge an offered answer (parameters in any
 // order) or send their own once, and the key set is read once.
-const sharingFeature = `@rfc7519-4.1
+const sharingFeature = `@commercelayer @rfc7519-4.1
 Feature: Shared answers
 
   @must @sales_channel

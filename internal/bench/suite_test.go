@@ -117,7 +117,7 @@ func BenchmarkSuiteVsFloor(b *testing.B) {
 // generatedHeader and generatedSteps make the generated features: a sales
 // channel token request and four checks, schema included, per scenario.
 const (
-	generatedHeader = "@generated @sales_channel @rfc6749-4.4\nFeature: Generated scenarios, for measuring how the suite scales\n"
+	generatedHeader = "@commercelayer @generated @sales_channel @rfc6749-4.4\nFeature: Generated scenarios, for measuring how the suite scales\n"
 	generatedSteps  = `    Given a token request with the JSON body:
       """json
       {

@@ -25,7 +25,17 @@ var credentialTags = []struct{ placeholder, tag string }{
 	{"integration.", "@integration"},
 	{"market_id", "@market"},
 	{"other_market_id", "@other_market"},
+	{"client.", "@client"},
+	{"basic_client.", "@basic_client"},
+	{"scope", "@scope"},
+	{"forbidden_scope", "@forbidden_scope"},
+	{"expires_in", "@expires_in"},
 }
+
+// profileTags say which profile a scenario belongs to: every scenario
+// carries exactly one, so a profile can leave out the others' (the
+// feature's tag is enough, scenarios inherit it).
+var profileTags = []string{"@commercelayer", "@plain_oauth2"}
 
 // Placeholder matches a {{name}} placeholder; its first group is the name.
 // The steps expand with the same pattern the lint reads.
@@ -88,6 +98,15 @@ func tagProblems(c Case) []string {
 	}
 	if n != 1 {
 		out = append(out, "needs exactly one of @must and @should")
+	}
+	n = 0
+	for _, t := range profileTags {
+		if slices.Contains(c.Tags, t) {
+			n++
+		}
+	}
+	if n != 1 {
+		out = append(out, "needs exactly one of "+strings.Join(profileTags, " and ")+" (the profile it belongs to)")
 	}
 	if len(Rules(c.Tags)) == 0 {
 		out = append(out, "needs a rule tag (@rfc…, @docs-…, @cl-test-…) naming the rule it checks")

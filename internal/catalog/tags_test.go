@@ -20,7 +20,7 @@ func TestLintTags(t *testing.T) {
 		{"complete", "@must @rfc6749-5.2 @sales_channel", "{{sales_channel.client_id}}", ""},
 		{"should, docs rule", "@should @docs-client-credentials @integration", "{{integration.client_secret}}", ""},
 		{"cl-test rule, generated value", "@must @cl-test-default-scope", "{{unknown_client_id}}", ""},
-		{"no severity", "@rfc6749-5.2", "x", "x.feature:4: scenario \"s\" needs exactly one of @must and @should"},
+		{"no severity", "@rfc6749-5.2", "x", "x.feature:5: scenario \"s\" needs exactly one of @must and @should"},
 		{"two severities", "@must @should @rfc6749-5.2", "x", "needs exactly one of @must and @should"},
 		{"no rule", "@must", "x", "needs a rule tag"},
 		{"integration untagged", "@must @rfc6749-5.2", "{{integration.client_id}}", "uses {{integration.client_id}} but lacks @integration"},
@@ -33,7 +33,7 @@ func TestLintTags(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run("case="+strings.ReplaceAll(tt.name, " ", "-"), func(t *testing.T) {
-			src := "Feature: f\n\n  " + tt.tags + "\n  Scenario: s\n    Given a token request with the parameters:\n      | client_id | " + tt.arg + " |\n"
+			src := "@commercelayer\nFeature: f\n\n  " + tt.tags + "\n  Scenario: s\n    Given a token request with the parameters:\n      | client_id | " + tt.arg + " |\n"
 			cases, err := Load(fstest.MapFS{"x.feature": {Data: []byte(src)}}, ".")
 			if err != nil {
 				t.Fatal(err)
@@ -69,10 +69,10 @@ func TestLintStepTags(t *testing.T) {
 		wantErr string
 	}{
 		{"@must @rfc6750-3.1 @resource", ""},
-		{"@must @rfc6750-3.1", `x.feature:4: scenario "s" has a step about the protected resource (line 5) but lacks @resource, which leaves it out when that is not configured`},
+		{"@must @rfc6750-3.1", `x.feature:5: scenario "s" has a step about the protected resource (line 6) but lacks @resource, which leaves it out when that is not configured`},
 	}
 	for _, tt := range tests {
-		src := "Feature: f\n\n  " + tt.tags + "\n  Scenario: s\n    When the protected resource is requested with the bearer token \"x\"\n"
+		src := "@commercelayer\nFeature: f\n\n  " + tt.tags + "\n  Scenario: s\n    When the protected resource is requested with the bearer token \"x\"\n"
 		cases, err := Load(fstest.MapFS{"x.feature": {Data: []byte(src)}}, ".")
 		if err != nil {
 			t.Fatal(err)

@@ -36,7 +36,13 @@ type Groups struct {
 	NewFailures  []Change // now failing the run, and not before
 	Fixed        []Change // failing the run before, passing now
 	NewlyLeftOut []Change // run before, left out now
-	Other        []Change // any other change of status, or a case in one run only
+	// NewlyInconclusive are cases that passed or failed before and are
+	// inconclusive now: the target issued no token to their client in the
+	// new run. That is evidence lost, not a regression of the target, so
+	// it never gates a release; a case going from inconclusive to failed
+	// is a new failure like any other.
+	NewlyInconclusive []Change
+	Other             []Change // any other change of status, or a case in one run only
 }
 
 // failing are the statuses that fail a run.
@@ -89,6 +95,8 @@ func (g *Groups) add(c Change) {
 		g.Fixed = append(g.Fixed, c)
 	case c.New == report.StatusLeftOut && c.Old != "":
 		g.NewlyLeftOut = append(g.NewlyLeftOut, c)
+	case c.New == report.StatusInconclusive && c.Old != "":
+		g.NewlyInconclusive = append(g.NewlyInconclusive, c)
 	default:
 		g.Other = append(g.Other, c)
 	}
@@ -128,13 +136,14 @@ func Print(w io.Writer, old, new report.Summary, g Groups) {
 	section("New failures", g.NewFailures)
 	section("Fixed", g.Fixed)
 	section("Newly left out", g.NewlyLeftOut)
+	section("Newly inconclusive (the target issued no token to the client in the new run: its refusal is no evidence there)", g.NewlyInconclusive)
 	section("Other changes", g.Other)
 	verdict := "no MUST regression"
 	if g.Regressed() {
 		verdict = "a MUST case regressed"
 	}
-	fmt.Fprintf(w, "\nauthconform diff: %s: %d new failures, %d fixed, %d newly left out, %d other changes\n",
-		verdict, len(g.NewFailures), len(g.Fixed), len(g.NewlyLeftOut), len(g.Other))
+	fmt.Fprintf(w, "\nauthconform diff: %s: %d new failures, %d fixed, %d newly left out, %d newly inconclusive, %d other changes\n",
+		verdict, len(g.NewFailures), len(g.Fixed), len(g.NewlyLeftOut), len(g.NewlyInconclusive), len(g.Other))
 }
 
 func orAbsent(s string) string {

@@ -9,6 +9,7 @@ package config
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -35,6 +36,17 @@ const (
 	EnvJWKSURL                  = "AUTHCONFORM_JWKS_URL"
 	EnvRevokePath               = "AUTHCONFORM_REVOKE_PATH"
 	EnvResourceURL              = "AUTHCONFORM_RESOURCE_URL"
+	// The RFC 6749 profile (-profile rfc6749).
+	EnvProfile               = "AUTHCONFORM_PROFILE"
+	EnvClientID              = "AUTHCONFORM_CLIENT_ID"
+	EnvClientSecret          = "AUTHCONFORM_CLIENT_SECRET"
+	EnvClientSecretFile      = "AUTHCONFORM_CLIENT_SECRET_FILE"
+	EnvBasicClientID         = "AUTHCONFORM_BASIC_CLIENT_ID"
+	EnvBasicClientSecret     = "AUTHCONFORM_BASIC_CLIENT_SECRET"
+	EnvBasicClientSecretFile = "AUTHCONFORM_BASIC_CLIENT_SECRET_FILE"
+	EnvScope                 = "AUTHCONFORM_SCOPE"
+	EnvForbiddenScope        = "AUTHCONFORM_FORBIDDEN_SCOPE"
+	EnvExpiresIn             = "AUTHCONFORM_EXPIRES_IN"
 )
 
 // Documented defaults (docs page examples; spec §(b) "Lifetimes").
@@ -86,21 +98,41 @@ type Target struct {
 	// ResourceURL is a URL of the target's API that answers 200 to a valid
 	// access token (RFC 6750); optional (@resource scenarios are left out).
 	ResourceURL string
-	Profile     Profile
+
+	// The RFC 6749 profile's clients: Client authenticates in the body
+	// (client_secret_post), BasicClient with HTTP Basic
+	// (client_secret_basic); either may be missing (its scenarios are left
+	// out), and they may be the same client. Their Lifetime is
+	// AUTHCONFORM_EXPIRES_IN, 0 when unknown.
+	Client      Client
+	BasicClient Client
+	// Scope is a scope the clients may have; ForbiddenScope one they may
+	// not. Either may be "" (their scenarios are left out).
+	Scope          string
+	ForbiddenScope string
+
+	Profile Profile
 	// Resolver looks up a host name for IsLoopback; nil means
 	// net.DefaultResolver. Tests set it so that no answer depends on the
 	// machine's DNS.
 	Resolver HostResolver
 }
 
-// Profile is what differs between families of servers: how a request is
-// encoded, where client credentials go, and which schemas judge answers.
+// Profile is what differs between families of servers, as data: how a
+// request is encoded, which schemas judge answers, and which scenarios
+// apply. Client authentication is each scenario's own (a step sends the
+// credentials with HTTP Basic), so both methods run in one profile.
 type Profile struct {
 	Name        string
 	Encoding    string // "json" or "form"
-	ClientAuth  string // "body" or "basic"
 	TokenSchema string
 	ErrorSchema string
+	// LeaveOut are the scenarios that do not apply to servers of this
+	// family: left out before the run, each with its reason.
+	LeaveOut []Gap
+	// Uses are the tags of the parts of the configuration this profile's
+	// scenarios need: Gaps reports those alone.
+	Uses []string
 }
 
 // CommerceLayer is the documented Commerce Layer flow: a JSON body with the
@@ -108,15 +140,43 @@ type Profile struct {
 var CommerceLayer = Profile{
 	Name:        "commercelayer",
 	Encoding:    "json",
-	ClientAuth:  "body",
 	TokenSchema: "token_response",
 	ErrorSchema: "error_response",
+	LeaveOut:    []Gap{{"@plain_oauth2", "RFC 6749 profile only (form bodies, client_secret_basic and client_secret_post): run with -profile rfc6749"}},
+	Uses:        []string{"@sales_channel", "@market", "@other_market", "@integration", "@sales_channel_secret", "@resource"},
+}
+
+// RFC6749 is plain RFC 6749 §4.4: form-encoded bodies (§4.4.2, Appendix
+// B), clients authenticating in the body or with HTTP Basic (§2.3.1),
+// RFC 6749's own token and error members (§5.1, §5.2).
+var RFC6749 = Profile{
+	Name:        "rfc6749",
+	Encoding:    "form",
+	TokenSchema: "rfc6749_token_response",
+	ErrorSchema: "rfc6749_error_response",
+	LeaveOut:    []Gap{{"@commercelayer", "Commerce Layer only (its JSON bodies, sales channels, integrations, markets and tokens): run with -profile commercelayer"}},
+	Uses:        []string{"@client", "@basic_client", "@scope", "@forbidden_scope", "@expires_in"},
+}
+
+// Profiles are the profiles -profile names.
+var Profiles = []Profile{CommerceLayer, RFC6749}
+
+// ProfileNamed returns the profile called name.
+func ProfileNamed(name string) (Profile, error) {
+	var names []string
+	for _, p := range Profiles {
+		if p.Name == name {
+			return p, nil
+		}
+		names = append(names, p.Name)
+	}
+	return Profile{}, fmt.Errorf("profile %q: want one of %s", shorten(name), strings.Join(names, ", "))
 }
 
 // Secrets lists every secret the target configuration holds, for redaction.
 func (t Target) Secrets() []string {
 	var s []string
-	for _, v := range []string{t.Integration.Secret, t.SalesChannel.Secret} {
+	for _, v := range []string{t.Integration.Secret, t.SalesChannel.Secret, t.Client.Secret, t.BasicClient.Secret} {
 		if v != "" {
 			s = append(s, v)
 		}
@@ -129,17 +189,28 @@ func (t Target) Secrets() []string {
 // scenarios that need it are left out), a malformed value is.
 func FromEnv(getenv func(string) string) (Target, error) {
 	t := Target{
-		BaseURL:       strings.TrimSpace(getenv(EnvTarget)),
-		TokenPath:     strings.TrimSpace(getenv(EnvTokenPath)),
-		SalesChannel:  Client{ID: strings.TrimSpace(getenv(EnvSalesChannelClientID))},
-		MarketID:      strings.TrimSpace(getenv(EnvMarketID)),
-		OtherMarketID: strings.TrimSpace(getenv(EnvOtherMarketID)),
-		Integration:   Client{ID: strings.TrimSpace(getenv(EnvIntegrationClientID))},
-		RevokePath:    strings.TrimSpace(getenv(EnvRevokePath)),
-		Issuer:        strings.TrimSpace(getenv(EnvIssuer)),
-		JWKSURL:       strings.TrimSpace(getenv(EnvJWKSURL)),
-		ResourceURL:   strings.TrimSpace(getenv(EnvResourceURL)),
-		Profile:       CommerceLayer,
+		BaseURL:        strings.TrimSpace(getenv(EnvTarget)),
+		TokenPath:      strings.TrimSpace(getenv(EnvTokenPath)),
+		SalesChannel:   Client{ID: strings.TrimSpace(getenv(EnvSalesChannelClientID))},
+		MarketID:       strings.TrimSpace(getenv(EnvMarketID)),
+		OtherMarketID:  strings.TrimSpace(getenv(EnvOtherMarketID)),
+		Integration:    Client{ID: strings.TrimSpace(getenv(EnvIntegrationClientID))},
+		RevokePath:     strings.TrimSpace(getenv(EnvRevokePath)),
+		Issuer:         strings.TrimSpace(getenv(EnvIssuer)),
+		JWKSURL:        strings.TrimSpace(getenv(EnvJWKSURL)),
+		ResourceURL:    strings.TrimSpace(getenv(EnvResourceURL)),
+		Client:         Client{ID: strings.TrimSpace(getenv(EnvClientID))},
+		BasicClient:    Client{ID: strings.TrimSpace(getenv(EnvBasicClientID))},
+		Scope:          strings.TrimSpace(getenv(EnvScope)),
+		ForbiddenScope: strings.TrimSpace(getenv(EnvForbiddenScope)),
+		Profile:        CommerceLayer,
+	}
+	if name := strings.TrimSpace(getenv(EnvProfile)); name != "" {
+		p, err := ProfileNamed(name)
+		if err != nil {
+			return t, fmt.Errorf("%s: %v", EnvProfile, err)
+		}
+		t.Profile = p
 	}
 	if t.TokenPath == "" {
 		t.TokenPath = DefaultTokenPath
@@ -153,6 +224,18 @@ func FromEnv(getenv func(string) string) (Target, error) {
 	}
 	if t.SalesChannel.Secret, err = salesChannelSecretVars.secret(getenv); err != nil {
 		return t, err
+	}
+	if t.Client.Secret, err = clientSecretVars.secret(getenv); err != nil {
+		return t, err
+	}
+	if t.BasicClient.Secret, err = basicClientSecretVars.secret(getenv); err != nil {
+		return t, err
+	}
+	if v := strings.TrimSpace(getenv(EnvExpiresIn)); v != "" {
+		if t.Client.Lifetime, err = seconds(getenv, EnvExpiresIn, 0); err != nil {
+			return t, err
+		}
+		t.BasicClient.Lifetime = t.Client.Lifetime
 	}
 	if t.SalesChannel.Lifetime, err = seconds(getenv, EnvSalesChannelExpiresIn, DefaultSalesChannelLifetime); err != nil {
 		return t, err
@@ -192,6 +275,22 @@ func shorten(s string) string {
 	return string([]rune(s)[:max]) + "..."
 }
 
+// CheckClients refuses a configuration with no client at all for its
+// profile: every scenario would be left out.
+func (t Target) CheckClients() error {
+	switch t.Profile.Name {
+	case RFC6749.Name:
+		if t.Client.ID == "" && t.BasicClient.ID == "" {
+			return fmt.Errorf("no client credentials for the %s profile: set %s and %s, or %s and %s", RFC6749.Name, EnvClientID, EnvClientSecret, EnvBasicClientID, EnvBasicClientSecret)
+		}
+	default:
+		if t.SalesChannel.ID == "" && t.Integration.ID == "" {
+			return fmt.Errorf("no client credentials: set %s, or %s and %s", EnvSalesChannelClientID, EnvIntegrationClientID, EnvIntegrationClientSecret)
+		}
+	}
+	return nil
+}
+
 // Gap is a part of the suite that the configuration cannot run.
 type Gap struct {
 	Tag    string // scenarios with this tag are left out
@@ -221,5 +320,24 @@ func (t Target) Gaps() []Gap {
 	if t.ResourceURL == "" {
 		gaps = append(gaps, Gap{"@resource", "no protected resource: set " + EnvResourceURL + " to a URL of the target's API that answers 200 to a valid access token"})
 	}
-	return gaps
+	if t.Client.ID == "" || t.Client.Secret == "" {
+		gaps = append(gaps, Gap{"@client", "no client_secret_post client: set " + EnvClientID + " and " + EnvClientSecret + " (or " + EnvClientSecretFile + ")"})
+	}
+	if t.BasicClient.ID == "" || t.BasicClient.Secret == "" {
+		gaps = append(gaps, Gap{"@basic_client", "no client_secret_basic client: set " + EnvBasicClientID + " and " + EnvBasicClientSecret + " (or " + EnvBasicClientSecretFile + ")"})
+	}
+	if t.Scope == "" {
+		gaps = append(gaps, Gap{"@scope", "no scope: set " + EnvScope + " to a scope the client may have"})
+	}
+	if t.ForbiddenScope == "" {
+		gaps = append(gaps, Gap{"@forbidden_scope", "no forbidden scope: set " + EnvForbiddenScope + " to a scope the client may not have"})
+	}
+	if t.Client.Lifetime == 0 {
+		gaps = append(gaps, Gap{"@expires_in", "no expected lifetime: set " + EnvExpiresIn + " to the lifetime of the client's tokens, in seconds"})
+	}
+	uses := t.Profile.Uses
+	if t.Profile.Name == "" {
+		uses = CommerceLayer.Uses
+	}
+	return slices.DeleteFunc(gaps, func(g Gap) bool { return !slices.Contains(uses, g.Tag) })
 }

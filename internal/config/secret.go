@@ -27,6 +27,8 @@ type secretVars struct{ inline, file string }
 var (
 	integrationSecretVars  = secretVars{EnvIntegrationClientSecret, EnvIntegrationSecretFile}
 	salesChannelSecretVars = secretVars{EnvSalesChannelClientSecret, EnvSalesChannelSecretFile}
+	clientSecretVars       = secretVars{EnvClientSecret, EnvClientSecretFile}
+	basicClientSecretVars  = secretVars{EnvBasicClientSecret, EnvBasicClientSecretFile}
 )
 
 // secret is a client's secret, from the environment or from the file it
@@ -114,6 +116,8 @@ func (t Target) Warnings() []string {
 	for _, c := range []struct{ name, secret string }{
 		{EnvIntegrationClientSecret, t.Integration.Secret},
 		{EnvSalesChannelClientSecret, t.SalesChannel.Secret},
+		{EnvClientSecret, t.Client.Secret},
+		{EnvBasicClientSecret, t.BasicClient.Secret},
 	} {
 		s := c.secret
 		if s != "" && len(s) < MinMaskLen {

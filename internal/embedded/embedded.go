@@ -24,9 +24,31 @@ func Target(url string) config.Target {
 			Secret:   refserver.IntegrationClientSecret,
 			Lifetime: refserver.IntegrationLifetime,
 		},
-		ClockSkew:   config.DefaultClockSkew,
-		RevokePath:  config.DefaultRevokePath,
-		ResourceURL: url + refserver.ResourcePath,
-		Profile:     config.CommerceLayer,
+		ClockSkew:  config.DefaultClockSkew,
+		RevokePath: config.DefaultRevokePath,
+		// The rfc6749 profile's clients are the integration, once
+		// authenticating in the body and once with HTTP Basic; its scopes
+		// are a market it may have and one that does not exist.
+		Client:         config.Client{ID: refserver.IntegrationClientID, Secret: refserver.IntegrationClientSecret, Lifetime: refserver.IntegrationLifetime},
+		BasicClient:    config.Client{ID: refserver.IntegrationClientID, Secret: refserver.IntegrationClientSecret, Lifetime: refserver.IntegrationLifetime},
+		Scope:          "market:id:" + refserver.MarketID,
+		ForbiddenScope: "market:id:" + ForbiddenMarketID,
+		ResourceURL:    url + refserver.ResourcePath,
+		Profile:        config.CommerceLayer,
 	}
+}
+
+// ForbiddenMarketID is a market the reference server does not know, the
+// rfc6749 profile's forbidden scope.
+const ForbiddenMarketID = "zzNoSuchMk"
+
+// ServerOptions are the reference server's options for a run of profile
+// p, with fault (may be ""): RFC 6749's error members for the rfc6749
+// profile, Commerce Layer's errors array otherwise.
+func ServerOptions(p config.Profile, fault string) refserver.Options {
+	o := refserver.Options{Fault: fault}
+	if p.Name == config.RFC6749.Name {
+		o.ErrorShape = refserver.ErrorShapeRFC6749
+	}
+	return o
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"strings"
@@ -20,25 +21,123 @@ type client struct {
 	lifetime int64 // expires_in, in seconds
 }
 
-var (
-	salesChannel = &client{
+// Kinds of client, the JWT's application.kind and ClientInfo.Kind.
+const (
+	kindSalesChannel = "sales_channel"
+	kindIntegration  = "integration"
+)
+
+// Client configures one of a server's two clients (Options.SalesChannel,
+// Options.Integration). An empty field takes the default: the package's
+// SalesChannel* or Integration* constants.
+type Client struct {
+	ID     string
+	Secret string
+	// Lifetime is its tokens' expires_in, in seconds.
+	Lifetime int
+}
+
+// String shows c without its secret, so that printing Options (with %v or
+// %+v) cannot leak it.
+func (c Client) String() string {
+	secret := `""`
+	if c.Secret != "" {
+		secret = "[redacted]"
+	}
+	return fmt.Sprintf("{ID:%q Secret:%s Lifetime:%d}", c.ID, secret, c.Lifetime)
+}
+
+// GoString is String for %#v.
+func (c Client) GoString() string { return "refserver.Client" + c.String() }
+
+// ClientInfo is what a server's client is, without its secret: for a
+// caller that prints what the server runs with.
+type ClientInfo struct {
+	// Kind is "sales_channel" or "integration", as the JWT's
+	// application.kind says.
+	Kind string
+	ID   string
+	// Lifetime is its tokens' expires_in, in seconds.
+	Lifetime int
+}
+
+// Clients returns the server's clients, the sales channel first, without
+// their secrets.
+func (s *Server) Clients() []ClientInfo {
+	infos := make([]ClientInfo, 0, 2)
+	for _, c := range []*client{s.salesChannel, s.integration} {
+		infos = append(infos, ClientInfo{Kind: c.kind, ID: c.id, Lifetime: int(c.lifetime)})
+	}
+	return infos
+}
+
+// maxLifetime bounds a client's lifetime (about 68 years), so that
+// iat + lifetime cannot overflow and expires_in is a safe JSON integer.
+const maxLifetime = math.MaxInt32
+
+// newClients builds a server's two clients from the options, taking the
+// defaults for empty fields. Errors name the field and never the secret.
+func newClients(sc, in Client, countdown int) (salesChannel, integration *client, err error) {
+	salesChannel, err = newClient("SalesChannel", sc, countdown, client{
 		id:            SalesChannelClientID,
 		secret:        SalesChannelClientSecret,
-		kind:          "sales_channel",
+		kind:          kindSalesChannel,
 		applicationID: "PkXVnRaBmz",
 		public:        true,
 		lifetime:      SalesChannelLifetime,
+	})
+	if err != nil {
+		return nil, nil, err
 	}
-	integration = &client{
+	integration, err = newClient("Integration", in, countdown, client{
 		id:            IntegrationClientID,
 		secret:        IntegrationClientSecret,
-		kind:          "integration",
+		kind:          kindIntegration,
 		applicationID: "dLmqQowJyZ",
 		public:        false,
 		lifetime:      IntegrationLifetime,
+	})
+	if err != nil {
+		return nil, nil, err
 	}
-	clients = map[string]*client{salesChannel.id: salesChannel, integration.id: integration}
-)
+	if salesChannel.id == integration.id {
+		return nil, nil, fmt.Errorf("refserver: SalesChannel.ID and Integration.ID are both %q; want two different client ids", salesChannel.id)
+	}
+	return salesChannel, integration, nil
+}
+
+// newClient lays the options of the client named field over its defaults
+// c. The lifetime must leave expires_in positive after ExpiresInCountdown.
+func newClient(field string, o Client, countdown int, c client) (*client, error) {
+	if o.ID != "" {
+		c.id = o.ID
+	}
+	if o.Secret != "" {
+		c.secret = o.Secret
+	}
+	switch {
+	case o.Lifetime == 0:
+	case o.Lifetime < 1 || o.Lifetime > maxLifetime:
+		return nil, fmt.Errorf("refserver: %s.Lifetime is %d; want 1 to %d seconds, or 0 for the default (%d)", field, o.Lifetime, maxLifetime, c.lifetime)
+	default:
+		c.lifetime = int64(o.Lifetime)
+	}
+	if c.lifetime <= int64(countdown) {
+		return nil, fmt.Errorf("refserver: %s.Lifetime is %d; want more than ExpiresInCountdown (%d), so that expires_in stays positive", field, c.lifetime, countdown)
+	}
+	return &c, nil
+}
+
+// clientByID looks up one of the server's clients.
+func (s *Server) clientByID(id string) (*client, bool) {
+	switch id {
+	case s.salesChannel.id:
+		return s.salesChannel, true
+	case s.integration.id:
+		return s.integration, true
+	}
+	return nil, false
+}
 
 // secretMatches compares in constant time, so response timing does not
 // reveal how much of a guessed secret was right.
@@ -108,14 +207,14 @@ func parseBasic(value string) (id, secret string, ok bool) {
 func (s *Server) authenticate(cred credentials) (c *client, confidential bool, terr *tokenError) {
 	if cred.clientID == "" {
 		if s.fault == faultMissingClientAccepted {
-			return salesChannel, false, nil
+			return s.salesChannel, false, nil
 		}
 		return nil, false, errInvalidClient(cred, descInvalidClient)
 	}
-	c, known := clients[cred.clientID]
+	c, known := s.clientByID(cred.clientID)
 	if !known {
 		if s.fault == faultUnknownClientAccepted {
-			return salesChannel, false, nil
+			return s.salesChannel, false, nil
 		}
 		return nil, false, errInvalidClient(cred, descInvalidClient)
 	}

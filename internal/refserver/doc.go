@@ -22,11 +22,17 @@
 //   - Bodies are JSON objects of string members (Commerce Layer) or
 //     application/x-www-form-urlencoded (the RFC 6749 profile); an empty
 //     parameter counts as omitted and unknown parameters are ignored.
+//   - A server has two clients, a sales channel and an integration, and a
+//     list of known markets: by default the package's constants
+//     (SalesChannelClientID, MarketID, ...), or its own from
+//     Options.SalesChannel, Options.Integration and Options.Markets, so that
+//     a development server can run with the clients a suite is configured
+//     for. Server.Clients and Server.Markets report them, without secrets.
 //   - Clients authenticate with client_id/client_secret in the body or with
 //     HTTP Basic, never both. The sales channel needs no secret; the
-//     integration does.
-//   - Scope is "market:all" (the default) or market:id:<id> tokens for the
-//     two known markets, echoed exactly.
+//     integration does. Each client's tokens last its own lifetime.
+//   - Scope is "market:all" (the default) or market:id:<id> tokens for
+//     known markets, echoed exactly.
 //   - Tokens are RS512 JWTs with Commerce Layer's claims, each unique,
 //     whose kid names the key in /.well-known/jwks.json. Options may add
 //     keys before it (JWKSRotation) or claims clients must ignore

@@ -37,6 +37,7 @@ const (
 	faultEmptySecretAccepted         = "empty-secret-accepted"
 	faultInvalidClientStatus403      = "invalid-client-status-403"
 	faultInvalidClientCodeWrong      = "invalid-client-code-wrong"
+	faultBasicChallengeMissing       = "basic-challenge-missing"
 	faultErrorCodeMissing            = "error-code-missing"
 	faultMissingGrantTypeUnsupported = "missing-grant-type-unsupported"
 	faultEmptyGrantTypeAccepted      = "empty-grant-type-accepted"
@@ -120,6 +121,7 @@ var allFaults = []Fault{
 	{faultEmptySecretAccepted, "RFC 6749 §3.2 (empty parameters count as omitted) and §3.2.1: an integration with client_secret \"\" gets invalid_client."},
 	{faultInvalidClientStatus403, "RFC 6749 §5.2: invalid_client is answered with 401 (or 400), not 403."},
 	{faultInvalidClientCodeWrong, "RFC 6749 §5.2: failed client authentication uses the error code invalid_client, not unauthorized_client."},
+	{faultBasicChallengeMissing, "RFC 6749 §5.2: a 401 to a client that used HTTP Basic carries WWW-Authenticate naming the scheme; here it has none."},
 	{faultErrorCodeMissing, "RFC 6749 §5.2 and Commerce Layer errors: every error carries its code (errors[].title or error)."},
 	{faultMissingGrantTypeUnsupported, "RFC 6749 §5.2: a missing grant_type is invalid_request, not unsupported_grant_type."},
 	{faultEmptyGrantTypeAccepted, "RFC 6749 §3.2/§4.4.2: an empty grant_type counts as omitted and gets invalid_request, not a token."},

@@ -320,14 +320,14 @@ func (s *Server) claimsFor(c *client, confidential bool, scope string, markets [
 	case s.fault == faultJWTIatStale:
 		claims.Iat -= day
 		claims.Exp -= day
-	case s.fault == faultJWTApplicationKindWrong && c == salesChannel:
-		claims.Application.Kind = integration.kind
-	case s.fault == faultJWTApplicationPublicWrong && c == salesChannel:
+	case s.fault == faultJWTApplicationKindWrong && c == s.salesChannel:
+		claims.Application.Kind = kindIntegration
+	case s.fault == faultJWTApplicationPublicWrong && c == s.salesChannel:
 		claims.Application.Public = false
 	case s.fault == faultJWTMarketClaimMissing:
 		claims.Market = nil
 	case s.fault == faultJWTMarketClaimForAllMarkets && len(markets) == 0:
-		claims.Market = &marketClaim{ID: []string{MarketID, OtherMarketID}, StockLocationIDs: []string{}}
+		claims.Market = &marketClaim{ID: s.Markets(), StockLocationIDs: []string{}}
 	case s.fault == faultJWTScopeClaimDiffers && len(markets) > 0:
 		claims.Scope = defaultScope
 	case s.fault == faultJWTOrganizationSlugMissing:

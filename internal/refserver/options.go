@@ -8,9 +8,10 @@ import (
 	"time"
 )
 
-// The fixed clients and markets the server knows. Their values look like
-// Commerce Layer's (10-character market IDs, 43-character secrets) so that
-// steps written against them also read naturally against the real service.
+// The clients and markets a server knows unless Options say otherwise.
+// Their values look like Commerce Layer's (10-character market IDs,
+// 43-character secrets) so that steps written against them also read
+// naturally against the real service.
 const (
 	// SalesChannelClientID is a public client: it may omit its secret.
 	SalesChannelClientID = "authconform-sales-channel"
@@ -104,6 +105,18 @@ type Options struct {
 	// server names itself correctly behind any name or test wrapper; Start
 	// sets it to the server's URL.
 	Issuer string
+	// SalesChannel is the public client, which may omit its secret. Empty
+	// fields take SalesChannelClientID, SalesChannelClientSecret and
+	// SalesChannelLifetime.
+	SalesChannel Client
+	// Integration is the confidential client, which must send its secret.
+	// Empty fields take IntegrationClientID, IntegrationClientSecret and
+	// IntegrationLifetime. Its ID must differ from the sales channel's.
+	Integration Client
+	// Markets are the ids of the markets a scope may name (market:id:<id>),
+	// each letters, digits, '-' and '_'. nil means MarketID and
+	// OtherMarketID; an empty, non-nil list is an error.
+	Markets []string
 }
 
 // config is Options after defaults and validation.
@@ -120,6 +133,10 @@ type config struct {
 	rateWindow          time.Duration
 	now                 func() time.Time
 	issuer              string
+	// The clients and markets, read-only once New returns.
+	salesChannel, integration *client
+	markets                   []string        // in Options order, for Markets
+	marketSet                 map[string]bool // the same, for lookups
 }
 
 func (o Options) config() (config, error) {
@@ -180,6 +197,13 @@ func (o Options) config() (config, error) {
 		if err := checkIssuer(c.issuer); err != nil {
 			return config{}, err
 		}
+	}
+	var err error
+	if c.salesChannel, c.integration, err = newClients(o.SalesChannel, o.Integration, c.expiresInCountdown); err != nil {
+		return config{}, err
+	}
+	if c.markets, c.marketSet, err = newMarkets(o.Markets); err != nil {
+		return config{}, err
 	}
 	return c, nil
 }

@@ -114,7 +114,7 @@ func (s *Server) writeErrorUnder(w http.ResponseWriter, e *tokenError, fault str
 	if fault == faultSecretEchoedBase64Header && e.echo != "" {
 		h.Set("X-Debug-Credentials", base64.StdEncoding.EncodeToString([]byte(e.echo)))
 	}
-	if status == http.StatusUnauthorized {
+	if status == http.StatusUnauthorized && fault != faultBasicChallengeMissing {
 		// RFC 6749 §5.2 requires it when the client used Basic, and
 		// RFC 9110 §15.5.2 for every 401.
 		h.Set("WWW-Authenticate", `Basic realm="authconform"`)
@@ -165,7 +165,7 @@ func (s *Server) errorBody(status int, code, description, fault string) []byte {
 	if fault == faultAccessTokenInError {
 		// A real token, so that a client that reads access_token from any
 		// answer would carry on as if it had succeeded.
-		if token, err := s.issueToken(salesChannel, false, "market:all", nil, s.now().Unix(), salesChannel.lifetime, s.issuerFor(nil)); err == nil {
+		if token, err := s.issueToken(s.salesChannel, false, "market:all", nil, s.now().Unix(), s.salesChannel.lifetime, s.issuerFor(nil)); err == nil {
 			top.add("access_token", token)
 		}
 	}

@@ -92,7 +92,7 @@ func (s *Server) checkRevoke(w http.ResponseWriter, r *http.Request) (string, *t
 		// the token was issued to the client making the revocation
 		// request". The token is left as it was.
 		return "", errRevokeUnauthorized()
-	case owner == salesChannel && requester == salesChannel && s.fault == faultRevokeSalesChannelRefused:
+	case owner == s.salesChannel && requester == s.salesChannel && s.fault == faultRevokeSalesChannelRefused:
 		return "", errRevokeUnauthorized()
 	}
 	return token, nil
@@ -105,7 +105,7 @@ func (s *Server) checkRevoke(w http.ResponseWriter, r *http.Request) (string, *t
 // sales channel without one is a known client not allowed this request,
 // 403 unauthorized_client, rather than a failed authentication.
 func (s *Server) authenticateRevoke(cred credentials) (*client, *tokenError) {
-	c, known := clients[cred.clientID]
+	c, known := s.clientByID(cred.clientID)
 	switch {
 	case !known:
 		return nil, errInvalidClient(cred, descInvalidClient)

@@ -1,13 +1,41 @@
 package refserver
 
-import "strings"
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
 
 // defaultScope is what a token covers when no scope is requested:
 // Commerce Layer answers "market:all" (its docs call it the default).
 const defaultScope = "market:all"
 
-// markets are the markets a scope may name.
-var markets = map[string]bool{MarketID: true, OtherMarketID: true}
+// newMarkets checks Options.Markets and returns the server's known markets,
+// in order, and the same as a set: MarketID and OtherMarketID when ids is
+// nil.
+func newMarkets(ids []string) ([]string, map[string]bool, error) {
+	if ids == nil {
+		ids = []string{MarketID, OtherMarketID}
+	}
+	if len(ids) == 0 {
+		return nil, nil, fmt.Errorf("refserver: Markets is empty; want at least one market id, or nil for the defaults (%s, %s)", MarketID, OtherMarketID)
+	}
+	set := make(map[string]bool, len(ids))
+	for i, id := range ids {
+		if !isResourceID(id) {
+			return nil, nil, fmt.Errorf("refserver: Markets[%d] is %q; want a market id of letters, digits, '-' and '_', like %q", i, id, MarketID)
+		}
+		if set[id] {
+			return nil, nil, fmt.Errorf("refserver: Markets[%d] %q is listed twice; want each market once", i, id)
+		}
+		set[id] = true
+	}
+	return slices.Clone(ids), set, nil
+}
+
+// Markets returns the ids of the markets the server knows, which a scope
+// may name, in the order Options.Markets gave them.
+func (s *Server) Markets() []string { return slices.Clone(s.markets) }
 
 // parseScope checks a requested scope and returns the scope to grant and the
 // market IDs it names, in order and without repeats. The grant echoes the
@@ -31,7 +59,7 @@ func (s *Server) parseScope(requested string) (scope string, marketIDs []string,
 		if !ok || !isResourceID(id) {
 			return "", nil, invalid
 		}
-		if !markets[id] && s.fault != faultUnknownMarketAccepted {
+		if !s.marketSet[id] && s.fault != faultUnknownMarketAccepted {
 			return "", nil, invalid
 		}
 		if !contains(marketIDs, id) {

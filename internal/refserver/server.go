@@ -210,10 +210,9 @@ func (s *Server) writeToken(w http.ResponseWriter, g *grant) {
 	now := s.now()
 	lifetime := c.lifetime
 	switch {
-	case c == salesChannel && s.fault == faultSalesChannelLifetime:
-		lifetime = IntegrationLifetime
-	case c == integration && s.fault == faultIntegrationLifetime:
-		lifetime = SalesChannelLifetime
+	case c == s.salesChannel && s.fault == faultSalesChannelLifetime,
+		c == s.integration && s.fault == faultIntegrationLifetime:
+		lifetime = s.wrongLifetime(c)
 	}
 	token, err := s.issueToken(c, g.confidential, scope, marketIDs, now.Unix(), lifetime, g.issuer)
 	if err != nil {
@@ -264,7 +263,7 @@ func (s *Server) writeToken(w http.ResponseWriter, g *grant) {
 	if s.fault == faultRefreshTokenIssued {
 		body.add("refresh_token", randomHex(20))
 	}
-	if s.fault == faultSecretEchoedInToken && c == integration {
+	if s.fault == faultSecretEchoedInToken && c == s.integration {
 		body.add("client_secret", g.secret)
 	}
 	if s.extraMembers {
@@ -291,6 +290,20 @@ func (s *Server) writeToken(w http.ResponseWriter, g *grant) {
 		w.WriteHeader(http.StatusOK)
 	}
 	_, _ = w.Write(raw) // a failed write means the client has gone; nothing to do
+}
+
+// wrongLifetime is the lifetime the lifetime faults give c's tokens:
+// the other client's, the natural mix-up, or twice c's when both clients
+// have the same, so that the fault still shows.
+func (s *Server) wrongLifetime(c *client) int64 {
+	other := s.integration
+	if c == s.integration {
+		other = s.salesChannel
+	}
+	if other.lifetime != c.lifetime {
+		return other.lifetime
+	}
+	return 2 * c.lifetime
 }
 
 // issueToken signs a new access token and records it, or, under the

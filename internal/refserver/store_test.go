@@ -13,6 +13,7 @@ func TestTokenStoreBound(t *testing.T) {
 	t.Parallel()
 	t0 := time.Date(2026, time.March, 14, 15, 0, 0, 0, time.UTC)
 	hour := time.Hour
+	owner := &client{id: "owner"}
 
 	tests := []struct {
 		name string
@@ -44,7 +45,7 @@ func TestTokenStoreBound(t *testing.T) {
 				if i == len(tt.adds)-1 {
 					now = t0.Add(tt.now)
 				}
-				st.add(name, salesChannel, t0.Add(tt.life[name]), now)
+				st.add(name, owner, t0.Add(tt.life[name]), now)
 			}
 			for _, name := range tt.present {
 				if state, _ := st.lookup(name, t0); state == tokenUnknown {
@@ -69,7 +70,8 @@ func TestTokenStoreStates(t *testing.T) {
 	t.Parallel()
 	t0 := time.Date(2026, time.March, 14, 15, 0, 0, 0, time.UTC)
 	st := newTokenStore(10)
-	st.add("tok", integration, t0.Add(time.Hour), t0)
+	owner := &client{id: "owner"}
+	st.add("tok", owner, t0.Add(time.Hour), t0)
 
 	steps := []struct {
 		action     string // "", "revoke" or "add"
@@ -77,11 +79,11 @@ func TestTokenStoreStates(t *testing.T) {
 		wantState  tokenState
 		wantClient *client
 	}{
-		{"", 0, tokenValid, integration},
-		{"", time.Hour - time.Second, tokenValid, integration},
-		{"", time.Hour, tokenExpired, integration}, // exp is the first second it no longer works
-		{"revoke", 0, tokenRevoked, integration},
-		{"add", 0, tokenRevoked, integration},
+		{"", 0, tokenValid, owner},
+		{"", time.Hour - time.Second, tokenValid, owner},
+		{"", time.Hour, tokenExpired, owner}, // exp is the first second it no longer works
+		{"revoke", 0, tokenRevoked, owner},
+		{"add", 0, tokenRevoked, owner},
 	}
 	for i, step := range steps {
 		switch step.action {
@@ -90,7 +92,7 @@ func TestTokenStoreStates(t *testing.T) {
 				t.Fatalf("step %d: revoke reported the token unknown; want known", i)
 			}
 		case "add":
-			st.add("tok", integration, t0.Add(time.Hour), t0)
+			st.add("tok", owner, t0.Add(time.Hour), t0)
 		}
 		state, c := st.lookup("tok", t0.Add(step.at))
 		if state != step.wantState || c != step.wantClient {
@@ -112,13 +114,14 @@ func TestTokenStoreConcurrent(t *testing.T) {
 	t0 := time.Date(2026, time.March, 14, 15, 0, 0, 0, time.UTC)
 	const limit, workers, perWorker = 50, 8, 40
 	st := newTokenStore(limit)
+	owner := &client{id: "owner"}
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
 			for i := range perWorker {
 				token := fmt.Sprintf("w%d-%d", w, i)
 				// Some tokens are already expired when the next is added.
-				st.add(token, salesChannel, t0.Add(time.Duration(i%3)*time.Second), t0.Add(time.Second))
+				st.add(token, owner, t0.Add(time.Duration(i%3)*time.Second), t0.Add(time.Second))
 				st.lookup(token, t0)
 				if i%2 == 0 {
 					st.revoke(token)

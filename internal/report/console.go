@@ -13,8 +13,9 @@ import (
 // Console is the default output, for people: one line per case as it
 // finishes, under its feature file, then every case that failed the run in
 // full: its rule and source line, what was expected and what came back, a
-// command that sends the request again, and the exchange. The strings it
-// is given must already be redacted; the caller masks its writer too.
+// command that sends the request again, and the exchange; then every
+// inconclusive case with its reason. The strings it is given must already
+// be redacted; the caller masks its writer too.
 type Console struct {
 	mu      sync.Mutex
 	w       io.Writer
@@ -33,7 +34,13 @@ var marks = map[verdict.Status]string{
 	verdict.ExpectedFailure: "~",
 	verdict.Interrupted:     "…",
 	verdict.NotRun:          "·",
+	verdict.Inconclusive:    "?",
 }
+
+// inconclusiveWhy explains the list of inconclusive cases. A case is
+// judged inconclusive only once the whole run is known, so its line above
+// may show it as it finished, a pass: the heading says what changed.
+const inconclusiveWhy = "they passed, but the target issued no token to their client in this run: a refusal proves nothing without it"
 
 // Case prints one finished case. Its status must be final (warnings and
 // known deviations already applied).
@@ -59,7 +66,8 @@ func (c *Console) Note(line string) {
 	fmt.Fprintf(c.w, "  (%s)\n", line)
 }
 
-// Finish prints what the run left out and every case that failed it.
+// Finish prints what the run left out, every case that failed it, and
+// every inconclusive case with its reason.
 func (c *Console) Finish(run verdict.Run) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -71,29 +79,43 @@ func (c *Console) Finish(run verdict.Run) {
 		}
 		fmt.Fprintf(c.w, "  - %s (left out: %s)\n", l.Scenario, l.Reason)
 	}
-	var failed []verdict.Verdict
+	var failed, inconclusive []verdict.Verdict
 	for _, v := range run.Verdicts {
-		if v.Status.FailsRun() {
+		switch {
+		case v.Status.FailsRun():
 			failed = append(failed, v)
+		case v.Status == verdict.Inconclusive:
+			inconclusive = append(inconclusive, v)
 		}
 	}
-	if len(failed) == 0 {
-		return
+	if len(failed) > 0 {
+		fmt.Fprintf(c.w, "\nFailures (%d):\n", len(failed))
+		for _, v := range failed {
+			c.failure(v)
+		}
 	}
-	fmt.Fprintf(c.w, "\nFailures (%d):\n", len(failed))
-	for _, v := range failed {
-		c.failure(v)
+	if len(inconclusive) > 0 {
+		fmt.Fprintf(c.w, "\nInconclusive, no positive control (%d): %s\n", len(inconclusive), inconclusiveWhy)
+		for _, v := range inconclusive {
+			fmt.Fprintf(c.w, "  %s INCONCLUSIVE %s\n", marks[verdict.Inconclusive], located(v).Label())
+			if v.Error != "" {
+				fmt.Fprintf(c.w, "%s\n", indent(v.Error, "      "))
+			}
+		}
 	}
 }
 
-func (c *Console) failure(v verdict.Verdict) {
-	where := v.URI
+// located is v with its source line added to its URI, for labels a reader
+// can jump to: "features/x.feature:12".
+func located(v verdict.Verdict) verdict.Verdict {
 	if v.Line > 0 {
-		where = fmt.Sprintf("%s:%d", v.URI, v.Line)
+		v.URI = fmt.Sprintf("%s:%d", v.URI, v.Line)
 	}
-	loc := v
-	loc.URI = where
-	fmt.Fprintf(c.w, "\n× %s\n", loc.Label())
+	return v
+}
+
+func (c *Console) failure(v verdict.Verdict) {
+	fmt.Fprintf(c.w, "\n× %s\n", located(v).Label())
 	fmt.Fprintf(c.w, "%s\n", indent(v.Error, "    "))
 	if v.Expected != "" && v.Status == verdict.UnexpectedPass {
 		fmt.Fprintf(c.w, "    known-deviation reason: %s\n", v.Expected)

@@ -65,6 +65,7 @@ func mixedRun() verdict.Run {
 			v(4, "Rejects a wrong secret", verdict.Failed, verdict.Must),
 			known(v(9, "Rejects a client_id in the query", verdict.ExpectedFailure, verdict.Must), "the target ignores query parameters"),
 			known(v(8, "Rejects HTTP Basic with a bad password", verdict.UnexpectedPass, verdict.Must), "fixed upstream in 2025"),
+			inconclusive(v(10, "Rejects a sales channel outside its market", verdict.Inconclusive, verdict.Must)),
 		},
 		LeftOut: []verdict.LeftOut{
 			{URI: "features/rfc6749_4_4.feature", Scenario: "Issues a token to an integration", Reason: "no integration client configured"},
@@ -78,13 +79,25 @@ func known(v verdict.Verdict, reason string) verdict.Verdict {
 	return v
 }
 
+// inconclusiveReason is what the runner writes in an inconclusive
+// verdict's Error.
+const inconclusiveReason = `inconclusive: the target issued no token to client "sales-channel" in this run, so this refusal is no evidence`
+
+// inconclusive makes v a passed error scenario whose client the target
+// never issued a token to in the run.
+func inconclusive(v verdict.Verdict) verdict.Verdict {
+	v.Status, v.Error = verdict.Inconclusive, inconclusiveReason
+	return v
+}
+
 // mixedOrder is mixedRun's table order: failures, unexpected passes,
-// warnings, known deviations, the verdict with no status, passes; each group
-// in feature-file order.
+// warnings, inconclusive cases, known deviations, the verdict with no
+// status, passes; each group in feature-file order.
 var mixedOrder = []string{
 	"Rejects an unknown client", "Rejects a wrong secret",
 	"Rejects HTTP Basic with a bad password",
 	"Names the error in JSON", "Says which client failed",
+	"Rejects a sales channel outside its market",
 	"Rejects a client_id in the query",
 	"Ended without a verdict",
 	"Rejects a missing grant_type", "Rejects an empty secret",

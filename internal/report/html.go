@@ -73,6 +73,7 @@ type caseRow struct {
 	Label      string // the verdict as text, so it reads without colour
 	Duration   string
 	Summary    string // what unfolding the details shows
+	ErrorTitle string // the heading over Error: "Error", or why a case is inconclusive
 	Error      string
 	Expected   string // the known-deviation reason, if the scenario is listed
 	Transcript string
@@ -112,6 +113,7 @@ func newPage(run verdict.Run) page {
 			Label:      label,
 			Duration:   formatDuration(v.Duration),
 			Summary:    detailsSummary(v),
+			ErrorTitle: errorTitle(v.Status),
 			Error:      v.Error,
 			Expected:   v.Expected,
 			Transcript: v.Transcript,
@@ -123,8 +125,9 @@ func newPage(run verdict.Run) page {
 
 // readingRank orders verdicts by what needs attention, as the console
 // summary does: failures, known deviations that now pass (both fail the
-// run), warnings, known deviations that still fail, any status this code
-// does not know, and passes last.
+// run), warnings, inconclusive cases (passes with no evidence behind
+// them), known deviations that still fail, any status this code does not
+// know, and passes last.
 func readingRank(s verdict.Status) int {
 	switch s {
 	case verdict.Failed:
@@ -133,12 +136,14 @@ func readingRank(s verdict.Status) int {
 		return 1
 	case verdict.Warning:
 		return 2
-	case verdict.ExpectedFailure:
+	case verdict.Inconclusive:
 		return 3
+	case verdict.ExpectedFailure:
+		return 4
 	case verdict.Passed:
-		return 5
+		return 6
 	}
-	return 4
+	return 5
 }
 
 // sortedForReading returns a copy of vs, failures first and, within each
@@ -166,10 +171,20 @@ func statusClass(s verdict.Status) (class, label string) {
 		return "unexpected-pass", string(s)
 	case verdict.ExpectedFailure:
 		return "expected-failure", string(s)
+	case verdict.Inconclusive:
+		return "inconclusive", string(s)
 	case "":
 		return "unknown", "no verdict"
 	}
 	return "unknown", string(s)
+}
+
+// errorTitle heads a case's error: an inconclusive case's is its reason.
+func errorTitle(s verdict.Status) string {
+	if s == verdict.Inconclusive {
+		return "Why inconclusive"
+	}
+	return "Error"
 }
 
 // detailsSummary names what a row's folded details hold, e.g. "Error and
@@ -179,7 +194,10 @@ func detailsSummary(v verdict.Verdict) string {
 	if v.Expected != "" {
 		parts = append(parts, "known deviation")
 	}
-	if v.Error != "" {
+	switch {
+	case v.Error != "" && v.Status == verdict.Inconclusive:
+		parts = append(parts, "why inconclusive")
+	case v.Error != "":
 		parts = append(parts, "error")
 	}
 	parts = append(parts, "transcript")

@@ -35,7 +35,7 @@ func TestWriteHTML(t *testing.T) {
 			name:       "run=mixed",
 			run:        mixedRun(),
 			wantExit:   "FAIL",
-			wantCounts: map[string]int{"scenarios": 9, "passed": 2, "failed": 2, "warnings": 2, "left-out": 1, "unexpected-passes": 1, "known-deviations": 1},
+			wantCounts: map[string]int{"scenarios": 10, "passed": 2, "failed": 2, "warnings": 2, "left-out": 1, "unexpected-passes": 1, "known-deviations": 1, "inconclusive": 1},
 			wantOrder:  mixedOrder,
 		},
 		{
@@ -55,7 +55,7 @@ func TestWriteHTML(t *testing.T) {
 			name:       "run=1MiB-body",
 			run:        bigRun(),
 			wantExit:   "FAIL",
-			wantCounts: map[string]int{"scenarios": 9, "passed": 2, "failed": 2, "warnings": 2, "left-out": 1, "unexpected-passes": 1, "known-deviations": 1},
+			wantCounts: map[string]int{"scenarios": 10, "passed": 2, "failed": 2, "warnings": 2, "left-out": 1, "unexpected-passes": 1, "known-deviations": 1, "inconclusive": 1},
 			wantOrder:  mixedOrder,
 		},
 	}
@@ -246,6 +246,7 @@ func TestDetailsSummary(t *testing.T) {
 		{"no-request", verdict.Verdict{}, "Transcript (0 requests)"},
 		{"failed", verdict.Verdict{Error: "x", Requests: 2}, "Error and transcript (2 requests)"},
 		{"known-deviation", verdict.Verdict{Error: "x", Expected: "y", Requests: 3}, "Known deviation, error and transcript (3 requests)"},
+		{"inconclusive", verdict.Verdict{Status: verdict.Inconclusive, Error: "x", Requests: 1}, "Why inconclusive and transcript (1 request)"},
 	}
 	for _, tt := range tests {
 		t.Run("case="+tt.name, func(t *testing.T) {

@@ -16,8 +16,10 @@ import (
 // scenarios left out, interrupted or never run.
 //
 // The mapping: a failure of the run is a <failure>; a warning, a known
-// deviation, a scenario left out, interrupted or not run is <skipped> with
-// a message that says which and why; a pass is a bare <testcase>.
+// deviation, an inconclusive case, a scenario left out, interrupted or not
+// run is <skipped> with a message that says which and why; a pass is a
+// bare <testcase>. An inconclusive case is <skipped>, so CI shows it
+// neither as a green pass nor as a red failure.
 
 type junitSuites struct {
 	XMLName  xml.Name     `xml:"testsuites"`
@@ -150,9 +152,24 @@ func skipMessage(v verdict.Verdict) string {
 		return "warning: " + firstLine(v.Error)
 	case verdict.ExpectedFailure:
 		return "known deviation: " + v.Expected
+	case verdict.Inconclusive:
+		return inconclusiveMessage(v)
 	}
 	// Interrupted and not-run verdicts' errors start with their status.
 	return firstLine(v.Error)
+}
+
+// inconclusiveMessage is the first line of an inconclusive verdict's
+// reason, which starts "inconclusive: " whatever the runner wrote.
+func inconclusiveMessage(v verdict.Verdict) string {
+	line := firstLine(v.Error)
+	if line == "" {
+		return "inconclusive: no positive control in this run"
+	}
+	if !strings.HasPrefix(line, "inconclusive:") {
+		line = "inconclusive: " + line
+	}
+	return line
 }
 
 func firstLine(s string) string {

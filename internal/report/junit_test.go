@@ -54,6 +54,9 @@ func TestJUnitOutcomes(t *testing.T) {
 		{status: verdict.ExpectedFailure, err: "x", expected: "AUTH-1", wantSkipped: "known deviation: AUTH-1"},
 		{status: verdict.Interrupted, err: "interrupted: the run was interrupted\ncontext canceled", wantSkipped: "interrupted: the run was interrupted"},
 		{status: verdict.NotRun, err: "not run: the run was interrupted", wantSkipped: "not run: the run was interrupted"},
+		{status: verdict.Inconclusive, err: inconclusiveReason + "\nmore", wantSkipped: inconclusiveReason},
+		{status: verdict.Inconclusive, err: "no token for client x", wantSkipped: "inconclusive: no token for client x"},
+		{status: verdict.Inconclusive, wantSkipped: "inconclusive: "},
 	}
 	for _, tt := range tests {
 		t.Run("status="+strings.ReplaceAll(string(tt.status), " ", "-"), func(t *testing.T) {

@@ -3,6 +3,7 @@ package report
 import (
 	"encoding/json"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/authconform/authconform/internal/provenance"
@@ -34,7 +35,7 @@ type SummaryCase struct {
 	Tags       []string `json:"tags"`
 	Rules      []string `json:"rules"`
 	Status     string   `json:"status"`
-	Reason     string   `json:"reason,omitempty"` // known deviation, left out, stopped
+	Reason     string   `json:"reason,omitempty"` // known deviation, left out, stopped, inconclusive
 	Error      string   `json:"error,omitempty"`
 	Requests   int      `json:"requests"`
 	DurationMS int64    `json:"duration_ms"`
@@ -50,6 +51,9 @@ const (
 	StatusLeftOut        = "left_out"
 	StatusInterrupted    = "interrupted"
 	StatusNotRun         = "not_run"
+	// StatusInconclusive is an error scenario that passed with no token
+	// issued to its client in the run: not a failure, never a pass.
+	StatusInconclusive = "inconclusive"
 )
 
 var summaryStatus = map[verdict.Status]string{
@@ -60,6 +64,7 @@ var summaryStatus = map[verdict.Status]string{
 	verdict.UnexpectedPass:  StatusUnexpectedPass,
 	verdict.Interrupted:     StatusInterrupted,
 	verdict.NotRun:          StatusNotRun,
+	verdict.Inconclusive:    StatusInconclusive,
 }
 
 // NewSummary builds the summary of run. As with WriteHTML, the strings in
@@ -83,6 +88,8 @@ func NewSummary(run verdict.Run) Summary {
 			c.Reason = v.Expected
 		case verdict.Interrupted, verdict.NotRun:
 			c.Reason = run.Stopped
+		case verdict.Inconclusive:
+			c.Reason = strings.TrimPrefix(inconclusiveMessage(v), "inconclusive: ")
 		}
 		s.Cases = append(s.Cases, c)
 	}

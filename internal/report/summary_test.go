@@ -56,8 +56,28 @@ func TestSummaryStatuses(t *testing.T) {
 			t.Errorf("status %q became %q; want %q", c.Scenario, c.Status, w)
 		}
 	}
-	if got.Counts["total"] != len(summaryStatus)+1 || got.Counts[StatusLeftOut] != 1 || got.Counts[StatusKnownDeviation] != 1 {
-		t.Errorf("counts = %v; want a total of %d, 1 left out, 1 known deviation", got.Counts, len(summaryStatus)+1)
+	if got.Counts["total"] != len(summaryStatus)+1 || got.Counts[StatusLeftOut] != 1 || got.Counts[StatusKnownDeviation] != 1 || got.Counts[StatusInconclusive] != 1 {
+		t.Errorf("counts = %v; want a total of %d, 1 left out, 1 known deviation, 1 inconclusive", got.Counts, len(summaryStatus)+1)
+	}
+}
+
+// TestSummaryInconclusive verifies an inconclusive case keeps its reason,
+// in error as the runner wrote it and in reason without the prefix, and
+// that the schema knows the status.
+func TestSummaryInconclusive(t *testing.T) {
+	stamp := provenance.Stamp{Version: "(devel)", Go: "go1.26.8", Godog: "v0.16.0", Suite: "sha256:" + string(bytes.Repeat([]byte("a"), 64))}
+	run := verdict.Run{Tool: stamp, Profile: "commercelayer", Started: started, Verdicts: []verdict.Verdict{
+		{URI: "f.feature", Scenario: "s", Status: verdict.Inconclusive, Severity: verdict.Must, Error: inconclusiveReason},
+	}}
+	var buf bytes.Buffer
+	if err := WriteSummary(&buf, run); err != nil {
+		t.Fatal(err)
+	}
+	validateSummary(t, buf.Bytes())
+	c := NewSummary(run).Cases[0]
+	wantReason := `the target issued no token to client "sales-channel" in this run, so this refusal is no evidence`
+	if c.Status != StatusInconclusive || c.Error != inconclusiveReason || c.Reason != wantReason {
+		t.Errorf("case = %+v; want status %q, error %q, reason %q", c, StatusInconclusive, inconclusiveReason, wantReason)
 	}
 }
 

@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/cucumber/godog"
@@ -133,6 +134,10 @@ type runPlan struct {
 	suite    *steps.Suite
 	rec      *verdict.Recorder
 	closers  []func()
+	// held are the cases whose line waits for the run's end: they looked
+	// inconclusive when they finished (see OnDone).
+	heldMu sync.Mutex
+	held   []string
 }
 
 func (p *runPlan) cleanup() {
@@ -219,10 +224,12 @@ func (p *runPlan) selectCases(o Options, res *verdict.Run) error {
 	if err != nil {
 		return &ConfigError{err}
 	}
-	gaps := o.Target.Gaps()
-	if len(gaps) > 0 && o.Target.SalesChannel.ID == "" && o.Target.Integration.ID == "" {
-		return configErr("no client credentials: set %s, or %s and %s", config.EnvSalesChannelClientID, config.EnvIntegrationClientID, config.EnvIntegrationClientSecret)
+	if err := o.Target.CheckClients(); err != nil {
+		return &ConfigError{err}
 	}
+	// The other profiles' scenarios first: their reason is the only one
+	// that matters for them.
+	gaps := append(slices.Clone(o.Target.Profile.LeaveOut), o.Target.Gaps()...)
 	var gapTags []string
 	for _, g := range gaps {
 		gapTags = append(gapTags, g.Tag)
@@ -241,9 +248,12 @@ func (p *runPlan) selectCases(o Options, res *verdict.Run) error {
 			continue
 		}
 		var why []string
-		for _, g := range gaps {
+		for i, g := range gaps {
 			if slices.Contains(c.Tags, g.Tag) {
 				why = append(why, g.Reason)
+				if i < len(o.Target.Profile.LeaveOut) {
+					break
+				}
 			}
 		}
 		res.LeftOut = append(res.LeftOut, verdict.LeftOut{
@@ -324,12 +334,26 @@ func (p *runPlan) wire(o Options) {
 		Redactor:        p.red,
 		Recorder:        p.rec,
 		OnDone: func(v verdict.Verdict) {
-			v = classify(o, p.expected, v)
-			p.progress("%s", progressLine(v))
-			if p.console != nil {
-				p.console.Case(v)
+			v = classify(o, p.expected, p.suite, v)
+			if v.Status == verdict.Inconclusive {
+				// Not final: a later scenario may yet get the client its
+				// token. Shown once the run has ended (judge), so no
+				// output shows a status the case does not end with.
+				p.heldMu.Lock()
+				p.held = append(p.held, catalog.Key(v.URI, v.Scenario))
+				p.heldMu.Unlock()
+				return
 			}
+			p.show(v)
 		},
+	}
+}
+
+// show prints a case's line to the progress writer and the console.
+func (p *runPlan) show(v verdict.Verdict) {
+	p.progress("%s", progressLine(v))
+	if p.console != nil {
+		p.console.Case(v)
 	}
 }
 
@@ -338,10 +362,20 @@ func (p *runPlan) wire(o Options) {
 // deviation that fails is expected, one that passes fails the run. It is
 // the one place a status is decided; progress, console, summary, reports
 // and the exit code all read what it returns.
-func classify(o Options, expected map[string]string, v verdict.Verdict) verdict.Verdict {
+//
+// A passed error scenario whose clients got no token in the run is
+// inconclusive (controls, which may be nil, says why): its pass proves
+// nothing, whatever the known-deviation file says of it.
+func classify(o Options, expected map[string]string, controls positiveControls, v verdict.Verdict) verdict.Verdict {
 	v.Rules = catalog.Rules(v.Tags)
 	if v.Status == verdict.Failed && v.Severity == verdict.Should && !o.Strict {
 		v.Status = verdict.Warning
+	}
+	if controls != nil && v.Status == verdict.Passed {
+		if why := controls.Inconclusive(v); why != "" {
+			v.Status, v.Error = verdict.Inconclusive, "inconclusive: "+why
+			return v
+		}
 	}
 	reason, listed := expected[catalog.Key(v.URI, v.Scenario)]
 	if !listed || v.Status == verdict.Interrupted || v.Status == verdict.NotRun {
@@ -357,10 +391,17 @@ func classify(o Options, expected map[string]string, v verdict.Verdict) verdict.
 	return v
 }
 
+// positiveControls says why a passed verdict proves nothing, or "" (see
+// steps.Suite.Inconclusive).
+type positiveControls interface {
+	Inconclusive(verdict.Verdict) string
+}
+
 // progressMarks are the progress lines' words for each status.
 var progressMarks = map[verdict.Status]string{
 	verdict.Passed: "ok  ", verdict.Failed: "FAIL", verdict.UnexpectedPass: "FAIL", verdict.Warning: "WARN",
 	verdict.ExpectedFailure: "KNOWN", verdict.Interrupted: "INTERRUPTED", verdict.NotRun: "NOT RUN",
+	verdict.Inconclusive: "INCONCLUSIVE",
 }
 
 // progressLine is the line printed as a case finishes; v is classified.
@@ -408,9 +449,12 @@ func judge(ctx context.Context, o Options, p *runPlan, res *verdict.Run, godogSt
 	}
 	for _, v := range p.rec.All() {
 		c := order[catalog.Key(v.URI, v.Scenario)]
-		v = classify(o, p.expected, v)
+		v = classify(o, p.expected, p.suite, v)
 		v.Feature, v.Order, v.Line = c.Feature, c.Order, c.Line
 		res.Verdicts = append(res.Verdicts, v)
+		if slices.Contains(p.held, catalog.Key(v.URI, v.Scenario)) {
+			p.show(v)
+		}
 	}
 	sortVerdicts(res.Verdicts)
 	res.Requests = p.client.Requests()

@@ -39,7 +39,7 @@ func TestClassify(t *testing.T) {
 			if tt.listed {
 				expected[catalog.Key("f.feature", "s")] = "AUTH-1"
 			}
-			v := classify(Options{Strict: tt.strict}, expected, verdict.Verdict{URI: "f.feature", Scenario: "s", Status: tt.status, Severity: tt.severity, Tags: []string{"@rfc6749-5.2"}})
+			v := classify(Options{Strict: tt.strict}, expected, nil, verdict.Verdict{URI: "f.feature", Scenario: "s", Status: tt.status, Severity: tt.severity, Tags: []string{"@rfc6749-5.2"}})
 			if v.Status != tt.want || (v.Expected == "AUTH-1") != tt.wantReason {
 				t.Errorf("classify = %s (reason %q); want %s (reason: %v)", v.Status, v.Expected, tt.want, tt.wantReason)
 			}
@@ -57,7 +57,7 @@ func TestClassify(t *testing.T) {
 // ones left out, and the requests counted from the sending steps, for a
 // target nothing listens on.
 func TestListSendsNothing(t *testing.T) {
-	feature := "Feature: f\n\n" +
+	feature := "@commercelayer\nFeature: f\n\n" +
 		"  @must @rfc6749-5.2 @sales_channel\n  Scenario: one request\n    Given a token request with the parameters:\n      | client_id | {{sales_channel.client_id}} |\n    When the token request is sent\n    Then the response status should be 200\n\n" +
 		"  @must @rfc6749-5.2 @integration\n  Scenario: needs the integration\n    Given a token request with the parameters:\n      | client_id | {{integration.client_id}} |\n    When the token request is sent\n    Then the response status should be 200\n"
 	fsys := fstest.MapFS{"x.feature": {Data: []byte(feature)}, "s/token_response.json": {Data: []byte(`{"$schema": "http://json-schema.org/draft-07/schema#"}`)}}

@@ -124,7 +124,7 @@ const (
 // names them after their files.
 func TestLoadNames(t *testing.T) {
 	r := loadRegistry(t)
-	assert.Equal(t, []string{"access_token_claims", "error_response", "token_response"}, r.Names())
+	assert.Equal(t, []string{"access_token_claims", "error_response", "rfc6749_error_response", "rfc6749_token_response", "token_response"}, r.Names())
 
 	names := r.Names()
 	names[0] = "mutated"
@@ -350,7 +350,7 @@ func TestValidateErrorMessage(t *testing.T) {
 func TestValidateUnknownName(t *testing.T) {
 	r := loadRegistry(t)
 	err := r.Validate("token_respons", []byte(`{}`))
-	require.EqualError(t, err, `unknown schema "token_respons"; known schemas: access_token_claims, error_response, token_response`)
+	require.EqualError(t, err, `unknown schema "token_respons"; known schemas: access_token_claims, error_response, rfc6749_error_response, rfc6749_token_response, token_response`)
 	var verr *schema.ValidationError
 	assert.False(t, errors.As(err, &verr))
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
+	"github.com/authconform/authconform/internal/config"
 	"github.com/authconform/authconform/internal/embedded"
 	"github.com/authconform/authconform/internal/refserver"
 	"github.com/authconform/authconform/internal/runner"
@@ -204,7 +205,7 @@ func TestConcurrencyKeepsVerdicts(t *testing.T) {
 		// Success answers broken: the other half of the suite fails.
 		{"fault=success-status-201", refserver.Options{Fault: "success-status-201"}},
 	}
-	wantRun := suiteSize(t)
+	wantRun := profileSize(t, config.CommerceLayer)
 	for _, v := range variants {
 		t.Run(v.name, func(t *testing.T) {
 			probe := startProbed(t, v.opts)

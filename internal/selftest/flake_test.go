@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/authconform/authconform/internal/config"
 	"github.com/authconform/authconform/internal/refserver"
 	"github.com/authconform/authconform/internal/verdict"
 )
@@ -50,7 +51,7 @@ func TestNoFlakes(t *testing.T) {
 		states[i] = &state{url: startServer(t, v.opts).URL}
 	}
 
-	wantRun := suiteSize(t)
+	wantRun := profileSize(t, config.CommerceLayer)
 	started := time.Now()
 	for run := range flakeRuns {
 		// The last variant whose turn it is wins, so faults are spread

@@ -3,12 +3,14 @@ package selftest
 import (
 	"context"
 	"io"
+	"slices"
 	"sort"
 	"testing"
 	"time"
 
 	"github.com/authconform/authconform"
 	"github.com/authconform/authconform/internal/catalog"
+	"github.com/authconform/authconform/internal/config"
 	"github.com/authconform/authconform/internal/embedded"
 	"github.com/authconform/authconform/internal/refserver"
 	"github.com/authconform/authconform/internal/runner"
@@ -16,22 +18,41 @@ import (
 )
 
 // runAgainst starts the reference server with opts and runs the whole
-// suite against it, as the CLI does.
+// suite against it, as the CLI does, once per profile (each run leaves
+// the other profile's scenarios out), and returns the two runs as one:
+// every scenario's verdict, and the worse exit code.
 func runAgainst(t *testing.T, opts refserver.Options, strict bool) verdict.Run {
 	t.Helper()
-	return runWith(t, opts, func(o *runner.Options) { o.Strict = strict })
+	var all verdict.Run
+	for _, p := range config.Profiles {
+		res := runProfile(t, opts, p, func(o *runner.Options) { o.Strict = strict })
+		all.Verdicts = append(all.Verdicts, res.Verdicts...)
+		all.ExitCode = max(all.ExitCode, res.ExitCode)
+	}
+	return all
 }
 
-// runWith is runAgainst with the runner's options adjusted by tune.
+// runWith runs the Commerce Layer profile, with the runner's options
+// adjusted by tune.
 func runWith(t *testing.T, opts refserver.Options, tune func(*runner.Options)) verdict.Run {
 	t.Helper()
+	return runProfile(t, opts, config.CommerceLayer, tune)
+}
+
+// runProfile runs profile p against the reference server started with
+// opts, in the error shape the profile judges (embedded.ServerOptions).
+func runProfile(t *testing.T, opts refserver.Options, p config.Profile, tune func(*runner.Options)) verdict.Run {
+	t.Helper()
+	if p.Name == config.RFC6749.Name {
+		opts.ErrorShape = embedded.ServerOptions(p, "").ErrorShape
+	}
 	srv, err := refserver.Start(opts)
 	if err != nil {
 		t.Fatalf("refserver.Start(%+v): %v", opts, err)
 	}
 	defer srv.Close()
 	o := runner.Options{
-		Target:  embedded.Target(srv.URL),
+		Target:  profileTarget(srv.URL, p),
 		Timeout: 5 * time.Second,
 		Console: io.Discard,
 	}.WithBuiltInSuite()
@@ -43,6 +64,12 @@ func runWith(t *testing.T, opts refserver.Options, tune func(*runner.Options)) v
 		t.Fatalf("runner.Run: %v", err)
 	}
 	return res
+}
+
+func profileTarget(url string, p config.Profile) config.Target {
+	t := embedded.Target(url)
+	t.Profile = p
+	return t
 }
 
 // byStatus lists the scenarios with the given status, by caseName, sorted.
@@ -72,4 +99,21 @@ func suiteSize(t testing.TB) int {
 		t.Fatalf("catalog.Load(features): %v", err)
 	}
 	return len(cases)
+}
+
+// profileSize is suiteSize for one profile's run: the scenarios the
+// profile does not leave out.
+func profileSize(t testing.TB, p config.Profile) int {
+	t.Helper()
+	cases, err := catalog.Load(authconform.Files, "features")
+	if err != nil {
+		t.Fatalf("catalog.Load(features): %v", err)
+	}
+	n := 0
+	for _, c := range cases {
+		if !slices.ContainsFunc(p.LeaveOut, func(g config.Gap) bool { return slices.Contains(c.Tags, g.Tag) }) {
+			n++
+		}
+	}
+	return n
 }

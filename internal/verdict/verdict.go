@@ -31,9 +31,20 @@ const (
 	// NotRun is a scenario that never started because the run had already
 	// ended by then. It is never counted as a failure.
 	NotRun Status = "not run"
+	// Inconclusive is an error scenario (one that passes when the target
+	// refuses something) that passed, while the target issued no token to
+	// that scenario's client anywhere in the run: without that positive
+	// control the refusal is no evidence, since a target that refuses
+	// everything would pass it too. The runner sets it after the run, with
+	// the reason in Error ("inconclusive: the target issued no token to
+	// client ..."). It is not a failure: by itself it does not fail the run.
+	// It is never a pass either: every report shows it as inconclusive, and
+	// JUnit as skipped.
+	Inconclusive Status = "inconclusive"
 )
 
 // FailsRun reports whether a verdict with this status fails the run.
+// Inconclusive does not: it is loss of evidence, not a fault of the target.
 func (s Status) FailsRun() bool { return s == Failed || s == UnexpectedPass }
 
 // Severity levels, from the @must / @should tags.
@@ -134,11 +145,13 @@ type Run struct {
 	Stopped string
 }
 
-// Counts tallies a run's verdicts.
+// Counts tallies a run's verdicts. Inconclusive cases are counted apart
+// from Passed: a pass is only ever a pass with evidence behind it.
 type Counts struct {
 	Scenarios, Passed, Failed, Warnings, LeftOut int
 	ExpectedFailures, UnexpectedPasses           int
 	Interrupted, NotRun                          int
+	Inconclusive                                 int
 }
 
 // Count tallies r.
@@ -160,6 +173,8 @@ func (r Run) Count() Counts {
 			c.Interrupted++
 		case NotRun:
 			c.NotRun++
+		case Inconclusive:
+			c.Inconclusive++
 		}
 	}
 	return c

@@ -1,0 +1,129 @@
+@plain_oauth2
+Feature: A confidential client authenticates, in the body or with HTTP Basic, and gets a token
+
+  The rfc6749 profile: plain RFC 6749 §4.4, form-encoded bodies, a client
+  that authenticates in the body (client_secret_post, AUTHCONFORM_CLIENT_ID)
+  and one that uses HTTP Basic (client_secret_basic,
+  AUTHCONFORM_BASIC_CLIENT_ID); they may be the same client. An error
+  scenario (@negative) is evidence only when the same client got a token in
+  the run: otherwise it is reported as inconclusive.
+
+  Sources (RFC 6749, shared/spec/rfc-checklist.md):
+  - §2.3.1: the server MUST support HTTP Basic for clients with a password;
+    client_id and secret are form-encoded (Appendix B) before base64; it MAY
+    support the credentials in the request body.
+  - §4.4.2, §4.4.3, §5.1: the request and the answer; access_token and
+    token_type REQUIRED; Cache-Control: no-store MUST be in an answer holding
+    a token (@must), Pragma: no-cache too, which RFC 9111 deprecates (@should);
+    §7.1: token_type is compared without regard to case.
+  - §5.2: a failed client authentication is invalid_client, 400 or 401; when
+    the client used HTTP Basic, 401 with WWW-Authenticate naming the scheme
+    (a MUST on the server).
+  - §2.3: "The client MUST NOT use more than one authentication method in each
+    request", a rule for the client, so the server's refusal (§5.2
+    invalid_request) is @should.
+  - §3.2: the client MUST use POST, and §2.3.1 keeps the secret out of the
+    URI; a server that issues a token to a GET with the secret in the query
+    string hands tokens to requests that leak the secret into logs and
+    history: it gets no token (@must, as in the Commerce Layer profile).
+
+  @must @client @rfc6749-2.3.1 @rfc6749-5.1
+  Scenario: A client that authenticates in the body gets a token that must not be cached
+    Given a token request with the parameters:
+      | grant_type    | client_credentials       |
+      | client_id     | {{client.client_id}}     |
+      | client_secret | {{client.client_secret}} |
+    When the token request is sent
+    Then the response status should be 200
+    And the response content type should be JSON
+    And the response body should match the token response schema
+    And the JSON member "access_token" should be a non-empty string
+    And the JSON member "token_type" should equal "bearer" ignoring case
+    And the response header "Cache-Control" should include "no-store"
+    And the response should not contain a client secret
+
+  @must @basic_client @rfc6749-2.3.1 @rfc6749-5.1
+  Scenario: A client that authenticates with HTTP Basic gets a token that must not be cached
+    Given a token request with the parameters:
+      | grant_type    | client_credentials             |
+      | client_id     | {{basic_client.client_id}}     |
+      | client_secret | {{basic_client.client_secret}} |
+    And the client authenticates with HTTP Basic
+    When the token request is sent
+    Then the response status should be 200
+    And the response content type should be JSON
+    And the response body should match the token response schema
+    And the JSON member "access_token" should be a non-empty string
+    And the JSON member "token_type" should equal "bearer" ignoring case
+    And the response header "Cache-Control" should include "no-store"
+    And the response should not contain a client secret
+
+  @should @client @rfc6749-5.1
+  Scenario: A token answer says Pragma no-cache
+    Given a token request with the parameters:
+      | grant_type    | client_credentials       |
+      | client_id     | {{client.client_id}}     |
+      | client_secret | {{client.client_secret}} |
+    When the token request is sent
+    Then the response status should be 200
+    And the response header "Pragma" should include "no-cache"
+
+  @should @client @rfc6749-4.4.3
+  Scenario: A client_credentials token comes without a refresh token
+    Given a token request with the parameters:
+      | grant_type    | client_credentials       |
+      | client_id     | {{client.client_id}}     |
+      | client_secret | {{client.client_secret}} |
+    When the token request is sent
+    Then the response status should be 200
+    And the JSON member "refresh_token" should be absent
+
+  @must @basic_client @negative @rfc6749-5.2
+  Scenario: A failed HTTP Basic login gets 401 invalid_client with a Basic challenge
+    Given a token request with the parameters:
+      | grant_type    | client_credentials         |
+      | client_id     | {{basic_client.client_id}} |
+      | client_secret | {{wrong_secret}}           |
+    And the client authenticates with HTTP Basic
+    When the token request is sent
+    Then the response status should be 401
+    And the response header "WWW-Authenticate" should name the scheme "Basic"
+    And the response body should match the error response schema
+    And the OAuth error should be "invalid_client"
+    And the response should not contain an access token
+    And the response should not contain a client secret
+
+  @must @client @negative @rfc6749-5.2
+  Scenario: A wrong secret in the body gets invalid_client and no token
+    Given a token request with the parameters:
+      | grant_type    | client_credentials   |
+      | client_id     | {{client.client_id}} |
+      | client_secret | {{wrong_secret}}     |
+    When the token request is sent
+    Then the response status should be one of 400, 401
+    And the response body should match the error response schema
+    And the OAuth error should be "invalid_client"
+    And the response should not contain an access token
+    And the response should not contain a client secret
+
+  @must @client @negative @rfc6749-3.2 @rfc6749-2.3.1
+  Scenario: A GET with the client's secret in the query string gets no token
+    Given a token request with the parameters:
+      | grant_type    | client_credentials       |
+      | client_id     | {{client.client_id}}     |
+      | client_secret | {{client.client_secret}} |
+    When the token request is sent with method "GET" and its parameters in the query string
+    Then the response status should be a client error (4xx)
+    And the response should not contain an access token
+
+  @should @client @negative @rfc6749-2.3 @rfc6749-5.2
+  Scenario: A request that authenticates twice, with HTTP Basic and in the body, gets invalid_request
+    Given a token request with the parameters:
+      | grant_type    | client_credentials       |
+      | client_id     | {{client.client_id}}     |
+      | client_secret | {{client.client_secret}} |
+    And the client authenticates with HTTP Basic and in the body
+    When the token request is sent
+    Then the response status should be 400
+    And the OAuth error should be "invalid_request"
+    And the response should not contain an access token

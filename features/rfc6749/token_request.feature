@@ -1,0 +1,97 @@
+@plain_oauth2
+Feature: The token request's parameters: grant type, scope, unknown and repeated parameters
+
+  Sources (RFC 6749):
+  - §3.2: "The authorization server MUST ignore unrecognized request
+    parameters"; "Request and response parameters MUST NOT be included more
+    than once" (a rule for both sides, checked as @should since the client
+    breaks it first); §5.2 names invalid_request for a repeated parameter.
+  - §4.4.2: grant_type REQUIRED, "client_credentials"; §5.2: a missing one is
+    invalid_request, one the server does not support unsupported_grant_type;
+    the requests are authenticated, so only the element under test is wrong.
+  - §3.3: the server MAY issue a different scope than asked and MUST then
+    return it; scope syntax is space-separated scope-tokens, never empty
+    (the profile's token schema); §5.2: a scope the client may not have is
+    invalid_scope.
+  - §5.1: expires_in is the token's lifetime (AUTHCONFORM_EXPIRES_IN), up to
+    5 s less for a server that reports the time left.
+
+  @must @client @expires_in @rfc6749-5.1
+  Scenario: A token's expires_in is its lifetime
+    Given a token request with the parameters:
+      | grant_type    | client_credentials       |
+      | client_id     | {{client.client_id}}     |
+      | client_secret | {{client.client_secret}} |
+    When the token request is sent
+    Then the response status should be 200
+    And the JSON member "expires_in" should be a lifetime of "{{expires_in}}" seconds
+
+  @must @client @rfc6749-3.2
+  Scenario: Unknown parameters are ignored
+    Given a token request with the parameters:
+      | grant_type         | client_credentials       |
+      | client_id          | {{client.client_id}}     |
+      | client_secret      | {{client.client_secret}} |
+      | authconform_ignore | this parameter is unknown |
+    When the token request is sent
+    Then the response status should be 200
+    And the JSON member "access_token" should be a non-empty string
+
+  @must @client @scope @rfc6749-3.3
+  Scenario: A scope the client may have gets a token, with any returned scope well-formed
+    Given a token request with the parameters:
+      | grant_type    | client_credentials       |
+      | client_id     | {{client.client_id}}     |
+      | client_secret | {{client.client_secret}} |
+      | scope         | {{scope}}                |
+    When the token request is sent
+    Then the response status should be 200
+    And the response body should match the token response schema
+
+  @must @client @forbidden_scope @negative @rfc6749-5.2
+  Scenario: A scope the client may not have gets invalid_scope
+    Given a token request with the parameters:
+      | grant_type    | client_credentials       |
+      | client_id     | {{client.client_id}}     |
+      | client_secret | {{client.client_secret}} |
+      | scope         | {{forbidden_scope}}      |
+    When the token request is sent
+    Then the response status should be 400
+    And the response body should match the error response schema
+    And the OAuth error should be "invalid_scope"
+    And the response should not contain an access token
+
+  @must @client @negative @rfc6749-5.2
+  Scenario: An authenticated client's unsupported grant type gets unsupported_grant_type
+    Given a token request with the parameters:
+      | grant_type    | urn:authconform:unsupported |
+      | client_id     | {{client.client_id}}        |
+      | client_secret | {{client.client_secret}}    |
+    When the token request is sent
+    Then the response status should be 400
+    And the response body should match the error response schema
+    And the OAuth error should be "unsupported_grant_type"
+    And the response should not contain an access token
+
+  @must @client @negative @rfc6749-4.4.2 @rfc6749-5.2
+  Scenario: An authenticated client's request without grant_type gets invalid_request
+    Given a token request with the parameters:
+      | client_id     | {{client.client_id}}     |
+      | client_secret | {{client.client_secret}} |
+    When the token request is sent
+    Then the response status should be 400
+    And the response body should match the error response schema
+    And the OAuth error should be "invalid_request"
+    And the response should not contain an access token
+
+  @should @client @negative @rfc6749-3.2 @rfc6749-5.2
+  Scenario: A repeated parameter gets invalid_request
+    Given a token request with the parameters:
+      | grant_type    | client_credentials       |
+      | grant_type    | client_credentials       |
+      | client_id     | {{client.client_id}}     |
+      | client_secret | {{client.client_secret}} |
+    When the token request is sent
+    Then the response status should be 400
+    And the OAuth error should be "invalid_request"
+    And the response should not contain an access token
