@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/authconform/authconform/internal/catalog"
 	"github.com/authconform/authconform/internal/expect"
+	"github.com/authconform/authconform/internal/redact"
 	"github.com/authconform/authconform/internal/report"
 )
 
@@ -75,6 +77,7 @@ var statusText = map[string]string{
 	report.StatusLeftOut:        "- left out",
 	report.StatusInterrupted:    "interrupted",
 	report.StatusNotRun:         "not run",
+	report.StatusInconclusive:   "? inconclusive",
 }
 
 // deviates says whether a verdict is a departure from the rule (or a
@@ -138,7 +141,11 @@ func (e Evidence) renderVerdicts(b *bytes.Buffer) {
 		if deviates(c.Status) {
 			name = fmt.Sprintf("[%s](#%s)", name, anchor(c.Scenario))
 		}
-		p("| %s | `%s` | %s | %s | %s |\n", name, c.Feature, c.Severity, ruleLinks(c.Rules), statusOf(c.Status))
+		verdict := statusOf(c.Status)
+		if c.Status == report.StatusInconclusive && c.Reason != "" {
+			verdict += ": " + cell(c.Reason)
+		}
+		p("| %s | `%s` | %s | %s | %s |\n", name, c.Feature, c.Severity, ruleLinks(c.Rules), verdict)
 	}
 	p("\n")
 }
@@ -209,10 +216,17 @@ func (e Evidence) renderLeftOut(b *bytes.Buffer) {
 // counts is the summary's counts in words, in a fixed order.
 func counts(m map[string]int) string {
 	var out []string
-	for _, k := range []string{report.StatusPassed, report.StatusFailed, report.StatusWarning, report.StatusKnownDeviation,
-		report.StatusUnexpectedPass, report.StatusLeftOut, report.StatusInterrupted, report.StatusNotRun} {
-		if m[k] > 0 {
-			out = append(out, fmt.Sprintf("%d %s", m[k], strings.ReplaceAll(k, "_", " ")))
+	for _, k := range []struct{ status, one, many string }{
+		{report.StatusPassed, "passed", "passed"}, {report.StatusFailed, "failed", "failed"},
+		{report.StatusWarning, "warning", "warnings"}, {report.StatusKnownDeviation, "known deviation", "known deviations"},
+		{report.StatusUnexpectedPass, "unexpected pass", "unexpected passes"}, {report.StatusInconclusive, "inconclusive", "inconclusive"},
+		{report.StatusLeftOut, "left out", "left out"}, {report.StatusInterrupted, "interrupted", "interrupted"}, {report.StatusNotRun, "not run", "not run"},
+	} {
+		switch n := m[k.status]; {
+		case n == 1:
+			out = append(out, "1 "+k.one)
+		case n > 1:
+			out = append(out, fmt.Sprintf("%d %s", n, k.many))
 		}
 	}
 	return fmt.Sprintf("%d scenarios: %s", m["total"], strings.Join(out, ", "))
@@ -266,4 +280,33 @@ func indent(s, prefix string) string {
 		lines[i] = prefix + lines[i]
 	}
 	return strings.Join(lines, "\n")
+}
+
+// UnmaskNames gives back the scenario names the suite's redaction masked:
+// names are not secrets, but one such as "… HTTP Basic gets a token" reads
+// as an HTTP Basic credential ("Basic gets") and comes out of every report
+// as "… HTTP Basic [REDACTED] a token", which no known-deviation entry can
+// name. Each masked name is matched, mask as wildcard, against the
+// scenarios of its feature file in cases; a name matching none, or several,
+// is left as it is.
+func UnmaskNames(s *report.Summary, cases []catalog.Case) {
+	for i, c := range s.Cases {
+		if !strings.Contains(c.Scenario, redact.Mask) {
+			continue
+		}
+		parts := strings.Split(c.Scenario, redact.Mask)
+		for j := range parts {
+			parts[j] = regexp.QuoteMeta(parts[j])
+		}
+		re := regexp.MustCompile("^" + strings.Join(parts, ".+") + "$")
+		var found []string
+		for _, k := range cases {
+			if k.URI == c.Feature && re.MatchString(k.Scenario) && !slices.Contains(found, k.Scenario) {
+				found = append(found, k.Scenario)
+			}
+		}
+		if len(found) == 1 {
+			s.Cases[i].Scenario = found[0]
+		}
+	}
 }

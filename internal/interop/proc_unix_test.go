@@ -95,10 +95,10 @@ func TestSuiteRun(t *testing.T) {
 	t.Setenv("AUTHCONFORM_TARGET", "https://elsewhere.example")
 	t.Setenv("AUTHCONFORM_TAGS_FROM_THE_USER", "x")
 
-	var out bytes.Buffer
+	var out, errOut bytes.Buffer // two: exec writes them from two goroutines
 	s := Suite{Bin: fakeBin(t, "echo \"args: $*\"; env | grep ^AUTHCONFORM_ | sort; exit 1\n"), Dir: t.TempDir(), Grace: time.Second,
 		SummaryPath: "s.json", JUnitPath: "j.xml", Deviations: "d.json"}
-	code, err := s.Run(context.Background(), env, &out, &out)
+	code, err := s.Run(context.Background(), env, &out, &errOut)
 	if err != nil || code != 1 {
 		t.Fatalf("Run = %d, %v; want 1, nil", code, err)
 	}
@@ -118,7 +118,7 @@ func TestSuiteRun(t *testing.T) {
 	}
 
 	s.Bin = fakeBin(t, "echo 'authconform: flag provided but not defined: -profile (authconform -h lists the flags)' >&2; exit 2\n")
-	code, err = s.Run(context.Background(), env, &out, &out)
+	code, err = s.Run(context.Background(), env, &out, &errOut)
 	var np *NoProfileError
 	if !errors.As(err, &np) || code != 2 {
 		t.Fatalf("Run = %d, %v; want 2 and a NoProfileError", code, err)
@@ -131,9 +131,9 @@ func TestSuiteRunStopped(t *testing.T) {
 	s := Suite{Bin: fakeBin(t, "trap 'echo interrupted; exit 130' INT\nwhile :; do sleep 0.05; done\n"), Dir: t.TempDir(), Grace: 2 * time.Second}
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
-	var out bytes.Buffer
+	var out, errOut bytes.Buffer
 	start := time.Now()
-	code, _ := s.Run(ctx, nil, &out, &out)
+	code, _ := s.Run(ctx, nil, &out, &errOut)
 	if took := time.Since(start); took > 5*time.Second {
 		t.Errorf("Run took %s after its context ended", took)
 	}
