@@ -119,21 +119,22 @@ const (
 // Short names of the scenarios of features/rfc6749/: each a substring of
 // exactly one scenario name as the JSON summary writes it.
 const (
-	rfcPostToken     = "authenticates in the body gets a token"
-	rfcBasicToken    = "A client that authenticates with HTTP Basic" // the rest of the name: see TestRFCBatteryReportNamesScenarios
-	rfcPragma        = "Pragma no-cache"
-	rfcNoRefresh     = "without a refresh token"
-	rfcBasicFailure  = "failed HTTP Basic login"
-	rfcWrongPost     = "wrong secret in the body"
-	rfcGETQuery      = "GET with the client's secret"
-	rfcTwoMethods    = "authenticates twice"
-	rfcExpiresIn     = "expires_in is its lifetime"
-	rfcUnknownParams = "Unknown parameters are ignored"
-	rfcScopeAllowed  = "A scope the client may have"
-	rfcScopeRefused  = "A scope the client may not have"
-	rfcUnsupported   = "unsupported grant type"
-	rfcNoGrantType   = "without grant_type"
-	rfcRepeated      = "A repeated parameter"
+	rfcPostToken      = "authenticates in the body gets a token"
+	rfcBasicToken     = "A client that authenticates with HTTP Basic" // the rest of the name: see TestRFCBatteryReportNamesScenarios
+	rfcPragma         = "Pragma no-cache"
+	rfcNoRefresh      = "without a refresh token"
+	rfcBasicFailure   = "failed HTTP Basic login"
+	rfcWrongPost      = "wrong secret in the body"
+	rfcGETQuery       = "GET with the client's secret"
+	rfcTwoMethods     = "authenticates twice"
+	rfcExpiresIn      = "expires_in, when given, is its lifetime"
+	rfcExpiresInGiven = "lifetime in expires_in"
+	rfcUnknownParams  = "Unknown parameters are ignored"
+	rfcScopeAllowed   = "A scope the client may have"
+	rfcScopeRefused   = "A scope the client may not have"
+	rfcUnsupported    = "unsupported grant type"
+	rfcNoGrantType    = "without grant_type"
+	rfcRepeated       = "A repeated parameter"
 )
 
 // rfcBatteryRow is one run of the CLI against one battery server.
@@ -176,11 +177,9 @@ var rfcBattery = []rfcBatteryRow{
 	{name: "keycloak-like, Basic challenge in its own header field", flavour: keycloakLike, twist: rfcChallengeTwo, wantCode: 0, wantWarned: keycloakWarnings},
 	{
 		name: "keycloak-like, forbidden scope dropped from the grant", flavour: keycloakLike, twist: rfcDownscopes, wantCode: 0, wantWarned: keycloakWarnings,
-		knownIssue: `false MUST failure: features/rfc6749/token_request.feature "A scope the client may not have gets invalid_scope" (@must) fails at "Then the response status should be 400" with "status = 200; want 400" on a server that, asked for AUTHCONFORM_FORBIDDEN_SCOPE ("admin"), issues a token without it and returns the scope it granted ("profile email"). RFC 6749 §3.3: the server "MAY fully or partially ignore the scope requested by the client" and then "MUST include the scope response parameter"; §5.2 only names the code for a server that refuses (shared/spec/rfc-checklist.md #43 says so too). Wanted: a 200 passes when its scope is present and lacks every forbidden scope-token; fail a 200 whose scope is absent (same as asked) or holds one`,
 	},
 	{
-		name: "doorkeeper-like, no expires_in, lifetime documented", flavour: doorkeeperLike, twist: rfcNoExpiresIn, wantCode: 0, wantWarned: doorkeeperWarnings, mayWarn: []string{rfcExpiresIn},
-		knownIssue: `false MUST failure: features/rfc6749/token_request.feature "A token's expires_in is its lifetime" (@must) fails at "the JSON member \"expires_in\" should be a lifetime of \"{{expires_in}}\" seconds" with "JSON member \"expires_in\" is missing" on a server that omits expires_in (configured AUTHCONFORM_EXPIRES_IN=7200, its documented lifetime). RFC 6749 §5.1 makes expires_in RECOMMENDED ("If omitted, the authorization server SHOULD provide the expiration time via other means or document the default value"), and the profile's own schema keeps it optional; shared/spec/rfc-checklist.md #26: missing is a warning, a wrong value or a string a failure. Wanted: a missing expires_in a @should warning, a present one judged as now`,
+		name: "doorkeeper-like, no expires_in, lifetime documented", flavour: doorkeeperLike, twist: rfcNoExpiresIn, wantCode: 0, wantWarned: append(slices.Clone(doorkeeperWarnings), rfcExpiresInGiven),
 	},
 
 	// Faults: each must fail exactly the scenarios that judge its rule.
@@ -199,26 +198,23 @@ var rfcBattery = []rfcBatteryRow{
 	{
 		name: "refuses everything", flavour: fositeLike, twist: rfcRefuseAll, wantCode: 1,
 		wantFailed: []string{rfcPostToken, rfcBasicToken, rfcExpiresIn, rfcUnknownParams, rfcScopeAllowed, rfcScopeRefused, rfcUnsupported, rfcNoGrantType},
-		wantWarned: []string{rfcPragma, rfcNoRefresh, rfcTwoMethods, rfcRepeated},
+		wantWarned: []string{rfcPragma, rfcNoRefresh, rfcTwoMethods, rfcRepeated, rfcExpiresInGiven},
 		// Refusals that would pass, but no client ever got a token.
 		wantInconclusive: []string{rfcBasicFailure, rfcWrongPost, rfcGETQuery},
 	},
 	{name: "doorkeeper-like, Bearer challenge only after a failed Basic login", flavour: doorkeeperLike, twist: rfcBearerOnly, wantCode: 1, wantFailed: []string{rfcBasicFailure}, wantWarned: doorkeeperWarnings},
 	{
 		name: "doorkeeper-like, Bearer challenge only, its description quoting Basic", flavour: doorkeeperLike, twist: rfcBearerQuotesBasic, wantCode: 1, wantFailed: []string{rfcBasicFailure}, wantWarned: doorkeeperWarnings,
-		knownIssue: `missed deviation: features/rfc6749/client_authentication.feature "A failed HTTP Basic login gets 401 invalid_client with a Basic challenge" (@must) passes "the response header \"WWW-Authenticate\" should name the scheme \"Basic\"" on WWW-Authenticate: Bearer realm="Doorkeeper", error="invalid_client", error_description="Client authentication failed, Basic credentials were rejected." — one Bearer challenge and no Basic one. steps/response.go thenChallengeScheme splits the field at every comma, quoted strings included, and takes " Basic credentials were rejected.\"" for a challenge; RFC 7235 §2.1/§4.1: auth-param values may be quoted-strings, commas inside them separate nothing; RFC 6749 §5.2: the 401 MUST carry a challenge "matching the authentication scheme used by the client"`,
 	},
 	{
 		name: "fosite-like, Basic credentials not form-decoded, one client for both methods", flavour: fositeLike, twist: rfcBasicNotDecoded, oneClient: true, wantCode: 1, wantFailed: []string{rfcBasicToken},
 		wantInconclusive: []string{rfcBasicFailure},
-		knownIssue:       `weak positive control (the run fails anyway, on the Basic token scenario): features/rfc6749/client_authentication.feature "A failed HTTP Basic login gets 401 invalid_client with a Basic challenge" is passed, not inconclusive, on a server that refuses every HTTP Basic login, because its client got a token in the body. steps/controls.go counts a token per client_id, whatever the method; with AUTHCONFORM_BASIC_CLIENT_ID = AUTHCONFORM_CLIENT_ID (allowed, and the usual setup) a Basic refusal is taken as evidence although no Basic login ever succeeded in the run. Wanted: the control per client and method (Basic or body)`,
 	},
 	{name: "doorkeeper-like, any secret accepted", flavour: doorkeeperLike, twist: rfcAnySecret, wantCode: 1, wantFailed: []string{rfcBasicFailure, rfcWrongPost}, wantWarned: doorkeeperWarnings},
-	{name: "fosite-like, expires_in a JSON string", flavour: fositeLike, twist: rfcExpiresInString, wantCode: 1, wantFailed: []string{rfcPostToken, rfcBasicToken, rfcExpiresIn, rfcScopeAllowed}},
+	{name: "fosite-like, expires_in a JSON string", flavour: fositeLike, twist: rfcExpiresInString, wantCode: 1, wantFailed: []string{rfcPostToken, rfcBasicToken, rfcExpiresIn, rfcScopeAllowed}, wantWarned: []string{rfcExpiresInGiven}},
 	{name: "fosite-like, unknown parameter refused", flavour: fositeLike, twist: rfcRejectsUnknown, wantCode: 1, wantFailed: []string{rfcUnknownParams}},
 	{
 		name: "fosite-like, no-store only inside a quoted no-cache field list", flavour: fositeLike, twist: rfcNoStoreAsFieldName, wantCode: 1, wantFailed: []string{rfcPostToken, rfcBasicToken},
-		knownIssue: `missed deviation (contrived header, same parser defect as the Basic challenge row): features/rfc6749/client_authentication.feature "A client that authenticates in the body gets a token that must not be cached" and its HTTP Basic twin (@must) pass "the response header \"Cache-Control\" should include \"no-store\"" on Cache-Control: no-cache="Set-Cookie, no-store, Authorization", which holds no no-store directive, only a field name in no-cache's quoted list (RFC 9111 §5.2.2.4). steps/response.go thenHeaderIncludes splits at every comma, quoted strings included; RFC 6749 §5.1 requires the no-store directive`,
 	},
 }
 
@@ -272,7 +268,7 @@ var rfcCaseName = strings.NewReplacer(" ", "-", ",", "", `"`, "")
 // the name is how a reader, authconform diff and a known-deviation file
 // find a case.
 func TestRFCBatteryReportNamesScenarios(t *testing.T) {
-	const knownIssue = `the reports rename a scenario: "A client that authenticates with HTTP Basic gets a token that must not be cached" is "A client that authenticates with HTTP Basic [REDACTED] a token that must not be cached" in the JSON summary, the console and every output, because internal/redact/shapes.go maskBasic masks whatever follows "Basic " when it is 4 or more characters of valid base64 ("gets" is); a scenario name holds no secret`
+	const knownIssue = ""
 	scenarios := rfcFeatureScenarios(t)
 	srv := startRFCServer(t, fositeLike, "")
 	run := srv.runSuite(t)
