@@ -17,7 +17,10 @@ const NegativeTag = "@negative"
 
 // controls record, across the run, which configured clients the target
 // issued a token to, and which configured clients each scenario's token
-// requests named.
+// requests named, each with the way it authenticated: one client set up
+// for both methods is two controls, since a server that refuses every
+// HTTP Basic login must not pass the Basic error scenarios on the strength
+// of tokens issued to the body method.
 type controls struct {
 	mu     sync.Mutex
 	issued map[string]bool     // client_id → the target issued it a token
@@ -35,6 +38,9 @@ func (s *Suite) controls() *controls {
 func (st *scenario) noteTokenRequest(clientID string, gotToken bool) {
 	if clientID == "" || !st.suite.configuredClient(clientID) {
 		return
+	}
+	if st.req != nil && st.req.basic == basicOnly {
+		clientID += " with HTTP Basic"
 	}
 	c := st.suite.controls()
 	c.mu.Lock()
@@ -79,7 +85,16 @@ func (s *Suite) Inconclusive(v verdict.Verdict) string {
 	}
 	quoted := make([]string, len(clients))
 	for i, id := range clients {
-		quoted[i] = fmt.Sprintf("%q", id)
+		quoted[i] = "client " + quoteClient(id)
 	}
-	return fmt.Sprintf("the target issued no token to client %s in this run, so this refusal is no evidence: a server that refuses that client everything passes it", strings.Join(quoted, " or "))
+	return fmt.Sprintf("the target issued no token to %s in this run, so this refusal is no evidence: a server that refuses that client everything passes it", strings.Join(quoted, " or "))
+}
+
+// quoteClient quotes a control's client_id, keeping the way it
+// authenticated outside the quotes: client "x" with HTTP Basic.
+func quoteClient(id string) string {
+	if name, ok := strings.CutSuffix(id, " with HTTP Basic"); ok {
+		return fmt.Sprintf("%q with HTTP Basic", name)
+	}
+	return fmt.Sprintf("%q", id)
 }

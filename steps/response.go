@@ -197,7 +197,7 @@ func (st *scenario) thenHeaderIncludes(name, directive string) error {
 	}
 	values := ex.Header.Values(name)
 	for _, v := range values {
-		for _, part := range strings.Split(v, ",") {
+		for _, part := range headerList(v) {
 			d, _, _ := strings.Cut(strings.TrimSpace(part), "=")
 			if strings.EqualFold(strings.TrimSpace(d), directive) {
 				return nil
@@ -208,6 +208,27 @@ func (st *scenario) thenHeaderIncludes(name, directive string) error {
 		return st.fail("no %s header; want one that includes %q", name, directive)
 	}
 	return st.fail("%s = %q; want it to include %q", name, strings.Join(values, ", "), directive)
+}
+
+// headerList splits a comma-separated header value (RFC 9110 §5.6.1)
+// into its elements, leaving commas inside quoted strings (§5.6.4, with
+// backslash escapes) alone: `no-cache="Set-Cookie, no-store"` is one
+// directive, and error_description="a, Basic b" holds no challenge.
+func headerList(v string) []string {
+	var out []string
+	start, quoted := 0, false
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case quoted && c == '\\':
+			i++ // the escaped byte, whatever it is
+		case c == '"':
+			quoted = !quoted
+		case c == ',' && !quoted:
+			out = append(out, v[start:i])
+			start = i + 1
+		}
+	}
+	return append(out, v[start:])
 }
 
 // thenChallengeScheme checks a challenge header (RFC 7235 §4.1:
@@ -221,7 +242,7 @@ func (st *scenario) thenChallengeScheme(name, scheme string) error {
 	}
 	values := ex.Header.Values(name)
 	for _, v := range values {
-		for _, part := range strings.Split(v, ",") {
+		for _, part := range headerList(v) {
 			token, _, _ := strings.Cut(strings.TrimSpace(part), " ")
 			if !strings.Contains(token, "=") && strings.EqualFold(token, scheme) {
 				return nil
@@ -339,6 +360,52 @@ func (st *scenario) thenMemberLifetime(path, want string) error {
 		err = st.fail("%s = %d; want %d, or up to %d s less for a server that counts down (RFC 6749 §5.1)", path, got, lifetime, LifetimeTolerance)
 	}
 	return err
+}
+
+// thenMemberLifetimeIfPresent is the lifetime check for a member the RFC
+// only recommends (RFC 6749 §5.1: expires_in RECOMMENDED): absent passes.
+func (st *scenario) thenMemberLifetimeIfPresent(path, want string) error {
+	_, present, err := st.jsonMember(path)
+	if err != nil || !present {
+		return err
+	}
+	return st.thenMemberLifetime(path, want)
+}
+
+// thenScopeRefusedOrLeftOut judges a request for a scope the client may
+// not have. RFC 6749 §5.2 names invalid_scope for it, and §3.3 lets the
+// server "fully or partially ignore the scope requested" instead, in which
+// case it MUST say which scope it granted: so 400 invalid_scope passes, and
+// so does a token whose returned scope holds none of the scope's tokens.
+func (st *scenario) thenScopeRefusedOrLeftOut(scope string) error {
+	scope, err := st.expand(scope)
+	if err != nil {
+		return err
+	}
+	ex, err := st.last()
+	if err != nil {
+		return err
+	}
+	switch {
+	case ex.Status == 400:
+		return st.thenOAuthError("invalid_scope")
+	case ex.Status >= 200 && ex.Status < 300:
+		v, present, err := st.jsonMember("scope")
+		if err != nil {
+			return err
+		}
+		granted, ok := v.(string)
+		if !present || !ok {
+			return st.fail("status = %d with no scope member; want 400 invalid_scope, or a token whose scope member says what was granted instead of %q (RFC 6749 §3.3: a server that ignores a requested scope MUST return the one it granted)", ex.Status, scope)
+		}
+		for _, tok := range strings.Fields(scope) {
+			if slices.Contains(strings.Fields(granted), tok) {
+				return st.fail("status = %d granting scope %q, which holds %q; want 400 invalid_scope, or a scope without it (RFC 6749 §3.3, §5.2)", ex.Status, granted, tok)
+			}
+		}
+		return nil
+	}
+	return st.fail("status = %d; want 400 invalid_scope (RFC 6749 §5.2), or a token granting another scope (§3.3)", ex.Status)
 }
 
 func (st *scenario) thenMemberIsInteger(path string) error {

@@ -40,6 +40,10 @@ type Suite struct {
 	// ends (a signal), scenarios not yet started are not run.
 	RunContext context.Context
 
+	// Admit, when set, is asked before a scenario starts whether to run
+	// it; one it refuses is reported as not run.
+	Admit func(feature, scenario string) bool
+
 	// What the run's scenarios obtain once and share (see runShared).
 	sharedOnce sync.Once
 	run        *runShared
@@ -69,6 +73,10 @@ func (st *scenario) start(ctx context.Context, p *godog.Scenario) (context.Conte
 		// The run has ended: this scenario is not run, and says so,
 		// rather than failing for want of a target.
 		st.notRun = why
+		return ctx, godog.ErrSkip
+	}
+	if st.suite.Admit != nil && !st.suite.Admit(p.Uri, p.Name) {
+		st.notRun = "not selected"
 		return ctx, godog.ErrSkip
 	}
 	return ctx, nil

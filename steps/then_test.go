@@ -31,6 +31,7 @@ func thenRows() []thenRow {
 		statusOneOf = "Then the response status should be one of 400, 401"
 		noStore     = `And the response header "Cache-Control" should include "no-store"`
 		challenge   = `And the response header "WWW-Authenticate" should name the scheme "Basic"`
+		forbidden   = `Then the scope "admin" should be refused with invalid_scope, or left out of the granted scope`
 		oauthError  = `And the OAuth error should be "invalid_client"`
 		oauthOneOf  = `And the OAuth error should be one of "invalid_client, invalid_request"`
 		registered  = "And the OAuth error should be one defined by RFC 6749 section 5.2"
@@ -65,6 +66,9 @@ func thenRows() []thenRow {
 		{"basic challenge, any case, second of two", 401, http.Header{"Www-Authenticate": {`Bearer realm="x", basic realm="y", charset="UTF-8"`}}, errorCL, challenge, ""},
 		{"no challenge", 401, http.Header{}, errorCL, challenge, "no WWW-Authenticate header"},
 		{"Bearer challenge only", 401, http.Header{"Www-Authenticate": {`Bearer realm="x"`}}, errorCL, challenge, `want a challenge with the scheme "Basic"`},
+		{"Basic inside a quoted description", 401, http.Header{"Www-Authenticate": {`Bearer realm="Doorkeeper", error="invalid_client", error_description="Client authentication failed, Basic credentials were rejected."`}}, errorCL, challenge, `want a challenge with the scheme "Basic"`},
+		{"no-store inside a quoted field list", 200, http.Header{"Cache-Control": {`no-cache="Set-Cookie, no-store, Authorization"`}}, tokenBody, noStore, `want it to include "no-store"`},
+		{"no-store after a quoted field list", 200, http.Header{"Cache-Control": {`no-cache="Set-Cookie, Authorization", no-store`}}, tokenBody, noStore, ""},
 		{"Basic as a parameter, not a scheme", 401, http.Header{"Www-Authenticate": {`Bearer realm="x", basic="y"`}}, errorCL, challenge, `want a challenge with the scheme "Basic"`},
 		{"token schema", 200, nil, tokenBody, "And the response body should match the token response schema", ""},
 		{"token schema on an error", 401, nil, errorCL, "And the response body should match the token response schema", "access_token"},
@@ -87,6 +91,15 @@ func thenRows() []thenRow {
 		{"lifetime exact", 200, nil, tokenBody, `And the JSON member "expires_in" should be a lifetime of "{{sales_channel.expires_in}}" seconds`, ""},
 		{"lifetime counted down", 200, nil, `{"expires_in":14395}`, `And the JSON member "expires_in" should be a lifetime of "14400" seconds`, ""},
 		{"lifetime too short", 200, nil, `{"expires_in":14394}`, `And the JSON member "expires_in" should be a lifetime of "14400" seconds`, "expires_in = 14394; want 14400, or up to 5 s less"},
+		{"lifetime if present, absent", 200, nil, `{"access_token":"t"}`, `And the JSON member "expires_in", if present, should be a lifetime of "3600" seconds`, ""},
+		{"lifetime if present, right", 200, nil, `{"expires_in":3599}`, `And the JSON member "expires_in", if present, should be a lifetime of "3600" seconds`, ""},
+		{"lifetime if present, wrong", 200, nil, `{"expires_in":7200}`, `And the JSON member "expires_in", if present, should be a lifetime of "3600" seconds`, "expires_in = 7200; want 3600"},
+		{"forbidden scope refused", 400, nil, `{"error":"invalid_scope"}`, forbidden, ""},
+		{"forbidden scope ignored, the granted one returned", 200, nil, `{"access_token":"t","scope":"profile email"}`, forbidden, ""},
+		{"forbidden scope refused with another code", 400, nil, `{"error":"invalid_request"}`, forbidden, `OAuth error = "invalid_request"; want "invalid_scope"`},
+		{"forbidden scope granted", 200, nil, `{"access_token":"t","scope":"read admin"}`, forbidden, `granting scope "read admin", which holds "admin"`},
+		{"forbidden scope ignored, no scope said", 200, nil, `{"access_token":"t"}`, forbidden, "with no scope member"},
+		{"forbidden scope, 403", 403, nil, `{"error":"invalid_scope"}`, forbidden, "status = 403; want 400 invalid_scope"},
 		{"lifetime too long", 200, nil, `{"expires_in":14401}`, `And the JSON member "expires_in" should be a lifetime of "14400" seconds`, "expires_in = 14401; want 14400"},
 		{"lifetime float literal", 200, nil, `{"expires_in":14400.0}`, `And the JSON member "expires_in" should be a lifetime of "14400" seconds`, "without fraction"},
 		{"lifetime other kind", 200, nil, `{"expires_in":7200}`, `And the JSON member "expires_in" should be a lifetime of "14400" seconds`, "expires_in = 7200"},

@@ -47,6 +47,8 @@ func (st *scenario) vocabulary() []Step {
 		{`^the JSON member "([^"]*)" should equal "([^"]*)" ignoring case$`, `And the JSON member "token_type" should equal "bearer" ignoring case`, st.thenMemberEqualsFold},
 		{`^the JSON member "([^"]*)" should be the integer "([^"]*)"$`, `And the JSON member "expires_in" should be the integer "{{sales_channel.expires_in}}"`, st.thenMemberInteger},
 		{`^the JSON member "([^"]*)" should be a lifetime of "([^"]*)" seconds$`, `And the JSON member "expires_in" should be a lifetime of "{{sales_channel.expires_in}}" seconds`, st.thenMemberLifetime},
+		{`^the JSON member "([^"]*)", if present, should be a lifetime of "([^"]*)" seconds$`, `And the JSON member "expires_in", if present, should be a lifetime of "{{expires_in}}" seconds`, st.thenMemberLifetimeIfPresent},
+		{`^the scope "([^"]*)" should be refused with invalid_scope, or left out of the granted scope$`, `Then the scope "{{forbidden_scope}}" should be refused with invalid_scope, or left out of the granted scope`, st.thenScopeRefusedOrLeftOut},
 		{`^the JSON member "([^"]*)" should be an integer$`, `And the JSON member "created_at" should be an integer`, st.thenMemberIsInteger},
 		{`^the JSON member "([^"]*)" should match "([^"]*)"$`, `And the JSON member "scope" should match "^market:"`, st.thenMemberMatches},
 		{`^the JSON member "([^"]*)" should be a non-empty string$`, `And the JSON member "access_token" should be a non-empty string`, st.thenMemberNonEmptyString},

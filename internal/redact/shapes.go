@@ -86,7 +86,7 @@ func maskBasic(b []byte) []byte {
 			continue
 		}
 		end := runEnd(b, start, isBase64Std)
-		if end-start >= 4 && isBase64(b[start:end]) {
+		if end-start >= 4 && isBasicCredentials(b[start:end]) {
 			out = append(append(out, b[done:start]...), Mask...)
 			done = end
 		}
@@ -96,6 +96,14 @@ func maskBasic(b []byte) []byte {
 		return b
 	}
 	return append(out, b[done:]...)
+}
+
+// isBasicCredentials reports whether b is the base64 of HTTP Basic
+// credentials, "user-id:password" (RFC 7617 §2): base64 alone would also
+// take words of a sentence, such as "Basic gets" in a scenario's name.
+func isBasicCredentials(b []byte) bool {
+	dec, err := base64.StdEncoding.DecodeString(string(b))
+	return err == nil && bytes.IndexByte(dec, ':') >= 0
 }
 
 func isBase64(b []byte) bool {

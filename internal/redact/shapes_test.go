@@ -18,7 +18,7 @@ var (
 func maskShapesByRegexp(s string) string {
 	s = jwtShapeRegexp.ReplaceAllString(s, Mask)
 	return basicShapeRegexp.ReplaceAllStringFunc(s, func(m string) string {
-		if _, err := base64.StdEncoding.DecodeString(m[len("Basic "):]); err != nil {
+		if dec, err := base64.StdEncoding.DecodeString(m[len("Basic "):]); err != nil || !strings.Contains(string(dec), ":") {
 			return m
 		}
 		return m[:len("Basic ")] + Mask
@@ -37,6 +37,10 @@ func TestMaskShapesTable(t *testing.T) {
 		{"basic any case", "authorization: bAsIc aWQ6c2VjcmV0", "authorization: bAsIc " + Mask},
 		{"basic not base64", "Basic abcde", "Basic abcde"},
 		{"basic too short", "Basic YQ=", "Basic YQ="},
+		// RFC 7617 §2: Basic credentials are user-id ":" password; a word
+		// that happens to be base64 is not one.
+		{"basic before a word", "authenticates with HTTP Basic gets a token", "authenticates with HTTP Basic gets a token"},
+		{"basic without a colon", "Basic " + base64.StdEncoding.EncodeToString([]byte("nocolon")), "Basic " + base64.StdEncoding.EncodeToString([]byte("nocolon"))},
 		{"no shape", "Basically, eyJ is just text.", "Basically, eyJ is just text."},
 	}
 	for _, tt := range tests {

@@ -82,6 +82,11 @@ type Options struct {
 
 	Console  io.Writer // formatter output without a file; nil = io.Discard
 	Progress io.Writer // a line per finished case, waits; nil = none
+
+	// Admit, when set, is asked before each scenario starts whether to run
+	// it; a scenario it refuses is not run (go test -run, through
+	// conformtest).
+	Admit func(feature, scenario string) bool
 }
 
 // Run runs the suite. A *ConfigError means the run could not start, or
@@ -146,26 +151,70 @@ func (p *runPlan) cleanup() {
 	}
 }
 
-// plan checks the configuration and prepares the run: every configuration
-// error is found here, before any request.
-func plan(o Options, res *verdict.Run) (*runPlan, error) {
+// checkTransport checks the target's URLs and that no secret or token
+// would cross the network in clear, and reports whether the target is on
+// loopback.
+func checkTransport(o Options) (loopback bool, err error) {
 	t := o.Target
 	if err := t.CheckURL(); err != nil {
-		return nil, &ConfigError{err}
+		return false, &ConfigError{err}
 	}
 	// Resolved once: a name's answer may change, and the dialer holds
 	// plain http to loopback addresses whatever it says later.
-	loopback := t.IsLoopback()
+	loopback = t.IsLoopback()
 	if t.IsPlainHTTP() && !loopback && !o.AllowHTTP {
-		return nil, configErr("target %s is plain http and not on loopback: client secrets would cross the network unencrypted (RFC 6749 §2.3.1, §3.2 require TLS); use https:// or -allow-http", t.BaseURL)
+		return false, configErr("target %s is plain http and not on loopback: client secrets would cross the network unencrypted (RFC 6749 §2.3.1, §3.2 require TLS); use https:// or -allow-http", t.BaseURL)
 	}
 	// The key set and the protected resource are held to the same rule:
 	// access tokens go to the resource, and keys read in clear could be
 	// anyone's.
 	for _, u := range t.OtherURLs() {
 		if config.IsPlainHTTPURL(u) && !t.IsLoopbackURL(u) && !o.AllowHTTP {
-			return nil, configErr("%s is plain http and not on loopback: access tokens and the keys that verify them would cross the network unencrypted (RFC 6750 §5.3, RFC 7517 §9.3 require TLS); use https:// or -allow-http", u)
+			return false, configErr("%s is plain http and not on loopback: access tokens and the keys that verify them would cross the network unencrypted (RFC 6750 §5.3, RFC 7517 §9.3 require TLS); use https:// or -allow-http", u)
 		}
+	}
+	return loopback, nil
+}
+
+// NewSuite builds the step vocabulary's shared state for o's target, for
+// another godog suite to register (conform.Steps): the same transport
+// rules, rate limit, timeouts, schemas and redaction as a run. close
+// releases its connections.
+func NewSuite(o Options) (s *steps.Suite, close func(), err error) {
+	loopback, err := checkTransport(o)
+	if err != nil {
+		return nil, nil, err
+	}
+	if o.Timeout < 0 || o.Timeout > 10*time.Minute {
+		return nil, nil, configErr("timeout %s: want a duration above 0 and at most 10m", o.Timeout)
+	}
+	schemas, err := schema.Load(o.Schemas, o.SchemaDir)
+	if err != nil {
+		return nil, nil, configErr("schemas: %v", err)
+	}
+	limiter, err := o.limiter(loopback)
+	if err != nil {
+		return nil, nil, &ConfigError{err}
+	}
+	client := httpclient.New(httpclient.Options{
+		Timeout: o.timeout(), Limiter: limiter, TLSConfig: o.TLSConfig, MaxWait: o.MaxWait,
+		LoopbackOnly: o.Target.IsPlainHTTP() && !o.AllowHTTP,
+	})
+	return &steps.Suite{
+		Target:   o.Target,
+		Client:   client,
+		Schemas:  schemas,
+		Redactor: redact.New(o.Target.Secrets()...),
+	}, client.Close, nil
+}
+
+// plan checks the configuration and prepares the run: every configuration
+// error is found here, before any request.
+func plan(o Options, res *verdict.Run) (*runPlan, error) {
+	t := o.Target
+	loopback, err := checkTransport(o)
+	if err != nil {
+		return nil, err
 	}
 	switch {
 	case o.Concurrency < 0 || o.Concurrency > 64:
@@ -177,7 +226,6 @@ func plan(o Options, res *verdict.Run) (*runPlan, error) {
 	if err := p.selectCases(o, res); err != nil {
 		return p, err
 	}
-	var err error
 	if res.Tool, err = provenance.Of(o.suiteRoots()...); err != nil {
 		return p, configErr("reading the suite's files: %v", err)
 	}
@@ -333,6 +381,7 @@ func (p *runPlan) wire(o Options) {
 		Schemas:         p.schemas,
 		Redactor:        p.red,
 		Recorder:        p.rec,
+		Admit:           o.Admit,
 		OnDone: func(v verdict.Verdict) {
 			v = classify(o, p.expected, p.suite, v)
 			if v.Status == verdict.Inconclusive {

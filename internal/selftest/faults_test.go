@@ -61,7 +61,7 @@ var faultReasons = map[string]string{
 	"token-type-mac":                         `token_type = "mac"`,
 	"token-type-missing":                     "token_type is required",
 	"unknown-client-accepted":                "status = 200",
-	"unknown-market-accepted":                "status = 200; want 400",
+	"unknown-market-accepted":                "status = 200; want 400|status = 200 granting scope",
 	"unsupported-grant-type-invalid-request": `OAuth error = "invalid_request"; want "unsupported_grant_type"`,
 	"wrong-content-type-500":                 "status = 500; want a client error",
 	"wrong-secret-accepted":                  "status = 200",

@@ -1,0 +1,15 @@
+// Package conform runs authconform's conformance suite from Go: against
+// an OAuth2 token endpoint that follows Commerce Layer's documented
+// client_credentials flow, or plain RFC 6749 §4.4 (Profile RFC6749).
+//
+// Run judges a target and returns the verdicts, the exit code and the
+// reports the authconform command gives for the same options (the command
+// is a thin layer over this package). Steps registers the suite's step
+// vocabulary in another godog suite. Package conformtest runs the suite
+// inside go test, a subtest per scenario; package refserver starts the
+// reference server, a local Commerce Layer–compatible auth server.
+//
+// Redaction, the rate limit and timeouts are on by default here as in the
+// command: a caller being a test makes nothing weaker. Client secrets and
+// issued tokens never appear in a Result, a report or an error.
+package conform

@@ -1,0 +1,215 @@
+package conform
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"io"
+	"io/fs"
+	"time"
+
+	"github.com/authconform/authconform"
+	"github.com/authconform/authconform/internal/expect"
+	"github.com/authconform/authconform/internal/runner"
+	"github.com/authconform/authconform/internal/verdict"
+)
+
+// Suite holds the built-in feature files (under "features") and JSON
+// Schemas (under "schemas"), the suite Run runs unless Options.Features
+// says otherwise.
+var Suite fs.FS = builtIn
+
+var builtIn fs.FS = authconform.Files
+
+// Exit codes, as the authconform command exits (the runner's, checked by
+// a test).
+const (
+	ExitPass   = 0 // every scenario run passed (warnings allowed)
+	ExitFail   = 1 // a scenario failed
+	ExitConfig = 2 // the run could not start, or the target could not be tested
+)
+
+// KnownDeviation is a scenario the target is known to fail, and why: it
+// does not fail the run while it fails, and fails the run once it passes.
+type KnownDeviation struct {
+	Feature  string // feature file as reported, e.g. features/errors/invalid_client.feature
+	Scenario string
+	Reason   string
+}
+
+// Options configure a run. The zero value, with a Target, runs the
+// Commerce Layer profile's built-in suite with the command's defaults.
+type Options struct {
+	Target  Target
+	Profile Profile // "" = CommerceLayer
+	// Tags is a godog tag expression selecting scenarios ("@must &&
+	// ~@integration"); "" runs all.
+	Tags string
+	// Strict fails the run on a failed @should scenario.
+	Strict          bool
+	KnownDeviations []KnownDeviation
+	// Formats are the reports, as the command's -format: "console",
+	// "junit:FILE", "json:FILE", "html:FILE", godog's "pretty",
+	// "cucumber:FILE"..., comma-separated. "" writes none: the Result
+	// holds every verdict.
+	Formats string
+	// Output receives the formats written to the console; nil discards
+	// them. Progress, if set, gets a line per finished case.
+	Output, Progress io.Writer
+	// Rate limits every request, "N/DURATION" or "none"; "" is the
+	// command's default (30/1m, none on loopback).
+	Rate string
+	// Timeout bounds each request (0: 10 s); MaxWait the longest
+	// Retry-After waited out (0: 60 s).
+	Timeout, MaxWait time.Duration
+	// Concurrency runs that many scenarios at once (0: 1). Verdicts and
+	// reports are those of a sequential run.
+	Concurrency int
+	// AllowHTTP allows a plain http:// target that is not on loopback.
+	AllowHTTP bool
+	// TLSConfig for https targets (nil: the system's roots, TLS 1.2+).
+	TLSConfig *tls.Config
+	// Features, when set, holds the feature files (under FeaturePaths,
+	// default ".") and the suite's schemas stay the built-in ones.
+	Features     fs.FS
+	FeaturePaths []string
+	// Admit, when set, is asked before each scenario starts whether to run
+	// it (conformtest uses it for go test -run); a scenario it refuses is
+	// reported as not run.
+	Admit func(feature, scenario string) bool
+}
+
+// Run runs the suite against o.Target. A *ConfigError means the run
+// could not start or the target could not be tested (exit 2); the Result
+// then holds whatever ran. When ctx ends, the scenario in flight ends as
+// interrupted, the rest as not run, and every report is written.
+func Run(ctx context.Context, o Options) (Result, error) {
+	ro, err := o.runner()
+	if err != nil {
+		return Result{ExitCode: ExitConfig}, &ConfigError{err}
+	}
+	res, err := runner.Run(ctx, ro)
+	out := resultOf(res)
+	var ce *runner.ConfigError
+	if errors.As(err, &ce) {
+		out.ExitCode = ExitConfig
+		return out, &ConfigError{ce.Err}
+	}
+	return out, err
+}
+
+// ConfigError is a problem with the run's set-up or the target's
+// reachability, not with its answers (the command exits 2).
+type ConfigError struct{ Err error }
+
+func (e *ConfigError) Error() string { return e.Err.Error() }
+func (e *ConfigError) Unwrap() error { return e.Err }
+
+// runner is o as the runner's options.
+func (o Options) runner() (runner.Options, error) {
+	t, err := o.Target.config(o.Profile)
+	if err != nil {
+		return runner.Options{}, err
+	}
+	ro := runner.Options{
+		Target: t, Tags: o.Tags, Format: o.Formats, Strict: o.Strict,
+		Concurrency: max(o.Concurrency, 1), Timeout: o.Timeout, MaxWait: o.MaxWait,
+		Rate: o.Rate, AllowHTTP: o.AllowHTTP, TLSConfig: o.TLSConfig,
+		Console: o.Output, Progress: o.Progress, Admit: o.Admit,
+	}.WithBuiltInSuite()
+	if ro.Timeout == 0 {
+		ro.Timeout = 10 * time.Second
+	}
+	if ro.TLSConfig == nil {
+		ro.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+	}
+	if o.Formats == "" {
+		// No report asked for: godog's progress, to a writer nobody reads.
+		ro.Format, ro.Console = "progress", nil
+	}
+	if o.Features != nil {
+		ro.Features, ro.FeaturePaths = o.Features, o.FeaturePaths
+		if len(ro.FeaturePaths) == 0 {
+			ro.FeaturePaths = []string{"."}
+		}
+	}
+	for _, k := range o.KnownDeviations {
+		ro.ExpectFailures = append(ro.ExpectFailures, expect.Failure{Feature: k.Feature, Scenario: k.Scenario, Reason: k.Reason})
+	}
+	return ro, nil
+}
+
+// Status is a scenario's outcome.
+type Status string
+
+// Statuses, as every report names them.
+const (
+	Passed          Status = "passed"
+	Failed          Status = "failed"          // fails the run
+	Warning         Status = "warning"         // a failed @should scenario, not strict
+	ExpectedFailure Status = "known deviation" // failed, as Options.KnownDeviations expects
+	UnexpectedPass  Status = "unexpected pass" // listed as a known deviation, passed: fails the run
+	Inconclusive    Status = "inconclusive"    // an error scenario passed, but its client got no token in the run
+	Interrupted     Status = "interrupted"     // under way when the run ended
+	NotRun          Status = "not run"         // the run had ended, or Admit refused it
+	LeftOut         Status = "left out"        // not run for want of configuration (Result.LeftOut)
+)
+
+var statuses = map[verdict.Status]Status{
+	verdict.Passed: Passed, verdict.Failed: Failed, verdict.Warning: Warning,
+	verdict.ExpectedFailure: ExpectedFailure, verdict.UnexpectedPass: UnexpectedPass,
+	verdict.Inconclusive: Inconclusive, verdict.Interrupted: Interrupted, verdict.NotRun: NotRun,
+}
+
+// Verdict is one scenario's outcome.
+type Verdict struct {
+	Feature  string // feature file, e.g. features/errors/invalid_client.feature
+	Line     int    // the scenario's line in it
+	Scenario string
+	Status   Status
+	Severity string   // "MUST" or "SHOULD"
+	Rules    []string // the rules it checks: rfc6749-5.2, docs-..., cl-test-...
+	Tags     []string
+	// Error says what was expected and what came back; Transcript is the
+	// requests and answers; Repro a curl command sending the last request
+	// again. All redacted.
+	Error, Transcript, Repro string
+	Requests                 int
+	Duration                 time.Duration
+}
+
+// LeftOutCase is a scenario the run could not run with its configuration.
+type LeftOutCase struct {
+	Feature, Scenario, Reason string
+	Severity                  string
+	Rules                     []string
+}
+
+// Result is a run's outcome.
+type Result struct {
+	Verdicts []Verdict // in the feature files' order
+	LeftOut  []LeftOutCase
+	ExitCode int
+	Requests int64         // every request sent, retries included
+	Waited   time.Duration // waiting for rate limits
+	Duration time.Duration
+	// Stopped says why the run ended before its last scenario ("" when it
+	// went to its end).
+	Stopped string
+}
+
+func resultOf(r verdict.Run) Result {
+	out := Result{ExitCode: r.ExitCode, Requests: r.Requests, Waited: r.Waited, Duration: r.Duration, Stopped: r.Stopped}
+	for _, v := range r.Verdicts {
+		out.Verdicts = append(out.Verdicts, Verdict{
+			Feature: v.URI, Line: v.Line, Scenario: v.Scenario, Status: statuses[v.Status],
+			Severity: v.Severity, Rules: v.Rules, Tags: v.Tags,
+			Error: v.Error, Transcript: v.Transcript, Repro: v.Repro,
+			Requests: v.Requests, Duration: v.Duration,
+		})
+	}
+	for _, l := range r.LeftOut {
+		out.LeftOut = append(out.LeftOut, LeftOutCase{Feature: l.URI, Scenario: l.Scenario, Reason: l.Reason, Severity: l.Severity, Rules: l.Rules})
+	}
+	return out
+}

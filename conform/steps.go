@@ -1,0 +1,81 @@
+package conform
+
+import (
+	"crypto/tls"
+	"errors"
+	"time"
+
+	"github.com/cucumber/godog"
+
+	"github.com/authconform/authconform/internal/runner"
+	"github.com/authconform/authconform/steps"
+)
+
+// Steps is the suite's step vocabulary for another godog suite: the
+// sentences of the built-in features ("Given a token request with the
+// JSON body:", "Then the response status should be 200", ...; the README
+// lists them), sending every request to one target through one client
+// (rate limit, timeouts, TLS), with secrets and issued tokens masked in
+// every error. Each scenario gets its own state.
+type Steps struct {
+	suite *steps.Suite
+	close func()
+}
+
+// StepsOption adjusts NewSteps.
+type StepsOption func(*stepsConfig)
+
+// stepsConfig is what a StepsOption may set.
+type stepsConfig struct {
+	timeout   time.Duration
+	rate      string
+	tls       *tls.Config
+	allowHTTP bool
+}
+
+// WithTimeout bounds each request (default 10 s).
+func WithTimeout(d time.Duration) StepsOption { return func(c *stepsConfig) { c.timeout = d } }
+
+// WithRate limits requests, "N/DURATION" or "none" (default 30/1m, none
+// on loopback).
+func WithRate(rate string) StepsOption { return func(c *stepsConfig) { c.rate = rate } }
+
+// WithTLSConfig sets the TLS configuration for https targets.
+func WithTLSConfig(c *tls.Config) StepsOption { return func(sc *stepsConfig) { sc.tls = c } }
+
+// WithPlainHTTP allows a plain http:// target that is not on loopback:
+// its secrets cross the network unencrypted.
+func WithPlainHTTP() StepsOption { return func(c *stepsConfig) { c.allowHTTP = true } }
+
+// NewSteps prepares the vocabulary for target t under profile p ("" is
+// CommerceLayer). It checks the target as Run does (an http:// target
+// must be on loopback) and sends nothing. Close releases its connections.
+func NewSteps(t Target, p Profile, opts ...StepsOption) (*Steps, error) {
+	ct, err := t.config(p)
+	if err != nil {
+		return nil, &ConfigError{err}
+	}
+	c := stepsConfig{timeout: 10 * time.Second, tls: &tls.Config{MinVersion: tls.VersionTLS12}}
+	for _, opt := range opts {
+		opt(&c)
+	}
+	o := runner.Options{Target: ct, Timeout: c.timeout, Rate: c.rate, TLSConfig: c.tls, AllowHTTP: c.allowHTTP}.WithBuiltInSuite()
+	s, closeFn, err := runner.NewSuite(o)
+	var ce *runner.ConfigError
+	if errors.As(err, &ce) {
+		return nil, &ConfigError{ce.Err}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &Steps{suite: s, close: closeFn}, nil
+}
+
+// Register adds the vocabulary to a scenario: call it from your
+// ScenarioInitializer, once per scenario, as godog step libraries are
+// used. The scenario's requests, answers and remembered tokens are its
+// own.
+func (s *Steps) Register(sc *godog.ScenarioContext) { s.suite.InitializeScenario(sc) }
+
+// Close releases the connections. Scenarios must not run after it.
+func (s *Steps) Close() { s.close() }
