@@ -6,12 +6,10 @@ import (
 	"fmt"
 	"os"
 	"regexp"
-	"slices"
 	"strings"
 
 	"github.com/authconform/authconform/internal/catalog"
 	"github.com/authconform/authconform/internal/expect"
-	"github.com/authconform/authconform/internal/redact"
 	"github.com/authconform/authconform/internal/report"
 )
 
@@ -280,33 +278,4 @@ func indent(s, prefix string) string {
 		lines[i] = prefix + lines[i]
 	}
 	return strings.Join(lines, "\n")
-}
-
-// UnmaskNames gives back the scenario names the suite's redaction masked:
-// names are not secrets, but one such as "… HTTP Basic gets a token" reads
-// as an HTTP Basic credential ("Basic gets") and comes out of every report
-// as "… HTTP Basic [REDACTED] a token", which no known-deviation entry can
-// name. Each masked name is matched, mask as wildcard, against the
-// scenarios of its feature file in cases; a name matching none, or several,
-// is left as it is.
-func UnmaskNames(s *report.Summary, cases []catalog.Case) {
-	for i, c := range s.Cases {
-		if !strings.Contains(c.Scenario, redact.Mask) {
-			continue
-		}
-		parts := strings.Split(c.Scenario, redact.Mask)
-		for j := range parts {
-			parts[j] = regexp.QuoteMeta(parts[j])
-		}
-		re := regexp.MustCompile("^" + strings.Join(parts, ".+") + "$")
-		var found []string
-		for _, k := range cases {
-			if k.URI == c.Feature && re.MatchString(k.Scenario) && !slices.Contains(found, k.Scenario) {
-				found = append(found, k.Scenario)
-			}
-		}
-		if len(found) == 1 {
-			s.Cases[i].Scenario = found[0]
-		}
-	}
 }

@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/authconform/authconform/internal/catalog"
 	"github.com/authconform/authconform/internal/expect"
 	"github.com/authconform/authconform/internal/report"
 )
@@ -107,29 +106,5 @@ func TestReadSummary(t *testing.T) {
 	}
 	if _, err := ReadSummary(bad); err == nil || !strings.Contains(err.Error(), "not an authconform run summary") {
 		t.Errorf("ReadSummary(other JSON) error = %v; want not an authconform run summary", err)
-	}
-}
-
-// TestUnmaskNames verifies a scenario name the redaction masked is found
-// again in its feature file, and one that could be two names is left.
-func TestUnmaskNames(t *testing.T) {
-	f := "features/rfc6749/client_authentication.feature"
-	cases := []catalog.Case{
-		{URI: f, Scenario: "A client that authenticates with HTTP Basic gets a token that must not be cached"},
-		{URI: f, Scenario: "Basic abcd one"},
-		{URI: f, Scenario: "Basic efgh one"},
-		{URI: "features/other.feature", Scenario: "A client that authenticates with HTTP Basic gets a token that must not be cached too"},
-	}
-	s := report.Summary{Cases: []report.SummaryCase{
-		{Feature: f, Scenario: "A client that authenticates with HTTP Basic [REDACTED] a token that must not be cached"},
-		{Feature: f, Scenario: "Basic [REDACTED] one"},
-		{Feature: f, Scenario: "Unmasked"},
-	}}
-	UnmaskNames(&s, cases)
-	want := []string{cases[0].Scenario, "Basic [REDACTED] one", "Unmasked"}
-	for i, c := range s.Cases {
-		if c.Scenario != want[i] {
-			t.Errorf("case %d = %q; want %q", i, c.Scenario, want[i])
-		}
 	}
 }

@@ -28,7 +28,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/authconform/authconform/internal/catalog"
 	"github.com/authconform/authconform/internal/expect"
 	"github.com/authconform/authconform/internal/interop"
 )
@@ -225,11 +224,6 @@ func writeDoc(o options, summaryPath string) error {
 	if err != nil {
 		return err
 	}
-	cases, err := catalog.Load(os.DirFS("."), "features")
-	if err != nil {
-		return err
-	}
-	interop.UnmaskNames(&sum, cases)
 	var devs []expect.Failure
 	if _, err := os.Stat(o.deviations); err == nil {
 		if devs, err = expect.Load(o.deviations); err != nil {
