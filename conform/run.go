@@ -6,9 +6,11 @@ import (
 	"errors"
 	"io"
 	"io/fs"
+	"slices"
 	"time"
 
 	"github.com/authconform/authconform"
+	"github.com/authconform/authconform/internal/config"
 	"github.com/authconform/authconform/internal/expect"
 	"github.com/authconform/authconform/internal/runner"
 	"github.com/authconform/authconform/internal/verdict"
@@ -89,7 +91,7 @@ func Run(ctx context.Context, o Options) (Result, error) {
 		return Result{ExitCode: ExitConfig}, &ConfigError{err}
 	}
 	res, err := runner.Run(ctx, ro)
-	out := resultOf(res)
+	out := resultOf(res, ro.Target.Profile.LeaveOut)
 	var ce *runner.ConfigError
 	if errors.As(err, &ce) {
 		out.ExitCode = ExitConfig
@@ -178,11 +180,15 @@ type Verdict struct {
 	Duration                 time.Duration
 }
 
-// LeftOutCase is a scenario the run could not run with its configuration.
+// LeftOutCase is a scenario the run could not run with its configuration,
+// or one of another profile.
 type LeftOutCase struct {
 	Feature, Scenario, Reason string
 	Severity                  string
 	Rules                     []string
+	// OtherProfile is true for a scenario of another profile: it does not
+	// apply to this family of servers, whatever the configuration.
+	OtherProfile bool
 }
 
 // Result is a run's outcome.
@@ -198,7 +204,7 @@ type Result struct {
 	Stopped string
 }
 
-func resultOf(r verdict.Run) Result {
+func resultOf(r verdict.Run, otherProfiles []config.Gap) Result {
 	out := Result{ExitCode: r.ExitCode, Requests: r.Requests, Waited: r.Waited, Duration: r.Duration, Stopped: r.Stopped}
 	for _, v := range r.Verdicts {
 		out.Verdicts = append(out.Verdicts, Verdict{
@@ -209,7 +215,8 @@ func resultOf(r verdict.Run) Result {
 		})
 	}
 	for _, l := range r.LeftOut {
-		out.LeftOut = append(out.LeftOut, LeftOutCase{Feature: l.URI, Scenario: l.Scenario, Reason: l.Reason, Severity: l.Severity, Rules: l.Rules})
+		other := slices.ContainsFunc(otherProfiles, func(g config.Gap) bool { return g.Reason == l.Reason })
+		out.LeftOut = append(out.LeftOut, LeftOutCase{Feature: l.URI, Scenario: l.Scenario, Reason: l.Reason, Severity: l.Severity, Rules: l.Rules, OtherProfile: other})
 	}
 	return out
 }

@@ -20,14 +20,18 @@ Feature: A confidential client authenticates, in the body or with HTTP Basic, an
     the client used HTTP Basic, 401 with WWW-Authenticate naming the scheme
     (a MUST on the server).
   - §2.3: "The client MUST NOT use more than one authentication method in each
-    request", a rule for the client, so the server's refusal (§5.2
-    invalid_request) is @should.
+    request", a rule for the client, so the server's refusal is @should; §5.2
+    names it invalid_request ("utilizes more than one mechanism"), and a
+    server that takes it as an authentication method the client may not use
+    answers invalid_client ("unsupported authentication method"), also §5.2.
+  - §5.1 and §3.3: a scope in the answer is the granted scope in §3.3's
+    syntax, one or more scope-tokens, never "" (the profile's schema).
   - §3.2: the client MUST use POST, and §2.3.1 keeps the secret out of the
     URI; a server that issues a token to a GET with the secret in the query
     string hands tokens to requests that leak the secret into logs and
     history: it gets no token (@must, as in the Commerce Layer profile).
 
-  @must @client @rfc6749-2.3.1 @rfc6749-5.1
+  @must @client @rfc6749-2.3.1 @rfc6749-5.1 @rfc6749-3.3
   Scenario: A client that authenticates in the body gets a token that must not be cached
     Given a token request with the parameters:
       | grant_type    | client_credentials       |
@@ -42,7 +46,7 @@ Feature: A confidential client authenticates, in the body or with HTTP Basic, an
     And the response header "Cache-Control" should include "no-store"
     And the response should not contain a client secret
 
-  @must @basic_client @rfc6749-2.3.1 @rfc6749-5.1
+  @must @basic_client @rfc6749-2.3.1 @rfc6749-5.1 @rfc6749-3.3
   Scenario: A client that authenticates with HTTP Basic gets a token that must not be cached
     Given a token request with the parameters:
       | grant_type    | client_credentials             |
@@ -117,13 +121,13 @@ Feature: A confidential client authenticates, in the body or with HTTP Basic, an
     And the response should not contain an access token
 
   @should @client @negative @rfc6749-2.3 @rfc6749-5.2
-  Scenario: A request that authenticates twice, with HTTP Basic and in the body, gets invalid_request
+  Scenario: A request that authenticates twice, with HTTP Basic and in the body, is refused
     Given a token request with the parameters:
       | grant_type    | client_credentials       |
       | client_id     | {{client.client_id}}     |
       | client_secret | {{client.client_secret}} |
     And the client authenticates with HTTP Basic and in the body
     When the token request is sent
-    Then the response status should be 400
-    And the OAuth error should be "invalid_request"
+    Then the response status should be one of 400, 401
+    And the OAuth error should be one of "invalid_request, invalid_client"
     And the response should not contain an access token
