@@ -23,6 +23,7 @@ import (
 	"github.com/authconform/authconform/internal/catalog"
 	"github.com/authconform/authconform/internal/compare"
 	"github.com/authconform/authconform/internal/expect"
+	"github.com/authconform/authconform/internal/report"
 	"github.com/authconform/authconform/internal/runner"
 	"github.com/authconform/authconform/internal/verdict"
 )
@@ -193,8 +194,13 @@ func list(opts runner.Options, stdout, stderr io.Writer) int {
 	}
 	if len(l.LeftOut) > 0 {
 		fmt.Fprintf(stdout, "\nLeft out (%d):\n", len(l.LeftOut))
+		for _, x := range report.OtherProfiles(l.LeftOut) {
+			fmt.Fprintf(stdout, "  %s\n", x)
+		}
 		for _, x := range l.LeftOut {
-			fmt.Fprintf(stdout, "  %s: %s (%s)\n", x.URI, x.Scenario, x.Reason)
+			if !x.OtherProfile {
+				fmt.Fprintf(stdout, "  %s: %s (%s)\n", x.URI, x.Scenario, x.Reason)
+			}
 		}
 	}
 	fmt.Fprintf(stdout, "\nauthconform: %d scenarios would run, %d left out; %d requests at rate %s, at least %s waiting for the rate limit; nothing was sent\n",
@@ -301,8 +307,13 @@ func printSummary(w io.Writer, res verdict.Run, consoleListed bool) {
 	}
 	if len(res.LeftOut) > 0 {
 		fmt.Fprintf(w, "\nLeft out (%d):\n", len(res.LeftOut))
+		for _, l := range report.OtherProfiles(res.LeftOut) {
+			fmt.Fprintf(w, "  %s\n", l)
+		}
 		for _, l := range res.LeftOut {
-			fmt.Fprintf(w, "  %s: %s (%s)\n", l.URI, l.Scenario, l.Reason)
+			if !l.OtherProfile {
+				fmt.Fprintf(w, "  %s: %s (%s)\n", l.URI, l.Scenario, l.Reason)
+			}
 		}
 	}
 	verdictWord := "PASS"

@@ -66,13 +66,44 @@ func (c *Console) Note(line string) {
 	fmt.Fprintf(c.w, "  (%s)\n", line)
 }
 
+// otherProfiles sums up, a line per reason, the scenarios left out for
+// belonging to another profile: listing each would bury the run's own
+// gaps under a family of rules that does not apply.
+func otherProfiles(left []verdict.LeftOut) []string {
+	var reasons []string
+	count := map[string]int{}
+	for _, l := range left {
+		if !l.OtherProfile {
+			continue
+		}
+		if count[l.Reason] == 0 {
+			reasons = append(reasons, l.Reason)
+		}
+		count[l.Reason]++
+	}
+	out := make([]string, len(reasons))
+	for i, r := range reasons {
+		out[i] = fmt.Sprintf("%d scenarios of another profile left out: %s", count[r], r)
+	}
+	return out
+}
+
+// OtherProfiles is otherProfiles for the command's summary.
+func OtherProfiles(left []verdict.LeftOut) []string { return otherProfiles(left) }
+
 // Finish prints what the run left out, every case that failed it, and
 // every inconclusive case with its reason.
 func (c *Console) Finish(run verdict.Run) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	uri := ""
+	for _, l := range otherProfiles(run.LeftOut) {
+		fmt.Fprintf(c.w, "(%s)\n", l)
+	}
 	for _, l := range run.LeftOut {
+		if l.OtherProfile {
+			continue
+		}
 		if l.URI != uri {
 			fmt.Fprintf(c.w, "%s\n", l.URI)
 			uri = l.URI

@@ -296,16 +296,17 @@ func (p *runPlan) selectCases(o Options, res *verdict.Run) error {
 			continue
 		}
 		var why []string
+		other := false
 		for i, g := range gaps {
 			if slices.Contains(c.Tags, g.Tag) {
 				why = append(why, g.Reason)
-				if i < len(o.Target.Profile.LeaveOut) {
+				if other = i < len(o.Target.Profile.LeaveOut); other {
 					break
 				}
 			}
 		}
 		res.LeftOut = append(res.LeftOut, verdict.LeftOut{
-			URI: c.URI, Scenario: c.Scenario, Reason: strings.Join(why, "; "),
+			URI: c.URI, Scenario: c.Scenario, Reason: strings.Join(why, "; "), OtherProfile: other,
 			Severity: verdict.SeverityOf(c.Tags), Tags: c.Tags, Rules: catalog.Rules(c.Tags),
 		})
 	}

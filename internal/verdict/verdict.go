@@ -121,6 +121,10 @@ type LeftOut struct {
 	URI      string
 	Scenario string
 	Reason   string
+	// OtherProfile is true for a scenario of another profile: not a gap in
+	// the configuration but a rule of another family of servers. People's
+	// outputs count these in one line; the JSON summary lists each.
+	OtherProfile bool
 	Severity string
 	Tags     []string
 	Rules    []string
