@@ -29,6 +29,9 @@ import (
 )
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "serve" { // a server: its signals end it with 0
+		os.Exit(serveMain(os.Args[2:]))
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
@@ -58,10 +61,12 @@ func signalExit(sig os.Signal) int {
 
 const usageHead = `usage: authconform [flags]
        authconform diff OLD.json NEW.json
+       authconform serve [-addr 127.0.0.1:0] [-allow-remote] [-fault NAME] [-error-shape errors|rfc6749]
 
 Runs the client_credentials conformance suite against a token endpoint.
 With no target (-target or AUTHCONFORM_TARGET) it runs against the embedded
-reference server. Credentials come from the environment:
+reference server; "authconform serve" runs that server on its own, for client
+developers (authconform serve -h). Credentials come from the environment:
   AUTHCONFORM_SALES_CHANNEL_CLIENT_ID, AUTHCONFORM_MARKET_ID, AUTHCONFORM_OTHER_MARKET_ID,
   AUTHCONFORM_INTEGRATION_CLIENT_ID, AUTHCONFORM_INTEGRATION_CLIENT_SECRET
   (or AUTHCONFORM_INTEGRATION_CLIENT_SECRET_FILE), AUTHCONFORM_TOKEN_PATH,

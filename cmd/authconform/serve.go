@@ -1,0 +1,362 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/authconform/authconform/conform/refserver"
+	"github.com/authconform/authconform/internal/config"
+	"github.com/authconform/authconform/internal/runner"
+)
+
+const serveUsage = `usage: authconform serve [-addr 127.0.0.1:0] [-allow-remote] [-fault NAME] [-error-shape errors|rfc6749]
+
+Runs the reference auth server until Ctrl-C or SIGTERM, for developing a
+client against Commerce Layer's client_credentials flow. The first line of
+output is "listening on URL"; the endpoints and the variables to export
+follow. Clients and markets come from the AUTHCONFORM_* variables the suite
+reads; unset ones are generated for the run, a generated secret is written
+to a file (mode 0600) and only the file's name is printed.
+
+flags:
+`
+
+// shutdownTimeout bounds how long requests under way may take to finish
+// once serve is told to stop.
+const shutdownTimeout = 5 * time.Second
+
+// serveMain is `authconform serve` as a process: the first SIGINT, SIGTERM
+// or SIGHUP stops the server and exits 0; a second one ends it at once.
+func serveMain(args []string) int {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	defer stop()
+	go func() {
+		<-ctx.Done()
+		stop()
+	}()
+	return serve(ctx, args, os.Stdout, os.Stderr, os.Getenv)
+}
+
+// serve runs the reference server with the environment's clients until ctx
+// ends: 0 once it is closed, 2 on a bad flag or variable.
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	fail := func(err error) int {
+		fmt.Fprintf(stderr, "authconform serve: %v\n", err)
+		return runner.ExitConfig
+	}
+	f, code, done := parseServeFlags(args, stdout, stderr)
+	if done {
+		return code
+	}
+	if err := f.check(); err != nil {
+		return fail(err)
+	}
+	s, err := newServeSetup(getenv)
+	if err != nil {
+		return fail(err)
+	}
+	if err := s.writeSecrets(); err != nil {
+		return fail(err)
+	}
+	defer os.RemoveAll(s.dir)
+	srv, err := refserver.Start(s.options(f))
+	if errors.Is(err, refserver.ErrNotLoopback) {
+		return fail(fmt.Errorf("-addr %s is not a loopback address; the server hands out tokens signed with a published key, so add -allow-remote to listen beyond this machine", f.addr))
+	}
+	if err != nil {
+		return fail(err)
+	}
+	fmt.Fprintf(stdout, "listening on %s\n", srv.URL)
+	s.print(stdout, stderr, srv, f)
+	warnDisagreements(stderr, getenv)
+
+	<-ctx.Done()
+	reason := "stopping"
+	if cause := context.Cause(ctx); cause != context.Canceled { // a signal says which
+		reason = cause.Error() + ": stopping"
+	}
+	fmt.Fprintf(stderr, "authconform serve: %s\n", reason)
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		fmt.Fprintf(stderr, "authconform serve: requests under way were cut short after %s\n", shutdownTimeout)
+	}
+	return runner.ExitPass
+}
+
+// serveFlags are serve's command line.
+type serveFlags struct {
+	addr, fault, errorShape string
+	allowRemote             bool
+}
+
+func parseServeFlags(args []string, stdout, stderr io.Writer) (f serveFlags, code int, done bool) {
+	fl := flag.NewFlagSet("authconform serve", flag.ContinueOnError)
+	fl.SetOutput(io.Discard)
+	fl.Usage = func() {}
+	fl.StringVar(&f.addr, "addr", refserver.DefaultAddr, "listen address host:port; port 0 lets the system choose")
+	fl.BoolVar(&f.allowRemote, "allow-remote", false, "allow an -addr other machines can reach, such as :8080")
+	fl.StringVar(&f.fault, "fault", "", "break one rule (authconform -list-faults lists them), to rehearse a client's error handling")
+	fl.StringVar(&f.errorShape, "error-shape", refserver.ErrorShapeErrors, "error bodies: errors (Commerce Layer's) or rfc6749 (RFC 6749 §5.2's)")
+	if err := fl.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(stdout, serveUsage)
+			fl.SetOutput(stdout)
+			fl.PrintDefaults()
+			return f, runner.ExitPass, true
+		}
+		fmt.Fprintf(stderr, "authconform serve: %v (authconform serve -h lists the flags)\n", err)
+		return f, runner.ExitConfig, true
+	}
+	if fl.NArg() > 0 {
+		fmt.Fprintf(stderr, "authconform serve: unexpected argument %q; all options are flags (see authconform serve -h)\n", fl.Arg(0))
+		return f, runner.ExitConfig, true
+	}
+	return f, 0, false
+}
+
+func (f serveFlags) check() error {
+	if f.fault != "" && faultRule(f.fault) == "" {
+		return fmt.Errorf("-fault %q: no such fault; authconform -list-faults lists them", f.fault)
+	}
+	if f.errorShape != refserver.ErrorShapeErrors && f.errorShape != refserver.ErrorShapeRFC6749 {
+		return fmt.Errorf("-error-shape %q: want %s or %s", f.errorShape, refserver.ErrorShapeErrors, refserver.ErrorShapeRFC6749)
+	}
+	return nil
+}
+
+// faultRule is the rule the fault breaks, "" for no such fault.
+func faultRule(name string) string {
+	for _, f := range refserver.Faults() {
+		if f.Name == name {
+			return f.Breaks
+		}
+	}
+	return ""
+}
+
+// serveSetup is the server's clients and markets, each value with the
+// variable it came from or goes to.
+type serveSetup struct {
+	salesChannel, integration refserver.Client
+	markets                   []string
+	vars                      []serveVar
+	secrets                   []serveSecret
+	dir                       string // holds the generated secrets' files
+}
+
+// serveVar is one variable to export for the suite.
+type serveVar struct {
+	name, value, origin string
+}
+
+// serveSecret is a client's secret and the variables that may hold it.
+type serveSecret struct {
+	value        *string
+	inline, file string // variable names
+	fromFile     string // the file variable's value, "" when unset
+	fileName     string // of the file a generated one goes to
+	generated    bool
+}
+
+// newServeSetup reads the clients and markets as the suite does
+// (config.FromEnv) and generates what is unset.
+func newServeSetup(getenv func(string) string) (*serveSetup, error) {
+	t, err := config.FromEnv(getenv)
+	if err != nil {
+		return nil, err
+	}
+	s := &serveSetup{
+		salesChannel: refserver.Client{ID: t.SalesChannel.ID, Secret: t.SalesChannel.Secret, Lifetime: t.SalesChannel.Lifetime},
+		integration:  refserver.Client{ID: t.Integration.ID, Secret: t.Integration.Secret, Lifetime: t.Integration.Lifetime},
+	}
+	market, other := t.MarketID, t.OtherMarketID
+	for _, v := range []struct {
+		name string
+		dst  *string
+		gen  func() string
+	}{
+		{config.EnvSalesChannelClientID, &s.salesChannel.ID, func() string { return "sc_" + rand.Text() }},
+		{config.EnvIntegrationClientID, &s.integration.ID, func() string { return "int_" + rand.Text() }},
+		{config.EnvMarketID, &market, func() string { return rand.Text()[:10] }},
+		{config.EnvOtherMarketID, &other, func() string { return rand.Text()[:10] }},
+	} {
+		origin := "from your environment"
+		if *v.dst == "" {
+			*v.dst, origin = v.gen(), "generated"
+		} else if !marketLike(*v.dst) && (v.name == config.EnvMarketID || v.name == config.EnvOtherMarketID) {
+			return nil, fmt.Errorf("%s=%q: want a market id of letters, digits, '-' and '_'", v.name, *v.dst)
+		}
+		s.vars = append(s.vars, serveVar{v.name, *v.dst, origin})
+	}
+	switch {
+	case s.salesChannel.ID == s.integration.ID:
+		return nil, fmt.Errorf("%s and %s are both %q; want two different clients", config.EnvSalesChannelClientID, config.EnvIntegrationClientID, s.salesChannel.ID)
+	case market == other:
+		return nil, fmt.Errorf("%s and %s are both %q; want two different markets", config.EnvMarketID, config.EnvOtherMarketID, market)
+	}
+	s.markets = []string{market, other}
+	for _, v := range []struct{ name, value string }{
+		{config.EnvSalesChannelExpiresIn, strconv.Itoa(t.SalesChannel.Lifetime)},
+		{config.EnvIntegrationExpiresIn, strconv.Itoa(t.Integration.Lifetime)},
+	} {
+		origin := "from your environment"
+		if strings.TrimSpace(getenv(v.name)) == "" {
+			origin = "the default"
+		}
+		s.vars = append(s.vars, serveVar{v.name, v.value, origin})
+	}
+	s.secrets = []serveSecret{
+		{value: &s.salesChannel.Secret, inline: config.EnvSalesChannelClientSecret, file: config.EnvSalesChannelSecretFile, fileName: "sales-channel-client-secret"},
+		{value: &s.integration.Secret, inline: config.EnvIntegrationClientSecret, file: config.EnvIntegrationSecretFile, fileName: "integration-client-secret"},
+	}
+	s.generateSecrets(getenv)
+	return s, nil
+}
+
+// generateSecrets gives each client without a secret a new one, and notes
+// where a configured one came from.
+func (s *serveSetup) generateSecrets(getenv func(string) string) {
+	for i := range s.secrets {
+		sec := &s.secrets[i]
+		sec.fromFile = strings.TrimSpace(getenv(sec.file))
+		if *sec.value == "" {
+			*sec.value, sec.generated = rand.Text()+rand.Text(), true
+		}
+	}
+}
+
+// marketLike is the reference server's rule for a market id.
+func marketLike(id string) bool {
+	for _, r := range id {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return id != ""
+}
+
+// writeSecrets writes each generated secret to its own file, mode 0600, in
+// a new private directory, which the caller removes when the server stops.
+func (s *serveSetup) writeSecrets() error {
+	dir, err := os.MkdirTemp("", "authconform-serve-")
+	if err != nil {
+		return fmt.Errorf("a directory for the generated secrets: %v", err)
+	}
+	s.dir = dir
+	for _, sec := range s.secrets {
+		if !sec.generated {
+			continue
+		}
+		if err := os.WriteFile(filepath.Join(dir, sec.fileName), []byte(*sec.value+"\n"), 0o600); err != nil {
+			os.RemoveAll(dir)
+			return fmt.Errorf("writing a generated secret: %v", err)
+		}
+	}
+	return nil
+}
+
+func (s *serveSetup) options(f serveFlags) refserver.Options {
+	return refserver.Options{
+		Addr: f.addr, AllowRemote: f.allowRemote, Fault: f.fault, ErrorShape: f.errorShape,
+		SalesChannel: s.salesChannel, Integration: s.integration, Markets: s.markets,
+	}
+}
+
+// print writes what follows the first line: the endpoints, the fault, and
+// the variables that point the suite (or a client) at the server. It
+// never prints a secret: only the file that holds a generated one.
+func (s *serveSetup) print(stdout, stderr io.Writer, srv *refserver.Server, f serveFlags) {
+	w := &errWriter{w: stdout}
+	if f.allowRemote {
+		w.printf("  bound to %s: other machines may connect (-allow-remote); tokens name the host each request was sent to\n", srv.Addr)
+	}
+	for _, e := range []struct{ method, path, what string }{
+		{"POST", refserver.TokenPath, "token (JSON or form body)"},
+		{"GET ", refserver.JWKSPath, "keys of its RS512 tokens"},
+		{"POST", refserver.RevokePath, "revocation"},
+		{"GET ", refserver.ResourcePath, "protected resource (Authorization: Bearer TOKEN)"},
+	} {
+		w.printf("  %s %-*s %s\n", e.method, len(srv.URL)+len(refserver.JWKSPath), srv.URL+e.path, e.what)
+	}
+	if f.fault == "" {
+		w.printf("fault: none (-fault NAME breaks one rule; authconform -list-faults lists them)\n")
+	} else {
+		w.printf("fault: %s: breaks %s\n", f.fault, faultRule(f.fault))
+	}
+	w.printf("error bodies: %s\n", f.errorShape)
+	w.printf("\nTo run the suite or your client against it, in another shell:\n")
+	w.printf("export %s=%s\n", config.EnvTarget, shellQuote(srv.URL))
+	w.printf("export %s=%s\n", config.EnvResourceURL, shellQuote(srv.URL+refserver.ResourcePath))
+	for _, v := range s.vars {
+		w.printf("export %s=%s  # %s\n", v.name, shellQuote(v.value), v.origin)
+	}
+	for _, sec := range s.secrets {
+		switch {
+		case sec.generated:
+			w.printf("export %s=%s  # generated secret, readable by you only\n", sec.file, shellQuote(filepath.Join(s.dir, sec.fileName)))
+		case sec.fromFile != "":
+			w.printf("export %s=%s  # from your environment\n", sec.file, shellQuote(sec.fromFile))
+		default:
+			w.printf("# %s: from your environment (not shown)\n", sec.inline)
+		}
+	}
+	w.printf("\nCtrl-C stops the server and removes the generated secrets.\n")
+	if w.err != nil {
+		fmt.Fprintf(stderr, "authconform serve: writing to stdout: %v\n", w.err)
+	}
+}
+
+// warnDisagreements names the variables with which the suite, run in this
+// environment, would look for something this server does not have.
+func warnDisagreements(stderr io.Writer, getenv func(string) string) {
+	for _, v := range []struct{ name, want string }{
+		{config.EnvTokenPath, refserver.TokenPath},
+		{config.EnvRevokePath, refserver.RevokePath},
+		{config.EnvIssuer, ""},
+		{config.EnvJWKSURL, ""},
+		{config.EnvProfile, config.CommerceLayer.Name},
+	} {
+		if got := strings.TrimSpace(getenv(v.name)); got != "" && got != v.want {
+			fmt.Fprintf(stderr, "authconform serve: %s=%s does not fit this server; unset it to run the suite against it\n", v.name, shellQuote(got))
+		}
+	}
+}
+
+// errWriter keeps the first write error, so a run of prints checks once.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) printf(format string, a ...any) {
+	if e.err == nil {
+		_, e.err = fmt.Fprintf(e.w, format, a...)
+	}
+}
+
+// shellQuote writes s so that a POSIX shell reads it back as is.
+func shellQuote(s string) string {
+	safe := s != ""
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("_-./:@%+=,", r)) {
+			safe = false
+			break
+		}
+	}
+	if safe {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

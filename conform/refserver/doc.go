@@ -1,0 +1,30 @@
+// Package refserver runs authconform's reference auth server in a Go
+// program, so that a client library built against Commerce Layer's
+// client_credentials flow can be tested without a network or an account.
+//
+// Start listens on 127.0.0.1, on a port the system chooses, and serves:
+//
+//   - POST TokenPath (/oauth/token): Commerce Layer's JSON body
+//     {"grant_type":"client_credentials","client_id":...} or RFC 6749's
+//     form body; a sales channel may omit its secret, an integration may
+//     not; scope is "market:all" or "market:id:<id>" for the server's
+//     markets.
+//   - GET JWKSPath (/.well-known/jwks.json): the keys of its RS512 tokens,
+//     whose iss is the server's URL.
+//   - POST RevokePath (/oauth/revoke): revocation (RFC 7009).
+//   - GET ResourcePath (/api/ping): a protected resource that answers 200
+//     to a valid Bearer token and 401 otherwise (RFC 6750).
+//
+// Unless Options say otherwise it knows two clients, a sales channel and an
+// integration, and two markets, with the fixed values of this package's
+// constants, so a test can use them directly.
+//
+// Options.Fault makes the server break one rule (Faults lists them, each
+// with the rule it breaks) while every other behaviour stays correct: a way
+// to rehearse a client's error handling.
+//
+// It is a test double, never an auth server to trust: its tokens are signed
+// with a key published in authconform's source, so anyone can forge them,
+// and with some faults it hands them to anyone. It listens on loopback only
+// unless Options.AllowRemote is set.
+package refserver

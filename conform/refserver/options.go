@@ -1,0 +1,151 @@
+package refserver
+
+import (
+	"fmt"
+	"time"
+
+	ref "github.com/authconform/authconform/internal/refserver"
+)
+
+// The clients and markets a server knows unless Options say otherwise. The
+// values are fixed, so a test may use them as they are.
+const (
+	// SalesChannelClientID is the default sales channel, a public client:
+	// it may omit its secret.
+	SalesChannelClientID = "authconform-sales-channel"
+	// SalesChannelClientSecret is its secret, needed only to revoke.
+	SalesChannelClientSecret = "sc7Lq2XbVn9TfRk4WmZp8HjD3uYc6GsA1oEe5NtIwQy"
+	// IntegrationClientID is the default integration, a confidential
+	// client: it must send its secret.
+	IntegrationClientID = "authconform-integration"
+	// IntegrationClientSecret is its secret.
+	IntegrationClientSecret = "in4Vh8KzQw2RmT6yPb9XcJ1LsNd5Fg3UaEo7WiBkYt0"
+	// MarketID is a default market (the one in Commerce Layer's docs).
+	MarketID = "xYZkjABcde"
+	// OtherMarketID is a second default market, for two-market scopes.
+	OtherMarketID = "BjxrJhymlM"
+	// SalesChannelLifetime is a sales channel token's expires_in, seconds.
+	SalesChannelLifetime = 14400
+	// IntegrationLifetime is an integration token's expires_in, seconds.
+	IntegrationLifetime = 7200
+)
+
+// Paths of the server's endpoints, under Server.URL.
+const (
+	TokenPath    = "/oauth/token"
+	JWKSPath     = "/.well-known/jwks.json"
+	RevokePath   = "/oauth/revoke"
+	ResourcePath = "/api/ping"
+)
+
+// Error body shapes for Options.ErrorShape.
+const (
+	// ErrorShapeErrors is Commerce Layer's body, {"errors":[{...}]}.
+	ErrorShapeErrors = "errors"
+	// ErrorShapeRFC6749 is RFC 6749 §5.2's {"error","error_description"}.
+	ErrorShapeRFC6749 = "rfc6749"
+)
+
+// DefaultAddr is where a server listens unless Options.Addr says otherwise:
+// loopback, on a port the system chooses.
+const DefaultAddr = "127.0.0.1:0"
+
+// Options configures a server. The zero value is a correct server with the
+// default clients and markets, on DefaultAddr.
+type Options struct {
+	// Addr is the listen address, host:port; "" means DefaultAddr. A host
+	// that is not loopback needs AllowRemote.
+	Addr string
+	// AllowRemote permits an Addr other machines can reach (":8080",
+	// "0.0.0.0:8080"), e.g. a phone testing an app. Never the default:
+	// the server signs tokens with a published key and, with some faults,
+	// hands them to anyone.
+	AllowRemote bool
+	// Fault is "" for a correct server, else one name from Faults().
+	Fault string
+	// ErrorShape is ErrorShapeErrors (the default) or ErrorShapeRFC6749.
+	ErrorShape string
+	// TokenType is "bearer" (the default, as Commerce Layer writes it) or
+	// "Bearer".
+	TokenType string
+	// SalesChannel is the public client; empty fields take the
+	// SalesChannel* defaults.
+	SalesChannel Client
+	// Integration is the confidential client; empty fields take the
+	// Integration* defaults. Its ID must differ from the sales channel's.
+	Integration Client
+	// Markets are the ids a scope may name (market:id:<id>), letters,
+	// digits, '-' and '_'. nil means MarketID and OtherMarketID.
+	Markets []string
+	// RateLimit is the number of requests to /oauth/token and
+	// /oauth/revoke together admitted per RateWindow (a sliding window);
+	// 0 means unlimited. Beyond it the answer is 429 with Retry-After.
+	RateLimit int
+	// RateWindow is the rate-limit window; 0 means one minute.
+	RateWindow time.Duration
+}
+
+// Client configures one of the server's two clients. An empty field takes
+// the default.
+type Client struct {
+	ID     string
+	Secret string
+	// Lifetime is its tokens' expires_in, in seconds.
+	Lifetime int
+}
+
+// String shows c without its secret, so printing Options cannot leak it.
+func (c Client) String() string {
+	secret := `""`
+	if c.Secret != "" {
+		secret = "[redacted]"
+	}
+	return fmt.Sprintf("{ID:%q Secret:%s Lifetime:%d}", c.ID, secret, c.Lifetime)
+}
+
+// GoString is String for %#v.
+func (c Client) GoString() string { return "refserver.Client" + c.String() }
+
+// ClientInfo is one of a running server's clients, without its secret.
+type ClientInfo struct {
+	// Kind is "sales_channel" or "integration", as its tokens'
+	// application.kind says.
+	Kind string
+	ID   string
+	// Lifetime is its tokens' expires_in, in seconds.
+	Lifetime int
+}
+
+// Fault is one deliberate defect a server can be started with.
+type Fault struct {
+	// Name is the value for Options.Fault.
+	Name string
+	// Breaks is the rule the fault breaks and where it comes from.
+	Breaks string
+}
+
+// Faults lists every fault, in a stable order.
+func Faults() []Fault {
+	internal := ref.Faults()
+	faults := make([]Fault, len(internal))
+	for i, f := range internal {
+		faults[i] = Fault{Name: f.Name, Breaks: f.Breaks}
+	}
+	return faults
+}
+
+// internal is o as the reference server's options, for a server at issuer
+// ("" means the origin each request was sent to).
+func (o Options) internal(issuer string) ref.Options {
+	return ref.Options{
+		Fault:        o.Fault,
+		ErrorShape:   o.ErrorShape,
+		TokenType:    o.TokenType,
+		RateLimit:    o.RateLimit,
+		RateWindow:   o.RateWindow,
+		Issuer:       issuer,
+		SalesChannel: ref.Client(o.SalesChannel),
+		Integration:  ref.Client(o.Integration),
+		Markets:      o.Markets,
+	}
+}

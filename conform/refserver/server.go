@@ -1,0 +1,170 @@
+package refserver
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"net"
+	"net/http"
+	"net/netip"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	ref "github.com/authconform/authconform/internal/refserver"
+)
+
+// Server is a running reference server.
+type Server struct {
+	// URL is the base URL, http://HOST:PORT without a trailing slash; the
+	// endpoints are URL + TokenPath and so on. For a server on every
+	// interface (Addr ":8080") it names IPv4 loopback,
+	// http://127.0.0.1:8080.
+	URL string
+	// Addr is the address it listens on, such as 127.0.0.1:41235 or
+	// [::]:8080.
+	Addr string
+
+	handler   *ref.Server
+	http      *http.Server
+	served    chan struct{} // closed when Serve returns
+	closeOnce sync.Once
+}
+
+// Start runs a server configured by opts, or returns an error naming the
+// option that is wrong (an unknown fault, two clients with one id, a
+// remote Addr without AllowRemote: ErrNotLoopback). Call Close when done.
+func Start(opts Options) (*Server, error) {
+	addr := opts.Addr
+	if addr == "" {
+		addr = DefaultAddr
+	}
+	if err := checkAddr(addr, opts.AllowRemote); err != nil {
+		return nil, err
+	}
+	// Options are checked before listening, so a bad one opens no port.
+	if _, err := ref.New(opts.internal("")); err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("refserver: listening on %s: %w", addr, err)
+	}
+	bound := ln.Addr().(*net.TCPAddr)
+	if !opts.AllowRemote && !bound.IP.IsLoopback() {
+		// A name such as localhost resolved to an address beyond this
+		// machine: nothing was accepted, and nothing will be.
+		ln.Close()
+		return nil, remoteError(addr)
+	}
+	url, issuer := urls(bound)
+	h, err := ref.New(opts.internal(issuer))
+	if err != nil {
+		ln.Close()
+		return nil, err
+	}
+	s := &Server{
+		URL:     url,
+		Addr:    bound.String(),
+		handler: h,
+		http: &http.Server{
+			Handler: h,
+			// Bounds on a slow or stuck client, generous for a test but
+			// short enough that a server reachable by others cannot be
+			// held open by idle connections.
+			ReadHeaderTimeout: 10 * time.Second,
+			ReadTimeout:       30 * time.Second,
+			WriteTimeout:      30 * time.Second,
+			IdleTimeout:       2 * time.Minute,
+		},
+		served: make(chan struct{}),
+	}
+	go func() {
+		defer close(s.served)
+		if err := s.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Printf("refserver: serving %s: %v", url, err)
+		}
+	}()
+	return s, nil
+}
+
+// checkAddr refuses a malformed address, and one other machines could
+// reach unless allowRemote. Host names other than localhost are refused
+// too: what they resolve to is not known before listening.
+func checkAddr(addr string, allowRemote bool) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("refserver: Addr %q: want host:port, like %q", addr, DefaultAddr)
+	}
+	if allowRemote || strings.EqualFold(host, "localhost") {
+		return nil
+	}
+	if a, err := netip.ParseAddr(host); err == nil && a.Unmap().IsLoopback() {
+		return nil
+	}
+	return remoteError(addr)
+}
+
+// ErrNotLoopback is the error Start wraps when Options.Addr could be
+// reached from other machines and Options.AllowRemote is not set.
+var ErrNotLoopback = errors.New("not a loopback address (127.0.0.1, ::1 or localhost)")
+
+func remoteError(addr string) error {
+	return fmt.Errorf("refserver: Addr %q is %w; the server hands out tokens, so listening beyond this machine needs AllowRemote", addr, ErrNotLoopback)
+}
+
+// urls are the server's base URL and its tokens' iss. A server on every
+// interface is reached under many names, so its tokens name the origin
+// each request was sent to (iss ""), and its URL names loopback.
+func urls(bound *net.TCPAddr) (url, issuer string) {
+	if bound.IP.IsUnspecified() {
+		return "http://" + net.JoinHostPort("127.0.0.1", strconv.Itoa(bound.Port)), ""
+	}
+	url = "http://" + bound.String()
+	return url, url
+}
+
+// Clients returns the server's clients, the sales channel first, without
+// their secrets.
+func (s *Server) Clients() []ClientInfo {
+	var infos []ClientInfo
+	for _, c := range s.handler.Clients() {
+		infos = append(infos, ClientInfo{Kind: c.Kind, ID: c.ID, Lifetime: c.Lifetime})
+	}
+	return infos
+}
+
+// Markets returns the ids of the markets a scope may name.
+func (s *Server) Markets() []string { return s.handler.Markets() }
+
+// Requests counts the requests a server received on each endpoint,
+// whatever their method or answer (rate-limited ones included).
+type Requests struct {
+	Token, Revoke, Resource int64
+}
+
+// Requests returns the requests received so far, e.g. to check that a
+// client reuses its token instead of asking for a new one each time.
+func (s *Server) Requests() Requests {
+	return Requests{Token: s.handler.Requests(), Revoke: s.handler.RevokeRequests(), Resource: s.handler.ResourceRequests()}
+}
+
+// Close stops the server at once, closing open connections, and waits for
+// it to stop. It is safe to call more than once.
+func (s *Server) Close() {
+	s.closeOnce.Do(func() {
+		_ = s.http.Close() // reports only the listener's close error; we are done with it
+	})
+	<-s.served
+}
+
+// Shutdown stops accepting connections and lets requests under way finish
+// until ctx ends; then it closes the rest. It returns ctx's error if
+// requests were cut short.
+func (s *Server) Shutdown(ctx context.Context) error {
+	err := s.http.Shutdown(ctx)
+	s.Close()
+	return err
+}
