@@ -198,9 +198,9 @@ var rfcBattery = []rfcBatteryRow{
 	{
 		name: "refuses everything", flavour: fositeLike, twist: rfcRefuseAll, wantCode: 1,
 		wantFailed: []string{rfcPostToken, rfcBasicToken, rfcExpiresIn, rfcUnknownParams, rfcScopeAllowed, rfcScopeRefused, rfcUnsupported, rfcNoGrantType},
-		wantWarned: []string{rfcPragma, rfcNoRefresh, rfcTwoMethods, rfcRepeated, rfcExpiresInGiven},
+		wantWarned: []string{rfcPragma, rfcNoRefresh, rfcRepeated, rfcExpiresInGiven},
 		// Refusals that would pass, but no client ever got a token.
-		wantInconclusive: []string{rfcBasicFailure, rfcWrongPost, rfcGETQuery},
+		wantInconclusive: []string{rfcBasicFailure, rfcWrongPost, rfcGETQuery, rfcTwoMethods},
 	},
 	{name: "doorkeeper-like, Bearer challenge only after a failed Basic login", flavour: doorkeeperLike, twist: rfcBearerOnly, wantCode: 1, wantFailed: []string{rfcBasicFailure}, wantWarned: doorkeeperWarnings},
 	{
