@@ -136,11 +136,15 @@ func theFloor(tb testing.TB) []floorScenario {
 
 // loadFloor reads every .feature file under root, in the order godog runs
 // them, and compiles each scenario the target can run (the runner leaves
-// out those needing credentials the target lacks; the reference server
-// has them all).
+// out those needing credentials the target lacks, and those of another
+// profile; the reference server has every credential).
 func loadFloor(fsys fs.FS, root string, target config.Target) ([]floorScenario, error) {
 	var gapTags []string
-	for _, g := range target.Gaps() {
+	prof := target.Profile
+	if prof.Name == "" {
+		prof = config.CommerceLayer
+	}
+	for _, g := range append(slices.Clone(prof.LeaveOut), target.Gaps()...) {
 		gapTags = append(gapTags, g.Tag)
 	}
 	var plan []floorScenario
