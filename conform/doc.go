@@ -4,7 +4,8 @@
 //
 // Run judges a target and returns the verdicts, the exit code and the
 // reports the authconform command gives for the same options (the command
-// is a thin layer over this package). Steps registers the suite's step
+// is a thin layer over this package); List says what Run would run and
+// leave out, sending nothing. Steps registers the suite's step
 // vocabulary in another godog suite. Package conformtest runs the suite
 // inside go test, a subtest per scenario; package refserver starts the
 // reference server, a local Commerce Layer–compatible auth server.

@@ -72,9 +72,13 @@ type Options struct {
 	// TLSConfig for https targets (nil: the system's roots, TLS 1.2+).
 	TLSConfig *tls.Config
 	// Features, when set, holds the feature files (under FeaturePaths,
-	// default ".") and the suite's schemas stay the built-in ones.
+	// default "."); the suite's schemas stay the built-in ones unless
+	// Schemas is set.
 	Features     fs.FS
 	FeaturePaths []string
+	// Schemas, when set, holds the JSON Schemas the steps validate
+	// against, at its root (token_response.json, ...).
+	Schemas fs.FS
 	// Admit, when set, is asked before each scenario starts whether to run
 	// it (conformtest uses it for go test -run); a scenario it refuses is
 	// reported as not run.
@@ -134,6 +138,9 @@ func (o Options) runner() (runner.Options, error) {
 		if len(ro.FeaturePaths) == 0 {
 			ro.FeaturePaths = []string{"."}
 		}
+	}
+	if o.Schemas != nil {
+		ro.Schemas, ro.SchemaDir = o.Schemas, "."
 	}
 	for _, k := range o.KnownDeviations {
 		ro.ExpectFailures = append(ro.ExpectFailures, expect.Failure{Feature: k.Feature, Scenario: k.Scenario, Reason: k.Reason})
@@ -202,10 +209,12 @@ type Result struct {
 	// Stopped says why the run ended before its last scenario ("" when it
 	// went to its end).
 	Stopped string
+	// Started is when the run started.
+	Started time.Time
 }
 
 func resultOf(r verdict.Run, otherProfiles []config.Gap) Result {
-	out := Result{ExitCode: r.ExitCode, Requests: r.Requests, Waited: r.Waited, Duration: r.Duration, Stopped: r.Stopped}
+	out := Result{ExitCode: r.ExitCode, Requests: r.Requests, Waited: r.Waited, Duration: r.Duration, Stopped: r.Stopped, Started: r.Started}
 	for _, v := range r.Verdicts {
 		out.Verdicts = append(out.Verdicts, Verdict{
 			Feature: v.URI, Line: v.Line, Scenario: v.Scenario, Status: statuses[v.Status],
@@ -214,9 +223,16 @@ func resultOf(r verdict.Run, otherProfiles []config.Gap) Result {
 			Requests: v.Requests, Duration: v.Duration,
 		})
 	}
-	for _, l := range r.LeftOut {
+	out.LeftOut = leftOutOf(r.LeftOut, otherProfiles)
+	return out
+}
+
+// leftOutOf is the public form of the scenarios a run left out.
+func leftOutOf(left []verdict.LeftOut, otherProfiles []config.Gap) []LeftOutCase {
+	var out []LeftOutCase
+	for _, l := range left {
 		other := slices.ContainsFunc(otherProfiles, func(g config.Gap) bool { return g.Reason == l.Reason })
-		out.LeftOut = append(out.LeftOut, LeftOutCase{Feature: l.URI, Scenario: l.Scenario, Reason: l.Reason, Severity: l.Severity, Rules: l.Rules, OtherProfile: other})
+		out = append(out, LeftOutCase{Feature: l.URI, Scenario: l.Scenario, Reason: l.Reason, Severity: l.Severity, Rules: l.Rules, OtherProfile: other})
 	}
 	return out
 }

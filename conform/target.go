@@ -134,3 +134,19 @@ func profile(p Profile) (config.Profile, error) {
 	}
 	return config.ProfileNamed(string(p))
 }
+
+// ParseProfile returns the profile called name ("commercelayer" or
+// "rfc6749"), or an error naming the profiles there are.
+func ParseProfile(name string) (Profile, error) {
+	p, err := config.ProfileNamed(name)
+	if err != nil {
+		return "", err
+	}
+	return Profile(p.Name), nil
+}
+
+// IsLoopback reports whether the target is on this machine, as Run
+// decides it (no default rate limit; plain http allowed): localhost, a
+// loopback address, or a name that resolves within a second to loopback
+// addresses only. Anything else, or a URL that does not parse, is remote.
+func (t Target) IsLoopback() bool { return config.Target{BaseURL: t.URL}.IsLoopback() }

@@ -1,18 +1,18 @@
 package main
 
 import (
-	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
+	"github.com/authconform/authconform/conform"
+	"github.com/authconform/authconform/conform/refserver"
 	"github.com/authconform/authconform/internal/config"
-	"github.com/authconform/authconform/internal/embedded"
 	"github.com/authconform/authconform/internal/expect"
-	"github.com/authconform/authconform/internal/refserver"
 	"github.com/authconform/authconform/internal/runner"
 )
 
@@ -44,14 +44,14 @@ func parseFlags(args []string, stdout, stderr io.Writer) (c *cli, code int, done
 			fmt.Fprint(stdout, usageHead)
 			fl.SetOutput(stdout)
 			fl.PrintDefaults()
-			return c, runner.ExitPass, true
+			return c, conform.ExitPass, true
 		}
 		fmt.Fprintf(stderr, "authconform: %v (authconform -h lists the flags)\n", err)
-		return c, runner.ExitConfig, true
+		return c, conform.ExitConfig, true
 	}
 	if fl.NArg() > 0 {
 		fmt.Fprintf(stderr, "authconform: unexpected argument %q; all options are flags (see -h)\n", fl.Arg(0))
-		return c, runner.ExitConfig, true
+		return c, conform.ExitConfig, true
 	}
 	return c, 0, false
 }
@@ -98,28 +98,28 @@ func (c *cli) info(stdout, stderr io.Writer) int {
 		stamp, err := runner.BuiltInStamp()
 		if err != nil {
 			fmt.Fprintf(stderr, "authconform: %v\n", err)
-			return runner.ExitConfig
+			return conform.ExitConfig
 		}
 		fmt.Fprintln(stdout, stamp)
-		return runner.ExitPass
+		return conform.ExitPass
 	}
 	for _, f := range refserver.Faults() {
 		fmt.Fprintf(stdout, "%-36s %s\n", f.Name, f.Breaks)
 	}
-	return runner.ExitPass
+	return conform.ExitPass
 }
 
-// target is the environment's target with the flags laid over it: the one
-// place where the two meet.
-func (c *cli) target(getenv func(string) string) (config.Target, error) {
-	t, err := config.FromEnv(getenv)
+// target is the environment's target and profile with the flags laid
+// over them: the one place where the two meet.
+func (c *cli) target(getenv func(string) string) (conform.Target, conform.Profile, error) {
+	t, p, err := conform.TargetFromEnv(getenv)
 	if err != nil {
-		return t, err
+		return t, p, err
 	}
 	for _, o := range []struct {
 		flag string
 		dst  *string
-	}{{c.targetURL, &t.BaseURL}, {c.tokenPath, &t.TokenPath}, {c.scID, &t.SalesChannel.ID}, {c.marketID, &t.MarketID}, {c.otherMarket, &t.OtherMarketID}, {c.intID, &t.Integration.ID},
+	}{{c.targetURL, &t.URL}, {c.tokenPath, &t.TokenPath}, {c.scID, &t.SalesChannel.ID}, {c.marketID, &t.MarketID}, {c.otherMarket, &t.OtherMarketID}, {c.intID, &t.Integration.ID},
 		{c.clientID, &t.Client.ID}, {c.basicClientID, &t.BasicClient.ID}, {c.scope, &t.Scope}, {c.forbiddenScope, &t.ForbiddenScope}} {
 		if o.flag != "" {
 			*o.dst = o.flag
@@ -133,40 +133,41 @@ func (c *cli) target(getenv func(string) string) (config.Target, error) {
 		{"-expires-in", c.expiresIn, &t.Client.Lifetime}, {"-expires-in", c.expiresIn, &t.BasicClient.Lifetime}} {
 		switch {
 		case o.flag < 0:
-			return t, fmt.Errorf("%s=%d: want a whole number of seconds, at least 1", o.name, o.flag)
+			return t, p, fmt.Errorf("%s=%d: want a whole number of seconds, at least 1", o.name, o.flag)
 		case o.flag > 0:
 			*o.dst = o.flag
 		}
 	}
 	if c.profile != "" {
-		p, err := config.ProfileNamed(c.profile)
-		if err != nil {
-			return t, fmt.Errorf("-profile: %v", err)
+		if p, err = conform.ParseProfile(c.profile); err != nil {
+			return t, p, fmt.Errorf("-profile: %v", err)
 		}
-		t.Profile = p
 	}
 	if c.clockSkew < 0 {
-		return t, fmt.Errorf("-clock-skew=%s: want a positive duration", c.clockSkew)
+		return t, p, fmt.Errorf("-clock-skew=%s: want a positive duration", c.clockSkew)
 	}
 	if c.clockSkew > 0 {
 		t.ClockSkew = c.clockSkew
 	}
-	if c.fault != "" && t.BaseURL != "" {
-		return t, fmt.Errorf("-embedded-fault applies to the embedded server only; drop -target / %s", config.EnvTarget)
+	if c.fault != "" && t.URL != "" {
+		return t, p, fmt.Errorf("-embedded-fault applies to the embedded server only; drop -target / %s", config.EnvTarget)
 	}
-	return t, nil
+	return t, p, nil
 }
 
-// embedded starts the reference server and returns it as the target, with
-// the expectations the user may have set (lifetimes, skew), so a mismatch
-// can be demonstrated too.
-func (c *cli) embedded(t config.Target, stderr io.Writer) (*refserver.Running, config.Target, error) {
-	srv, err := refserver.Start(embedded.ServerOptions(t.Profile, c.fault))
+// embedded starts the reference server, in the error shape of profile p,
+// and returns it as the target, with the expectations the user may have
+// set (lifetimes, skew), so a mismatch can be demonstrated too.
+func (c *cli) embedded(t conform.Target, p conform.Profile, stderr io.Writer) (*refserver.Server, conform.Target, error) {
+	opts := refserver.Options{Fault: c.fault}
+	if p == conform.RFC6749 {
+		opts.ErrorShape = refserver.ErrorShapeRFC6749
+	}
+	srv, err := refserver.Start(opts)
 	if err != nil {
 		return nil, t, err
 	}
-	e := embedded.Target(srv.URL)
-	e.Profile = t.Profile
+	e := srv.Target()
 	e.SalesChannel.Lifetime, e.Integration.Lifetime, e.ClockSkew = t.SalesChannel.Lifetime, t.Integration.Lifetime, t.ClockSkew
 	if t.Client.Lifetime != 0 {
 		e.Client.Lifetime, e.BasicClient.Lifetime = t.Client.Lifetime, t.BasicClient.Lifetime
@@ -179,21 +180,23 @@ func (c *cli) embedded(t config.Target, stderr io.Writer) (*refserver.Running, c
 	return srv, e, nil
 }
 
-// options are the runner's options for target t.
-func (c *cli) options(t config.Target, stdout, stderr io.Writer) (runner.Options, error) {
+// options are the run's options for target t under profile p.
+func (c *cli) options(t conform.Target, p conform.Profile, stdout, stderr io.Writer) (conform.Options, error) {
 	switch {
 	case c.concurrency < 1:
-		return runner.Options{}, fmt.Errorf("-concurrency %d: want at least 1", c.concurrency)
+		return conform.Options{}, fmt.Errorf("-concurrency %d: want at least 1", c.concurrency)
 	case c.timeout <= 0:
-		return runner.Options{}, fmt.Errorf("-timeout %s: want a duration above 0, e.g. 10s", c.timeout)
+		return conform.Options{}, fmt.Errorf("-timeout %s: want a duration above 0, e.g. 10s", c.timeout)
 	case c.maxWait <= 0 || c.maxWait > time.Hour:
-		return runner.Options{}, fmt.Errorf("-max-wait %s: want a duration above 0 and at most 1h", c.maxWait)
+		return conform.Options{}, fmt.Errorf("-max-wait %s: want a duration above 0 and at most 1h", c.maxWait)
 	}
-	o := runner.Options{
-		Target: t, Tags: c.tags, Format: c.format, Strict: c.strict, Concurrency: c.concurrency,
-		Timeout: c.timeout, MaxWait: c.maxWait, Rate: c.rate, AllowHTTP: c.allowHTTP, Console: stdout,
-		TLSConfig: &tls.Config{MinVersion: tls.VersionTLS12},
-	}.WithBuiltInSuite()
+	o := conform.Options{
+		Target: t, Profile: p, Tags: c.tags, Formats: c.format, Strict: c.strict, Concurrency: c.concurrency,
+		Timeout: c.timeout, MaxWait: c.maxWait, Rate: c.rate, AllowHTTP: c.allowHTTP, Output: stdout,
+	}
+	if strings.TrimSpace(c.format) == "" {
+		o.Formats = "console" // the package's "" is no report at all
+	}
 	if !c.quiet && !usesConsole(c.format) {
 		// The console format shows each case itself; progress lines on
 		// stderr would repeat them.
@@ -204,16 +207,14 @@ func (c *cli) options(t config.Target, stdout, stderr io.Writer) (runner.Options
 		if o.Features, err = dirFS(c.featuresDir); err != nil {
 			return o, fmt.Errorf("-features: %v", err)
 		}
-		o.FeaturePaths = []string{"."}
 	}
 	if c.schemasDir != "" {
 		if o.Schemas, err = dirFS(c.schemasDir); err != nil {
 			return o, fmt.Errorf("-schemas: %v", err)
 		}
-		o.SchemaDir = "."
 	}
 	if c.expectFile != "" {
-		if o.ExpectFailures, err = expect.Load(c.expectFile); err != nil {
+		if o.KnownDeviations, err = knownDeviations(c.expectFile); err != nil {
 			return o, err
 		}
 	}
@@ -226,4 +227,17 @@ func (c *cli) options(t config.Target, stdout, stderr io.Writer) (runner.Options
 		fmt.Fprintln(stderr, "authconform: -concurrency > 1 on a remote target: the rate limit still spaces every request")
 	}
 	return o, nil
+}
+
+// knownDeviations reads a known-deviation file.
+func knownDeviations(path string) ([]conform.KnownDeviation, error) {
+	list, err := expect.Load(path)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]conform.KnownDeviation, len(list))
+	for i, f := range list {
+		out[i] = conform.KnownDeviation{Feature: f.Feature, Scenario: f.Scenario, Reason: f.Reason}
+	}
+	return out, nil
 }

@@ -20,12 +20,9 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/authconform/authconform/internal/catalog"
+	"github.com/authconform/authconform/conform"
 	"github.com/authconform/authconform/internal/compare"
 	"github.com/authconform/authconform/internal/expect"
-	"github.com/authconform/authconform/internal/report"
-	"github.com/authconform/authconform/internal/runner"
-	"github.com/authconform/authconform/internal/verdict"
 )
 
 func main() {
@@ -91,24 +88,24 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	}
 	fail := func(err error) int {
 		fmt.Fprintf(stderr, "authconform: %v\n", err)
-		return runner.ExitConfig
+		return conform.ExitConfig
 	}
 	if c.version || c.listFaults {
 		return c.info(stdout, stderr)
 	}
-	t, err := c.target(getenv)
+	t, p, err := c.target(getenv)
 	if err != nil {
 		return fail(err)
 	}
-	if t.BaseURL == "" {
-		srv, e, err := c.embedded(t, stderr)
+	if t.URL == "" {
+		srv, e, err := c.embedded(t, p, stderr)
 		if err != nil {
 			return fail(err)
 		}
 		defer srv.Close()
 		t = e
 	}
-	opts, err := c.options(t, stdout, stderr)
+	opts, err := c.options(t, p, stdout, stderr)
 	if err != nil {
 		return fail(err)
 	}
@@ -120,16 +117,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 
 // runSuite runs the suite and prints its summary; the exit code is the
 // run's, or 2 when it could not start or ended early.
-func (c *cli) runSuite(ctx context.Context, opts runner.Options, stdout, stderr io.Writer) int {
-	res, err := runner.Run(ctx, opts)
-	var cerr *runner.ConfigError
+func (c *cli) runSuite(ctx context.Context, opts conform.Options, stdout, stderr io.Writer) int {
+	res, err := conform.Run(ctx, opts)
+	var cerr *conform.ConfigError
 	switch {
 	case errors.As(err, &cerr) && len(res.Verdicts) == 0:
 		fmt.Fprintf(stderr, "authconform: %v\n", err)
-		return runner.ExitConfig
+		return conform.ExitConfig
 	case err != nil && cerr == nil:
 		fmt.Fprintf(stderr, "authconform: %v\n", err)
-		return runner.ExitFail
+		return conform.ExitFail
 	}
 	// The summary is text: after a machine-readable report on stdout it
 	// would corrupt it, so it goes to stderr then.
@@ -142,12 +139,12 @@ func (c *cli) runSuite(ctx context.Context, opts runner.Options, stdout, stderr 
 		// The run ended early (the target went away or refused to be
 		// tested): what ran is above, the reason is the last line.
 		fmt.Fprintf(stderr, "authconform: %v\n", err)
-		return runner.ExitConfig
+		return conform.ExitConfig
 	}
 	if c.updateFile != "" {
 		if err := updateExpectations(c.updateFile, res, stderr); err != nil {
 			fmt.Fprintf(stderr, "authconform: %v\n", err)
-			return runner.ExitConfig
+			return conform.ExitConfig
 		}
 	}
 	return res.ExitCode
@@ -156,7 +153,7 @@ func (c *cli) runSuite(ctx context.Context, opts runner.Options, stdout, stderr 
 // updateExpectations rewrites a known-deviation file from a whole run:
 // reasons of entries that still fail are kept, entries that now pass are
 // dropped, new failures are added with a recorded reason.
-func updateExpectations(path string, res verdict.Run, stderr io.Writer) error {
+func updateExpectations(path string, res conform.Result, stderr io.Writer) error {
 	if res.Stopped != "" {
 		return fmt.Errorf("-update-expect-failures: the run did not go to its end (%s); %s left as it was", res.Stopped, path)
 	}
@@ -171,11 +168,11 @@ func updateExpectations(path string, res verdict.Run, stderr io.Writer) error {
 		// An inconclusive case proves neither way: a listed entry stays
 		// as it is, and none is added.
 		switch v.Status {
-		case verdict.Passed, verdict.UnexpectedPass:
-			outcomes = append(outcomes, expect.Outcome{Feature: v.URI, Scenario: v.Scenario})
-		case verdict.Failed, verdict.ExpectedFailure:
+		case conform.Passed, conform.UnexpectedPass:
+			outcomes = append(outcomes, expect.Outcome{Feature: v.Feature, Scenario: v.Scenario})
+		case conform.Failed, conform.ExpectedFailure:
 			first, _, _ := strings.Cut(v.Error, "\n")
-			outcomes = append(outcomes, expect.Outcome{Feature: v.URI, Scenario: v.Scenario, Failed: true, Error: first})
+			outcomes = append(outcomes, expect.Outcome{Feature: v.Feature, Scenario: v.Scenario, Failed: true, Error: first})
 		}
 	}
 	list := expect.Update(old, outcomes, res.Started.UTC().Format(time.DateOnly))
@@ -187,30 +184,19 @@ func updateExpectations(path string, res verdict.Run, stderr io.Writer) error {
 }
 
 // list prints what a run would do, without sending a request.
-func list(opts runner.Options, stdout, stderr io.Writer) int {
-	l, err := runner.List(opts)
+func list(opts conform.Options, stdout, stderr io.Writer) int {
+	l, err := conform.List(opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "authconform: %v\n", err)
-		return runner.ExitConfig
+		return conform.ExitConfig
 	}
 	for _, c := range l.Cases {
-		v := verdict.Verdict{URI: fmt.Sprintf("%s:%d", c.URI, c.Line), Scenario: c.Scenario, Severity: verdict.SeverityOf(c.Tags), Rules: catalog.Rules(c.Tags)}
-		fmt.Fprintln(stdout, v.Label())
+		fmt.Fprintln(stdout, label(c.Severity, c.Rules, fmt.Sprintf("%s:%d", c.Feature, c.Line), c.Scenario))
 	}
-	if len(l.LeftOut) > 0 {
-		fmt.Fprintf(stdout, "\nLeft out (%d):\n", len(l.LeftOut))
-		for _, x := range report.OtherProfiles(l.LeftOut) {
-			fmt.Fprintf(stdout, "  %s\n", x)
-		}
-		for _, x := range l.LeftOut {
-			if !x.OtherProfile {
-				fmt.Fprintf(stdout, "  %s: %s (%s)\n", x.URI, x.Scenario, x.Reason)
-			}
-		}
-	}
+	printLeftOut(stdout, l.LeftOut)
 	fmt.Fprintf(stdout, "\nauthconform: %d scenarios would run, %d left out; %d requests at rate %s, at least %s waiting for the rate limit; nothing was sent\n",
 		len(l.Cases), len(l.LeftOut), l.Requests, l.Rate, l.Waiting)
-	return runner.ExitPass
+	return conform.ExitPass
 }
 
 // diff compares two runs' JSON summaries: exit 1 when a MUST case now
@@ -218,24 +204,24 @@ func list(opts runner.Options, stdout, stderr io.Writer) int {
 func diff(args []string, stdout, stderr io.Writer) int {
 	if len(args) != 2 {
 		fmt.Fprintln(stderr, "authconform: usage: authconform diff OLD.json NEW.json (summaries written with -format json:FILE)")
-		return runner.ExitConfig
+		return conform.ExitConfig
 	}
 	old, err := compare.Load(args[0])
 	if err != nil {
 		fmt.Fprintf(stderr, "authconform: %v\n", err)
-		return runner.ExitConfig
+		return conform.ExitConfig
 	}
 	new, err := compare.Load(args[1])
 	if err != nil {
 		fmt.Fprintf(stderr, "authconform: %v\n", err)
-		return runner.ExitConfig
+		return conform.ExitConfig
 	}
 	g := compare.Runs(old, new)
 	compare.Print(stdout, old, new, g)
 	if g.Regressed() {
-		return runner.ExitFail
+		return conform.ExitFail
 	}
-	return runner.ExitPass
+	return conform.ExitPass
 }
 
 // usesConsole reports whether -format includes the console format.
@@ -278,9 +264,9 @@ func dirFS(dir string) (fs.FS, error) {
 // printSummary ends the run with what went wrong, what was left out, and
 // one line of counts that CI logs can grep. consoleListed says the console
 // format has already listed the failures and the inconclusive cases.
-func printSummary(w io.Writer, res verdict.Run, consoleListed bool) {
-	c := res.Count()
-	section := func(title string, st verdict.Status) {
+func printSummary(w io.Writer, res conform.Result, consoleListed bool) {
+	c := count(res)
+	section := func(title string, st conform.Status) {
 		first := true
 		for _, v := range res.Verdicts {
 			if v.Status != st {
@@ -290,42 +276,32 @@ func printSummary(w io.Writer, res verdict.Run, consoleListed bool) {
 				fmt.Fprintf(w, "\n%s:\n", title)
 				first = false
 			}
-			fmt.Fprintf(w, "  %s\n", v.Label())
+			fmt.Fprintf(w, "  %s\n", label(v.Severity, v.Rules, v.Feature, v.Scenario))
 			for _, line := range strings.Split(firstLines(v.Error, 3), "\n") {
 				fmt.Fprintf(w, "      %s\n", line)
 			}
 		}
 	}
 	if !consoleListed { // the console format has shown them in full
-		section("Failures", verdict.Failed)
-		section("Listed as known deviations, but passed: remove them from the known-deviation file", verdict.UnexpectedPass)
+		section("Failures", conform.Failed)
+		section("Listed as known deviations, but passed: remove them from the known-deviation file", conform.UnexpectedPass)
 	}
-	section("Warnings (failed @should scenarios; -strict makes them failures)", verdict.Warning)
+	section("Warnings (failed @should scenarios; -strict makes them failures)", conform.Warning)
 	if !consoleListed {
 		// Not failures, but never passes: the reason names the client.
-		section("Inconclusive (passed, but the target issued no token to the client in this run: a refusal proves nothing without it)", verdict.Inconclusive)
+		section("Inconclusive (passed, but the target issued no token to the client in this run: a refusal proves nothing without it)", conform.Inconclusive)
 	}
-	section("Known deviations (failed as the known-deviation file expects)", verdict.ExpectedFailure)
-	section("Interrupted (under way when the run ended)", verdict.Interrupted)
+	section("Known deviations (failed as the known-deviation file expects)", conform.ExpectedFailure)
+	section("Interrupted (under way when the run ended)", conform.Interrupted)
 	if c.NotRun > 0 {
 		fmt.Fprintf(w, "\nNot run (%d): the run had ended: %s\n", c.NotRun, res.Stopped)
 	}
-	if len(res.LeftOut) > 0 {
-		fmt.Fprintf(w, "\nLeft out (%d):\n", len(res.LeftOut))
-		for _, l := range report.OtherProfiles(res.LeftOut) {
-			fmt.Fprintf(w, "  %s\n", l)
-		}
-		for _, l := range res.LeftOut {
-			if !l.OtherProfile {
-				fmt.Fprintf(w, "  %s: %s (%s)\n", l.URI, l.Scenario, l.Reason)
-			}
-		}
-	}
+	printLeftOut(w, res.LeftOut)
 	verdictWord := "PASS"
 	switch {
 	case res.Stopped != "":
 		verdictWord = "STOPPED (" + res.Stopped + ")"
-	case res.ExitCode != runner.ExitPass:
+	case res.ExitCode != conform.ExitPass:
 		verdictWord = "FAIL"
 	}
 	more := ""
@@ -340,6 +316,66 @@ func printSummary(w io.Writer, res verdict.Run, consoleListed bool) {
 	}
 	fmt.Fprintf(w, "\nauthconform: %s: %d scenarios run: %d passed, %d failed, %d warnings%s; %d left out; %d requests, %.1f s waiting for rate limits; %s\n",
 		verdictWord, c.Scenarios, c.Passed, c.Failed, c.Warnings, more, c.LeftOut, res.Requests, res.Waited.Seconds(), res.Duration.Round(time.Millisecond))
+}
+
+// counts tally a run's verdicts by status. Inconclusive cases are counted
+// apart from Passed: a pass is only ever a pass with evidence behind it.
+type counts struct {
+	Scenarios, Passed, Failed, Warnings, LeftOut int
+	ExpectedFailures, UnexpectedPasses           int
+	Interrupted, NotRun                          int
+	Inconclusive                                 int
+}
+
+// count tallies res as the run's last line shows it.
+func count(res conform.Result) counts {
+	n := map[conform.Status]int{}
+	for _, v := range res.Verdicts {
+		n[v.Status]++
+	}
+	return counts{
+		Scenarios: len(res.Verdicts), LeftOut: len(res.LeftOut),
+		Passed: n[conform.Passed], Failed: n[conform.Failed], Warnings: n[conform.Warning],
+		ExpectedFailures: n[conform.ExpectedFailure], UnexpectedPasses: n[conform.UnexpectedPass],
+		Interrupted: n[conform.Interrupted], NotRun: n[conform.NotRun], Inconclusive: n[conform.Inconclusive],
+	}
+}
+
+// label is how lines name a case: severity and rules, then where it is,
+// "[MUST rfc6749-5.2] features/errors/x.feature: Scenario name".
+func label(severity string, rules []string, where, scenario string) string {
+	head := severity
+	if len(rules) > 0 {
+		head += " " + strings.Join(rules, " ")
+	}
+	return "[" + head + "] " + where + ": " + scenario
+}
+
+// printLeftOut lists what a run leaves out: the scenarios of another
+// profile one line per reason, the others one by one.
+func printLeftOut(w io.Writer, left []conform.LeftOutCase) {
+	if len(left) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\nLeft out (%d):\n", len(left))
+	var reasons []string
+	other := map[string]int{}
+	for _, l := range left {
+		if l.OtherProfile {
+			if other[l.Reason] == 0 {
+				reasons = append(reasons, l.Reason)
+			}
+			other[l.Reason]++
+		}
+	}
+	for _, r := range reasons {
+		fmt.Fprintf(w, "  %d scenarios of another profile left out: %s\n", other[r], r)
+	}
+	for _, l := range left {
+		if !l.OtherProfile {
+			fmt.Fprintf(w, "  %s: %s (%s)\n", l.Feature, l.Scenario, l.Reason)
+		}
+	}
 }
 
 func firstLines(s string, n int) string {

@@ -15,9 +15,9 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/authconform/authconform/conform"
 	"github.com/authconform/authconform/conform/refserver"
 	"github.com/authconform/authconform/internal/config"
-	"github.com/authconform/authconform/internal/runner"
 )
 
 const serveUsage = `usage: authconform serve [-addr 127.0.0.1:0] [-allow-remote] [-fault NAME] [-error-shape errors|rfc6749]
@@ -53,7 +53,7 @@ func serveMain(args []string) int {
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	fail := func(err error) int {
 		fmt.Fprintf(stderr, "authconform serve: %v\n", err)
-		return runner.ExitConfig
+		return conform.ExitConfig
 	}
 	f, code, done := parseServeFlags(args, stdout, stderr)
 	if done {
@@ -92,7 +92,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 	if err := srv.Shutdown(sctx); err != nil {
 		fmt.Fprintf(stderr, "authconform serve: requests under way were cut short after %s\n", shutdownTimeout)
 	}
-	return runner.ExitPass
+	return conform.ExitPass
 }
 
 // serveFlags are serve's command line.
@@ -114,14 +114,14 @@ func parseServeFlags(args []string, stdout, stderr io.Writer) (f serveFlags, cod
 			fmt.Fprint(stdout, serveUsage)
 			fl.SetOutput(stdout)
 			fl.PrintDefaults()
-			return f, runner.ExitPass, true
+			return f, conform.ExitPass, true
 		}
 		fmt.Fprintf(stderr, "authconform serve: %v (authconform serve -h lists the flags)\n", err)
-		return f, runner.ExitConfig, true
+		return f, conform.ExitConfig, true
 	}
 	if fl.NArg() > 0 {
 		fmt.Fprintf(stderr, "authconform serve: unexpected argument %q; all options are flags (see authconform serve -h)\n", fl.Arg(0))
-		return f, runner.ExitConfig, true
+		return f, conform.ExitConfig, true
 	}
 	return f, 0, false
 }

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/authconform/authconform/internal/verdict"
+	"github.com/authconform/authconform/conform"
 )
 
 // TestSummaryCountsInconclusive verifies the run's last lines count an
@@ -12,9 +12,9 @@ import (
 // unless the console format has listed it already.
 func TestSummaryCountsInconclusive(t *testing.T) {
 	const reason = `inconclusive: the target issued no token to client "sales-channel" in this run, so this refusal is no evidence`
-	run := verdict.Run{Verdicts: []verdict.Verdict{
-		{URI: "features/a.feature", Scenario: "issues a token", Severity: verdict.Must, Status: verdict.Passed},
-		{URI: "features/errors/b.feature", Scenario: "refuses a wrong scope", Severity: verdict.Must, Rules: []string{"rfc6749-5.2"}, Status: verdict.Inconclusive, Error: reason},
+	run := conform.Result{Verdicts: []conform.Verdict{
+		{Feature: "features/a.feature", Scenario: "issues a token", Severity: "MUST", Status: conform.Passed},
+		{Feature: "features/errors/b.feature", Scenario: "refuses a wrong scope", Severity: "MUST", Rules: []string{"rfc6749-5.2"}, Status: conform.Inconclusive, Error: reason},
 	}}
 	const last = "authconform: PASS: 2 scenarios run: 1 passed, 0 failed, 0 warnings, 1 inconclusive; 0 left out;"
 	const explained = "\nInconclusive (passed, but the target issued no token to the client in this run: a refusal proves nothing without it):\n" +

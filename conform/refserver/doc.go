@@ -17,7 +17,8 @@
 //
 // Unless Options say otherwise it knows two clients, a sales channel and an
 // integration, and two markets, with the fixed values of this package's
-// constants, so a test can use them directly.
+// constants, so a test can use them directly. Server.Target gives a
+// running server, every credential included, as conform.Run's target.
 //
 // Options.Fault makes the server break one rule (Faults lists them, each
 // with the rule it breaks) while every other behaviour stays correct: a way

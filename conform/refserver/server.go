@@ -1,6 +1,7 @@
 package refserver
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -28,6 +29,7 @@ type Server struct {
 	Addr string
 
 	handler   *ref.Server
+	secrets   [2]string // the sales channel's and the integration's, for Target
 	http      *http.Server
 	served    chan struct{} // closed when Serve returns
 	closeOnce sync.Once
@@ -69,6 +71,7 @@ func Start(opts Options) (*Server, error) {
 		URL:     url,
 		Addr:    bound.String(),
 		handler: h,
+		secrets: [2]string{cmp.Or(opts.SalesChannel.Secret, SalesChannelClientSecret), cmp.Or(opts.Integration.Secret, IntegrationClientSecret)},
 		http: &http.Server{
 			Handler: h,
 			// Bounds on a slow or stuck client, generous for a test but
