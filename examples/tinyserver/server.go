@@ -138,4 +138,3 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
-

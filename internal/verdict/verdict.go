@@ -125,9 +125,9 @@ type LeftOut struct {
 	// the configuration but a rule of another family of servers. People's
 	// outputs count these in one line; the JSON summary lists each.
 	OtherProfile bool
-	Severity string
-	Tags     []string
-	Rules    []string
+	Severity     string
+	Tags         []string
+	Rules        []string
 }
 
 // Run is a whole run's outcome, as reports show it.
