@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"net/http"
 	"net/url"
@@ -134,12 +135,7 @@ func (st *scenario) claim(path string) (any, error) {
 
 // claimNames lists the top-level claim names, never their values.
 func claimNames(claims map[string]any) string {
-	names := make([]string, 0, len(claims))
-	for k := range claims {
-		names = append(names, k)
-	}
-	slices.Sort(names)
-	return "{" + strings.Join(names, ", ") + "}"
+	return "{" + strings.Join(slices.Sorted(maps.Keys(claims)), ", ") + "}"
 }
 
 func (st *scenario) thenHeaderEquals(name, want string) error {
@@ -161,12 +157,9 @@ func (st *scenario) thenHeaderEquals(name, want string) error {
 // compared without regard to case, for a header member that RFCs allow to
 // take more than one (typ: RFC 7519's "JWT", RFC 9068's "at+jwt").
 func (st *scenario) thenHeaderOneOfFold(name, list string) error {
-	var want []string
-	for _, item := range strings.Split(list, ",") {
-		if item = strings.TrimSpace(item); item == "" {
-			return fmt.Errorf("value list %q: an empty item; want values separated by commas, as in \"JWT, at+jwt\"", list)
-		}
-		want = append(want, item)
+	want, err := commaList(list, "value", "values", "JWT, at+jwt")
+	if err != nil {
+		return err
 	}
 	tok, err := st.token()
 	if err != nil {

@@ -530,19 +530,24 @@ func (st *scenario) thenOAuthErrorOneOf(list string) error {
 	return nil
 }
 
-// codeList reads a list such as "invalid_client, invalid_request". An
-// empty item is an error, as an empty list would be: no answer can have
-// an empty code, so the check could never pass.
+// codeList reads a list such as "invalid_client, invalid_request".
 func codeList(list string) ([]string, error) {
-	var codes []string
+	return commaList(list, "OAuth error", "codes", "invalid_client, invalid_request")
+}
+
+// commaList reads a step's comma-separated list of what (kind of items,
+// shown with an example). An empty item is an error, as an empty list
+// would be: no answer holds an empty value, so the check could never pass.
+func commaList(list, what, items, example string) ([]string, error) {
+	var out []string
 	for _, item := range strings.Split(list, ",") {
 		item = strings.TrimSpace(item)
 		if item == "" {
-			return nil, fmt.Errorf("OAuth error list %q: an empty item; want codes separated by commas, as in \"invalid_client, invalid_request\"", list)
+			return nil, fmt.Errorf("%s list %q: an empty item; want %s separated by commas, as in %q", what, list, items, example)
 		}
-		codes = append(codes, item)
+		out = append(out, item)
 	}
-	return codes, nil
+	return out, nil
 }
 
 // tokenEndpointErrors are the codes RFC 6749 §5.2 defines for the token

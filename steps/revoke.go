@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -89,12 +90,7 @@ func (st *scenario) thenEmptyObject() error {
 // object's member names (never values).
 func describeBody(doc any) string {
 	if m, ok := doc.(map[string]any); ok {
-		names := make([]string, 0, len(m))
-		for k := range m {
-			names = append(names, k)
-		}
-		slices.Sort(names)
-		return "an object with members " + strings.Join(names, ", ")
+		return "an object with members " + strings.Join(slices.Sorted(maps.Keys(m)), ", ")
 	}
 	switch doc.(type) {
 	case nil:

@@ -463,3 +463,22 @@ func decodeBase64(m string) (string, bool) {
 	}
 	return strings.Join(outs, "\n"), true
 }
+
+// credential is a value no output may hold, and what to call it in a
+// failure (never the value itself).
+type credential struct{ label, value string }
+
+// leaksOf names each credential that out holds in any of the hostile
+// encodings above, and how: the batteries of independent servers use it on
+// every output of every run.
+func leaksOf(out string, creds []credential) []string {
+	var leaks []string
+	for _, c := range creds {
+		for _, e := range encodings {
+			if strings.Contains(out, e.encode(c.value)) {
+				leaks = append(leaks, fmt.Sprintf("%s (%s)", c.label, e.name))
+			}
+		}
+	}
+	return leaks
+}

@@ -178,8 +178,8 @@ func newServeSetup(getenv func(string) string) (*serveSetup, error) {
 		return nil, err
 	}
 	s := &serveSetup{
-		salesChannel: refserver.Client{ID: t.SalesChannel.ID, Secret: t.SalesChannel.Secret, Lifetime: t.SalesChannel.Lifetime},
-		integration:  refserver.Client{ID: t.Integration.ID, Secret: t.Integration.Secret, Lifetime: t.Integration.Lifetime},
+		salesChannel: refserver.Client(t.SalesChannel),
+		integration:  refserver.Client(t.Integration),
 	}
 	market, other := t.MarketID, t.OtherMarketID
 	for _, v := range []struct {

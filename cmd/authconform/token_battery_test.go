@@ -444,13 +444,10 @@ func (s *independentServer) environment(extra map[string]string) map[string]stri
 	return env
 }
 
-// leaksIn names each client secret and issued token that out holds, raw
-// or base64-encoded (standard or URL alphabet; the unpadded form is in
-// the padded one). Secrets and tokens are drawn from alphabets that
-// percent-encoding and JSON escaping leave alone, so the raw search covers
-// those forms. The names say which value and which form, never the value.
+// leaksIn names each client secret and issued token that out holds, in
+// any encoding of the leak battery's table (leaksOf). The names say which
+// value and which form, never the value.
 func (s *independentServer) leaksIn(out string) []string {
-	type credential struct{ label, value string }
 	creds := []credential{
 		{"the integration's client secret", s.clients[integrationClientID].secret},
 		{"the sales channel's client secret", s.clients[salesChannelClientID].secret},
@@ -460,23 +457,7 @@ func (s *independentServer) leaksIn(out string) []string {
 		creds = append(creds, credential{fmt.Sprintf("access token #%d the server issued", i+1), tok})
 	}
 	s.mu.Unlock()
-	forms := []struct {
-		name   string
-		encode func(string) string
-	}{
-		{"raw", func(v string) string { return v }},
-		{"base64", func(v string) string { return base64.RawStdEncoding.EncodeToString([]byte(v)) }},
-		{"base64url", func(v string) string { return base64.RawURLEncoding.EncodeToString([]byte(v)) }},
-	}
-	var leaks []string
-	for _, c := range creds {
-		for _, f := range forms {
-			if strings.Contains(out, f.encode(c.value)) {
-				leaks = append(leaks, fmt.Sprintf("%s (%s)", c.label, f.name))
-			}
-		}
-	}
-	return leaks
+	return leaksOf(out, creds)
 }
 
 // --- Requests and errors ---

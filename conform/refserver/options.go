@@ -1,9 +1,9 @@
 package refserver
 
 import (
-	"fmt"
 	"time"
 
+	"github.com/authconform/authconform/conform"
 	ref "github.com/authconform/authconform/internal/refserver"
 )
 
@@ -85,26 +85,10 @@ type Options struct {
 	RateWindow time.Duration
 }
 
-// Client configures one of the server's two clients. An empty field takes
-// the default.
-type Client struct {
-	ID     string
-	Secret string
-	// Lifetime is its tokens' expires_in, in seconds.
-	Lifetime int
-}
-
-// String shows c without its secret, so printing Options cannot leak it.
-func (c Client) String() string {
-	secret := `""`
-	if c.Secret != "" {
-		secret = "[redacted]"
-	}
-	return fmt.Sprintf("{ID:%q Secret:%s Lifetime:%d}", c.ID, secret, c.Lifetime)
-}
-
-// GoString is String for %#v.
-func (c Client) GoString() string { return "refserver.Client" + c.String() }
+// Client configures one of the server's two clients: the same type as the
+// suite's, so a test hands the server and conform.Run one value. An empty
+// field takes the default. It prints without its secret.
+type Client = conform.Client
 
 // ClientInfo is one of a running server's clients, without its secret.
 type ClientInfo struct {

@@ -196,16 +196,28 @@ func NewSuite(o Options) (s *steps.Suite, close func(), err error) {
 	if err != nil {
 		return nil, nil, &ConfigError{err}
 	}
-	client := httpclient.New(httpclient.Options{
-		Timeout: o.timeout(), Limiter: limiter, TLSConfig: o.TLSConfig, MaxWait: o.MaxWait,
-		LoopbackOnly: o.Target.IsPlainHTTP() && !o.AllowHTTP,
-	})
+	client := o.client(limiter, nil)
 	return &steps.Suite{
 		Target:   o.Target,
 		Client:   client,
 		Schemas:  schemas,
 		Redactor: redact.New(o.Target.Secrets()...),
 	}, client.Close, nil
+}
+
+// client is the one client every request of a run, or of a suite built by
+// NewSuite, goes through; onWait (may be nil) hears of each wait.
+func (o Options) client(limiter *ratelimit.Window, onWait func(time.Duration, string)) *httpclient.Client {
+	return httpclient.New(httpclient.Options{
+		Timeout:   o.timeout(),
+		Limiter:   limiter,
+		TLSConfig: o.TLSConfig,
+		MaxWait:   o.MaxWait,
+		// Plain http is allowed only to loopback (or when the user said
+		// so): the dialer holds to it, whatever a name resolves to later.
+		LoopbackOnly: o.Target.IsPlainHTTP() && !o.AllowHTTP,
+		OnWait:       onWait,
+	})
 }
 
 // plan checks the configuration and prepares the run: every configuration
@@ -355,20 +367,11 @@ func (p *runPlan) wire(o Options) {
 		p.closers = append(p.closers, func() { cw.Close() })
 		p.console = report.NewConsole(cw)
 	}
-	p.client = httpclient.New(httpclient.Options{
-		Timeout:   o.timeout(),
-		Limiter:   p.limiter,
-		TLSConfig: o.TLSConfig,
-		MaxWait:   o.MaxWait,
-		// Plain http is allowed only to loopback (or when the user said
-		// so): the dialer holds to it, whatever a name resolves to later.
-		LoopbackOnly: o.Target.IsPlainHTTP() && !o.AllowHTTP,
-		OnWait: func(d time.Duration, why string) {
-			p.progress("  waiting %.1f s for %s", d.Seconds(), why)
-			if p.console != nil {
-				p.console.Note(fmt.Sprintf("waiting %.1f s for %s", d.Seconds(), why))
-			}
-		},
+	p.client = o.client(p.limiter, func(d time.Duration, why string) {
+		p.progress("  waiting %.1f s for %s", d.Seconds(), why)
+		if p.console != nil {
+			p.console.Note(fmt.Sprintf("waiting %.1f s for %s", d.Seconds(), why))
+		}
 	})
 	p.closers = append(p.closers, p.client.Close)
 	p.rec = &verdict.Recorder{}
