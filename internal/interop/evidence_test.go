@@ -36,6 +36,7 @@ func fixtureSummary() report.Summary {
 // hand-written reason (or says one is to be written), and keeps the notes.
 func TestRender(t *testing.T) {
 	e := Evidence{
+		About:   Hydra{}.About(),
 		Summary: fixtureSummary(),
 		Deviations: []expect.Failure{
 			{Feature: "features/rfc6749/errors.feature", Scenario: "A failed Basic authentication says WWW-Authenticate", Reason: "RFC 6749 §5.2: MUST include WWW-Authenticate; Hydra sends none"},
@@ -59,7 +60,8 @@ func TestRender(t *testing.T) {
 		`"scenario": "An unknown grant type is unsupported_grant_type"`,
 		"drop its entry from `docs/interop/hydra-known-deviations.json`",
 		"Commerce Layer only:\n\n- A sales channel token (`features/cl.feature`)",
-		"AUTHCONFORM_EXPIRES_IN=3600", "DSN=memory", "TTL_ACCESS_TOKEN=1h", "go mod edit -dropreplace github.com/ory/hydra-client-go/v2",
+		"AUTHCONFORM_EXPIRES_IN=3600", "AUTHCONFORM_TOKEN_PATH=/oauth2/token", "DSN=memory", "TTL_ACCESS_TOKEN=1h", "go mod edit -dropreplace github.com/ory/hydra-client-go/v2",
+		"| Scenario | Feature | Severity | Rules | Hydra |", "## How Hydra was run", "whose id is `authconform+basic:<random>`",
 	} {
 		if !strings.Contains(doc, want) {
 			t.Errorf("document lacks %q; it is:\n%s", want, doc)
