@@ -110,3 +110,27 @@ func TestReadSummary(t *testing.T) {
 		t.Errorf("ReadSummary(other JSON) error = %v; want not an authconform run summary", err)
 	}
 }
+
+// TestRenderSetup verifies each server's document says how that server
+// was built, started and given its clients, and why its credentials are
+// plain when they are.
+func TestRenderSetup(t *testing.T) {
+	tests := []struct {
+		about Server
+		want  []string
+	}{
+		{GoOAuth2{}, []string{"# go-oauth2/oauth2 v4.5.4 against", "## How go-oauth2 was run", "GOFLAGS=-mod=readonly go build",
+			"ids and secrets of letters, digits and `-` only, because go-oauth2's `server.ClientBasicHandler`", "AUTHCONFORM_TOKEN_PATH=/oauth/token", "| Rules | go-oauth2 |"}},
+		{NodeOAuth2{}, []string{"# @node-oauth/oauth2-server 5.3.0 against", "npm ci --ignore-scripts", "`basic-auth` package"}},
+		{DjangoOAuthToolkit{}, []string{"# django-oauth-toolkit 1.7.0 against", "apt-get install --no-install-recommends python3-django-oauth-toolkit",
+			"whose id is `authconform+basic:<random>`", "AUTHCONFORM_TOKEN_PATH=/o/token/"}},
+	}
+	for _, tt := range tests {
+		doc := string(Evidence{About: tt.about.About(), Summary: fixtureSummary()}.Render())
+		for _, want := range tt.want {
+			if !strings.Contains(doc, want) {
+				t.Errorf("%s: document lacks %q", tt.about.About().Name, want)
+			}
+		}
+	}
+}

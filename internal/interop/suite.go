@@ -117,7 +117,7 @@ func (l *lastLines) find(subs ...string) string {
 // binary rather than `go run ./cmd/authconform`, which would turn every
 // exit code but 0 into 1 and stand between the suite and a signal.
 func BuildAuthconform(ctx context.Context, goCmd, repoDir, bin string) error {
-	if _, err := goRun(ctx, goCmd, repoDir, "build", "-o", bin, "./cmd/authconform"); err != nil {
+	if _, err := toolRun(ctx, repoDir, []string{"GOWORK=off"}, goCmd, "build", "-o", bin, "./cmd/authconform"); err != nil {
 		return fmt.Errorf("building authconform: %v", err)
 	}
 	return nil

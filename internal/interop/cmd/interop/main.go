@@ -117,7 +117,10 @@ func failure(stderr io.Writer, what string, err error) string {
 	if rest != "" {
 		fmt.Fprintln(stderr, rest)
 	}
-	line := what + ": " + first
+	line := first
+	if what != "" {
+		line = what + ": " + first
+	}
 	fmt.Fprintf(stderr, "interop: SETUP FAILED: %s\n", line)
 	return line
 }
@@ -145,7 +148,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	suiteBin := filepath.Join(o.outDir, "authconform")
 	if err := interop.BuildAuthconform(ctx, o.goCmd, ".", suiteBin); err != nil {
-		failure(stderr, "building authconform", err)
+		failure(stderr, "", err)
 		return exitSetup
 	}
 	var results []result

@@ -48,6 +48,18 @@ type result struct {
 	summary report.Summary
 }
 
+// failed is r set up as a setup failure, or, when the run was stopped
+// (a signal), as stopped: the error then only says so.
+func (r result) failed(ctx context.Context, stderr io.Writer, what string, err error) result {
+	if ctx.Err() != nil {
+		r.outcome, r.why = outcomeStopped, fmt.Sprintf("stopped (%v)", context.Cause(ctx))
+		fmt.Fprintf(stderr, "interop: %s: %s\n", what, r.why)
+		return r
+	}
+	r.outcome, r.why = outcomeSetup, failure(stderr, what, err)
+	return r
+}
+
 // runServer builds or finds, starts, judges and stops one server.
 func runServer(ctx context.Context, o options, s interop.Server, suiteBin string, stdout, stderr io.Writer) result {
 	a := s.About()
@@ -59,13 +71,11 @@ func runServer(ctx context.Context, o options, s interop.Server, suiteBin string
 		return r
 	}
 	if err != nil {
-		r.outcome, r.why = outcomeSetup, failure(stderr, a.Name, err)
-		return r
+		return r.failed(ctx, stderr, a.Name, err)
 	}
 	runDir, err := os.MkdirTemp("", "authconform-interop-"+a.Name+"-")
 	if err != nil {
-		r.outcome, r.why = outcomeSetup, failure(stderr, a.Name, err)
-		return r
+		return r.failed(ctx, stderr, a.Name, err)
 	}
 	defer os.RemoveAll(runDir)
 	f := filesOf(o, a)
@@ -73,8 +83,7 @@ func runServer(ctx context.Context, o options, s interop.Server, suiteBin string
 	start := time.Now()
 	p, err := interop.Start(ctx, s, prepared, runDir, post, basic, interop.StartOptions{LogPath: f.log, ReadyTimeout: o.readyTimeout})
 	if err != nil {
-		r.outcome, r.why = outcomeSetup, failure(stderr, a.Name, err)
-		return r
+		return r.failed(ctx, stderr, a.Name, err)
 	}
 	defer p.Stop()
 	fmt.Fprintf(stdout, "interop: %s ready in %s at %s, clients %s (client_secret_post) and %s (client_secret_basic)\n",
