@@ -121,8 +121,11 @@ func buildOnce(dir string, complete func(string) bool, build func(tmp string) er
 	if !complete(tmp) {
 		return false, fmt.Errorf("the build in %s is incomplete", tmp)
 	}
+	if complete(dir) { // another run finished first
+		return false, nil
+	}
 	os.RemoveAll(dir) // an incomplete one
-	if err := os.Rename(tmp, dir); err != nil {
+	if err := os.Rename(tmp, dir); err != nil && !complete(dir) {
 		return false, err
 	}
 	return true, nil
