@@ -10,7 +10,7 @@ TARGET ?=
 FORMAT ?= console
 ARGS   ?=
 
-.PHONY: help conformance test golden chromium lint tidy bench fuzz interop
+.PHONY: help conformance test golden chromium lint tidy bench fuzz interop interop-debs
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -52,7 +52,16 @@ fuzz:  ## fuzz the reference server, the Then steps, redaction and configuration
 	$(GO) test -run '^$$' -fuzz '^FuzzRedact$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./internal/redact
 	$(GO) test -run '^$$' -fuzz '^FuzzConfig$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./internal/config
 
-interop:  ## prove the rfc6749 profile on Ory Hydra v2.3.0 (built once from the module proxy, cached outside the repository); rewrites docs/interop/hydra.md; not part of test
+# make interop [INTEROP_ARGS="-servers hydra,go-oauth2"]  (out/interop/harness -h lists the flags)
+interop: interop-debs  ## prove the rfc6749 profile on real servers from the registries: Ory Hydra v2.3.0, go-oauth2/oauth2 v4.5.4 (Go module proxy), @node-oauth/oauth2-server 5.3.0 (npm), django-oauth-toolkit 1.7.0 (Debian); each built once and cached outside the repository; rewrites docs/interop/<server>.md; not part of test
 	@mkdir -p out/interop
-	$(GO) build -o out/interop/harness ./internal/interop/cmd/hydra
+	$(GO) build -o out/interop/harness ./internal/interop/cmd/interop
 	out/interop/harness -go $(GO) $(INTEROP_ARGS)
+
+# django-oauth-toolkit comes from Debian's packages; without apt-get (or when
+# the install fails) the harness skips that server and says why.
+interop-debs:
+	@/usr/bin/python3 -c 'import oauth2_provider' >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1 || { \
+		echo "installing Debian's python3-django-oauth-toolkit for make interop"; \
+		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-django-oauth-toolkit >/dev/null \
+		|| echo "interop: could not install python3-django-oauth-toolkit; django-oauth-toolkit will be skipped"; }

@@ -10,32 +10,33 @@ import (
 	"testing"
 )
 
-// TestNewClients verifies each run gets fresh secrets, and that the basic
-// client's id and secret change under form-encoding (RFC 6749 §2.3.1).
+// TestNewClients verifies each run gets fresh secrets; that with
+// formSensitive the basic client's id and secret change under
+// form-encoding (RFC 6749 §2.3.1), and without, nothing does.
 func TestNewClients(t *testing.T) {
-	post, basic, err := NewClients()
-	if err != nil {
-		t.Fatal(err)
-	}
-	post2, basic2, _ := NewClients()
-	if post.Secret == post2.Secret || basic.Secret == basic2.Secret || basic.ID == basic2.ID {
-		t.Errorf("two runs made the same client: %q %q", post.ID, basic.ID)
-	}
-	if post.AuthMethod != "client_secret_post" || basic.AuthMethod != "client_secret_basic" {
-		t.Errorf("methods = %q, %q; want client_secret_post, client_secret_basic", post.AuthMethod, basic.AuthMethod)
-	}
-	for _, s := range []string{basic.ID, basic.Secret, post.Secret} {
-		if url.QueryEscape(s) == s {
-			t.Errorf("%q is the same form-encoded; want characters §2.3.1's encoding changes", s)
+	for _, sensitive := range []bool{true, false} {
+		post, basic := NewClients(sensitive)
+		post2, basic2 := NewClients(sensitive)
+		if post.Secret == post2.Secret || basic.Secret == basic2.Secret || basic.ID == basic2.ID {
+			t.Errorf("two runs made the same client: %q %q", post.ID, basic.ID)
+		}
+		if post.AuthMethod != "client_secret_post" || basic.AuthMethod != "client_secret_basic" {
+			t.Errorf("methods = %q, %q; want client_secret_post, client_secret_basic", post.AuthMethod, basic.AuthMethod)
+		}
+		for _, s := range []string{basic.ID, basic.Secret, post.Secret} {
+			if changed := url.QueryEscape(s) != s; changed != sensitive {
+				t.Errorf("formSensitive %v: %q changes under form-encoding: %v", sensitive, s, changed)
+			}
+		}
+		if len(post.Secret) < 32 || len(basic.Secret) < 32 {
+			t.Errorf("secrets of %d and %d characters; want at least 32", len(post.Secret), len(basic.Secret))
 		}
 	}
+	_, basic := NewClients(true)
 	for _, c := range "+/:%" {
 		if !strings.ContainsRune(basic.Secret, c) {
 			t.Errorf("basic secret has no %q", c)
 		}
-	}
-	if len(post.Secret) < 32 || len(basic.Secret) < 32 {
-		t.Errorf("secrets of %d and %d characters; want at least 32", len(post.Secret), len(basic.Secret))
 	}
 }
 
@@ -75,7 +76,7 @@ func TestRegister(t *testing.T) {
 				_ = json.NewEncoder(w).Encode(m)
 			}))
 			defer srv.Close()
-			err := Register(context.Background(), srv.URL, c)
+			err := Hydra{}.Register(context.Background(), Launch{AdminURL: srv.URL}, c)
 			if tt.wantErr == "" {
 				if err != nil {
 					t.Fatal(err)

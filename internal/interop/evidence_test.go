@@ -36,6 +36,7 @@ func fixtureSummary() report.Summary {
 // hand-written reason (or says one is to be written), and keeps the notes.
 func TestRender(t *testing.T) {
 	e := Evidence{
+		About:   Hydra{}.About(),
 		Summary: fixtureSummary(),
 		Deviations: []expect.Failure{
 			{Feature: "features/rfc6749/errors.feature", Scenario: "A failed Basic authentication says WWW-Authenticate", Reason: "RFC 6749 §5.2: MUST include WWW-Authenticate; Hydra sends none"},
@@ -59,7 +60,8 @@ func TestRender(t *testing.T) {
 		`"scenario": "An unknown grant type is unsupported_grant_type"`,
 		"drop its entry from `docs/interop/hydra-known-deviations.json`",
 		"Commerce Layer only:\n\n- A sales channel token (`features/cl.feature`)",
-		"AUTHCONFORM_EXPIRES_IN=3600", "DSN=memory", "TTL_ACCESS_TOKEN=1h", "go mod edit -dropreplace github.com/ory/hydra-client-go/v2",
+		"AUTHCONFORM_EXPIRES_IN=3600", "AUTHCONFORM_TOKEN_PATH=/oauth2/token", "DSN=memory", "TTL_ACCESS_TOKEN=1h", "go mod edit -dropreplace github.com/ory/hydra-client-go/v2",
+		"| Scenario | Feature | Severity | Rules | Hydra |", "## How Hydra was run", "whose id is `authconform+basic:<random>`",
 	} {
 		if !strings.Contains(doc, want) {
 			t.Errorf("document lacks %q; it is:\n%s", want, doc)
@@ -106,5 +108,29 @@ func TestReadSummary(t *testing.T) {
 	}
 	if _, err := ReadSummary(bad); err == nil || !strings.Contains(err.Error(), "not an authconform run summary") {
 		t.Errorf("ReadSummary(other JSON) error = %v; want not an authconform run summary", err)
+	}
+}
+
+// TestRenderSetup verifies each server's document says how that server
+// was built, started and given its clients, and why its credentials are
+// plain when they are.
+func TestRenderSetup(t *testing.T) {
+	tests := []struct {
+		about Server
+		want  []string
+	}{
+		{GoOAuth2{}, []string{"# go-oauth2/oauth2 v4.5.4 against", "## How go-oauth2 was run", "GOFLAGS=-mod=readonly go build",
+			"ids and secrets of letters, digits and `-` only, because go-oauth2's `server.ClientBasicHandler`", "AUTHCONFORM_TOKEN_PATH=/oauth/token", "| Rules | go-oauth2 |"}},
+		{NodeOAuth2{}, []string{"# @node-oauth/oauth2-server 5.3.0 against", "npm ci --ignore-scripts", "`basic-auth` package"}},
+		{DjangoOAuthToolkit{}, []string{"# django-oauth-toolkit 1.7.0 against", "apt-get install --no-install-recommends python3-django-oauth-toolkit",
+			"whose id is `authconform+basic:<random>`", "AUTHCONFORM_TOKEN_PATH=/o/token/"}},
+	}
+	for _, tt := range tests {
+		doc := string(Evidence{About: tt.about.About(), Summary: fixtureSummary()}.Render())
+		for _, want := range tt.want {
+			if !strings.Contains(doc, want) {
+				t.Errorf("%s: document lacks %q", tt.about.About().Name, want)
+			}
+		}
 	}
 }

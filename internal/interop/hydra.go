@@ -1,52 +1,82 @@
 package interop
 
 import (
+	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
+	"encoding/json"
 	"fmt"
-	"net"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
+)
+
+// Ory Hydra, OpenID Certified, built from the Go module proxy.
+const (
+	HydraModule  = "github.com/ory/hydra/v2"
+	HydraVersion = "v2.3.0"
 )
 
 // The access-token lifespan Hydra is started with (TTL_ACCESS_TOKEN; 1h is
 // also its default), and so the expires_in the suite expects, in seconds.
 const (
-	AccessTokenTTL      = "1h"
-	AccessTokenLifetime = 3600
+	hydraTTL      = "1h"
+	tokenLifetime = 3600 // every server's: AUTHCONFORM_EXPIRES_IN
 )
 
-// Hydra is a running Hydra: `hydra serve all --dev` on two loopback ports,
-// in a process group of its own.
-type Hydra struct {
-	PublicURL, AdminURL string
-	cmd                 *exec.Cmd
-	exited              chan struct{}
-	waitErr             error
-	log                 *os.File
-}
+// Hydra is Ory Hydra: `hydra serve all --dev` on two loopback ports, an
+// in-memory database, clients registered through its admin API.
+type Hydra struct{}
 
-// HydraOptions says how to start Hydra.
-type HydraOptions struct {
-	Bin          string
-	LogPath      string        // Hydra's stdout and stderr
-	ReadyTimeout time.Duration // longest wait for /health/ready
-	Args         []string      // default: serve all --dev --sqa-opt-out
-}
+// The build recipe, worked out on Go 1.26.8. `go install
+// github.com/ory/hydra/v2@v2.3.0` fails: Hydra's go.mod replaces
+// github.com/ory/hydra-client-go/v2 with ./internal/httpclient, a nested
+// module the module zip leaves out. So: download the module, copy it
+// somewhere writable, drop that replace (the published hydra-client-go
+// v2.2.1 the go.mod requires serves), and build with -mod=mod, because the
+// go.sum has no entry for the published client (-mod=mod adds the two
+// go.sum lines from the proxy). The tags are the ones Hydra's own
+// Dockerfile builds with (SQLite, which DSN=memory uses, needs cgo); -X
+// stamps the version `hydra version` prints (else "master").
+var (
+	dropReplace = []string{"mod", "edit", "-dropreplace", "github.com/ory/hydra-client-go/v2"}
+	buildArgs   = []string{"build", "-mod=mod", "-tags", "sqlite,sqlite_omit_load_extension",
+		"-ldflags", "-X " + HydraModule + "/driver/config.Version=" + HydraVersion}
+)
 
-// HydraArgs are the command-line arguments Hydra is started with: --dev
+// hydraArgs are the command-line arguments Hydra is started with: --dev
 // allows the plain-http loopback issuer, --sqa-opt-out stops its telemetry
 // (which would try the network).
-var HydraArgs = []string{"serve", "all", "--dev", "--sqa-opt-out"}
+var hydraArgs = []string{"serve", "all", "--dev", "--sqa-opt-out"}
 
-// HydraEnv is Hydra's configuration for a run, as environment variables:
+// About describes Hydra.
+func (Hydra) About() About {
+	env := hydraEnv("<public port>", "<admin port>", "<64 random hex digits, new each run>")
+	return About{
+		Name: "hydra", Title: "Ory Hydra " + HydraVersion, Short: "Hydra", Version: HydraVersion,
+		TokenPath: "/oauth2/token", Ports: 2, Lifetime: tokenLifetime,
+		Origin: fmt.Sprintf("Ory Hydra %s (`hydra version`), built from `%s@%s` off the Go module proxy and cached outside the repository:", HydraVersion, HydraModule, HydraVersion),
+		Recipe: []string{
+			"go mod download -json " + HydraModule + "@" + HydraVersion + "   # its Dir is read-only",
+			"cp -r <Dir> <tmp>/src && chmod -R u+w <tmp>/src && cd <tmp>/src",
+			"go " + strings.Join(dropReplace, " "),
+			"CGO_ENABLED=1 GOWORK=off go build -mod=mod -tags sqlite,sqlite_omit_load_extension -ldflags '-X " +
+				HydraModule + "/driver/config.Version=" + HydraVersion + "' -o <cache>/hydra-" + HydraVersion + " .",
+		},
+		Started: fmt.Sprintf("as `hydra %s` with `%s` (two free loopback ports, chosen at each run); ready when the admin port's `GET /health/ready` answered 200.",
+			strings.Join(hydraArgs, " "), strings.Join(env, " ")),
+		Clients: fmt.Sprintf("registered with `POST /admin/clients`, both `grant_types: [\"client_credentials\"]` and `scope: %q`, each with its `token_endpoint_auth_method`; Hydra kept both as sent.", ClientScopes),
+	}
+}
+
+// hydraEnv is Hydra's configuration for a run, as environment variables:
 // an in-memory database, a random system secret, loopback only.
-func HydraEnv(publicPort, adminPort, secret string) []string {
+func hydraEnv(publicPort, adminPort, secret string) []string {
 	return []string{
 		"DSN=memory",
 		"SECRETS_SYSTEM=" + secret,
@@ -55,128 +85,156 @@ func HydraEnv(publicPort, adminPort, secret string) []string {
 		"SERVE_PUBLIC_PORT=" + publicPort,
 		"SERVE_ADMIN_HOST=127.0.0.1",
 		"SERVE_ADMIN_PORT=" + adminPort,
-		"TTL_ACCESS_TOKEN=" + AccessTokenTTL,
+		"TTL_ACCESS_TOKEN=" + hydraTTL,
 	}
 }
 
-// StartHydra starts Hydra on two free loopback ports and waits until its
-// admin API says it is ready. On any error nothing is left running.
-func StartHydra(ctx context.Context, o HydraOptions) (*Hydra, error) {
-	ports, err := freePorts(2)
+// Launch starts the Hydra binary on a public and an admin port.
+func (Hydra) Launch(bin string, ports []int, _ string, _, _ Client) Launch {
+	public, admin := strconv.Itoa(ports[0]), strconv.Itoa(ports[1])
+	return Launch{
+		Command: append([]string{bin}, hydraArgs...),
+		Env:     hydraEnv(public, admin, randomHex(32)),
+		BaseURL: loopback(ports[0]), AdminURL: loopback(ports[1]),
+		Ready: loopback(ports[1]) + "/health/ready", ReadyStatus: http.StatusOK,
+	}
+}
+
+// Prepare makes sure the Hydra binary in the cache is HydraVersion,
+// building it when it is missing (or is not that version).
+func (Hydra) Prepare(ctx context.Context, t Tools, log io.Writer) (string, error) {
+	bin, err := filepath.Abs(filepath.Join(t.CacheDir, "hydra-"+HydraVersion))
 	if err != nil {
-		return nil, fmt.Errorf("starting Hydra: no free loopback port: %v", err)
-	}
-	secret, err := randomHex(32)
-	if err != nil {
-		return nil, err
-	}
-	logf, err := os.Create(o.LogPath)
-	if err != nil {
-		return nil, fmt.Errorf("starting Hydra: %v", err)
-	}
-	args := o.Args
-	if args == nil {
-		args = HydraArgs
-	}
-	cmd := exec.Command(o.Bin, args...)
-	cmd.Env = append(os.Environ(), HydraEnv(strconv.Itoa(ports[0]), strconv.Itoa(ports[1]), secret)...)
-	cmd.Stdout, cmd.Stderr = logf, logf
-	ownGroup(cmd) // Stop ends it, not ctx: it must outlive the suite's run
-	if err := cmd.Start(); err != nil {
-		logf.Close()
-		return nil, fmt.Errorf("starting Hydra: %v", err)
-	}
-	h := &Hydra{
-		PublicURL: fmt.Sprintf("http://127.0.0.1:%d", ports[0]),
-		AdminURL:  fmt.Sprintf("http://127.0.0.1:%d", ports[1]),
-		cmd:       cmd, exited: make(chan struct{}), log: logf,
-	}
-	go func() { h.waitErr = cmd.Wait(); close(h.exited) }()
-	if err := h.waitReady(ctx, o.ReadyTimeout); err != nil {
-		h.Stop()
-		log, _ := os.ReadFile(o.LogPath)
-		return nil, fmt.Errorf("%v; Hydra's log: %s\n%s", err, o.LogPath, tail(string(log), 10))
-	}
-	return h, nil
-}
-
-// waitReady polls GET /health/ready on the admin port until it answers
-// 200, Hydra exits, ctx ends or timeout passes.
-func (h *Hydra) waitReady(parent context.Context, timeout time.Duration) error {
-	ctx, cancel := context.WithTimeout(parent, timeout)
-	defer cancel()
-	client := &http.Client{Timeout: 2 * time.Second}
-	tick := time.NewTicker(100 * time.Millisecond)
-	defer tick.Stop()
-	last := "no answer"
-	for {
-		if ok, what := ready(ctx, client, h.AdminURL+"/health/ready"); ok {
-			return nil
-		} else if what != "" {
-			last = what
-		}
-		select {
-		case <-h.exited:
-			return fmt.Errorf("Hydra exited before it was ready (%v)", h.waitErr)
-		case <-ctx.Done():
-			if parent.Err() != nil {
-				return fmt.Errorf("Hydra not ready: stopped (%v)", context.Cause(parent))
-			}
-			return fmt.Errorf("Hydra not ready after %s (GET /health/ready: %s)", timeout, last)
-		case <-tick.C:
-		}
-	}
-}
-
-// ready asks url once; what is the answer, for the error when it never
-// becomes ready.
-func ready(ctx context.Context, client *http.Client, url string) (ok bool, what string) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return false, err.Error()
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return false, ""
-	}
-	resp.Body.Close()
-	return resp.StatusCode == http.StatusOK, resp.Status
-}
-
-// Stop ends Hydra's process group: SIGTERM, then SIGKILL after 5 s. It is
-// safe to call twice.
-func (h *Hydra) Stop() {
-	_ = killGroup(h.cmd, syscall.SIGTERM)
-	select {
-	case <-h.exited:
-	case <-time.After(5 * time.Second):
-	}
-	_ = killGroup(h.cmd, syscall.SIGKILL)
-	<-h.exited
-	h.log.Close()
-}
-
-// freePorts asks the kernel for n free loopback ports. They are released
-// before Hydra binds them; should another process take one meanwhile,
-// Hydra exits and StartHydra says so.
-func freePorts(n int) ([]int, error) {
-	var ports []int
-	for range n {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return nil, err
-		}
-		defer l.Close()
-		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
-	}
-	return ports, nil
-}
-
-// randomHex is n random bytes in hex.
-func randomHex(n int) (string, error) {
-	b := make([]byte, n)
-	if _, err := rand.Read(b); err != nil {
 		return "", err
 	}
-	return hex.EncodeToString(b), nil
+	if v, err := hydraBinaryVersion(ctx, bin); err == nil && v == HydraVersion {
+		return bin, nil
+	}
+	if _, err := exec.LookPath(t.Go); err != nil {
+		return "", &SkipError{Why: fmt.Sprintf("no go command (%v)", err)}
+	}
+	fmt.Fprintf(log, "interop: building Hydra %s into %s (once: about 3.5 min with an empty Go build cache on 2 cores)\n", HydraVersion, bin)
+	if err := buildHydra(ctx, t.Go, bin); err != nil {
+		return "", registryError("the Go module proxy", fmt.Errorf("building Hydra: %w", err))
+	}
+	if v, err := hydraBinaryVersion(ctx, bin); err != nil || v != HydraVersion {
+		return "", fmt.Errorf("building Hydra: the binary built says version %q (%v); want %s", v, err, HydraVersion)
+	}
+	return bin, nil
+}
+
+// buildHydra builds Hydra to bin by the recipe above.
+func buildHydra(ctx context.Context, goCmd, bin string) error {
+	if err := os.MkdirAll(filepath.Dir(bin), 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp("", "authconform-hydra-build-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	modDir, err := downloadModule(ctx, goCmd, tmp, HydraModule, HydraVersion)
+	if err != nil {
+		return err
+	}
+	src := filepath.Join(tmp, "src")
+	if err := copyTree(modDir, src); err != nil {
+		return fmt.Errorf("copying %s: %v", modDir, err)
+	}
+	if _, err := goRun(ctx, goCmd, src, dropReplace...); err != nil {
+		return err
+	}
+	// Built beside bin and renamed, so a run stopped mid-build (or two at
+	// once) never leaves half a binary where the next run looks.
+	part := fmt.Sprintf("%s.part%d", bin, os.Getpid())
+	defer os.Remove(part)
+	if _, err := goRun(ctx, goCmd, src, append(append([]string{}, buildArgs...), "-o", part, ".")...); err != nil {
+		return err
+	}
+	return os.Rename(part, bin)
+}
+
+// downloadModule fetches a module through the module proxy and returns its
+// directory in the module cache.
+func downloadModule(ctx context.Context, goCmd, dir, module, version string) (string, error) {
+	out, err := goRun(ctx, goCmd, dir, "mod", "download", "-json", module+"@"+version)
+	var m struct{ Dir, Error string }
+	if jerr := json.Unmarshal(out, &m); jerr == nil && m.Error != "" {
+		return "", fmt.Errorf("downloading %s@%s: %s", module, version, m.Error)
+	}
+	if err != nil {
+		return "", fmt.Errorf("downloading %s@%s: %v", module, version, err)
+	}
+	if m.Dir == "" {
+		return "", fmt.Errorf("downloading %s@%s: go mod download named no directory", module, version)
+	}
+	return m.Dir, nil
+}
+
+// hydraBinaryVersion is what `hydra version` says its version is.
+func hydraBinaryVersion(ctx context.Context, bin string) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "version")
+	inGroup(cmd, syscall.SIGKILL, time.Second)
+	out, err := cmd.Output()
+	if err != nil {
+		return "", err
+	}
+	for _, line := range strings.Split(string(out), "\n") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "Version:"); ok {
+			return strings.TrimSpace(v), nil
+		}
+	}
+	return "", fmt.Errorf("%s version printed no Version line", bin)
+}
+
+// Register creates c with Hydra's admin API (POST /admin/clients), allowed
+// the client_credentials grant and ClientScopes, and checks Hydra kept its
+// id, secret and authentication method as sent.
+func (Hydra) Register(ctx context.Context, l Launch, c Client) error {
+	body, err := json.Marshal(map[string]any{
+		"client_id":                  c.ID,
+		"client_secret":              c.Secret,
+		"token_endpoint_auth_method": c.AuthMethod,
+		"grant_types":                []string{"client_credentials"},
+		"scope":                      ClientScopes,
+	})
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, l.AdminURL+"/admin/clients", bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("registering the %s client: %v", c.AuthMethod, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	hide := func(s string) string { return strings.ReplaceAll(s, c.Secret, "[REDACTED]") }
+	if resp.StatusCode != http.StatusCreated {
+		return fmt.Errorf("registering the %s client: Hydra answered %s; want 201 Created (body: %.300q)", c.AuthMethod, resp.Status, hide(string(b)))
+	}
+	var got struct {
+		ID         string `json:"client_id"`
+		Secret     string `json:"client_secret"`
+		AuthMethod string `json:"token_endpoint_auth_method"`
+	}
+	if err := json.Unmarshal(b, &got); err != nil {
+		return fmt.Errorf("registering the %s client: Hydra's answer is not a client: %v", c.AuthMethod, err)
+	}
+	switch {
+	case got.ID != c.ID:
+		return fmt.Errorf("registering the %s client: client_id = %q; want %q", c.AuthMethod, got.ID, c.ID)
+	case got.Secret != c.Secret:
+		return fmt.Errorf("registering the %s client: Hydra changed the secret (%d characters; sent %d)", c.AuthMethod, len(got.Secret), len(c.Secret))
+	case got.AuthMethod != c.AuthMethod:
+		return fmt.Errorf("registering the %s client: token_endpoint_auth_method = %q; want %q", c.AuthMethod, got.AuthMethod, c.AuthMethod)
+	}
+	return nil
 }

@@ -15,7 +15,7 @@ import (
 	"time"
 )
 
-// fakeBin writes an executable shell script standing in for Hydra or
+// fakeBin writes an executable shell script standing in for a server or
 // authconform.
 func fakeBin(t *testing.T, script string) string {
 	t.Helper()
@@ -36,19 +36,21 @@ func gone(pid int) bool {
 	return strings.HasPrefix(after, "Z")
 }
 
-// TestStartHydraNeverReady verifies a Hydra that never gets ready is given
-// up in bounded time and leaves nothing running: not itself, not a child
-// it started.
-func TestStartHydraNeverReady(t *testing.T) {
+// TestStartNeverReady verifies a server that never gets ready is given up
+// in bounded time and leaves nothing running: not itself, not a child it
+// started.
+func TestStartNeverReady(t *testing.T) {
+	t.Parallel()
 	pidFile := filepath.Join(t.TempDir(), "child.pid")
 	bin := fakeBin(t, "sleep 60 & echo $! > "+pidFile+"\nexec sleep 60\n")
+	post, basic := NewClients(true)
 	start := time.Now()
-	_, err := StartHydra(context.Background(), HydraOptions{Bin: bin, LogPath: filepath.Join(t.TempDir(), "hydra.log"), ReadyTimeout: 300 * time.Millisecond})
+	_, err := Start(context.Background(), Hydra{}, bin, t.TempDir(), post, basic, StartOptions{LogPath: filepath.Join(t.TempDir(), "hydra.log"), ReadyTimeout: 300 * time.Millisecond})
 	if err == nil || !strings.Contains(err.Error(), "not ready after 300ms") {
-		t.Fatalf("StartHydra error = %v; want not ready after 300ms", err)
+		t.Fatalf("Start error = %v; want not ready after 300ms", err)
 	}
 	if took := time.Since(start); took > 10*time.Second {
-		t.Errorf("StartHydra took %s to give up", took)
+		t.Errorf("Start took %s to give up", took)
 	}
 	b, err := os.ReadFile(pidFile)
 	if err != nil {
@@ -57,19 +59,22 @@ func TestStartHydraNeverReady(t *testing.T) {
 	child, _ := strconv.Atoi(strings.TrimSpace(string(b)))
 	for deadline := time.Now().Add(5 * time.Second); !gone(child); time.Sleep(20 * time.Millisecond) {
 		if time.Now().After(deadline) {
-			t.Fatalf("Hydra's child %d still runs after StartHydra gave up", child)
+			t.Fatalf("the server's child %d still runs after Start gave up", child)
 		}
 	}
 }
 
-// TestStartHydraExits verifies a Hydra that exits at once is reported at
-// once, with its log, and that it was given the run's configuration.
-func TestStartHydraExits(t *testing.T) {
-	bin := fakeBin(t, "env | grep -E '^(DSN|SECRETS_SYSTEM|SERVE_|URLS_|TTL_)' | sort; echo \"args: $*\"; exit 3\n")
+// TestStartExits verifies a server that exits at once is reported at once,
+// with its log, and that it was given the run's configuration, and none of
+// the harness's own AUTHCONFORM_*.
+func TestStartExits(t *testing.T) {
+	t.Setenv("AUTHCONFORM_CLIENT_SECRET", "from-the-user")
+	bin := fakeBin(t, "env | grep -E '^(DSN|SECRETS_SYSTEM|SERVE_|URLS_|TTL_|AUTHCONFORM_)' | sort; echo \"args: $*\"; exit 3\n")
 	logPath := filepath.Join(t.TempDir(), "hydra.log")
-	_, err := StartHydra(context.Background(), HydraOptions{Bin: bin, LogPath: logPath, ReadyTimeout: time.Minute})
-	if err == nil || !strings.Contains(err.Error(), "exited before it was ready (exit status 3)") {
-		t.Fatalf("StartHydra error = %v; want exited before it was ready (exit status 3)", err)
+	post, basic := NewClients(true)
+	_, err := Start(context.Background(), Hydra{}, bin, t.TempDir(), post, basic, StartOptions{LogPath: logPath, ReadyTimeout: time.Minute})
+	if err == nil || !strings.Contains(err.Error(), "Hydra exited before it was ready (exit status 3)") {
+		t.Fatalf("Start error = %v; want Hydra exited before it was ready (exit status 3)", err)
 	}
 	log, _ := os.ReadFile(logPath)
 	for _, want := range []string{"DSN=memory", "SERVE_PUBLIC_HOST=127.0.0.1", "SERVE_ADMIN_HOST=127.0.0.1", "args: serve all --dev --sqa-opt-out"} {
@@ -83,6 +88,9 @@ func TestStartHydraExits(t *testing.T) {
 	if !regexpMatch(`SECRETS_SYSTEM=[0-9a-f]{64}\n`, log) {
 		t.Errorf("SECRETS_SYSTEM is not 64 random hex digits:\n%s", log)
 	}
+	if bytes.Contains(log, []byte("AUTHCONFORM_")) {
+		t.Errorf("the harness's AUTHCONFORM_* reached the server:\n%s", log)
+	}
 }
 
 // TestSuiteRun verifies the suite gets its configuration only through the
@@ -91,7 +99,7 @@ func TestStartHydraExits(t *testing.T) {
 func TestSuiteRun(t *testing.T) {
 	post := Client{ID: "p", Secret: "post-secret+/:%", AuthMethod: "client_secret_post"}
 	basic := Client{ID: "b:1", Secret: "basic-secret+/:%", AuthMethod: "client_secret_basic"}
-	env := SuiteEnv(&Hydra{PublicURL: "http://127.0.0.1:1"}, post, basic)
+	env := SuiteEnv(Hydra{}.About(), "http://127.0.0.1:1", post, basic)
 	t.Setenv("AUTHCONFORM_TARGET", "https://elsewhere.example")
 	t.Setenv("AUTHCONFORM_TAGS_FROM_THE_USER", "x")
 
@@ -128,6 +136,7 @@ func TestSuiteRun(t *testing.T) {
 // TestSuiteRunStopped verifies a stopped run sends the suite SIGINT (so it
 // writes its reports) and does not wait for it longer than its grace.
 func TestSuiteRunStopped(t *testing.T) {
+	t.Parallel()
 	s := Suite{Bin: fakeBin(t, "trap 'echo interrupted; exit 130' INT\nwhile :; do sleep 0.05; done\n"), Dir: t.TempDir(), Grace: 2 * time.Second}
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
@@ -139,5 +148,19 @@ func TestSuiteRunStopped(t *testing.T) {
 	}
 	if code != 130 || !strings.Contains(out.String(), "interrupted") {
 		t.Errorf("Run = %d, output %q; want 130 after SIGINT", code, out.String())
+	}
+}
+
+// TestPythonModuleVersion verifies django-oauth-toolkit's version is read
+// from the interpreter, and a module it cannot import is named with the
+// interpreter's own last line.
+func TestPythonModuleVersion(t *testing.T) {
+	ok := fakeBin(t, "echo 1.7.0\n")
+	if v, err := pythonModuleVersion(context.Background(), ok, "oauth2_provider"); err != nil || v != "1.7.0" {
+		t.Errorf("pythonModuleVersion = %q, %v; want 1.7.0", v, err)
+	}
+	missing := fakeBin(t, "echo 'Traceback (most recent call last):' >&2; echo \"ModuleNotFoundError: No module named 'oauth2_provider'\" >&2; exit 1\n")
+	if _, err := pythonModuleVersion(context.Background(), missing, "oauth2_provider"); err == nil || !strings.Contains(err.Error(), "No module named 'oauth2_provider'") {
+		t.Errorf("pythonModuleVersion error = %v; want the interpreter's ModuleNotFoundError", err)
 	}
 }

@@ -15,7 +15,7 @@ import (
 // Profile is the profile the interop run proves.
 const Profile = "rfc6749"
 
-// Suite is one run of the authconform CLI against Hydra.
+// Suite is one run of the authconform CLI against a server.
 type Suite struct {
 	Bin         string // the authconform binary
 	Dir         string // the repository: relative paths are from here
@@ -26,18 +26,19 @@ type Suite struct {
 }
 
 // SuiteEnv is the configuration of the run, all through the environment:
-// secrets never go on a command line.
-func SuiteEnv(h *Hydra, post, basic Client) []string {
+// secrets never go on a command line. AUTHCONFORM_SCOPE is a scope every
+// server gives the clients, so scenarios that need a token can ask for it.
+func SuiteEnv(a About, baseURL string, post, basic Client) []string {
 	return []string{
-		"AUTHCONFORM_TARGET=" + h.PublicURL,
-		"AUTHCONFORM_TOKEN_PATH=/oauth2/token",
+		"AUTHCONFORM_TARGET=" + baseURL,
+		"AUTHCONFORM_TOKEN_PATH=" + a.TokenPath,
 		"AUTHCONFORM_CLIENT_ID=" + post.ID,
 		"AUTHCONFORM_CLIENT_SECRET=" + post.Secret,
 		"AUTHCONFORM_BASIC_CLIENT_ID=" + basic.ID,
 		"AUTHCONFORM_BASIC_CLIENT_SECRET=" + basic.Secret,
 		"AUTHCONFORM_SCOPE=" + ClientScope,
 		"AUTHCONFORM_FORBIDDEN_SCOPE=" + ForbiddenScope,
-		"AUTHCONFORM_EXPIRES_IN=" + strconv.Itoa(AccessTokenLifetime),
+		"AUTHCONFORM_EXPIRES_IN=" + strconv.Itoa(a.Lifetime),
 	}
 }
 
@@ -116,7 +117,7 @@ func (l *lastLines) find(subs ...string) string {
 // binary rather than `go run ./cmd/authconform`, which would turn every
 // exit code but 0 into 1 and stand between the suite and a signal.
 func BuildAuthconform(ctx context.Context, goCmd, repoDir, bin string) error {
-	if _, err := goRun(ctx, goCmd, repoDir, "build", "-o", bin, "./cmd/authconform"); err != nil {
+	if _, err := toolRun(ctx, repoDir, []string{"GOWORK=off"}, goCmd, "build", "-o", bin, "./cmd/authconform"); err != nil {
 		return fmt.Errorf("building authconform: %v", err)
 	}
 	return nil

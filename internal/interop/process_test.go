@@ -10,10 +10,12 @@ import (
 	"time"
 )
 
-// TestWaitReady verifies readiness is Hydra's admin /health/ready answering
-// 200, and that every way of never getting there ends in time with a
-// reason: a timeout, Hydra exiting, the run being stopped.
+// TestWaitReady verifies readiness is the Ready URL answering as wanted
+// (Hydra's admin /health/ready 200; any answer for the others), and that
+// every way of never getting there ends in time with a reason: a timeout,
+// the server exiting, the run being stopped.
 func TestWaitReady(t *testing.T) {
+	t.Parallel()
 	var calls atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch {
@@ -33,21 +35,25 @@ func TestWaitReady(t *testing.T) {
 	stopped, stop := context.WithCancelCause(context.Background())
 	stop(context.Canceled)
 
+	proc := func(url string, status int, exited chan struct{}) *Process {
+		return &Process{Launch: Launch{Ready: url + "/health/ready", ReadyStatus: status}, name: "Hydra", exited: exited}
+	}
 	tests := []struct {
 		name    string
-		h       *Hydra
+		p       *Process
 		ctx     context.Context
 		wantErr string
 	}{
-		{"ready on the third call", &Hydra{AdminURL: srv.URL, exited: make(chan struct{})}, context.Background(), ""},
-		{"never ready", &Hydra{AdminURL: never.URL, exited: make(chan struct{})}, context.Background(), "not ready after 300ms (GET /health/ready: 503 Service Unavailable)"},
-		{"exited", &Hydra{AdminURL: never.URL, exited: exited}, context.Background(), "exited before it was ready"},
-		{"stopped", &Hydra{AdminURL: never.URL, exited: make(chan struct{})}, stopped, "stopped"},
+		{"ready on the third call", proc(srv.URL, 200, make(chan struct{})), context.Background(), ""},
+		{"any answer will do", proc(never.URL, 0, make(chan struct{})), context.Background(), ""},
+		{"never ready", proc(never.URL, 200, make(chan struct{})), context.Background(), "Hydra not ready after 300ms (GET " + never.URL + "/health/ready: 503 Service Unavailable)"},
+		{"exited", proc(never.URL, 200, exited), context.Background(), "exited before it was ready"},
+		{"stopped", proc(never.URL, 200, make(chan struct{})), stopped, "stopped"},
 	}
 	for _, tt := range tests {
 		t.Run("case="+strings.ReplaceAll(tt.name, " ", "-"), func(t *testing.T) {
 			start := time.Now()
-			err := tt.h.waitReady(tt.ctx, 300*time.Millisecond)
+			err := tt.p.waitReady(tt.ctx, 300*time.Millisecond)
 			if took := time.Since(start); took > 2*time.Second {
 				t.Errorf("waitReady took %s; want it bounded by its 300ms timeout", took)
 			}
@@ -67,14 +73,15 @@ func TestWaitReady(t *testing.T) {
 // TestHydraEnv verifies Hydra is configured for loopback, memory and the
 // lifetime the suite expects.
 func TestHydraEnv(t *testing.T) {
-	got := strings.Join(HydraEnv("4444", "4445", "x"), " ")
+	got := strings.Join(hydraEnv("4444", "4445", "x"), " ")
 	for _, want := range []string{"DSN=memory", "SECRETS_SYSTEM=x", "URLS_SELF_ISSUER=http://127.0.0.1:4444/", "SERVE_PUBLIC_HOST=127.0.0.1",
 		"SERVE_PUBLIC_PORT=4444", "SERVE_ADMIN_HOST=127.0.0.1", "SERVE_ADMIN_PORT=4445", "TTL_ACCESS_TOKEN=1h"} {
 		if !strings.Contains(got, want) {
-			t.Errorf("HydraEnv = %s; want %s in it", got, want)
+			t.Errorf("hydraEnv = %s; want %s in it", got, want)
 		}
 	}
-	if d, err := time.ParseDuration(AccessTokenTTL); err != nil || d != AccessTokenLifetime*time.Second {
-		t.Errorf("TTL_ACCESS_TOKEN=%s is %v; want the AUTHCONFORM_EXPIRES_IN the suite is given, %d s", AccessTokenTTL, d, AccessTokenLifetime)
+	lifetime := Hydra{}.About().Lifetime
+	if d, err := time.ParseDuration(hydraTTL); err != nil || d != time.Duration(lifetime)*time.Second {
+		t.Errorf("TTL_ACCESS_TOKEN=%s is %v; want the AUTHCONFORM_EXPIRES_IN the suite is given, %d s", hydraTTL, d, lifetime)
 	}
 }
