@@ -32,25 +32,62 @@ func (s *Suite) controls() *controls {
 	return s.ctl
 }
 
+// withBasic is how a control names a client that authenticated with HTTP
+// Basic: client "x" with HTTP Basic is a control of its own.
+const withBasic = " with HTTP Basic"
+
+// anyClient stands, in a scenario's controls, for every configured client
+// that authenticates the same way: the control of a request for a client
+// the target cannot know (a generated client_id), whose refusal is
+// evidence once some configured client got a token that way.
+const anyClient = "\x00any"
+
 // noteTokenRequest records a token request of st for client id and
 // whether the answer carried a token. Only the configuration's clients
-// count: a generated unknown client never gets one, by design.
+// get tokens that count: a generated unknown client never gets one, by
+// design, and its request is judged against any configured client's.
+//
+// A request that authenticates with HTTP Basic and in the body is judged
+// against the client's HTTP Basic logins: the scenario adds the body
+// method to a login shown to work, so a refusal can only be for the two
+// methods.
 func (st *scenario) noteTokenRequest(clientID string, gotToken bool) {
-	if clientID == "" || !st.suite.configuredClient(clientID) {
+	if clientID == "" {
 		return
 	}
-	if st.req != nil && st.req.basic == basicOnly {
-		clientID += " with HTTP Basic"
+	configured := st.suite.configuredClient(clientID)
+	control := clientID
+	if !configured {
+		control, gotToken = anyClient, false
+	}
+	if st.req != nil && st.req.basic != noBasic {
+		control += withBasic
 	}
 	c := st.suite.controls()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if gotToken {
-		c.issued[clientID] = true
+		c.issued[control] = true
 	}
-	if id := st.id(); !slices.Contains(c.sent[id], clientID) {
-		c.sent[id] = append(c.sent[id], clientID)
+	if id := st.id(); !slices.Contains(c.sent[id], control) {
+		c.sent[id] = append(c.sent[id], control)
 	}
+}
+
+// issuedTo reports whether control's client got a token in the run; for
+// anyClient, whether any configured client got one the same way. The
+// caller holds c.mu.
+func (c *controls) issuedTo(control string) bool {
+	way, isAny := strings.CutPrefix(control, anyClient)
+	if !isAny {
+		return c.issued[control]
+	}
+	for id := range c.issued {
+		if strings.HasSuffix(id, withBasic) == (way == withBasic) {
+			return true
+		}
+	}
+	return false
 }
 
 // configuredClient reports whether id is a client_id of the configuration.
@@ -79,22 +116,28 @@ func (s *Suite) Inconclusive(v verdict.Verdict) string {
 		return ""
 	}
 	for _, id := range clients {
-		if c.issued[id] {
+		if c.issuedTo(id) {
 			return ""
 		}
 	}
 	quoted := make([]string, len(clients))
 	for i, id := range clients {
-		quoted[i] = "client " + quoteClient(id)
+		quoted[i] = quoteClient(id)
 	}
-	return fmt.Sprintf("the target issued no token to %s in this run, so this refusal is no evidence: a server that refuses that client everything passes it", strings.Join(quoted, " or "))
+	return fmt.Sprintf("the target issued no token to %s in this run, so this refusal is no evidence: a server that refuses every such login passes it", strings.Join(quoted, " or "))
 }
 
-// quoteClient quotes a control's client_id, keeping the way it
-// authenticated outside the quotes: client "x" with HTTP Basic.
+// quoteClient names a control's client, its client_id quoted and the way
+// it authenticated outside the quotes: client "x" with HTTP Basic, or
+// any configured client with HTTP Basic.
 func quoteClient(id string) string {
-	if name, ok := strings.CutSuffix(id, " with HTTP Basic"); ok {
-		return fmt.Sprintf("%q with HTTP Basic", name)
+	name, basic := strings.CutSuffix(id, withBasic)
+	way := ""
+	if basic {
+		way = withBasic
 	}
-	return fmt.Sprintf("%q", id)
+	if name == anyClient {
+		return "any configured client" + way
+	}
+	return fmt.Sprintf("client %q%s", name, way)
 }

@@ -7,6 +7,8 @@ import (
 
 	"github.com/cucumber/godog"
 	messages "github.com/cucumber/messages/go/v34"
+
+	"github.com/authconform/authconform/internal/config"
 )
 
 // docString is a doc string as godog passes it.
@@ -71,6 +73,58 @@ func TestGivenSteps(t *testing.T) {
 			}
 			if got := slices.Contains(st.sentSecrets, secret); got != tt.noted {
 				t.Errorf("%s\nsecret noted as sent = %v; want %v", tt.line, got, tt.noted)
+			}
+		})
+	}
+}
+
+// TestConfiguredScope verifies the request asks for the configured scope
+// when there is one, in the body whichever way the client authenticates,
+// and is left as it was when there is none.
+func TestConfiguredScope(t *testing.T) {
+	const scopeLine = "And the request asks for the configured scope, if there is one"
+	params := table([]string{"grant_type", "client_credentials"}, []string{"client_id", "in"})
+	tests := []struct {
+		name     string
+		scope    string
+		lines    []string
+		arg      any    // the first line's
+		wantBody string // form-encoded, as the rfc6749 profile sends it
+		wantErr  string
+	}{
+		{"a scope is configured", "read write", []string{"Given a token request with the parameters:", scopeLine}, params, "grant_type=client_credentials&client_id=in&scope=read+write", ""},
+		{"no scope is configured", "", []string{"Given a token request with the parameters:", scopeLine}, params, "grant_type=client_credentials&client_id=in", ""},
+		{"with HTTP Basic the scope stays in the body", "read", []string{"Given a token request with the parameters:", scopeLine, "And the client authenticates with HTTP Basic"}, params, "grant_type=client_credentials&scope=read", ""},
+		{"a JSON body gets it too", "read", []string{"Given a token request with the JSON body:", scopeLine}, docString(`{"grant_type": "client_credentials"}`), "grant_type=client_credentials&scope=read", ""},
+		{"the request has a scope already", "read", []string{"Given a token request with the parameters:", scopeLine}, table([]string{"scope", "write"}), "", "already has a scope parameter"},
+		{"a raw body", "read", []string{"Given a token request with an empty body", scopeLine}, nil, "", "no token request with parameters to add a scope to"},
+		{"no request", "read", []string{scopeLine}, nil, "", "no token request with parameters to add a scope to"},
+	}
+	for _, tt := range tests {
+		t.Run("case="+strings.ReplaceAll(tt.name, " ", "-"), func(t *testing.T) {
+			s := testSuite(t)
+			s.Target.Profile, s.Target.Scope = config.RFC6749, tt.scope
+			st := newScenario(s)
+			var err error
+			for i, line := range tt.lines {
+				var arg any
+				if i == 0 {
+					arg = tt.arg
+				}
+				if err = runLine(t, st, line, arg); err != nil {
+					break
+				}
+			}
+			checkOutcome(t, strings.Join(tt.lines, "\n"), err, tt.wantErr)
+			if err != nil {
+				return
+			}
+			req, err := st.encode("POST", st.suite.Target.TokenURL())
+			if err != nil {
+				t.Fatalf("encode: %v", err)
+			}
+			if string(req.Body) != tt.wantBody {
+				t.Errorf("body = %s; want %s", req.Body, tt.wantBody)
 			}
 		})
 	}

@@ -63,6 +63,28 @@ func (st *scenario) setBasic(use basicUse) error {
 
 type param struct{ name, value string }
 
+// givenConfiguredScope adds the configured scope (AUTHCONFORM_SCOPE) to
+// the request when there is one, and leaves the request as it is when
+// there is none. RFC 6749 §3.3 lets a server refuse a request without
+// scope (invalid_scope) as well as give it a default: a scenario about
+// something else must not fail on a server that takes the first choice,
+// so it asks for the scope the client may have.
+func (st *scenario) givenConfiguredScope() error {
+	if st.req == nil || st.req.isRaw {
+		return fmt.Errorf("no token request with parameters to add a scope to: start with \"a token request with the parameters:\" or \"... the JSON body:\"")
+	}
+	for _, p := range st.req.params {
+		if p.name == "scope" {
+			return fmt.Errorf("the request already has a scope parameter; the configured scope would repeat it")
+		}
+	}
+	if scope := st.suite.Target.Scope; scope != "" {
+		st.req.params = append(st.req.params, param{"scope", scope})
+		st.req.jsonText = "" // the body is no longer the one the feature wrote
+	}
+	return nil
+}
+
 func (st *scenario) newRequest() *tokenRequest {
 	st.req = &tokenRequest{header: http.Header{}}
 	return st.req

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"mime"
+	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
@@ -125,7 +126,7 @@ func (st *scenario) thenStatus(want int) error {
 		return err
 	}
 	if ex.Status != want {
-		return st.fail("status = %d; want %d", ex.Status, want)
+		return st.fail("status = %d; want %d%s", ex.Status, want, serverErrorNote(ex.Status, want >= 500))
 	}
 	return nil
 }
@@ -140,7 +141,8 @@ func (st *scenario) thenStatusOneOf(list string) error {
 		return err
 	}
 	if !slices.Contains(want, strconv.Itoa(ex.Status)) {
-		return st.fail("status = %d; want one of %s", ex.Status, strings.Join(want, ", "))
+		wants5xx := slices.ContainsFunc(want, func(code string) bool { return code[0] == '5' })
+		return st.fail("status = %d; want one of %s%s", ex.Status, strings.Join(want, ", "), serverErrorNote(ex.Status, wants5xx))
 	}
 	return nil
 }
@@ -169,9 +171,35 @@ func (st *scenario) thenStatus4xx() error {
 		return err
 	}
 	if ex.Status < 400 || ex.Status > 499 {
-		return st.fail("status = %d; want a client error (4xx)", ex.Status)
+		return st.fail("status = %d; want a client error (4xx)%s%s", ex.Status, serverErrorNote(ex.Status, false), st.secretInURLNote())
 	}
 	return nil
+}
+
+// serverErrorNote says what a 5xx is when the step wanted none: the
+// server failed on the request instead of answering it, which is a fault
+// of the server whatever the request was.
+func serverErrorNote(status int, wanted5xx bool) string {
+	if status < 500 || status > 599 || wanted5xx {
+		return ""
+	}
+	return fmt.Sprintf("; %d is a server error: the server failed on this request instead of answering it with an OAuth error (RFC 6749 §5.2)", status)
+}
+
+// secretInURLNote says why an answer other than a refusal is dangerous
+// when the judged request carried a client_secret in its URL: servers,
+// proxies and browsers log URLs, and a token for such a request teaches
+// clients that it works (RFC 6749 §2.3.1: the secret MUST NOT be in the
+// request URI; §3.2: the client MUST use POST).
+func (st *scenario) secretInURLNote() string {
+	if st.answer == nil {
+		return ""
+	}
+	u, err := url.Parse(st.answer.Request.URL)
+	if err != nil || !u.Query().Has("client_secret") {
+		return ""
+	}
+	return "; the request carried the client secret in its URL, which servers, proxies and browsers log: a server that answers it rewards a leak (RFC 6749 §2.3.1, §3.2)"
 }
 
 func (st *scenario) thenContentTypeJSON() error {
@@ -577,7 +605,7 @@ func (st *scenario) thenNoToken() error {
 	if doc, derr := decodeJSON(ex.Body); derr == nil {
 		for _, path := range []string{"access_token", "errors.0.access_token"} {
 			if v, ok := member(doc, path); ok {
-				return st.fail("the answer carries JSON member %q = %s; want no token", path, describeValue(v))
+				return st.fail("the answer carries JSON member %q = %s; want no token%s", path, describeValue(v), st.secretInURLNote())
 			}
 		}
 	}

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/authconform/authconform/internal/httpclient"
 )
 
 const (
@@ -39,13 +41,19 @@ func thenRows() []thenRow {
 		noSecret    = "And the response should not contain a client secret"
 		nowSkew     = `And the JSON member "created_at" should be a Unix time within the allowed clock skew of now`
 		within300   = `And the JSON member "created_at" should be a Unix time within 300 seconds of now`
+		noScope     = "Then the request without a scope should get a token under a default scope, or invalid_scope"
+		twice       = "Then the request should be refused for authenticating the client twice"
 	)
+	basicChallenge := http.Header{"Content-Type": {"application/json"}, "Www-Authenticate": {`Basic realm="token"`}}
 	b64 := base64.StdEncoding.EncodeToString
 	return []thenRow{
 		{"status ok", 200, nil, tokenBody, "Then the response status should be 200", ""},
 		{"status wrong", 201, nil, tokenBody, "Then the response status should be 200", "status = 201; want 200"},
 		{"status one of", 401, nil, `{}`, statusOneOf, ""},
 		{"status none of", 403, nil, `{}`, statusOneOf, "want one of 400, 401"},
+		{"status none of, a server error", 500, nil, `{}`, statusOneOf, "want one of 400, 401; 500 is a server error"},
+		{"status a server error", 503, nil, `{}`, "Then the response status should be 401", "want 401; 503 is a server error"},
+		{"status a server error wanted", 500, nil, `{}`, "Then the response status should be 503", "status = 500; want 503\n"},
 		{"status list item not a code", 400, nil, `{}`, "Then the response status should be one of 400, 99", `"99" is not an HTTP status code`},
 		{"status list item out of range", 400, nil, `{}`, "Then the response status should be one of 400, 600", `"600" is not an HTTP status code`},
 		{"status list empty item", 401, nil, `{}`, "Then the response status should be one of 400, , 401", `"" is not an HTTP status code`},
@@ -100,6 +108,23 @@ func thenRows() []thenRow {
 		{"forbidden scope granted", 200, nil, `{"access_token":"t","scope":"read admin"}`, forbidden, `granting scope "read admin", which holds "admin"`},
 		{"forbidden scope ignored, no scope said", 200, nil, `{"access_token":"t"}`, forbidden, "with no scope member"},
 		{"forbidden scope, 403", 403, nil, `{"error":"invalid_scope"}`, forbidden, "status = 403; want 400 invalid_scope"},
+		{"no scope, a default granted", 200, nil, tokenBody, noScope, ""},
+		{"no scope, refused with invalid_scope", 400, nil, `{"error":"invalid_scope"}`, noScope, ""},
+		{"no scope, refused with another code", 400, nil, `{"error":"invalid_request"}`, noScope, `status = 400, OAuth error = "invalid_request"; want a token under a default scope, or invalid_scope`},
+		{"no scope, refused with a token in the body", 400, nil, `{"error":"invalid_scope","access_token":"x"}`, noScope, `want no token`},
+		{"no scope, 403 and no body", 403, http.Header{}, ``, noScope, "status = 403; want 200 with a token under a default scope, or 400 invalid_scope"},
+		{"no scope, a server error", 500, nil, `{"error":"server_error"}`, noScope, "500 is a server error"},
+		{"no scope, 200 without a token", 200, nil, `{"token_type":"bearer"}`, noScope, "access_token"},
+		{"twice, invalid_request", 400, nil, `{"error":"invalid_request"}`, twice, ""},
+		{"twice, invalid_client 400", 400, nil, `{"error":"invalid_client"}`, twice, ""},
+		{"twice, invalid_client 401 with the challenge", 401, basicChallenge, `{"error":"invalid_client"}`, twice, ""},
+		{"twice, invalid_client 401 without a challenge (the Basic failure scenarios judge it)", 401, nil, `{"error":"invalid_client"}`, twice, ""},
+		{"twice, invalid_client 403", 403, nil, `{"error":"invalid_client"}`, twice, `status = 403 with OAuth error invalid_client (the server's reason: an "unsupported authentication method"`},
+		{"twice, invalid_request 401", 401, basicChallenge, `{"error":"invalid_request"}`, twice, `status = 401 with OAuth error invalid_request (the server's reason: the request "utilizes more than one mechanism`},
+		{"twice, accepted", 200, nil, tokenBody, twice, "the server accepted a request that authenticated the client twice"},
+		{"twice, refused for its scope", 400, nil, `{"error":"invalid_scope"}`, twice, `OAuth error = "invalid_scope": the server refused the request for a reason other than its two authentication methods`},
+		{"twice, a server error", 500, http.Header{"Content-Type": {"text/html"}}, `<html>`, twice, "500 is a server error"},
+		{"twice, not JSON", 400, http.Header{"Content-Type": {"text/html"}}, `<html>`, twice, "response body is not JSON"},
 		{"lifetime too long", 200, nil, `{"expires_in":14401}`, `And the JSON member "expires_in" should be a lifetime of "14400" seconds`, "expires_in = 14401; want 14400"},
 		{"lifetime float literal", 200, nil, `{"expires_in":14400.0}`, `And the JSON member "expires_in" should be a lifetime of "14400" seconds`, "without fraction"},
 		{"lifetime other kind", 200, nil, `{"expires_in":7200}`, `And the JSON member "expires_in" should be a lifetime of "14400" seconds`, "expires_in = 7200"},
@@ -291,5 +316,39 @@ func TestStatusListNamesTheItem(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("thenStatusOneOf(%q) on a 400 = %v; want an error containing %s", tt.list, err, tt.want)
 		}
+	}
+}
+
+// TestSecretInURLNote verifies that a GET with the client secret in its
+// query string, answered with a token, fails saying why that is
+// dangerous, and that the note is left out for a request without it.
+func TestSecretInURLNote(t *testing.T) {
+	const note = "carried the client secret in its URL"
+	for _, tt := range []struct {
+		name, query string
+		want        bool
+	}{
+		{"secret in the query", "grant_type=client_credentials&client_id=in&client_secret=" + testSecret, true},
+		{"no secret in the query", "grant_type=client_credentials&client_id=sc", false},
+	} {
+		t.Run("case="+strings.ReplaceAll(tt.name, " ", "-"), func(t *testing.T) {
+			st := newScenario(testSuite(t))
+			ex := &httpclient.Exchange{
+				Request: httpclient.Request{Method: "GET", URL: st.suite.Target.TokenURL() + "?" + tt.query},
+				Status:  200, Header: http.Header{"Content-Type": {"application/json"}}, Body: []byte(tokenBody),
+			}
+			st.exchanges = append(st.exchanges, ex)
+			st.judge(ex)
+			for _, line := range []string{"Then the response status should be a client error (4xx)", "And the response should not contain an access token"} {
+				err := runLine(t, st, line, nil)
+				if err == nil {
+					t.Fatalf("%s: passed on a 200 with a token; want a failure", line)
+				}
+				if got := strings.Contains(err.Error(), note); got != tt.want {
+					t.Errorf("%s: error %q; want the note %q: %v", line, err, note, tt.want)
+				}
+				checkOutcome(t, line, err, "want")
+			}
+		})
 	}
 }

@@ -80,7 +80,7 @@ func (c *cli) define(fl *flag.FlagSet) {
 	fl.StringVar(&c.profile, "profile", "", "the family of servers judged: commercelayer (Commerce Layer's documented flow) or rfc6749 (plain RFC 6749 §4.4: form bodies, client_secret_post and client_secret_basic) (default $AUTHCONFORM_PROFILE or commercelayer)")
 	fl.StringVar(&c.clientID, "client-id", "", "rfc6749 profile: a client_id that authenticates in the body, client_secret_post (default $AUTHCONFORM_CLIENT_ID); its secret only from the environment")
 	fl.StringVar(&c.basicClientID, "basic-client-id", "", "rfc6749 profile: a client_id that authenticates with HTTP Basic, client_secret_basic (default $AUTHCONFORM_BASIC_CLIENT_ID); its secret only from the environment")
-	fl.StringVar(&c.scope, "scope", "", "rfc6749 profile: a scope the client may have (default $AUTHCONFORM_SCOPE)")
+	fl.StringVar(&c.scope, "scope", "", "rfc6749 profile: a scope the client may have, asked for by every request not about scope (default $AUTHCONFORM_SCOPE)")
 	fl.StringVar(&c.forbiddenScope, "forbidden-scope", "", "rfc6749 profile: a scope the client may not have (default $AUTHCONFORM_FORBIDDEN_SCOPE)")
 	fl.IntVar(&c.expiresIn, "expires-in", 0, "rfc6749 profile: expected expires_in of the clients' tokens, seconds (default $AUTHCONFORM_EXPIRES_IN)")
 	fl.StringVar(&c.scID, "sales-channel-client-id", "", "sales channel client_id (default $AUTHCONFORM_SALES_CHANNEL_CLIENT_ID)")

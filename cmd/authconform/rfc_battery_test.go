@@ -110,10 +110,13 @@ const (
 	rfcRejectsUnknown     rfcTwist = "an unknown parameter gets invalid_request"
 	rfcAnySecret          rfcTwist = "any client secret is accepted, in the body or with HTTP Basic"
 	rfcNoStoreAsFieldName rfcTwist = `token answers say Cache-Control: no-cache="Set-Cookie, no-store, Authorization": no-store only as a field name inside a quoted string`
+	rfcUnknownClient500   rfcTwist = "an unknown client_id gets 500 server_error, as go-oauth2 answers a client its store cannot find"
 	// Variations RFC 6749 allows.
-	rfcDownscopes   rfcTwist = "a scope the client may not have is dropped from the grant and the scope granted returned (RFC 6749 §3.3)"
-	rfcNoExpiresIn  rfcTwist = "no expires_in; the lifetime is documented instead (RFC 6749 §5.1: RECOMMENDED), as Salesforce answers"
-	rfcChallengeTwo rfcTwist = "the Basic challenge in a WWW-Authenticate field of its own, after a Bearer one"
+	rfcDownscopes    rfcTwist = "a scope the client may not have is dropped from the grant and the scope granted returned (RFC 6749 §3.3)"
+	rfcNoExpiresIn   rfcTwist = "no expires_in; the lifetime is documented instead (RFC 6749 §5.1: RECOMMENDED), as Salesforce answers"
+	rfcChallengeTwo  rfcTwist = "the Basic challenge in a WWW-Authenticate field of its own, after a Bearer one"
+	rfcScopeRequired rfcTwist = "a request without scope gets 400 invalid_scope: no default scope (RFC 6749 §3.3)"
+	rfcOneMethod     rfcTwist = "each client may use only the method it was registered with; the other gets 401 invalid_client (RFC 6749 §5.2: unsupported authentication method)"
 )
 
 // Short names of the scenarios of features/rfc6749/: each a substring of
@@ -135,6 +138,9 @@ const (
 	rfcUnsupported    = "unsupported grant type"
 	rfcNoGrantType    = "without grant_type"
 	rfcRepeated       = "A repeated parameter"
+	rfcNoScope        = "A request without scope"
+	rfcUnknownPost    = "unknown client in the body"
+	rfcUnknownBasic   = "unknown client with HTTP Basic"
 )
 
 // rfcBatteryRow is one run of the CLI against one battery server.
@@ -181,38 +187,53 @@ var rfcBattery = []rfcBatteryRow{
 	{
 		name: "doorkeeper-like, no expires_in, lifetime documented", flavour: doorkeeperLike, twist: rfcNoExpiresIn, wantCode: 0, wantWarned: append(slices.Clone(doorkeeperWarnings), rfcExpiresInGiven),
 	},
+	// Every scenario but one asks for AUTHCONFORM_SCOPE; the one without
+	// scope passes on invalid_scope, and is conclusive.
+	{name: "fosite-like, no default scope", flavour: fositeLike, twist: rfcScopeRequired, wantCode: 0},
+	// Basic still wins over the body, so two methods at once still get a
+	// token, and the warning stands: the request is the Basic client's, not
+	// one its method alone gets refused.
+	{name: "doorkeeper-like, one method per client", flavour: doorkeeperLike, twist: rfcOneMethod, wantCode: 0, wantWarned: doorkeeperWarnings},
 
 	// Faults: each must fail exactly the scenarios that judge its rule.
 	{name: "fosite-like, no no-store on token answers", flavour: fositeLike, twist: rfcNoNoStore, wantCode: 1, wantFailed: []string{rfcPostToken, rfcBasicToken}},
-	{name: "keycloak-like, no WWW-Authenticate after a failed Basic login", flavour: keycloakLike, twist: rfcNoChallenge, wantCode: 1, wantFailed: []string{rfcBasicFailure}, wantWarned: keycloakWarnings},
-	{name: "doorkeeper-like, token for a GET with the secret in the query", flavour: doorkeeperLike, twist: rfcGETIssues, wantCode: 1, wantFailed: []string{rfcGETQuery}, wantWarned: doorkeeperWarnings},
+	{name: "keycloak-like, no WWW-Authenticate after a failed Basic login", flavour: keycloakLike, twist: rfcNoChallenge, wantCode: 1, wantFailed: []string{rfcBasicFailure, rfcUnknownBasic}, wantWarned: keycloakWarnings},
+	// RFC 6749 §3.2 and §2.3.1 bind the client: the token for a GET is a
+	// warning that says why it is dangerous, not a failure.
+	{name: "doorkeeper-like, token for a GET with the secret in the query", flavour: doorkeeperLike, twist: rfcGETIssues, wantCode: 0, wantWarned: append(slices.Clone(doorkeeperWarnings), rfcGETQuery)},
 	{
 		name: "fosite-like, Basic credentials not form-decoded", flavour: fositeLike, twist: rfcBasicNotDecoded, wantCode: 1, wantFailed: []string{rfcBasicToken},
-		// The Basic client never gets a token, so its refusal proves nothing.
-		wantInconclusive: []string{rfcBasicFailure},
+		// No client gets a token with HTTP Basic, so refusals of HTTP Basic
+		// logins prove nothing.
+		wantInconclusive: []string{rfcBasicFailure, rfcTwoMethods, rfcUnknownBasic},
 	},
-	{name: `fosite-like, "scope":"" when none granted`, flavour: fositeLike, twist: rfcEmptyScope, wantCode: 1, wantFailed: []string{rfcPostToken, rfcBasicToken}},
+	// The scenarios ask for AUTHCONFORM_SCOPE, which is granted; only the
+	// request without scope meets the empty grant.
+	{name: `fosite-like, "scope":"" when none granted`, flavour: fositeLike, twist: rfcEmptyScope, wantCode: 1, wantFailed: []string{rfcNoScope}},
 	{name: "keycloak-like, forbidden scope granted", flavour: keycloakLike, twist: rfcForbiddenGranted, wantCode: 1, wantFailed: []string{rfcScopeRefused}, wantWarned: keycloakWarnings},
 	{name: "doorkeeper-like, unsupported grant type answered invalid_request", flavour: doorkeeperLike, twist: rfcUnsupportedInvalid, wantCode: 1, wantFailed: []string{rfcUnsupported}, wantWarned: doorkeeperWarnings},
 	{name: "fosite-like, expires_in 7200 for a 3600 s lifetime", flavour: fositeLike, twist: rfcLongLifetime, wantCode: 1, wantFailed: []string{rfcExpiresIn}},
 	{
 		name: "refuses everything", flavour: fositeLike, twist: rfcRefuseAll, wantCode: 1,
-		wantFailed: []string{rfcPostToken, rfcBasicToken, rfcExpiresIn, rfcUnknownParams, rfcScopeAllowed, rfcScopeRefused, rfcUnsupported, rfcNoGrantType},
+		wantFailed: []string{rfcPostToken, rfcBasicToken, rfcExpiresIn, rfcUnknownParams, rfcScopeAllowed, rfcScopeRefused, rfcUnsupported, rfcNoGrantType, rfcNoScope},
 		wantWarned: []string{rfcPragma, rfcNoRefresh, rfcRepeated, rfcExpiresInGiven},
 		// Refusals that would pass, but no client ever got a token.
-		wantInconclusive: []string{rfcBasicFailure, rfcWrongPost, rfcGETQuery, rfcTwoMethods},
+		wantInconclusive: []string{rfcBasicFailure, rfcWrongPost, rfcGETQuery, rfcTwoMethods, rfcUnknownPost, rfcUnknownBasic},
 	},
-	{name: "doorkeeper-like, Bearer challenge only after a failed Basic login", flavour: doorkeeperLike, twist: rfcBearerOnly, wantCode: 1, wantFailed: []string{rfcBasicFailure}, wantWarned: doorkeeperWarnings},
+	{name: "doorkeeper-like, Bearer challenge only after a failed Basic login", flavour: doorkeeperLike, twist: rfcBearerOnly, wantCode: 1, wantFailed: []string{rfcBasicFailure, rfcUnknownBasic}, wantWarned: doorkeeperWarnings},
 	{
-		name: "doorkeeper-like, Bearer challenge only, its description quoting Basic", flavour: doorkeeperLike, twist: rfcBearerQuotesBasic, wantCode: 1, wantFailed: []string{rfcBasicFailure}, wantWarned: doorkeeperWarnings,
+		name: "doorkeeper-like, Bearer challenge only, its description quoting Basic", flavour: doorkeeperLike, twist: rfcBearerQuotesBasic, wantCode: 1, wantFailed: []string{rfcBasicFailure, rfcUnknownBasic}, wantWarned: doorkeeperWarnings,
 	},
 	{
 		name: "fosite-like, Basic credentials not form-decoded, one client for both methods", flavour: fositeLike, twist: rfcBasicNotDecoded, oneClient: true, wantCode: 1, wantFailed: []string{rfcBasicToken},
-		wantInconclusive: []string{rfcBasicFailure},
+		// The client's tokens come in the body only: its HTTP Basic refusals
+		// prove nothing.
+		wantInconclusive: []string{rfcBasicFailure, rfcTwoMethods, rfcUnknownBasic},
 	},
 	{name: "doorkeeper-like, any secret accepted", flavour: doorkeeperLike, twist: rfcAnySecret, wantCode: 1, wantFailed: []string{rfcBasicFailure, rfcWrongPost}, wantWarned: doorkeeperWarnings},
-	{name: "fosite-like, expires_in a JSON string", flavour: fositeLike, twist: rfcExpiresInString, wantCode: 1, wantFailed: []string{rfcPostToken, rfcBasicToken, rfcExpiresIn, rfcScopeAllowed}, wantWarned: []string{rfcExpiresInGiven}},
+	{name: "fosite-like, expires_in a JSON string", flavour: fositeLike, twist: rfcExpiresInString, wantCode: 1, wantFailed: []string{rfcPostToken, rfcBasicToken, rfcExpiresIn, rfcScopeAllowed, rfcNoScope}, wantWarned: []string{rfcExpiresInGiven}},
 	{name: "fosite-like, unknown parameter refused", flavour: fositeLike, twist: rfcRejectsUnknown, wantCode: 1, wantFailed: []string{rfcUnknownParams}},
+	{name: "fosite-like, unknown client answered 500", flavour: fositeLike, twist: rfcUnknownClient500, wantCode: 1, wantFailed: []string{rfcUnknownPost, rfcUnknownBasic}},
 	{
 		name: "fosite-like, no-store only inside a quoted no-cache field list", flavour: fositeLike, twist: rfcNoStoreAsFieldName, wantCode: 1, wantFailed: []string{rfcPostToken, rfcBasicToken},
 	},
@@ -721,6 +742,11 @@ func (s *rfcServer) serveFosite(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	clientID := params.Get("client_id")
+	if id := map[bool]string{false: clientID, true: req.basicID}[req.basic]; s.twist == rfcUnknownClient500 && s.secrets[id] == "" {
+		rfcWrite(w, http.StatusInternalServerError, http.Header{"Content-Type": {"application/json;charset=UTF-8"}},
+			map[string]string{"error": "server_error", "error_description": "not found"})
+		return
+	}
 	if req.basic {
 		if !req.basicOK || !s.authenticated(req.basicID, req.basicSecret) {
 			fail(http.StatusUnauthorized, "invalid_client", "The client credentials in the HTTP authorization header are invalid.", true)
@@ -738,6 +764,10 @@ func (s *rfcServer) serveFosite(w http.ResponseWriter, r *http.Request) {
 	scope := params.Get("scope")
 	if tok, ok := s.allowedScope(scope); !ok {
 		fail(http.StatusBadRequest, "invalid_scope", fmt.Sprintf("The OAuth 2.0 Client is not allowed to request scope '%s'.", tok), false)
+		return
+	}
+	if scope == "" && s.twist == rfcScopeRequired {
+		fail(http.StatusBadRequest, "invalid_scope", "The request has no scope and the server has no default scope.", false)
 		return
 	}
 	answer := map[string]any{"access_token": s.issue(clientID, scope), "token_type": "bearer"}
@@ -817,7 +847,10 @@ func (s *rfcServer) serveDoorkeeper(w http.ResponseWriter, r *http.Request) {
 	if req.basic {
 		clientID, secret = req.basicID, req.basicSecret
 	}
-	if (req.basic && !req.basicOK) || !s.authenticated(clientID, secret) {
+	// Under rfcOneMethod the body client may not use HTTP Basic, nor the
+	// Basic client the body.
+	wrongMethod := s.twist == rfcOneMethod && req.basic != (clientID == s.basicID)
+	if (req.basic && !req.basicOK) || !s.authenticated(clientID, secret) || wrongMethod {
 		description := doorkeeperInvalidClient
 		if s.twist == rfcBearerQuotesBasic {
 			description = "Client authentication failed, Basic credentials were rejected."

@@ -6,7 +6,8 @@ Feature: A confidential client authenticates, in the body or with HTTP Basic, an
   and one that uses HTTP Basic (client_secret_basic,
   AUTHCONFORM_BASIC_CLIENT_ID); they may be the same client. An error
   scenario (@negative) is evidence only when the same client got a token in
-  the run: otherwise it is reported as inconclusive.
+  the run, the same way (an unknown client's: when some configured client
+  did): otherwise it is reported as inconclusive.
 
   Sources (RFC 6749, shared/spec/rfc-checklist.md):
   - §2.3.1: the server MUST support HTTP Basic for clients with a password;
@@ -19,17 +20,31 @@ Feature: A confidential client authenticates, in the body or with HTTP Basic, an
   - §5.2: a failed client authentication is invalid_client, 400 or 401; when
     the client used HTTP Basic, 401 with WWW-Authenticate naming the scheme
     (a MUST on the server).
+  - §5.2: an unknown client is invalid_client too ("unknown client"), 400 or
+    401, and 401 with the challenge when it came with HTTP Basic; a 5xx is
+    the server failing on the request, never an answer to it.
   - §2.3: "The client MUST NOT use more than one authentication method in each
     request", a rule for the client, so the server's refusal is @should; §5.2
     names it invalid_request ("utilizes more than one mechanism"), and a
     server that takes it as an authentication method the client may not use
     answers invalid_client ("unsupported authentication method"), also §5.2.
+    The request is the HTTP Basic client's login with its credentials in the
+    body too, and it is evidence only when that client got a token with HTTP
+    Basic in the run: a server that binds each client to one method would
+    otherwise refuse it for the method alone.
   - §5.1 and §3.3: a scope in the answer is the granted scope in §3.3's
     syntax, one or more scope-tokens, never "" (the profile's schema).
-  - §3.2: the client MUST use POST, and §2.3.1 keeps the secret out of the
-    URI; a server that issues a token to a GET with the secret in the query
-    string hands tokens to requests that leak the secret into logs and
-    history: it gets no token (@must, as in the Commerce Layer profile).
+  - §3.3: without scope, the server "MUST either process the request using a
+    pre-defined default value or fail the request indicating an invalid
+    scope". So every request here asks for the configured scope
+    (AUTHCONFORM_SCOPE) when there is one, and only the element under test is
+    wrong; the request without scope is judged on its own in
+    token_request.feature.
+  - §3.2: "The client MUST use the HTTP POST method", and §2.3.1: the secret
+    "MUST NOT be included in the request URI": rules for the client, so the
+    server's refusal of a GET with the secret in the query string is @should.
+    It still matters: a server that answers that request with a token teaches
+    clients a request that leaves the secret in logs and browser history.
 
   @must @client @rfc6749-2.3.1 @rfc6749-5.1 @rfc6749-3.3
   Scenario: A client that authenticates in the body gets a token that must not be cached
@@ -37,6 +52,7 @@ Feature: A confidential client authenticates, in the body or with HTTP Basic, an
       | grant_type    | client_credentials       |
       | client_id     | {{client.client_id}}     |
       | client_secret | {{client.client_secret}} |
+    And the request asks for the configured scope, if there is one
     When the token request is sent
     Then the response status should be 200
     And the response content type should be JSON
@@ -52,6 +68,7 @@ Feature: A confidential client authenticates, in the body or with HTTP Basic, an
       | grant_type    | client_credentials             |
       | client_id     | {{basic_client.client_id}}     |
       | client_secret | {{basic_client.client_secret}} |
+    And the request asks for the configured scope, if there is one
     And the client authenticates with HTTP Basic
     When the token request is sent
     Then the response status should be 200
@@ -68,6 +85,7 @@ Feature: A confidential client authenticates, in the body or with HTTP Basic, an
       | grant_type    | client_credentials       |
       | client_id     | {{client.client_id}}     |
       | client_secret | {{client.client_secret}} |
+    And the request asks for the configured scope, if there is one
     When the token request is sent
     Then the response status should be 200
     And the response header "Pragma" should include "no-cache"
@@ -78,6 +96,7 @@ Feature: A confidential client authenticates, in the body or with HTTP Basic, an
       | grant_type    | client_credentials       |
       | client_id     | {{client.client_id}}     |
       | client_secret | {{client.client_secret}} |
+    And the request asks for the configured scope, if there is one
     When the token request is sent
     Then the response status should be 200
     And the JSON member "refresh_token" should be absent
@@ -88,6 +107,7 @@ Feature: A confidential client authenticates, in the body or with HTTP Basic, an
       | grant_type    | client_credentials         |
       | client_id     | {{basic_client.client_id}} |
       | client_secret | {{wrong_secret}}           |
+    And the request asks for the configured scope, if there is one
     And the client authenticates with HTTP Basic
     When the token request is sent
     Then the response status should be 401
@@ -103,6 +123,7 @@ Feature: A confidential client authenticates, in the body or with HTTP Basic, an
       | grant_type    | client_credentials   |
       | client_id     | {{client.client_id}} |
       | client_secret | {{wrong_secret}}     |
+    And the request asks for the configured scope, if there is one
     When the token request is sent
     Then the response status should be one of 400, 401
     And the response body should match the error response schema
@@ -110,24 +131,55 @@ Feature: A confidential client authenticates, in the body or with HTTP Basic, an
     And the response should not contain an access token
     And the response should not contain a client secret
 
-  @must @client @negative @rfc6749-3.2 @rfc6749-2.3.1
+  @should @client @negative @rfc6749-3.2 @rfc6749-2.3.1
   Scenario: A GET with the client's secret in the query string gets no token
     Given a token request with the parameters:
       | grant_type    | client_credentials       |
       | client_id     | {{client.client_id}}     |
       | client_secret | {{client.client_secret}} |
+    And the request asks for the configured scope, if there is one
     When the token request is sent with method "GET" and its parameters in the query string
     Then the response status should be a client error (4xx)
     And the response should not contain an access token
 
-  @should @client @negative @rfc6749-2.3 @rfc6749-5.2
+  @should @basic_client @negative @rfc6749-2.3 @rfc6749-5.2
   Scenario: A request that authenticates twice, with HTTP Basic and in the body, is refused
     Given a token request with the parameters:
-      | grant_type    | client_credentials       |
-      | client_id     | {{client.client_id}}     |
-      | client_secret | {{client.client_secret}} |
+      | grant_type    | client_credentials             |
+      | client_id     | {{basic_client.client_id}}     |
+      | client_secret | {{basic_client.client_secret}} |
+    And the request asks for the configured scope, if there is one
     And the client authenticates with HTTP Basic and in the body
     When the token request is sent
-    Then the response status should be one of 400, 401
-    And the OAuth error should be one of "invalid_request, invalid_client"
+    Then the request should be refused for authenticating the client twice
     And the response should not contain an access token
+
+  @must @client @negative @rfc6749-5.2
+  Scenario: An unknown client in the body gets invalid_client and no token
+    Given a token request with the parameters:
+      | grant_type    | client_credentials    |
+      | client_id     | {{unknown_client_id}} |
+      | client_secret | {{wrong_secret}}      |
+    And the request asks for the configured scope, if there is one
+    When the token request is sent
+    Then the response status should be one of 400, 401
+    And the response body should match the error response schema
+    And the OAuth error should be "invalid_client"
+    And the response should not contain an access token
+    And the response should not contain a client secret
+
+  @must @basic_client @negative @rfc6749-5.2
+  Scenario: An unknown client with HTTP Basic gets 401 invalid_client with a Basic challenge
+    Given a token request with the parameters:
+      | grant_type    | client_credentials    |
+      | client_id     | {{unknown_client_id}} |
+      | client_secret | {{wrong_secret}}      |
+    And the request asks for the configured scope, if there is one
+    And the client authenticates with HTTP Basic
+    When the token request is sent
+    Then the response status should be 401
+    And the response header "WWW-Authenticate" should name the scheme "Basic"
+    And the response body should match the error response schema
+    And the OAuth error should be "invalid_client"
+    And the response should not contain an access token
+    And the response should not contain a client secret

@@ -106,8 +106,11 @@ type Target struct {
 	// AUTHCONFORM_EXPIRES_IN, 0 when unknown.
 	Client      Client
 	BasicClient Client
-	// Scope is a scope the clients may have; ForbiddenScope one they may
-	// not. Either may be "" (their scenarios are left out).
+	// Scope is a scope the clients may have, which every request that is
+	// not about scope asks for (RFC 6749 §3.3 lets a server refuse a
+	// request without one); ForbiddenScope one they may not. Either may be
+	// "" (their scenarios are left out, and the other requests ask for no
+	// scope).
 	Scope          string
 	ForbiddenScope string
 

@@ -213,8 +213,11 @@ func (s *Server) authenticate(cred credentials) (c *client, confidential bool, t
 	}
 	c, known := s.clientByID(cred.clientID)
 	if !known {
-		if s.fault == faultUnknownClientAccepted {
+		switch s.fault {
+		case faultUnknownClientAccepted:
 			return s.salesChannel, false, nil
+		case faultUnknownClient500:
+			return nil, false, errServer()
 		}
 		return nil, false, errInvalidClient(cred, descInvalidClient)
 	}

@@ -32,7 +32,9 @@
 //     HTTP Basic, never both. The sales channel needs no secret; the
 //     integration does. Each client's tokens last its own lifetime.
 //   - Scope is "market:all" (the default) or market:id:<id> tokens for
-//     known markets, echoed exactly.
+//     known markets, echoed exactly. With Options.RequireScope a request
+//     without scope is refused with invalid_scope instead, the other
+//     answer RFC 6749 §3.3 allows.
 //   - Tokens are RS512 JWTs with Commerce Layer's claims, each unique,
 //     whose kid names the key in /.well-known/jwks.json. Options may add
 //     keys before it (JWKSRotation) or claims clients must ignore

@@ -59,6 +59,9 @@ const (
 	faultSecretEchoedPercent         = "secret-echoed-percent-encoded"
 	faultSameTokenForAll             = "same-token-for-all"
 	faultMissingClientAccepted       = "missing-client-id-accepted"
+	faultUnknownClient500            = "unknown-client-500"
+	faultTwoAuthMethodsAccepted      = "two-auth-methods-accepted"
+	faultMissingScopeInvalidRequest  = "missing-scope-invalid-request"
 
 	faultJWTAlgNone                  = "jwt-alg-none"
 	faultJWTAlgHS512                 = "jwt-alg-hs512"
@@ -143,6 +146,9 @@ var allFaults = []Fault{
 	{faultSecretEchoedPercent, "RFC 6749 §2.3.1 and §10.1: an error description never quotes the client_secret, here percent-encoded byte by byte."},
 	{faultSameTokenForAll, "RFC 6749 §1.4 (an access token represents one authorization issued to one client): every issued access_token is unique."},
 	{faultMissingClientAccepted, "RFC 6749 §3.2.1/§5.2 and Commerce Layer docs (client_id Required): a request without client_id, or with an empty one, gets no token."},
+	{faultUnknownClient500, "RFC 6749 §5.2: an unknown client_id is answered with invalid_client (400 or 401), not 500 server_error."},
+	{faultTwoAuthMethodsAccepted, "RFC 6749 §2.3 and §5.2: a request that authenticates the client with HTTP Basic and in the body is refused (invalid_request); here HTTP Basic wins and a token is issued (a SHOULD: the rule binds the client)."},
+	{faultMissingScopeInvalidRequest, "RFC 6749 §3.3: a request without scope gets a token under a default scope or 400 invalid_scope; here a form-encoded one gets invalid_request (form bodies only: Commerce Layer's JSON requests keep the documented market:all)."},
 
 	// The token's JOSE header and signature.
 	{faultJWTAlgNone, `Commerce Layer tests (header alg RS512) and RFC 8725 §3.1 (verify the algorithm): the access token is RS512-signed, not an unsecured JWT with alg "none" and an empty signature.`},

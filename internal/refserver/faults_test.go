@@ -297,6 +297,12 @@ func TestFaults(t *testing.T) {
 		}, want: "two clients got the same access_token"},
 		{fault: "missing-client-id-accepted", check: expect(request{body: jsonBody("grant_type", "client_credentials")}, status(401)), want: "status = 200; want 401",
 			unaffected: expect(unknownClient(), status(401))},
+		{fault: "unknown-client-500", check: expect(unknownClient(), status(401)), want: "status = 500; want 401",
+			unaffected: expect(integrationWithSecret(wrongSecret), status(401))},
+		{fault: "two-auth-methods-accepted", check: expect(twoAuthMethods(), status(400)), want: "status = 200; want 400",
+			unaffected: expect(request{body: formBody("grant_type", "client_credentials"), contentType: formType, basic: []string{refserver.IntegrationClientID, wrongSecret}}, status(401))},
+		{fault: "missing-scope-invalid-request", check: expect(formToken(), status(200)), want: "status = 400; want 200",
+			unaffected: expect(integrationToken(), status(200))},
 
 		// The token's JOSE header and signature. Each token still works at
 		// the resource: the server's record of it is right.
@@ -414,3 +420,24 @@ func TestFaults(t *testing.T) {
 }
 
 func withScopeRequest(scope string) request { return salesChannelToken(scope) }
+
+const formType = "application/x-www-form-urlencoded"
+
+// twoAuthMethods is the integration's HTTP Basic login with its
+// credentials in the form body too.
+func twoAuthMethods() request {
+	return request{
+		body:        formBody("grant_type", "client_credentials", "client_id", refserver.IntegrationClientID, "client_secret", refserver.IntegrationClientSecret),
+		contentType: formType,
+		basic:       []string{refserver.IntegrationClientID, refserver.IntegrationClientSecret},
+	}
+}
+
+// formToken is the integration's form-encoded request without scope, as
+// the RFC 6749 profile sends it.
+func formToken() request {
+	return request{
+		body:        formBody("grant_type", "client_credentials", "client_id", refserver.IntegrationClientID, "client_secret", refserver.IntegrationClientSecret),
+		contentType: formType,
+	}
+}

@@ -76,6 +76,11 @@ type Options struct {
 	// not have (an authconform_extra object and a custom_claim), which
 	// clients must ignore (RFC 7519 §4: unknown claims are ignored).
 	ExtraClaims bool
+	// RequireScope refuses a token request without scope with 400
+	// invalid_scope instead of granting the default scope: RFC 6749 §3.3
+	// allows either. Commerce Layer documents the default (market:all), so
+	// only a server for the RFC 6749 profile sets it.
+	RequireScope bool
 	// ExpiresInCountdown reports expires_in as the time left when the
 	// answer is written, this many seconds under the lifetime, as some
 	// servers do (RFC 6749 §5.1 allows it). 0 reports the lifetime.
@@ -128,6 +133,7 @@ type config struct {
 	extraMembers        bool
 	jwksRotation        bool
 	extraClaims         bool
+	requireScope        bool
 	expiresInCountdown  int
 	rateLimit           int
 	rateWindow          time.Duration
@@ -148,6 +154,7 @@ func (o Options) config() (config, error) {
 		extraMembers:        o.ExtraMembers,
 		jwksRotation:        o.JWKSRotation,
 		extraClaims:         o.ExtraClaims,
+		requireScope:        o.RequireScope,
 		expiresInCountdown:  o.ExpiresInCountdown,
 		rateLimit:           o.RateLimit,
 		rateWindow:          o.RateWindow,

@@ -186,6 +186,39 @@ func TestInvalidClientStatusOption(t *testing.T) {
 	}
 }
 
+// TestRequireScopeOption verifies RFC 6749 §3.3's other answer: a request
+// without scope is refused with 400 invalid_scope, after the client is
+// authenticated, and a request with a scope still gets its token.
+func TestRequireScopeOption(t *testing.T) {
+	t.Parallel()
+	srv := start(t, refserver.Options{RequireScope: true})
+	tests := []struct {
+		name       string
+		req        request
+		wantStatus int
+		wantCode   string // "" for a token
+	}{
+		{"scope=none", integrationToken(), 400, "invalid_scope"},
+		{"scope=empty", request{body: jsonBody("grant_type", "client_credentials", "client_id", refserver.IntegrationClientID, "client_secret", refserver.IntegrationClientSecret, "scope", "")}, 400, "invalid_scope"},
+		{"scope=none secret=wrong", integrationWithSecret(wrongSecret), 401, "invalid_client"},
+		{"scope=market", salesChannelToken("market:id:" + refserver.MarketID), 200, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := send(t, srv.URL, tt.req)
+			if tt.wantCode == "" {
+				if err := expectStatus(r, tt.wantStatus); err != nil {
+					t.Error(err)
+				}
+				return
+			}
+			if err := expectErrorAnswer(r, tt.wantStatus, tt.wantCode); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+}
+
 // TestExtraMembers verifies the unknown members that clients must ignore,
 // in both body shapes, without changing the known ones.
 func TestExtraMembers(t *testing.T) {

@@ -56,6 +56,12 @@ func readParams(w http.ResponseWriter, r *http.Request, methodError string) (par
 	return parseJSON(body)
 }
 
+// isForm reports whether r's body is form-encoded.
+func isForm(r *http.Request) bool {
+	mediaType, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return err == nil && mediaType == "application/x-www-form-urlencoded"
+}
+
 // readTokenParams is readParams for the token endpoint, with the faults
 // that break its request handling. They are the token endpoint's alone:
 // the revocation endpoint reads its body correctly under every fault.

@@ -23,6 +23,8 @@ const (
 	descUnsupportedGrant = "The authorization grant type is not supported by the authorization server."
 	descInvalidClient    = "Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method."
 	descInvalidScope     = "The requested scope is invalid, unknown, or malformed."
+	descScopeRequired    = "The request has no scope, and this server has no default scope."
+	descMissingScope     = "Missing required parameter: scope."
 	descTwoAuthMethods   = "The request utilizes more than one mechanism for authenticating the client."
 	descClientIDMismatch = "The client_id parameter does not match the client in the Authorization header."
 	descBadBasic         = "The Authorization header is not valid HTTP Basic client authentication."

@@ -3,6 +3,7 @@ package refserver
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"maps"
 	"net/http"
 	"strconv"
 	"strings"
@@ -151,7 +152,7 @@ func (s *Server) checkRequest(w http.ResponseWriter, r *http.Request) (*grant, *
 	if terr := s.checkGrantType(p); terr != nil {
 		return nil, terr
 	}
-	cred, terr := readCredentials(r, p)
+	cred, terr := readCredentials(r, s.credentialParams(r, p))
 	if terr != nil {
 		return nil, terr
 	}
@@ -159,11 +160,43 @@ func (s *Server) checkRequest(w http.ResponseWriter, r *http.Request) (*grant, *
 	if terr != nil {
 		return nil, terr
 	}
+	if terr := s.checkScopeGiven(r, p); terr != nil {
+		return nil, terr
+	}
 	scope, marketIDs, terr := s.parseScope(p.get("scope"))
 	if terr != nil {
 		return nil, terr
 	}
 	return &grant{client: c, confidential: confidential, scope: scope, marketIDs: marketIDs, secret: cred.secret, issuer: s.issuerFor(r)}, nil
+}
+
+// credentialParams are the parameters the client is authenticated from:
+// all of them, except under the two-auth-methods-accepted fault, where a
+// request with HTTP Basic has its body's secret dropped, so that HTTP
+// Basic wins instead of the request being refused.
+func (s *Server) credentialParams(r *http.Request, p params) params {
+	if s.fault != faultTwoAuthMethodsAccepted || r.Header.Get("Authorization") == "" {
+		return p
+	}
+	q := maps.Clone(p)
+	delete(q, "client_secret")
+	return q
+}
+
+// checkScopeGiven refuses a request without scope when the server has no
+// default scope (Options.RequireScope), as RFC 6749 §3.3 allows, "indicating
+// an invalid scope"; a server with a default takes the request.
+func (s *Server) checkScopeGiven(r *http.Request, p params) *tokenError {
+	if p.get("scope") != "" {
+		return nil
+	}
+	switch {
+	case s.fault == faultMissingScopeInvalidRequest && isForm(r):
+		return errInvalidRequest(descMissingScope)
+	case s.requireScope:
+		return &tokenError{code: "invalid_scope", description: descScopeRequired}
+	}
+	return nil
 }
 
 // issuerFor is the iss of a token issued for r: Options.Issuer, else the
