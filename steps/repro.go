@@ -15,12 +15,9 @@ import (
 	"github.com/authconform/authconform/internal/repro"
 )
 
-// Reproduce lines in place of a command that cannot be printed. They are
-// comments, so pasting one runs nothing.
-const (
-	reproUnwritable = "# no curl command: this request cannot be written as shell words (a NUL byte, or a header name that is not an HTTP token)"
-	reproWithheld   = "# no curl command: it would show a secret or a token"
-)
+// reproUnwritable stands in for a command that cannot be written. It is a
+// comment, so pasting it runs nothing.
+const reproUnwritable = "# no curl command: this request cannot be written as shell words (a NUL byte, or a header name that is not an HTTP token)"
 
 // tokenHint is what the line says when the token it needs is unset.
 const tokenHint = "set it to a token the target issued, as the run never prints one"
@@ -39,10 +36,7 @@ func (st *scenario) reproLine(req httpclient.Request) string {
 	if err != nil {
 		return reproUnwritable
 	}
-	if st.suite.Redactor.String(line) != line {
-		return reproWithheld
-	}
-	return line
+	return repro.Checked(line, st.suite.Redactor.String)
 }
 
 // tokensSeen are the tokens the scenario's answers carried, its own and

@@ -18,6 +18,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -85,6 +87,22 @@ type Command struct {
 	// starts with; nil: no body.
 	Body     Arg
 	Required []Required
+}
+
+// Withheld stands in for a line the redactor would change: it is a
+// comment, so pasting it runs nothing.
+const Withheld = "# no curl command: it would show a secret or a token"
+
+// Checked is line if mask leaves it as it is, else Withheld. A quoted line
+// is never rewritten: masking a piece of it could end a quote early.
+// Every output masks what it writes, with values that may have been
+// registered after the line was built (a token issued later); checked
+// again at the output, a line either passes whole or is withheld.
+func Checked(line string, mask func(string) string) string {
+	if line == "" || mask(line) == line {
+		return line
+	}
+	return Withheld
 }
 
 var (
@@ -206,30 +224,57 @@ func (a Arg) shell() (string, error) {
 }
 
 // quote writes literal text as shell words that expand to exactly it, with
-// syntax.Quote. A '!' must stay inside single quotes: history expansion
-// reads it inside double quotes and in bare words, where the library may
-// put it. So text holding one is cut at each single quote, the pieces
-// between are quoted alone (the library single-quotes a piece without a
-// quote, or writes it as $'...' with no quote inside either), and each
-// single quote is written \', which every shell's history expansion reads
-// as escaped.
+// syntax.Quote, given the text in pieces where a piece whole would not do:
+//   - A '!' must stay inside single quotes: history expansion reads it
+//     inside double quotes and in bare words, where the library may put it.
+//     So in text holding one, each single quote is written \', which every
+//     shell's history expansion reads as escaped, and the pieces between
+//     are quoted alone (the library single-quotes a piece without a quote,
+//     or writes it as $'...' with no quote inside either).
+//   - The library writes a character that is not printable and not ASCII
+//     (U+2028, U+202E...) as $'\uXXXX', which bash reads through the
+//     locale: in the C locale it stays the six characters. Its bytes are
+//     given to the library one at a time, which writes each as $'\xNN'.
 func quote(s string) (string, error) {
-	if !strings.Contains(s, "!") {
+	if s == "" {
 		return quoteWord(s)
 	}
+	bang := strings.Contains(s, "!")
 	var b strings.Builder
-	for i, piece := range strings.Split(s, "'") {
-		if i > 0 {
-			b.WriteString(`\'`)
+	start := 0 // of the text not yet written
+	flush := func(end int) error {
+		if end == start {
+			return nil
 		}
-		if piece == "" {
+		q, err := quoteWord(s[start:end])
+		b.WriteString(q)
+		return err
+	}
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		byteWise := r >= utf8.RuneSelf && size > 1 && !unicode.IsPrint(r)
+		if !(bang && r == '\'') && !byteWise {
+			i += size
 			continue
 		}
-		q, err := quoteWord(piece)
-		if err != nil {
+		if err := flush(i); err != nil {
 			return "", err
 		}
-		b.WriteString(q)
+		if r == '\'' {
+			b.WriteString(`\'`)
+		}
+		for j := i; byteWise && j < i+size; j++ {
+			q, err := quoteWord(s[j : j+1])
+			if err != nil {
+				return "", err
+			}
+			b.WriteString(q)
+		}
+		i += size
+		start = i
+	}
+	if err := flush(len(s)); err != nil {
+		return "", err
 	}
 	return b.String(), nil
 }
