@@ -2,12 +2,14 @@
 // person to paste into bash (or zsh).
 //
 // A command is built from its arguments (method, URL, headers, HTTP Basic
-// user, body), each a sequence of literal text and variable references.
-// Every literal is quoted once, by mvdan.cc/sh's syntax.Quote; a variable is
-// its own double-quoted segment beside the quoted literals. Nothing is
-// substituted into a line after it is quoted: the caller decides which
-// values are variables before the command is built, so a secret or a token
-// never reaches the line's text, and nothing in a value can end a quote.
+// user, body), each a sequence of literal text and variable references;
+// FromRequest builds one from a request the suite sent, given the values
+// (secrets, tokens) to read from variables. Every literal is quoted once,
+// by mvdan.cc/sh's syntax.Quote; a variable is its own double-quoted
+// segment beside the quoted literals. Nothing is substituted into a line
+// after it is quoted: which values are variables is decided before the
+// command is built, so a secret or a token never reaches the line's text,
+// and nothing in a value can end a quote.
 //
 // The line must run nothing but curl, also when pasted into an interactive
 // shell, where history expansion rewrites a line before it is parsed: a '!'
@@ -160,17 +162,20 @@ func (c Command) String() (string, error) {
 	return strings.Join(lines, " \\\n"), nil
 }
 
-// arg is the header as curl's -H argument: "Name: value", or "Name;" for
-// an empty value (curl drops a header given as "Name:").
+// curlArg is the header as curl's -H argument: "Name: value", or "Name;"
+// for an empty value (curl drops a header given as "Name:").
+func (h Header) curlArg() Arg {
+	if h.Value.empty() {
+		return Lit(h.Name + ";")
+	}
+	return append(Arg{{Text: h.Name + ": "}}, h.Value...)
+}
+
 func (h Header) arg() (string, error) {
 	if !headerName.MatchString(h.Name) {
 		return "", fmt.Errorf("header name %q is not an HTTP token", h.Name)
 	}
-	a := Arg{{Text: h.Name + ": "}}
-	if h.Value.empty() {
-		a = Lit(h.Name + ";")
-	}
-	s, err := append(a, h.Value...).shell()
+	s, err := h.curlArg().shell()
 	if err != nil {
 		return "", fmt.Errorf("header %s: %v", h.Name, err)
 	}

@@ -75,11 +75,7 @@ func (c Command) Argv(lookup func(name string) string) ([]string, error) {
 		return nil, err
 	}
 	for _, h := range c.Header {
-		a := append(Arg{{Text: h.Name + ": "}}, h.Value...)
-		if h.Value.empty() {
-			a = Lit(h.Name + ";")
-		}
-		if err := add("-H", a); err != nil {
+		if err := add("-H", h.curlArg()); err != nil {
 			return nil, err
 		}
 	}
