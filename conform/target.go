@@ -68,7 +68,15 @@ type Target struct {
 	// ClockSkew is the allowed distance of created_at and iat from the
 	// time of issue; 0 means 60 s.
 	ClockSkew time.Duration
+
+	// fromFile says which secrets TargetFromEnv read from the file a
+	// *_FILE variable names, so that the run's reproduce commands read
+	// them from there too.
+	fromFile secretFiles
 }
+
+// secretFiles has one flag per client: its secret came from a file.
+type secretFiles struct{ salesChannel, integration, client, basicClient bool }
 
 // TargetFromEnv reads a target and its profile from AUTHCONFORM_*
 // variables, as the authconform command does.
@@ -91,6 +99,10 @@ func fromConfig(t config.Target) Target {
 		Client: c(t.Client), BasicClient: c(t.BasicClient),
 		Scope: t.Scope, ForbiddenScope: t.ForbiddenScope,
 		ClockSkew: t.ClockSkew,
+		fromFile: secretFiles{
+			salesChannel: t.SalesChannel.SecretFromFile, integration: t.Integration.SecretFromFile,
+			client: t.Client.SecretFromFile, basicClient: t.BasicClient.SecretFromFile,
+		},
 	}
 }
 
@@ -100,19 +112,20 @@ func (t Target) config(p Profile) (config.Target, error) {
 	if err != nil {
 		return config.Target{}, err
 	}
-	c := func(x Client, def int) config.Client {
+	c := func(x Client, def int, fromFile bool) config.Client {
 		if x.Lifetime == 0 {
 			x.Lifetime = def
 		}
-		return config.Client{ID: x.ID, Secret: x.Secret, Lifetime: x.Lifetime}
+		return config.Client{ID: x.ID, Secret: x.Secret, Lifetime: x.Lifetime, SecretFromFile: fromFile}
 	}
+	f := t.fromFile
 	ct := config.Target{
 		BaseURL: t.URL, TokenPath: t.TokenPath, RevokePath: t.RevokePath,
 		Issuer: t.Issuer, JWKSURL: t.JWKSURL, ResourceURL: t.ResourceURL,
-		SalesChannel: c(t.SalesChannel, config.DefaultSalesChannelLifetime),
-		Integration:  c(t.Integration, config.DefaultIntegrationLifetime),
+		SalesChannel: c(t.SalesChannel, config.DefaultSalesChannelLifetime, f.salesChannel),
+		Integration:  c(t.Integration, config.DefaultIntegrationLifetime, f.integration),
 		MarketID:     t.MarketID, OtherMarketID: t.OtherMarketID,
-		Client: c(t.Client, 0), BasicClient: c(t.BasicClient, 0),
+		Client: c(t.Client, 0, f.client), BasicClient: c(t.BasicClient, 0, f.basicClient),
 		Scope: t.Scope, ForbiddenScope: t.ForbiddenScope,
 		ClockSkew: t.ClockSkew, Profile: prof,
 	}

@@ -1,49 +1,77 @@
 package steps
 
 import (
-	"sort"
-	"strings"
+	"strconv"
 
 	"github.com/authconform/authconform/internal/config"
 	"github.com/authconform/authconform/internal/httpclient"
+	"github.com/authconform/authconform/internal/redact"
+	"github.com/authconform/authconform/internal/repro"
 )
 
-// reproCommand is a curl command that sends req again, for a person to
-// paste into a shell. The configured secret appears as a reference to the
-// environment variable it came from, never as its value; the caller masks
-// the result as every output is masked, so any other secret still reads
-// [REDACTED].
-func reproCommand(req httpclient.Request, t config.Target) string {
-	var b strings.Builder
-	b.WriteString("curl -sS -i -X " + req.Method + " " + shellQuote(req.URL))
-	names := make([]string, 0, len(req.Header))
-	for k := range req.Header {
-		names = append(names, k)
+// reproUnwritable stands in for a command that cannot be written. It is a
+// comment, so pasting it runs nothing.
+const reproUnwritable = "# no curl command: this request cannot be written as shell words (a NUL byte, or a header name that is not an HTTP token)"
+
+// tokenHint is what the line says when the token it needs is unset.
+const tokenHint = "set it to a token the target issued, as the run never prints one"
+
+// reproLine is a curl command that sends req again, for a person to paste
+// into bash. It is built from the request's parts, with every configured
+// secret and every token the scenario saw turned into a variable before
+// anything is quoted (see internal/repro): a secret is read from the
+// variable, or the file, the run read it from; a token from a variable the
+// line says to set. What else the redactor masks is masked in the literal
+// text, before quoting too. A line the redactor would still change is
+// withheld: nothing rewrites a line once it is quoted.
+func (st *scenario) reproLine(req httpclient.Request) string {
+	values := reproValues(st.suite.Target, st.tokensSeen())
+	line, err := repro.FromRequest(req, values, st.suite.Redactor.String).String()
+	if err != nil {
+		return reproUnwritable
 	}
-	sort.Strings(names)
-	for _, k := range names {
-		for _, v := range req.Header[k] {
-			b.WriteString(" \\\n  -H " + shellQuote(k+": "+v))
-		}
-	}
-	if len(req.Body) > 0 {
-		b.WriteString(" \\\n  --data-binary " + shellQuote(string(req.Body)))
-	}
-	cmd := b.String()
-	for _, c := range []struct{ secret, env string }{
-		{t.Integration.Secret, config.EnvIntegrationClientSecret},
-		{t.SalesChannel.Secret, config.EnvSalesChannelClientSecret},
-	} {
-		if c.secret != "" {
-			// Inside single quotes: close them, expand the variable, reopen.
-			cmd = strings.ReplaceAll(cmd, c.secret, `'"$`+c.env+`"'`)
-		}
-	}
-	return cmd
+	return repro.Checked(line, st.suite.Redactor.String)
 }
 
-// shellQuote quotes s for a POSIX shell: single quotes, each inner single
-// quote written as '\”.
-func shellQuote(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+// tokensSeen are the tokens the scenario's answers carried, its own and
+// borrowed, the access token it holds first.
+func (st *scenario) tokensSeen() []string {
+	toks := []string{st.accessToken}
+	for _, bx := range st.borrowed {
+		toks = append(toks, issuedTokens(bx.ex)...)
+	}
+	for _, ex := range st.exchanges {
+		toks = append(toks, issuedTokens(ex)...)
+	}
+	return toks
+}
+
+// reproValues are the values a line reads from variables: the target's
+// secrets, named by the variables they were read from, then the tokens,
+// named AUTHCONFORM_ACCESS_TOKEN, AUTHCONFORM_ACCESS_TOKEN_2, ... A token
+// shorter than the redactor's minimum is no secret anywhere and stays
+// text; a token that is also a secret is the secret.
+func reproValues(t config.Target, tokens []string) []repro.Value {
+	var vals []repro.Value
+	seen := map[string]bool{"": true}
+	for _, s := range t.SecretSources() {
+		if !seen[s.Secret] {
+			seen[s.Secret] = true
+			vals = append(vals, repro.Value{Text: s.Secret, Var: s.Var, File: s.File})
+		}
+	}
+	n := 0
+	for _, tok := range tokens {
+		if len(tok) < redact.MinLen || seen[tok] {
+			continue
+		}
+		seen[tok] = true
+		n++
+		name := "AUTHCONFORM_ACCESS_TOKEN"
+		if n > 1 {
+			name += "_" + strconv.Itoa(n)
+		}
+		vals = append(vals, repro.Value{Text: tok, Var: name, Hint: tokenHint})
+	}
+	return vals
 }

@@ -137,7 +137,7 @@ func (s *Suite) record(st *scenario, err error) verdict.Verdict {
 		Duration: time.Since(st.started),
 	}
 	if err != nil && st.answer != nil {
-		v.Repro = s.Redactor.String(reproCommand(st.answer.Request, s.Target))
+		v.Repro = st.reproLine(st.answer.Request)
 	}
 	if err != nil || s.KeepTranscripts {
 		v.Transcript = s.Redactor.String(st.transcript())

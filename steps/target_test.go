@@ -239,11 +239,15 @@ type fakeTarget struct {
 	resource served         // zero: 200 {}
 	delay    time.Duration  // how long the token endpoint takes
 	issuer   string         // the configured issuer (AUTHCONFORM_ISSUER); "": its origin
+	// tokenText, when set, is the access token it issues, as is,
+	// instead of the one token describes.
+	tokenText string
 }
 
 // seenRequest is a request the fake target received.
 type seenRequest struct {
 	method string
+	query  string // as sent, encoded
 	header http.Header
 	body   []byte
 }
@@ -266,7 +270,10 @@ func (f fakeTarget) start(tb testing.TB) *liveTarget {
 	lt := &liveTarget{fake: f, seen: map[string][]seenRequest{}}
 	lt.srv = httptest.NewUnstartedServer(http.HandlerFunc(lt.serve))
 	lt.origin = "http://" + lt.srv.Listener.Addr().String()
-	lt.token = makeToken(tb, f.token, lt.origin)
+	lt.token = f.tokenText
+	if lt.token == "" {
+		lt.token = makeToken(tb, f.token, lt.origin)
+	}
 	answer := f.answer
 	if answer == nil {
 		answer = tokenAnswer()
@@ -287,7 +294,7 @@ func (lt *liveTarget) close() { lt.closeOnce.Do(lt.srv.Close) }
 func (lt *liveTarget) serve(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	lt.mu.Lock()
-	lt.seen[r.URL.Path] = append(lt.seen[r.URL.Path], seenRequest{r.Method, r.Header.Clone(), body})
+	lt.seen[r.URL.Path] = append(lt.seen[r.URL.Path], seenRequest{r.Method, r.URL.RawQuery, r.Header.Clone(), body})
 	lt.mu.Unlock()
 	or := func(a, dflt served) served {
 		if a.status == 0 {

@@ -30,7 +30,7 @@ func TestConsoleForPeople(t *testing.T) {
 		"  ✔ An integration with its secret and a market in scope gets that scope echoed (",
 		"Failures (2):",
 		`    token_type = "mac" (string); want "bearer" (compared ignoring case)`,
-		`"client_secret": "'"$AUTHCONFORM_INTEGRATION_CLIENT_SECRET"'"`,
+		`"client_secret": "'"$AUTHCONFORM_INTEGRATION_CLIENT_SECRET"$'"\n}'`,
 		"  exchange:\n    --- request ---",
 		"\nauthconform: FAIL: ",
 	} {

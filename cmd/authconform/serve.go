@@ -177,10 +177,10 @@ func newServeSetup(getenv func(string) string) (*serveSetup, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &serveSetup{
-		salesChannel: refserver.Client(t.SalesChannel),
-		integration:  refserver.Client(t.Integration),
+	client := func(c config.Client) refserver.Client {
+		return refserver.Client{ID: c.ID, Secret: c.Secret, Lifetime: c.Lifetime}
 	}
+	s := &serveSetup{salesChannel: client(t.SalesChannel), integration: client(t.Integration)}
 	market, other := t.MarketID, t.OtherMarketID
 	for _, v := range []struct {
 		name string

@@ -67,6 +67,10 @@ const (
 type Client struct {
 	ID     string
 	Secret string
+	// SecretFromFile says Secret was read from the file its *_FILE
+	// variable names, so that a command printed for a person reads it
+	// the same way.
+	SecretFromFile bool
 	// Lifetime is the expires_in the target should give this client's
 	// tokens, in seconds: the documented default unless the credential's
 	// lifetime was changed in the dashboard.
@@ -222,17 +226,10 @@ func FromEnv(getenv func(string) string) (Target, error) {
 		t.RevokePath = DefaultRevokePath
 	}
 	var err error
-	if t.Integration.Secret, err = integrationSecretVars.secret(getenv); err != nil {
-		return t, err
-	}
-	if t.SalesChannel.Secret, err = salesChannelSecretVars.secret(getenv); err != nil {
-		return t, err
-	}
-	if t.Client.Secret, err = clientSecretVars.secret(getenv); err != nil {
-		return t, err
-	}
-	if t.BasicClient.Secret, err = basicClientSecretVars.secret(getenv); err != nil {
-		return t, err
+	for _, c := range t.secretHolders() {
+		if c.client.Secret, c.client.SecretFromFile, err = c.vars.secret(getenv); err != nil {
+			return t, err
+		}
 	}
 	if v := strings.TrimSpace(getenv(EnvExpiresIn)); v != "" {
 		if t.Client.Lifetime, err = seconds(getenv, EnvExpiresIn, 0); err != nil {

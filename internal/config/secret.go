@@ -32,24 +32,25 @@ var (
 )
 
 // secret is a client's secret, from the environment or from the file it
-// names; "" when neither is set. Both are trimmed of surrounding white
-// space (a newline from echo or a secrets manager is not part of the
+// names (fromFile); "" when neither is set. Both are trimmed of surrounding
+// white space (a newline from echo or a secrets manager is not part of the
 // secret); anything else, quotes and backslashes included, is kept byte
 // for byte.
-func (v secretVars) secret(getenv func(string) string) (string, error) {
+func (v secretVars) secret(getenv func(string) string) (secret string, fromFile bool, err error) {
 	inline := getenv(v.inline)
-	secret := strings.TrimSpace(inline)
+	secret = strings.TrimSpace(inline)
 	if inline != "" && secret == "" {
-		return "", fmt.Errorf("%s is only white space; want the client secret, or leave it unset", v.inline)
+		return "", false, fmt.Errorf("%s is only white space; want the client secret, or leave it unset", v.inline)
 	}
 	file := getenv(v.file)
 	if file == "" {
-		return secret, nil
+		return secret, false, nil
 	}
 	if secret != "" {
-		return "", fmt.Errorf("both %s and %s are set; set one", v.inline, v.file)
+		return "", false, fmt.Errorf("both %s and %s are set; set one", v.inline, v.file)
 	}
-	return v.readFile(file)
+	secret, err = v.readFile(file)
+	return secret, err == nil, err
 }
 
 // readSecretFile reads a secret from a regular file of at most 64 KiB.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/authconform/authconform/internal/redact"
 	"github.com/authconform/authconform/internal/report"
+	"github.com/authconform/authconform/internal/repro"
 	"github.com/authconform/authconform/internal/verdict"
 )
 
@@ -245,6 +246,7 @@ func redactRun(red *redact.Redactor, run verdict.Run) verdict.Run {
 		v.Error = red.String(v.Error)
 		v.Transcript = red.String(v.Transcript)
 		v.Expected = red.String(v.Expected)
+		v.Repro = repro.Checked(v.Repro, red.String)
 		vs[i] = v
 	}
 	run.Verdicts = vs

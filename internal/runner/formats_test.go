@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/authconform/authconform/internal/redact"
+	"github.com/authconform/authconform/internal/repro"
 	"github.com/authconform/authconform/internal/verdict"
 )
 
@@ -95,5 +96,21 @@ func TestReportPathUnwritable(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "-format") {
 			t.Errorf("plan(%s) error = %v; want one naming -format", format, err)
 		}
+	}
+}
+
+// TestReproLineWithheldNotRewritten verifies a reproduce line that the
+// output's masking would change (a token issued after the line was built
+// equals a piece of it, quotes included) is withheld whole: a mask in the
+// middle of a quoted line could end a quote early.
+func TestReproLineWithheldNotRewritten(t *testing.T) {
+	line := `curl -sS -i -g -X GET --url 'http://h/' \` + "\n" + `  -H 'Authorization: Bearer '"$AUTHCONFORM_ACCESS_TOKEN"`
+	run := verdict.Run{Verdicts: []verdict.Verdict{{Repro: line}, {Repro: "curl -sS --url 'http://h/'"}}}
+	got := redactRun(redact.New(`'"$AUTHCONFORM_ACCESS`), run)
+	if r := got.Verdicts[0].Repro; r != repro.Withheld {
+		t.Errorf("a line the mask changes became %q; want it withheld", r)
+	}
+	if r := got.Verdicts[1].Repro; r != run.Verdicts[1].Repro {
+		t.Errorf("a line the mask leaves alone became %q", r)
 	}
 }

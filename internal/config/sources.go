@@ -1,0 +1,52 @@
+package config
+
+// secretHolder is a client of the target and the variables its secret is
+// read from.
+type secretHolder struct {
+	client *Client
+	vars   secretVars
+}
+
+// secretHolders are the target's clients that may have a secret, the
+// profile's own first.
+func (t *Target) secretHolders() []secretHolder {
+	cl := []secretHolder{
+		{&t.Integration, integrationSecretVars},
+		{&t.SalesChannel, salesChannelSecretVars},
+		{&t.Client, clientSecretVars},
+		{&t.BasicClient, basicClientSecretVars},
+	}
+	if t.Profile.Name == RFC6749.Name {
+		cl = append(cl[2:], cl[:2]...)
+	}
+	return cl
+}
+
+// SecretSource is a configured secret and the variable a person sets to
+// give it again.
+type SecretSource struct {
+	Secret string
+	// Var is the variable that holds the secret, or with File the path of
+	// a file holding it (a *_FILE variable).
+	Var  string
+	File bool
+}
+
+// SecretSources lists each configured secret with the variable it was read
+// from, the profile's own clients first: where two clients share a secret,
+// it is named by the variable the profile reads. A secret set in Go, not
+// read from the environment, is named by the variable that would hold it.
+func (t Target) SecretSources() []SecretSource {
+	var out []SecretSource
+	for _, h := range t.secretHolders() {
+		if h.client.Secret == "" {
+			continue
+		}
+		s := SecretSource{Secret: h.client.Secret, Var: h.vars.inline}
+		if h.client.SecretFromFile {
+			s.Var, s.File = h.vars.file, true
+		}
+		out = append(out, s)
+	}
+	return out
+}
