@@ -46,11 +46,12 @@ bench:  ## benchmarks (not part of test): suite against the floor, CLI start-up 
 	$(GO) run ./internal/bench/cmd/benchtable out/bench.json
 
 FUZZTIME ?= 30s
-fuzz:  ## fuzz the reference server, the Then steps, redaction and configuration parsing, FUZZTIME per target
+fuzz:  ## fuzz the reference server, the Then steps, redaction, configuration parsing and the terminal sanitiser, FUZZTIME per target
 	$(GO) test -run '^$$' -fuzz '^FuzzServeHTTP$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./internal/refserver
 	$(GO) test -run '^$$' -fuzz '^FuzzResponseHandling$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./steps
 	$(GO) test -run '^$$' -fuzz '^FuzzRedact$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./internal/redact
 	$(GO) test -run '^$$' -fuzz '^FuzzConfig$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./internal/config
+	$(GO) test -run '^$$' -fuzz '^FuzzTerminalSafe$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./internal/termsafe
 
 interop:  ## prove the rfc6749 profile on Ory Hydra v2.3.0 (built once from the module proxy, cached outside the repository); rewrites docs/interop/hydra.md; not part of test
 	@mkdir -p out/interop
