@@ -280,7 +280,7 @@ func (s *serveSetup) options(f serveFlags) refserver.Options {
 func (s *serveSetup) print(stdout, stderr io.Writer, srv *refserver.Server, f serveFlags) {
 	w := &errWriter{w: stdout}
 	if f.allowRemote {
-		w.printf("  bound to %s: other machines may connect (-allow-remote); tokens name the host each request was sent to\n", srv.Addr)
+		w.printf("  %s\n", reachNote(srv))
 	}
 	for _, e := range []struct{ method, path, what string }{
 		{"POST", refserver.TokenPath, "token (JSON or form body)"},

@@ -3,6 +3,7 @@ package httpclient
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"io"
 	"net"
@@ -250,5 +251,18 @@ func TestMalformedHeaderIsAnAnswer(t *testing.T) {
 				t.Errorf("Stopped() = %v, Answered() = %d; want a running client that counts one answer", c.Stopped(), c.Answered())
 			}
 		})
+	}
+}
+
+// TestCertificateNamesEscaped verifies the names of an untrusted
+// certificate, which the target chose, are escaped in the error.
+func TestCertificateNamesEscaped(t *testing.T) {
+	t.Parallel()
+	cert := &x509.Certificate{DNSNames: []string{"\x1b]0;pwned\x07", "\u202eevil"}}
+	err := describe(Request{Method: "POST", URL: "https://localhost/token"},
+		&tls.CertificateVerificationError{Err: x509.HostnameError{Certificate: cert, Host: "localhost"}}, time.Second)
+	want := `TLS certificate not trusted (x509: certificate is valid for \x1b]0;pwned\x07, \u202eevil, not localhost)`
+	if !strings.Contains(err.Error(), want) {
+		t.Errorf("error %q; want it to hold %q", err, want)
 	}
 }
