@@ -24,6 +24,7 @@
 package termsafe
 
 import (
+	"fmt"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -52,14 +53,16 @@ func String(s string) string { return show(s, false) }
 func Text(s string) string { return show(s, true) }
 
 // Clean escapes s's forbidden characters and bytes that are not UTF-8,
-// keeping line breaks, tabs and backslashes: the guard on text whose
-// values were already shown through String, or that holds none from
-// outside. It is idempotent, so guarding twice changes nothing.
+// keeping line breaks, tabs and backslashes: the last guard on text that
+// may hold values from outside not shown through String, such as a
+// library's error. What it gives is safe to show, though a backslash in
+// such a value reads ambiguously. It is idempotent: guarding twice, or
+// guarding String's output, changes nothing.
 func Clean(s string) string {
 	if plain(s, true) {
 		return s
 	}
-	return string(appendClean(make([]byte, 0, len(s)+16), s))
+	return string(escape(make([]byte, 0, len(s)+16), s, true, false))
 }
 
 // CleanBytes is Clean for a byte slice. It returns b itself when nothing
@@ -69,15 +72,23 @@ func CleanBytes(b []byte) []byte {
 	if plain(s, true) {
 		return b
 	}
-	return appendClean(make([]byte, 0, len(b)+16), s)
+	return escape(make([]byte, 0, len(b)+16), s, true, false)
+}
+
+// show is String (keepLines false) and Text (true).
+func show(s string, keepLines bool) string {
+	if plain(s, keepLines) && strings.IndexByte(s, '\\') < 0 {
+		return s
+	}
+	return string(escape(make([]byte, 0, len(s)+16), s, keepLines, true))
 }
 
 // kept reports whether a line break or tab stays as it is.
 func kept(r rune, keepLines bool) bool { return keepLines && (r == '\n' || r == '\t') }
 
-// plain reports whether s holds nothing to escape (for Clean; String and
-// Text also look at backslashes). Only bytes outside printable ASCII make
-// it look further.
+// plain reports whether s holds no forbidden character to escape (but
+// those keepLines keeps) and no byte that is not UTF-8. Only bytes
+// outside printable ASCII make it look further.
 func plain(s string, keepLines bool) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
@@ -99,16 +110,14 @@ func plain(s string, keepLines bool) bool {
 	return true
 }
 
-// show is String (keepLines false) and Text (true).
-func show(s string, keepLines bool) string {
-	if plain(s, keepLines) && strings.IndexByte(s, '\\') < 0 {
-		return s
-	}
-	out := make([]byte, 0, len(s)+16)
+// escape appends s to out with its forbidden characters (but those
+// keepLines keeps) and its bytes that are not UTF-8 escaped; reversible
+// doubles each backslash that could be read as the start of an escape.
+func escape(out []byte, s string, keepLines, reversible bool) []byte {
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
-		case r == '\\' && ambiguousAfter(s[i+1:], keepLines):
+		case r == '\\' && reversible && ambiguousAfter(s[i+1:], keepLines):
 			out = append(out, '\\', '\\')
 		case r == utf8.RuneError && size == 1:
 			out = appendByte(out, s[i])
@@ -119,7 +128,7 @@ func show(s string, keepLines bool) string {
 		}
 		i += size
 	}
-	return string(out)
+	return out
 }
 
 // ambiguousAfter reports whether a backslash followed by rest would be
@@ -138,26 +147,6 @@ func ambiguousAfter(rest string, keepLines bool) bool {
 	return r == utf8.RuneError && size == 1 || Forbidden(r) && !kept(r, keepLines)
 }
 
-// appendClean appends s to out with its forbidden characters other than
-// line breaks and tabs, and its bytes that are not UTF-8, escaped.
-func appendClean(out []byte, s string) []byte {
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			out = appendByte(out, s[i])
-		case Forbidden(r) && !kept(r, true):
-			out = appendRune(out, r)
-		default:
-			out = append(out, s[i:i+size]...)
-		}
-		i += size
-	}
-	return out
-}
-
-const hexDigits = "0123456789abcdef"
-
 // appendByte escapes one byte: a control character below 0x80, or a byte
 // that is not UTF-8.
 func appendByte(out []byte, c byte) []byte {
@@ -169,7 +158,7 @@ func appendByte(out []byte, c byte) []byte {
 	case '\t':
 		return append(out, '\\', 't')
 	}
-	return append(out, '\\', 'x', hexDigits[c>>4], hexDigits[c&0xf])
+	return fmt.Appendf(out, `\x%02x`, c)
 }
 
 // appendRune escapes a forbidden character: below 0x80 as a byte, else as
@@ -178,5 +167,5 @@ func appendRune(out []byte, r rune) []byte {
 	if r < 0x80 {
 		return appendByte(out, byte(r))
 	}
-	return append(out, '\\', 'u', hexDigits[r>>12&0xf], hexDigits[r>>8&0xf], hexDigits[r>>4&0xf], hexDigits[r&0xf])
+	return fmt.Appendf(out, `\u%04x`, r)
 }
