@@ -86,7 +86,11 @@ func shorten(red *redact.Redactor, body []byte, cut bool) string {
 	}
 	if len(body) <= maxShown && json.Valid([]byte(s)) {
 		// A JSON string may hold DEL, C1 and bidi controls as they are.
-		return termsafe.Text(s)
+		// Clean keeps the body's own escapes, and each escape it adds is
+		// one valid JSON cannot hold as it is (\r between tokens, a byte
+		// that is not UTF-8) or the JSON escape of the same character
+		// (\u202e): the body still reads exactly.
+		return termsafe.Clean(s)
 	}
 	more := ""
 	if len(s) > maxShown || len(body) > len(window) {

@@ -12,15 +12,14 @@
 // \uHHHH for a character at or above U+0080.
 //
 // Two ways in:
-//   - String and Text show a value so that it can be read back exactly: a
-//     backslash the reader could take for the start of an escape is shown
-//     doubled, so no two values look alike (String keeps the value on one
-//     line; Text keeps its line breaks and tabs).
-//   - Clean and Writer are the last guard on an output stream: they escape
-//     the forbidden characters only and leave backslashes alone, so text
-//     already shown through String passes unchanged (Clean is idempotent).
-//     Line breaks and tabs, which the output formats write themselves,
-//     are kept.
+//   - String shows a value on one line so that it can be read back
+//     exactly: a backslash the reader could take for the start of an
+//     escape is shown doubled, so no two values look alike.
+//   - Clean and Writer are the guard on text and on output streams: they
+//     escape the forbidden characters only, keeping line breaks and tabs
+//     (which the output formats write themselves) and backslashes, so
+//     text already shown through String passes unchanged (Clean is
+//     idempotent).
 package termsafe
 
 import (
@@ -46,18 +45,20 @@ func Forbidden(r rune) bool {
 // String shows s on one line: every forbidden character and every byte
 // that is not UTF-8 escaped, and a backslash doubled where it could be
 // read as the start of an escape. Distinct values give distinct results.
-func String(s string) string { return show(s, false) }
-
-// Text is String keeping line breaks and tabs as they are, for a value
-// that spans lines, such as a JSON body a target indented.
-func Text(s string) string { return show(s, true) }
+func String(s string) string {
+	if plain(s, false) && strings.IndexByte(s, '\\') < 0 {
+		return s
+	}
+	return string(escape(make([]byte, 0, len(s)+16), s, false, true))
+}
 
 // Clean escapes s's forbidden characters and bytes that are not UTF-8,
-// keeping line breaks, tabs and backslashes: the last guard on text that
-// may hold values from outside not shown through String, such as a
-// library's error. What it gives is safe to show, though a backslash in
-// such a value reads ambiguously. It is idempotent: guarding twice, or
-// guarding String's output, changes nothing.
+// keeping line breaks, tabs and backslashes: the guard on text that may
+// hold values from outside not shown through String, such as a library's
+// error or a JSON body (whose own escapes it keeps). What it gives is
+// safe to show, though a backslash in such a value may read ambiguously.
+// It is idempotent: guarding twice, or guarding String's output, changes
+// nothing.
 func Clean(s string) string {
 	if plain(s, true) {
 		return s
@@ -73,14 +74,6 @@ func CleanBytes(b []byte) []byte {
 		return b
 	}
 	return escape(make([]byte, 0, len(b)+16), s, true, false)
-}
-
-// show is String (keepLines false) and Text (true).
-func show(s string, keepLines bool) string {
-	if plain(s, keepLines) && strings.IndexByte(s, '\\') < 0 {
-		return s
-	}
-	return string(escape(make([]byte, 0, len(s)+16), s, keepLines, true))
 }
 
 // kept reports whether a line break or tab stays as it is.

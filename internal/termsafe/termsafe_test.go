@@ -40,15 +40,6 @@ func TestString(t *testing.T) {
 	}
 }
 
-func TestTextKeepsLinesAndTabs(t *testing.T) {
-	t.Parallel()
-	in := "{\n\t\"a\": \"\u202e\x7f\"\r\n}"
-	want := "{\n\t\"a\": \"\\u202e\\x7f\"\\r\n}"
-	if got := Text(in); got != want {
-		t.Errorf("Text(%q) = %q; want %q", in, got, want)
-	}
-}
-
 func TestCleanLeavesBackslashesAndIsIdempotent(t *testing.T) {
 	t.Parallel()
 	in := "x509: certificate is valid for \x1b]0;pwned\x07, not \\x1b\n\tnext \xff"
@@ -84,8 +75,8 @@ func TestWriterHoldsSplitCharacters(t *testing.T) {
 	}
 }
 
-// unescape reads back what String or Text shows: the proof that no two
-// values are shown alike.
+// unescape reads back what String shows: the proof that no two values are
+// shown alike.
 func unescape(s string) (string, error) {
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
