@@ -46,12 +46,13 @@ bench:  ## benchmarks (not part of test): suite against the floor, CLI start-up 
 	$(GO) run ./internal/bench/cmd/benchtable out/bench.json
 
 FUZZTIME ?= 30s
-fuzz:  ## fuzz the reference server, the Then steps, redaction, configuration parsing and the reproduce lines (pasted into bash and zsh), FUZZTIME per target
+fuzz:  ## fuzz the reference server, the Then steps, redaction, configuration parsing, the reproduce lines (pasted into bash and zsh) and the terminal sanitiser, FUZZTIME per target
 	$(GO) test -run '^$$' -fuzz '^FuzzServeHTTP$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./internal/refserver
 	$(GO) test -run '^$$' -fuzz '^FuzzResponseHandling$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./steps
 	$(GO) test -run '^$$' -fuzz '^FuzzRedact$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./internal/redact
 	$(GO) test -run '^$$' -fuzz '^FuzzConfig$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./internal/config
 	$(GO) test -run '^$$' -fuzz '^FuzzReproduceLine$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./internal/repro
+	$(GO) test -run '^$$' -fuzz '^FuzzTerminalSafe$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./internal/termsafe
 
 # make interop [INTEROP_ARGS="-servers hydra,go-oauth2"]  (out/interop/harness -h lists the flags)
 interop: interop-debs  ## prove the rfc6749 profile on real servers from the registries: Ory Hydra v2.3.0, go-oauth2/oauth2 v4.5.4 (Go module proxy), @node-oauth/oauth2-server 5.3.0 (npm), django-oauth-toolkit 1.7.0 (Debian); each built once and cached outside the repository; rewrites docs/interop/<server>.md; not part of test

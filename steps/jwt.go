@@ -89,6 +89,10 @@ func (st *scenario) fetchKeySet(ctx context.Context, ks *sharedKeySet, where str
 		return
 	}
 	ks.ex = ex
+	if ex.Malformed != "" {
+		ks.problem = "its answer is not HTTP any client may accept: " + ex.Malformed
+		return
+	}
 	if ex.Status != http.StatusOK {
 		ks.problem = fmt.Sprintf("status %d; want 200 and a JWK Set (RFC 7517 §5)", ex.Status)
 		return

@@ -282,7 +282,16 @@ func (st *scenario) send(ctx context.Context, req httpclient.Request) error {
 	if req.URL == st.suite.Target.TokenURL() && req.Method == http.MethodPost {
 		st.suite.shareTokenAnswer(st, ex)
 	}
+	if ex.Malformed != "" {
+		return st.malformedAnswer()
+	}
 	return nil
+}
+
+// malformedAnswer fails a step on an answer the target gave but no HTTP
+// client may read: the scenario judges it, and the run goes on.
+func (st *scenario) malformedAnswer() error {
+	return st.fail("the target answered, but not in HTTP any client may accept: %s", st.answer.Malformed)
 }
 
 // judge makes ex the answer the Then steps read, and learns the tokens it

@@ -142,6 +142,9 @@ func (st *scenario) givenIssuedToken(ctx context.Context, doc *godog.DocString) 
 		if a.ex != nil {
 			st.borrowed = append(st.borrowed, borrowedExchange{a.ex, fmt.Sprintf("the token judged here was obtained by the scenario %q", a.scenario)})
 			st.judge(a.ex)
+			if a.ex.Malformed != "" {
+				return st.malformedAnswer()
+			}
 			return st.requireIssuedToken()
 		}
 		// The scenario that asked got no answer: ask again, for this
@@ -154,7 +157,9 @@ func (st *scenario) givenIssuedToken(ctx context.Context, doc *godog.DocString) 
 		err = st.send(ctx, req)
 	}
 	sh.mu.Lock()
-	if err != nil {
+	if err != nil && (st.answer == nil || st.answer.Malformed == "") {
+		// No answer: the scenarios waiting for it ask again. A malformed
+		// one is kept, as asking again would get the same.
 		a.settle(nil, "", st.name())
 	} else {
 		a.settle(st.answer, st.accessToken, st.name())

@@ -20,6 +20,7 @@ import (
 	"github.com/authconform/authconform/internal/httpclient"
 	"github.com/authconform/authconform/internal/redact"
 	"github.com/authconform/authconform/internal/schema"
+	"github.com/authconform/authconform/internal/termsafe"
 	"github.com/authconform/authconform/internal/verdict"
 )
 
@@ -105,7 +106,7 @@ func (s *Suite) stopped() string {
 	}
 	if s.Client != nil {
 		if err := s.Client.Stopped(); err != nil {
-			return s.Redactor.String(err.Error())
+			return s.shown(err.Error())
 		}
 	}
 	return ""
@@ -120,6 +121,14 @@ func (s *Suite) now() time.Time {
 		return s.Now()
 	}
 	return time.Now()
+}
+
+// shown is text from the run as a verdict carries it: masked, made safe
+// for a terminal (a library's error may quote a target's bytes as they
+// are), and masked again, as an escape may spell a value the first mask
+// could not see.
+func (s *Suite) shown(text string) string {
+	return s.Redactor.String(termsafe.Clean(s.Redactor.String(text)))
 }
 
 func (s *Suite) record(st *scenario, err error) verdict.Verdict {
@@ -140,7 +149,7 @@ func (s *Suite) record(st *scenario, err error) verdict.Verdict {
 		v.Repro = st.reproLine(st.answer.Request)
 	}
 	if err != nil || s.KeepTranscripts {
-		v.Transcript = s.Redactor.String(st.transcript())
+		v.Transcript = s.shown(st.transcript())
 	}
 	// Any error fails the scenario, a skip included: no step skips, and a
 	// skip that read as a pass would hide a check that never ran. The
@@ -150,10 +159,10 @@ func (s *Suite) record(st *scenario, err error) verdict.Verdict {
 		v.Status, v.Error = verdict.NotRun, "not run: "+st.notRun
 	case err != nil:
 		v.Status = verdict.Failed
-		v.Error = s.Redactor.String(err.Error())
+		v.Error = s.shown(err.Error())
 		var ce *checkError
 		if errors.As(err, &ce) {
-			v.Error = ce.msg // the exchange is in the transcript
+			v.Error = s.shown(ce.msg) // the exchange is in the transcript
 		}
 		if errors.Is(err, godog.ErrUndefined) {
 			v.Error += "\n(no step of the vocabulary matches this line: see the table of steps in the README)"

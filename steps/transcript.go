@@ -6,12 +6,12 @@ import (
 	"maps"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/authconform/authconform/internal/httpclient"
 	"github.com/authconform/authconform/internal/redact"
+	"github.com/authconform/authconform/internal/termsafe"
 )
 
 // maxShown bounds how much of a body a transcript shows.
@@ -27,6 +27,10 @@ func formatExchange(red *redact.Redactor, ex *httpclient.Exchange) string {
 	writeHeaders(&b, red, ex.Request.Header, false)
 	if len(ex.Request.Body) > 0 {
 		b.WriteString("\n" + shorten(red, ex.Request.Body, false) + "\n")
+	}
+	if ex.Malformed != "" {
+		fmt.Fprintf(&b, "--- response: malformed (%s) ---\n[%s]\n", ex.Duration.Round(time.Millisecond), ex.Malformed)
+		return red.String(b.String())
 	}
 	retried := ""
 	if ex.Retried {
@@ -59,23 +63,15 @@ func writeHeaders(b *strings.Builder, red *redact.Redactor, h http.Header, cut b
 			if strings.EqualFold(k, "Authorization") {
 				v = redact.Mask
 			}
-			fmt.Fprintf(b, "%s: %s\n", escapeControl(k), escapeControl(mask(v)))
+			// One line each, nothing a terminal would act on.
+			fmt.Fprintf(b, "%s: %s\n", termsafe.String(k), termsafe.String(mask(v)))
 		}
 	}
 }
 
-// escapeControl keeps a header readable and on one line: control
-// bytes are escaped.
-func escapeControl(s string) string {
-	if strings.IndexFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f }) < 0 {
-		return s
-	}
-	q := strconv.Quote(s)
-	return q[1 : len(q)-1]
-}
-
-// shorten shows a body as text: as it is when it is JSON and short, else
-// at most maxShown bytes with control bytes escaped. The text shown is
+// shorten shows a body as text: as it is when it is JSON and short (its
+// line breaks and tabs kept), else at most maxShown bytes on one line.
+// Either way what a terminal would act on is escaped. The text shown is
 // masked before it is cut or quoted, and only a window of a long body is
 // masked: what lies past the window is never shown, and the window's own
 // cut is masked as a cut (a secret's first half at its end is hidden too).
@@ -89,13 +85,17 @@ func shorten(red *redact.Redactor, body []byte, cut bool) string {
 		s = red.StringCut(string(window))
 	}
 	if len(body) <= maxShown && json.Valid([]byte(s)) {
-		return s
+		// A JSON string may hold DEL, C1 and bidi controls as they are.
+		// Clean keeps the body's own escapes, and each escape it adds is
+		// one valid JSON cannot hold as it is (\r between tokens, a byte
+		// that is not UTF-8) or the JSON escape of the same character
+		// (\u202e): the body still reads exactly.
+		return termsafe.Clean(s)
 	}
 	more := ""
 	if len(s) > maxShown || len(body) > len(window) {
 		more = fmt.Sprintf("... [%d more bytes]", max(len(body)-maxShown, 0))
 		s = s[:min(len(s), maxShown)]
 	}
-	q := strconv.Quote(s)
-	return q[1:len(q)-1] + more
+	return termsafe.String(s) + more
 }

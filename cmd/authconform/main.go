@@ -23,6 +23,7 @@ import (
 	"github.com/authconform/authconform/conform"
 	"github.com/authconform/authconform/internal/compare"
 	"github.com/authconform/authconform/internal/expect"
+	"github.com/authconform/authconform/internal/termsafe"
 )
 
 func main() {
@@ -78,13 +79,27 @@ flags:
 // run is main without the process: testable, and it never calls os.Exit.
 // It reads the command line, lays the flags over the environment, and
 // runs, lists, or compares.
+//
+// What people read (stderr, and stdout unless a machine-readable report
+// goes there) passes through termsafe: the last guard, behind the
+// runner's, for the text of any error and for what files and targets said.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	safeErr := termsafe.NewWriter(stderr)
+	defer safeErr.Close()
+	stderr = safeErr
 	if len(args) > 0 && args[0] == "diff" {
-		return diff(args[1:], stdout, stderr)
+		safeOut := termsafe.NewWriter(stdout)
+		defer safeOut.Close()
+		return diff(args[1:], safeOut, stderr)
 	}
 	c, code, done := parseFlags(args, stdout, stderr)
 	if done {
 		return code
+	}
+	if !consoleIsMachineReadable(c.format) {
+		safeOut := termsafe.NewWriter(stdout)
+		defer safeOut.Close()
+		stdout = safeOut
 	}
 	fail := func(err error) int {
 		fmt.Fprintf(stderr, "authconform: %v\n", err)

@@ -18,6 +18,7 @@ import (
 	"github.com/authconform/authconform/conform"
 	"github.com/authconform/authconform/conform/refserver"
 	"github.com/authconform/authconform/internal/config"
+	"github.com/authconform/authconform/internal/termsafe"
 )
 
 const serveUsage = `usage: authconform serve [-addr 127.0.0.1:0] [-allow-remote] [-fault NAME] [-error-shape errors|rfc6749]
@@ -45,7 +46,9 @@ func serveMain(args []string) int {
 		<-ctx.Done()
 		stop()
 	}()
-	return serve(ctx, args, os.Stdout, os.Stderr, os.Getenv)
+	errOut := termsafe.NewWriter(os.Stderr) // errors may quote flags and files as they are
+	defer errOut.Close()
+	return serve(ctx, args, os.Stdout, errOut, os.Getenv)
 }
 
 // serve runs the reference server with the environment's clients until ctx
@@ -280,7 +283,7 @@ func (s *serveSetup) options(f serveFlags) refserver.Options {
 func (s *serveSetup) print(stdout, stderr io.Writer, srv *refserver.Server, f serveFlags) {
 	w := &errWriter{w: stdout}
 	if f.allowRemote {
-		w.printf("  bound to %s: other machines may connect (-allow-remote); tokens name the host each request was sent to\n", srv.Addr)
+		w.printf("  %s\n", reachNote(srv))
 	}
 	for _, e := range []struct{ method, path, what string }{
 		{"POST", refserver.TokenPath, "token (JSON or form body)"},

@@ -27,6 +27,11 @@ type Server struct {
 	// Addr is the address it listens on, such as 127.0.0.1:41235 or
 	// [::]:8080.
 	Addr string
+	// Families are the address families it accepts connections over:
+	// "IPv4", "IPv6", or "IPv4 and IPv6" for a dual-stack socket (an
+	// Addr with no host, or [::], where the system maps IPv4 into IPv6).
+	// An Addr of 0.0.0.0 is IPv4 only, as written.
+	Families string
 
 	handler   *ref.Server
 	secrets   [2]string // the sales channel's and the integration's, for Target
@@ -50,7 +55,7 @@ func Start(opts Options) (*Server, error) {
 	if _, err := ref.New(opts.internal("")); err != nil {
 		return nil, err
 	}
-	ln, err := net.Listen("tcp", addr)
+	ln, err := net.Listen(listenNetwork(addr), addr)
 	if err != nil {
 		return nil, fmt.Errorf("refserver: listening on %s: %w", addr, err)
 	}
@@ -84,6 +89,7 @@ func Start(opts Options) (*Server, error) {
 		},
 		served: make(chan struct{}),
 	}
+	s.Families = families(ln)
 	go func() {
 		defer close(s.served)
 		if err := s.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -108,6 +114,32 @@ func checkAddr(addr string, allowRemote bool) error {
 		return nil
 	}
 	return remoteError(addr)
+}
+
+// listenNetwork is "tcp4" for an IPv4 address, so that 0.0.0.0 means
+// every IPv4 address (Go listens on a dual-stack IPv6 socket for it under
+// "tcp"), else "tcp".
+func listenNetwork(addr string) string {
+	host, _, _ := net.SplitHostPort(addr)
+	if a, err := netip.ParseAddr(host); err == nil && a.Is4() {
+		return "tcp4"
+	}
+	return "tcp"
+}
+
+// families names the address families ln accepts connections over.
+func families(ln net.Listener) string {
+	ip := ln.Addr().(*net.TCPAddr).IP
+	switch {
+	case ip.To4() != nil:
+		return "IPv4"
+	case !ip.IsUnspecified():
+		return "IPv6"
+	}
+	if v6only, known := ipv6Only(ln); known && v6only {
+		return "IPv6"
+	}
+	return "IPv4 and IPv6"
 }
 
 // ErrNotLoopback is the error Start wraps when Options.Addr could be

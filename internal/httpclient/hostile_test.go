@@ -3,6 +3,7 @@ package httpclient
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"io"
 	"net"
@@ -70,8 +71,15 @@ func rawServer(t *testing.T, behave string) string {
 // to a client that spoke plain HTTP.
 const tlsAlert = "\x15\x03\x03\x00\x02\x02\x46"
 
-// misbehave plays one kind of broken server on conn.
+// misbehave plays one kind of broken server on conn; "raw:TEXT" reads a
+// request and answers TEXT as it is.
 func misbehave(behave string, conn net.Conn) {
+	if answer, ok := strings.CutPrefix(behave, "raw:"); ok {
+		conn.Read(make([]byte, 4096))
+		conn.Write([]byte(answer))
+		conn.Close()
+		return
+	}
 	switch behave {
 	case "silent": // accepts, reads, never answers
 		io.Copy(io.Discard, conn)
@@ -208,5 +216,53 @@ func TestAnswerResetsFailures(t *testing.T) {
 		if c.Stopped() != nil {
 			break
 		}
+	}
+}
+
+// TestMalformedHeaderIsAnAnswer verifies an answer whose header net/http
+// refuses is an answer, for the scenario to judge: it says which line and
+// why, with the target's bytes escaped, and neither counts as a transport
+// failure nor stops the client.
+func TestMalformedHeaderIsAnAnswer(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct{ name, header, want string }{
+		{"DEL in a value", "X-Debug: a\x7fb", `header line X-Debug: a\x7fb: its value holds byte 0x7f`},
+		{"ESC sequence in a value", "X-Debug: \x1b]52;c;cHduZWQ=\x07", `header line X-Debug: \x1b]52;c;cHduZWQ=\x07: its value holds byte 0x1b`},
+		{"name that is not a token", "X(Debug): 1", "header line X(Debug): 1: its name is not a token (RFC 9110 §5.1)"},
+		{"no colon", "X-Debug", "header line X-Debug: no colon"},
+		{"begins with white space", " X-Debug: 1", "header line  X-Debug: 1: the header begins with white space"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			answer := "HTTP/1.1 200 OK\r\n" + tt.header + "\r\nContent-Length: 2\r\n\r\n{}"
+			url := "http://" + rawServer(t, "raw:"+answer) + "/token"
+			c := New(Options{Timeout: 2 * time.Second})
+			ex, err := c.Do(guard(t), Request{Method: "POST", URL: url})
+			if err != nil {
+				t.Fatalf("err = %v; want an exchange: the target answered", err)
+			}
+			if !strings.Contains(ex.Malformed, tt.want) {
+				t.Errorf("Malformed = %q; want it to hold %q", ex.Malformed, tt.want)
+			}
+			if strings.ContainsAny(ex.Malformed, "\x1b\x07\x7f") {
+				t.Errorf("Malformed = %q holds the target's control bytes as they are", ex.Malformed)
+			}
+			if c.Stopped() != nil || c.Answered() != 1 {
+				t.Errorf("Stopped() = %v, Answered() = %d; want a running client that counts one answer", c.Stopped(), c.Answered())
+			}
+		})
+	}
+}
+
+// TestCertificateNamesEscaped verifies the names of an untrusted
+// certificate, which the target chose, are escaped in the error.
+func TestCertificateNamesEscaped(t *testing.T) {
+	t.Parallel()
+	cert := &x509.Certificate{DNSNames: []string{"\x1b]0;pwned\x07", "\u202eevil"}}
+	err := describe(Request{Method: "POST", URL: "https://localhost/token"},
+		&tls.CertificateVerificationError{Err: x509.HostnameError{Certificate: cert, Host: "localhost"}}, time.Second)
+	want := `TLS certificate not trusted (x509: certificate is valid for \x1b]0;pwned\x07, \u202eevil, not localhost)`
+	if !strings.Contains(err.Error(), want) {
+		t.Errorf("error %q; want it to hold %q", err, want)
 	}
 }

@@ -28,6 +28,7 @@ import (
 	"time"
 
 	"github.com/authconform/authconform/internal/ratelimit"
+	"github.com/authconform/authconform/internal/termsafe"
 )
 
 // Defaults for Options' zero values, and fixed bounds.
@@ -107,6 +108,12 @@ type Exchange struct {
 	// `header "X-Big": value cut at 8192 of 1048576 bytes`. Empty when
 	// nothing was.
 	HeaderCuts []string
+	// Malformed says, in one line with the target's bytes escaped, why
+	// the answer cannot be read although the target gave one: its status
+	// line came, then a header line no HTTP client may accept (see
+	// malformedHeader). Status, Header and Body are then empty. "" for an
+	// answer that could be read.
+	Malformed string
 }
 
 // Client sends requests. It is safe for concurrent use.
@@ -247,6 +254,13 @@ func (c *Client) once(ctx context.Context, req Request) (*Exchange, error) {
 	start := time.Now()
 	c.requests.Add(1)
 	resp, err := c.http.Do(hreq)
+	if why, ok := malformedHeader(err); ok && ctx.Err() == nil {
+		// The target answered, badly: that is for the scenario to judge,
+		// not a sign that it is unreachable.
+		c.answered.Add(1)
+		c.failures.Store(0)
+		return &Exchange{Request: req, Malformed: why, Duration: time.Since(start), Received: time.Now()}, nil
+	}
 	if err != nil {
 		return nil, c.failed(ctx, req, describe(req, err, c.opts.Timeout))
 	}
@@ -379,7 +393,8 @@ func describe(req Request, err error, timeout time.Duration) error {
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
 		return fmt.Errorf("%s: no answer within the request timeout (%s)", where, timeout)
 	case errors.As(err, &certErr):
-		return fmt.Errorf("%s: TLS certificate not trusted (%v); use -ca-file for a private CA", where, certErr.Err)
+		// The error quotes the certificate's names as the target chose them.
+		return fmt.Errorf("%s: TLS certificate not trusted (%s); use -ca-file for a private CA", where, termsafe.String(certErr.Err.Error()))
 	case errors.As(err, &recordErr):
 		return fmt.Errorf("%s: TLS handshake failed: the target does not speak TLS on this port", where)
 	case tooLargeHeader(err):

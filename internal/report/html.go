@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/authconform/authconform/internal/termsafe"
 	"github.com/authconform/authconform/internal/verdict"
 )
 
@@ -31,14 +32,17 @@ var reportTemplate = template.Must(template.New("report").Parse(reportSource))
 // Every string from run is escaped by html/template. That escaping rewrites
 // + & ' " < > (as &#43; &amp; ...), so a masking writer downstream of w
 // no longer recognises a secret that holds one of them: the strings in run
-// must already be redacted. The page is rendered in full before anything is
-// written, so a template error leaves w empty rather than holding half a page.
+// must already be redacted. html/template leaves control characters and
+// bytes that are not UTF-8 as they are: the page is cleaned of them
+// (termsafe.Clean), so what a target sent shows as escapes. The page is
+// rendered in full before anything is written, so a template error leaves
+// w empty rather than holding half a page.
 func WriteHTML(w io.Writer, run verdict.Run) error {
 	var buf bytes.Buffer
 	if err := reportTemplate.Execute(&buf, newPage(run)); err != nil {
 		return err
 	}
-	_, err := w.Write(buf.Bytes())
+	_, err := w.Write(termsafe.CleanBytes(buf.Bytes()))
 	return err
 }
 

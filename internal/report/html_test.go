@@ -10,7 +10,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
+	"github.com/authconform/authconform/internal/termsafe"
 	"github.com/authconform/authconform/internal/verdict"
 )
 
@@ -172,6 +174,26 @@ func TestWriteHTMLEscapesHostileText(t *testing.T) {
 	}
 	if n := strings.Count(doc, "</title>"); n != 1 {
 		t.Errorf("%d </title>; want 1", n)
+	}
+}
+
+// TestWriteHTMLShowsControlsAsEscapes verifies a page holds no control,
+// bidi or separator character and no byte that is not UTF-8 from the
+// data: each is shown as an escape.
+func TestWriteHTMLShowsControlsAsEscapes(t *testing.T) {
+	run := hostileRun()
+	run.Verdicts[0].Error = "json: duplicate key '\x1b]52;c;cHduZWQ=\x07' \u202e\u2028\u0085\x7f\xff"
+	doc := render(t, run)
+	if !utf8.ValidString(doc) {
+		t.Fatalf("the page is not UTF-8")
+	}
+	for _, r := range doc {
+		if r != '\n' && r != '\t' && termsafe.Forbidden(r) {
+			t.Fatalf("the page holds %U as it is", r)
+		}
+	}
+	if want := `duplicate key &#39;\x1b]52;c;cHduZWQ=\x07&#39; \u202e\u2028\u0085\x7f\xff`; !strings.Contains(doc, want) {
+		t.Errorf("the page lacks %s; want the error shown, escaped", want)
 	}
 }
 

@@ -3,6 +3,7 @@ package runner
 import (
 	"bytes"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -15,6 +16,7 @@ import (
 	"github.com/authconform/authconform/internal/redact"
 	"github.com/authconform/authconform/internal/report"
 	"github.com/authconform/authconform/internal/repro"
+	"github.com/authconform/authconform/internal/termsafe"
 	"github.com/authconform/authconform/internal/verdict"
 )
 
@@ -32,6 +34,35 @@ var ownFormats = map[string]func(io.Writer, verdict.Run) error{
 	"html":  report.WriteHTML,
 	"junit": report.WriteJUnit,
 	"json":  report.WriteSummary,
+}
+
+// machineFormats are read by programs: they are written as their encoders
+// make them, each escaping what its syntax needs. Every other format is
+// read by people and goes through termsafe (see forPeople).
+var machineFormats = map[string]bool{"cucumber": true, "events": true, "junit": true, "json": true}
+
+// forPeople returns a writer to w for text people read: masked, cleaned
+// of what a terminal would act on, and masked again, as an escape may
+// spell a value the first mask could not see. Close flushes every layer;
+// it does not close w.
+func forPeople(red *redact.Redactor, w io.Writer) io.WriteCloser {
+	inner := red.Writer(w)
+	safe := termsafe.NewWriter(inner)
+	return layers{red.Writer(safe), safe, inner}
+}
+
+// layers is a stack of writers, each writing to the next: a write goes to
+// the first, Close flushes them in order.
+type layers []io.WriteCloser
+
+func (l layers) Write(p []byte) (int, error) { return l[0].Write(p) }
+
+func (l layers) Close() error {
+	var errs []error
+	for _, w := range l {
+		errs = append(errs, w.Close())
+	}
+	return errors.Join(errs...)
 }
 
 // liveFormats are the runner's own console formats, written as the run
@@ -173,6 +204,9 @@ func (f *reportFile) finish(red *redact.Redactor, run verdict.Run) error {
 		raw, err := os.ReadFile(f.scratch)
 		if err != nil {
 			return err
+		}
+		if !machineFormats[f.name] {
+			raw = termsafe.CleanBytes(red.Bytes(raw))
 		}
 		buf.Write(raw)
 	}

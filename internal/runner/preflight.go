@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/authconform/authconform/internal/config"
+	"github.com/authconform/authconform/internal/termsafe"
 )
 
 // tlsProbeTimeout bounds the check that a plain http:// target does not
@@ -47,7 +48,9 @@ func preflight(ctx context.Context, t config.Target, tlsConf *tls.Config, timeou
 	}
 	conf.ServerName = u.Hostname()
 	if err := tls.Client(conn, conf).HandshakeContext(ctx); err != nil {
-		return fmt.Errorf("target %s: TLS handshake failed: %v", t.BaseURL, err)
+		// The error quotes the certificate's names as they are: the
+		// target chose them.
+		return fmt.Errorf("target %s: TLS handshake failed: %s", t.BaseURL, termsafe.String(err.Error()))
 	}
 	return nil
 }

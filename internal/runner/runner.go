@@ -35,6 +35,7 @@ import (
 	"github.com/authconform/authconform/internal/report"
 	"github.com/authconform/authconform/internal/schema"
 	"github.com/authconform/authconform/internal/tagexpr"
+	"github.com/authconform/authconform/internal/termsafe"
 	"github.com/authconform/authconform/internal/verdict"
 	"github.com/authconform/authconform/steps"
 )
@@ -358,12 +359,12 @@ func configured(t config.Target, c catalog.Case) error {
 // wire builds the one client every request goes through, and the steps.
 func (p *runPlan) wire(o Options) {
 	if o.Progress != nil {
-		pw := p.red.Writer(o.Progress)
+		pw := forPeople(p.red, o.Progress)
 		p.closers = append(p.closers, func() { pw.Close() })
 		p.progress = func(format string, args ...any) { fmt.Fprintf(pw, format+"\n", args...) }
 	}
 	if f, ok := p.formats.console(); ok && f.name == "console" && o.Console != nil {
-		cw := p.red.Writer(o.Console)
+		cw := forPeople(p.red, o.Console)
 		p.closers = append(p.closers, func() { cw.Close() })
 		p.console = report.NewConsole(cw)
 	}
@@ -471,8 +472,14 @@ func execute(ctx context.Context, o Options, p *runPlan) int {
 	p.suite.RunContext = ctx
 	var cw io.WriteCloser = nopCloser{io.Discard}
 	if console, ok := p.formats.console(); ok && o.Console != nil && o.Console != io.Discard {
-		if _, ours := ownFormats[console.name]; !ours && !liveFormats[console.name] {
+		_, ours := ownFormats[console.name]
+		switch {
+		case ours || liveFormats[console.name]:
+			// The runner writes it, not godog.
+		case machineFormats[console.name]:
 			cw = p.red.Writer(o.Console)
+		default:
+			cw = forPeople(p.red, o.Console)
 		}
 	}
 	defer cw.Close()
@@ -517,7 +524,7 @@ func judge(ctx context.Context, o Options, p *runPlan, res *verdict.Run, godogSt
 	case ctx.Err() != nil:
 		res.Stopped = "the run was interrupted"
 	case stop != nil:
-		res.Stopped = p.red.String(stopReason(stop))
+		res.Stopped = p.red.String(termsafe.Clean(p.red.String(stopReason(stop))))
 		res.ExitCode = ExitConfig
 	}
 }
