@@ -239,7 +239,7 @@ func (d *dirFS) show(name string) string { return path.Join(d.dir, name) }
 func (d *dirFS) pathError(name string, err error) error {
 	var errno syscall.Errno
 	if !errors.As(err, &errno) {
-		return fmt.Errorf("%s leads out of the directory %s (a symbolic link, an absolute path or \"..\"); want files inside it", d.show(name), d.dir)
+		return fmt.Errorf("%s leads out of its directory (through a symbolic link); want files inside it", d.show(name))
 	}
 	return &fs.PathError{Op: "open", Path: d.show(name), Err: errno}
 }
