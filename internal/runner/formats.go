@@ -14,6 +14,7 @@ import (
 
 	"github.com/authconform/authconform/internal/redact"
 	"github.com/authconform/authconform/internal/report"
+	"github.com/authconform/authconform/internal/userfile"
 	"github.com/authconform/authconform/internal/verdict"
 )
 
@@ -150,7 +151,8 @@ func (f *reportFile) open() error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("-format %s: cannot create the directory: %v", f.name, err)
 	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(f.path)+".*.tmp")
+	// Exclusive, under a name no one can guess, 0666 less the umask.
+	tmp, err := userfile.CreateTemp(dir, "."+filepath.Base(f.path)+".*.tmp")
 	if err != nil {
 		return fmt.Errorf("-format %s: cannot write in %s: %v", f.name, dir, err)
 	}
@@ -178,13 +180,9 @@ func (f *reportFile) finish(red *redact.Redactor, run verdict.Run) error {
 	if _, err := f.tmp.Write(red.Bytes(buf.Bytes())); err != nil {
 		return err
 	}
-	if err := f.tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(f.tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(f.tmp.Name(), f.path)
+	err := userfile.Commit(f.tmp, f.path)
+	f.tmp = nil // committed or removed: nothing left to discard
+	return err
 }
 
 // discard removes the temporary file if the report was never finished.

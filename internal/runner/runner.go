@@ -15,7 +15,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -35,6 +34,7 @@ import (
 	"github.com/authconform/authconform/internal/report"
 	"github.com/authconform/authconform/internal/schema"
 	"github.com/authconform/authconform/internal/tagexpr"
+	"github.com/authconform/authconform/internal/userfile"
 	"github.com/authconform/authconform/internal/verdict"
 	"github.com/authconform/authconform/steps"
 )
@@ -102,6 +102,11 @@ func Run(ctx context.Context, o Options) (verdict.Run, error) {
 	}
 	if err != nil {
 		return res, err
+	}
+	if ctx.Err() != nil {
+		// Stopped while planning: nothing ran, so there is nothing to
+		// report, and no reason to reach the target.
+		return res, configErr("stopped before the first request: no scenario ran, no report was written")
 	}
 	// Only a checked URL goes into reports: it holds no user info.
 	res.Target = o.Target.BaseURL
@@ -634,10 +639,13 @@ func (o Options) limiter(loopback bool) (*ratelimit.Window, error) {
 	return ratelimit.Parse(rate)
 }
 
+// maxCAFile bounds -ca-file: a system's whole CA bundle is about 200 KiB.
+const maxCAFile = 4 << 20
+
 // LoadCA returns a TLS config trusting the system roots plus the PEM
-// certificates in file.
+// certificates in file, a regular file of at most 4 MiB.
 func LoadCA(file string) (*tls.Config, error) {
-	pem, err := os.ReadFile(file)
+	pem, err := userfile.Read(file, maxCAFile)
 	if err != nil {
 		return nil, configErr("-ca-file: %v", err)
 	}
