@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -178,7 +179,26 @@ func checkTransport(o Options) (loopback bool, err error) {
 			return false, configErr("%s is plain http and not on loopback: access tokens and the keys that verify them would cross the network unencrypted (RFC 6750 §5.3, RFC 7517 §9.3 require TLS); use https:// or -allow-http", u)
 		}
 	}
+	if usesTLS(t) {
+		if err := checkCertEnv(os.Getenv); err != nil {
+			return false, err
+		}
+	}
 	return loopback, nil
+}
+
+// usesTLS reports whether any URL of the target is https: only then are
+// the system's roots read.
+func usesTLS(t config.Target) bool {
+	if !t.IsPlainHTTP() {
+		return true
+	}
+	for _, u := range t.OtherURLs() {
+		if !config.IsPlainHTTPURL(u) {
+			return true
+		}
+	}
+	return false
 }
 
 // NewSuite builds the step vocabulary's shared state for o's target, for
@@ -645,6 +665,9 @@ const maxCAFile = 4 << 20
 // LoadCA returns a TLS config trusting the system roots plus the PEM
 // certificates in file, a regular file of at most 4 MiB.
 func LoadCA(file string) (*tls.Config, error) {
+	if err := checkCertEnv(os.Getenv); err != nil {
+		return nil, err
+	}
 	pem, err := userfile.Read(file, maxCAFile)
 	if err != nil {
 		return nil, configErr("-ca-file: %v", err)

@@ -59,6 +59,17 @@ func Read(name string, max int64) ([]byte, error) {
 	return readAll(name, f, max)
 }
 
+// Check tells whether Read would accept name, without opening it: for a
+// file that another library reads (crypto/x509 reads SSL_CERT_FILE whole,
+// and would block on a named pipe).
+func Check(name string, max int64) error {
+	fi, err := os.Stat(name)
+	if err != nil {
+		return err
+	}
+	return check(name, fi, max)
+}
+
 // ReadFS is Read for a file of fsys. Its Open may block on a named pipe
 // that appeared after the check; Dir's does not.
 func ReadFS(fsys fs.FS, name string, max int64) ([]byte, error) {
