@@ -30,6 +30,7 @@ import (
 
 	"github.com/authconform/authconform/internal/expect"
 	"github.com/authconform/authconform/internal/interop"
+	"github.com/authconform/authconform/internal/userfile"
 )
 
 const exitSetup = 2
@@ -230,7 +231,7 @@ func writeDoc(o options, summaryPath string) error {
 			return err
 		}
 	}
-	old, err := os.ReadFile(o.docPath)
+	old, err := userfile.Read(o.docPath, 4<<20)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
@@ -238,16 +239,8 @@ func writeDoc(o options, summaryPath string) error {
 	if err := os.MkdirAll(filepath.Dir(o.docPath), 0o755); err != nil {
 		return err
 	}
-	return writeFile(o.docPath, doc)
-}
-
-// writeFile replaces path whole.
-func writeFile(path string, b []byte) error {
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, b, 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
+	// Replaced whole, by an exclusive temporary file beside it.
+	return userfile.WriteFile(o.docPath, doc)
 }
 
 // atRepoRoot checks the harness runs from authconform's root, where its
