@@ -41,9 +41,10 @@ var fileFlags = []struct {
 	{name: "secret file", env: "AUTHCONFORM_INTEGRATION_CLIENT_SECRET_FILE", prefix: "AUTHCONFORM_INTEGRATION_CLIENT_SECRET_FILE: "},
 }
 
-// suiteDirCases are -features and -schemas directories holding, or being,
-// something other than what they should.
-var suiteDirCases = []struct {
+// pathCases are -features and -schemas directories holding, or being,
+// something other than what they should, and report paths naming what a
+// report must never replace.
+var pathCases = []struct {
 	name string
 	args []string
 	says string
@@ -57,6 +58,9 @@ var suiteDirCases = []struct {
 	{"-features is /dev/zero", []string{"-features", "/dev/zero"}, "-features: /dev/zero is a device; want a directory"},
 	{"feature file a link to /dev/zero", []string{"-features", "{dir}/features-zero"}, "x.feature leads out of its directory"},
 	{"feature file of 1 GiB", []string{"-features", "{dir}/features-sparse"}, "x.feature is larger than"},
+	{"report path a FIFO", []string{"-format", "progress,junit:{dir}/fifo"}, "-format junit:{dir}/fifo: {dir}/fifo is a named pipe (FIFO); want a regular file"},
+	{"report path a link to /dev/null", []string{"-format", "progress,junit:{dir}/null-link"}, "-format junit:{dir}/null-link: {dir}/null-link is a device"},
+	{"report path a directory", []string{"-format", "progress,html:{dir}/adir"}, "-format html:{dir}/adir: {dir}/adir is a directory"},
 }
 
 // TestBadConfigurationFiles runs the command with every bad file in every
@@ -84,7 +88,7 @@ func TestBadConfigurationFiles(t *testing.T) {
 			})
 		}
 	}
-	for _, tc := range suiteDirCases {
+	for _, tc := range pathCases {
 		t.Run(tc.name, func(t *testing.T) {
 			var args []string
 			for _, a := range tc.args {
@@ -144,6 +148,7 @@ func badFileDir(t *testing.T) string {
 	must(syscall.Mkfifo(filepath.Join(dir, "fifo"), 0o600))
 	must(os.Symlink("/dev/zero", filepath.Join(dir, "zero-link")))
 	must(os.Symlink("fifo", filepath.Join(dir, "fifo-link")))
+	must(os.Symlink("/dev/null", filepath.Join(dir, "null-link")))
 	must(os.Mkdir(filepath.Join(dir, "adir"), 0o755))
 	sparse(filepath.Join(dir, "sparse"))
 	must(os.WriteFile(filepath.Join(dir, "good.json"), []byte(`{"tool": {"suite_digest": "sha256:0"}, "cases": []}`), 0o644))

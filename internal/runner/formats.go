@@ -3,8 +3,11 @@ package runner
 import (
 	"bytes"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"sort"
@@ -144,8 +147,12 @@ type reportFile struct {
 // request: an unwritable directory is a configuration error then, not a
 // lost report at the end of a long run.
 func (f *reportFile) open() error {
-	if st, err := os.Stat(f.path); err == nil && st.IsDir() {
-		return fmt.Errorf("-format %s:%s: that is a directory", f.name, f.path)
+	// The report is renamed over its path: over a regular file, or a
+	// symbolic link (replaced, not followed), never over a directory, a
+	// device or a named pipe (as root, junit:/dev/null would otherwise
+	// replace the system's /dev/null with a report).
+	if err := userfile.Check(f.path, math.MaxInt64); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("-format %s:%s: %v (without :FILE the report goes to the console)", f.name, f.path, err)
 	}
 	dir := filepath.Dir(f.path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
