@@ -209,12 +209,12 @@ func (c *cli) options(t conform.Target, p conform.Profile, stdout, stderr io.Wri
 	}
 	var err error
 	if c.featuresDir != "" {
-		if o.Features, err = userfile.Dir(c.featuresDir, maxSuiteFile); err != nil {
+		if o.Features, err = userfile.Dir(c.featuresDir, maxSuiteFile, maxSuiteTotal); err != nil {
 			return o, fmt.Errorf("-features: %v", err)
 		}
 	}
 	if c.schemasDir != "" {
-		if o.Schemas, err = userfile.Dir(c.schemasDir, maxSuiteFile); err != nil {
+		if o.Schemas, err = userfile.Dir(c.schemasDir, maxSuiteFile, maxSuiteTotal); err != nil {
 			return o, fmt.Errorf("-schemas: %v", err)
 		}
 	}
@@ -241,10 +241,15 @@ func (c *cli) options(t conform.Target, p conform.Profile, stdout, stderr io.Wri
 	return o, nil
 }
 
-// maxSuiteFile bounds each file of a -features or -schemas directory as
-// it is opened (the suite's files are hashed into the reports' stamp);
-// feature and schema files have tighter bounds of their own.
-const maxSuiteFile = 64 << 20
+// maxSuiteFile and maxSuiteTotal bound each file of a -features or
+// -schemas directory as it is opened, and all it reads (the suite's files
+// are hashed into the reports' stamp, whatever they are): a directory is
+// read in well under a second, whatever it holds. Feature and schema
+// files have tighter bounds of their own.
+const (
+	maxSuiteFile  = 64 << 20
+	maxSuiteTotal = 256 << 20
+)
 
 // existingDeviations is the known-deviation file -update-expect-failures
 // will replace, nil if there is none yet; its directory must exist.

@@ -206,7 +206,7 @@ func offlineDir(t *testing.T, host string, files map[string]string) fs.FS {
 			require.NoError(t, os.WriteFile(p, []byte(expand(content)), 0o644))
 		}
 	}
-	fsys, err := userfile.Dir(dir, 1<<30)
+	fsys, err := userfile.Dir(dir, 1<<30, 1<<30)
 	require.NoError(t, err)
 	return fsys
 }

@@ -118,7 +118,7 @@ func TestRead(t *testing.T) {
 // every way out of the directory.
 func TestDir(t *testing.T) {
 	dir := hostileDir(t)
-	fsys, err := userfile.Dir(filepath.Join(dir, "in"), 1<<20)
+	fsys, err := userfile.Dir(filepath.Join(dir, "in"), 1<<20, 1<<30)
 	require.NoError(t, err)
 	shown := filepath.Join(dir, "in")
 	for _, tc := range []struct {
@@ -172,7 +172,7 @@ func TestDirNotADirectory(t *testing.T) {
 		filepath.Join(dir, "in", "nope"):      "no such file or directory",
 		filepath.Join(dir, "in", "zero-link"): "zero-link is a device; want a directory",
 	} {
-		_, err := userfile.Dir(name, 1<<20)
+		_, err := userfile.Dir(name, 1<<20, 1<<30)
 		if assert.Error(t, err, name) {
 			assert.Contains(t, err.Error(), want)
 		}
@@ -186,7 +186,7 @@ func TestDirFileGrows(t *testing.T) {
 	dir := t.TempDir()
 	name := filepath.Join(dir, "f")
 	require.NoError(t, os.WriteFile(name, []byte("0123456789"), 0o644))
-	fsys, err := userfile.Dir(dir, 10)
+	fsys, err := userfile.Dir(dir, 10, 1<<30)
 	require.NoError(t, err)
 	for _, read := range []string{"ReadAll", "Copy"} {
 		f, err := fsys.Open("f")
