@@ -247,8 +247,8 @@ func (c *cli) options(t conform.Target, p conform.Profile, stdout, stderr io.Wri
 // read in well under a second, whatever it holds. Feature and schema
 // files have tighter bounds of their own.
 const (
-	maxSuiteFile  = 64 << 20
-	maxSuiteTotal = 256 << 20
+	maxSuiteFile  = 16 << 20
+	maxSuiteTotal = 64 << 20
 )
 
 // existingDeviations is the known-deviation file -update-expect-failures

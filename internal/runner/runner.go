@@ -104,14 +104,18 @@ func Run(ctx context.Context, o Options) (verdict.Run, error) {
 	if err != nil {
 		return res, err
 	}
+	// Stopped while planning or checking the target can be reached:
+	// nothing ran, so there is nothing to report.
+	stoppedEarly := configErr("stopped before the first request: no scenario ran, no report was written")
 	if ctx.Err() != nil {
-		// Stopped while planning: nothing ran, so there is nothing to
-		// report, and no reason to reach the target.
-		return res, configErr("stopped before the first request: no scenario ran, no report was written")
+		return res, stoppedEarly
 	}
 	// Only a checked URL goes into reports: it holds no user info.
 	res.Target = o.Target.BaseURL
 	if err := preflight(ctx, o.Target, o.TLSConfig, o.timeout()); err != nil {
+		if ctx.Err() != nil {
+			return res, stoppedEarly
+		}
 		return res, &ConfigError{err}
 	}
 	status := execute(ctx, o, p)
