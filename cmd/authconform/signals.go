@@ -22,6 +22,13 @@ var runUnderWay atomic.Bool
 // stopped run ends within it. (A variable for the test that proves it.)
 var stopGrace = 4 * time.Second
 
+// sameStop is how soon after the first a signal is the same stop, not a
+// second one asking to quit at once: timeout(1), as CI jobs use it,
+// signals the process and then its process group, so the process gets
+// the signal twice within microseconds. A person pressing Ctrl-C again
+// takes longer.
+const sameStop = 300 * time.Millisecond
+
 // handleSignals makes SIGINT, SIGTERM and SIGHUP stop the command: at
 // once before a run is under way; during one, by cancelling ctx so the
 // run ends and writes its reports, within stopGrace, or at once on a
@@ -40,12 +47,18 @@ func handleSignals(stderr io.Writer) (ctx context.Context, stopped func() os.Sig
 		}
 		fmt.Fprintf(stderr, "authconform: %v: stopping; the scenario in flight ends as interrupted, the rest are not run, reports are written (again to quit at once)\n", sig)
 		cancel()
-		select {
-		case again := <-sigs:
-			os.Exit(signalExit(again))
-		case <-time.After(stopGrace):
-			fmt.Fprintf(stderr, "authconform: the run did not end within %s of %v; quitting without waiting for its reports\n", stopGrace, sig)
-			os.Exit(signalExit(sig))
+		first, grace := time.Now(), time.After(stopGrace)
+		for {
+			select {
+			case again := <-sigs:
+				if time.Since(first) < sameStop {
+					continue // the same stop, delivered twice
+				}
+				os.Exit(signalExit(again))
+			case <-grace:
+				fmt.Fprintf(stderr, "authconform: the run did not end within %s of %v; quitting without waiting for its reports\n", stopGrace, sig)
+				os.Exit(signalExit(sig))
+			}
 		}
 	}()
 	return ctx, func() os.Signal {

@@ -34,14 +34,17 @@ func TestSignalEndsAStuckProcess(t *testing.T) {
 	for _, tc := range []struct {
 		phase    string
 		sig      syscall.Signal
+		twice    bool // sent again at once, as timeout(1) does
 		wantCode int
 		wantLine string
 	}{
-		{"planning", syscall.SIGTERM, 143, "authconform: terminated: stopped before the run began; nothing was sent"},
-		{"planning", syscall.SIGINT, 130, "authconform: interrupt: stopped before the run began; nothing was sent"},
-		{"run", syscall.SIGTERM, 143, "authconform: the run did not end within 200ms of terminated; quitting without waiting for its reports"},
+		{"planning", syscall.SIGTERM, false, 143, "authconform: terminated: stopped before the run began; nothing was sent"},
+		{"planning", syscall.SIGINT, false, 130, "authconform: interrupt: stopped before the run began; nothing was sent"},
+		{"run", syscall.SIGTERM, false, 143, "authconform: the run did not end within 200ms of terminated; quitting without waiting for its reports"},
+		// The repeat is the same stop: the run still gets its grace.
+		{"run", syscall.SIGTERM, true, 143, "authconform: the run did not end within 200ms of terminated; quitting without waiting for its reports"},
 	} {
-		t.Run(tc.phase+"/"+tc.sig.String(), func(t *testing.T) {
+		t.Run(fmt.Sprintf("%s/%v/twice=%v", tc.phase, tc.sig, tc.twice), func(t *testing.T) {
 			t.Parallel()
 			cmd := exec.Command(os.Args[0], "-test.run=^$")
 			cmd.Env = []string{"AUTHCONFORM_SIGNAL_HELPER=" + tc.phase}
@@ -59,6 +62,9 @@ func TestSignalEndsAStuckProcess(t *testing.T) {
 				t.Fatalf("helper said %q; want ready", line)
 			}
 			cmd.Process.Signal(tc.sig)
+			if tc.twice {
+				cmd.Process.Signal(tc.sig)
+			}
 			done := make(chan error, 1)
 			go func() { done <- cmd.Wait() }()
 			select {
