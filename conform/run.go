@@ -77,7 +77,10 @@ type Options struct {
 	Features     fs.FS
 	FeaturePaths []string
 	// Schemas, when set, holds the JSON Schemas the steps validate
-	// against, at its root (token_response.json, ...).
+	// against, at its root (token_response.json, ...). Their references
+	// resolve only to files of Schemas: nothing is fetched. The command
+	// gives a directory opened so that no symbolic link leads out of it
+	// and no read blocks or runs unbounded; an os.DirFS does neither.
 	Schemas fs.FS
 	// Admit, when set, is asked before each scenario starts whether to run
 	// it (conformtest uses it for go test -run); a scenario it refuses is

@@ -5,6 +5,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -14,6 +17,7 @@ import (
 	"github.com/authconform/authconform/internal/config"
 	"github.com/authconform/authconform/internal/expect"
 	"github.com/authconform/authconform/internal/runner"
+	"github.com/authconform/authconform/internal/userfile"
 )
 
 // cli is the command line, as read.
@@ -23,6 +27,7 @@ type cli struct {
 	strict, allowHTTP, quiet                                    bool
 	concurrency, scLifetime, intLifetime                        int
 	rate, caFile, expectFile, updateFile, fault                 string
+	updateFrom                                                  []expect.Failure // updateFile as it was before the run
 	listFaults, listOnly, version                               bool
 	scID, marketID, otherMarket, intID                          string
 	profile, clientID, basicClientID, scope, forbiddenScope     string
@@ -204,18 +209,25 @@ func (c *cli) options(t conform.Target, p conform.Profile, stdout, stderr io.Wri
 	}
 	var err error
 	if c.featuresDir != "" {
-		if o.Features, err = dirFS(c.featuresDir); err != nil {
+		if o.Features, err = userfile.Dir(c.featuresDir, maxSuiteFile, maxSuiteTotal); err != nil {
 			return o, fmt.Errorf("-features: %v", err)
 		}
 	}
 	if c.schemasDir != "" {
-		if o.Schemas, err = dirFS(c.schemasDir); err != nil {
+		if o.Schemas, err = userfile.Dir(c.schemasDir, maxSuiteFile, maxSuiteTotal); err != nil {
 			return o, fmt.Errorf("-schemas: %v", err)
 		}
 	}
 	if c.expectFile != "" {
 		if o.KnownDeviations, err = knownDeviations(c.expectFile); err != nil {
-			return o, err
+			return o, fmt.Errorf("-expect-failures: %v", err)
+		}
+	}
+	if c.updateFile != "" {
+		// Read now, not after a run that may be long: a file that cannot
+		// be read or replaced is a configuration error before any request.
+		if c.updateFrom, err = existingDeviations(c.updateFile); err != nil {
+			return o, fmt.Errorf("-update-expect-failures: %v", err)
 		}
 	}
 	if c.caFile != "" {
@@ -227,6 +239,31 @@ func (c *cli) options(t conform.Target, p conform.Profile, stdout, stderr io.Wri
 		fmt.Fprintln(stderr, "authconform: -concurrency > 1 on a remote target: the rate limit still spaces every request")
 	}
 	return o, nil
+}
+
+// maxSuiteFile and maxSuiteTotal bound each file of a -features or
+// -schemas directory as it is opened, and all it reads (the suite's files
+// are hashed into the reports' stamp, whatever they are): a directory is
+// read in well under a second, whatever it holds. Feature and schema
+// files have tighter bounds of their own.
+const (
+	maxSuiteFile  = 16 << 20
+	maxSuiteTotal = 64 << 20
+)
+
+// existingDeviations is the known-deviation file -update-expect-failures
+// will replace, nil if there is none yet; its directory must exist.
+func existingDeviations(path string) ([]expect.Failure, error) {
+	if st, err := os.Stat(filepath.Dir(path)); err != nil {
+		return nil, err
+	} else if !st.IsDir() {
+		return nil, fmt.Errorf("%s is not a directory", filepath.Dir(path))
+	}
+	list, err := expect.Load(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	return list, err
 }
 
 // knownDeviations reads a known-deviation file.

@@ -11,13 +11,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
-	"os/signal"
-	"path/filepath"
 	"strings"
-	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/authconform/authconform/conform"
@@ -30,31 +25,12 @@ func main() {
 	if len(os.Args) > 1 && os.Args[1] == "serve" { // a server: its signals end it with 0
 		os.Exit(serveMain(os.Args[2:]))
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	sigs := make(chan os.Signal, 2)
-	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
-	var got atomic.Value
-	go func() {
-		sig := <-sigs
-		got.Store(sig)
-		fmt.Fprintf(os.Stderr, "authconform: %v: stopping; the scenario in flight ends as interrupted, the rest are not run, reports are written (again to quit at once)\n", sig)
-		cancel()
-		os.Exit(signalExit(<-sigs))
-	}()
+	ctx, stopped := handleSignals(os.Stderr)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
-	if sig, ok := got.Load().(os.Signal); ok {
+	if sig := stopped(); sig != nil {
 		code = signalExit(sig)
 	}
 	os.Exit(code)
-}
-
-// signalExit is the shell's exit code for a process ended by sig: 128 plus
-// the signal's number (130 for SIGINT, 143 for SIGTERM, 129 for SIGHUP).
-func signalExit(sig os.Signal) int {
-	if s, ok := sig.(syscall.Signal); ok {
-		return 128 + int(s)
-	}
-	return 130
 }
 
 const usageHead = `usage: authconform [flags]
@@ -133,6 +109,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 // runSuite runs the suite and prints its summary; the exit code is the
 // run's, or 2 when it could not start or ended early.
 func (c *cli) runSuite(ctx context.Context, opts conform.Options, stdout, stderr io.Writer) int {
+	runUnderWay.Store(true) // a signal now stops the run and writes its reports
 	res, err := conform.Run(ctx, opts)
 	var cerr *conform.ConfigError
 	switch {
@@ -157,7 +134,7 @@ func (c *cli) runSuite(ctx context.Context, opts conform.Options, stdout, stderr
 		return conform.ExitConfig
 	}
 	if c.updateFile != "" {
-		if err := updateExpectations(c.updateFile, res, stderr); err != nil {
+		if err := updateExpectations(c.updateFile, c.updateFrom, res, stderr); err != nil {
 			fmt.Fprintf(stderr, "authconform: %v\n", err)
 			return conform.ExitConfig
 		}
@@ -165,18 +142,13 @@ func (c *cli) runSuite(ctx context.Context, opts conform.Options, stdout, stderr
 	return res.ExitCode
 }
 
-// updateExpectations rewrites a known-deviation file from a whole run:
-// reasons of entries that still fail are kept, entries that now pass are
-// dropped, new failures are added with a recorded reason.
-func updateExpectations(path string, res conform.Result, stderr io.Writer) error {
+// updateExpectations rewrites a known-deviation file, old before the run,
+// from a whole run: reasons of entries that still fail are kept, entries
+// that now pass are dropped, new failures are added with a recorded
+// reason.
+func updateExpectations(path string, old []expect.Failure, res conform.Result, stderr io.Writer) error {
 	if res.Stopped != "" {
 		return fmt.Errorf("-update-expect-failures: the run did not go to its end (%s); %s left as it was", res.Stopped, path)
-	}
-	var old []expect.Failure
-	if _, err := os.Stat(path); err == nil {
-		if old, err = expect.Load(path); err != nil {
-			return err
-		}
 	}
 	var outcomes []expect.Outcome
 	for _, v := range res.Verdicts {
@@ -259,21 +231,6 @@ func consoleIsMachineReadable(format string) bool {
 		}
 	}
 	return false
-}
-
-func dirFS(dir string) (fs.FS, error) {
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return nil, err
-	}
-	st, err := os.Stat(abs)
-	if err != nil {
-		return nil, err
-	}
-	if !st.IsDir() {
-		return nil, fmt.Errorf("%s is not a directory", dir)
-	}
-	return os.DirFS(abs), nil
 }
 
 // printSummary ends the run with what went wrong, what was left out, and

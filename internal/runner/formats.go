@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"sort"
@@ -17,6 +19,7 @@ import (
 	"github.com/authconform/authconform/internal/report"
 	"github.com/authconform/authconform/internal/repro"
 	"github.com/authconform/authconform/internal/termsafe"
+	"github.com/authconform/authconform/internal/userfile"
 	"github.com/authconform/authconform/internal/verdict"
 )
 
@@ -175,14 +178,19 @@ type reportFile struct {
 // request: an unwritable directory is a configuration error then, not a
 // lost report at the end of a long run.
 func (f *reportFile) open() error {
-	if st, err := os.Stat(f.path); err == nil && st.IsDir() {
-		return fmt.Errorf("-format %s:%s: that is a directory", f.name, f.path)
+	// The report is renamed over its path: over a regular file, or a
+	// symbolic link (replaced, not followed), never over a directory, a
+	// device or a named pipe (as root, junit:/dev/null would otherwise
+	// replace the system's /dev/null with a report).
+	if err := userfile.Check(f.path, math.MaxInt64); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("-format %s:%s: %v (without :FILE the report goes to the console)", f.name, f.path, err)
 	}
 	dir := filepath.Dir(f.path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("-format %s: cannot create the directory: %v", f.name, err)
 	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(f.path)+".*.tmp")
+	// Exclusive, under a name no one can guess, 0666 less the umask.
+	tmp, err := userfile.CreateTemp(dir, "."+filepath.Base(f.path)+".*.tmp")
 	if err != nil {
 		return fmt.Errorf("-format %s: cannot write in %s: %v", f.name, dir, err)
 	}
@@ -213,13 +221,9 @@ func (f *reportFile) finish(red *redact.Redactor, run verdict.Run) error {
 	if _, err := f.tmp.Write(red.Bytes(buf.Bytes())); err != nil {
 		return err
 	}
-	if err := f.tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(f.tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(f.tmp.Name(), f.path)
+	err := userfile.Commit(f.tmp, f.path)
+	f.tmp = nil // committed or removed: nothing left to discard
+	return err
 }
 
 // discard removes the temporary file if the report was never finished.

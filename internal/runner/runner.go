@@ -36,6 +36,7 @@ import (
 	"github.com/authconform/authconform/internal/schema"
 	"github.com/authconform/authconform/internal/tagexpr"
 	"github.com/authconform/authconform/internal/termsafe"
+	"github.com/authconform/authconform/internal/userfile"
 	"github.com/authconform/authconform/internal/verdict"
 	"github.com/authconform/authconform/steps"
 )
@@ -104,9 +105,18 @@ func Run(ctx context.Context, o Options) (verdict.Run, error) {
 	if err != nil {
 		return res, err
 	}
+	// Stopped while planning or checking the target can be reached:
+	// nothing ran, so there is nothing to report.
+	stoppedEarly := configErr("stopped before the first request: no scenario ran, no report was written")
+	if ctx.Err() != nil {
+		return res, stoppedEarly
+	}
 	// Only a checked URL goes into reports: it holds no user info.
 	res.Target = o.Target.BaseURL
 	if err := preflight(ctx, o.Target, o.TLSConfig, o.timeout()); err != nil {
+		if ctx.Err() != nil {
+			return res, stoppedEarly
+		}
 		return res, &ConfigError{err}
 	}
 	status := execute(ctx, o, p)
@@ -174,7 +184,26 @@ func checkTransport(o Options) (loopback bool, err error) {
 			return false, configErr("%s is plain http and not on loopback: access tokens and the keys that verify them would cross the network unencrypted (RFC 6750 §5.3, RFC 7517 §9.3 require TLS); use https:// or -allow-http", u)
 		}
 	}
+	if usesTLS(t) {
+		if err := checkCertEnv(os.Getenv); err != nil {
+			return false, err
+		}
+	}
 	return loopback, nil
+}
+
+// usesTLS reports whether any URL of the target is https: only then are
+// the system's roots read.
+func usesTLS(t config.Target) bool {
+	if !t.IsPlainHTTP() {
+		return true
+	}
+	for _, u := range t.OtherURLs() {
+		if !config.IsPlainHTTPURL(u) {
+			return true
+		}
+	}
+	return false
 }
 
 // NewSuite builds the step vocabulary's shared state for o's target, for
@@ -641,10 +670,16 @@ func (o Options) limiter(loopback bool) (*ratelimit.Window, error) {
 	return ratelimit.Parse(rate)
 }
 
+// maxCAFile bounds -ca-file: a system's whole CA bundle is about 200 KiB.
+const maxCAFile = 4 << 20
+
 // LoadCA returns a TLS config trusting the system roots plus the PEM
-// certificates in file.
+// certificates in file, a regular file of at most 4 MiB.
 func LoadCA(file string) (*tls.Config, error) {
-	pem, err := os.ReadFile(file)
+	if err := checkCertEnv(os.Getenv); err != nil {
+		return nil, err
+	}
+	pem, err := userfile.Read(file, maxCAFile)
 	if err != nil {
 		return nil, configErr("-ca-file: %v", err)
 	}
