@@ -12,8 +12,8 @@ import (
 
 	"github.com/authconform/authconform/internal/expect"
 	"github.com/authconform/authconform/internal/interop"
-	"github.com/authconform/authconform/internal/userfile"
 	"github.com/authconform/authconform/internal/report"
+	"github.com/authconform/authconform/internal/userfile"
 )
 
 // files are where one server's run and document go.
