@@ -37,13 +37,16 @@ func sourcesLink(dir string) *regexp.Regexp {
 var markdownLink = regexp.MustCompile(`\]\(([^)\s]+)\)`)
 
 // unresolvable are ways of citing that name nothing in the repository.
+// Every match holds one of its clues: lines without one are not matched
+// at all, which keeps the walk over the whole repository cheap.
 var unresolvable = []struct {
-	form *regexp.Regexp
-	why  string
+	form  *regexp.Regexp
+	clues []string
+	why   string
 }{
-	{regexp.MustCompile(`(?:^|[^A-Za-z0-9_.-])shared[/]`), "cites a path under shared, which is not in the repository; cite " + sourcesDir + "/PAGE.md#section"},
-	{regexp.MustCompile(`(?:§|section|\.md) ?\([a-z]\)`), "cites a lettered section of a document that is not in the repository; cite " + sourcesDir + "/commercelayer-auth.md#section"},
-	{regexp.MustCompile(`rfc-checklist #[0-9]`), "cites a numbered item of a checklist that is not in the repository; cite " + sourcesDir + "/rfc-checklist.md#section"},
+	{regexp.MustCompile(`(?:^|[^A-Za-z0-9_.-])shared[/]`), []string{"shared"}, "cites a path under shared, which is not in the repository; cite " + sourcesDir + "/PAGE.md#section"},
+	{regexp.MustCompile(`(?:§|section|\.md) ?\([a-z]\)`), []string{"§", "section", ".md"}, "cites a lettered section of a document that is not in the repository; cite " + sourcesDir + "/commercelayer-auth.md#section"},
+	{regexp.MustCompile(`rfc-checklist #[0-9]`), []string{"rfc-checklist"}, "cites a numbered item of a checklist that is not in the repository; cite " + sourcesDir + "/rfc-checklist.md#section"},
 }
 
 // skippedDirs are left out of the walk: version control and build output.
@@ -79,6 +82,16 @@ func repoTexts(fsys fs.FS) ([]textFile, error) {
 	return out, err
 }
 
+// citations checks what one file cites, line by line.
+type citations struct {
+	fsys     fs.FS
+	sources  string                     // the directory of the sources pages
+	link     *regexp.Regexp             // a citation of one of its pages
+	top      map[string]bool            // the repository's top-level entries: true for a directory
+	anchors  map[string]map[string]bool // Markdown file → its headings' anchors
+	problems []string
+}
+
 // citesPaths says whether every path-like word of the file must exist:
 // the features, the fixtures' README, the sources pages, the schemas and
 // the README. Elsewhere (Go code) only sources links are checked.
@@ -92,31 +105,24 @@ func (c *citations) citesPaths(p string) bool {
 	return p == "fixtures/README.md" || p == "README.md"
 }
 
-// citations checks what one file cites, line by line.
-type citations struct {
-	fsys     fs.FS
-	sources  string                     // the directory of the sources pages
-	link     *regexp.Regexp             // a citation of one of its pages
-	top      map[string]bool            // the repository's top-level directories
-	anchors  map[string]map[string]bool // Markdown file → its headings' anchors
-	problems []string
-}
-
 func (c *citations) addf(file string, line int, format string, a ...any) {
 	c.problems = append(c.problems, fmt.Sprintf("%s:%d: ", file, line+1)+fmt.Sprintf(format, a...))
 }
 
+// file checks the citations of one file.
 func (c *citations) file(f textFile) {
 	for i, line := range strings.Split(f.text, "\n") {
 		for _, u := range unresolvable {
-			if u.form.MatchString(line) {
+			if containsAny(line, u.clues) && u.form.MatchString(line) {
 				c.addf(f.path, i, "%s", u.why)
 			}
 		}
-		for _, m := range c.link.FindAllString(line, -1) {
-			c.target(f.path, i, m, m)
+		if strings.Contains(line, c.sources) {
+			for _, m := range c.link.FindAllString(line, -1) {
+				c.target(f.path, i, m, m)
+			}
 		}
-		if c.citesPaths(f.path) {
+		if c.citesPaths(f.path) && strings.Contains(line, "/") {
 			for _, m := range citedPath.FindAllString(line, -1) {
 				if p, ok := c.resolve(f.path, m); ok {
 					c.target(f.path, i, m, p)
@@ -127,6 +133,10 @@ func (c *citations) file(f textFile) {
 			c.markdownLinks(f.path, i, line)
 		}
 	}
+}
+
+func containsAny(s string, subs []string) bool {
+	return slices.ContainsFunc(subs, func(sub string) bool { return strings.Contains(s, sub) })
 }
 
 // resolve turns a cited path into one from the repository's root. A path
