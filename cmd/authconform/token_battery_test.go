@@ -331,7 +331,7 @@ const (
 	secondMarketID       = "dQlpMvRxkZ"
 	resourcePath         = "/api/skus"
 	// salesChannelLifetime and integrationLifetime are Commerce Layer's
-	// defaults (spec §(b)), which the suite expects when not told others.
+	// defaults (docs/sources/commercelayer-auth.md#lifetimes), which the suite expects when not told others.
 	salesChannelLifetime = 14400
 	integrationLifetime  = 7200
 )
@@ -463,7 +463,7 @@ func (s *independentServer) leaksIn(out string) []string {
 // --- Requests and errors ---
 
 // errorShape is how an error body is written. Both shapes are Commerce
-// Layer's (spec §(c)): the errors array of auth.commercelayer.io, and the
+// Layer's (docs/sources/commercelayer-auth.md#error-body): the errors array of auth.commercelayer.io, and the
 // RFC 6749 §5.2 object of its legacy endpoint and of Doorkeeper.
 type errorShape int
 
@@ -597,7 +597,7 @@ func (s *independentServer) authenticate(id, secret string) (apiClient, bool) {
 // grantedScope reads a requested scope: none is market:all; otherwise
 // space-separated scope tokens (RFC 6749 §3.3), each market:all or
 // market:id:<a market of the organisation>. The granted scope is the
-// requested one, echoed as written, as Commerce Layer does (spec §(d)).
+// requested one, echoed as written, as Commerce Layer does (docs/sources/commercelayer-auth.md#scope-syntax).
 func (s *independentServer) grantedScope(requested string) (scope string, markets []string, ok bool) {
 	if requested == "" {
 		return "market:all", nil, true
@@ -644,7 +644,7 @@ func writeTokenAnswer(w http.ResponseWriter, c apiClient, token, scope string, i
 
 // --- Access tokens ---
 
-// accessClaims are the claims of spec §(e), in an unusual order, with
+// accessClaims are the claims of docs/sources/commercelayer-auth.md#payload-claims, in an unusual order, with
 // claims of the server's own (jti, x_issued_by) that clients must ignore
 // (RFC 7519 §4).
 type accessClaims struct {
@@ -882,7 +882,7 @@ func (s *independentServer) serveKeySet(w http.ResponseWriter, r *http.Request) 
 
 // --- Revocation ---
 
-// serveRevocation answers a revocation as Commerce Layer (spec §(f)) and
+// serveRevocation answers a revocation as Commerce Layer (docs/sources/commercelayer-auth.md#revocation) and
 // RFC 7009 do: no client_id is 403 unauthorized_client; bad credentials
 // 401 invalid_client (every client must send its secret: a sales channel's
 // guest tokens need it too); an unknown token 200 {} (RFC 7009 §2.2);

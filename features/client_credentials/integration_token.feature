@@ -2,21 +2,21 @@
 Feature: An integration gets a token with its client secret
 
   Sources:
-  - Commerce Layer docs, "Authentication > Client credentials" (shared/seed):
+  - Commerce Layer docs, "Authentication > Client credentials" (docs/sources/commercelayer-auth.md#documented-examples):
     "Integrations use the client_credentials grant type to get an access token
     for themselves"; the example request sends client_id and client_secret in
     a JSON body and the example answer is 200 with token_type "bearer",
     expires_in 7200, scope "market:all" and created_at.
   - Commerce Layer docs, "Authentication": integration tokens last 2 hours
-    (7200 s) by default, adjustable per API credential (spec §(b)); the
+    (7200 s) by default, adjustable per API credential (docs/sources/commercelayer-auth.md#lifetimes); the
     expected value is AUTHCONFORM_INTEGRATION_EXPIRES_IN.
   - Commerce Layer docs, "Authentication": the scope may restrict a token to
     a market, "market:id:{{id}}"; js-auth tests [CL-TEST] show the requested
-    scope echoed exactly (spec §(d)).
+    scope echoed exactly (docs/sources/commercelayer-auth.md#scope-syntax).
   - RFC 6749 §4.4.3, §5.1, §7.1 as for the sales channel.
   - Scopes naming two markets: several scopes are space-separated (RFC 6749
     §3.3 "a list of space-delimited, case-sensitive strings"; Commerce Layer's
-    legacy docs and clients in the wild, spec §(d)). That the answer echoes
+    legacy docs and clients in the wild, docs/sources/commercelayer-auth.md#scope-syntax). That the answer echoes
     both is not documented for two markets, so that scenario is @should; it
     needs a second market (AUTHCONFORM_OTHER_MARKET_ID).
 

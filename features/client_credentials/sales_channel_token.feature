@@ -2,19 +2,19 @@
 Feature: A sales channel gets a guest token with the client_credentials grant
 
   Sources:
-  - Commerce Layer docs, "Authentication > Client credentials" (shared/seed):
+  - Commerce Layer docs, "Authentication > Client credentials" (docs/sources/commercelayer-auth.md#documented-examples):
     "Sales channels use the client_credentials grant type to get a 'guest'
     access token", sent as POST /oauth/token with a JSON body; "they don't
     require the client_secret argument"; the example answer is 200 with
     access_token, token_type "bearer", expires_in 14400, the scope, created_at.
   - Commerce Layer docs, "Authentication": sales channel tokens last 4 hours
     (14400 s) by default, adjustable per API credential
-    (shared/spec/commercelayer-auth.md §(b) "Lifetimes"); the expected value is
+    (docs/sources/commercelayer-auth.md#lifetimes); the expected value is
     AUTHCONFORM_SALES_CHANNEL_EXPIRES_IN.
   - RFC 6749 §4.4.3 and §5.1: the success response members and their types;
     §7.1: the token type is compared without regard to case; §4.4.3: "A
     refresh token SHOULD NOT be included".
-  - js-auth integration tests [CL-TEST] (spec §(d) "market:all"): a sales
+  - js-auth integration tests [CL-TEST] (docs/sources/commercelayer-auth.md#default-scope): a sales
     channel that asks for no scope gets "market:all".
 
   @must @market @rfc6749-4.4 @rfc6749-5.1 @docs-client-credentials

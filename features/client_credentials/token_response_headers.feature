@@ -14,7 +14,7 @@ Feature: Every token response is JSON and is not cached
     Cache-Control is not normative), and Commerce Layer documents none;
     §5.1's MUST is for responses "containing tokens, credentials, or other
     sensitive information". Doorkeeper, behind Commerce Layer, sends no-store
-    on errors too (spec §(c)), so it is one @should scenario, never a MUST on
+    on errors too (docs/sources/commercelayer-auth.md#response-headers), so it is one @should scenario, never a MUST on
     every error scenario: a correct server that omits it gets a warning.
 
   @must @sales_channel @market

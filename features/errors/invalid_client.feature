@@ -13,12 +13,12 @@ Feature: Wrong or missing client credentials get invalid_client and no token
     they were omitted", so an empty client_secret is no secret at all.
   - Commerce Layer docs, "Authentication": confidential credentials
     (integrations) "need a client secret to authenticate".
-  - js-auth integration tests [CL-TEST] (shared/spec/commercelayer-auth.md
-    §(c)): an unknown client_id is answered with errors[0].title
+  - js-auth integration tests [CL-TEST] (docs/sources/commercelayer-auth.md#observed-error-answers):
+    an unknown client_id is answered with errors[0].title
     "invalid_client", status 401, and no token member. The 401 is stricter than
     the RFC, so it is checked on its own, as a @should.
   - Every error answer: JSON (RFC 6749 §5.2), valid against the error schema
-    (either shape of spec §(c)), an error code from §5.2, and no token.
+    (either shape of docs/sources/commercelayer-auth.md#error-body), an error code from §5.2, and no token.
     Cache-Control no-store on error answers is a recommendation, checked once
     in features/client_credentials/token_response_headers.feature.
 

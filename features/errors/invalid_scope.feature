@@ -6,7 +6,7 @@ Feature: A market the target does not have gets invalid_scope and no token
     unknown, malformed, or exceeds the scope granted", status 400.
   - Commerce Layer docs, API reference "Markets": a request "with that market
     in scope receive[s] a 400 Bad Request error (due to invalid scope)"
-    (shared/spec/commercelayer-auth.md §(c), §(d)).
+    (docs/sources/commercelayer-auth.md#invalid-or-disabled-scopes).
   - The check also runs as the integration, which authenticates, so a server
     that refuses the sales channel as a public client (RFC 6749 §4.4) still
     reaches the scope.

@@ -13,7 +13,7 @@ Feature: A malformed token request gets a client error and no token
     request that left the secret in logs and histories.
   - Commerce Layer docs, "Client credentials": the request is a JSON body
     with Content-Type application/json. Which 4xx a malformed body gets is
-    not documented (spec §(i) 4), so any client error passes, as long as it
+    not documented (docs/sources/commercelayer-auth.md#open-questions, item 4), so any client error passes, as long as it
     is an OAuth error answer. A body that cannot be read is refused (RFC
     6749 §5.2, invalid_request for a request "otherwise malformed": @must);
     a well-formed JSON body sent as text/plain breaks the client's rule, the

@@ -9,7 +9,7 @@ Feature: A confidential client authenticates, in the body or with HTTP Basic, an
   the run, the same way (an unknown client's: when some configured client
   did): otherwise it is reported as inconclusive.
 
-  Sources (RFC 6749, shared/spec/rfc-checklist.md):
+  Sources (RFC 6749, docs/sources/rfc-checklist.md#rfc-6749):
   - §2.3.1: the server MUST support HTTP Basic for clients with a password;
     client_id and secret are form-encoded (Appendix B) before base64; it MAY
     support the credentials in the request body.

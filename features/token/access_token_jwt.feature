@@ -8,11 +8,11 @@ Feature: The access token is an RS512 JWT, signed by a key the target publishes,
   sent it yet), and read the target's key set once per run.
 
   Sources:
-  - Commerce Layer's js-auth tests and code [CL-TEST] (shared/spec/commercelayer-auth.md
-    §(e)): the header is {alg: "RS512", typ: "JWT", kid}; jwtVerify reads the
+  - Commerce Layer's js-auth tests and code [CL-TEST] (docs/sources/commercelayer-auth.md#header-and-signature):
+    the header is {alg: "RS512", typ: "JWT", kid}; jwtVerify reads the
     keys from `${iss}/.well-known/jwks.json`, selects the key whose kid equals
     the header's, and verifies RS512; jwtDecode splits three base64url parts.
-  - Same source, "Payload claims": organization {id, slug}; application
+  - Same source, docs/sources/commercelayer-auth.md#payload-claims: organization {id, slug}; application
     {id, kind, public}, kind "sales_channel" or "integration", a sales channel
     public and an integration not; scope; market {id: [...]} only with a market
     in scope, absent for market:all; exp and iat in epoch seconds; test a
@@ -23,8 +23,8 @@ Feature: The access token is an RS512 JWT, signed by a key the target publishes,
     iat are NumericDates) and §5.1 (typ "JWT" is RECOMMENDED, hence @should);
     RFC 9068 §2.1 names "at+jwt" for JWT access tokens, which is accepted too;
     RFC 7515 §4.1.9: typ is compared without regard to case.
-  - A scope naming two markets gives a market.id listing both (spec §(d),
-    §(e)); like the answer's echo of two markets, it is @should, as the docs
+  - A scope naming two markets gives a market.id listing both (docs/sources/commercelayer-auth.md#several-markets,
+    docs/sources/commercelayer-auth.md#payload-claims); like the answer's echo of two markets, it is @should, as the docs
     show no two-market token.
   - The token's lifetime exp − iat is the answer's expires_in (RFC 6749 §5.1),
     with the same allowance for a server that counts down as the lifetime

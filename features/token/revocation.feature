@@ -8,8 +8,8 @@ Feature: A client revokes its own token, and nobody else's
   token); without it they are left out, with that reason.
 
   Sources:
-  - Commerce Layer docs, "Revoking a token" (shared/spec/commercelayer-auth.md
-    §(f)): POST /oauth/revoke with a JSON body of client_id (required),
+  - Commerce Layer docs, "Revoking a token" (docs/sources/commercelayer-auth.md#revocation):
+    POST /oauth/revoke with a JSON body of client_id (required),
     client_secret (required for confidential credentials, and for guest
     tokens a sales channel got with client_credentials, so a sales channel
     without it is refused) and token.

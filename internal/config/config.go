@@ -49,17 +49,17 @@ const (
 	EnvExpiresIn             = "AUTHCONFORM_EXPIRES_IN"
 )
 
-// Documented defaults (docs page examples; spec §(b) "Lifetimes").
+// Documented defaults (docs page examples; docs/sources/commercelayer-auth.md#lifetimes).
 const (
 	DefaultTokenPath            = "/oauth/token"
 	DefaultSalesChannelLifetime = 14400
 	DefaultIntegrationLifetime  = 7200
 	DefaultClockSkew            = 60 * time.Second
 	// DefaultRevokePath is Commerce Layer's revocation endpoint (docs,
-	// "Revoking a token"; spec §(f)).
+	// "Revoking a token"; docs/sources/commercelayer-auth.md#revocation).
 	DefaultRevokePath = "/oauth/revoke"
 	// JWKSPath is where a Commerce Layer client looks for the issuer's
-	// keys: `${iss}/.well-known/jwks.json` (spec §(e), jwtVerify.ts).
+	// keys: `${iss}/.well-known/jwks.json` (docs/sources/commercelayer-auth.md#header-and-signature, jwtVerify.ts).
 	JWKSPath = "/.well-known/jwks.json"
 )
 

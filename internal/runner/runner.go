@@ -656,7 +656,7 @@ func (o Options) timeout() time.Duration {
 }
 
 // DefaultRemoteRate is Commerce Layer's documented auth limit: 30 requests
-// a minute per IP (spec §(g)).
+// a minute per IP (docs/sources/commercelayer-auth.md#rate-limits).
 const DefaultRemoteRate = "30/1m"
 
 func (o Options) limiter(loopback bool) (*ratelimit.Window, error) {

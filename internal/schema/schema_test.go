@@ -228,7 +228,7 @@ func TestErrorResponseInvalid(t *testing.T) {
 		runInvalid(t, "error_response", errorsShape, []variant{
 			{"errors empty array", set("errors", []any{}), []string{"errors: Array must have at least 1 items"}},
 			// [CL-TEST] hints that a 429 may carry errors as one object
-			// (commercelayer-auth.md (c), inferred); that is not the array
+			// (docs/sources/commercelayer-auth.md#error-body, inferred); that is not the array
 			// Commerce Layer's other responses use, so it is rejected.
 			{"errors single object", func(m map[string]any) any { m["errors"] = m["errors"].([]any)[0]; return m }, []string{"errors: Invalid type. Expected: array, given: object"}},
 			{"errors item not object", set("errors", []any{"invalid_client"}), []string{"errors.0: Invalid type. Expected: object, given: string"}},
@@ -434,7 +434,7 @@ func delIn(obj, key string) func(map[string]any) any {
 // channel's token payload do not match access_token_claims.json.
 func TestAccessTokenClaimsInvalid(t *testing.T) {
 	runInvalid(t, "access_token_claims", salesChannelClaims, []variant{
-		// Commerce Layer's clients read these (spec §(e)).
+		// Commerce Layer's clients read these (docs/sources/commercelayer-auth.md#payload-claims).
 		{"missing organization", del("organization"), []string{"(root): organization is required"}},
 		{"missing organization.slug", delIn("organization", "slug"), []string{"organization: slug is required"}},
 		{"empty organization.id", setIn("organization", "id", ""), []string{"organization.id: String length must be greater than or equal to 1"}},
