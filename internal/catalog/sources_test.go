@@ -261,7 +261,9 @@ func citationProblems(fsys fs.FS, sources string) ([]string, error) {
 		return nil, err
 	}
 	for _, e := range entries {
-		c.top[e.Name()] = e.IsDir()
+		// Build output (out/) is not part of the repository: a path under
+		// it names what a command writes, not a source to follow.
+		c.top[e.Name()] = e.IsDir() && !slices.Contains(skippedDirs, e.Name())
 	}
 	var described strings.Builder
 	for _, f := range files {
