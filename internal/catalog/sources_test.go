@@ -150,6 +150,9 @@ func (c *citations) resolve(from, cited string) (string, bool) {
 		return path.Join(dir, cited), true
 	}
 	first, _, _ := strings.Cut(cited, "/")
+	if slices.Contains(skippedDirs, first) {
+		return "", false // build output: what a command writes, not a source
+	}
 	if c.top[first] {
 		return cited, true
 	}
@@ -261,9 +264,7 @@ func citationProblems(fsys fs.FS, sources string) ([]string, error) {
 		return nil, err
 	}
 	for _, e := range entries {
-		// Build output (out/) is not part of the repository: a path under
-		// it names what a command writes, not a source to follow.
-		c.top[e.Name()] = e.IsDir() && !slices.Contains(skippedDirs, e.Name())
+		c.top[e.Name()] = e.IsDir()
 	}
 	var described strings.Builder
 	for _, f := range files {
