@@ -269,8 +269,13 @@ type extraClaim struct {
 	} `json:"nested"`
 }
 
+// OrganizationSlug is the slug of the one organisation every token
+// belongs to. Commerce Layer's clients make the Core API's host from it:
+// the issuer's host with "auth" replaced by the slug.
+const OrganizationSlug = "authconform"
+
 // organization is the one organisation every token belongs to.
-var organization = organizationClaim{ID: "WXlEOFrjnr", Slug: "authconform", Enterprise: false, Region: "eu-west-1"}
+var organization = organizationClaim{ID: "WXlEOFrjnr", Slug: OrganizationSlug, Enterprise: false, Region: "eu-west-1"}
 
 // newClaims builds the payload for a token granted to c.
 func newClaims(c *client, confidential bool, scope string, markets []string, iat, lifetime int64, issuer string) (tokenClaims, error) {
