@@ -104,6 +104,10 @@ var rotationKeys = []jwk{
 	},
 }
 
+// wrongIssuer is the jwt-iss-wrong fault's iss: a name Commerce Layer's
+// clients follow (https://auth.), but no server's (.test never resolves).
+const wrongIssuer = "https://auth.wrong-issuer.authconform.test"
+
 // unknownKid is the jwt-unknown-kid fault's kid: shaped like a real one (64
 // hex digits), but no JWKS of this server lists it.
 const unknownKid = "0000000000000000000000000000000000000000000000000000000000000000"
@@ -340,9 +344,9 @@ func (s *Server) claimsFor(c *client, confidential bool, scope string, markets [
 	case s.fault == faultJWTTestNotBoolean:
 		claims.Test = "true"
 	case s.fault == faultJWTIssWrong:
-		// The fixed fallback issuer: a client that derives the JWKS URL
-		// from it looks somewhere this server is not.
-		claims.Iss = defaultIssuer
+		// A client that derives the JWKS URL from it looks somewhere this
+		// server is not.
+		claims.Iss = wrongIssuer
 	}
 	return claims, nil
 }
