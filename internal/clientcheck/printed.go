@@ -77,7 +77,7 @@ func statDesc(fi os.FileInfo, err error) string {
 }
 
 // shellUnquote reads back a value serve wrote with its shell quoting:
-// bare, or in single quotes with '\'' for a quote.
+// bare, or single-quoted, an inner quote closed, escaped and reopened.
 func shellUnquote(s string) string {
 	if len(s) >= 2 && s[0] == '\'' && s[len(s)-1] == '\'' {
 		return strings.ReplaceAll(s[1:len(s)-1], `'\''`, `'`)
