@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -158,5 +159,32 @@ func TestProxyForwards(t *testing.T) {
 	p.Close()
 	if _, err := os.Stat(p.CAFile); err == nil {
 		t.Error("the proxy's CA file is still there after Close")
+	}
+}
+
+// TestWriteNodeFiles verifies the scripts are written as embedded, and a
+// stale one replaced.
+func TestWriteNodeFiles(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	stale := filepath.Join(dir, "check.mjs")
+	if err := os.WriteFile(stale, []byte("stale"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 { // the second time, nothing changes
+		if err := writeNodeFiles(dir); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, name := range []string{"package.json", "package-lock.json", "check.mjs", "loopback.cjs"} {
+		want, _ := nodeFiles.ReadFile("node/" + name)
+		got, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("%s: %d bytes, %v; want the embedded %d bytes", name, len(got), err, len(want))
+		}
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 4 {
+		t.Errorf("%d files in the directory; want the 4 written, no temporary file left", len(entries))
 	}
 }

@@ -10,6 +10,7 @@
 package clientcheck
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"embed"
@@ -86,7 +87,9 @@ func Install(ctx context.Context, dir, npm string, log io.Writer) error {
 }
 
 // writeNodeFiles writes the embedded files into dir, so that the scripts
-// run are this build's.
+// run are this build's. A file already as embedded is left alone, and a
+// changed one replaced by a rename, so that a check starting at the same
+// moment never reads half a script.
 func writeNodeFiles(dir string) error {
 	return fs.WalkDir(nodeFiles, "node", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -96,11 +99,34 @@ func writeNodeFiles(dir string) error {
 		if err != nil {
 			return err
 		}
-		if err := os.WriteFile(filepath.Join(dir, filepath.Base(path)), b, 0o644); err != nil {
+		dst := filepath.Join(dir, filepath.Base(path))
+		if old, err := os.ReadFile(dst); err == nil && bytes.Equal(old, b) {
+			return nil
+		}
+		if err := replaceFile(dst, b); err != nil {
 			return fmt.Errorf("clientcheck: %v", err)
 		}
 		return nil
 	})
+}
+
+// replaceFile writes b to a new file beside dst and renames it over dst.
+func replaceFile(dst string, b []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(dst), ".tmp-"+filepath.Base(dst)+"-")
+	if err != nil {
+		return err
+	}
+	_, werr := f.Write(b)
+	cerr := f.Close()
+	if err := errors.Join(werr, cerr, os.Chmod(f.Name(), 0o644)); err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	if err := os.Rename(f.Name(), dst); err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	return nil
 }
 
 // ErrNoNode is returned when node or npm is not on PATH.
