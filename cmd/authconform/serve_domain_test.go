@@ -109,6 +109,15 @@ func TestServeDomain(t *testing.T) {
 	if fi, err := os.Stat(p.CAFile); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Fatalf("CA file: %v %v; want mode 0600", fi, err)
 	}
+	// The directory holds the CA's certificate and nothing else (the
+	// secrets came from the environment): no key is ever written.
+	entries, err := os.ReadDir(filepath.Dir(p.CAFile))
+	if err != nil || len(entries) != 1 || entries[0].Name() != "ca.pem" {
+		t.Errorf("serve's directory holds %v (%v); want ca.pem alone", entries, err)
+	}
+	if b, _ := os.ReadFile(p.CAFile); bytes.Contains(b, []byte("PRIVATE")) || bytes.Count(b, []byte("BEGIN CERTIFICATE")) != 1 {
+		t.Errorf("ca.pem holds more than the CA's certificate:\n%s", b)
+	}
 	client := loopbackClient(t, p.CAFile, "127.0.0.1:"+port)
 	token, iss := tokenIss(t, client, p.URL, env)
 	if iss != p.URL {

@@ -268,6 +268,24 @@ if (cfg.cli) {
       expect(after.status === 401, `resource after the revocation: ${after.status}; want 401`)
       return `exit 0, "successfully revoked"; the resource then answered ${after.status}`
     })
+    let guest
+    await call('CLI token:get (sales channel, -S market:id:…)', async () => {
+      const r = cli.run(['token:get', '-i', cfg.salesChannel.clientId, '-S', `market:id:${cfg.market}`, '-d', cfg.domain])
+      guest = (String(r.stdout).match(/eyJ[\w-]*\.[\w-]*\.[\w-]*/) || [])[0]
+      expect(r.status === 0, `exit ${r.status}: ${r.stderr.trim().split('\n').pop()}`)
+      expect(guest, 'no token in its output')
+      const { payload } = auth.jwtDecode(guest)
+      expect(payload.application.kind === 'sales_channel' && payload.scope === `market:id:${cfg.market}`, `token of kind ${payload.application.kind}, scope ${payload.scope}`)
+      return `exit 0, a guest token for market:id:${cfg.market}`
+    })
+    await call("CLI token:revoke (guest token, the sales channel's secret)", async () => {
+      expect(guest, 'no token from token:get')
+      const r = cli.run(['token:revoke', guest, '-i', cfg.salesChannel.clientId, '-s', cfg.salesChannel.clientSecret, '-d', cfg.domain])
+      expect(r.status === 0, `exit ${r.status}: ${r.stderr.trim().split('\n').pop()}`)
+      const after = await resource(guest)
+      expect(after.status === 401, `resource after the revocation: ${after.status}; want 401`)
+      return `exit 0; the resource then answered ${after.status}`
+    })
   } finally {
     cli.close()
   }
