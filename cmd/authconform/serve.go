@@ -314,7 +314,11 @@ func (s *serveSetup) options(f serveFlags) refserver.Options {
 // never prints a secret: only the file that holds a generated one.
 func (s *serveSetup) print(w *errWriter, srv *refserver.Server, f serveFlags) {
 	if f.allowRemote {
-		w.printf("  bound to %s: other machines may connect (-allow-remote); tokens name the host each request was sent to\n", srv.Addr)
+		tokens := "" // with a -domain or -issuer, tokens name that
+		if srv.Issuer == "" {
+			tokens = "; tokens name the host each request was sent to"
+		}
+		w.printf("  bound to %s: other machines may connect (-allow-remote)%s\n", srv.Addr, tokens)
 	}
 	for _, e := range []struct{ method, path, what string }{
 		{"POST", refserver.TokenPath, "token (JSON or form body)"},
