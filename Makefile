@@ -10,10 +10,10 @@ TARGET ?=
 FORMAT ?= console
 ARGS   ?=
 
-.PHONY: help conformance test golden chromium lint tidy bench fuzz interop interop-debs
+.PHONY: help conformance test golden chromium lint tidy bench fuzz interop interop-debs interop-clients
 
 help:  ## list the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
 
 conformance:  ## run the suite (against the embedded reference server unless TARGET or AUTHCONFORM_TARGET is set)
 	$(GO) run ./cmd/authconform $(if $(TARGET),-target $(TARGET)) -format $(FORMAT) $(ARGS)
@@ -59,6 +59,11 @@ interop: interop-debs  ## prove the rfc6749 profile on real servers from the reg
 	@mkdir -p out/interop
 	$(GO) build -o out/interop/harness ./internal/interop/cmd/interop
 	out/interop/harness -go $(GO) $(INTEROP_ARGS)
+
+interop-clients:  ## prove `authconform serve` with Commerce Layer's own npm clients (js-auth, SDK, CLI), installed once from internal/clientcheck/node's lockfile into the user cache; loopback only; `make test` runs their js-auth and SDK calls once installed
+	@mkdir -p out/interop
+	$(GO) build -o out/interop/authconform ./cmd/authconform
+	$(GO) run ./internal/clientcheck/cmd/clientcheck -authconform out/interop/authconform
 
 # django-oauth-toolkit comes from Debian's packages; without apt-get (or when
 # the install fails) the harness skips that server and says why.

@@ -38,13 +38,17 @@ import (
 )
 
 func target(t *testing.T, fault string) conform.Target {
-	srv, err := refserver.Start(refserver.Options{Fault: fault})
+	// Tokens name an https://auth. issuer, as the command's embedded
+	// server's do: the only kind Commerce Layer's clients follow.
+	srv, err := refserver.Start(refserver.Options{Fault: fault, Issuer: "https://auth.authconform.test"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(srv.Close)
 	return conform.Target{
 		URL:           srv.URL,
+		Issuer:        srv.Issuer,
+		JWKSURL:       srv.URL + refserver.JWKSPath,
 		ResourceURL:   srv.URL + refserver.ResourcePath,
 		SalesChannel:  conform.Client{ID: refserver.SalesChannelClientID, Secret: refserver.SalesChannelClientSecret},
 		Integration:   conform.Client{ID: refserver.IntegrationClientID, Secret: refserver.IntegrationClientSecret},

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/authconform/authconform/internal/httpclient"
@@ -368,9 +369,11 @@ func (st *scenario) thenClaimLifetime(from, to, memberPath string) error {
 	return nil
 }
 
-// thenClaimIssuer checks iss names the target: Commerce Layer's clients
-// read the key set from iss + "/.well-known/jwks.json", so any other
-// issuer sends them to keys that are not the target's.
+// thenClaimIssuer checks iss names the target, the issuer the suite reads
+// the keys under: Commerce Layer's clients read the key set from iss +
+// "/.well-known/jwks.json" (when iss is an https://auth. URL; see
+// thenClaimIssuerFollowed), so any other issuer sends them to keys that
+// are not the target's.
 func (st *scenario) thenClaimIssuer(path string) error {
 	v, err := st.claim(path)
 	if err != nil {
@@ -382,6 +385,43 @@ func (st *scenario) thenClaimIssuer(path string) error {
 		return st.fail("claim %s = %s; want %q, the target's issuer (set AUTHCONFORM_ISSUER for a target behind a gateway)", path, describeValue(v), want)
 	}
 	return nil
+}
+
+// Commerce Layer's clients (js-auth's extractIssuer, read by jwtVerify,
+// revoke and getCoreApiBaseEndpoint; the SDK's domain) take a token's iss
+// as its issuer only when it starts with followedIssuerPrefix; any other
+// iss, or none, gives fallbackIssuer, the real service.
+const (
+	followedIssuerPrefix = "https://auth."
+	fallbackIssuer       = "https://auth.commercelayer.io"
+)
+
+// thenClaimIssuerFollowed checks that the issuer Commerce Layer's clients
+// take from the token is the target's, where they then read its keys,
+// revoke it and find the Core API. An iss they do not follow passes only
+// for a target that is itself at the fallback.
+func (st *scenario) thenClaimIssuerFollowed(path string) error {
+	tok, err := st.token()
+	if err != nil {
+		return err
+	}
+	v, present := member(tok.Claims, path)
+	followed := fallbackIssuer
+	if s, ok := v.(string); ok && strings.HasPrefix(s, followedIssuerPrefix) {
+		followed = s
+	}
+	want := st.suite.Target.IssuerURL()
+	if sameOrigin(followed, want) {
+		return nil
+	}
+	got := "the token has no claim " + strconv.Quote(path)
+	if present {
+		got = fmt.Sprintf("claim %s = %s", path, describeValue(v))
+	}
+	if followed == fallbackIssuer {
+		return st.fail("%s; Commerce Layer's clients follow iss only when it starts with %q, so they read this token's keys, revoke it and look for the Core API at %s, not at the target's issuer %q", got, followedIssuerPrefix, fallbackIssuer, want)
+	}
+	return st.fail("%s; Commerce Layer's clients read this token's keys and revoke it there, not at the target's issuer %q", got, want)
 }
 
 // sameOrigin compares two issuer URLs as clients would use them: scheme

@@ -81,6 +81,7 @@ func (st *scenario) vocabulary() []Step {
 		{`^the token claim "([^"]*)" should be within the allowed clock skew of the JSON member "([^"]*)"$`, `And the token claim "iat" should be within the allowed clock skew of the JSON member "created_at"`, st.thenClaimNearMember},
 		{`^the token lifetime from claim "([^"]*)" to claim "([^"]*)" should match the JSON member "([^"]*)"$`, `And the token lifetime from claim "iat" to claim "exp" should match the JSON member "expires_in"`, st.thenClaimLifetime},
 		{`^the token claim "([^"]*)" should name the target as its issuer$`, `And the token claim "iss" should name the target as its issuer`, st.thenClaimIssuer},
+		{`^the token claim "([^"]*)" should send Commerce Layer's clients to the target$`, `Then the token claim "iss" should send Commerce Layer's clients to the target`, st.thenClaimIssuerFollowed},
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/authconform/authconform/conform"
 	"github.com/authconform/authconform/conform/refserver"
 	"github.com/authconform/authconform/internal/config"
+	"github.com/authconform/authconform/internal/embedded"
 	"github.com/authconform/authconform/internal/expect"
 	"github.com/authconform/authconform/internal/runner"
 	"github.com/authconform/authconform/internal/userfile"
@@ -164,7 +165,9 @@ func (c *cli) target(getenv func(string) string) (conform.Target, conform.Profil
 // and returns it as the target, with the expectations the user may have
 // set (lifetimes, skew), so a mismatch can be demonstrated too.
 func (c *cli) embedded(t conform.Target, p conform.Profile, stderr io.Writer) (*refserver.Server, conform.Target, error) {
-	opts := refserver.Options{Fault: c.fault}
+	// Tokens name an https://auth. issuer, which Commerce Layer's clients
+	// follow; Target reads the keys from the server itself.
+	opts := refserver.Options{Fault: c.fault, Issuer: embedded.Issuer}
 	if p == conform.RFC6749 {
 		opts.ErrorShape = refserver.ErrorShapeRFC6749
 	}

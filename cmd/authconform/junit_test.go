@@ -9,6 +9,7 @@ import (
 
 	junit "github.com/joshdk/go-junit"
 
+	"github.com/authconform/authconform/internal/embedded"
 	"github.com/authconform/authconform/internal/refserver"
 )
 
@@ -23,12 +24,15 @@ func TestJUnitAgreesWithTheVerdict(t *testing.T) {
 	dir := t.TempDir()
 	list := filepath.Join(dir, "known.json")
 	os.WriteFile(list, []byte(`{"expected_failures":[{"feature":"features/errors/invalid_client.feature","scenario":"`+known+`","reason":"AUTH-7"}]}`), 0o600)
-	srv, err := refserver.Start(refserver.Options{Fault: "unknown-client-accepted"})
+	// Tokens name an issuer Commerce Layer's clients follow, so that the
+	// warning is the one below.
+	srv, err := refserver.Start(refserver.Options{Fault: "unknown-client-accepted", Issuer: embedded.Issuer})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer srv.Close()
 	env := envFor(srv.URL)
+	env["AUTHCONFORM_ISSUER"], env["AUTHCONFORM_JWKS_URL"] = embedded.Issuer, srv.URL+"/.well-known/jwks.json"
 	delete(env, "AUTHCONFORM_INTEGRATION_CLIENT_SECRET")
 
 	green := filepath.Join(dir, "green.xml")

@@ -359,7 +359,7 @@ func TestServeHelp(t *testing.T) {
 	if code := serve(context.Background(), []string{"-h"}, &stdout, &stderr, func(string) string { return "" }); code != 0 {
 		t.Fatalf("exit code = %d; want 0 (stderr: %s)", code, stderr.String())
 	}
-	for _, want := range []string{"usage: authconform serve", "-allow-remote", "-fault", "-error-shape"} {
+	for _, want := range []string{"usage: authconform serve", "-allow-remote", "-fault", "-error-shape", "-domain", "-tls-cert", "-tls-key", "-issuer"} {
 		if !strings.Contains(stdout.String(), want) {
 			t.Errorf("usage does not mention %q:\n%s", want, stdout.String())
 		}

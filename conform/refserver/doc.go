@@ -10,7 +10,7 @@
 //     not; scope is "market:all" or "market:id:<id>" for the server's
 //     markets.
 //   - GET JWKSPath (/.well-known/jwks.json): the keys of its RS512 tokens,
-//     whose iss is the server's URL.
+//     whose iss is the server's URL (or Options.Issuer).
 //   - POST RevokePath (/oauth/revoke): revocation (RFC 7009).
 //   - GET ResourcePath (/api/ping): a protected resource that answers 200
 //     to a valid Bearer token and 401 otherwise (RFC 6750).
@@ -19,6 +19,13 @@
 // integration, and two markets, with the fixed values of this package's
 // constants, so a test can use them directly. Server.Target gives a
 // running server, every credential included, as conform.Run's target.
+//
+// Commerce Layer's own clients (js-auth, the SDK, the CLI) follow a
+// token's iss to its keys, its revocation endpoint and the Core API only
+// when it starts with https://auth.; any other iss sends them to
+// https://auth.commercelayer.io. For them, give the server such a name:
+// Options.Hostname with a TLSConfig (a certificate they trust), or
+// Options.Issuer for a TLS proxy in front of it.
 //
 // Options.Fault makes the server break one rule (Faults lists them, each
 // with the rule it breaks) while every other behaviour stays correct: a way

@@ -1,6 +1,7 @@
 package refserver
 
 import (
+	"crypto/tls"
 	"time"
 
 	"github.com/authconform/authconform/conform"
@@ -29,6 +30,12 @@ const (
 	// IntegrationLifetime is an integration token's expires_in, seconds.
 	IntegrationLifetime = 7200
 )
+
+// OrganizationSlug is the slug of the organisation every token belongs
+// to (claim organization.slug). Commerce Layer's clients put the Core API
+// at the issuer with "auth" replaced by it: for https://auth.example.test,
+// https://authconform.example.test.
+const OrganizationSlug = "authconform"
 
 // Paths of the server's endpoints, under Server.URL.
 const (
@@ -61,6 +68,22 @@ type Options struct {
 	// the server signs tokens with a published key and, with some faults,
 	// hands them to anyone.
 	AllowRemote bool
+	// Hostname is the DNS name the server's URL (and so its tokens' iss)
+	// uses instead of the address it listens on, such as
+	// "auth.example.test": the name its clients reach it by, which must
+	// resolve to Addr (a hosts entry, a DNS override). "" names the
+	// address.
+	Hostname string
+	// TLSConfig makes the server speak HTTPS with it (its Certificates or
+	// GetCertificate give the server's certificate); nil is plain HTTP.
+	TLSConfig *tls.Config
+	// Issuer is the iss of its tokens, an http(s) URL with a host and no
+	// path, for a server behind a proxy that clients reach under another
+	// name; "" is the server's URL. Commerce Layer's clients follow iss to
+	// the keys (/.well-known/jwks.json) and the revocation endpoint only
+	// when it starts with https://auth., and go to
+	// https://auth.commercelayer.io otherwise.
+	Issuer string
 	// Fault is "" for a correct server, else one name from Faults().
 	Fault string
 	// ErrorShape is ErrorShapeErrors (the default) or ErrorShapeRFC6749.
@@ -121,6 +144,9 @@ func Faults() []Fault {
 // internal is o as the reference server's options, for a server at issuer
 // ("" means the origin each request was sent to).
 func (o Options) internal(issuer string) ref.Options {
+	if o.Issuer != "" {
+		issuer = o.Issuer
+	}
 	return ref.Options{
 		Fault:        o.Fault,
 		ErrorShape:   o.ErrorShape,

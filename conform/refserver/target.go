@@ -25,6 +25,11 @@ func (s *Server) Target() conform.Target {
 		Client: c(1), BasicClient: c(1),
 		ForbiddenScope: "market:id:" + ForbiddenMarketID,
 	}
+	if s.Issuer != "" && s.Issuer != s.URL {
+		// Its tokens name another origin (a proxy's): the suite checks
+		// that name and reads the keys here, where they are.
+		t.Issuer, t.JWKSURL = s.Issuer, s.URL+JWKSPath
+	}
 	if m := s.Markets(); len(m) > 0 {
 		t.MarketID, t.Scope = m[0], "market:id:"+m[0]
 		if len(m) > 1 {

@@ -12,14 +12,15 @@ import (
 // TestTargetPassesTheSuite verifies a correct server, judged through its
 // Target, passes every scenario of each profile and leaves out only those
 // of the other profile: the target carries every credential the suite
-// uses.
+// uses, and its issuer (an https://auth. name, which Commerce Layer's
+// clients follow) with where the keys are.
 func TestTargetPassesTheSuite(t *testing.T) {
 	for _, row := range []struct {
 		profile conform.Profile
 		shape   string
 	}{{conform.CommerceLayer, refserver.ErrorShapeErrors}, {conform.RFC6749, refserver.ErrorShapeRFC6749}} {
 		t.Run("profile="+string(row.profile), func(t *testing.T) {
-			srv := start(t, refserver.Options{ErrorShape: row.shape})
+			srv := start(t, refserver.Options{ErrorShape: row.shape, Issuer: "https://auth.authconform.test"})
 			opts := conform.Options{Target: srv.Target(), Profile: row.profile}
 			l, err := conform.List(opts)
 			if err != nil {

@@ -12,6 +12,14 @@ Feature: The access token is an RS512 JWT, signed by a key the target publishes,
     the header is {alg: "RS512", typ: "JWT", kid}; jwtVerify reads the
     keys from `${iss}/.well-known/jwks.json`, selects the key whose kid equals
     the header's, and verifies RS512; jwtDecode splits three base64url parts.
+  - docs/sources/commercelayer-auth.md#issuer-rule (js-auth 8.0.1 src/utils/extractIssuer.ts and its
+    spec): the clients take iss as the issuer only when it starts with
+    "https://auth."; any other iss, or none, gives https://auth.commercelayer.io.
+    jwtVerify reads the keys, revoke posts and getCoreApiBaseEndpoint builds the
+    Core API's host from that issuer, and @commercelayer/sdk takes its domain as
+    iss minus "https://auth.". The docs do not describe iss, and older tokens
+    had none (clients then went to Commerce Layer itself), so a server whose
+    iss those clients do not follow is @should.
   - Same source, docs/sources/commercelayer-auth.md#payload-claims: organization {id, slug}; application
     {id, kind, public}, kind "sales_channel" or "integration", a sales channel
     public and an integration not; scope; market {id: [...]} only with a market
@@ -78,6 +86,22 @@ Feature: The access token is an RS512 JWT, signed by a key the target publishes,
       """
     Then the access token should be a JWT signed with "RS512" by a key of the target's JWKS
     And the token claim "iss" should name the target as its issuer
+
+  @should @sales_channel @cl-test-jwt-issuer
+  Scenario: A token's issuer sends Commerce Layer's clients to the target
+    Commerce Layer's clients follow iss to the keys, the revocation endpoint and
+    the Core API only when it starts with "https://auth."; otherwise they go to
+    https://auth.commercelayer.io. A server reached by another name (plain http,
+    an address, a host not named auth.…) needs an https://auth.… name in front.
+
+    Given the access token issued for the JSON body:
+      """json
+      {
+        "grant_type": "client_credentials",
+        "client_id": "{{sales_channel.client_id}}"
+      }
+      """
+    Then the token claim "iss" should send Commerce Layer's clients to the target
 
   @must @sales_channel @cl-test-jwt-claims @rfc7519-4.1
   Scenario: A sales channel's market:all guest token carries no market claim

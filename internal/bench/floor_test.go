@@ -47,7 +47,7 @@ type floorShared struct {
 	ctx     context.Context
 	client  *http.Client
 	baseURL string
-	issuer  string // the target's origin, the iss its tokens carry
+	issuer  string // the iss the target's tokens carry, as the suite is configured
 	sent    int
 	tokens  map[string]*floorAnswer // by floorTokenKey
 	keys    struct {
@@ -58,8 +58,8 @@ type floorShared struct {
 }
 
 func newFloorShared(ctx context.Context, client *http.Client, baseURL string) *floorShared {
-	r := &floorShared{ctx: ctx, client: client, baseURL: baseURL, tokens: map[string]*floorAnswer{}}
-	if u, err := url.Parse(baseURL); err == nil {
+	r := &floorShared{ctx: ctx, client: client, baseURL: baseURL, tokens: map[string]*floorAnswer{}, issuer: floorTarget.Issuer}
+	if u, err := url.Parse(baseURL); err == nil && r.issuer == "" {
 		r.issuer = u.Scheme + "://" + u.Host
 	}
 	return r

@@ -24,6 +24,9 @@ import (
 // what is measured.
 func startReference(tb testing.TB, opts refserver.Options) *refserver.Running {
 	tb.Helper()
+	if opts.Issuer == "" {
+		opts.Issuer = embedded.Issuer // as embedded.Target expects
+	}
 	srv, err := refserver.Start(opts)
 	if err != nil {
 		tb.Fatalf("refserver.Start(%+v): %v", opts, err)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
+	"github.com/authconform/authconform/internal/embedded"
 	"github.com/authconform/authconform/internal/refserver"
 	"github.com/authconform/authconform/steps"
 )
@@ -71,14 +72,14 @@ func describeRequest(method, uri string, h http.Header, body []byte) string {
 	return steps.GeneratedValue.ReplaceAllString(line, "<generated>")
 }
 
-// serveLogged runs a reference server, its own URL as issuer as
-// refserver.Start does, behind a requestLog, until the test ends.
+// serveLogged runs a reference server, its tokens naming embedded.Issuer
+// as embedded.Target expects, behind a requestLog, until the test ends.
 func serveLogged(tb testing.TB, opts refserver.Options) (string, *requestLog) {
 	tb.Helper()
 	srv := httptest.NewUnstartedServer(nil)
 	url := "http://" + srv.Listener.Addr().String()
 	if opts.Issuer == "" {
-		opts.Issuer = url
+		opts.Issuer = embedded.Issuer
 	}
 	s, err := refserver.New(opts)
 	if err != nil {

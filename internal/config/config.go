@@ -59,7 +59,9 @@ const (
 	// "Revoking a token"; docs/sources/commercelayer-auth.md#revocation).
 	DefaultRevokePath = "/oauth/revoke"
 	// JWKSPath is where a Commerce Layer client looks for the issuer's
-	// keys: `${iss}/.well-known/jwks.json` (docs/sources/commercelayer-auth.md#header-and-signature, jwtVerify.ts).
+	// keys: `${iss}/.well-known/jwks.json` (docs/sources/commercelayer-auth.md#header-and-signature, jwtVerify.ts), iss
+	// being the token's when it starts with https://auth. and
+	// https://auth.commercelayer.io otherwise (extractIssuer.ts).
 	JWKSPath = "/.well-known/jwks.json"
 )
 

@@ -260,7 +260,11 @@ func (t Target) RevokeURL() string { return t.endpointURL(t.RevokePath) }
 // https://auth.commercelayer.io). The base URL, path prefix included,
 // because Commerce Layer's clients hang every endpoint from iss: keys at
 // iss + /.well-known/jwks.json, revocation at iss + /oauth/revoke, the
-// same URL the suite revokes at. "" when the base URL does not parse.
+// same URL the suite revokes at. They do so only for an iss that starts
+// with https://auth. (any other sends them to
+// https://auth.commercelayer.io), which a scenario of its own judges: the
+// suite itself reads and revokes where the target is, whatever its name.
+// "" when the base URL does not parse.
 func (t Target) IssuerURL() string {
 	if t.Issuer != "" {
 		return strings.TrimSuffix(t.Issuer, "/")

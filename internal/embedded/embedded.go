@@ -11,10 +11,20 @@ import (
 	"github.com/authconform/authconform/internal/refserver"
 )
 
-// Target is the configuration of a reference server listening at url.
+// Issuer is the iss of the reference server's tokens in the runs that
+// judge it (ServerOptions): an https://auth. name, the only kind Commerce
+// Layer's clients follow, as a server that follows the docs has. Nothing
+// resolves it (.test, RFC 2606): the suite reads the keys from the server
+// itself, as for a target behind a TLS proxy (Target's JWKSURL).
+const Issuer = "https://auth.authconform.test"
+
+// Target is the configuration of a reference server listening at url,
+// started with ServerOptions (or at least their Issuer).
 func Target(url string) config.Target {
 	return config.Target{
 		BaseURL:       url,
+		Issuer:        Issuer,
+		JWKSURL:       url + config.JWKSPath,
 		TokenPath:     config.DefaultTokenPath,
 		SalesChannel:  config.Client{ID: refserver.SalesChannelClientID, Secret: refserver.SalesChannelClientSecret, Lifetime: refserver.SalesChannelLifetime},
 		MarketID:      refserver.MarketID,
@@ -44,9 +54,9 @@ const ForbiddenMarketID = "zzNoSuchMk"
 
 // ServerOptions are the reference server's options for a run of profile
 // p, with fault (may be ""): RFC 6749's error members for the rfc6749
-// profile, Commerce Layer's errors array otherwise.
+// profile, Commerce Layer's errors array otherwise; tokens naming Issuer.
 func ServerOptions(p config.Profile, fault string) refserver.Options {
-	o := refserver.Options{Fault: fault}
+	o := refserver.Options{Fault: fault, Issuer: Issuer}
 	if p.Name == config.RFC6749.Name {
 		o.ErrorShape = refserver.ErrorShapeRFC6749
 	}

@@ -79,6 +79,7 @@ const (
 	faultJWTOrganizationSlugMissing  = "jwt-organization-slug-missing"
 	faultJWTTestNotBoolean           = "jwt-test-not-boolean"
 	faultJWTIssWrong                 = "jwt-iss-wrong"
+	faultJWTIssRequestOrigin         = "jwt-iss-request-origin"
 	faultJWKSMissing                 = "jwks-missing"
 
 	faultRevokeLeavesTokenWorking    = "revoke-leaves-token-working"
@@ -168,7 +169,8 @@ var allFaults = []Fault{
 	{faultJWTScopeClaimDiffers, `Commerce Layer tests (scope claim): the JWT's scope equals the response's scope; here "market:all" when a market was granted.`},
 	{faultJWTOrganizationSlugMissing, "Commerce Layer tests (organization claim; the Core API host is derived from organization.slug): organization.slug is present."},
 	{faultJWTTestNotBoolean, `Commerce Layer tests (jwtDecode types): the test claim is a JSON boolean, not the string "true".`},
-	{faultJWTIssWrong, "Commerce Layer tests (extractIssuer, jwtVerify): iss is the server's own URL, under which /.well-known/jwks.json holds its keys; not a fixed https://auth.authconform.test."},
+	{faultJWTIssWrong, "Commerce Layer tests (extractIssuer, jwtVerify): iss is the server's own issuer, under which /.well-known/jwks.json holds its keys; not a fixed " + wrongIssuer + "."},
+	{faultJWTIssRequestOrigin, "Commerce Layer tests (extractIssuer: clients follow iss only when it starts with https://auth.): iss is the server's configured issuer, not the plain origin a request reached it at (http://127.0.0.1:PORT), which sends clients to https://auth.commercelayer.io."},
 
 	// The key set.
 	{faultJWKSMissing, "Commerce Layer tests (jwtVerify) and RFC 7517 §5: <iss>/.well-known/jwks.json serves the JWK Set, not 404."},

@@ -130,6 +130,23 @@ func issThisServer(t *testing.T, baseURL string) error {
 	return nil
 }
 
+// proxyIssuer is the issuer of a server behind a TLS proxy.
+const proxyIssuer = "https://auth.proxy.authconform.test"
+
+// issIs: iss is the configured issuer, whatever URL the request went to.
+func issIs(issuer string) ruleCheck {
+	return func(t *testing.T, baseURL string) error {
+		claims, _, err := issueClaims(t, baseURL, salesChannelToken(""))
+		if err != nil {
+			return err
+		}
+		if got, want := string(claims["iss"]), quoted(issuer); got != want {
+			return fmt.Errorf("iss = %s; want %s", got, want)
+		}
+		return nil
+	}
+}
+
 // tokenWorks: a token from req works at the resource.
 func tokenWorks(req request) ruleCheck {
 	return func(t *testing.T, baseURL string) error {
@@ -181,6 +198,7 @@ func TestFaults(t *testing.T) {
 
 	tests := []struct {
 		fault      string
+		issuer     string // Options.Issuer of both servers; "" for the default
 		check      ruleCheck
 		want       string // part of the check's error against the faulty server
 		unaffected ruleCheck
@@ -337,7 +355,9 @@ func TestFaults(t *testing.T) {
 			want:       `no organization.slug claim; want "authconform"`,
 			unaffected: expectClaims(integrationToken(), claim("organization", "id", `"WXlEOFrjnr"`))},
 		{fault: "jwt-test-not-boolean", check: expectClaims(salesChannelToken(""), claim("test", "", "true")), want: `test = "true"; want true`},
-		{fault: "jwt-iss-wrong", check: issThisServer, want: `iss = "https://auth.authconform.test"; want "http://127.0.0.1:`,
+		{fault: "jwt-iss-wrong", check: issThisServer, want: `iss = "https://auth.wrong-issuer.authconform.test"; want "http://127.0.0.1:`,
+			unaffected: verifies(salesChannelToken(""))},
+		{fault: "jwt-iss-request-origin", issuer: proxyIssuer, check: issIs(proxyIssuer), want: `iss = "http://127.0.0.1:`,
 			unaffected: verifies(salesChannelToken(""))},
 
 		// The key set.
@@ -391,14 +411,18 @@ func TestFaults(t *testing.T) {
 		t.Fatalf("faults with a row = %v; want every fault, in Faults() order: %v", names, want)
 	}
 
-	correct := start(t, refserver.Options{Now: clockAt(fixedNow)})
+	shared := start(t, refserver.Options{Now: clockAt(fixedNow)})
 	for _, tt := range tests {
 		t.Run("fault="+tt.fault, func(t *testing.T) {
 			t.Parallel()
+			correct := shared
+			if tt.issuer != "" {
+				correct = start(t, refserver.Options{Issuer: tt.issuer, Now: clockAt(fixedNow)})
+			}
 			if err := tt.check(t, correct.URL); err != nil {
 				t.Fatalf("correct server breaks the rule: %v", err)
 			}
-			faulty := start(t, refserver.Options{Fault: tt.fault, Now: clockAt(fixedNow)})
+			faulty := start(t, refserver.Options{Fault: tt.fault, Issuer: tt.issuer, Now: clockAt(fixedNow)})
 			err := tt.check(t, faulty.URL)
 			switch {
 			case err == nil:

@@ -104,6 +104,10 @@ var rotationKeys = []jwk{
 	},
 }
 
+// wrongIssuer is the jwt-iss-wrong fault's iss: a name Commerce Layer's
+// clients follow (https://auth.), but no server's (.test never resolves).
+const wrongIssuer = "https://auth.wrong-issuer.authconform.test"
+
 // unknownKid is the jwt-unknown-kid fault's kid: shaped like a real one (64
 // hex digits), but no JWKS of this server lists it.
 const unknownKid = "0000000000000000000000000000000000000000000000000000000000000000"
@@ -269,8 +273,13 @@ type extraClaim struct {
 	} `json:"nested"`
 }
 
+// OrganizationSlug is the slug of the one organisation every token
+// belongs to. Commerce Layer's clients make the Core API's host from it:
+// the issuer's host with "auth" replaced by the slug.
+const OrganizationSlug = "authconform"
+
 // organization is the one organisation every token belongs to.
-var organization = organizationClaim{ID: "WXlEOFrjnr", Slug: "authconform", Enterprise: false, Region: "eu-west-1"}
+var organization = organizationClaim{ID: "WXlEOFrjnr", Slug: OrganizationSlug, Enterprise: false, Region: "eu-west-1"}
 
 // newClaims builds the payload for a token granted to c.
 func newClaims(c *client, confidential bool, scope string, markets []string, iat, lifetime int64, issuer string) (tokenClaims, error) {
@@ -335,9 +344,9 @@ func (s *Server) claimsFor(c *client, confidential bool, scope string, markets [
 	case s.fault == faultJWTTestNotBoolean:
 		claims.Test = "true"
 	case s.fault == faultJWTIssWrong:
-		// The fixed fallback issuer: a client that derives the JWKS URL
-		// from it looks somewhere this server is not.
-		claims.Iss = defaultIssuer
+		// A client that derives the JWKS URL from it looks somewhere this
+		// server is not.
+		claims.Iss = wrongIssuer
 	}
 	return claims, nil
 }

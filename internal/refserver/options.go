@@ -216,7 +216,11 @@ func (o Options) config() (config, error) {
 }
 
 // checkIssuer insists on the form clients rely on: they append
-// "/.well-known/jwks.json" to iss, and derive the Core API host from it.
+// "/.well-known/jwks.json" and "/oauth/revoke" to iss, and derive the Core
+// API host from it. (Commerce Layer's own clients do so only for an iss
+// starting with https://auth.; any other sends them to
+// https://auth.commercelayer.io. The server accepts any http(s) origin,
+// for clients that follow any.)
 func checkIssuer(issuer string) error {
 	u, err := url.Parse(issuer)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||

@@ -200,9 +200,11 @@ func (s *Server) checkScopeGiven(r *http.Request, p params) *tokenError {
 }
 
 // issuerFor is the iss of a token issued for r: Options.Issuer, else the
-// origin r was sent to, else the fixed fallback.
+// origin r was sent to, else the fixed fallback. The jwt-iss-request-origin
+// fault takes the origin even with an Issuer, as a server behind a proxy
+// that names itself by the address it was reached at.
 func (s *Server) issuerFor(r *http.Request) string {
-	if s.issuer != "" {
+	if s.issuer != "" && s.fault != faultJWTIssRequestOrigin {
 		return s.issuer
 	}
 	if r == nil || r.Host == "" || strings.ContainsAny(r.Host, "/?#@ ") {

@@ -101,6 +101,11 @@ func TestIssuesTokens(t *testing.T) {
 		{"params=unknown_ignored body=form",
 			form(formBody("grant_type", "client_credentials", "client_id", refserver.SalesChannelClientID, "resource", "https://example.com")),
 			salesChannel},
+		// RFC 6749 §3.2: unrecognized parameters are ignored, whatever
+		// their JSON value (Commerce Layer's CLI sends "scope": []).
+		{"params=unknown_not_strings_ignored body=json",
+			request{body: `{"grant_type":"client_credentials","client_id":"` + refserver.SalesChannelClientID + `","slug":null,"extra":[1,{"a":[]}],"n":2,"b":false,"o":{}}`},
+			salesChannel},
 		{"auth=bearer_header_ignored",
 			request{body: salesChannelToken("").body, header: map[string]string{"Authorization": "Bearer some-old-token"}},
 			salesChannel},
@@ -179,6 +184,8 @@ func TestRejectsBadRequests(t *testing.T) {
 		{"value=object", request{body: `{"grant_type":"client_credentials","client_id":{"id":"x"}}`}, 400, "invalid_request", nil},
 		{"value=array", request{body: `{"grant_type":["client_credentials"],"client_id":"` + refserver.SalesChannelClientID + `"}`}, 400, "invalid_request", nil},
 		{"param=repeated body=json", request{body: `{"grant_type":"client_credentials","client_id":"x","client_id":"` + refserver.SalesChannelClientID + `"}`}, 400, "invalid_request", nil},
+		{"param=unknown_repeated body=json", request{body: `{"grant_type":"client_credentials","client_id":"` + refserver.SalesChannelClientID + `","x":[],"x":"y"}`}, 400, "invalid_request", nil},
+		{"value=unknown_unclosed_array", request{body: `{"grant_type":"client_credentials","client_id":"` + refserver.SalesChannelClientID + `","x":[1,2`}, 400, "invalid_request", nil},
 		{"param=repeated body=form", form("grant_type=client_credentials&client_id=" + refserver.SalesChannelClientID + "&client_id=" + refserver.SalesChannelClientID), 400, "invalid_request", nil},
 		{"body=malformed_form", form("grant_type=client_credentials&client_id=%zz"), 400, "invalid_request", nil},
 

@@ -28,6 +28,9 @@ import (
 // the same-token-for-all fault's one token, which is the point of it).
 func startServer(t *testing.T, opts refserver.Options) *refserver.Running {
 	t.Helper()
+	if opts.Issuer == "" {
+		opts.Issuer = embedded.Issuer // as embedded.Target expects
+	}
 	srv, err := refserver.Start(opts)
 	if err != nil {
 		t.Fatalf("refserver.Start(%+v): %v", opts, err)

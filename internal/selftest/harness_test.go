@@ -46,6 +46,9 @@ func runProfile(t *testing.T, opts refserver.Options, p config.Profile, tune fun
 	if p.Name == config.RFC6749.Name {
 		opts.ErrorShape = embedded.ServerOptions(p, "").ErrorShape
 	}
+	if opts.Issuer == "" {
+		opts.Issuer = embedded.Issuer
+	}
 	srv, err := refserver.Start(opts)
 	if err != nil {
 		t.Fatalf("refserver.Start(%+v): %v", opts, err)
