@@ -3,7 +3,7 @@ package refserver
 import (
 	"time"
 
-	"github.com/authconform/authconform/conform"
+	"github.com/authconform/authconform/conform/setup"
 	ref "github.com/authconform/authconform/internal/refserver"
 )
 
@@ -86,9 +86,10 @@ type Options struct {
 }
 
 // Client configures one of the server's two clients: the same type as the
-// suite's, so a test hands the server and conform.Run one value. An empty
-// field takes the default. It prints without its secret.
-type Client = conform.Client
+// suite's (conform.Client is setup.Client too), so a test hands the server
+// and conform.Run one value. An empty field takes the default. It prints
+// without its secret.
+type Client = setup.Client
 
 // ClientInfo is one of a running server's clients, without its secret.
 type ClientInfo struct {

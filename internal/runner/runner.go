@@ -25,6 +25,7 @@ import (
 	"github.com/cucumber/godog"
 
 	"github.com/authconform/authconform"
+	"github.com/authconform/authconform/conform/setup"
 	"github.com/authconform/authconform/internal/catalog"
 	"github.com/authconform/authconform/internal/config"
 	"github.com/authconform/authconform/internal/expect"
@@ -67,13 +68,13 @@ type Options struct {
 	Schemas      fs.FS
 	SchemaDir    string
 
-	Tags        string // godog tag expression chosen by the user
-	Format      string // godog formatter list, plus html:FILE
-	Strict      bool   // a failed @should scenario fails the run
+	Tags        string         // godog tag expression chosen by the user
+	Formats     []setup.Format // the reports (ParseFormats); none: the console format
+	Strict      bool           // a failed @should scenario fails the run
 	Concurrency int
 	Timeout     time.Duration // per request
 	MaxWait     time.Duration // longest Retry-After waited out; 0 = the client's default
-	Rate        string        // N/DURATION or none; "" = default for the target
+	Rate        *setup.Rate   // nil: the default for the target (DefaultRemoteRate, none on loopback)
 	AllowHTTP   bool          // allow http:// for targets not on loopback
 	TLSConfig   *tls.Config
 
@@ -247,7 +248,7 @@ func plan(o Options, res *verdict.Run) (*runPlan, error) {
 	if p.limiter, err = o.limiter(loopback); err != nil {
 		return p, &ConfigError{err}
 	}
-	if p.formats, err = parseFormats(o.Format); err != nil {
+	if p.formats, err = checkFormats(o.Formats, joinFormats(o.Formats)); err != nil {
 		return p, &ConfigError{err}
 	}
 	if o.Console == nil || o.Console == io.Discard {
@@ -621,17 +622,18 @@ func (o Options) timeout() time.Duration {
 
 // DefaultRemoteRate is Commerce Layer's documented auth limit: 30 requests
 // a minute per IP (spec §(g)).
-const DefaultRemoteRate = "30/1m"
+var DefaultRemoteRate = setup.Rate{N: 30, Per: time.Minute}
 
+// limiter is the run's rate limit: o.Rate, else the default for a target
+// on loopback or not.
 func (o Options) limiter(loopback bool) (*ratelimit.Window, error) {
-	rate := o.Rate
-	if rate == "" {
-		if loopback {
-			return nil, nil
-		}
-		rate = DefaultRemoteRate
+	switch {
+	case o.Rate != nil:
+		return ratelimit.For(*o.Rate)
+	case loopback:
+		return nil, nil
 	}
-	return ratelimit.Parse(rate)
+	return ratelimit.For(DefaultRemoteRate)
 }
 
 // LoadCA returns a TLS config trusting the system roots plus the PEM
