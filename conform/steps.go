@@ -8,7 +8,7 @@ import (
 	"github.com/cucumber/godog"
 
 	"github.com/authconform/authconform/internal/runner"
-	"github.com/authconform/authconform/steps"
+	"github.com/authconform/authconform/internal/stepsuite"
 )
 
 // Steps is the suite's step vocabulary for another godog suite: the
@@ -18,7 +18,7 @@ import (
 // (rate limit, timeouts, TLS), with secrets and issued tokens masked in
 // every error. Each scenario gets its own state.
 type Steps struct {
-	suite *steps.Suite
+	suite stepsuite.Suite
 	close func()
 }
 

@@ -35,6 +35,7 @@ import (
 	"github.com/authconform/authconform/internal/redact"
 	"github.com/authconform/authconform/internal/report"
 	"github.com/authconform/authconform/internal/schema"
+	"github.com/authconform/authconform/internal/stepsuite"
 	"github.com/authconform/authconform/internal/tagexpr"
 	"github.com/authconform/authconform/internal/verdict"
 	"github.com/authconform/authconform/steps"
@@ -97,7 +98,7 @@ type Options struct {
 func Run(ctx context.Context, o Options) (verdict.Run, error) {
 	started := time.Now()
 	res := verdict.Run{Profile: o.Target.Profile.Name, Started: started, Strict: o.Strict}
-	p, err := plan(o, &res)
+	p, err := plan(ctx, o, &res)
 	if p != nil {
 		defer p.cleanup()
 	}
@@ -137,7 +138,7 @@ type runPlan struct {
 	progress func(format string, args ...any)
 	client   *httpclient.Client
 	console  *report.Console // the default output for people; nil when not asked for
-	suite    *steps.Suite
+	suite    stepsuite.Suite
 	rec      *verdict.Recorder
 	closers  []func()
 	// held are the cases whose line waits for the run's end: they looked
@@ -181,7 +182,7 @@ func checkTransport(o Options) (loopback bool, err error) {
 // another godog suite to register (conform.Steps): the same transport
 // rules, rate limit, timeouts, schemas and redaction as a run. close
 // releases its connections.
-func NewSuite(o Options) (s *steps.Suite, close func(), err error) {
+func NewSuite(o Options) (s stepsuite.Suite, close func(), err error) {
 	loopback, err := checkTransport(o)
 	if err != nil {
 		return nil, nil, err
@@ -198,12 +199,12 @@ func NewSuite(o Options) (s *steps.Suite, close func(), err error) {
 		return nil, nil, &ConfigError{err}
 	}
 	client := o.client(limiter, nil)
-	return &steps.Suite{
+	return stepsuite.New(stepsuite.Config{
 		Target:   o.Target,
 		Client:   client,
 		Schemas:  schemas,
 		Redactor: redact.New(o.Target.Secrets()...),
-	}, client.Close, nil
+	}), client.Close, nil
 }
 
 // client is the one client every request of a run, or of a suite built by
@@ -223,7 +224,7 @@ func (o Options) client(limiter *ratelimit.Window, onWait func(time.Duration, st
 
 // plan checks the configuration and prepares the run: every configuration
 // error is found here, before any request.
-func plan(o Options, res *verdict.Run) (*runPlan, error) {
+func plan(ctx context.Context, o Options, res *verdict.Run) (*runPlan, error) {
 	t := o.Target
 	loopback, err := checkTransport(o)
 	if err != nil {
@@ -261,7 +262,7 @@ func plan(o Options, res *verdict.Run) (*runPlan, error) {
 	if err != nil {
 		return p, &ConfigError{err}
 	}
-	p.wire(o)
+	p.wire(ctx, o)
 	for _, w := range t.Warnings() {
 		p.progress("warning: %s", w)
 	}
@@ -347,7 +348,7 @@ func (o Options) suiteRoots() []provenance.Root {
 // read as the target's failure. Tags and gaps should already prevent it;
 // this is the last guard.
 func configured(t config.Target, c catalog.Case) error {
-	values := steps.ConfiguredValues(t)
+	values := stepsuite.ConfiguredValues(t)
 	for _, name := range catalog.Placeholders(c) {
 		if v, ok := values[name]; ok && v == "" {
 			return configErr("%s:%d: scenario %q uses {{%s}}, which the configuration leaves empty", c.URI, c.Line, c.Scenario, name)
@@ -356,8 +357,9 @@ func configured(t config.Target, c catalog.Case) error {
 	return nil
 }
 
-// wire builds the one client every request goes through, and the steps.
-func (p *runPlan) wire(o Options) {
+// wire builds the one client every request goes through, and the steps,
+// which stop starting scenarios once ctx ends.
+func (p *runPlan) wire(ctx context.Context, o Options) {
 	if o.Progress != nil {
 		pw := p.red.Writer(o.Progress)
 		p.closers = append(p.closers, func() { pw.Close() })
@@ -377,7 +379,7 @@ func (p *runPlan) wire(o Options) {
 	p.closers = append(p.closers, p.client.Close)
 	p.rec = &verdict.Recorder{}
 	defer func() { p.suite.PlanSharing(p.running) }()
-	p.suite = &steps.Suite{
+	p.suite = stepsuite.New(stepsuite.Config{
 		// Only the HTML, JUnit and cucumber reports show passed
 		// scenarios' requests; failures always keep theirs.
 		KeepTranscripts: p.formats.wants("html") || p.formats.wants("junit") || p.formats.wants("cucumber"),
@@ -387,6 +389,7 @@ func (p *runPlan) wire(o Options) {
 		Redactor:        p.red,
 		Recorder:        p.rec,
 		Admit:           o.Admit,
+		RunContext:      ctx,
 		OnDone: func(v verdict.Verdict) {
 			v = classify(o, p.expected, p.suite, v)
 			if v.Status == verdict.Inconclusive {
@@ -400,7 +403,7 @@ func (p *runPlan) wire(o Options) {
 			}
 			p.show(v)
 		},
-	}
+	})
 }
 
 // show prints a case's line to the progress writer and the console.
@@ -446,7 +449,7 @@ func classify(o Options, expected map[string]string, controls positiveControls, 
 }
 
 // positiveControls says why a passed verdict proves nothing, or "" (see
-// steps.Suite.Inconclusive).
+// stepsuite.Suite.Inconclusive).
 type positiveControls interface {
 	Inconclusive(verdict.Verdict) string
 }
@@ -469,7 +472,6 @@ func progressLine(v verdict.Verdict) string {
 
 // execute runs the selected scenarios through godog.
 func execute(ctx context.Context, o Options, p *runPlan) int {
-	p.suite.RunContext = ctx
 	var cw io.WriteCloser = nopCloser{io.Discard}
 	if console, ok := p.formats.console(); ok && o.Console != nil && o.Console != io.Discard {
 		if _, ours := ownFormats[console.name]; !ours && !liveFormats[console.name] {
