@@ -114,12 +114,7 @@ func (c *cli) info(stdout, stderr io.Writer) int {
 func (c *cli) target(getenv func(string) string) (conform.Target, conform.Profile, error) {
 	env := getenv
 	if c.targetURL != "" {
-		env = func(name string) string {
-			if name == config.EnvTarget {
-				return ""
-			}
-			return getenv(name)
-		}
+		env = unset(getenv, config.EnvTarget)
 	}
 	t, p, err := conform.TargetFromEnv(env)
 	if err != nil {
@@ -167,6 +162,16 @@ func (c *cli) target(getenv func(string) string) (conform.Target, conform.Profil
 		}
 	}
 	return t, p, nil
+}
+
+// unset is getenv without the variable name.
+func unset(getenv func(string) string, name string) func(string) string {
+	return func(n string) string {
+		if n == name {
+			return ""
+		}
+		return getenv(n)
+	}
 }
 
 // embedded starts the reference server, in the error shape of profile p,
