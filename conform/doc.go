@@ -10,6 +10,12 @@
 // inside go test, a subtest per scenario; package refserver starts the
 // reference server, a local Commerce Layer–compatible auth server.
 //
+// Options are typed values, not the command's flag syntax: the target's
+// URL is parsed once (ParseURL), reports are a list of Format, the rate a
+// Rate; ParseFormats and ParseRate read -format and -rate as the command
+// does. Target, Client, URL, Rate and Format are package setup's types,
+// which the reference server shares without importing this package.
+//
 // Redaction, the rate limit and timeouts are on by default here as in the
 // command: a caller being a test makes nothing weaker. Client secrets and
 // issued tokens never appear in a Result, a report or an error.

@@ -23,7 +23,7 @@ func ExampleSteps() {
 	defer srv.Close()
 
 	steps, err := conform.NewSteps(conform.Target{
-		URL:         srv.URL,
+		URL:         conform.MustParseURL(srv.URL),
 		Integration: conform.Client{ID: "my-integration", Secret: "my-integration-secret"},
 	}, conform.CommerceLayer)
 	if err != nil {

@@ -15,8 +15,8 @@ import (
 type Listing struct {
 	Cases    []ListedCase // the scenarios it would run, in order
 	LeftOut  []LeftOutCase
-	Requests int    // requests the cases send, retries of a 429 aside
-	Rate     string // the rate limit that applies, as Options.Rate reads it
+	Requests int  // requests the cases send, retries of a 429 aside
+	Rate     Rate // the rate limit that applies; the zero Rate is none
 	// Waiting is the least time the rate limit makes the run wait.
 	Waiting time.Duration
 }
@@ -26,7 +26,7 @@ type ListedCase struct {
 	Feature  string // feature file, e.g. features/errors/invalid_client.feature
 	Line     int    // the scenario's line in it
 	Scenario string
-	Severity string   // "MUST" or "SHOULD"
+	Severity Severity
 	Rules    []string // the rules it checks
 	Tags     []string
 }
@@ -51,7 +51,7 @@ func List(o Options) (Listing, error) {
 	for _, c := range l.Cases {
 		out.Cases = append(out.Cases, ListedCase{
 			Feature: c.URI, Line: c.Line, Scenario: c.Scenario,
-			Severity: verdict.SeverityOf(c.Tags), Rules: catalog.Rules(c.Tags), Tags: c.Tags,
+			Severity: Severity(verdict.SeverityOf(c.Tags)), Rules: catalog.Rules(c.Tags), Tags: c.Tags,
 		})
 	}
 	return out, nil

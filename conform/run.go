@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/authconform/authconform"
+	"github.com/authconform/authconform/conform/setup"
 	"github.com/authconform/authconform/internal/config"
 	"github.com/authconform/authconform/internal/expect"
 	"github.com/authconform/authconform/internal/runner"
@@ -50,17 +51,17 @@ type Options struct {
 	// Strict fails the run on a failed @should scenario.
 	Strict          bool
 	KnownDeviations []KnownDeviation
-	// Formats are the reports, as the command's -format: "console",
-	// "junit:FILE", "json:FILE", "html:FILE", godog's "pretty",
-	// "cucumber:FILE"..., comma-separated. "" writes none: the Result
-	// holds every verdict.
-	Formats string
-	// Output receives the formats written to the console; nil discards
-	// them. Progress, if set, gets a line per finished case.
+	// Formats are the reports: {Name: "junit", Path: "out/junit.xml"},
+	// {Name: "console"} (to Output)... ParseFormats reads the command's
+	// -format. None writes no report: the Result holds every verdict.
+	Formats []Format
+	// Output receives the format written to the console; nil discards
+	// it. Progress, if set, gets a line per finished case.
 	Output, Progress io.Writer
-	// Rate limits every request, "N/DURATION" or "none"; "" is the
-	// command's default (30/1m, none on loopback).
-	Rate string
+	// Rate limits every request; nil is the command's default (30 a
+	// minute, none on loopback), &Rate{} no limit. ParseRate reads the
+	// command's -rate.
+	Rate *Rate
 	// Timeout bounds each request (0: 10 s); MaxWait the longest
 	// Retry-After waited out (0: 60 s).
 	Timeout, MaxWait time.Duration
@@ -87,6 +88,25 @@ type Options struct {
 	// reported as not run.
 	Admit func(feature, scenario string) bool
 }
+
+// Format is one report of a run: a formatter and the file it writes
+// ("" for Options.Output).
+type Format = setup.Format
+
+// ParseFormats reads formats as the command's -format takes them,
+// comma-separated, each NAME or NAME:FILE ("console", "junit:FILE",
+// "json:FILE", "html:FILE", godog's "pretty", "cucumber:FILE"...), and
+// checks them as Run does; "" is the console format. Paths come back
+// absolute.
+func ParseFormats(s string) ([]Format, error) { return runner.ParseFormats(s) }
+
+// Rate limits the requests of a run: at most N in any window of length
+// Per. The zero Rate is no limit.
+type Rate = setup.Rate
+
+// ParseRate reads a rate as the command's -rate takes it: "N/DURATION"
+// ("30/1m") or "none"; "" is the default and gives nil.
+func ParseRate(s string) (*Rate, error) { return setup.ParseRate(s) }
 
 // Run runs the suite against o.Target. A *ConfigError means the run
 // could not start or the target could not be tested (exit 2); the Result
@@ -116,12 +136,12 @@ func (e *ConfigError) Unwrap() error { return e.Err }
 
 // runner is o as the runner's options.
 func (o Options) runner() (runner.Options, error) {
-	t, err := o.Target.config(o.Profile)
+	t, err := configOf(o.Target, o.Profile)
 	if err != nil {
 		return runner.Options{}, err
 	}
 	ro := runner.Options{
-		Target: t, Tags: o.Tags, Format: o.Formats, Strict: o.Strict,
+		Target: t, Tags: o.Tags, Formats: o.Formats, Strict: o.Strict,
 		Concurrency: max(o.Concurrency, 1), Timeout: o.Timeout, MaxWait: o.MaxWait,
 		Rate: o.Rate, AllowHTTP: o.AllowHTTP, TLSConfig: o.TLSConfig,
 		Console: o.Output, Progress: o.Progress, Admit: o.Admit,
@@ -132,9 +152,9 @@ func (o Options) runner() (runner.Options, error) {
 	if ro.TLSConfig == nil {
 		ro.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
 	}
-	if o.Formats == "" {
+	if len(o.Formats) == 0 {
 		// No report asked for: godog's progress, to a writer nobody reads.
-		ro.Format, ro.Console = "progress", nil
+		ro.Formats, ro.Console = []Format{{Name: "progress"}}, nil
 	}
 	if o.Features != nil {
 		ro.Features, ro.FeaturePaths = o.Features, o.FeaturePaths
@@ -154,17 +174,28 @@ func (o Options) runner() (runner.Options, error) {
 // Status is a scenario's outcome.
 type Status string
 
-// Statuses, as every report names them.
+// Statuses, spelled as the JSON summary (-format json) spells them.
 const (
 	Passed          Status = "passed"
 	Failed          Status = "failed"          // fails the run
 	Warning         Status = "warning"         // a failed @should scenario, not strict
-	ExpectedFailure Status = "known deviation" // failed, as Options.KnownDeviations expects
-	UnexpectedPass  Status = "unexpected pass" // listed as a known deviation, passed: fails the run
+	ExpectedFailure Status = "known_deviation" // failed, as Options.KnownDeviations expects
+	UnexpectedPass  Status = "unexpected_pass" // listed as a known deviation, passed: fails the run
 	Inconclusive    Status = "inconclusive"    // an error scenario passed, but its client got no token in the run
 	Interrupted     Status = "interrupted"     // under way when the run ended
-	NotRun          Status = "not run"         // the run had ended, or Admit refused it
-	LeftOut         Status = "left out"        // not run for want of configuration (Result.LeftOut)
+	NotRun          Status = "not_run"         // the run had ended, or Admit refused it
+	LeftOut         Status = "left_out"        // not run for want of configuration (Result.LeftOut)
+)
+
+// Severity is how much a scenario's rule binds: a requirement or a
+// recommendation.
+type Severity string
+
+// Severities, from the scenarios' @must and @should tags, spelled as every
+// report spells them.
+const (
+	Must   Severity = "MUST"   // a failure fails the run
+	Should Severity = "SHOULD" // a failure is a warning, unless Options.Strict
 )
 
 var statuses = map[verdict.Status]Status{
@@ -179,7 +210,7 @@ type Verdict struct {
 	Line     int    // the scenario's line in it
 	Scenario string
 	Status   Status
-	Severity string   // "MUST" or "SHOULD"
+	Severity Severity
 	Rules    []string // the rules it checks: rfc6749-5.2, docs-..., cl-test-...
 	Tags     []string
 	// Error says what was expected and what came back; Transcript is the
@@ -194,7 +225,7 @@ type Verdict struct {
 // or one of another profile.
 type LeftOutCase struct {
 	Feature, Scenario, Reason string
-	Severity                  string
+	Severity                  Severity
 	Rules                     []string
 	// OtherProfile is true for a scenario of another profile: it does not
 	// apply to this family of servers, whatever the configuration.
@@ -221,7 +252,7 @@ func resultOf(r verdict.Run, otherProfiles []config.Gap) Result {
 	for _, v := range r.Verdicts {
 		out.Verdicts = append(out.Verdicts, Verdict{
 			Feature: v.URI, Line: v.Line, Scenario: v.Scenario, Status: statuses[v.Status],
-			Severity: v.Severity, Rules: v.Rules, Tags: v.Tags,
+			Severity: Severity(v.Severity), Rules: v.Rules, Tags: v.Tags,
 			Error: v.Error, Transcript: v.Transcript, Repro: v.Repro,
 			Requests: v.Requests, Duration: v.Duration,
 		})
@@ -235,7 +266,7 @@ func leftOutOf(left []verdict.LeftOut, otherProfiles []config.Gap) []LeftOutCase
 	var out []LeftOutCase
 	for _, l := range left {
 		other := slices.ContainsFunc(otherProfiles, func(g config.Gap) bool { return g.Reason == l.Reason })
-		out = append(out, LeftOutCase{Feature: l.URI, Scenario: l.Scenario, Reason: l.Reason, Severity: l.Severity, Rules: l.Rules, OtherProfile: other})
+		out = append(out, LeftOutCase{Feature: l.URI, Scenario: l.Scenario, Reason: l.Reason, Severity: Severity(l.Severity), Rules: l.Rules, OtherProfile: other})
 	}
 	return out
 }

@@ -8,7 +8,7 @@ import (
 	"github.com/cucumber/godog"
 
 	"github.com/authconform/authconform/internal/runner"
-	"github.com/authconform/authconform/steps"
+	"github.com/authconform/authconform/internal/stepsuite"
 )
 
 // Steps is the suite's step vocabulary for another godog suite: the
@@ -18,7 +18,7 @@ import (
 // (rate limit, timeouts, TLS), with secrets and issued tokens masked in
 // every error. Each scenario gets its own state.
 type Steps struct {
-	suite *steps.Suite
+	suite stepsuite.Suite
 	close func()
 }
 
@@ -28,7 +28,7 @@ type StepsOption func(*stepsConfig)
 // stepsConfig is what a StepsOption may set.
 type stepsConfig struct {
 	timeout   time.Duration
-	rate      string
+	rate      *Rate
 	tls       *tls.Config
 	allowHTTP bool
 }
@@ -36,9 +36,9 @@ type stepsConfig struct {
 // WithTimeout bounds each request (default 10 s).
 func WithTimeout(d time.Duration) StepsOption { return func(c *stepsConfig) { c.timeout = d } }
 
-// WithRate limits requests, "N/DURATION" or "none" (default 30/1m, none
-// on loopback).
-func WithRate(rate string) StepsOption { return func(c *stepsConfig) { c.rate = rate } }
+// WithRate limits requests to r (default 30 a minute, none on loopback;
+// the zero Rate is no limit).
+func WithRate(r Rate) StepsOption { return func(c *stepsConfig) { c.rate = &r } }
 
 // WithTLSConfig sets the TLS configuration for https targets.
 func WithTLSConfig(c *tls.Config) StepsOption { return func(sc *stepsConfig) { sc.tls = c } }
@@ -51,7 +51,7 @@ func WithPlainHTTP() StepsOption { return func(c *stepsConfig) { c.allowHTTP = t
 // CommerceLayer). It checks the target as Run does (an http:// target
 // must be on loopback) and sends nothing. Close releases its connections.
 func NewSteps(t Target, p Profile, opts ...StepsOption) (*Steps, error) {
-	ct, err := t.config(p)
+	ct, err := configOf(t, p)
 	if err != nil {
 		return nil, &ConfigError{err}
 	}

@@ -27,7 +27,7 @@ type controls struct {
 	sent   map[string][]string // scenario id → configured client_ids it sent
 }
 
-func (s *Suite) controls() *controls {
+func (s *suite) controls() *controls {
 	s.controlsOnce.Do(func() { s.ctl = &controls{issued: map[string]bool{}, sent: map[string][]string{}} })
 	return s.ctl
 }
@@ -91,7 +91,7 @@ func (c *controls) issuedTo(control string) bool {
 }
 
 // configuredClient reports whether id is a client_id of the configuration.
-func (s *Suite) configuredClient(id string) bool {
+func (s *suite) configuredClient(id string) bool {
 	t := s.Target
 	return slices.Contains([]string{t.SalesChannel.ID, t.Integration.ID, t.Client.ID, t.BasicClient.ID}, id)
 }
@@ -101,7 +101,7 @@ func (s *Suite) configuredClient(id string) bool {
 // run (for a scenario that named no configured client, such as an unknown
 // one: no configured client got a token). It is final only once the run
 // has ended; before, a client may still get its token.
-func (s *Suite) Inconclusive(v verdict.Verdict) string {
+func (s *suite) Inconclusive(v verdict.Verdict) string {
 	if v.Status != verdict.Passed || !slices.Contains(v.Tags, NegativeTag) {
 		return ""
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/authconform/authconform/internal/httpclient"
 	"github.com/authconform/authconform/internal/jwtcheck"
 	"github.com/authconform/authconform/internal/redact"
+	"github.com/authconform/authconform/internal/stepsuite"
 )
 
 // fuzzSecret is the configured integration secret of the fuzzed suite; no
@@ -35,7 +36,7 @@ var memberPath = regexp.MustCompile(`^(\w+ the JSON member )"[^"]*"`)
 // table. The member steps get a line for each of fuzzMemberPaths too.
 // Each line is matched to its step once, here; a handler parameter of a
 // kind the lines cannot fill fails when the line is first run.
-func fuzzLines(tb testing.TB, s *Suite) []parsedLine {
+func fuzzLines(tb testing.TB, s *suite) []parsedLine {
 	tb.Helper()
 	var lines []parsedLine
 	add := func(line string) {
@@ -45,7 +46,7 @@ func fuzzLines(tb testing.TB, s *Suite) []parsedLine {
 		}
 		lines = append(lines, p)
 	}
-	for _, st := range s.Vocabulary() {
+	for _, st := range newScenario(s).vocabulary() {
 		if strings.HasPrefix(st.Example, "When ") || strings.Contains(st.Example, "\n") {
 			continue
 		}
@@ -61,7 +62,7 @@ func fuzzLines(tb testing.TB, s *Suite) []parsedLine {
 
 // fuzzSuite is a suite configured like a run against Commerce Layer's
 // documented clients, with the real schemas.
-func fuzzSuite(tb testing.TB) *Suite {
+func fuzzSuite(tb testing.TB) *suite {
 	tb.Helper()
 	schemas, err := testSchemas()
 	if err != nil {
@@ -76,12 +77,12 @@ func fuzzSuite(tb testing.TB) *Suite {
 		ClockSkew:    config.DefaultClockSkew,
 		Profile:      config.CommerceLayer,
 	}
-	return &Suite{
+	return &suite{Config: stepsuite.Config{
 		Target:   target,
 		Schemas:  schemas,
 		Redactor: redact.New(target.Secrets()...),
 		Now:      func() time.Time { return fuzzNow },
-	}
+	}}
 }
 
 // fuzzHeader reads "Name: value" lines; the fuzzer may write anything, so
@@ -190,7 +191,7 @@ func fuzzScenario(tb testing.TB, keys *jwtcheck.KeySet, ex *httpclient.Exchange)
 
 // keySetRead makes keys the run's key set, as if a scenario had read it,
 // so that the JWT steps judge tokens without a request.
-func keySetRead(s *Suite, keys *jwtcheck.KeySet) {
+func keySetRead(s *suite, keys *jwtcheck.KeySet) {
 	ready := make(chan struct{})
 	close(ready)
 	sh := s.shared()
@@ -233,7 +234,7 @@ func TestFuzzLinesCoverTheThenSteps(t *testing.T) {
 	for _, line := range fuzzLines(t, s) {
 		run[line.step] = true
 	}
-	for i, st := range s.Vocabulary() {
+	for i, st := range newScenario(s).vocabulary() {
 		if judgesAnswer(st) && !run[i] {
 			t.Errorf("step %q is not run by FuzzResponseHandling", st.Pattern)
 		}

@@ -14,6 +14,7 @@ import (
 	"github.com/authconform/authconform/internal/httpclient"
 	"github.com/authconform/authconform/internal/redact"
 	"github.com/authconform/authconform/internal/schema"
+	"github.com/authconform/authconform/internal/stepsuite"
 )
 
 const testSecret = "integration-secret-0123456789"
@@ -25,13 +26,13 @@ var testSchemas = sync.OnceValues(func() (*schema.Registry, error) {
 
 // testSuite is a suite configured for a Commerce Layer target, with a
 // clock fixed at 1 700 000 000 (Unix seconds).
-func testSuite(tb testing.TB) *Suite {
+func testSuite(tb testing.TB) *suite {
 	tb.Helper()
 	schemas, err := testSchemas()
 	if err != nil {
 		tb.Fatalf("schema.Load: %v", err)
 	}
-	return &Suite{
+	return &suite{Config: stepsuite.Config{
 		Schemas: schemas,
 		Target: config.Target{
 			BaseURL:      "http://127.0.0.1:1",
@@ -44,12 +45,12 @@ func testSuite(tb testing.TB) *Suite {
 		},
 		Redactor: redact.New(testSecret),
 		Now:      func() time.Time { return time.Unix(1_700_000_000, 0) },
-	}
+	}}
 }
 
 // answered returns a scenario of s that has received one answer from the
 // token endpoint; a nil header stands for a JSON Content-Type.
-func answered(s *Suite, status int, header http.Header, body string) *scenario {
+func answered(s *suite, status int, header http.Header, body string) *scenario {
 	st := newScenario(s)
 	receive(st, status, header, body)
 	return st

@@ -24,7 +24,7 @@ import (
 // once per scenario) and binds the handlers to it, so scenarios running at
 // the same time share nothing, and no handler looks its state up.
 type scenario struct {
-	suite   *Suite
+	suite   *suite
 	pickle  *godog.Scenario // set when the scenario starts (start)
 	started time.Time
 	vars    map[string]string
@@ -68,8 +68,8 @@ type scenario struct {
 	sendFailed, neverSent bool
 }
 
-func newScenario(s *Suite) *scenario {
-	vars := ConfiguredValues(s.Target)
+func newScenario(s *suite) *scenario {
+	vars := configuredValues(s.Target)
 	// Values no target can know: generated per scenario, so a server
 	// cannot pass by special-casing a fixed string.
 	vars["unknown_client_id"] = "authconform-unknown-" + randomID(12)
@@ -83,10 +83,10 @@ func newScenario(s *Suite) *scenario {
 	}
 }
 
-// ConfiguredValues are the placeholders the target's configuration fills,
+// configuredValues are the placeholders the target's configuration fills,
 // by name: the runner checks before the run that none a scenario uses is
-// empty.
-func ConfiguredValues(t config.Target) map[string]string {
+// empty (stepsuite.ConfiguredValues).
+func configuredValues(t config.Target) map[string]string {
 	return map[string]string{
 		"sales_channel.client_id":     t.SalesChannel.ID,
 		"sales_channel.expires_in":    strconv.Itoa(t.SalesChannel.Lifetime),

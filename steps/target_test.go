@@ -328,7 +328,7 @@ func (lt *liveTarget) requests(path string) []seenRequest {
 
 // suite is a test suite (testSuite's configuration and clock) whose target
 // is lt, reached through a real client.
-func (lt *liveTarget) suite(tb testing.TB) *Suite {
+func (lt *liveTarget) suite(tb testing.TB) *suite {
 	tb.Helper()
 	s := testSuite(tb)
 	s.Target.BaseURL = lt.origin

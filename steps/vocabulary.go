@@ -12,10 +12,11 @@ type Step struct {
 
 // Vocabulary lists every step, request steps first, in the order the
 // README's table shows them. Its handlers are bound to a scenario of their
-// own that no run uses: a run binds a fresh set to each of its scenarios
-// (InitializeScenario). The list is for reading: patterns, examples, and
-// the handlers' signatures.
-func (s *Suite) Vocabulary() []Step { return newScenario(s).vocabulary() }
+// own that no run uses: a run binds a fresh set to each of its scenarios.
+// The list is for reading: patterns, examples, and the handlers'
+// signatures. To run the steps in a godog suite of your own, use
+// conform.NewSteps.
+func Vocabulary() []Step { return newScenario(&suite{}).vocabulary() }
 
 // vocabulary is the vocabulary with its handlers bound to st.
 func (st *scenario) vocabulary() []Step {
@@ -90,7 +91,7 @@ func (st *scenario) vocabulary() []Step {
 // fifth of the suite's own CPU time. Read-only after init.
 var compiledPatterns = func() map[string]*regexp.Regexp {
 	m := map[string]*regexp.Regexp{}
-	for _, step := range (&Suite{}).Vocabulary() {
+	for _, step := range Vocabulary() {
 		m[step.Pattern] = regexp.MustCompile(step.Pattern)
 	}
 	return m
@@ -100,7 +101,7 @@ var compiledPatterns = func() map[string]*regexp.Regexp {
 // be checked for lines no step matches before anything is sent.
 func Patterns() []*regexp.Regexp {
 	out := make([]*regexp.Regexp, 0, len(compiledPatterns))
-	for _, step := range (&Suite{}).Vocabulary() {
+	for _, step := range Vocabulary() {
 		out = append(out, compiledPatterns[step.Pattern])
 	}
 	return out

@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/authconform/authconform/conform"
@@ -116,16 +115,21 @@ func (c *cli) info(stdout, stderr io.Writer) int {
 }
 
 // target is the environment's target and profile with the flags laid
-// over them: the one place where the two meet.
+// over them: the one place where the two meet. A variable a flag replaces
+// is not read, so a bad one is no error.
 func (c *cli) target(getenv func(string) string) (conform.Target, conform.Profile, error) {
-	t, p, err := conform.TargetFromEnv(getenv)
+	env := getenv
+	if c.targetURL != "" {
+		env = unset(getenv, config.EnvTarget)
+	}
+	t, p, err := conform.TargetFromEnv(env)
 	if err != nil {
 		return t, p, err
 	}
 	for _, o := range []struct {
 		flag string
 		dst  *string
-	}{{c.targetURL, &t.URL}, {c.tokenPath, &t.TokenPath}, {c.scID, &t.SalesChannel.ID}, {c.marketID, &t.MarketID}, {c.otherMarket, &t.OtherMarketID}, {c.intID, &t.Integration.ID},
+	}{{c.tokenPath, &t.TokenPath}, {c.scID, &t.SalesChannel.ID}, {c.marketID, &t.MarketID}, {c.otherMarket, &t.OtherMarketID}, {c.intID, &t.Integration.ID},
 		{c.clientID, &t.Client.ID}, {c.basicClientID, &t.BasicClient.ID}, {c.scope, &t.Scope}, {c.forbiddenScope, &t.ForbiddenScope}} {
 		if o.flag != "" {
 			*o.dst = o.flag
@@ -155,10 +159,25 @@ func (c *cli) target(getenv func(string) string) (conform.Target, conform.Profil
 	if c.clockSkew > 0 {
 		t.ClockSkew = c.clockSkew
 	}
-	if c.fault != "" && t.URL != "" {
+	if c.fault != "" && (c.targetURL != "" || !t.URL.IsZero()) {
 		return t, p, fmt.Errorf("-embedded-fault applies to the embedded server only; drop -target / %s", config.EnvTarget)
 	}
+	if c.targetURL != "" {
+		if t.URL, err = conform.ParseURL(c.targetURL); err != nil {
+			return t, p, err
+		}
+	}
 	return t, p, nil
+}
+
+// unset is getenv without the variable name.
+func unset(getenv func(string) string, name string) func(string) string {
+	return func(n string) string {
+		if n == name {
+			return ""
+		}
+		return getenv(n)
+	}
 }
 
 // embedded starts the reference server, in the error shape of profile p,
@@ -199,18 +218,21 @@ func (c *cli) options(t conform.Target, p conform.Profile, stdout, stderr io.Wri
 		return conform.Options{}, fmt.Errorf("-max-wait %s: want a duration above 0 and at most 1h", c.maxWait)
 	}
 	o := conform.Options{
-		Target: t, Profile: p, Tags: c.tags, Formats: c.format, Strict: c.strict, Concurrency: c.concurrency,
-		Timeout: c.timeout, MaxWait: c.maxWait, Rate: c.rate, AllowHTTP: c.allowHTTP, Output: stdout,
+		Target: t, Profile: p, Tags: c.tags, Strict: c.strict, Concurrency: c.concurrency,
+		Timeout: c.timeout, MaxWait: c.maxWait, AllowHTTP: c.allowHTTP, Output: stdout,
 	}
-	if strings.TrimSpace(c.format) == "" {
-		o.Formats = "console" // the package's "" is no report at all
+	var err error
+	if o.Formats, err = conform.ParseFormats(c.format); err != nil {
+		return o, err
 	}
-	if !c.quiet && !usesConsole(c.format) {
+	if o.Rate, err = conform.ParseRate(c.rate); err != nil {
+		return o, err
+	}
+	if !c.quiet && !usesConsole(o.Formats) {
 		// The console format shows each case itself; progress lines on
 		// stderr would repeat them.
 		o.Progress = stderr
 	}
-	var err error
 	if c.featuresDir != "" {
 		if o.Features, err = userfile.Dir(c.featuresDir, maxSuiteFile, maxSuiteTotal); err != nil {
 			return o, fmt.Errorf("-features: %v", err)
@@ -238,7 +260,9 @@ func (c *cli) options(t conform.Target, p conform.Profile, stdout, stderr io.Wri
 			return o, err
 		}
 	}
-	if c.concurrency > 1 && !t.IsLoopback() {
+	// Whether a name is on loopback takes a look-up, as the run's own
+	// planning does; conform.URL.IsLoopback reads the text only.
+	if c.concurrency > 1 && !(config.Target{BaseURL: t.URL.String()}).IsLoopback() {
 		fmt.Fprintln(stderr, "authconform: -concurrency > 1 on a remote target: the rate limit still spaces every request")
 	}
 	return o, nil

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -72,7 +73,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	if done {
 		return code
 	}
-	if !consoleIsMachineReadable(c.format) {
+	// A -format that does not parse is reported below; until then stdout
+	// is for people.
+	if formats, err := conform.ParseFormats(c.format); err != nil || !consoleIsMachineReadable(formats) {
 		safeOut := termsafe.NewWriter(stdout)
 		defer safeOut.Close()
 		stdout = safeOut
@@ -88,7 +91,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	if err != nil {
 		return fail(err)
 	}
-	if t.URL == "" {
+	if t.URL.IsZero() {
 		srv, e, err := c.embedded(t, p, stderr)
 		if err != nil {
 			return fail(err)
@@ -123,10 +126,10 @@ func (c *cli) runSuite(ctx context.Context, opts conform.Options, stdout, stderr
 	// The summary is text: after a machine-readable report on stdout it
 	// would corrupt it, so it goes to stderr then.
 	summaryOut := stdout
-	if consoleIsMachineReadable(c.format) {
+	if consoleIsMachineReadable(opts.Formats) {
 		summaryOut = stderr
 	}
-	printSummary(summaryOut, res, usesConsole(c.format))
+	printSummary(summaryOut, res, usesConsole(opts.Formats))
 	if cerr != nil {
 		// The run ended early (the target went away or refused to be
 		// tested): what ran is above, the reason is the last line.
@@ -178,7 +181,7 @@ func list(opts conform.Options, stdout, stderr io.Writer) int {
 		return conform.ExitConfig
 	}
 	for _, c := range l.Cases {
-		fmt.Fprintln(stdout, label(c.Severity, c.Rules, fmt.Sprintf("%s:%d", c.Feature, c.Line), c.Scenario))
+		fmt.Fprintln(stdout, label(string(c.Severity), c.Rules, fmt.Sprintf("%s:%d", c.Feature, c.Line), c.Scenario))
 	}
 	printLeftOut(stdout, l.LeftOut)
 	fmt.Fprintf(stdout, "\nauthconform: %d scenarios would run, %d left out; %d requests at rate %s, at least %s waiting for the rate limit; nothing was sent\n",
@@ -211,26 +214,17 @@ func diff(args []string, stdout, stderr io.Writer) int {
 	return conform.ExitPass
 }
 
-// usesConsole reports whether -format includes the console format.
-func usesConsole(format string) bool {
-	for _, part := range strings.Split(format, ",") {
-		if strings.TrimSpace(part) == "console" {
-			return true
-		}
-	}
-	return strings.TrimSpace(format) == ""
+// usesConsole reports whether the formats include the console format.
+func usesConsole(formats []conform.Format) bool {
+	return slices.ContainsFunc(formats, func(f conform.Format) bool { return f.Name == "console" })
 }
 
-// consoleIsMachineReadable reports whether -format sends JUnit, cucumber
-// JSON or events to stdout.
-func consoleIsMachineReadable(format string) bool {
-	for _, part := range strings.Split(format, ",") {
-		name, path, _ := strings.Cut(strings.TrimSpace(part), ":")
-		if path == "" && (name == "junit" || name == "cucumber" || name == "events" || name == "json") {
-			return true
-		}
-	}
-	return false
+// consoleIsMachineReadable reports whether the formats send JUnit,
+// cucumber JSON, events or the JSON summary to stdout.
+func consoleIsMachineReadable(formats []conform.Format) bool {
+	return slices.ContainsFunc(formats, func(f conform.Format) bool {
+		return f.Path == "" && slices.Contains([]string{"junit", "cucumber", "events", "json"}, f.Name)
+	})
 }
 
 // printSummary ends the run with what went wrong, what was left out, and
@@ -248,7 +242,7 @@ func printSummary(w io.Writer, res conform.Result, consoleListed bool) {
 				fmt.Fprintf(w, "\n%s:\n", title)
 				first = false
 			}
-			fmt.Fprintf(w, "  %s\n", label(v.Severity, v.Rules, v.Feature, v.Scenario))
+			fmt.Fprintf(w, "  %s\n", label(string(v.Severity), v.Rules, v.Feature, v.Scenario))
 			for _, line := range strings.Split(firstLines(v.Error, 3), "\n") {
 				fmt.Fprintf(w, "      %s\n", line)
 			}

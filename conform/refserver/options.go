@@ -4,7 +4,7 @@ import (
 	"crypto/tls"
 	"time"
 
-	"github.com/authconform/authconform/conform"
+	"github.com/authconform/authconform/conform/setup"
 	ref "github.com/authconform/authconform/internal/refserver"
 )
 
@@ -109,9 +109,10 @@ type Options struct {
 }
 
 // Client configures one of the server's two clients: the same type as the
-// suite's, so a test hands the server and conform.Run one value. An empty
-// field takes the default. It prints without its secret.
-type Client = conform.Client
+// suite's (conform.Client is setup.Client too), so a test hands the server
+// and conform.Run one value. An empty field takes the default. It prints
+// without its secret.
+type Client = setup.Client
 
 // ClientInfo is one of a running server's clients, without its secret.
 type ClientInfo struct {
@@ -154,8 +155,14 @@ func (o Options) internal(issuer string) ref.Options {
 		RateLimit:    o.RateLimit,
 		RateWindow:   o.RateWindow,
 		Issuer:       issuer,
-		SalesChannel: ref.Client(o.SalesChannel),
-		Integration:  ref.Client(o.Integration),
+		SalesChannel: refClient(o.SalesChannel),
+		Integration:  refClient(o.Integration),
 		Markets:      o.Markets,
 	}
+}
+
+// refClient is c as the server knows a client: where a secret came from
+// is the suite's business, not the server's.
+func refClient(c Client) ref.Client {
+	return ref.Client{ID: c.ID, Secret: c.Secret, Lifetime: c.Lifetime}
 }

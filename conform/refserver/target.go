@@ -1,25 +1,26 @@
 package refserver
 
-import "github.com/authconform/authconform/conform"
+import "github.com/authconform/authconform/conform/setup"
 
 // ForbiddenMarketID is a market no server knows unless Options.Markets
 // names it: the scope of Target's ForbiddenScope.
 const ForbiddenMarketID = "zzNoSuchMk"
 
-// Target is the server as conform.Run's target, with every credential:
-// its URL, endpoints and protected resource; the sales channel and the
-// integration with their secrets and lifetimes; its first two markets.
+// Target is the server as conform.Run's target (conform.Target is
+// setup.Target), with every credential: its URL, endpoints and protected
+// resource; the sales channel and the integration with their secrets and
+// lifetimes; its first two markets.
 // For the RFC6749 profile the integration is both clients, authenticating
 // in the body and with HTTP Basic, the scope names the first market and
 // the forbidden scope ForbiddenMarketID. (Judge a server under RFC6749
 // when it was started with ErrorShapeRFC6749.)
-func (s *Server) Target() conform.Target {
+func (s *Server) Target() setup.Target {
 	clients := s.handler.Clients() // the sales channel first
-	c := func(i int) conform.Client {
-		return conform.Client{ID: clients[i].ID, Secret: s.secrets[i], Lifetime: clients[i].Lifetime}
+	c := func(i int) setup.Client {
+		return setup.Client{ID: clients[i].ID, Secret: s.secrets[i], Lifetime: clients[i].Lifetime}
 	}
-	t := conform.Target{
-		URL: s.URL, TokenPath: TokenPath, RevokePath: RevokePath,
+	t := setup.Target{
+		URL: setup.MustParseURL(s.URL), TokenPath: TokenPath, RevokePath: RevokePath,
 		ResourceURL:  s.URL + ResourcePath,
 		SalesChannel: c(0), Integration: c(1),
 		Client: c(1), BasicClient: c(1),

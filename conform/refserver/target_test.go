@@ -61,7 +61,7 @@ func TestTargetNamesTheServersClients(t *testing.T) {
 	got := srv.Target()
 	integration := conform.Client{ID: "int-1", Secret: refserver.IntegrationClientSecret, Lifetime: refserver.IntegrationLifetime}
 	want := conform.Target{
-		URL: srv.URL, TokenPath: refserver.TokenPath, RevokePath: refserver.RevokePath, ResourceURL: srv.URL + refserver.ResourcePath,
+		URL: conform.MustParseURL(srv.URL), TokenPath: refserver.TokenPath, RevokePath: refserver.RevokePath, ResourceURL: srv.URL + refserver.ResourcePath,
 		SalesChannel: conform.Client{ID: "sc-1", Secret: "sc-secret", Lifetime: 600}, Integration: integration,
 		MarketID: "mkOne", Client: integration, BasicClient: integration,
 		Scope: "market:id:mkOne", ForbiddenScope: "market:id:" + refserver.ForbiddenMarketID,

@@ -23,7 +23,7 @@ import (
 	"github.com/authconform/authconform/internal/catalog"
 	"github.com/authconform/authconform/internal/config"
 	"github.com/authconform/authconform/internal/embedded"
-	"github.com/authconform/authconform/steps"
+	"github.com/authconform/authconform/internal/stepsuite"
 )
 
 // The floor is read from the feature files, not written by hand: each
@@ -101,7 +101,7 @@ var floorTarget = embedded.Target("http://127.0.0.1")
 // their values: the configured ones, as the steps read them, and the
 // generated ones.
 func floorVars(t config.Target) map[string]string {
-	vars := maps.Clone(steps.ConfiguredValues(t))
+	vars := maps.Clone(stepsuite.ConfiguredValues(t))
 	vars["unknown_client_id"] = floorUnknownClient
 	vars["unknown_market_id"] = floorUnknownMarket
 	vars["wrong_secret"] = floorWrongSecret

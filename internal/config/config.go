@@ -13,7 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
+
+	"github.com/authconform/authconform/internal/urlcheck"
 )
 
 // Environment variable names.
@@ -269,13 +270,7 @@ func seconds(getenv func(string) string, name string, def int) (int, error) {
 }
 
 // shorten cuts s to a length a one-line message can quote.
-func shorten(s string) string {
-	const max = 120
-	if utf8.RuneCountInString(s) <= max {
-		return s
-	}
-	return string([]rune(s)[:max]) + "..."
-}
+func shorten(s string) string { return urlcheck.Shorten(s) }
 
 // CheckClients refuses a configuration with no client at all for its
 // profile: every scenario would be left out.

@@ -326,3 +326,15 @@ func TestCheckOtherURLs(t *testing.T) {
 		})
 	}
 }
+
+// TestUserInfoNamesTheSecretVariables verifies the refusal of a URL with
+// user info names where the secret goes, as this package spells those
+// variables (the rules live in urlcheck, which cannot import them).
+func TestUserInfoNamesTheSecretVariables(t *testing.T) {
+	err := Target{BaseURL: "https://user:pw@auth.example.com"}.CheckURL()
+	for _, name := range []string{EnvIntegrationClientSecret, EnvIntegrationSecretFile} {
+		if err == nil || !strings.Contains(err.Error(), name+" ") && !strings.HasSuffix(err.Error(), name) {
+			t.Errorf("CheckURL(a URL with user info) = %v; want it to name %s", err, name)
+		}
+	}
+}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/cucumber/godog"
 
+	"github.com/authconform/authconform/conform/setup"
 	"github.com/authconform/authconform/internal/redact"
 	"github.com/authconform/authconform/internal/report"
 	"github.com/authconform/authconform/internal/repro"
@@ -72,17 +73,43 @@ func (l layers) Close() error {
 // goes rather than after it.
 var liveFormats = map[string]bool{"console": true}
 
-// parseFormats reads "pretty,junit:out/junit.xml,html:out/report.html".
-func parseFormats(s string) (formatList, error) {
+// ParseFormats reads -format, "pretty,junit:out/junit.xml,html:out/report.html",
+// and checks it as a run does; "" is the console format. Paths come back
+// absolute.
+func ParseFormats(s string) ([]setup.Format, error) {
 	if strings.TrimSpace(s) == "" {
 		s = "console"
+	}
+	var list []setup.Format
+	for _, part := range strings.Split(s, ",") {
+		name, path, _ := strings.Cut(strings.TrimSpace(part), ":")
+		list = append(list, setup.Format{Name: name, Path: path})
+	}
+	checked, err := checkFormats(list, s)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]setup.Format, len(checked))
+	for i, f := range checked {
+		out[i] = setup.Format{Name: f.name, Path: f.path}
+	}
+	return out, nil
+}
+
+// checkFormats checks a run's formats, shown as -format would write them
+// in messages: each a formatter there is, html to a file, the console
+// formats to the console, at most one format to the console, and no two
+// to one file. No format is the console format.
+func checkFormats(list []setup.Format, shown string) (formatList, error) {
+	if len(list) == 0 {
+		list, shown = []setup.Format{{Name: "console"}}, "console"
 	}
 	known := godog.AvailableFormatters()
 	var out formatList
 	consoles := 0
 	seen := map[string]string{}
-	for _, part := range strings.Split(s, ",") {
-		name, path, _ := strings.Cut(strings.TrimSpace(part), ":")
+	for _, f := range list {
+		name, path := f.Name, f.Path
 		_, godogs := known[name]
 		_, ours := ownFormats[name]
 		ours = ours || liveFormats[name]
@@ -93,14 +120,14 @@ func parseFormats(s string) (formatList, error) {
 			// One self-contained page is not a console format.
 			return nil, fmt.Errorf("-format html needs a file: html:FILE")
 		case !godogs && !ours:
-			return nil, fmt.Errorf("-format %q: unknown formatter %q; want one of %s", s, name, strings.Join(formatNames(known), ", "))
+			return nil, fmt.Errorf("-format %q: unknown formatter %q; want one of %s", shown, name, strings.Join(formatNames(known), ", "))
 		}
 		if path == "" {
 			consoles++
 		} else {
 			abs, err := filepath.Abs(path)
 			if err != nil {
-				return nil, fmt.Errorf("-format %s: %v", part, err)
+				return nil, fmt.Errorf("-format %s: %v", f, err)
 			}
 			if other, dup := seen[abs]; dup {
 				return nil, fmt.Errorf("-format: %s and %s write to the same file %s; give each report its own file", other, name, path)
@@ -110,9 +137,18 @@ func parseFormats(s string) (formatList, error) {
 		out = append(out, formatSpec{name, path})
 	}
 	if consoles > 1 {
-		return nil, fmt.Errorf("-format %q: at most one formatter may write to the console; give the others a file (name:FILE)", s)
+		return nil, fmt.Errorf("-format %q: at most one formatter may write to the console; give the others a file (name:FILE)", shown)
 	}
 	return out, nil
+}
+
+// joinFormats writes a list of formats as -format does.
+func joinFormats(list []setup.Format) string {
+	parts := make([]string, len(list))
+	for i, f := range list {
+		parts[i] = f.String()
+	}
+	return strings.Join(parts, ",")
 }
 
 func formatNames(known map[string]string) []string {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/authconform/authconform/conform/setup"
 	"github.com/authconform/authconform/internal/catalog"
 	"github.com/authconform/authconform/internal/verdict"
 )
@@ -17,8 +18,8 @@ import (
 type Listing struct {
 	Cases    []catalog.Case
 	LeftOut  []verdict.LeftOut
-	Requests int    // requests the cases send, retries of a 429 aside
-	Rate     string // the limit that applies, as -rate reads it
+	Requests int        // requests the cases send, retries of a 429 aside
+	Rate     setup.Rate // the limit that applies; the zero Rate is none
 	// Waiting is the least time the rate limit makes the run wait.
 	Waiting time.Duration
 }
@@ -49,10 +50,10 @@ func List(o Options) (Listing, error) {
 	if err != nil {
 		return Listing{}, &ConfigError{err}
 	}
-	l := Listing{Cases: p.running, LeftOut: res.LeftOut, Requests: requestsOf(p.running), Rate: limiter.String()}
-	if n, per := limiter.Limit(); n > 0 && l.Requests > n {
-		// Every request past the first n waits for a window to free a slot.
-		l.Waiting = time.Duration((l.Requests-1)/n) * per
+	l := Listing{Cases: p.running, LeftOut: res.LeftOut, Requests: requestsOf(p.running), Rate: limiter.Rate()}
+	if r := l.Rate; !r.IsNone() && l.Requests > r.N {
+		// Every request past the first N waits for a window to free a slot.
+		l.Waiting = time.Duration((l.Requests-1)/r.N) * r.Per
 	}
 	return l, nil
 }

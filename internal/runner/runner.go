@@ -25,6 +25,7 @@ import (
 	"github.com/cucumber/godog"
 
 	"github.com/authconform/authconform"
+	"github.com/authconform/authconform/conform/setup"
 	"github.com/authconform/authconform/internal/catalog"
 	"github.com/authconform/authconform/internal/config"
 	"github.com/authconform/authconform/internal/expect"
@@ -34,6 +35,7 @@ import (
 	"github.com/authconform/authconform/internal/redact"
 	"github.com/authconform/authconform/internal/report"
 	"github.com/authconform/authconform/internal/schema"
+	"github.com/authconform/authconform/internal/stepsuite"
 	"github.com/authconform/authconform/internal/tagexpr"
 	"github.com/authconform/authconform/internal/termsafe"
 	"github.com/authconform/authconform/internal/userfile"
@@ -69,13 +71,13 @@ type Options struct {
 	Schemas      fs.FS
 	SchemaDir    string
 
-	Tags        string // godog tag expression chosen by the user
-	Format      string // godog formatter list, plus html:FILE
-	Strict      bool   // a failed @should scenario fails the run
+	Tags        string         // godog tag expression chosen by the user
+	Formats     []setup.Format // the reports (ParseFormats); none: the console format
+	Strict      bool           // a failed @should scenario fails the run
 	Concurrency int
 	Timeout     time.Duration // per request
 	MaxWait     time.Duration // longest Retry-After waited out; 0 = the client's default
-	Rate        string        // N/DURATION or none; "" = default for the target
+	Rate        *setup.Rate   // nil: the default for the target (DefaultRemoteRate, none on loopback)
 	AllowHTTP   bool          // allow http:// for targets not on loopback
 	TLSConfig   *tls.Config
 
@@ -98,7 +100,7 @@ type Options struct {
 func Run(ctx context.Context, o Options) (verdict.Run, error) {
 	started := time.Now()
 	res := verdict.Run{Profile: o.Target.Profile.Name, Started: started, Strict: o.Strict}
-	p, err := plan(o, &res)
+	p, err := plan(ctx, o, &res)
 	if p != nil {
 		defer p.cleanup()
 	}
@@ -147,7 +149,7 @@ type runPlan struct {
 	progress func(format string, args ...any)
 	client   *httpclient.Client
 	console  *report.Console // the default output for people; nil when not asked for
-	suite    *steps.Suite
+	suite    stepsuite.Suite
 	rec      *verdict.Recorder
 	closers  []func()
 	// held are the cases whose line waits for the run's end: they looked
@@ -210,7 +212,7 @@ func usesTLS(t config.Target) bool {
 // another godog suite to register (conform.Steps): the same transport
 // rules, rate limit, timeouts, schemas and redaction as a run. close
 // releases its connections.
-func NewSuite(o Options) (s *steps.Suite, close func(), err error) {
+func NewSuite(o Options) (s stepsuite.Suite, close func(), err error) {
 	loopback, err := checkTransport(o)
 	if err != nil {
 		return nil, nil, err
@@ -227,12 +229,12 @@ func NewSuite(o Options) (s *steps.Suite, close func(), err error) {
 		return nil, nil, &ConfigError{err}
 	}
 	client := o.client(limiter, nil)
-	return &steps.Suite{
+	return stepsuite.New(stepsuite.Config{
 		Target:   o.Target,
 		Client:   client,
 		Schemas:  schemas,
 		Redactor: redact.New(o.Target.Secrets()...),
-	}, client.Close, nil
+	}), client.Close, nil
 }
 
 // client is the one client every request of a run, or of a suite built by
@@ -252,7 +254,7 @@ func (o Options) client(limiter *ratelimit.Window, onWait func(time.Duration, st
 
 // plan checks the configuration and prepares the run: every configuration
 // error is found here, before any request.
-func plan(o Options, res *verdict.Run) (*runPlan, error) {
+func plan(ctx context.Context, o Options, res *verdict.Run) (*runPlan, error) {
 	t := o.Target
 	loopback, err := checkTransport(o)
 	if err != nil {
@@ -277,7 +279,7 @@ func plan(o Options, res *verdict.Run) (*runPlan, error) {
 	if p.limiter, err = o.limiter(loopback); err != nil {
 		return p, &ConfigError{err}
 	}
-	if p.formats, err = parseFormats(o.Format); err != nil {
+	if p.formats, err = checkFormats(o.Formats, joinFormats(o.Formats)); err != nil {
 		return p, &ConfigError{err}
 	}
 	if o.Console == nil || o.Console == io.Discard {
@@ -290,7 +292,7 @@ func plan(o Options, res *verdict.Run) (*runPlan, error) {
 	if err != nil {
 		return p, &ConfigError{err}
 	}
-	p.wire(o)
+	p.wire(ctx, o)
 	for _, w := range t.Warnings() {
 		p.progress("warning: %s", w)
 	}
@@ -376,7 +378,7 @@ func (o Options) suiteRoots() []provenance.Root {
 // read as the target's failure. Tags and gaps should already prevent it;
 // this is the last guard.
 func configured(t config.Target, c catalog.Case) error {
-	values := steps.ConfiguredValues(t)
+	values := stepsuite.ConfiguredValues(t)
 	for _, name := range catalog.Placeholders(c) {
 		if v, ok := values[name]; ok && v == "" {
 			return configErr("%s:%d: scenario %q uses {{%s}}, which the configuration leaves empty", c.URI, c.Line, c.Scenario, name)
@@ -385,8 +387,9 @@ func configured(t config.Target, c catalog.Case) error {
 	return nil
 }
 
-// wire builds the one client every request goes through, and the steps.
-func (p *runPlan) wire(o Options) {
+// wire builds the one client every request goes through, and the steps,
+// which stop starting scenarios once ctx ends.
+func (p *runPlan) wire(ctx context.Context, o Options) {
 	if o.Progress != nil {
 		pw := forPeople(p.red, o.Progress)
 		p.closers = append(p.closers, func() { pw.Close() })
@@ -406,7 +409,7 @@ func (p *runPlan) wire(o Options) {
 	p.closers = append(p.closers, p.client.Close)
 	p.rec = &verdict.Recorder{}
 	defer func() { p.suite.PlanSharing(p.running) }()
-	p.suite = &steps.Suite{
+	p.suite = stepsuite.New(stepsuite.Config{
 		// Only the HTML, JUnit and cucumber reports show passed
 		// scenarios' requests; failures always keep theirs.
 		KeepTranscripts: p.formats.wants("html") || p.formats.wants("junit") || p.formats.wants("cucumber"),
@@ -416,6 +419,7 @@ func (p *runPlan) wire(o Options) {
 		Redactor:        p.red,
 		Recorder:        p.rec,
 		Admit:           o.Admit,
+		RunContext:      ctx,
 		OnDone: func(v verdict.Verdict) {
 			v = classify(o, p.expected, p.suite, v)
 			if v.Status == verdict.Inconclusive {
@@ -429,7 +433,7 @@ func (p *runPlan) wire(o Options) {
 			}
 			p.show(v)
 		},
-	}
+	})
 }
 
 // show prints a case's line to the progress writer and the console.
@@ -475,7 +479,7 @@ func classify(o Options, expected map[string]string, controls positiveControls, 
 }
 
 // positiveControls says why a passed verdict proves nothing, or "" (see
-// steps.Suite.Inconclusive).
+// stepsuite.Suite.Inconclusive).
 type positiveControls interface {
 	Inconclusive(verdict.Verdict) string
 }
@@ -498,7 +502,6 @@ func progressLine(v verdict.Verdict) string {
 
 // execute runs the selected scenarios through godog.
 func execute(ctx context.Context, o Options, p *runPlan) int {
-	p.suite.RunContext = ctx
 	var cw io.WriteCloser = nopCloser{io.Discard}
 	if console, ok := p.formats.console(); ok && o.Console != nil && o.Console != io.Discard {
 		_, ours := ownFormats[console.name]
@@ -657,17 +660,18 @@ func (o Options) timeout() time.Duration {
 
 // DefaultRemoteRate is Commerce Layer's documented auth limit: 30 requests
 // a minute per IP (docs/sources/commercelayer-auth.md#rate-limits).
-const DefaultRemoteRate = "30/1m"
+var DefaultRemoteRate = setup.Rate{N: 30, Per: time.Minute}
 
+// limiter is the run's rate limit: o.Rate, else the default for a target
+// on loopback or not.
 func (o Options) limiter(loopback bool) (*ratelimit.Window, error) {
-	rate := o.Rate
-	if rate == "" {
-		if loopback {
-			return nil, nil
-		}
-		rate = DefaultRemoteRate
+	switch {
+	case o.Rate != nil:
+		return ratelimit.For(*o.Rate)
+	case loopback:
+		return nil, nil
 	}
-	return ratelimit.Parse(rate)
+	return ratelimit.For(DefaultRemoteRate)
 }
 
 // maxCAFile bounds -ca-file: a system's whole CA bundle is about 200 KiB.

@@ -4,7 +4,9 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
+	"github.com/authconform/authconform/conform/setup"
 	"github.com/authconform/authconform/internal/catalog"
 	"github.com/authconform/authconform/internal/config"
 	"github.com/authconform/authconform/internal/verdict"
@@ -64,13 +66,13 @@ func TestListSendsNothing(t *testing.T) {
 	o := Options{
 		Target:   config.Target{BaseURL: "https://auth.example.invalid", TokenPath: "/oauth/token", SalesChannel: config.Client{ID: "sc"}, Profile: config.CommerceLayer},
 		Features: fsys, FeaturePaths: []string{"."}, Schemas: fsys, SchemaDir: "s",
-		Rate: "1/1m",
+		Rate: &setup.Rate{N: 1, Per: time.Minute},
 	}
 	l, err := List(o)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(l.Cases) != 1 || len(l.LeftOut) != 1 || l.Requests != 1 || l.Rate != "1/1m0s" {
+	if len(l.Cases) != 1 || len(l.LeftOut) != 1 || l.Requests != 1 || l.Rate.String() != "1/1m0s" {
 		t.Errorf("List = %d cases, %d left out, %d requests, rate %s; want 1, 1, 1, 1/1m0s", len(l.Cases), len(l.LeftOut), l.Requests, l.Rate)
 	}
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
+	"github.com/authconform/authconform/conform/setup"
 	"github.com/authconform/authconform/internal/config"
 	"github.com/authconform/authconform/internal/embedded"
 	"github.com/authconform/authconform/internal/refserver"
@@ -108,11 +109,11 @@ func (p *overlapProbe) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // runSuiteAt runs the whole suite against the server at url, concurrency
 // scenarios at a time, as the CLI does with -concurrency, with the
-// formatters format. The console is discarded, and runner.Run formats
-// nothing for a discarded console: only file formatters run.
-func runSuiteAt(t *testing.T, url string, concurrency int, format string) verdict.Run {
+// formats. The console is discarded, and runner.Run formats nothing for a
+// discarded console: only file formatters run.
+func runSuiteAt(t *testing.T, url string, concurrency int, formats ...setup.Format) verdict.Run {
 	t.Helper()
-	res, err := runner.Run(context.Background(), suiteAt(url, concurrency, format))
+	res, err := runner.Run(context.Background(), suiteAt(url, concurrency, formats...))
 	if err != nil {
 		t.Fatalf("runner.Run (concurrency %d): %v", concurrency, err)
 	}
@@ -120,12 +121,12 @@ func runSuiteAt(t *testing.T, url string, concurrency int, format string) verdic
 }
 
 // suiteAt is the whole built-in suite against url, concurrency scenarios
-// at a time, with formatters format and the console discarded.
-func suiteAt(url string, concurrency int, format string) runner.Options {
+// at a time, with the formats and the console discarded.
+func suiteAt(url string, concurrency int, formats ...setup.Format) runner.Options {
 	return runner.Options{
 		Target:      embedded.Target(url),
 		Concurrency: concurrency,
-		Format:      format,
+		Formats:     formats,
 		Timeout:     5 * time.Second,
 		Console:     io.Discard,
 	}.WithBuiltInSuite()
