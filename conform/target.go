@@ -22,6 +22,10 @@ const (
 // reference server shares). It prints without its secret.
 type Client = setup.Client
 
+// Customer is a customer who signs in with the sales channel (package
+// setup's). It prints without its password.
+type Customer = setup.Customer
+
 // Target is the server under test, as the AUTHCONFORM_* variables describe
 // it (TargetFromEnv). Only URL is required; a part left empty leaves out
 // the scenarios that need it, each with its reason. It is package setup's
@@ -72,7 +76,8 @@ func fromConfig(t config.Target) (Target, error) {
 		Issuer: t.Issuer, JWKSURL: t.JWKSURL, ResourceURL: t.ResourceURL,
 		SalesChannel: c(t.SalesChannel), Integration: c(t.Integration),
 		MarketID: t.MarketID, OtherMarketID: t.OtherMarketID,
-		Client: c(t.Client), BasicClient: c(t.BasicClient),
+		Customer: Customer{Email: t.Customer.Email, Password: t.Customer.Password, PasswordFromFile: t.Customer.PasswordFromFile},
+		Client:   c(t.Client), BasicClient: c(t.BasicClient),
 		Scope: t.Scope, ForbiddenScope: t.ForbiddenScope,
 		ClockSkew: t.ClockSkew,
 	}, nil
@@ -97,7 +102,8 @@ func configOf(t Target, p Profile) (config.Target, error) {
 		SalesChannel: c(t.SalesChannel, config.DefaultSalesChannelLifetime),
 		Integration:  c(t.Integration, config.DefaultIntegrationLifetime),
 		MarketID:     t.MarketID, OtherMarketID: t.OtherMarketID,
-		Client: c(t.Client, 0), BasicClient: c(t.BasicClient, 0),
+		Customer: config.Customer{Email: t.Customer.Email, Password: t.Customer.Password, PasswordFromFile: t.Customer.PasswordFromFile},
+		Client:   c(t.Client, 0), BasicClient: c(t.BasicClient, 0),
 		Scope: t.Scope, ForbiddenScope: t.ForbiddenScope,
 		ClockSkew: t.ClockSkew, Profile: prof,
 	}

@@ -48,6 +48,8 @@ type Target struct {
 	// The Commerce Layer profile's credentials and markets.
 	SalesChannel, Integration Client
 	MarketID, OtherMarketID   string
+	// Customer signs in with the sales channel (the password grant).
+	Customer Customer
 
 	// The RFC 6749 profile's clients (client_secret_post and
 	// client_secret_basic; they may be the same) and scopes.

@@ -30,6 +30,7 @@ var credentialTags = []struct{ placeholder, tag string }{
 	{"scope", "@scope"},
 	{"forbidden_scope", "@forbidden_scope"},
 	{"expires_in", "@expires_in"},
+	{"customer.", "@customer"},
 }
 
 // profileTags say which profile a scenario belongs to: every scenario

@@ -270,7 +270,7 @@ func TestFaults(t *testing.T) {
 			check: expect(request{body: jsonBody("grant_type", "", "client_id", refserver.SalesChannelClientID)}, status(400)), want: "status = 200; want 400",
 			unaffected: expect(errorRequest(), status(400))},
 		{fault: "unsupported-grant-type-invalid-request",
-			check: expect(request{body: jsonBody("grant_type", "password", "client_id", refserver.SalesChannelClientID)}, code("unsupported_grant_type")),
+			check: expect(request{body: jsonBody("grant_type", "urn:authconform:grant-type:unsupported", "client_id", refserver.SalesChannelClientID)}, code("unsupported_grant_type")),
 			want:  `error code = "invalid_request"; want "unsupported_grant_type"`},
 		{fault: "unknown-market-accepted", check: expect(withScopeRequest("market:id:zzzzzzzzzz"), status(400)), want: "status = 200; want 400",
 			unaffected: expect(withScopeRequest("store:id:bGvCXzYgNB"), status(400))},
@@ -397,6 +397,37 @@ func TestFaults(t *testing.T) {
 		// The protected resource.
 		{fault: "resource-accepts-garbage-token", check: expect(ping("Bearer not-a-token"), status(401)), want: "status = 200; want 401",
 			unaffected: revokeCheck(integrationToken(), integrationRevokes, status(200), false)},
+
+		// A customer: the password and refresh_token grants.
+		{fault: "password-wrong-accepted", check: expect(passwordLogin(refserver.CustomerEmail, "not-the-password"), status(400)), want: "status = 200; want 400",
+			unaffected: expect(passwordLogin("nobody@authconform.test", "not-the-password"), status(400))},
+		{fault: "unknown-email-told", check: sameRefusal, want: "There is no customer with this email address.",
+			unaffected: expect(passwordLogin("nobody@authconform.test", "not-the-password"), code("invalid_grant"))},
+		{fault: "customer-refresh-token-missing", check: func(t *testing.T, baseURL string) error {
+			return expectCustomerAnswer(baseURL, send(t, baseURL, customerLogin()))
+		},
+			want: "members = [access_token created_at expires_in owner_id owner_type scope token_type]", unaffected: expect(customerLogin(), member("owner_type", `"customer"`))},
+		{fault: "owner-type-capitalised", check: expect(customerLogin(), member("owner_type", `"customer"`)), want: `owner_type = "Customer"; want "customer"`,
+			unaffected: expectClaims(customerLogin(), claim("owner", "type", `"Customer"`))},
+		{fault: "jwt-owner-id-wrong", check: expectClaims(customerLogin(), claim("owner", "id", quoted(refserver.CustomerID))), want: `owner.id = "PkXVnRaBmz"; want "zxcVBnMASd"`,
+			unaffected: expect(customerLogin(), member("owner_id", quoted(refserver.CustomerID)))},
+		{fault: "jwt-owner-type-lowercase", check: expectClaims(customerLogin(), claim("owner", "type", `"Customer"`)), want: `owner.type = "customer"; want "Customer"`,
+			unaffected: expect(customerLogin(), member("owner_type", `"customer"`))},
+		{fault: "refresh-not-rotated", check: refreshRotates, want: "the one presented; want a new one",
+			unaffected: refreshAnswer(customerScope, status(200))},
+		{fault: "refresh-old-token-works", check: oldRefreshRefused, want: "status = 200; want 400", unaffected: refreshRotates},
+		{fault: "refresh-scope-change-accepted", check: refreshAnswer("market:id:"+refserver.OtherMarketID, status(400)), want: "status = 200; want 400",
+			unaffected: refreshAnswer(customerScope, member("scope", quoted(customerScope)))},
+		{fault: "refresh-scope-not-kept", check: refreshAnswer(customerScope, member("scope", quoted(customerScope))), want: `scope = "market:all"; want`,
+			unaffected: refreshAnswer("market:id:"+refserver.OtherMarketID, status(400))},
+		{fault: "refresh-owner-lost", check: refreshAnswer(customerScope, member("owner_id", quoted(refserver.CustomerID))), want: "no owner_id member",
+			unaffected: refreshAnswer(customerScope, status(200))},
+		{fault: "refresh-unknown-token-invalid-request", check: expect(refreshWith("not-a-refresh-token", ""), code("invalid_grant")),
+			want: `error code = "invalid_request"; want "invalid_grant"`, unaffected: oldRefreshRefused},
+		{fault: "revoke-customer-token-needs-secret", check: revokesOwn(customerLogin(), customerIDOnlyRevokes), want: "status = 403; want 200",
+			unaffected: revokeCheck(salesChannelToken(""), customerIDOnlyRevokes, status(403), true)},
+		{fault: "revoke-leaves-refresh-token-working", check: revokedRefreshRefused, want: "status = 200; want 400",
+			unaffected: revokesOwn(customerLogin(), customerIDOnlyRevokes)},
 	}
 
 	var names []string

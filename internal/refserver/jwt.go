@@ -223,9 +223,12 @@ type tokenClaims struct {
 	// Market is present only when markets are in scope; "market:all"
 	// tokens have none.
 	Market *marketClaim `json:"market,omitempty"`
-	Scope  string       `json:"scope"`
-	Exp    int64        `json:"exp"`
-	Iat    int64        `json:"iat"`
+	// Owner is the customer a token acts for; absent from guest and
+	// integration tokens.
+	Owner *ownerClaim `json:"owner,omitempty"`
+	Scope string      `json:"scope"`
+	Exp   int64       `json:"exp"`
+	Iat   int64       `json:"iat"`
 	// Test is true: these are test-mode tokens, never live ones. It is a
 	// bool everywhere but under the jwt-test-not-boolean fault.
 	Test any     `json:"test"`

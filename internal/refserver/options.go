@@ -122,6 +122,10 @@ type Options struct {
 	// each letters, digits, '-' and '_'. nil means MarketID and
 	// OtherMarketID; an empty, non-nil list is an error.
 	Markets []string
+	// Customer is the customer who signs in with the sales channel (the
+	// password grant). Empty fields take CustomerEmail and
+	// CustomerPassword.
+	Customer Customer
 }
 
 // config is Options after defaults and validation.
@@ -143,6 +147,7 @@ type config struct {
 	salesChannel, integration *client
 	markets                   []string        // in Options order, for Markets
 	marketSet                 map[string]bool // the same, for lookups
+	customer                  *customer
 }
 
 func (o Options) config() (config, error) {
@@ -210,6 +215,9 @@ func (o Options) config() (config, error) {
 		return config{}, err
 	}
 	if c.markets, c.marketSet, err = newMarkets(o.Markets); err != nil {
+		return config{}, err
+	}
+	if c.customer, err = newCustomer(o.Customer); err != nil {
 		return config{}, err
 	}
 	return c, nil

@@ -1,0 +1,63 @@
+package refserver
+
+import "net/http"
+
+// The grants a customer's tokens come from (spec §a).
+const (
+	grantPassword     = "password"
+	grantRefreshToken = "refresh_token"
+)
+
+// Answers of the password and refresh_token grants. descInvalidGrant and
+// descUnauthorizedClient are Doorkeeper's (config/locales/en.yml).
+const (
+	descInvalidGrant       = "The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client."
+	descUnauthorizedClient = "The client is not authorized to perform this request using this method."
+	descMissingUsername    = "Missing required parameter: username."
+	descMissingPassword    = "Missing required parameter: password."
+	// descUnknownEmail is the unknown-email-told fault's answer, which
+	// tells a guesser the email is not a customer's.
+	descUnknownEmail = "There is no customer with this email address."
+)
+
+// checkPassword validates a password grant (RFC 6749 §4.3.2; Commerce
+// Layer: a sales channel's customer, by email and password): the client is
+// a sales channel, the customer exists and the password is right, the
+// scope is one the client may have. A wrong password and an unknown email
+// get the same answer, invalid_grant, so the answer does not tell which
+// emails are customers'.
+func (s *Server) checkPassword(r *http.Request, p params, c *client, confidential bool) (*grant, *tokenError) {
+	if !c.public {
+		// Commerce Layer documents the password grant for sales channels
+		// only (spec §a); RFC 6749 §5.2: unauthorized_client.
+		return nil, &tokenError{code: "unauthorized_client", description: descUnauthorizedClient}
+	}
+	email, password := p.get("username"), p.get("password")
+	switch {
+	case email == "":
+		return nil, errInvalidRequest(descMissingUsername)
+	case password == "":
+		return nil, errInvalidRequest(descMissingPassword)
+	}
+	owner, known := s.customerByEmail(email)
+	switch {
+	case !known && s.fault == faultUnknownEmailTold:
+		return nil, &tokenError{code: "invalid_grant", description: descUnknownEmail}
+	case !known:
+		return nil, errInvalidGrant()
+	case !owner.passwordMatches(password) && s.fault != faultPasswordWrongAccepted:
+		return nil, errInvalidGrant()
+	}
+	scope, marketIDs, terr := s.parseScope(p.get("scope"))
+	if terr != nil {
+		return nil, terr
+	}
+	return &grant{client: c, confidential: confidential, scope: scope, marketIDs: marketIDs, owner: owner, issuer: s.issuerFor(r)}, nil
+}
+
+// errInvalidGrant is RFC 6749 §5.2's invalid_grant: wrong credentials of
+// the resource owner, or a refresh token that is not a live one of the
+// client's.
+func errInvalidGrant() *tokenError {
+	return &tokenError{code: "invalid_grant", description: descInvalidGrant}
+}
