@@ -36,6 +36,40 @@ func (s *suite) controls() *controls {
 // Basic: client "x" with HTTP Basic is a control of its own.
 const withBasic = " with HTTP Basic"
 
+// grantWays name the grants whose logins are controls of their own: a
+// refused wrong password is evidence only once the customer's right one
+// got a token, whatever client_credentials gave the same client.
+var grantWays = map[string]string{
+	"password":      " with the password grant",
+	"refresh_token": " with the refresh_token grant",
+}
+
+// grantWay is the part of a control that names a request's grant, "" for
+// client_credentials (or none).
+func grantWay(params []param) string {
+	for _, p := range params {
+		if p.name == "grant_type" {
+			return grantWays[p.value]
+		}
+	}
+	return ""
+}
+
+// wayOf is the way a control's client asked: its grant and HTTP Basic.
+func wayOf(control string) string {
+	rest, basic := strings.CutSuffix(control, withBasic)
+	way := ""
+	for _, w := range grantWays {
+		if strings.HasSuffix(rest, w) {
+			way = w
+		}
+	}
+	if basic {
+		way += withBasic
+	}
+	return way
+}
+
 // anyClient stands, in a scenario's controls, for every configured client
 // that authenticates the same way: the control of a request for a client
 // the target cannot know (a generated client_id), whose refusal is
@@ -60,6 +94,9 @@ func (st *scenario) noteTokenRequest(clientID string, gotToken bool) {
 	if !configured {
 		control, gotToken = anyClient, false
 	}
+	if st.req != nil {
+		control += grantWay(st.req.params)
+	}
 	if st.req != nil && st.req.basic != noBasic {
 		control += withBasic
 	}
@@ -83,7 +120,7 @@ func (c *controls) issuedTo(control string) bool {
 		return c.issued[control]
 	}
 	for id := range c.issued {
-		if strings.HasSuffix(id, withBasic) == (way == withBasic) {
+		if wayOf(id) == way {
 			return true
 		}
 	}
@@ -131,11 +168,8 @@ func (s *suite) Inconclusive(v verdict.Verdict) string {
 // it authenticated outside the quotes: client "x" with HTTP Basic, or
 // any configured client with HTTP Basic.
 func quoteClient(id string) string {
-	name, basic := strings.CutSuffix(id, withBasic)
-	way := ""
-	if basic {
-		way = withBasic
-	}
+	way := wayOf(id)
+	name := strings.TrimSuffix(id, way)
 	if name == anyClient {
 		return "any configured client" + way
 	}

@@ -41,8 +41,11 @@ type scenario struct {
 	// answer is never judged this way.
 	answer *httpclient.Exchange
 	// accessToken is the access token the last token answer carried, for
-	// {{access_token}}, the resource and the JWT steps.
-	accessToken string
+	// {{access_token}}, the resource and the JWT steps; refreshToken the
+	// refresh token the last token answer that had one carried, for
+	// {{refresh_token}}.
+	accessToken  string
+	refreshToken string
 	// jwt caches accessToken parsed as a JWT.
 	jwt struct {
 		raw string
@@ -57,6 +60,8 @@ type scenario struct {
 		err error
 	}
 	remembered map[string]string
+	// rememberedAnswers are answers kept to compare later ones with.
+	rememberedAnswers map[string]*httpclient.Exchange
 	// sentSecrets are the client_secret values this scenario sent, wrong
 	// ones included, so that an echo of any of them is caught.
 	sentSecrets []string
@@ -76,6 +81,7 @@ func newScenario(s *suite) *scenario {
 	vars["unknown_market_id"] = "zz" + randomID(8) + "Q"
 	vars["wrong_secret"] = "authconform-wrong-" + randomID(24)
 	vars["unknown_token"] = "authconform-unknown-" + randomID(40)
+	maps.Copy(vars, s.runValues())
 	return &scenario{
 		suite:      s,
 		vars:       vars,
@@ -103,6 +109,8 @@ func configuredValues(t config.Target) map[string]string {
 		"scope":                       t.Scope,
 		"forbidden_scope":             t.ForbiddenScope,
 		"expires_in":                  lifetime(t.Client.Lifetime),
+		"customer.email":              t.Customer.Email,
+		"customer.password":           t.Customer.Password,
 	}
 }
 
@@ -121,9 +129,10 @@ const accessTokenPlaceholder = "access_token"
 
 const idAlphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
-// GeneratedValue matches every value newScenario generates, and nothing a
-// target is configured with: tests that compare two runs mask them with it.
-var GeneratedValue = regexp.MustCompile(`authconform-(?:unknown|wrong)-[A-Za-z0-9]+|\bzz[A-Za-z0-9]{8}Q\b`)
+// GeneratedValue matches every value newScenario and runValues generate,
+// and nothing a target is configured with: tests that compare two runs
+// mask them with it.
+var GeneratedValue = regexp.MustCompile(`authconform-(?:unknown|wrong)-[A-Za-z0-9]+(?:@example\.invalid)?|\bzz[A-Za-z0-9]{8}Q\b`)
 
 func randomID(n int) string {
 	b := make([]byte, n)
@@ -154,6 +163,7 @@ func (st *scenario) expandJSON(text string) (string, error) {
 func (st *scenario) expandWith(text string, escape func(string) string) (string, error) {
 	var unknown []string
 	noToken := false
+	var learnErr error
 	out := placeholder.ReplaceAllStringFunc(text, func(m string) string {
 		name := placeholder.FindStringSubmatch(m)[1]
 		v, ok := st.vars[name]
@@ -161,11 +171,17 @@ func (st *scenario) expandWith(text string, escape func(string) string) (string,
 			v, ok = st.accessToken, true
 			noToken = v == ""
 		}
+		if learned, isLearned, err := st.learnedValue(name); isLearned {
+			v, ok = learned, true
+			if err != nil && learnErr == nil {
+				learnErr = err
+			}
+		}
 		if !ok {
 			unknown = append(unknown, name)
 			return m
 		}
-		if strings.HasSuffix(name, "secret") {
+		if strings.HasSuffix(name, "secret") || strings.HasSuffix(name, "password") {
 			st.noteSentSecret(v)
 		}
 		if escape != nil {
@@ -176,8 +192,11 @@ func (st *scenario) expandWith(text string, escape func(string) string) (string,
 	if noToken {
 		return "", fmt.Errorf("{{%s}} is used before any token request of this scenario was answered with an access token", accessTokenPlaceholder)
 	}
+	if learnErr != nil {
+		return "", learnErr
+	}
 	if len(unknown) > 0 {
-		known := append(slices.Collect(maps.Keys(st.vars)), accessTokenPlaceholder)
+		known := append(slices.Collect(maps.Keys(st.vars)), accessTokenPlaceholder, refreshTokenPlaceholder, rememberedPrefix+"NAME")
 		slices.Sort(known)
 		for i, k := range known {
 			known[i] = "{{" + k + "}}"

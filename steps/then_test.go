@@ -278,6 +278,9 @@ func TestEveryThenStepCanFail(t *testing.T) {
 	for _, r := range revokeRows() {
 		note(r.line, r.run(t).err)
 	}
+	for _, r := range customerRows() {
+		note(r.line, r.run(t, s))
+	}
 	for i, step := range newScenario(s).vocabulary() {
 		if !judgesAnswer(step) {
 			continue

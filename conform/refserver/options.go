@@ -29,6 +29,14 @@ const (
 	SalesChannelLifetime = 14400
 	// IntegrationLifetime is an integration token's expires_in, seconds.
 	IntegrationLifetime = 7200
+	// CustomerEmail is the default customer's email, who signs in with
+	// the sales channel (the password grant).
+	CustomerEmail = "customer@authconform.test"
+	// CustomerPassword is the default customer's password.
+	CustomerPassword = "cu5Tm3rPw-Hq8Lz2Vb7Nk4Rd9Xs1Fy6Jc3Tg0Ae"
+	// CustomerID is the default customer's id: owner_id in the answers,
+	// owner.id in the tokens.
+	CustomerID = "zxcVBnMASd"
 )
 
 // OrganizationSlug is the slug of the organisation every token belongs
@@ -100,6 +108,9 @@ type Options struct {
 	// Markets are the ids a scope may name (market:id:<id>), letters,
 	// digits, '-' and '_'. nil means MarketID and OtherMarketID.
 	Markets []string
+	// Customer signs in with the sales channel (the password grant);
+	// empty fields take CustomerEmail and CustomerPassword.
+	Customer Customer
 	// RateLimit is the number of requests to /oauth/token and
 	// /oauth/revoke together admitted per RateWindow (a sliding window);
 	// 0 means unlimited. Beyond it the answer is 429 with Retry-After.
@@ -113,6 +124,11 @@ type Options struct {
 // and conform.Run one value. An empty field takes the default. It prints
 // without its secret.
 type Client = setup.Client
+
+// Customer configures the server's customer: the same type as the
+// suite's (conform.Customer is setup.Customer too). It prints without its
+// password.
+type Customer = setup.Customer
 
 // ClientInfo is one of a running server's clients, without its secret.
 type ClientInfo struct {
@@ -158,6 +174,7 @@ func (o Options) internal(issuer string) ref.Options {
 		SalesChannel: refClient(o.SalesChannel),
 		Integration:  refClient(o.Integration),
 		Markets:      o.Markets,
+		Customer:     ref.Customer{Email: o.Customer.Email, Password: o.Customer.Password},
 	}
 }
 

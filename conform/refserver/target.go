@@ -9,7 +9,7 @@ const ForbiddenMarketID = "zzNoSuchMk"
 // Target is the server as conform.Run's target (conform.Target is
 // setup.Target), with every credential: its URL, endpoints and protected
 // resource; the sales channel and the integration with their secrets and
-// lifetimes; its first two markets.
+// lifetimes; its first two markets; its customer with the password.
 // For the RFC6749 profile the integration is both clients, authenticating
 // in the body and with HTTP Basic, the scope names the first market and
 // the forbidden scope ForbiddenMarketID. (Judge a server under RFC6749
@@ -24,6 +24,7 @@ func (s *Server) Target() setup.Target {
 		ResourceURL:  s.URL + ResourcePath,
 		SalesChannel: c(0), Integration: c(1),
 		Client: c(1), BasicClient: c(1),
+		Customer:       s.customer,
 		ForbiddenScope: "market:id:" + ForbiddenMarketID,
 	}
 	if s.Issuer != "" && s.Issuer != s.URL {

@@ -57,6 +57,7 @@ func TestTargetNamesTheServersClients(t *testing.T) {
 		SalesChannel: refserver.Client{ID: "sc-1", Secret: "sc-secret", Lifetime: 600},
 		Integration:  refserver.Client{ID: "int-1"},
 		Markets:      []string{"mkOne"},
+		Customer:     refserver.Customer{Email: "buyer@example.test"},
 	})
 	got := srv.Target()
 	integration := conform.Client{ID: "int-1", Secret: refserver.IntegrationClientSecret, Lifetime: refserver.IntegrationLifetime}
@@ -64,7 +65,8 @@ func TestTargetNamesTheServersClients(t *testing.T) {
 		URL: conform.MustParseURL(srv.URL), TokenPath: refserver.TokenPath, RevokePath: refserver.RevokePath, ResourceURL: srv.URL + refserver.ResourcePath,
 		SalesChannel: conform.Client{ID: "sc-1", Secret: "sc-secret", Lifetime: 600}, Integration: integration,
 		MarketID: "mkOne", Client: integration, BasicClient: integration,
-		Scope: "market:id:mkOne", ForbiddenScope: "market:id:" + refserver.ForbiddenMarketID,
+		Customer: conform.Customer{Email: "buyer@example.test", Password: refserver.CustomerPassword},
+		Scope:    "market:id:mkOne", ForbiddenScope: "market:id:" + refserver.ForbiddenMarketID,
 	}
 	if got != want {
 		t.Errorf("Target() =\n%+v; want\n%+v", got, want)

@@ -44,6 +44,7 @@ func Target(url string) config.Target {
 		Scope:          "market:id:" + refserver.MarketID,
 		ForbiddenScope: "market:id:" + ForbiddenMarketID,
 		ResourceURL:    url + refserver.ResourcePath,
+		Customer:       config.Customer{Email: refserver.CustomerEmail, Password: refserver.CustomerPassword},
 		Profile:        config.CommerceLayer,
 	}
 }
