@@ -215,7 +215,7 @@ var allFaults = []Fault{
 	{faultRefreshOldTokenWorks, "RFC 6749 §10.4 and RFC 9700 §4.14.2 (rotation invalidates the previous refresh token): after a refresh the old refresh token is refused; here it works again (a SHOULD)."},
 	{faultRefreshScopeChangeAccepted, `Commerce Layer docs (refresh token: "you must specify the same scope") and RFC 6749 §6: a refresh asking for another scope is refused; here it is granted.`},
 	{faultRefreshScopeNotKept, "Commerce Layer docs (refresh token: the same scope) and RFC 6749 §6: a refreshed token has the scope of the original; here market:all."},
-	{faultRefreshOwnerLost, "Commerce Layer tests (refresh_token member set, owner claim): a refreshed customer's token still acts for the customer; here it is a guest token, without owner_id, owner_type, owner or refresh_token."},
+	{faultRefreshOwnerLost, "Commerce Layer tests (refresh_token member set, owner claim): a refreshed customer's token still acts for the customer; here it is a guest's, without owner_id, owner_type or the owner claim."},
 	{faultRefreshUnknownInvalidRequest, "RFC 6749 §5.2: a refresh token the server never issued is invalid_grant, not invalid_request."},
 	{faultRevokeCustomerNeedsSecret, "Commerce Layer docs (revoking a token): a sales channel revokes a token that names a customer with its client id alone; here it is refused with 403 without the secret."},
 	{faultRevokeLeavesRefreshWorking, "RFC 7009 §2.1, §2.2 and Commerce Layer docs (a refresh token can be revoked): a revoked refresh token gets no new token; here the revocation answers 200 and the refresh token still works."},

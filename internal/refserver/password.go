@@ -52,7 +52,7 @@ func (s *Server) checkPassword(r *http.Request, p params, c *client, confidentia
 	if terr != nil {
 		return nil, terr
 	}
-	return &grant{client: c, confidential: confidential, scope: scope, marketIDs: marketIDs, owner: owner, issuer: s.issuerFor(r)}, nil
+	return &grant{client: c, confidential: confidential, scope: scope, marketIDs: marketIDs, owner: owner, refreshable: true, issuer: s.issuerFor(r)}, nil
 }
 
 // errInvalidGrant is RFC 6749 §5.2's invalid_grant: wrong credentials of

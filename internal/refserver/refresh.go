@@ -58,7 +58,7 @@ func (s *Server) checkRefresh(r *http.Request, p params, c *client, confidential
 		// Another request used it first.
 		return nil, errInvalidGrant()
 	}
-	g := &grant{client: c, confidential: confidential, scope: scope, marketIDs: marketIDs, owner: rec.owner, issuer: s.issuerFor(r)}
+	g := &grant{client: c, confidential: confidential, scope: scope, marketIDs: marketIDs, owner: rec.owner, refreshable: true, issuer: s.issuerFor(r)}
 	switch s.fault {
 	case faultRefreshNotRotated:
 		g.refreshed = presented
@@ -80,12 +80,12 @@ func sameScope(a, b string) bool {
 }
 
 // refreshTokenFor is the refresh token an answer for g carries: none for a
-// token acting for no customer; the presented one again under the
+// client_credentials token; the presented one again under the
 // refresh-not-rotated fault; else a new one, recorded with the access
 // token issued with it.
 func (s *Server) refreshTokenFor(g *grant, accessToken string, now time.Time) string {
 	switch {
-	case g.owner == nil && g.refreshed == "":
+	case !g.refreshable:
 		return ""
 	case g.refreshed != "":
 		return g.refreshed

@@ -97,7 +97,7 @@ func (s *Server) checkRevoke(w http.ResponseWriter, r *http.Request) (string, *t
 		// the token was issued to the client making the revocation
 		// request". The token is left as it was.
 		return "", errRevokeUnauthorized()
-	case owner == s.salesChannel && requester == s.salesChannel && s.fault == faultRevokeSalesChannelRefused:
+	case owner == s.salesChannel && requester == s.salesChannel && rec.owner == nil && s.fault == faultRevokeSalesChannelRefused:
 		return "", errRevokeUnauthorized()
 	}
 	return token, nil

@@ -140,11 +140,13 @@ type grant struct {
 	marketIDs    []string
 	secret       string // as sent, for the secret-echoed-in-token fault
 	issuer       string // the iss of the token
-	// owner is the customer the token acts for (password and refresh
-	// grants); refreshed is the refresh token the answer carries again
-	// under the refresh-not-rotated fault.
-	owner     *customer
-	refreshed string
+	// owner is the customer the token acts for; refreshable says the
+	// answer carries a refresh token (password and refresh grants);
+	// refreshed is the one it carries again under the refresh-not-rotated
+	// fault.
+	owner       *customer
+	refreshable bool
+	refreshed   string
 }
 
 // checkRequest validates a token request from its form to its content:
@@ -309,7 +311,7 @@ func (s *Server) writeToken(w http.ResponseWriter, g *grant) {
 		body.add("created_at", now.Unix())
 	}
 	s.addOwnerMembers(&body, g)
-	if s.fault == faultRefreshTokenIssued {
+	if s.fault == faultRefreshTokenIssued && !g.refreshable {
 		body.add("refresh_token", randomHex(20))
 	}
 	if s.fault == faultSecretEchoedInToken && c == s.integration {
