@@ -93,11 +93,17 @@ func (s *Server) refreshTokenFor(g *grant, accessToken string, now time.Time) st
 	b := make([]byte, 32)
 	_, _ = rand.Read(b) // crypto/rand.Read never fails (Go 1.24+)
 	token := base64.RawURLEncoding.EncodeToString(b)
+	access := keyOf(accessToken)
+	if s.fault == faultSameTokenForAll {
+		// The fault's one access token is every client's: revoking one
+		// customer's refresh token must not revoke it for the others.
+		access = tokenKey{}
+	}
 	s.tokens.addRecord(token, tokenRecord{
 		client:  g.client,
 		owner:   g.owner,
 		expires: now.Add(refreshLifetime),
-		refresh: &refreshGrant{scope: g.scope, marketIDs: g.marketIDs, access: keyOf(accessToken)},
+		refresh: &refreshGrant{scope: g.scope, marketIDs: g.marketIDs, access: access},
 	}, now)
 	return token
 }
