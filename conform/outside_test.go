@@ -54,6 +54,7 @@ func target(t *testing.T, fault string) conform.Target {
 		Integration:   conform.Client{ID: refserver.IntegrationClientID, Secret: refserver.IntegrationClientSecret},
 		MarketID:      refserver.MarketID,
 		OtherMarketID: refserver.OtherMarketID,
+		Customer:      conform.Customer{Email: refserver.CustomerEmail, Password: refserver.CustomerPassword},
 	}
 }
 

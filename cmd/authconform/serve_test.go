@@ -209,25 +209,27 @@ func TestServeFaultFailsSuite(t *testing.T) {
 }
 
 // TestServeGeneratesValues verifies serve with nothing configured: it
-// prints the variables to export, the generated secrets only as files of
-// mode 0600, and the suite run with those variables passes. SIGINT ends
-// it with 0 and removes the secret files.
+// prints the variables to export, the generated secrets and the customer's
+// password only as files of mode 0600, and the suite run with those
+// variables passes, the customer's scenarios included. SIGINT ends it with
+// 0 and removes the secret files.
 func TestServeGeneratesValues(t *testing.T) {
 	s := startServe(t, nil)
 	var exports map[string]string
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
-		if exports = parseExports(s.stdout.String()); len(exports) >= 10 || time.Now().After(deadline) {
+		if exports = parseExports(s.stdout.String()); len(exports) >= 12 || time.Now().After(deadline) {
 			break
 		}
 	}
 	for _, name := range []string{"AUTHCONFORM_TARGET", "AUTHCONFORM_RESOURCE_URL", "AUTHCONFORM_SALES_CHANNEL_CLIENT_ID", "AUTHCONFORM_INTEGRATION_CLIENT_ID",
-		"AUTHCONFORM_MARKET_ID", "AUTHCONFORM_OTHER_MARKET_ID", "AUTHCONFORM_SALES_CHANNEL_CLIENT_SECRET_FILE", "AUTHCONFORM_INTEGRATION_CLIENT_SECRET_FILE"} {
+		"AUTHCONFORM_MARKET_ID", "AUTHCONFORM_OTHER_MARKET_ID", "AUTHCONFORM_SALES_CHANNEL_CLIENT_SECRET_FILE", "AUTHCONFORM_INTEGRATION_CLIENT_SECRET_FILE",
+		"AUTHCONFORM_CUSTOMER_EMAIL", "AUTHCONFORM_CUSTOMER_PASSWORD_FILE"} {
 		if exports[name] == "" {
 			t.Fatalf("no export of %s in stdout:\n%s", name, s.stdout.String())
 		}
 	}
 	var secrets []string
-	for _, name := range []string{"AUTHCONFORM_SALES_CHANNEL_CLIENT_SECRET_FILE", "AUTHCONFORM_INTEGRATION_CLIENT_SECRET_FILE"} {
+	for _, name := range []string{"AUTHCONFORM_SALES_CHANNEL_CLIENT_SECRET_FILE", "AUTHCONFORM_INTEGRATION_CLIENT_SECRET_FILE", "AUTHCONFORM_CUSTOMER_PASSWORD_FILE"} {
 		path := exports[name]
 		fi, err := os.Stat(path)
 		if err != nil {
@@ -246,8 +248,12 @@ func TestServeGeneratesValues(t *testing.T) {
 			secrets = append(secrets, secret)
 		}
 	}
-	if r := runCLI(t, exports, "-format", "progress"); r.code != 0 {
+	r := runCLI(t, exports, "-format", "progress")
+	if r.code != 0 {
 		t.Fatalf("the suite with the exported variables: exit code = %d; want 0\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	if strings.Contains(r.stdout, "no customer") {
+		t.Errorf("the suite left out the customer's scenarios with the exported variables:\n%s", r.stdout)
 	}
 	if code := s.stop(t, syscall.SIGINT); code != 0 {
 		t.Errorf("exit code after SIGINT = %d; want 0\nstderr:\n%s", code, s.stderr.String())
