@@ -30,6 +30,8 @@ func serveEnv() map[string]string {
 		"AUTHCONFORM_INTEGRATION_CLIENT_SECRET":   "int-serve-secret-0123456789",
 		"AUTHCONFORM_MARKET_ID":                   "mkServe001",
 		"AUTHCONFORM_OTHER_MARKET_ID":             "mkServe002",
+		"AUTHCONFORM_CUSTOMER_EMAIL":              "buyer@serve.test",
+		"AUTHCONFORM_CUSTOMER_PASSWORD":           "customer-serve-password-0123",
 	}
 }
 
@@ -188,7 +190,7 @@ func TestServeSuitePasses(t *testing.T) {
 	if code := s.stop(t, syscall.SIGTERM); code != 0 {
 		t.Errorf("exit code after SIGTERM = %d; want 0\nstderr:\n%s", code, s.stderr.String())
 	}
-	s.noSecretShown(t, env["AUTHCONFORM_SALES_CHANNEL_CLIENT_SECRET"], env["AUTHCONFORM_INTEGRATION_CLIENT_SECRET"])
+	s.noSecretShown(t, env["AUTHCONFORM_SALES_CHANNEL_CLIENT_SECRET"], env["AUTHCONFORM_INTEGRATION_CLIENT_SECRET"], env["AUTHCONFORM_CUSTOMER_PASSWORD"])
 }
 
 // TestServeFaultFailsSuite verifies -fault: the suite run against a
