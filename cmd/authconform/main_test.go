@@ -87,6 +87,8 @@ func TestExitCodes(t *testing.T) {
 		{"bad format", nil, []string{"-format", "fancy"}, 2, "unknown formatter"},
 		{"bad rate", nil, []string{"-rate", "lots"}, 2, "rate"},
 		{"unknown flag", nil, []string{"-client-secret", "x"}, 2, "flag provided but not defined"},
+		{"no flag for the customer's password", nil, []string{"-customer-password", "x"}, 2, "flag provided but not defined"},
+		{"customer's password file a device", map[string]string{"AUTHCONFORM_CUSTOMER_PASSWORD_FILE": "/dev/zero"}, nil, 2, "AUTHCONFORM_CUSTOMER_PASSWORD_FILE"},
 		{"stray argument", nil, []string{"extra"}, 2, "unexpected argument"},
 		{"bad lifetime", map[string]string{"AUTHCONFORM_SALES_CHANNEL_EXPIRES_IN": "4h"}, nil, 2, "AUTHCONFORM_SALES_CHANNEL_EXPIRES_IN"},
 	}
