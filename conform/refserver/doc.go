@@ -1,6 +1,7 @@
 // Package refserver runs authconform's reference auth server in a Go
 // program, so that a client library built against Commerce Layer's
-// client_credentials flow can be tested without a network or an account.
+// client_credentials flow, or a storefront signing its customers in, can
+// be tested without a network or an account.
 //
 // Start listens on 127.0.0.1, on a port the system chooses, and serves:
 //
@@ -8,16 +9,21 @@
 //     {"grant_type":"client_credentials","client_id":...} or RFC 6749's
 //     form body; a sales channel may omit its secret, an integration may
 //     not; scope is "market:all" or "market:id:<id>" for the server's
-//     markets.
+//     markets. The sales channel signs its customer in with grant_type
+//     "password" (username and password: a token acting for the customer,
+//     with a refresh token) and refreshes with "refresh_token" (a new access
+//     token and a new refresh token, the one presented used up).
 //   - GET JWKSPath (/.well-known/jwks.json): the keys of its RS512 tokens,
 //     whose iss is the server's URL (or Options.Issuer).
-//   - POST RevokePath (/oauth/revoke): revocation (RFC 7009).
+//   - POST RevokePath (/oauth/revoke): revocation (RFC 7009); a sales
+//     channel revokes its customer's access or refresh token with its
+//     client_id alone.
 //   - GET ResourcePath (/api/ping): a protected resource that answers 200
 //     to a valid Bearer token and 401 otherwise (RFC 6750).
 //
 // Unless Options say otherwise it knows two clients, a sales channel and an
-// integration, and two markets, with the fixed values of this package's
-// constants, so a test can use them directly. Server.Target gives a
+// integration, two markets and a customer, with the fixed values of this
+// package's constants, so a test can use them directly. Server.Target gives a
 // running server, every credential included, as conform.Run's target.
 //
 // Commerce Layer's own clients (js-auth, the SDK, the CLI) follow a

@@ -1,6 +1,7 @@
 // Package setup holds the values that describe a run of the conformance
-// suite: the target under test and its clients (Target, Client, URL), and
-// the typed options a run takes (Rate, Format).
+// suite: the target under test, its clients and its customer (Target,
+// Client, Customer, URL), and the typed options a run takes (Rate,
+// Format).
 //
 // It imports nothing but the standard library and a package of URL rules,
 // so the reference server (package conform/refserver), which hands its
