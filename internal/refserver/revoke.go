@@ -50,7 +50,9 @@ func (s *Server) serveRevoke(w http.ResponseWriter, r *http.Request) {
 // problems. The client comes first: RFC 7009 §2.1 has the server
 // authenticate the client before it looks at the token, and Commerce Layer
 // answers a request without client_id with 403 unauthorized_client
-// whatever the token. Then the token parameter, then the token itself,
+// whatever the token; a sales channel that sent its id alone is refused
+// unless the token is one it may revoke so (revocableWithIDAlone), an
+// absent token included. Then the token parameter, then the token itself,
 // where RFC 7009 §2.2 makes an invalid token no error, so that the answer
 // does not tell a client which tokens exist.
 func (s *Server) checkRevoke(w http.ResponseWriter, r *http.Request) (string, *tokenError) {
