@@ -28,14 +28,25 @@ func (st *scenario) token() (*jwtcheck.Token, error) {
 		}
 		return nil, st.fail("the answer carries no access token to judge as a JWT (status %d)", st.answer.Status)
 	}
+	tok, err := st.parsedToken()
+	if err != nil {
+		return nil, st.fail("the access token is not a JWT: %v", err)
+	}
+	return tok, nil
+}
+
+// parsedToken is the scenario's access token parsed as a JWT (its
+// signature unchecked), parsed once per token; an error when there is no
+// token or it is not a JWT.
+func (st *scenario) parsedToken() (*jwtcheck.Token, error) {
+	if st.accessToken == "" {
+		return nil, fmt.Errorf("no access token")
+	}
 	if st.jwt.raw != st.accessToken {
 		st.jwt.raw = st.accessToken
 		st.jwt.tok, st.jwt.err = jwtcheck.Parse(st.accessToken)
 	}
-	if st.jwt.err != nil {
-		return nil, st.fail("the access token is not a JWT: %v", st.jwt.err)
-	}
-	return st.jwt.tok, nil
+	return st.jwt.tok, st.jwt.err
 }
 
 // keySet returns the target's key set, read once per run through the
@@ -358,7 +369,7 @@ func (st *scenario) thenClaimLifetime(from, to, memberPath string) error {
 	// NumericDates may have fractions: the lifetime counts in whole
 	// seconds, and the window is the lifetime step's.
 	lifetime := math.Round(end - start)
-	if float64(expiresIn) > lifetime || float64(expiresIn) < lifetime-LifetimeTolerance {
+	if !withinLifetime(float64(expiresIn), lifetime) {
 		return st.fail("claims %s − %s = %.0f s; the answer's %s = %d; want the same lifetime, or %s up to %d s less (RFC 6749 §5.1, RFC 7519 §4.1.4)", to, from, lifetime, memberPath, expiresIn, memberPath, LifetimeTolerance)
 	}
 	return nil

@@ -478,6 +478,9 @@ func TestFloorJWTChecks(t *testing.T) {
 		{`the token lifetime from claim "iat" to claim "exp" should match the JSON member "expires_in"`, "", "", ""},
 		{`the token lifetime from claim "iat" to claim "exp" should match the JSON member "expires_in"`, "", `{"iat": 1700000000, "exp": 1700014403}`, ""},
 		{`the token lifetime from claim "iat" to claim "exp" should match the JSON member "expires_in"`, "", `{"iat": 1700000000, "exp": 1700007200}`, "claims exp − iat = 7200 s, expires_in = 14400"},
+		{`the JSON member "expires_in" should be the lifetime of the sales channel's tokens`, "", "", ""},
+		{`the JSON member "expires_in" should be the lifetime of the sales channel's tokens`, "", `{"iat": 1700000000, "exp": 1700172800}`, "expires_in = 14400, but the token's exp − iat is 172800 s"},
+		{`the JSON member "expires_in" should be the documented default of 14400 seconds, unless the sales channel's lifetime is configured`, "", "", ""},
 		{`the token claim "iss" should name the target as its issuer`, "", "", ""},
 		{`the token claim "iss" should name the target as its issuer`, "", `{"iss": "https://auth.authconform.test"}`, `claim iss = "https://auth.authconform.test"; want "http://127.0.0.1:1"`},
 	}
