@@ -40,7 +40,9 @@ func lifetimeRows() []lifetimeRow {
 	living := func(exp any, expiresIn any) ft { // a token whose exp is exp, answered with expires_in
 		return ft{token: js{claims: claimsWith("exp", exp)}, answer: answerWith("expires_in", expiresIn)}
 	}
-	opaque := func(expiresIn any) ft { return ft{token: js{signer: "opaque"}, answer: answerWith("expires_in", expiresIn)} }
+	opaque := func(expiresIn any) ft {
+		return ft{token: js{signer: "opaque"}, answer: answerWith("expires_in", expiresIn)}
+	}
 	return []lifetimeRow{
 		// Configured: expires_in is that lifetime, or up to 5 s less.
 		{"configured, as configured", 14400, ft{}, salesChannel, ""},
