@@ -82,13 +82,13 @@ func (c *cli) define(fl *flag.FlagSet) {
 	fl.StringVar(&c.basicClientID, "basic-client-id", "", "rfc6749 profile: a client_id that authenticates with HTTP Basic, client_secret_basic (default $AUTHCONFORM_BASIC_CLIENT_ID); its secret only from the environment")
 	fl.StringVar(&c.scope, "scope", "", "rfc6749 profile: a scope the client may have (default $AUTHCONFORM_SCOPE)")
 	fl.StringVar(&c.forbiddenScope, "forbidden-scope", "", "rfc6749 profile: a scope the client may not have (default $AUTHCONFORM_FORBIDDEN_SCOPE)")
-	fl.IntVar(&c.expiresIn, "expires-in", 0, "rfc6749 profile: the lifetime of the clients' tokens, seconds, which expires_in must give (default $AUTHCONFORM_EXPIRES_IN; unset: judged against each token's own exp − iat when it is a JWT)")
+	fl.IntVar(&c.expiresIn, "expires-in", 0, "rfc6749 profile: the lifetime of the clients' tokens, seconds, which expires_in must give as well as agree with a JWT's exp − iat (default $AUTHCONFORM_EXPIRES_IN)")
 	fl.StringVar(&c.scID, "sales-channel-client-id", "", "sales channel client_id (default $AUTHCONFORM_SALES_CHANNEL_CLIENT_ID)")
 	fl.StringVar(&c.marketID, "market-id", "", "id of a market of the target (default $AUTHCONFORM_MARKET_ID)")
 	fl.StringVar(&c.otherMarket, "other-market-id", "", "id of a second market of the target, for two-market scopes (default $AUTHCONFORM_OTHER_MARKET_ID)")
 	fl.StringVar(&c.intID, "integration-client-id", "", "integration client_id (default $AUTHCONFORM_INTEGRATION_CLIENT_ID); its secret only from the environment")
-	fl.IntVar(&c.scLifetime, "sales-channel-expires-in", 0, "the lifetime of the sales channel's tokens, seconds, which expires_in must give (default $AUTHCONFORM_SALES_CHANNEL_EXPIRES_IN; unset: judged against each token's exp − iat, a warning if not the documented 14400)")
-	fl.IntVar(&c.intLifetime, "integration-expires-in", 0, "the lifetime of the integration's tokens, seconds, which expires_in must give (default $AUTHCONFORM_INTEGRATION_EXPIRES_IN; unset: judged against each token's exp − iat, a warning if not the documented 7200)")
+	fl.IntVar(&c.scLifetime, "sales-channel-expires-in", 0, "the lifetime of the sales channel's tokens, seconds, which expires_in must give as well as agree with the token's exp − iat (default $AUTHCONFORM_SALES_CHANNEL_EXPIRES_IN; unset: a lifetime other than the documented 14400 is a warning)")
+	fl.IntVar(&c.intLifetime, "integration-expires-in", 0, "the lifetime of the integration's tokens, seconds, which expires_in must give as well as agree with the token's exp − iat (default $AUTHCONFORM_INTEGRATION_EXPIRES_IN; unset: a lifetime other than the documented 7200 is a warning)")
 	fl.DurationVar(&c.clockSkew, "clock-skew", 0, "allowed distance of created_at from now (default $AUTHCONFORM_CLOCK_SKEW or 60s)")
 }
 

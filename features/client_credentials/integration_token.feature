@@ -9,9 +9,9 @@ Feature: An integration gets a token with its client secret
     expires_in 7200, scope "market:all" and created_at.
   - Commerce Layer docs, "Authentication": integration tokens last 2 hours
     (7200 s) by default, adjustable per API credential (spec §(b)). So
-    expires_in is the lifetime AUTHCONFORM_INTEGRATION_EXPIRES_IN
-    configures, or without it the token's own exp − iat (RFC 6749 §5.1), up
-    to 5 s less; a lifetime other than the documented default, not
+    expires_in is the token's own exp − iat (RFC 6749 §5.1), and the
+    lifetime AUTHCONFORM_INTEGRATION_EXPIRES_IN configures when set, up to
+    5 s less; a lifetime other than the documented default, not
     configured, is only a warning (@should).
   - Commerce Layer docs, "Authentication": the scope may restrict a token to
     a market, "market:id:{{id}}"; js-auth tests [CL-TEST] show the requested

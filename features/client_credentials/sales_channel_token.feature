@@ -11,10 +11,10 @@ Feature: A sales channel gets a guest token with the client_credentials grant
     (14400 s) by default, adjustable per API credential
     (shared/spec/commercelayer-auth.md §(b) "Lifetimes"; real tokens in
     js-auth's tests [CL-TEST] live 7200, 14400, 172800 and 1296000 s). So
-    expires_in is the lifetime AUTHCONFORM_SALES_CHANNEL_EXPIRES_IN
-    configures, or without it the lifetime the token carries, its exp − iat
-    (RFC 6749 §5.1: "the lifetime in seconds of the access token"), up to
-    5 s less for a server that counts down; a lifetime other than the
+    expires_in is the lifetime the token carries, its exp − iat (RFC 6749
+    §5.1: "the lifetime in seconds of the access token"), and the one
+    AUTHCONFORM_SALES_CHANNEL_EXPIRES_IN configures when set, up to 5 s
+    less for a server that counts down; a lifetime other than the
     documented default, not configured, is only a warning (@should).
   - RFC 6749 §4.4.3 and §5.1: the success response members and their types;
     §7.1: the token type is compared without regard to case; §4.4.3: "A
