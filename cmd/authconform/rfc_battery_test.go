@@ -102,7 +102,7 @@ const (
 	rfcEmptyScope         rfcTwist = `"scope":"" in a token answer when no scope was granted, as Ory Hydra writes it`
 	rfcForbiddenGranted   rfcTwist = "a scope the client may not have is granted and returned"
 	rfcUnsupportedInvalid rfcTwist = "an unsupported grant type gets invalid_request"
-	rfcLongLifetime       rfcTwist = "expires_in 7200 for a token that lives 3600 s"
+	rfcLongLifetime       rfcTwist = "expires_in 7200 for a token that lives its flavour's lifetime"
 	rfcRefuseAll          rfcTwist = "every request gets 401 invalid_client with a Basic challenge"
 	rfcBearerOnly         rfcTwist = "a failed HTTP Basic login gets a Bearer challenge only, as Doorkeeper sends it"
 	rfcBearerQuotesBasic  rfcTwist = `a failed HTTP Basic login gets a Bearer challenge only, whose error_description reads "..., Basic credentials were rejected."`
@@ -146,6 +146,10 @@ type rfcBatteryRow struct {
 	// oneClient configures one client for both methods (the suite allows
 	// it): AUTHCONFORM_BASIC_CLIENT_ID is AUTHCONFORM_CLIENT_ID.
 	oneClient bool
+	// noLifetime leaves AUTHCONFORM_EXPIRES_IN unset: expires_in is then
+	// judged against a JWT's own exp − iat, and of an opaque token only
+	// as a positive integer.
+	noLifetime bool
 	// wantCode is the exit code; wantFailed, wantWarned and
 	// wantInconclusive name (short names above) the scenarios that must
 	// end failed, warning (a failed @should) and inconclusive; mayWarn
@@ -181,6 +185,8 @@ var rfcBattery = []rfcBatteryRow{
 	{
 		name: "doorkeeper-like, no expires_in, lifetime documented", flavour: doorkeeperLike, twist: rfcNoExpiresIn, wantCode: 0, wantWarned: append(slices.Clone(doorkeeperWarnings), rfcExpiresInGiven),
 	},
+	{name: "keycloak-like, no lifetime configured", flavour: keycloakLike, noLifetime: true, wantCode: 0, wantWarned: keycloakWarnings},
+	{name: "fosite-like, no lifetime configured", flavour: fositeLike, noLifetime: true, wantCode: 0},
 
 	// Faults: each must fail exactly the scenarios that judge its rule.
 	{name: "fosite-like, no no-store on token answers", flavour: fositeLike, twist: rfcNoNoStore, wantCode: 1, wantFailed: []string{rfcPostToken, rfcBasicToken}},
@@ -195,6 +201,10 @@ var rfcBattery = []rfcBatteryRow{
 	{name: "keycloak-like, forbidden scope granted", flavour: keycloakLike, twist: rfcForbiddenGranted, wantCode: 1, wantFailed: []string{rfcScopeRefused}, wantWarned: keycloakWarnings},
 	{name: "doorkeeper-like, unsupported grant type answered invalid_request", flavour: doorkeeperLike, twist: rfcUnsupportedInvalid, wantCode: 1, wantFailed: []string{rfcUnsupported}, wantWarned: doorkeeperWarnings},
 	{name: "fosite-like, expires_in 7200 for a 3600 s lifetime", flavour: fositeLike, twist: rfcLongLifetime, wantCode: 1, wantFailed: []string{rfcExpiresIn}},
+	{
+		name: "keycloak-like, expires_in 7200 for a JWT that lives 300 s, no lifetime configured", flavour: keycloakLike, twist: rfcLongLifetime, noLifetime: true,
+		wantCode: 1, wantFailed: []string{rfcExpiresIn}, wantWarned: keycloakWarnings,
+	},
 	{
 		name: "refuses everything", flavour: fositeLike, twist: rfcRefuseAll, wantCode: 1,
 		wantFailed: []string{rfcPostToken, rfcBasicToken, rfcExpiresIn, rfcUnknownParams, rfcScopeAllowed, rfcScopeRefused, rfcUnsupported, rfcNoGrantType},
@@ -228,6 +238,7 @@ func TestRFCBattery(t *testing.T) {
 			if row.oneClient {
 				srv.basicID = srv.postID
 			}
+			srv.noLifetime = row.noLifetime
 			if len(srv.leaksIn("x"+srv.secrets[srv.basicID]+"x")) == 0 {
 				t.Fatal("the leak check does not find a secret in plain text")
 			}
@@ -437,6 +448,8 @@ type rfcServer struct {
 	basicID string
 	secrets map[string]string // client_id → secret
 	jwtKey  []byte            // keycloak-like tokens are HS256 JWTs
+	// noLifetime leaves AUTHCONFORM_EXPIRES_IN out of the environment.
+	noLifetime bool
 
 	mu     sync.Mutex
 	issued []string // every access token issued, for the leak check
@@ -500,7 +513,9 @@ func (s *rfcServer) environment() map[string]string {
 		"AUTHCONFORM_BASIC_CLIENT_SECRET": s.secrets[s.basicID],
 		"AUTHCONFORM_SCOPE":               s.spec.scope,
 		"AUTHCONFORM_FORBIDDEN_SCOPE":     s.spec.forbidden,
-		"AUTHCONFORM_EXPIRES_IN":          strconv.Itoa(s.spec.lifetime),
+	}
+	if !s.noLifetime {
+		env["AUTHCONFORM_EXPIRES_IN"] = strconv.Itoa(s.spec.lifetime)
 	}
 	if s.spec.path != "/oauth/token" {
 		env["AUTHCONFORM_TOKEN_PATH"] = s.spec.path
@@ -924,13 +939,17 @@ func (s *rfcServer) serveKeycloak(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	scope := strings.Join(granted, " ")
+	expiresIn := s.spec.lifetime
+	if s.twist == rfcLongLifetime {
+		expiresIn = 7200
+	}
 	rfcWrite(w, http.StatusOK, http.Header{
 		"Content-Type":  {"application/json"},
 		"Cache-Control": {"no-store"},
 		"Pragma":        {"no-cache"},
 	}, map[string]any{
 		"access_token":       s.issue(clientID, scope),
-		"expires_in":         s.spec.lifetime,
+		"expires_in":         expiresIn,
 		"refresh_expires_in": 0,
 		"token_type":         "Bearer",
 		"not-before-policy":  0,
