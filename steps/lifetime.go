@@ -59,7 +59,7 @@ func (st *scenario) thenMemberTokenLifetime(path, who string) error {
 		return st.fail("%s = %d, but the token's exp − iat is %.0f s; want the lifetime the token carries, or up to %d s less for a server that counts down (RFC 6749 §5.1: expires_in is the lifetime of the access token; RFC 7519 §4.1.4, §4.1.6)", path, got, lifetime, LifetimeTolerance)
 	}
 	if configured, variable := st.configuredLifetime(who); configured != 0 && !withinLifetime(float64(got), float64(configured)) {
-		return st.fail("%s = %d; want %d, the lifetime %s configures, or up to %d s less for a server that counts down (RFC 6749 §5.1)", path, got, configured, variable, LifetimeTolerance)
+		return st.fail("%s = %d; want %d, the configured lifetime (%s), or up to %d s less for a server that counts down (RFC 6749 §5.1)", path, got, configured, variable, LifetimeTolerance)
 	}
 	return nil
 }

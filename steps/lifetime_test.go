@@ -46,12 +46,12 @@ func lifetimeRows() []lifetimeRow {
 		// Configured: expires_in is that lifetime, or up to 5 s less.
 		{"configured, as configured", 14400, ft{}, salesChannel, ""},
 		{"configured, counted down 5 s", 14400, opaque(14395), salesChannel, ""},
-		{"configured, counted down 6 s", 14400, opaque(14394), salesChannel, "expires_in = 14394; want 14400, the lifetime AUTHCONFORM_SALES_CHANNEL_EXPIRES_IN configures, or up to 5 s less"},
+		{"configured, counted down 6 s", 14400, opaque(14394), salesChannel, "expires_in = 14394; want 14400, the configured lifetime (AUTHCONFORM_SALES_CHANNEL_EXPIRES_IN), or up to 5 s less"},
 		{"configured, 1 s more", 14400, opaque(14401), salesChannel, "expires_in = 14401; want 14400"},
-		{"configured 172800, the documented default answered", 172_800, ft{}, salesChannel, "expires_in = 14400; want 172800, the lifetime AUTHCONFORM_SALES_CHANNEL_EXPIRES_IN configures"},
+		{"configured 172800, the documented default answered", 172_800, ft{}, salesChannel, "expires_in = 14400; want 172800, the configured lifetime (AUTHCONFORM_SALES_CHANNEL_EXPIRES_IN)"},
 		{"configured 172800, answered and carried", 172_800, living(twoDays, 172_800), salesChannel, ""},
 		{"configured, the token lives longer than answered", 14400, living(twoDays, 14400), salesChannel, "expires_in = 14400, but the token's exp − iat is 172800 s"},
-		{"configured, the integration's named", 7200, ft{}, integration, "expires_in = 14400; want 7200, the lifetime AUTHCONFORM_INTEGRATION_EXPIRES_IN configures"},
+		{"configured, the integration's named", 7200, ft{}, integration, "expires_in = 14400; want 7200, the configured lifetime (AUTHCONFORM_INTEGRATION_EXPIRES_IN)"},
 		{"configured, a float literal", 14400, living(1_700_014_400, json.Number("14400.0")), salesChannel, "want an integer written without fraction"},
 
 		// Not configured: the lifetime the JWT carries, exp − iat.
@@ -75,7 +75,7 @@ func lifetimeRows() []lifetimeRow {
 		{"if present, not the token's lifetime", 0, living(twoDays, 3600), client, "expires_in = 3600, but the token's exp − iat is 172800 s"},
 		{"if present, an opaque token", 0, opaque(3599), client, ""},
 		{"if present, configured", 3600, opaque(3599), client, ""},
-		{"if present, not as configured", 3600, opaque(7200), client, "expires_in = 7200; want 3600, the lifetime AUTHCONFORM_EXPIRES_IN configures"},
+		{"if present, not as configured", 3600, opaque(7200), client, "expires_in = 7200; want 3600, the configured lifetime (AUTHCONFORM_EXPIRES_IN)"},
 
 		// The documented default: a warning, naming the variable to set.
 		{"documented default", 0, ft{}, documented, ""},

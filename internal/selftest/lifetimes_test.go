@@ -64,11 +64,11 @@ var lifetimeRows = []lifetimeRow{
 		name: "172800 and 86400 s, configured with the documented defaults: fails",
 		opts: longLived, salesChannel: 14400, integration: 7200, client: 7200,
 		wantFail: map[string]string{
-			scMarketToken:   "expires_in = 172800; want 14400, the lifetime AUTHCONFORM_SALES_CHANNEL_EXPIRES_IN configures",
+			scMarketToken:   "expires_in = 172800; want 14400, the configured lifetime (AUTHCONFORM_SALES_CHANNEL_EXPIRES_IN)",
 			scDefaultToken:  "expires_in = 172800; want 14400",
-			intDefaultToken: "expires_in = 86400; want 7200, the lifetime AUTHCONFORM_INTEGRATION_EXPIRES_IN configures",
+			intDefaultToken: "expires_in = 86400; want 7200, the configured lifetime (AUTHCONFORM_INTEGRATION_EXPIRES_IN)",
 			intMarketToken:  "expires_in = 86400; want 7200",
-			rfcLifetime:     "expires_in = 86400; want 7200, the lifetime AUTHCONFORM_EXPIRES_IN configures",
+			rfcLifetime:     "expires_in = 86400; want 7200, the configured lifetime (AUTHCONFORM_EXPIRES_IN)",
 		},
 	},
 	{
