@@ -321,17 +321,22 @@ func (st *scenario) thenClaimNowSkew(path string) error {
 	if err != nil {
 		return err
 	}
-	// Now is when the answer came: a token judged later in a slow run was
-	// issued then, not when it is judged.
-	now := float64(st.suite.now().Unix())
-	if st.answer != nil && !st.answer.Received.IsZero() && st.suite.Now == nil {
-		now = float64(st.answer.Received.Unix())
-	}
+	now := st.answeredAt()
 	skew := st.suite.Target.ClockSkew
 	if diff := math.Abs(got - now); diff > skew.Seconds()+1 {
 		return st.fail("claim %s = %.0f, %.0f s from when the token was issued (%.0f); want within %s of it", path, got, diff, now, skew)
 	}
 	return nil
+}
+
+// answeredAt is when the answer judged came, in Unix seconds: a token
+// judged later in a slow run was issued then, not when it is judged. A
+// suite with its own clock (tests) reads that instead.
+func (st *scenario) answeredAt() float64 {
+	if st.answer != nil && !st.answer.Received.IsZero() && st.suite.Now == nil {
+		return float64(st.answer.Received.Unix())
+	}
+	return float64(st.suite.now().Unix())
 }
 
 func (st *scenario) thenClaimNearMember(path, memberPath string) error {

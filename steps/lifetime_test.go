@@ -58,9 +58,17 @@ func lifetimeRows() []lifetimeRow {
 		{"not configured, the token's lifetime", 0, ft{}, salesChannel, ""},
 		{"not configured, a changed lifetime the token carries", 0, living(twoDays, 172_800), salesChannel, ""},
 		{"not configured, counted down 5 s", 0, living(1_700_014_400, 14395), salesChannel, ""},
-		{"not configured, counted down 6 s", 0, living(1_700_014_400, 14394), salesChannel, "expires_in = 14394, but the token's exp − iat is 14400 s; want the lifetime the token carries, or up to 5 s less"},
+		{"not configured, counted down 6 s", 0, living(1_700_014_400, 14394), salesChannel, "expires_in = 14394, but the token's exp − iat is 14400 s; want that lifetime, or up to 5 s less"},
 		{"not configured, 1 s more than the token lives", 0, living(1_700_014_400, 14401), salesChannel, "expires_in = 14401, but the token's exp − iat is 14400 s"},
 		{"not configured, the documented default for a token that lives longer", 0, living(twoDays, 14400), salesChannel, "expires_in = 14400, but the token's exp − iat is 172800 s"},
+		// iat dated 5 minutes back, as Microsoft Entra ID does: expires_in
+		// is then the time left from the answer (RFC 6749 §5.1), within the
+		// allowed clock skew (1 minute here).
+		{"not configured, iat dated back, the time left answered", 0, ft{token: js{claims: claimsWith("iat", 1_699_999_700, "exp", 1_700_003_600)}, answer: answerWith("expires_in", 3599)}, salesChannel, ""},
+		{"not configured, iat dated back, exp − iat answered", 0, ft{token: js{claims: claimsWith("iat", 1_699_999_700, "exp", 1_700_003_600)}, answer: answerWith("expires_in", 3900)}, salesChannel, ""},
+		{"not configured, iat dated back, neither answered", 0, ft{token: js{claims: claimsWith("iat", 1_699_999_700, "exp", 1_700_003_600)}, answer: answerWith("expires_in", 3400)}, salesChannel, "expires_in = 3400, but the token's exp − iat is 3900 s"},
+		{"not configured, iat dated back, the documented default for a longer token", 0, ft{token: js{claims: claimsWith("iat", 1_699_999_700, "exp", 1_700_028_800)}, answer: answerWith("expires_in", 14400)}, salesChannel, "expires_in = 14400, but the token's exp − iat is 29100 s"},
+		{"not configured, iat 30 s before the answer, within the clock skew: the lifetime window applies", 0, ft{token: js{claims: claimsWith("iat", 1_699_999_970, "exp", 1_700_014_370)}, answer: answerWith("expires_in", 14370)}, salesChannel, "expires_in = 14370, but the token's exp − iat is 14400 s"},
 		{"not configured, fractional claims", 0, ft{token: js{claims: claimsWith("iat", 1_700_000_000.4, "exp", 1_700_014_400.6)}}, salesChannel, ""},
 		{"not configured, a JWT without exp", 0, living(nil, 999), salesChannel, ""},
 		{"not configured, exp a string", 0, living("1700014400", 999), salesChannel, ""},

@@ -114,6 +114,7 @@ const (
 	rfcDownscopes   rfcTwist = "a scope the client may not have is dropped from the grant and the scope granted returned (RFC 6749 §3.3)"
 	rfcNoExpiresIn  rfcTwist = "no expires_in; the lifetime is documented instead (RFC 6749 §5.1: RECOMMENDED), as Salesforce answers"
 	rfcChallengeTwo rfcTwist = "the Basic challenge in a WWW-Authenticate field of its own, after a Bearer one"
+	rfcIatDatedBack rfcTwist = "the JWT's iat dated 5 minutes back, as Microsoft Entra ID dates it; expires_in the time left (RFC 6749 §5.1)"
 )
 
 // Short names of the scenarios of features/rfc6749/: each a substring of
@@ -187,6 +188,7 @@ var rfcBattery = []rfcBatteryRow{
 	},
 	{name: "keycloak-like, no lifetime configured", flavour: keycloakLike, noLifetime: true, wantCode: 0, wantWarned: keycloakWarnings},
 	{name: "fosite-like, no lifetime configured", flavour: fositeLike, noLifetime: true, wantCode: 0},
+	{name: "keycloak-like, iat dated back, no lifetime configured", flavour: keycloakLike, twist: rfcIatDatedBack, noLifetime: true, wantCode: 0, wantWarned: keycloakWarnings},
 
 	// Faults: each must fail exactly the scenarios that judge its rule.
 	{name: "fosite-like, no no-store on token answers", flavour: fositeLike, twist: rfcNoNoStore, wantCode: 1, wantFailed: []string{rfcPostToken, rfcBasicToken}},
@@ -649,9 +651,13 @@ func (s *rfcServer) issue(clientID, scope string) string {
 // the suite does not verify tokens in this profile).
 func (s *rfcServer) jwt(clientID, scope string) string {
 	now := time.Now().Unix()
+	iat := now
+	if s.twist == rfcIatDatedBack {
+		iat -= 300
+	}
 	h, _ := json.Marshal(map[string]string{"alg": "HS256", "typ": "JWT", "kid": rfcRandomHex(8)})
 	p, _ := json.Marshal(map[string]any{
-		"exp": now + int64(s.spec.lifetime), "iat": now, "jti": rfcRandomHex(16),
+		"exp": now + int64(s.spec.lifetime), "iat": iat, "jti": rfcRandomHex(16),
 		"iss": s.url + "/realms/x", "sub": rfcRandomHex(16), "typ": "Bearer",
 		"azp": clientID, "clientId": clientID, "scope": scope,
 	})

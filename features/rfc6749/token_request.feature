@@ -17,8 +17,10 @@ Feature: The token request's parameters: grant type, scope, unknown and repeated
   - §5.1: expires_in, RECOMMENDED (so its presence is @should), is the
     token's lifetime, up to 5 s less for a server that reports the time
     left: the token's own exp − iat when the token is a JWT (RFC 7519
-    §4.1.4, §4.1.6), and the one AUTHCONFORM_EXPIRES_IN configures when
-    set; without it, of an opaque token nothing but a positive number of
+    §4.1.4, §4.1.6; for a token whose iat is dated back, the time from the
+    answer to exp, as §5.1 counts "from the time the response was
+    generated"), and the one AUTHCONFORM_EXPIRES_IN configures when set;
+    without it, of an opaque token nothing but a positive number of
     seconds.
 
   @must @client @rfc6749-5.1
