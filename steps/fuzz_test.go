@@ -68,11 +68,13 @@ func fuzzSuite(tb testing.TB) *Suite {
 		tb.Fatalf("schema.Load: %v", err)
 	}
 	target := config.Target{
-		BaseURL:      "http://127.0.0.1:1",
-		TokenPath:    config.DefaultTokenPath,
-		SalesChannel: config.Client{ID: "authconform-sales-channel", Lifetime: config.DefaultSalesChannelLifetime},
+		BaseURL:   "http://127.0.0.1:1",
+		TokenPath: config.DefaultTokenPath,
+		// No sales channel lifetime, as most users configure none: its
+		// lifetime steps read the token; the integration's is configured.
+		SalesChannel: config.Client{ID: "authconform-sales-channel"},
 		MarketID:     "xYZkjABcde",
-		Integration:  config.Client{ID: "authconform-integration", Secret: fuzzSecret, Lifetime: config.DefaultIntegrationLifetime},
+		Integration:  config.Client{ID: "authconform-integration", Secret: fuzzSecret, Lifetime: 7200},
 		ClockSkew:    config.DefaultClockSkew,
 		Profile:      config.CommerceLayer,
 	}

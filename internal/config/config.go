@@ -49,16 +49,13 @@ const (
 	EnvExpiresIn             = "AUTHCONFORM_EXPIRES_IN"
 )
 
-// Documented defaults (docs page examples; spec §(b) "Lifetimes").
+// Documented defaults (docs page examples). The documented lifetimes are
+// no default: each API credential may have its own (spec §(b)
+// "Lifetimes"), so the features compare with them only in @should
+// scenarios.
 const (
 	DefaultTokenPath = "/oauth/token"
-	// DefaultSalesChannelLifetime and DefaultIntegrationLifetime are the
-	// lifetimes Commerce Layer documents, in seconds; each API credential
-	// may have its own, so they are what a token's lifetime is compared
-	// with for a warning, never what it must be.
-	DefaultSalesChannelLifetime = 14400
-	DefaultIntegrationLifetime  = 7200
-	DefaultClockSkew            = 60 * time.Second
+	DefaultClockSkew = 60 * time.Second
 	// DefaultRevokePath is Commerce Layer's revocation endpoint (docs,
 	// "Revoking a token"; spec §(f)).
 	DefaultRevokePath = "/oauth/revoke"
