@@ -19,7 +19,12 @@ const (
 )
 
 // Client is one API credential of the target (package setup's, which the
-// reference server shares). It prints without its secret.
+// reference server shares). It prints without its secret. Lifetime is the
+// expires_in its tokens should have, in seconds, when you know it (an
+// account's lifetimes can be changed per credential); 0 judges each
+// token's expires_in against the lifetime the token itself carries (a
+// JWT's exp − iat), and warns when a Commerce Layer credential's differs
+// from the documented default.
 type Client = setup.Client
 
 // Target is the server under test, as the AUTHCONFORM_* variables describe
@@ -85,19 +90,15 @@ func configOf(t Target, p Profile) (config.Target, error) {
 	if err != nil {
 		return config.Target{}, err
 	}
-	c := func(x Client, def int) config.Client {
-		if x.Lifetime == 0 {
-			x.Lifetime = def
-		}
+	c := func(x Client) config.Client {
 		return config.Client{ID: x.ID, Secret: x.Secret, Lifetime: x.Lifetime, SecretFromFile: x.SecretFromFile}
 	}
 	ct := config.Target{
 		BaseURL: t.URL.String(), TokenPath: t.TokenPath, RevokePath: t.RevokePath,
 		Issuer: t.Issuer, JWKSURL: t.JWKSURL, ResourceURL: t.ResourceURL,
-		SalesChannel: c(t.SalesChannel, config.DefaultSalesChannelLifetime),
-		Integration:  c(t.Integration, config.DefaultIntegrationLifetime),
-		MarketID:     t.MarketID, OtherMarketID: t.OtherMarketID,
-		Client: c(t.Client, 0), BasicClient: c(t.BasicClient, 0),
+		SalesChannel: c(t.SalesChannel), Integration: c(t.Integration),
+		MarketID: t.MarketID, OtherMarketID: t.OtherMarketID,
+		Client: c(t.Client), BasicClient: c(t.BasicClient),
 		Scope: t.Scope, ForbiddenScope: t.ForbiddenScope,
 		ClockSkew: t.ClockSkew, Profile: prof,
 	}

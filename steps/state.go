@@ -7,7 +7,6 @@ import (
 	"maps"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -89,12 +88,10 @@ func newScenario(s *suite) *scenario {
 func configuredValues(t config.Target) map[string]string {
 	return map[string]string{
 		"sales_channel.client_id":     t.SalesChannel.ID,
-		"sales_channel.expires_in":    strconv.Itoa(t.SalesChannel.Lifetime),
 		"market_id":                   t.MarketID,
 		"other_market_id":             t.OtherMarketID,
 		"integration.client_id":       t.Integration.ID,
 		"integration.client_secret":   t.Integration.Secret,
-		"integration.expires_in":      strconv.Itoa(t.Integration.Lifetime),
 		"sales_channel.client_secret": t.SalesChannel.Secret,
 		"client.client_id":            t.Client.ID,
 		"client.client_secret":        t.Client.Secret,
@@ -102,17 +99,7 @@ func configuredValues(t config.Target) map[string]string {
 		"basic_client.client_secret":  t.BasicClient.Secret,
 		"scope":                       t.Scope,
 		"forbidden_scope":             t.ForbiddenScope,
-		"expires_in":                  lifetime(t.Client.Lifetime),
 	}
-}
-
-// lifetime is a lifetime as a placeholder's value: "" when unknown, so the
-// runner's guard refuses a scenario that would compare with it.
-func lifetime(seconds int) string {
-	if seconds == 0 {
-		return ""
-	}
-	return strconv.Itoa(seconds)
 }
 
 // accessTokenPlaceholder is the access token the scenario's last token

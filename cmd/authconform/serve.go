@@ -245,15 +245,20 @@ func newServeSetup(getenv func(string) string) (*serveSetup, error) {
 		return nil, fmt.Errorf("%s and %s are both %q; want two different markets", config.EnvMarketID, config.EnvOtherMarketID, market)
 	}
 	s.markets = []string{market, other}
-	for _, v := range []struct{ name, value string }{
-		{config.EnvSalesChannelExpiresIn, strconv.Itoa(t.SalesChannel.Lifetime)},
-		{config.EnvIntegrationExpiresIn, strconv.Itoa(t.Integration.Lifetime)},
+	// The lifetimes its tokens get: the environment's, else the
+	// documented defaults, which the server takes for a Lifetime of 0.
+	for _, v := range []struct {
+		name       string
+		value, def int
+	}{
+		{config.EnvSalesChannelExpiresIn, t.SalesChannel.Lifetime, refserver.SalesChannelLifetime},
+		{config.EnvIntegrationExpiresIn, t.Integration.Lifetime, refserver.IntegrationLifetime},
 	} {
 		origin := "from your environment"
-		if strings.TrimSpace(getenv(v.name)) == "" {
-			origin = "the default"
+		if v.value == 0 {
+			v.value, origin = v.def, "the documented default"
 		}
-		s.vars = append(s.vars, serveVar{v.name, v.value, origin})
+		s.vars = append(s.vars, serveVar{v.name, strconv.Itoa(v.value), origin})
 	}
 	s.secrets = []serveSecret{
 		{value: &s.salesChannel.Secret, inline: config.EnvSalesChannelClientSecret, file: config.EnvSalesChannelSecretFile, fileName: "sales-channel-client-secret"},

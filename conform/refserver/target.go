@@ -9,7 +9,9 @@ const ForbiddenMarketID = "zzNoSuchMk"
 // Target is the server as conform.Run's target (conform.Target is
 // setup.Target), with every credential: its URL, endpoints and protected
 // resource; the sales channel and the integration with their secrets and
-// lifetimes; its first two markets.
+// lifetimes (so the run also checks expires_in against them; zero a
+// Lifetime to judge the tokens as an account whose lifetimes nobody told
+// the suite); its first two markets.
 // For the RFC6749 profile the integration is both clients, authenticating
 // in the body and with HTTP Basic, the scope names the first market and
 // the forbidden scope ForbiddenMarketID. (Judge a server under RFC6749

@@ -16,6 +16,7 @@ import (
 
 	messages "github.com/cucumber/messages/go/v34"
 
+	"github.com/authconform/authconform/internal/config"
 	"github.com/authconform/authconform/internal/refserver"
 	"github.com/authconform/authconform/steps"
 )
@@ -101,7 +102,8 @@ var floorCheckSteps = []floorCheckStep{
 	{re(`^the JSON member "([^"]*)" should equal "([^"]*)"$`), memberEquals},
 	{re(`^the JSON member "([^"]*)" should equal "([^"]*)" ignoring case$`), memberEquals},
 	{re(`^the JSON member "([^"]*)" should be the integer "([^"]*)"$`), memberIntegerIs},
-	{re(`^the JSON member "([^"]*)" should be a lifetime of "([^"]*)" seconds$`), memberLifetime},
+	{re(`^the JSON member "([^"]*)"(, if present,)? should be the lifetime of the (sales channel|integration|client)'s tokens$`), memberTokenLifetime},
+	{re(`^the JSON member "([^"]*)" should be the documented default of (\d+) seconds, unless the (sales channel|integration)'s lifetime is configured$`), memberDocumentedLifetime},
 	{re(`^the JSON member "([^"]*)" should be an integer$`), memberInteger},
 	{re(`^the JSON member "([^"]*)" should match "([^"]*)"$`), memberMatches},
 	{re(`^the JSON member "([^"]*)" should be a non-empty string$`), memberNonEmpty},
@@ -244,10 +246,81 @@ func memberIntegerIs(b *floorBuilder, m []string) (floorCheck, error) {
 	return memberWithin(b, m, 0)
 }
 
-// memberLifetime is steps' lifetime check: at most the lifetime, at most
-// steps.LifetimeTolerance seconds less.
-func memberLifetime(b *floorBuilder, m []string) (floorCheck, error) {
-	return memberWithin(b, m, steps.LifetimeTolerance)
+// configuredLifetime is the lifetime the target configures for the
+// client a lifetime step names, 0 for none.
+func configuredLifetime(t config.Target, who string) int64 {
+	switch who {
+	case "sales channel":
+		return int64(t.SalesChannel.Lifetime)
+	case "integration":
+		return int64(t.Integration.Lifetime)
+	}
+	return int64(t.Client.Lifetime)
+}
+
+// within says whether n is the lifetime or at most steps.LifetimeTolerance
+// seconds less.
+func within(n int64, lifetime float64) bool {
+	return float64(n) <= lifetime && float64(n) >= lifetime-steps.LifetimeTolerance
+}
+
+// memberTokenLifetime is steps' lifetime check: a positive integer, the
+// configured lifetime, else the JWT's exp − iat when the token is one.
+func memberTokenLifetime(b *floorBuilder, m []string) (floorCheck, error) {
+	path, ifPresent, configured := m[1], m[2] != "", configuredLifetime(b.target, m[3])
+	return onAnswer(func(a *floorAnswer) error {
+		if _, err := a.member(path); err != nil && ifPresent {
+			return nil
+		}
+		n, err := a.integer(path)
+		if err != nil {
+			return err
+		}
+		if n < 1 {
+			return fmt.Errorf("%s = %d; want a positive number of seconds", path, n)
+		}
+		if configured != 0 {
+			if !within(n, float64(configured)) {
+				return fmt.Errorf("%s = %d; want %d", path, n, configured)
+			}
+			return nil
+		}
+		tok, err := a.token()
+		if err != nil {
+			return nil // an opaque token: nothing to compare with
+		}
+		iat, okIat := tok.claims["iat"].(json.Number)
+		exp, okExp := tok.claims["exp"].(json.Number)
+		fi, errIat := iat.Float64()
+		fe, errExp := exp.Float64()
+		if !okIat || !okExp || errIat != nil || errExp != nil {
+			return nil
+		}
+		if lifetime := math.Round(fe - fi); !within(n, lifetime) {
+			return fmt.Errorf("%s = %d, but the token's exp − iat is %.0f s", path, n, lifetime)
+		}
+		return nil
+	}), nil
+}
+
+// memberDocumentedLifetime compares the member with the documented
+// lifetime, unless the client's lifetime is configured.
+func memberDocumentedLifetime(b *floorBuilder, m []string) (floorCheck, error) {
+	path, configured := m[1], configuredLifetime(b.target, m[3])
+	documented, err := strconv.ParseInt(m[2], 10, 64)
+	if err != nil {
+		return floorCheck{}, err
+	}
+	return onAnswer(func(a *floorAnswer) error {
+		if configured != 0 {
+			return nil
+		}
+		n, err := a.integer(path)
+		if err == nil && !within(n, float64(documented)) {
+			err = fmt.Errorf("%s = %d; want the documented default, %d", path, n, documented)
+		}
+		return err
+	}), nil
 }
 
 // memberWithin checks a bare integer from want - below up to want.
@@ -557,10 +630,13 @@ func TestFloorChecks(t *testing.T) {
 		{`the JSON member "scope" should equal "market:id:{{market_id}}"`, 200, nil, token, `scope = "market:all"; want "market:id:xYZkjABcde"`},
 		{`the JSON member "token_type" should equal "bearer" ignoring case`, 200, nil, token, ""},
 		{`the JSON member "token_type" should equal "bearer"`, 200, nil, token, `token_type = "Bearer"`},
-		{`the JSON member "expires_in" should be the integer "{{sales_channel.expires_in}}"`, 200, nil, token, ""},
-		{`the JSON member "expires_in" should be the integer "{{integration.expires_in}}"`, 200, nil, token, "expires_in = 14400; want 7200"},
-		{`the JSON member "expires_in" should be a lifetime of "{{sales_channel.expires_in}}" seconds`, 200, nil, token, ""},
-		{`the JSON member "expires_in" should be a lifetime of "{{integration.expires_in}}" seconds`, 200, nil, token, "expires_in = 14400; want 7200"},
+		{`the JSON member "expires_in" should be the integer "14400"`, 200, nil, token, ""},
+		{`the JSON member "expires_in" should be the integer "7200"`, 200, nil, token, "expires_in = 14400; want 7200"},
+		{`the JSON member "expires_in" should be the lifetime of the sales channel's tokens`, 200, nil, token, ""},
+		{`the JSON member "expires_in" should be the lifetime of the sales channel's tokens`, 200, nil, `{"access_token": "t1", "expires_in": 0}`, "expires_in = 0; want a positive number"},
+		{`the JSON member "expires_in", if present, should be the lifetime of the client's tokens`, 200, nil, `{"access_token": "t1"}`, ""},
+		{`the JSON member "expires_in" should be the documented default of 14400 seconds, unless the sales channel's lifetime is configured`, 200, nil, token, ""},
+		{`the JSON member "expires_in" should be the documented default of 7200 seconds, unless the integration's lifetime is configured`, 200, nil, token, "expires_in = 14400; want the documented default, 7200"},
 		{`the JSON member "expires_in" should be an integer`, 200, nil, `{"expires_in": 14400.0}`, "want an integer written without fraction"},
 		{`the JSON member "scope" should match "^market:"`, 200, nil, token, ""},
 		{`the JSON member "scope" should match "^order:"`, 200, nil, token, `want a string matching "^order:"`},

@@ -219,7 +219,7 @@ func TestFloor(t *testing.T) {
 		{"fault=error-status-200", refserver.Options{Fault: "error-status-200"}, "status = 200"},
 		{"fault=scope-not-echoed", refserver.Options{Fault: "scope-not-echoed"}, `scope = "market:all"`},
 		{"fault=invalid-client-code-wrong", refserver.Options{Fault: "invalid-client-code-wrong"}, `OAuth error = "unauthorized_client"`},
-		{"fault=same-token-for-all", refserver.Options{Fault: "same-token-for-all"}, "same access token"},
+		{"fault=same-token-for-all", refserver.Options{Fault: "same-token-for-all"}, "expires_in = 14400, but the token's exp − iat is 7200 s"}, // the integration's token, answered to the sales channel
 		{"server=jwks-rotation", refserver.Options{JWKSRotation: true}, ""},
 		{"server=extra-claims", refserver.Options{ExtraClaims: true}, ""},
 		{"fault=jwt-bad-signature", refserver.Options{Fault: "jwt-bad-signature"}, "signature does not verify"},
@@ -227,7 +227,7 @@ func TestFloor(t *testing.T) {
 		{"fault=jwt-alg-none", refserver.Options{Fault: "jwt-alg-none"}, `alg = none; want "RS512"`},
 		{"fault=jwks-missing", refserver.Options{Fault: "jwks-missing"}, "the key set answered status 404"},
 		{"fault=jwt-iss-wrong", refserver.Options{Fault: "jwt-iss-wrong"}, "claim iss"},
-		{"fault=jwt-lifetime-mismatch", refserver.Options{Fault: "jwt-lifetime-mismatch"}, "claims exp − iat"},
+		{"fault=jwt-lifetime-mismatch", refserver.Options{Fault: "jwt-lifetime-mismatch"}, "expires_in = 7200, but the token's exp − iat is 14400 s"},
 		{"fault=jwt-market-claim-missing", refserver.Options{Fault: "jwt-market-claim-missing"}, `no claim "market.id"`},
 		{"fault=revoke-body-not-empty", refserver.Options{Fault: "revoke-body-not-empty"}, "want an empty JSON object"},
 		{"fault=revoke-other-client-token", refserver.Options{Fault: "revoke-other-client-token"}, "status = 200; want one of [400 401 403]"},

@@ -29,7 +29,6 @@ var credentialTags = []struct{ placeholder, tag string }{
 	{"basic_client.", "@basic_client"},
 	{"scope", "@scope"},
 	{"forbidden_scope", "@forbidden_scope"},
-	{"expires_in", "@expires_in"},
 }
 
 // profileTags say which profile a scenario belongs to: every scenario

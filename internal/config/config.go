@@ -50,12 +50,13 @@ const (
 	EnvExpiresIn             = "AUTHCONFORM_EXPIRES_IN"
 )
 
-// Documented defaults (docs page examples; docs/sources/commercelayer-auth.md#lifetimes).
+// Documented defaults (docs page examples). The documented lifetimes are
+// no default: each API credential may have its own
+// (docs/sources/commercelayer-auth.md#lifetimes), so the features compare
+// with them only in @should scenarios.
 const (
-	DefaultTokenPath            = "/oauth/token"
-	DefaultSalesChannelLifetime = 14400
-	DefaultIntegrationLifetime  = 7200
-	DefaultClockSkew            = 60 * time.Second
+	DefaultTokenPath = "/oauth/token"
+	DefaultClockSkew = 60 * time.Second
 	// DefaultRevokePath is Commerce Layer's revocation endpoint (docs,
 	// "Revoking a token"; docs/sources/commercelayer-auth.md#revocation).
 	DefaultRevokePath = "/oauth/revoke"
@@ -75,8 +76,10 @@ type Client struct {
 	// the same way.
 	SecretFromFile bool
 	// Lifetime is the expires_in the target should give this client's
-	// tokens, in seconds: the documented default unless the credential's
-	// lifetime was changed in the dashboard.
+	// tokens, in seconds, as the user configured it; 0 when not
+	// configured, and then a token's expires_in is judged against the
+	// lifetime the token itself carries (a JWT's exp − iat), since each
+	// account may have its own.
 	Lifetime int
 }
 
@@ -110,7 +113,7 @@ type Target struct {
 	// (client_secret_post), BasicClient with HTTP Basic
 	// (client_secret_basic); either may be missing (its scenarios are left
 	// out), and they may be the same client. Their Lifetime is
-	// AUTHCONFORM_EXPIRES_IN, 0 when unknown.
+	// AUTHCONFORM_EXPIRES_IN, 0 when not configured.
 	Client      Client
 	BasicClient Client
 	// Scope is a scope the clients may have, which every request that is
@@ -165,7 +168,7 @@ var RFC6749 = Profile{
 	TokenSchema: "rfc6749_token_response",
 	ErrorSchema: "rfc6749_error_response",
 	LeaveOut:    []Gap{{"@commercelayer", "Commerce Layer only (its JSON bodies, sales channels, integrations, markets and tokens): run with -profile commercelayer"}},
-	Uses:        []string{"@client", "@basic_client", "@scope", "@forbidden_scope", "@expires_in"},
+	Uses:        []string{"@client", "@basic_client", "@scope", "@forbidden_scope"},
 }
 
 // Profiles are the profiles -profile names.
@@ -194,9 +197,10 @@ func (t Target) Secrets() []string {
 	return s
 }
 
-// FromEnv reads a Target from environment variables. Lifetimes default to
-// the documented values; a missing credential is not an error here (the
-// scenarios that need it are left out), a malformed value is.
+// FromEnv reads a Target from environment variables. A lifetime not set
+// stays 0 (judged against the token itself); a missing credential is not
+// an error here (the scenarios that need it are left out), a malformed
+// value is.
 func FromEnv(getenv func(string) string) (Target, error) {
 	t := Target{
 		BaseURL:        strings.TrimSpace(getenv(EnvTarget)),
@@ -234,17 +238,21 @@ func FromEnv(getenv func(string) string) (Target, error) {
 			return t, err
 		}
 	}
-	if v := strings.TrimSpace(getenv(EnvExpiresIn)); v != "" {
-		if t.Client.Lifetime, err = seconds(getenv, EnvExpiresIn, 0); err != nil {
+	for _, l := range []struct {
+		name string
+		dst  []*int
+	}{
+		{EnvExpiresIn, []*int{&t.Client.Lifetime, &t.BasicClient.Lifetime}},
+		{EnvSalesChannelExpiresIn, []*int{&t.SalesChannel.Lifetime}},
+		{EnvIntegrationExpiresIn, []*int{&t.Integration.Lifetime}},
+	} {
+		n, err := seconds(getenv, l.name)
+		if err != nil {
 			return t, err
 		}
-		t.BasicClient.Lifetime = t.Client.Lifetime
-	}
-	if t.SalesChannel.Lifetime, err = seconds(getenv, EnvSalesChannelExpiresIn, DefaultSalesChannelLifetime); err != nil {
-		return t, err
-	}
-	if t.Integration.Lifetime, err = seconds(getenv, EnvIntegrationExpiresIn, DefaultIntegrationLifetime); err != nil {
-		return t, err
+		for _, d := range l.dst {
+			*d = n
+		}
 	}
 	t.ClockSkew = DefaultClockSkew
 	if v := strings.TrimSpace(getenv(EnvClockSkew)); v != "" {
@@ -257,10 +265,11 @@ func FromEnv(getenv func(string) string) (Target, error) {
 	return t, nil
 }
 
-func seconds(getenv func(string) string, name string, def int) (int, error) {
+// seconds reads a lifetime: 0 when the variable is not set.
+func seconds(getenv func(string) string, name string) (int, error) {
 	v := strings.TrimSpace(getenv(name))
 	if v == "" {
-		return def, nil
+		return 0, nil
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 1 {
@@ -328,9 +337,6 @@ func (t Target) Gaps() []Gap {
 	}
 	if t.ForbiddenScope == "" {
 		gaps = append(gaps, Gap{"@forbidden_scope", "no forbidden scope: set " + EnvForbiddenScope + " to a scope the client may not have"})
-	}
-	if t.Client.Lifetime == 0 {
-		gaps = append(gaps, Gap{"@expires_in", "no expected lifetime: set " + EnvExpiresIn + " to the lifetime of the client's tokens, in seconds"})
 	}
 	uses := t.Profile.Uses
 	if t.Profile.Name == "" {

@@ -84,7 +84,8 @@ type fromEnvRow struct {
 // names its file in secretFiles by its key.
 func TestFromEnv(t *testing.T) {
 	files := secretFiles(t)
-	defaults := fromEnvRow{"/oauth/token", 14400, 7200, time.Minute, ""}
+	// Lifetimes not set stay 0: judged against the tokens themselves.
+	defaults := fromEnvRow{"/oauth/token", 0, 0, time.Minute, ""}
 	withSecret := func(s string) fromEnvRow { r := defaults; r.Secret = s; return r }
 	tests := []struct {
 		name    string
@@ -94,7 +95,8 @@ func TestFromEnv(t *testing.T) {
 		wantErr string
 	}{
 		{"defaults", map[string]string{}, "", defaults, ""},
-		{"overrides", map[string]string{EnvSalesChannelExpiresIn: "3600", EnvClockSkew: "5s", EnvTokenPath: " /token "}, "", fromEnvRow{"/token", 3600, 7200, 5 * time.Second, ""}, ""},
+		{"overrides", map[string]string{EnvSalesChannelExpiresIn: "3600", EnvClockSkew: "5s", EnvTokenPath: " /token "}, "", fromEnvRow{"/token", 3600, 0, 5 * time.Second, ""}, ""},
+		{"both lifetimes", map[string]string{EnvSalesChannelExpiresIn: "172800", EnvIntegrationExpiresIn: " 86400 "}, "", fromEnvRow{"/oauth/token", 172800, 86400, time.Minute, ""}, ""},
 		{"secret file", nil, "secret", withSecret("from-file-secret"), ""},
 		{"secret file crlf", nil, "crlf", withSecret("from-file-secret"), ""},
 		{"secret file through a link", nil, "link", withSecret("from-file-secret"), ""},

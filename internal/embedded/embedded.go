@@ -19,28 +19,26 @@ import (
 const Issuer = "https://auth.authconform.test"
 
 // Target is the configuration of a reference server listening at url,
-// started with ServerOptions (or at least their Issuer).
+// started with ServerOptions (or at least their Issuer). It configures no
+// lifetime, as a user who has not changed any would not: each token's
+// expires_in is judged against the token itself.
 func Target(url string) config.Target {
 	return config.Target{
 		BaseURL:       url,
 		Issuer:        Issuer,
 		JWKSURL:       url + config.JWKSPath,
 		TokenPath:     config.DefaultTokenPath,
-		SalesChannel:  config.Client{ID: refserver.SalesChannelClientID, Secret: refserver.SalesChannelClientSecret, Lifetime: refserver.SalesChannelLifetime},
+		SalesChannel:  config.Client{ID: refserver.SalesChannelClientID, Secret: refserver.SalesChannelClientSecret},
 		MarketID:      refserver.MarketID,
 		OtherMarketID: refserver.OtherMarketID,
-		Integration: config.Client{
-			ID:       refserver.IntegrationClientID,
-			Secret:   refserver.IntegrationClientSecret,
-			Lifetime: refserver.IntegrationLifetime,
-		},
-		ClockSkew:  config.DefaultClockSkew,
-		RevokePath: config.DefaultRevokePath,
+		Integration:   config.Client{ID: refserver.IntegrationClientID, Secret: refserver.IntegrationClientSecret},
+		ClockSkew:     config.DefaultClockSkew,
+		RevokePath:    config.DefaultRevokePath,
 		// The rfc6749 profile's clients are the integration, once
 		// authenticating in the body and once with HTTP Basic; its scopes
 		// are a market it may have and one that does not exist.
-		Client:         config.Client{ID: refserver.IntegrationClientID, Secret: refserver.IntegrationClientSecret, Lifetime: refserver.IntegrationLifetime},
-		BasicClient:    config.Client{ID: refserver.IntegrationClientID, Secret: refserver.IntegrationClientSecret, Lifetime: refserver.IntegrationLifetime},
+		Client:         config.Client{ID: refserver.IntegrationClientID, Secret: refserver.IntegrationClientSecret},
+		BasicClient:    config.Client{ID: refserver.IntegrationClientID, Secret: refserver.IntegrationClientSecret},
 		Scope:          "market:id:" + refserver.MarketID,
 		ForbiddenScope: "market:id:" + ForbiddenMarketID,
 		ResourceURL:    url + refserver.ResourcePath,

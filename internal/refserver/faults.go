@@ -105,8 +105,8 @@ var allFaults = []Fault{
 	{faultTokenTypeMissing, "RFC 6749 §5.1: token_type is REQUIRED in a successful response."},
 	{faultExpiresInString, "RFC 6749 §5.1 and Commerce Layer docs: expires_in is a JSON number of seconds, not a string."},
 	{faultExpiresInFloat, "Commerce Layer docs (client credentials): expires_in is an integer number of seconds (14400 or 7200), not 14400.0."},
-	{faultSalesChannelLifetime, "Commerce Layer docs (authentication): sales channel tokens last 4 hours, expires_in 14400."},
-	{faultIntegrationLifetime, "Commerce Layer docs (authentication): integration tokens last 2 hours, expires_in 7200."},
+	{faultSalesChannelLifetime, "Commerce Layer docs (authentication): sales channel tokens last 4 hours by default, expires_in 14400 (a per-credential setting: a warning unless a lifetime is configured, then a failure)."},
+	{faultIntegrationLifetime, "Commerce Layer docs (authentication): integration tokens last 2 hours by default, expires_in 7200 (a per-credential setting: a warning unless a lifetime is configured, then a failure)."},
 	{faultCreatedAtMillis, "Commerce Layer docs (client credentials): created_at is in Unix seconds, not milliseconds."},
 	{faultCreatedAtStale, "Commerce Layer docs (client credentials): created_at is the time the token was issued, not a day earlier."},
 	{faultCreatedAtString, "Commerce Layer docs (client credentials): created_at is an integer, not a string."},
@@ -160,7 +160,7 @@ var allFaults = []Fault{
 	{faultJWTTypMissing, `Commerce Layer tests (header typ "JWT") and RFC 7519 §5.1 (typ is recommended): the header carries typ JWT (a SHOULD).`},
 
 	// The token's claims.
-	{faultJWTLifetimeMismatch, "Commerce Layer tests (exp − iat is 14400 or 7200, as expires_in): the JWT's exp − iat equals the response's expires_in, not twice it."},
+	{faultJWTLifetimeMismatch, "RFC 6749 §5.1 (expires_in is the lifetime of the access token) and Commerce Layer tests (exp − iat is 14400 or 7200, as expires_in): the JWT's exp − iat equals the response's expires_in; here the answer says the lifetime while the token lives twice as long."},
 	{faultJWTIatStale, "RFC 7519 §4.1.6 and Commerce Layer tests (iat, exp in epoch seconds): iat is the time of issue, the response's created_at, not a day earlier."},
 	{faultJWTApplicationKindWrong, `Commerce Layer tests (application.kind): a sales channel's token says kind "sales_channel", not "integration" (sales channel tokens only).`},
 	{faultJWTApplicationPublicWrong, "Commerce Layer tests (application.public): a sales channel's token says public true, not false (sales channel tokens only)."},
