@@ -20,6 +20,7 @@ import (
 	"github.com/authconform/authconform/conform"
 	"github.com/authconform/authconform/conform/refserver"
 	"github.com/authconform/authconform/internal/config"
+	"github.com/authconform/authconform/internal/repro"
 	"github.com/authconform/authconform/internal/termsafe"
 )
 
@@ -396,5 +397,11 @@ func shellQuote(s string) string {
 	if safe {
 		return s
 	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	// The reproduce lines' quoting: a control or bidi character is written
+	// as $'\xNN', so an export line never writes one raw to the terminal.
+	q, err := repro.Quote(s)
+	if err != nil { // a NUL byte, which no environment value or path holds
+		return "''"
+	}
+	return q
 }

@@ -365,3 +365,32 @@ func TestServeHelp(t *testing.T) {
 		}
 	}
 }
+
+// TestExportLinesAreTerminalSafe: a value serve prints in an export line
+// (a client ID or path from the environment) reaches the terminal with no
+// control or bidi character, and bash reads it back as it was.
+func TestExportLinesAreTerminalSafe(t *testing.T) {
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Skip("no bash")
+	}
+	for _, value := range []string{
+		"plain-id_1.2",
+		"it's",
+		"esc\x1b]52;c;cHduZWQ=\x07bel",
+		"rtl\u202eevil\u2028line",
+		"c1\u0085del\x7f",
+		"$(touch pwned) `id` !1",
+	} {
+		q := shellQuote(value)
+		for _, r := range q {
+			if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == '\u202e' || r == '\u2028' {
+				t.Fatalf("shellQuote(%q) = %q holds %U raw", value, q, r)
+			}
+		}
+		out, err := exec.Command(bash, "-c", "printf %s "+q).Output()
+		if err != nil || string(out) != value {
+			t.Errorf("bash read shellQuote(%q) = %s as %q (%v); want the value back", value, q, out, err)
+		}
+	}
+}
