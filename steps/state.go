@@ -76,6 +76,7 @@ func newScenario(s *Suite) *scenario {
 	vars["unknown_market_id"] = "zz" + randomID(8) + "Q"
 	vars["wrong_secret"] = "authconform-wrong-" + randomID(24)
 	vars["unknown_token"] = "authconform-unknown-" + randomID(40)
+	addUnknownScopeResources(vars)
 	return &scenario{
 		suite:      s,
 		vars:       vars,
@@ -87,7 +88,7 @@ func newScenario(s *Suite) *scenario {
 // by name: the runner checks before the run that none a scenario uses is
 // empty.
 func ConfiguredValues(t config.Target) map[string]string {
-	return map[string]string{
+	values := map[string]string{
 		"sales_channel.client_id":     t.SalesChannel.ID,
 		"sales_channel.expires_in":    strconv.Itoa(t.SalesChannel.Lifetime),
 		"market_id":                   t.MarketID,
@@ -104,6 +105,8 @@ func ConfiguredValues(t config.Target) map[string]string {
 		"forbidden_scope":             t.ForbiddenScope,
 		"expires_in":                  lifetime(t.Client.Lifetime),
 	}
+	maps.Copy(values, scopeResourceValues(t.ScopeResources))
+	return values
 }
 
 // lifetime is a lifetime as a placeholder's value: "" when unknown, so the
