@@ -83,8 +83,8 @@ func TestCustomScopeResources(t *testing.T) {
 		StockLocations: []refserver.StockLocation{{ID: "slA", Code: "shop", MarketID: "mkA"}, {ID: "slA2", MarketID: "mkA"}},
 	})
 	granted := map[string]tokenWant{
-		"market:code:alpha":                         scoped(salesChannel, "market:code:alpha", "mkA", "slA", "slA2"),
-		"store:code:shop":                           scoped(salesChannel, "store:code:shop", "mkB"),
+		"market:code:alpha":                          scoped(salesChannel, "market:code:alpha", "mkA", "slA", "slA2"),
+		"store:code:shop":                            scoped(salesChannel, "store:code:shop", "mkB"),
 		"market:code:alpha stock_location:code:shop": scoped(salesChannel, "market:code:alpha stock_location:code:shop", "mkA", "slA"),
 	}
 	for scope, want := range granted {
