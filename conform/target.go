@@ -59,6 +59,10 @@ type Target struct {
 	// The Commerce Layer profile's credentials and markets.
 	SalesChannel, Integration Client
 	MarketID, OtherMarketID   string
+	// MarketCode is MarketID's code; StoreID and StoreCode a store of
+	// that market; StockLocationID and StockLocationCode a stock location
+	// of it (not of OtherMarketID's): for the scopes that name them.
+	MarketCode, StoreID, StoreCode, StockLocationID, StockLocationCode string
 
 	// The RFC 6749 profile's clients (client_secret_post and
 	// client_secret_basic; they may be the same) and scopes.
@@ -96,6 +100,8 @@ func fromConfig(t config.Target) Target {
 		Issuer: t.Issuer, JWKSURL: t.JWKSURL, ResourceURL: t.ResourceURL,
 		SalesChannel: c(t.SalesChannel), Integration: c(t.Integration),
 		MarketID: t.MarketID, OtherMarketID: t.OtherMarketID,
+		MarketCode: t.MarketCode, StoreID: t.StoreID, StoreCode: t.StoreCode,
+		StockLocationID: t.StockLocationID, StockLocationCode: t.StockLocationCode,
 		Client: c(t.Client), BasicClient: c(t.BasicClient),
 		Scope: t.Scope, ForbiddenScope: t.ForbiddenScope,
 		ClockSkew: t.ClockSkew,
@@ -125,9 +131,21 @@ func (t Target) config(p Profile) (config.Target, error) {
 		SalesChannel: c(t.SalesChannel, config.DefaultSalesChannelLifetime, f.salesChannel),
 		Integration:  c(t.Integration, config.DefaultIntegrationLifetime, f.integration),
 		MarketID:     t.MarketID, OtherMarketID: t.OtherMarketID,
+		ScopeResources: config.ScopeResources{
+			MarketCode: t.MarketCode, StoreID: t.StoreID, StoreCode: t.StoreCode,
+			StockLocationID: t.StockLocationID, StockLocationCode: t.StockLocationCode,
+		},
 		Client: c(t.Client, 0, f.client), BasicClient: c(t.BasicClient, 0, f.basicClient),
 		Scope: t.Scope, ForbiddenScope: t.ForbiddenScope,
 		ClockSkew: t.ClockSkew, Profile: prof,
+	}
+	for _, v := range []struct{ name, value string }{
+		{"Target.MarketCode", t.MarketCode}, {"Target.StoreID", t.StoreID}, {"Target.StoreCode", t.StoreCode},
+		{"Target.StockLocationID", t.StockLocationID}, {"Target.StockLocationCode", t.StockLocationCode},
+	} {
+		if err := config.CheckScopeValue(v.name, v.value); err != nil {
+			return config.Target{}, err
+		}
 	}
 	if ct.TokenPath == "" {
 		ct.TokenPath = config.DefaultTokenPath

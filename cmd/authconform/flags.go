@@ -27,6 +27,7 @@ type cli struct {
 	scID, marketID, otherMarket, intID                          string
 	profile, clientID, basicClientID, scope, forbiddenScope     string
 	expiresIn                                                   int
+	scopes                                                      scopeFlags
 }
 
 // parseFlags reads args. done means the command has already answered
@@ -90,6 +91,7 @@ func (c *cli) define(fl *flag.FlagSet) {
 	fl.IntVar(&c.scLifetime, "sales-channel-expires-in", 0, "expected expires_in of sales channel tokens, seconds (default $AUTHCONFORM_SALES_CHANNEL_EXPIRES_IN or 14400)")
 	fl.IntVar(&c.intLifetime, "integration-expires-in", 0, "expected expires_in of integration tokens, seconds (default $AUTHCONFORM_INTEGRATION_EXPIRES_IN or 7200)")
 	fl.DurationVar(&c.clockSkew, "clock-skew", 0, "allowed distance of created_at from now (default $AUTHCONFORM_CLOCK_SKEW or 60s)")
+	c.scopes.define(fl)
 }
 
 // info answers -version and -list-faults.
@@ -124,6 +126,9 @@ func (c *cli) target(getenv func(string) string) (conform.Target, conform.Profil
 		if o.flag != "" {
 			*o.dst = o.flag
 		}
+	}
+	if err := c.scopes.apply(&t); err != nil {
+		return t, p, err
 	}
 	for _, o := range []struct {
 		name string
