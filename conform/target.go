@@ -77,6 +77,8 @@ func fromConfig(t config.Target) (Target, error) {
 		Issuer: t.Issuer, JWKSURL: t.JWKSURL, ResourceURL: t.ResourceURL,
 		SalesChannel: c(t.SalesChannel), Integration: c(t.Integration),
 		MarketID: t.MarketID, OtherMarketID: t.OtherMarketID,
+		MarketCode: t.MarketCode, StoreID: t.StoreID, StoreCode: t.StoreCode,
+		StockLocationID: t.StockLocationID, StockLocationCode: t.StockLocationCode,
 		Client: c(t.Client), BasicClient: c(t.BasicClient),
 		Scope: t.Scope, ForbiddenScope: t.ForbiddenScope,
 		ClockSkew: t.ClockSkew,
@@ -98,9 +100,21 @@ func configOf(t Target, p Profile) (config.Target, error) {
 		Issuer: t.Issuer, JWKSURL: t.JWKSURL, ResourceURL: t.ResourceURL,
 		SalesChannel: c(t.SalesChannel), Integration: c(t.Integration),
 		MarketID: t.MarketID, OtherMarketID: t.OtherMarketID,
+		ScopeResources: config.ScopeResources{
+			MarketCode: t.MarketCode, StoreID: t.StoreID, StoreCode: t.StoreCode,
+			StockLocationID: t.StockLocationID, StockLocationCode: t.StockLocationCode,
+		},
 		Client: c(t.Client), BasicClient: c(t.BasicClient),
 		Scope: t.Scope, ForbiddenScope: t.ForbiddenScope,
 		ClockSkew: t.ClockSkew, Profile: prof,
+	}
+	for _, v := range []struct{ name, value string }{
+		{"Target.MarketCode", t.MarketCode}, {"Target.StoreID", t.StoreID}, {"Target.StoreCode", t.StoreCode},
+		{"Target.StockLocationID", t.StockLocationID}, {"Target.StockLocationCode", t.StockLocationCode},
+	} {
+		if err := config.CheckScopeValue(v.name, v.value); err != nil {
+			return config.Target{}, err
+		}
 	}
 	if ct.TokenPath == "" {
 		ct.TokenPath = config.DefaultTokenPath

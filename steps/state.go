@@ -75,6 +75,7 @@ func newScenario(s *suite) *scenario {
 	vars["unknown_market_id"] = "zz" + randomID(8) + "Q"
 	vars["wrong_secret"] = "authconform-wrong-" + randomID(24)
 	vars["unknown_token"] = "authconform-unknown-" + randomID(40)
+	addUnknownScopeResources(vars)
 	return &scenario{
 		suite:      s,
 		vars:       vars,
@@ -86,7 +87,7 @@ func newScenario(s *suite) *scenario {
 // by name: the runner checks before the run that none a scenario uses is
 // empty (stepsuite.ConfiguredValues).
 func configuredValues(t config.Target) map[string]string {
-	return map[string]string{
+	values := map[string]string{
 		"sales_channel.client_id":     t.SalesChannel.ID,
 		"market_id":                   t.MarketID,
 		"other_market_id":             t.OtherMarketID,
@@ -100,6 +101,8 @@ func configuredValues(t config.Target) map[string]string {
 		"scope":                       t.Scope,
 		"forbidden_scope":             t.ForbiddenScope,
 	}
+	maps.Copy(values, scopeResourceValues(t.ScopeResources))
+	return values
 }
 
 // accessTokenPlaceholder is the access token the scenario's last token

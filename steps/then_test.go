@@ -43,6 +43,7 @@ func thenRows() []thenRow {
 		within300   = `And the JSON member "created_at" should be a Unix time within 300 seconds of now`
 		noScope     = "Then the request without a scope should get a token under a default scope, or invalid_scope"
 		twice       = "Then the request should be refused for authenticating the client twice"
+		scopes      = `And the JSON member "scope" should hold the scopes "market:id:{{market_id}} stock_location:id:WLgb" in any order`
 	)
 	basicChallenge := http.Header{"Content-Type": {"application/json"}, "Www-Authenticate": {`Basic realm="token"`}}
 	b64 := base64.StdEncoding.EncodeToString
@@ -89,6 +90,17 @@ func thenRows() []thenRow {
 		{"equals wrong", 200, nil, tokenBody, `And the JSON member "scope" should equal "market:id:x"`, `scope = "market:all" (string); want "market:id:x"`},
 		{"equals not a string", 200, nil, `{"scope":5}`, `And the JSON member "scope" should equal "5"`, `scope = 5 (number)`},
 		{"equals missing", 200, nil, `{}`, `And the JSON member "scope" should equal "x"`, `JSON member "scope" is missing`},
+		{"scopes as asked", 200, nil, `{"scope":"market:id:xYZkjABcde stock_location:id:WLgb"}`, scopes, ""},
+		{"scopes in another order", 200, nil, `{"scope":"stock_location:id:WLgb market:id:xYZkjABcde"}`, scopes, ""},
+		{"scopes, one", 200, nil, `{"scope":"market:code:europe"}`, `And the JSON member "scope" should hold the scopes "market:code:europe" in any order`, ""},
+		{"scopes, one missing", 200, nil, `{"scope":"market:id:xYZkjABcde"}`, scopes, `scope = "market:id:xYZkjABcde" (string); want the scopes "market:id:xYZkjABcde stock_location:id:WLgb", in any order (RFC 6749 §3.3): missing stock_location:id:WLgb`},
+		{"scopes, one replaced", 200, nil, `{"scope":"market:id:xYZkjABcde stock_location:code:eu"}`, scopes, "missing stock_location:id:WLgb; not asked for stock_location:code:eu"},
+		{"scopes, one twice", 200, nil, `{"scope":"market:id:xYZkjABcde stock_location:id:WLgb market:id:xYZkjABcde"}`, scopes, "not asked for market:id:xYZkjABcde"},
+		{"scopes, market:all", 200, nil, tokenBody, scopes, `scope = "market:all" (string)`},
+		{"scopes, case differs", 200, nil, `{"scope":"MARKET:CODE:EUROPE"}`, `And the JSON member "scope" should hold the scopes "market:code:europe" in any order`, "missing market:code:europe"},
+		{"scopes, two spaces", 200, nil, `{"scope":"market:id:xYZkjABcde  stock_location:id:WLgb"}`, scopes, "separated by single spaces"},
+		{"scopes, not a string", 200, nil, `{"scope":["market:id:xYZkjABcde"]}`, scopes, "scope = an array; want the scopes"},
+		{"scopes, missing", 200, nil, `{}`, scopes, `JSON member "scope" is missing`},
 		{"fold Bearer", 200, nil, `{"token_type":"Bearer"}`, `And the JSON member "token_type" should equal "bearer" ignoring case`, ""},
 		{"fold mac", 200, nil, `{"token_type":"mac"}`, `And the JSON member "token_type" should equal "bearer" ignoring case`, "ignoring case"},
 		{"integer", 200, nil, tokenBody, `And the JSON member "expires_in" should be the integer "14400"`, ""},

@@ -46,6 +46,7 @@ func (st *scenario) vocabulary() []Step {
 		{`^the response body should match the (token|error) response schema$`, `And the response body should match the token response schema`, st.thenProfileSchema},
 		{`^the response body should match the schema "([^"]*)"$`, `And the response body should match the schema "token_response"`, st.thenSchema},
 		{`^the JSON member "([^"]*)" should equal "([^"]*)"$`, `And the JSON member "scope" should equal "market:id:{{market_id}}"`, st.thenMemberEquals},
+		{`^the JSON member "([^"]*)" should hold the scopes "([^"]*)" in any order$`, `And the JSON member "scope" should hold the scopes "market:id:{{market_id}} stock_location:id:{{stock_location_id}}" in any order`, st.thenMemberScopes},
 		{`^the JSON member "([^"]*)" should equal "([^"]*)" ignoring case$`, `And the JSON member "token_type" should equal "bearer" ignoring case`, st.thenMemberEqualsFold},
 		{`^the JSON member "([^"]*)" should be the integer "([^"]*)"$`, `And the JSON member "expires_in" should be the integer "14400"`, st.thenMemberInteger},
 		{`^the JSON member "([^"]*)" should be the lifetime of the (sales channel|integration|client)'s tokens$`, `And the JSON member "expires_in" should be the lifetime of the sales channel's tokens`, st.thenMemberTokenLifetime},

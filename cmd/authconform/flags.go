@@ -32,6 +32,7 @@ type cli struct {
 	scID, marketID, otherMarket, intID                          string
 	profile, clientID, basicClientID, scope, forbiddenScope     string
 	expiresIn                                                   int
+	scopes                                                      scopeFlags
 }
 
 // parseFlags reads args. done means the command has already answered
@@ -95,6 +96,7 @@ func (c *cli) define(fl *flag.FlagSet) {
 	fl.IntVar(&c.scLifetime, "sales-channel-expires-in", 0, "the lifetime of the sales channel's tokens, seconds, which expires_in must give as well as agree with the token's exp − iat (default $AUTHCONFORM_SALES_CHANNEL_EXPIRES_IN; unset: a lifetime other than the documented 14400 is a warning)")
 	fl.IntVar(&c.intLifetime, "integration-expires-in", 0, "the lifetime of the integration's tokens, seconds, which expires_in must give as well as agree with the token's exp − iat (default $AUTHCONFORM_INTEGRATION_EXPIRES_IN; unset: a lifetime other than the documented 7200 is a warning)")
 	fl.DurationVar(&c.clockSkew, "clock-skew", 0, "allowed distance of created_at from now (default $AUTHCONFORM_CLOCK_SKEW or 60s)")
+	c.scopes.define(fl)
 }
 
 // info answers -version and -list-faults.
@@ -134,6 +136,9 @@ func (c *cli) target(getenv func(string) string) (conform.Target, conform.Profil
 		if o.flag != "" {
 			*o.dst = o.flag
 		}
+	}
+	if err := c.scopes.apply(&t); err != nil {
+		return t, p, err
 	}
 	for _, o := range []struct {
 		name string

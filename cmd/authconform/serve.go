@@ -30,9 +30,10 @@ const serveUsage = `usage: authconform serve [-addr 127.0.0.1:0] [-allow-remote]
 Runs the reference auth server until Ctrl-C or SIGTERM, for developing a
 client against Commerce Layer's client_credentials flow. The first line of
 output is "listening on URL"; the endpoints and the variables to export
-follow. Clients and markets come from the AUTHCONFORM_* variables the suite
-reads; unset ones are generated for the run, a generated secret is written
-to a file (mode 0600) and only the file's name is printed.
+follow. Clients, markets, the market's code, a store and a stock location
+come from the AUTHCONFORM_* variables the suite reads; unset ones are
+generated for the run, a generated secret is written to a file (mode 0600)
+and only the file's name is printed.
 
 Commerce Layer's clients follow a token's iss (to its keys, revocation and
 the Core API) only when it starts with https://auth.; otherwise they go to
@@ -190,6 +191,7 @@ func faultRule(name string) string {
 type serveSetup struct {
 	salesChannel, integration refserver.Client
 	markets                   []string
+	scopes                    serveScopes
 	vars                      []serveVar
 	secrets                   []serveSecret
 	dir                       string // holds the generated secrets' files
@@ -246,6 +248,9 @@ func newServeSetup(getenv func(string) string) (*serveSetup, error) {
 		return nil, fmt.Errorf("%s and %s are both %q; want two different markets", config.EnvMarketID, config.EnvOtherMarketID, market)
 	}
 	s.markets = []string{market, other}
+	if s.scopes, err = newServeScopes(t.ScopeResources, market, &s.vars); err != nil {
+		return nil, err
+	}
 	// The lifetimes its tokens get: the environment's, else the
 	// documented defaults, which the server takes for a Lifetime of 0.
 	for _, v := range []struct {
@@ -312,10 +317,12 @@ func (s *serveSetup) writeSecrets() error {
 }
 
 func (s *serveSetup) options(f serveFlags) refserver.Options {
-	return refserver.Options{
+	o := refserver.Options{
 		Addr: f.addr, AllowRemote: f.allowRemote, Fault: f.fault, ErrorShape: f.errorShape,
 		SalesChannel: s.salesChannel, Integration: s.integration, Markets: s.markets,
 	}
+	s.scopes.options(&o)
+	return o
 }
 
 // print writes what follows the first line: the endpoints, the fault, and

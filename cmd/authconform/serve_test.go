@@ -30,6 +30,11 @@ func serveEnv() map[string]string {
 		"AUTHCONFORM_INTEGRATION_CLIENT_SECRET":   "int-serve-secret-0123456789",
 		"AUTHCONFORM_MARKET_ID":                   "mkServe001",
 		"AUTHCONFORM_OTHER_MARKET_ID":             "mkServe002",
+		"AUTHCONFORM_MARKET_CODE":                 "serve-Europe",
+		"AUTHCONFORM_STORE_ID":                    "stServe001",
+		"AUTHCONFORM_STORE_CODE":                  "serve_store",
+		"AUTHCONFORM_STOCK_LOCATION_ID":           "slServe001",
+		"AUTHCONFORM_STOCK_LOCATION_CODE":         "serve_warehouse",
 	}
 }
 
@@ -216,12 +221,13 @@ func TestServeGeneratesValues(t *testing.T) {
 	s := startServe(t, nil)
 	var exports map[string]string
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
-		if exports = parseExports(s.stdout.String()); len(exports) >= 10 || time.Now().After(deadline) {
+		if exports = parseExports(s.stdout.String()); len(exports) >= 15 || time.Now().After(deadline) {
 			break
 		}
 	}
 	for _, name := range []string{"AUTHCONFORM_TARGET", "AUTHCONFORM_RESOURCE_URL", "AUTHCONFORM_SALES_CHANNEL_CLIENT_ID", "AUTHCONFORM_INTEGRATION_CLIENT_ID",
-		"AUTHCONFORM_MARKET_ID", "AUTHCONFORM_OTHER_MARKET_ID", "AUTHCONFORM_SALES_CHANNEL_CLIENT_SECRET_FILE", "AUTHCONFORM_INTEGRATION_CLIENT_SECRET_FILE"} {
+		"AUTHCONFORM_MARKET_ID", "AUTHCONFORM_OTHER_MARKET_ID", "AUTHCONFORM_SALES_CHANNEL_CLIENT_SECRET_FILE", "AUTHCONFORM_INTEGRATION_CLIENT_SECRET_FILE",
+		"AUTHCONFORM_MARKET_CODE", "AUTHCONFORM_STORE_ID", "AUTHCONFORM_STORE_CODE", "AUTHCONFORM_STOCK_LOCATION_ID", "AUTHCONFORM_STOCK_LOCATION_CODE"} {
 		if exports[name] == "" {
 			t.Fatalf("no export of %s in stdout:\n%s", name, s.stdout.String())
 		}
@@ -330,6 +336,9 @@ func TestServeRefuses(t *testing.T) {
 		{"env=one client id", nil, map[string]string{"AUTHCONFORM_SALES_CHANNEL_CLIENT_ID": "same", "AUTHCONFORM_INTEGRATION_CLIENT_ID": "same"}, "two different clients"},
 		{"env=one market", nil, map[string]string{"AUTHCONFORM_MARKET_ID": "mk1", "AUTHCONFORM_OTHER_MARKET_ID": "mk1"}, "two different markets"},
 		{"env=bad market", nil, map[string]string{"AUTHCONFORM_MARKET_ID": "a market"}, "AUTHCONFORM_MARKET_ID"},
+		{"env=bad store code", nil, map[string]string{"AUTHCONFORM_STORE_CODE": "outlet:ny"}, "AUTHCONFORM_STORE_CODE"},
+		{"env=market code too long", nil, map[string]string{"AUTHCONFORM_MARKET_CODE": strings.Repeat("x", 26)}, "at most 25 characters"},
+		{"env=stock location id with a space", nil, map[string]string{"AUTHCONFORM_STOCK_LOCATION_ID": "a b"}, "AUTHCONFORM_STOCK_LOCATION_ID"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -7,8 +7,10 @@
 //   - POST TokenPath (/oauth/token): Commerce Layer's JSON body
 //     {"grant_type":"client_credentials","client_id":...} or RFC 6749's
 //     form body; a sales channel may omit its secret, an integration may
-//     not; scope is "market:all" or "market:id:<id>" for the server's
-//     markets.
+//     not; scope is "market:all" or space-separated market, store and
+//     stock_location scopes by id or code ("market:id:<id>",
+//     "store:code:<code>", ...) for what the server has: a store's token
+//     carries its market, a stock location needs its market in scope.
 //   - GET JWKSPath (/.well-known/jwks.json): the keys of its RS512 tokens,
 //     whose iss is the server's URL (or Options.Issuer).
 //   - POST RevokePath (/oauth/revoke): revocation (RFC 7009).
@@ -16,7 +18,8 @@
 //     to a valid Bearer token and 401 otherwise (RFC 6750).
 //
 // Unless Options say otherwise it knows two clients, a sales channel and an
-// integration, and two markets, with the fixed values of this package's
+// integration, two markets with their codes, a store and a stock location
+// of the first market, with the fixed values of this package's
 // constants, so a test can use them directly. Server.Target gives a
 // running server, every credential included, as conform.Run's target.
 //

@@ -25,6 +25,17 @@ const (
 	MarketID = "xYZkjABcde"
 	// OtherMarketID is a second default market, for two-market scopes.
 	OtherMarketID = "BjxrJhymlM"
+	// MarketCode and OtherMarketCode are the default markets' codes.
+	MarketCode      = "europe"
+	OtherMarketCode = "north_america"
+	// StoreID and StoreCode are a default store of MarketID's market (the
+	// docs' example), whose scope puts that market in the token.
+	StoreID   = "bGvCXzYgNB"
+	StoreCode = "outlet_ny"
+	// StockLocationID and StockLocationCode are a default stock location
+	// of MarketID's market (the docs' example), not of OtherMarketID's.
+	StockLocationID   = "WLgbSXqyoZ"
+	StockLocationCode = "eu_warehouse"
 	// SalesChannelLifetime is a sales channel token's expires_in, seconds.
 	SalesChannelLifetime = 14400
 	// IntegrationLifetime is an integration token's expires_in, seconds.
@@ -100,6 +111,17 @@ type Options struct {
 	// Markets are the ids a scope may name (market:id:<id>), letters,
 	// digits, '-' and '_'. nil means MarketID and OtherMarketID.
 	Markets []string
+	// MarketCodes are the markets' codes (market:code:<code>), by market
+	// id: letters, digits, '-' and '_', at most 25. Stores are stores of
+	// the markets (store:id:<id>, store:code:<code>), whose scope puts
+	// their market in the token; StockLocations stock locations of the
+	// markets (stock_location:id:<id>, stock_location:code:<code>), which a
+	// scope names with their market. nil takes the defaults (MarketCode
+	// and OtherMarketCode, StoreID, StockLocationID) when Markets is nil
+	// too, and means none otherwise.
+	MarketCodes    map[string]string
+	Stores         []Store
+	StockLocations []StockLocation
 	// RateLimit is the number of requests to /oauth/token and
 	// /oauth/revoke together admitted per RateWindow (a sliding window);
 	// 0 means unlimited. Beyond it the answer is 429 with Retry-After.
@@ -113,6 +135,13 @@ type Options struct {
 // and conform.Run one value. An empty field takes the default. It prints
 // without its secret.
 type Client = setup.Client
+
+// Store is a store of one of the server's markets. Code may be "".
+type Store struct{ ID, Code, MarketID string }
+
+// StockLocation is a stock location of one of the server's markets. Code
+// may be "".
+type StockLocation struct{ ID, Code, MarketID string }
 
 // ClientInfo is one of a running server's clients, without its secret.
 type ClientInfo struct {
@@ -149,16 +178,32 @@ func (o Options) internal(issuer string) ref.Options {
 		issuer = o.Issuer
 	}
 	return ref.Options{
-		Fault:        o.Fault,
-		ErrorShape:   o.ErrorShape,
-		TokenType:    o.TokenType,
-		RateLimit:    o.RateLimit,
-		RateWindow:   o.RateWindow,
-		Issuer:       issuer,
-		SalesChannel: refClient(o.SalesChannel),
-		Integration:  refClient(o.Integration),
-		Markets:      o.Markets,
+		Fault:          o.Fault,
+		ErrorShape:     o.ErrorShape,
+		TokenType:      o.TokenType,
+		RateLimit:      o.RateLimit,
+		RateWindow:     o.RateWindow,
+		Issuer:         issuer,
+		SalesChannel:   refClient(o.SalesChannel),
+		Integration:    refClient(o.Integration),
+		Markets:        o.Markets,
+		MarketCodes:    o.MarketCodes,
+		Stores:         convertList[ref.Store](o.Stores),
+		StockLocations: convertList[ref.StockLocation](o.StockLocations),
 	}
+}
+
+// convertList converts a list of one struct type to another of the same
+// fields, keeping nil nil (nil means the defaults).
+func convertList[T, F ~struct{ ID, Code, MarketID string }](list []F) []T {
+	if list == nil {
+		return nil
+	}
+	out := make([]T, len(list))
+	for i, x := range list {
+		out[i] = T(x)
+	}
+	return out
 }
 
 // refClient is c as the server knows a client: where a secret came from

@@ -241,6 +241,17 @@ func (s *Server) Clients() []ClientInfo {
 // Markets returns the ids of the markets a scope may name.
 func (s *Server) Markets() []string { return s.handler.Markets() }
 
+// MarketCodes returns the markets' codes, by market id.
+func (s *Server) MarketCodes() map[string]string { return s.handler.MarketCodes() }
+
+// Stores returns the stores a scope may name.
+func (s *Server) Stores() []Store { return convertList[Store](s.handler.Stores()) }
+
+// StockLocations returns the stock locations a scope may name.
+func (s *Server) StockLocations() []StockLocation {
+	return convertList[StockLocation](s.handler.StockLocations())
+}
+
 // Requests counts the requests a server received on each endpoint,
 // whatever their method or answer (rate-limited ones included).
 type Requests struct {

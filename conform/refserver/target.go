@@ -11,7 +11,8 @@ const ForbiddenMarketID = "zzNoSuchMk"
 // resource; the sales channel and the integration with their secrets and
 // lifetimes (so the run also checks expires_in against them; zero a
 // Lifetime to judge the tokens as an account whose lifetimes nobody told
-// the suite); its first two markets.
+// the suite); its first two markets, the first one's code, store and
+// stock location.
 // For the RFC6749 profile the integration is both clients, authenticating
 // in the body and with HTTP Basic, the scope names the first market and
 // the forbidden scope ForbiddenMarketID. (Judge a server under RFC6749
@@ -39,5 +40,27 @@ func (s *Server) Target() setup.Target {
 			t.OtherMarketID = m[1]
 		}
 	}
+	s.addScopeResources(&t)
 	return t
+}
+
+// addScopeResources names in t the first market's code, and its first
+// store and stock location (by id and by code), when the server has them.
+func (s *Server) addScopeResources(t *setup.Target) {
+	if t.MarketID == "" {
+		return
+	}
+	t.MarketCode = s.MarketCodes()[t.MarketID]
+	for _, st := range s.Stores() {
+		if st.MarketID == t.MarketID {
+			t.StoreID, t.StoreCode = st.ID, st.Code
+			break
+		}
+	}
+	for _, l := range s.StockLocations() {
+		if l.MarketID == t.MarketID {
+			t.StockLocationID, t.StockLocationCode = l.ID, l.Code
+			break
+		}
+	}
 }

@@ -73,3 +73,26 @@ func TestTargetNamesTheServersClients(t *testing.T) {
 		t.Error("Target() does not carry the clients' secrets")
 	}
 }
+
+// TestTargetNamesTheFirstMarketsScopes verifies Target gives the first
+// market's code, and the first store and stock location of that market,
+// skipping the other markets'.
+func TestTargetNamesTheFirstMarketsScopes(t *testing.T) {
+	srv := start(t, refserver.Options{
+		Markets:        []string{"mkOne", "mkTwo"},
+		MarketCodes:    map[string]string{"mkOne": "one", "mkTwo": "two"},
+		Stores:         []refserver.Store{{ID: "stTwo", Code: "shop2", MarketID: "mkTwo"}, {ID: "stOne", Code: "shop1", MarketID: "mkOne"}},
+		StockLocations: []refserver.StockLocation{{ID: "slOne", MarketID: "mkOne"}, {ID: "slOne2", Code: "wh", MarketID: "mkOne"}},
+	})
+	got := srv.Target()
+	if got.MarketCode != "one" || got.StoreID != "stOne" || got.StoreCode != "shop1" || got.StockLocationID != "slOne" || got.StockLocationCode != "" {
+		t.Errorf("Target() names market code %q, store %q (%q), stock location %q (%q); want one, stOne (shop1), slOne (no code)",
+			got.MarketCode, got.StoreID, got.StoreCode, got.StockLocationID, got.StockLocationCode)
+	}
+	if stores := srv.Stores(); len(stores) != 2 || stores[0] != (refserver.Store{ID: "stTwo", Code: "shop2", MarketID: "mkTwo"}) {
+		t.Errorf("Stores() = %+v; want the two stores, in order", stores)
+	}
+	if codes := srv.MarketCodes(); codes["mkTwo"] != "two" {
+		t.Errorf("MarketCodes() = %v; want mkTwo's code two", codes)
+	}
+}

@@ -48,6 +48,10 @@ type Target struct {
 	// The Commerce Layer profile's credentials and markets.
 	SalesChannel, Integration Client
 	MarketID, OtherMarketID   string
+	// MarketCode is MarketID's code; StoreID and StoreCode a store of
+	// that market; StockLocationID and StockLocationCode a stock location
+	// of it (not of OtherMarketID's): for the scopes that name them.
+	MarketCode, StoreID, StoreCode, StockLocationID, StockLocationCode string
 
 	// The RFC 6749 profile's clients (client_secret_post and
 	// client_secret_basic; they may be the same) and scopes.

@@ -101,6 +101,7 @@ var floorCheckSteps = []floorCheckStep{
 	{re(`^the response body should match the schema "([^"]*)"$`), func(_ *floorBuilder, m []string) (floorCheck, error) { return schemaCheck(m[1]), nil }},
 	{re(`^the JSON member "([^"]*)" should equal "([^"]*)"$`), memberEquals},
 	{re(`^the JSON member "([^"]*)" should equal "([^"]*)" ignoring case$`), memberEquals},
+	{re(`^the JSON member "([^"]*)" should hold the scopes "([^"]*)" in any order$`), memberScopes},
 	{re(`^the JSON member "([^"]*)" should be the integer "([^"]*)"$`), memberIntegerIs},
 	{re(`^the JSON member "([^"]*)"(, if present,)? should be the lifetime of the (sales channel|integration|client)'s tokens$`), memberTokenLifetime},
 	{re(`^the JSON member "([^"]*)" should be the documented default of (\d+) seconds, unless the (sales channel|integration)'s lifetime is configured$`), memberDocumentedLifetime},
@@ -222,6 +223,30 @@ func memberEquals(b *floorBuilder, m []string) (floorCheck, error) {
 		s, ok := v.(string)
 		if !ok || (s != want && !(fold && strings.EqualFold(s, want))) {
 			return fmt.Errorf("%s = %s; want %q", path, describe(v), want)
+		}
+		return nil
+	}), nil
+}
+
+// memberScopes compares a string member with space-separated scopes, as
+// sorted lists: RFC 6749 §3.3 lets their order differ.
+func memberScopes(b *floorBuilder, m []string) (floorCheck, error) {
+	want, err := b.expandValue(m[2])
+	if err != nil {
+		return floorCheck{}, err
+	}
+	wantList := strings.Split(want, " ")
+	slices.Sort(wantList)
+	return onAnswer(func(a *floorAnswer) error {
+		v, err := a.member(m[1])
+		if err != nil {
+			return err
+		}
+		s, _ := v.(string)
+		got := strings.Split(s, " ")
+		slices.Sort(got)
+		if !slices.Equal(got, wantList) {
+			return fmt.Errorf("%s = %s; want the scopes %q in any order", m[1], describe(v), want)
 		}
 		return nil
 	}), nil
@@ -628,6 +653,8 @@ func TestFloorChecks(t *testing.T) {
 		{"the response body should match the token response schema", 200, nil, "<html>", "body is not JSON"},
 		{`the JSON member "scope" should equal "market:all"`, 200, nil, token, ""},
 		{`the JSON member "scope" should equal "market:id:{{market_id}}"`, 200, nil, token, `scope = "market:all"; want "market:id:xYZkjABcde"`},
+		{`the JSON member "scope" should hold the scopes "store:id:{{store_id}} market:id:{{market_id}}" in any order`, 200, nil, `{"scope": "market:id:xYZkjABcde store:id:bGvCXzYgNB"}`, ""},
+		{`the JSON member "scope" should hold the scopes "market:code:{{market_code}}" in any order`, 200, nil, token, `scope = "market:all"; want the scopes "market:code:europe"`},
 		{`the JSON member "token_type" should equal "bearer" ignoring case`, 200, nil, token, ""},
 		{`the JSON member "token_type" should equal "bearer"`, 200, nil, token, `token_type = "Bearer"`},
 		{`the JSON member "expires_in" should be the integer "14400"`, 200, nil, token, ""},

@@ -87,6 +87,10 @@ const (
 	floorUnknownMarket = "zzK3mP8qRwQ"
 	floorWrongSecret   = "authconform-wrong-Jf8Kd2Lq9Xw3Zp5Rt7Vb1Nm4"
 	floorUnknownToken  = "authconform-unknown-Vq3Lm8Zr2Kx7Pw4Nd9Tb6Hs1Jc5Fy0Ga3Ue8Ro2Wi"
+	// A market code, store and stock location no target has.
+	floorUnknownMarketCode    = "zzC0d3Nn7xQ"
+	floorUnknownStore         = "zzSt0r3Kq2Q"
+	floorUnknownStockLocation = "zzW4r3hS9dQ"
 )
 
 // floorAccessToken stands for {{access_token}} in a body until the
@@ -106,6 +110,9 @@ func floorVars(t config.Target) map[string]string {
 	vars["unknown_market_id"] = floorUnknownMarket
 	vars["wrong_secret"] = floorWrongSecret
 	vars["unknown_token"] = floorUnknownToken
+	vars["unknown_market_code"] = floorUnknownMarketCode
+	vars["unknown_store_id"] = floorUnknownStore
+	vars["unknown_stock_location_id"] = floorUnknownStockLocation
 	return vars
 }
 

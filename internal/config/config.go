@@ -108,6 +108,9 @@ type Target struct {
 	// ResourceURL is a URL of the target's API that answers 200 to a valid
 	// access token (RFC 6750); optional (@resource scenarios are left out).
 	ResourceURL string
+	// ScopeResources are the market's code, a store and a stock location,
+	// for the scopes that name them (scopes.go); each optional.
+	ScopeResources
 
 	// The RFC 6749 profile's clients: Client authenticates in the body
 	// (client_secret_post), BasicClient with HTTP Basic
@@ -156,7 +159,7 @@ var CommerceLayer = Profile{
 	TokenSchema: "token_response",
 	ErrorSchema: "error_response",
 	LeaveOut:    []Gap{{"@plain_oauth2", "RFC 6749 profile only (form bodies, client_secret_basic and client_secret_post): run with -profile rfc6749"}},
-	Uses:        []string{"@sales_channel", "@market", "@other_market", "@integration", "@sales_channel_secret", "@resource"},
+	Uses:        append([]string{"@sales_channel", "@market", "@other_market", "@integration", "@sales_channel_secret", "@resource"}, scopeResourceTags...),
 }
 
 // RFC6749 is plain RFC 6749 §4.4: form-encoded bodies (§4.4.2, Appendix
@@ -229,10 +232,13 @@ func FromEnv(getenv func(string) string) (Target, error) {
 	if t.TokenPath == "" {
 		t.TokenPath = DefaultTokenPath
 	}
+	var err error
+	if t.ScopeResources, err = scopeResourcesFromEnv(getenv); err != nil {
+		return t, err
+	}
 	if t.RevokePath == "" {
 		t.RevokePath = DefaultRevokePath
 	}
-	var err error
 	for _, c := range t.secretHolders() {
 		if c.client.Secret, c.client.SecretFromFile, err = c.vars.secret(getenv); err != nil {
 			return t, err
@@ -338,6 +344,7 @@ func (t Target) Gaps() []Gap {
 	if t.ForbiddenScope == "" {
 		gaps = append(gaps, Gap{"@forbidden_scope", "no forbidden scope: set " + EnvForbiddenScope + " to a scope the client may not have"})
 	}
+	gaps = append(gaps, t.scopeGaps()...)
 	uses := t.Profile.Uses
 	if t.Profile.Name == "" {
 		uses = CommerceLayer.Uses

@@ -174,7 +174,7 @@ func TestWarnings(t *testing.T) {
 
 // TestGaps verifies each missing credential leaves out its tag.
 func TestGaps(t *testing.T) {
-	full := Target{SalesChannel: Client{ID: "s", Secret: "y"}, MarketID: "m", OtherMarketID: "o", Integration: Client{ID: "i", Secret: "x"}, ResourceURL: "https://api.example.com/ping"}
+	full := Target{SalesChannel: Client{ID: "s", Secret: "y"}, MarketID: "m", OtherMarketID: "o", Integration: Client{ID: "i", Secret: "x"}, ResourceURL: "https://api.example.com/ping", ScopeResources: allScopeResources}
 	if g := full.Gaps(); len(g) != 0 {
 		t.Errorf("full configuration has gaps %v", g)
 	}
@@ -192,7 +192,7 @@ func TestGaps(t *testing.T) {
 	for _, g := range (Target{}).Gaps() {
 		tags = append(tags, g.Tag)
 	}
-	if want := []string{"@sales_channel", "@market", "@other_market", "@integration", "@sales_channel_secret", "@resource"}; !slices.Equal(tags, want) {
+	if want := []string{"@sales_channel", "@market", "@other_market", "@integration", "@sales_channel_secret", "@resource", "@market_code", "@market_code_case", "@store", "@store_code", "@stock_location", "@stock_location_code"}; !slices.Equal(tags, want) {
 		t.Errorf("empty configuration: gaps %v; want %v", tags, want)
 	}
 }

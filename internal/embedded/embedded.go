@@ -1,5 +1,6 @@
 // Package embedded describes the reference server as a target: its base URL
-// plus the fixed clients and market it knows, as the suite's configuration.
+// plus the fixed clients, markets, store and stock location it knows, as
+// the suite's configuration.
 //
 // It is wiring between the judged (internal/refserver) and the judge's
 // configuration (internal/config), so that neither imports the other and
@@ -31,6 +32,11 @@ func Target(url string) config.Target {
 		SalesChannel:  config.Client{ID: refserver.SalesChannelClientID, Secret: refserver.SalesChannelClientSecret},
 		MarketID:      refserver.MarketID,
 		OtherMarketID: refserver.OtherMarketID,
+		ScopeResources: config.ScopeResources{
+			MarketCode: refserver.MarketCode,
+			StoreID:    refserver.StoreID, StoreCode: refserver.StoreCode,
+			StockLocationID: refserver.StockLocationID, StockLocationCode: refserver.StockLocationCode,
+		},
 		Integration:   config.Client{ID: refserver.IntegrationClientID, Secret: refserver.IntegrationClientSecret},
 		ClockSkew:     config.DefaultClockSkew,
 		RevokePath:    config.DefaultRevokePath,

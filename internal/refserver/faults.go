@@ -92,6 +92,14 @@ const (
 	faultRevokeSalesChannelRefused   = "revoke-sales-channel-refused"
 	faultRevokeGuestWithoutSecret    = "revoke-guest-without-secret-accepted"
 	faultResourceAcceptsGarbage      = "resource-accepts-garbage-token"
+
+	faultScopeCodeNotEchoed           = "scope-code-not-echoed"
+	faultMarketCodeCaseFolded         = "market-code-case-folded"
+	faultUnknownStoreAccepted         = "unknown-store-accepted"
+	faultStoreMarketMissing           = "store-market-missing"
+	faultUnknownStockLocationAccepted = "unknown-stock-location-accepted"
+	faultStockLocationMarketUnchecked = "stock-location-market-unchecked"
+	faultStockLocationClaimMissing    = "stock-location-claim-missing"
 )
 
 // allFaults is the catalogue behind Faults. Order is stable (grouped as
@@ -188,6 +196,15 @@ var allFaults = []Fault{
 
 	// The protected resource.
 	{faultResourceAcceptsGarbage, "RFC 6750 §3.1 (invalid_token) and Commerce Layer tests (Core API 401 INVALID_TOKEN): a bearer token the server never issued is refused with 401."},
+
+	// Scopes naming a market by code, a store or a stock location.
+	{faultScopeCodeNotEchoed, "Commerce Layer tests (the answer's scope echoes the request): a scope naming a market, store or stock location by code is answered as asked, not rewritten with ids (a SHOULD: RFC 6749 §3.3 lets a server say another scope)."},
+	{faultMarketCodeCaseFolded, `Commerce Layer docs (markets: the code is "case-sensitive"): a market's code in another case names no market and gets invalid_scope (a SHOULD: an older version of the docs said otherwise).`},
+	{faultUnknownStoreAccepted, "Commerce Layer docs (authentication scopes) and RFC 6749 §5.2: a store the server does not have gets 400 invalid_scope, not a token."},
+	{faultStoreMarketMissing, `Commerce Layer docs (markets: the market "is inherited from the store itself"): a store's token carries its market in the market claim.`},
+	{faultUnknownStockLocationAccepted, "Commerce Layer docs (authentication scopes) and RFC 6749 §5.2: a stock location the server does not have gets 400 invalid_scope, not a token."},
+	{faultStockLocationMarketUnchecked, "Commerce Layer legacy docs (authentication): a stock location without its market in scope, or with a market it is not in, gets 400 (a SHOULD: the current docs do not say)."},
+	{faultStockLocationClaimMissing, "Commerce Layer legacy docs (JWT single sign-on) and tests (jwtDecode types): the market claim's stock_location_ids lists the stock locations in scope (a SHOULD)."},
 }
 
 // Faults lists every fault the server can inject, in a stable order.

@@ -118,6 +118,18 @@ func marketClaim(want []string) func(map[string]json.RawMessage, *response) erro
 	return func(claims map[string]json.RawMessage, _ *response) error { return expectMarketClaim(claims, want) }
 }
 
+func stockLocations(want ...string) func(map[string]json.RawMessage, *response) error {
+	return func(claims map[string]json.RawMessage, _ *response) error { return expectStockLocations(claims, want) }
+}
+
+// Scopes of the default store and stock location, and one naming by code
+// a market and a stock location.
+var (
+	storeScope = "store:id:" + refserver.StoreID
+	stockScope = "stock_location:id:" + refserver.StockLocationID
+	codeScope  = "market:code:" + refserver.MarketCode + " stock_location:code:" + refserver.StockLocationCode
+)
+
 // issThisServer: iss is the server's own URL, where its JWKS is.
 func issThisServer(t *testing.T, baseURL string) error {
 	claims, _, err := issueClaims(t, baseURL, salesChannelToken(""))
@@ -273,7 +285,7 @@ func TestFaults(t *testing.T) {
 			check: expect(request{body: jsonBody("grant_type", "password", "client_id", refserver.SalesChannelClientID)}, code("unsupported_grant_type")),
 			want:  `error code = "invalid_request"; want "unsupported_grant_type"`},
 		{fault: "unknown-market-accepted", check: expect(withScopeRequest("market:id:zzzzzzzzzz"), status(400)), want: "status = 200; want 400",
-			unaffected: expect(withScopeRequest("store:id:bGvCXzYgNB"), status(400))},
+			unaffected: expect(withScopeRequest("store:id:zzzzzzzzzz"), status(400))},
 		{fault: "invalid-scope-status-403", check: expect(withScopeRequest("market:id:zzzzzzzzzz"), status(400)), want: "status = 403; want 400"},
 		{fault: "malformed-json-500", check: expect(request{body: `{"grant_type":`}, status(400)), want: "status = 500; want 400",
 			unaffected: expect(request{contentType: "text/plain", body: "x"}, status(400))},
@@ -397,6 +409,22 @@ func TestFaults(t *testing.T) {
 		// The protected resource.
 		{fault: "resource-accepts-garbage-token", check: expect(ping("Bearer not-a-token"), status(401)), want: "status = 200; want 401",
 			unaffected: revokeCheck(integrationToken(), integrationRevokes, status(200), false)},
+
+		// Scopes naming a market by code, a store or a stock location.
+		{fault: "scope-code-not-echoed", check: expect(withScopeRequest(codeScope), member("scope", quoted(codeScope))), want: `scope = "market:id:xYZkjABcde stock_location:id:WLgbSXqyoZ"`,
+			unaffected: expect(withScopeRequest(marketScope), member("scope", quoted(marketScope)))},
+		{fault: "market-code-case-folded", check: expect(withScopeRequest("market:code:EUROPE"), status(400)), want: "status = 200; want 400",
+			unaffected: expect(withScopeRequest("market:code:asia"), status(400))},
+		{fault: "unknown-store-accepted", check: expect(withScopeRequest("store:id:zzzzzzzzzz"), status(400)), want: "status = 200; want 400",
+			unaffected: expectClaims(salesChannelToken(storeScope), marketClaim([]string{refserver.MarketID}))},
+		{fault: "store-market-missing", check: expectClaims(salesChannelToken(storeScope), marketClaim([]string{refserver.MarketID})), want: "no market claim",
+			unaffected: expectClaims(salesChannelToken(storeScope+" "+stockScope), scopeClaimMatches)},
+		{fault: "unknown-stock-location-accepted", check: expect(withScopeRequest(marketScope+" stock_location:id:zzzzzzzzzz"), status(400)), want: "status = 200; want 400",
+			unaffected: expect(withScopeRequest(stockScope), status(400))},
+		{fault: "stock-location-market-unchecked", check: expect(withScopeRequest("market:id:"+refserver.OtherMarketID+" "+stockScope), status(400)), want: "status = 200; want 400",
+			unaffected: expect(withScopeRequest(marketScope+" stock_location:id:zzzzzzzzzz"), status(400))},
+		{fault: "stock-location-claim-missing", check: expectClaims(salesChannelToken(marketScope+" "+stockScope), stockLocations(refserver.StockLocationID)), want: "market.stock_location_ids = []",
+			unaffected: expectClaims(salesChannelToken(marketScope+" "+stockScope), marketClaim([]string{refserver.MarketID}))},
 	}
 
 	var names []string

@@ -317,6 +317,9 @@ func (s *Server) claimsFor(c *client, confidential bool, scope string, markets [
 	if err != nil {
 		return tokenClaims{}, err
 	}
+	if claims.Market != nil {
+		claims.Market.StockLocationIDs = s.stockLocationIDs(scope, markets)
+	}
 	if s.extraClaims {
 		claims.Extra = &extraClaim{Note: "clients ignore claims they do not know"}
 		claims.Extra.Nested.List = []any{1, "two", nil}

@@ -26,6 +26,8 @@ const (
 	MarketID = "xYZkjABcde"
 	// OtherMarketID is a second known market, for multi-market scopes.
 	OtherMarketID = "BjxrJhymlM"
+	// The default markets' codes, store and stock location are in
+	// markets.go.
 	// SalesChannelLifetime is a sales channel token's expires_in, in seconds.
 	SalesChannelLifetime = 14400
 	// IntegrationLifetime is an integration token's expires_in, in seconds.
@@ -122,6 +124,14 @@ type Options struct {
 	// each letters, digits, '-' and '_'. nil means MarketID and
 	// OtherMarketID; an empty, non-nil list is an error.
 	Markets []string
+	// MarketCodes are the markets' codes (market:code:<code>), by market
+	// id; Stores and StockLocations the stores and stock locations of the
+	// markets a scope may name (markets.go). nil takes the defaults
+	// (MarketCode, StoreID, StockLocationID, ...) when Markets is nil too,
+	// and means none otherwise.
+	MarketCodes    map[string]string
+	Stores         []Store
+	StockLocations []StockLocation
 }
 
 // config is Options after defaults and validation.
@@ -143,6 +153,7 @@ type config struct {
 	salesChannel, integration *client
 	markets                   []string        // in Options order, for Markets
 	marketSet                 map[string]bool // the same, for lookups
+	resources                 scopeResources  // codes, stores, stock locations
 }
 
 func (o Options) config() (config, error) {
@@ -210,6 +221,9 @@ func (o Options) config() (config, error) {
 		return config{}, err
 	}
 	if c.markets, c.marketSet, err = newMarkets(o.Markets); err != nil {
+		return config{}, err
+	}
+	if c.resources, err = newScopeResources(o.MarketCodes, o.Stores, o.StockLocations, c.marketSet, o.Markets == nil); err != nil {
 		return config{}, err
 	}
 	return c, nil

@@ -98,6 +98,13 @@ var faultReasons = map[string]string{
 	"revoke-guest-without-secret-accepted":   "status = 200; want one of 400, 401, 403",
 	"basic-challenge-missing":                "no WWW-Authenticate header",
 	"resource-accepts-garbage-token":         "status = 200; want 401",
+	"scope-code-not-echoed":                  `want the scopes ".*:code:.*", in any order \(RFC 6749 §3.3\): missing`,
+	"market-code-case-folded":                "status = 200; want 400",
+	"unknown-store-accepted":                 "status = 200; want 400",
+	"store-market-missing":                   `no claim "market.id"`,
+	"unknown-stock-location-accepted":        "status = 200; want 400",
+	"stock-location-market-unchecked":        "status = 200; want 400",
+	"stock-location-claim-missing":           "claim market.stock_location_ids is a list of 0 without",
 }
 
 // cleanVariants are the shapes RFC 6749 allows a correct server to take.
