@@ -446,7 +446,7 @@ func (s *scopeServer) find(kind, by, value string) (scopeResource, bool) {
 	return scopeResource{}, false
 }
 
-// scopeClaims are the token's claims (spec §(e)): the market claim only
+// scopeClaims are the token's claims (docs/sources/commercelayer-auth.md#payload-claims): the market claim only
 // with markets in scope.
 func scopeClaims(g scopeGrant, kind, clientID string, now time.Time, lifetime int) map[string]any {
 	claims := map[string]any{

@@ -6,7 +6,7 @@ Feature: A market code, store or stock location the target cannot put in scope g
     unknown, malformed, or exceeds the scope granted", status 400.
   - Commerce Layer docs, API reference "Markets": a request "with that market
     in scope receive[s] a 400 Bad Request error (due to invalid scope)"
-    (shared/spec/commercelayer-auth.md §(c), §(d)).
+    (docs/sources/commercelayer-auth.md#invalid-or-disabled-scopes).
     A market, store or stock location that does not exist is no more in
     the target's reach, by id or by code: @must. The unknown code and ids
     are generated for each run ({{unknown_market_code}},
@@ -14,7 +14,7 @@ Feature: A market code, store or stock location the target cannot put in scope g
     have them.
   - Commerce Layer's legacy docs: a stock location in scope without its
     market, or with a market it does not belong to, gets 400 Bad Request
-    (shared/spec/commercelayer-auth.md §(c), §(d)).
+    (docs/sources/commercelayer-auth.md#invalid-or-disabled-scopes).
     The current "Authentication" page names "a specific market, store,
     and/or stock location" and says nothing of either case, so both are
     graded @should. The stock location (AUTHCONFORM_STOCK_LOCATION_ID) must
@@ -22,7 +22,7 @@ Feature: A market code, store or stock location the target cannot put in scope g
     counts as the stock location's market (scoped_token.feature).
   - Commerce Layer docs, API reference "Markets": a market's code is
     "case-sensitive"; an older version said it was not
-    (shared/spec/commercelayer-auth.md §(d)).
+    (docs/sources/commercelayer-auth.md#scope-syntax).
     So a server that finds the market by its code in another case is at
     most warned: @should. {{market_code_other_case}} is
     AUTHCONFORM_MARKET_CODE with the case of each letter changed.

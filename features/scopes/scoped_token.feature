@@ -11,22 +11,22 @@ Feature: A market by code, a store or a stock location in scope gets a token res
     ("{{resource_name}}:id:{{resource_id}}") or by code
     ("{{resource_name}}:code:{{resource_code}}"), the resource being market,
     store or stock_location
-    (shared/spec/commercelayer-auth.md §(d)).
+    (docs/sources/commercelayer-auth.md#scope-syntax).
     Both the sales channel and the integration use client_credentials, so
     both get a token for each form, and for a market with a stock location
     ("and/or"): @must.
   - Commerce Layer docs, API reference "Markets": "If you put a store in
     scope instead, there's no need to specify the associated market, which
     is inherited from the store itself"
-    (shared/spec/commercelayer-auth.md §(d)).
+    (docs/sources/commercelayer-auth.md#scope-syntax).
     So a store's token carries its market: @must.
   - Commerce Layer docs and js-auth tests, as for market:id: a token with a
     market in scope carries a market claim whose id is an array of the
     markets' ids, and its scope claim is the answer's scope
-    (shared/spec/commercelayer-auth.md §(e)).
+    (docs/sources/commercelayer-auth.md#payload-claims).
   - Several scopes are space-separated (RFC 6749 §3.3; Commerce Layer's legacy
     docs show "market:1234 stock_location:4567")
-    (shared/spec/commercelayer-auth.md §(d)).
+    (docs/sources/commercelayer-auth.md#scope-syntax).
     A store with a stock location of its market is a combination the
     current docs name ("store, and/or stock location"), but whether the
     store's market stands for the market the legacy docs require beside a
@@ -38,7 +38,7 @@ Feature: A market by code, a store or a stock location in scope gets a token res
     the order of several scopes "does not matter", so any order passes.
   - Commerce Layer docs, "JWT single sign-on" (legacy) and js-auth's types
     [CL-TEST]: market.stock_location_ids lists the stock locations in scope
-    (shared/spec/commercelayer-auth.md §(e)).
+    (docs/sources/commercelayer-auth.md#payload-claims).
     A server may list the market's other stock locations too, so only
     membership is checked: @should.
   - market:all is the scope Commerce Layer grants by default (docs,

@@ -474,7 +474,7 @@ func TestAccessTokenClaimsValid(t *testing.T) {
 		{"extra claims", set("custom_claim", map[string]any{"k": "v"}), nil},
 		{"integration", setIn("application", "kind", "integration"), nil},
 		{"no iss (older tokens)", del("iss"), nil},
-		// Scopes naming a store and a stock location (spec §(d)).
+		// Scopes naming a store and a stock location (docs/sources/commercelayer-auth.md#scope-syntax).
 		{"store and stock location in scope", func(m map[string]any) any {
 			m["scope"] = "store:id:bGvCXzYgNB stock_location:code:eu_warehouse"
 			m["market"].(map[string]any)["stock_location_ids"] = []any{"WLgbSXqyoZ"}
