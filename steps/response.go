@@ -566,6 +566,21 @@ func (st *scenario) thenOAuthErrorRegistered() error {
 	return st.fail("OAuth error = %q; want one of %s (RFC 6749 §5.2)", got, strings.Join(tokenEndpointErrors, ", "))
 }
 
+// thenErrorWithoutToken is the tail every error scenario shares, one
+// sentence for the three checks a QA reader would otherwise repeat: the
+// answer is JSON, valid against the profile's error response schema, and
+// carries no token. Each check runs as its own step does, in that order,
+// and fails with the same message.
+func (st *scenario) thenErrorWithoutToken() error {
+	if err := st.thenContentTypeJSON(); err != nil {
+		return err
+	}
+	if err := st.thenProfileSchema("error"); err != nil {
+		return err
+	}
+	return st.thenNoToken()
+}
+
 var jwtLike = regexp.MustCompile(`eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*`)
 
 // thenNoToken checks an answer carries no token: no access_token member at

@@ -38,6 +38,7 @@ func thenRows() []thenRow {
 		oauthOneOf  = `And the OAuth error should be one of "invalid_client, invalid_request"`
 		registered  = "And the OAuth error should be one defined by RFC 6749 section 5.2"
 		noToken     = "And the response should not contain an access token"
+		errorTail   = "And the response should be an OAuth error with no access token"
 		noSecret    = "And the response should not contain a client secret"
 		nowSkew     = `And the JSON member "created_at" should be a Unix time within the allowed clock skew of now`
 		within300   = `And the JSON member "created_at" should be a Unix time within 300 seconds of now`
@@ -158,6 +159,13 @@ func thenRows() []thenRow {
 		{"no token", 400, nil, `{"error":"invalid_client"}`, noToken, ""},
 		{"token member", 400, nil, `{"error":"invalid_client","access_token":"x"}`, noToken, `"access_token"`},
 		{"jwt in text", 400, nil, `{"error":"x","error_description":"eyJhbGciOiJSUzUxMiJ9.eyJzdWIiOiIxIn0.c2ln"}`, noToken, "JWT-shaped"},
+		{"error answer", 401, nil, errorCL, errorTail, ""},
+		{"error answer in RFC 6749's shape, charset given", 400, http.Header{"Content-Type": {"application/json; charset=utf-8"}}, `{"error":"invalid_client"}`, errorTail, ""},
+		{"error answer as text/plain", 400, http.Header{"Content-Type": {"text/plain"}}, errorCL, errorTail, `Content-Type = "text/plain"`},
+		{"error answer that is a token answer", 200, nil, tokenBody, errorTail, "errors"},
+		{"error answer as html", 400, http.Header{"Content-Type": {"application/json"}}, `<html>`, errorTail, "response body is not JSON"},
+		{"error answer carrying a token", 400, nil, `{"error":"invalid_client","access_token":"x"}`, errorTail, `"access_token"`},
+		{"error answer with a JWT in its detail", 401, nil, `{"errors":[{"title":"invalid_client","detail":"eyJhbGciOiJSUzUxMiJ9.eyJzdWIiOiIxIn0.c2ln"}]}`, errorTail, "JWT-shaped"},
 		{"no secret", 200, nil, tokenBody, noSecret, ""},
 		{"secret echoed", 200, nil, `{"client_secret":"` + testSecret + `"}`, noSecret, "holds a client secret"},
 		{"secret in header", 200, http.Header{"X-Debug": {testSecret}}, `{}`, noSecret, `header "X-Debug" holds a client secret`},

@@ -65,6 +65,7 @@ func (st *scenario) vocabulary() []Step {
 		{`^the OAuth error should be one of "([^"]*)"$`, `And the OAuth error should be one of "invalid_client, invalid_request"`, st.thenOAuthErrorOneOf},
 		{`^the OAuth error should be one defined by RFC 6749 section 5\.2$`, `And the OAuth error should be one defined by RFC 6749 section 5.2`, st.thenOAuthErrorRegistered},
 		{`^the response should not contain an access token$`, `And the response should not contain an access token`, st.thenNoToken},
+		{`^the response should be an OAuth error with no access token$`, `And the response should be an OAuth error with no access token`, st.thenErrorWithoutToken},
 		{`^the response should not contain a client secret$`, `And the response should not contain a client secret`, st.thenNoSecret},
 		{`^the access token should differ from the one remembered as "([^"]*)"$`, `And the access token should differ from the one remembered as "sales channel token"`, st.thenTokenDiffers},
 		{`^the response body should be an empty JSON object$`, `And the response body should be an empty JSON object`, st.thenEmptyObject},

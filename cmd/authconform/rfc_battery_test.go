@@ -24,6 +24,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/authconform/authconform/internal/catalog"
 )
 
 // The RFC 6749 battery proves the verdicts of -profile rfc6749
@@ -117,7 +119,7 @@ const (
 	rfcChallengeTwo  rfcTwist = "the Basic challenge in a WWW-Authenticate field of its own, after a Bearer one"
 	rfcScopeRequired rfcTwist = "a request without scope gets 400 invalid_scope: no default scope (RFC 6749 §3.3)"
 	rfcOneMethod     rfcTwist = "each client may use only the method it was registered with; the other gets 401 invalid_client (RFC 6749 §5.2: unsupported authentication method)"
-	rfcIatDatedBack rfcTwist = "the JWT's iat dated 5 minutes back, as Microsoft Entra ID dates it; expires_in the time left (RFC 6749 §5.1)"
+	rfcIatDatedBack  rfcTwist = "the JWT's iat dated 5 minutes back, as Microsoft Entra ID dates it; expires_in the time left (RFC 6749 §5.1)"
 )
 
 // Short names of the scenarios of features/rfc6749/: each a substring of
@@ -320,24 +322,18 @@ func TestRFCBatteryReportNamesScenarios(t *testing.T) {
 }
 
 // rfcFeatureScenarios reads the names of the scenarios of
-// features/rfc6749/ from the repository's feature files.
+// features/rfc6749/ from the repository's feature files, as the catalog
+// lists them: each row of a Scenario Outline is a scenario of its own,
+// named by the outline with the row's values.
 func rfcFeatureScenarios(t *testing.T) []string {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join("..", "..", "features", "rfc6749", "*.feature"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no feature files in features/rfc6749 (%v)", err)
+	cases, err := catalog.Load(os.DirFS(filepath.Join("..", "..")), "features/rfc6749")
+	if err != nil {
+		t.Fatalf("reading features/rfc6749: %v", err)
 	}
-	var names []string
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, line := range strings.Split(string(b), "\n") {
-			if name, ok := strings.CutPrefix(strings.TrimSpace(line), "Scenario:"); ok {
-				names = append(names, strings.TrimSpace(name))
-			}
-		}
+	names := make([]string, len(cases))
+	for i, c := range cases {
+		names[i] = c.Scenario
 	}
 	return names
 }

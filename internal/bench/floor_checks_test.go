@@ -115,6 +115,7 @@ var floorCheckSteps = []floorCheckStep{
 	{re(`^the OAuth error should be one of "([^"]*)"$`), oauthErrorIn},
 	{re(`^the OAuth error should be one defined by RFC 6749 section 5\.2$`), oauthErrorIn},
 	{re(`^the response should not contain an access token$`), func(*floorBuilder, []string) (floorCheck, error) { return onAnswer(noToken), nil }},
+	{re(`^the response should be an OAuth error with no access token$`), errorWithoutToken},
 	{re(`^the response should not contain a client secret$`), noSecret},
 	{re(`^the access token is remembered as "([^"]*)"$`), rememberToken},
 	{re(`^the access token should differ from the one remembered as "([^"]*)"$`), tokenDiffers},
@@ -516,6 +517,25 @@ func noToken(a *floorAnswer) error {
 	return nil
 }
 
+// errorWithoutToken is the error tail, one step for three: a JSON
+// Content-Type, a JSON body (valid against the profile's error schema in
+// the checked floor), and no token, checked in the step's order.
+func errorWithoutToken(b *floorBuilder, _ []string) (floorCheck, error) {
+	ct, _ := contentTypeJSON(b, nil)
+	body, _ := profileSchema(b, []string{"", "error"})
+	c := body
+	c.check = func(a *floorAnswer, st *floorState) error {
+		if err := ct.check(a, st); err != nil {
+			return err
+		}
+		if err := body.check(a, st); err != nil {
+			return err
+		}
+		return noToken(a)
+	}
+	return c, nil
+}
+
 // noSecret looks for the secrets the scenario has sent so far, as sent:
 // the suite's steps also look for encoded copies, which is its redactor's
 // work and not what a plain client would do.
@@ -679,6 +699,10 @@ func TestFloorChecks(t *testing.T) {
 		{"the OAuth error should be one defined by RFC 6749 section 5.2", 400, nil, `{"errors": []}`, "no OAuth error code"},
 		{"the response should not contain an access token", 400, nil, clError, ""},
 		{"the response should not contain an access token", 400, nil, `{"errors": [{"title": "x", "access_token": "t"}]}`, "errors.0.access_token"},
+		{"the response should be an OAuth error with no access token", 401, jsonCT, clError, ""},
+		{"the response should be an OAuth error with no access token", 401, http.Header{"Content-Type": {"text/plain"}}, clError, `Content-Type = "text/plain"`},
+		{"the response should be an OAuth error with no access token", 400, jsonCT, "<html>", "body is not JSON"},
+		{"the response should be an OAuth error with no access token", 400, jsonCT, `{"error": "invalid_client", "access_token": "t"}`, "the answer carries access_token"},
 		{"the response should not contain a client secret", 200, nil, token, ""},
 		{"the response should not contain a client secret", 401, http.Header{"X-Debug": {"secret " + refserver.IntegrationClientSecret}}, clError, `response header "X-Debug" holds a client secret`},
 		{"the response body should be an empty JSON object", 200, nil, `{}`, ""},
@@ -699,6 +723,16 @@ func TestFloorChecks(t *testing.T) {
 				t.Errorf("check error = %v; want one saying %q", err, tt.wantErr)
 			}
 		})
+	}
+}
+
+// TestFloorErrorTailValidatesTheSchema verifies the error tail's check
+// carries the profile's error schema, which only the checked floor
+// validates: TestFloorChecks cannot see it.
+func TestFloorErrorTailValidatesTheSchema(t *testing.T) {
+	c := compileCheck(t, "the response should be an OAuth error with no access token")
+	if want := floorTarget.Profile.ErrorSchema; want == "" || c.schema != want {
+		t.Errorf("schema = %q; want the profile's error schema %q", c.schema, want)
 	}
 }
 
