@@ -65,7 +65,7 @@ func fromConfig(t config.Target) (Target, error) {
 		}
 	}
 	c := func(x config.Client) Client {
-		return Client{ID: x.ID, Secret: x.Secret, Lifetime: x.Lifetime, SecretFromFile: x.SecretFromFile}
+		return Client{ID: x.ID, Secret: x.Secret, Lifetime: x.Lifetime, SecretFromFile: x.SecretFromFile, SecretVar: x.SecretVar, SecretPath: x.SecretPath}
 	}
 	return Target{
 		URL: u, TokenPath: t.TokenPath, RevokePath: t.RevokePath,
@@ -89,7 +89,7 @@ func configOf(t Target, p Profile) (config.Target, error) {
 		if x.Lifetime == 0 {
 			x.Lifetime = def
 		}
-		return config.Client{ID: x.ID, Secret: x.Secret, Lifetime: x.Lifetime, SecretFromFile: x.SecretFromFile}
+		return config.Client{ID: x.ID, Secret: x.Secret, Lifetime: x.Lifetime, SecretFromFile: x.SecretFromFile, SecretVar: x.SecretVar, SecretPath: x.SecretPath}
 	}
 	ct := config.Target{
 		BaseURL: t.URL.String(), TokenPath: t.TokenPath, RevokePath: t.RevokePath,
