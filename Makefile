@@ -10,7 +10,7 @@ TARGET ?=
 FORMAT ?= console
 ARGS   ?=
 
-.PHONY: help conformance test golden chromium lint tidy bench fuzz interop interop-debs interop-clients
+.PHONY: help conformance test golden chromium shellcheck lint tidy bench fuzz interop interop-debs interop-clients
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -18,9 +18,9 @@ help:  ## list the targets
 conformance:  ## run the suite (against the embedded reference server unless TARGET or AUTHCONFORM_TARGET is set)
 	$(GO) run ./cmd/authconform $(if $(TARGET),-target $(TARGET)) -format $(FORMAT) $(ARGS)
 
-test: chromium  ## vet, then every test (self-test against each reference-server fault included) under -race
+test: chromium shellcheck  ## vet, then every test (self-test against each reference-server fault included) under -race
 	$(GO) vet ./...
-	AUTHCONFORM_REQUIRE_CHROMIUM=1 $(GO) test -race -count=1 ./...
+	AUTHCONFORM_REQUIRE_CHROMIUM=1 AUTHCONFORM_REQUIRE_SHELLCHECK=1 $(GO) test -race -count=1 ./...
 
 golden:  ## rewrite internal/selftest's golden file (what each fault fails and warns) from a run; review its diff
 	$(GO) test -count=1 -run '^(TestEveryFaultIsCaught|TestCleanServerPasses)$$' ./internal/selftest/ -update
@@ -30,6 +30,12 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 		echo "installing Debian's chromium for the HTML report's screenshot test"; \
 		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
+
+# actionlint (internal/distcheck) runs the action's scripts through Debian's shellcheck.
+shellcheck:
+	@command -v shellcheck >/dev/null 2>&1 || { \
+		echo "installing Debian's shellcheck for the action's lint"; \
+		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends shellcheck >/dev/null; }
 
 lint:  ## gofmt, vet and staticcheck (pinned, run through go run)
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
