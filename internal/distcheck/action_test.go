@@ -145,7 +145,7 @@ func TestActionLint(t *testing.T) {
 	t.Parallel()
 	a, _ := loadAction(t)
 	workflows := map[string][]byte{
-		"composite-steps.yml": compositeAsWorkflow(t, a),
+		"composite-steps.yml":  compositeAsWorkflow(t, a),
 		"uses-every-input.yml": usesEveryInput(t, a),
 	}
 	recipes := readmeRecipes(t, "yaml")

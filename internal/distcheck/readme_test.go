@@ -14,7 +14,7 @@ import (
 // readmeRecipes are the README's code blocks in language lang, in order.
 func readmeRecipes(t *testing.T, lang string) []string {
 	t.Helper()
-	blocks := regexp.MustCompile("(?ms)^```" + regexp.QuoteMeta(lang) + "\n(.*?)^```").FindAllStringSubmatch(string(readTop(t, "README.md")), -1)
+	blocks := regexp.MustCompile("(?ms)^```"+regexp.QuoteMeta(lang)+"\n(.*?)^```").FindAllStringSubmatch(string(readTop(t, "README.md")), -1)
 	var out []string
 	for _, b := range blocks {
 		out = append(out, b[1])
