@@ -4,13 +4,14 @@
 GO          ?= go
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+GORELEASER  := github.com/goreleaser/goreleaser/v2@v2.17.0
 
 # make conformance [TARGET=https://auth.example.com] [FORMAT=pretty,junit:out/junit.xml] [ARGS="-strict"]
 TARGET ?=
 FORMAT ?= console
 ARGS   ?=
 
-.PHONY: help conformance test golden chromium shellcheck lint tidy bench fuzz interop interop-debs interop-clients
+.PHONY: help conformance test golden chromium shellcheck lint image release-check tidy bench fuzz interop interop-debs interop-clients
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -41,6 +42,15 @@ lint:  ## gofmt, vet and staticcheck (pinned, run through go run)
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
+
+image:  ## build the container image without a daemon: out/image.tar, an OCI image layout of the static binary on an empty base with CA certificates, run as non-root; then read it back and run its binary with -version
+	@mkdir -p out/image
+	GOOS=linux CGO_ENABLED=0 $(GO) build -trimpath -buildvcs=true -ldflags='-s -w' -o out/image/authconform ./cmd/authconform
+	$(GO) run ./internal/image/cmd/image -binary out/image/authconform -o out/image.tar
+	$(GO) run ./internal/image/cmd/image -check out/image.tar
+
+release-check:  ## check .goreleaser.yaml with goreleaser check (pinned, through go run; the first run builds goreleaser, which takes minutes)
+	$(GO) run $(GORELEASER) check
 
 tidy:  ## check go.mod and go.sum are tidy
 	$(GO) mod tidy
