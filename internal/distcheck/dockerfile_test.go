@@ -40,7 +40,9 @@ func TestDockerfile(t *testing.T) {
 	if base != "scratch" && !regexp.MustCompile(`^gcr\.io/distroless/static(-debian\d+)?(:nonroot)?$`).MatchString(base) {
 		t.Errorf("the image is based on %q; want distroless static or scratch", base)
 	}
-	if !slices.ContainsFunc(runs, func(r string) bool { return strings.Contains(r, "CGO_ENABLED=0 go build") && strings.Contains(r, "./cmd/authconform") }) {
+	if !slices.ContainsFunc(runs, func(r string) bool {
+		return strings.Contains(r, "CGO_ENABLED=0 go build") && strings.Contains(r, "./cmd/authconform")
+	}) {
 		t.Errorf("no RUN builds ./cmd/authconform with CGO_ENABLED=0: %v", runs)
 	}
 	if !slices.ContainsFunc(copies, func(c string) bool { return strings.HasSuffix(c, " "+image.BinaryPath) }) {
