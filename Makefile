@@ -62,11 +62,12 @@ bench:  ## benchmarks (not part of test): suite against the floor, CLI start-up 
 	$(GO) run ./internal/bench/cmd/benchtable out/bench.json
 
 FUZZTIME ?= 30s
-fuzz:  ## fuzz the reference server, the Then steps, redaction, configuration parsing, the reproduce lines (pasted into bash and zsh) and the terminal sanitiser, FUZZTIME per target
+fuzz:  ## fuzz the reference server, the Then steps, redaction, configuration and settings-file parsing, the reproduce lines (pasted into bash and zsh) and the terminal sanitiser, FUZZTIME per target
 	$(GO) test -run '^$$' -fuzz '^FuzzServeHTTP$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./internal/refserver
 	$(GO) test -run '^$$' -fuzz '^FuzzResponseHandling$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./steps
 	$(GO) test -run '^$$' -fuzz '^FuzzRedact$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./internal/redact
 	$(GO) test -run '^$$' -fuzz '^FuzzConfig$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./internal/config
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./internal/envfile
 	$(GO) test -run '^$$' -fuzz '^FuzzReproduceLine$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./internal/repro
 	$(GO) test -run '^$$' -fuzz '^FuzzTerminalSafe$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./internal/termsafe
 

@@ -23,7 +23,7 @@ func settingsRules() envfile.Rules {
 func (c *cli) settings(getenv func(string) string) (*envfile.Env, error) {
 	if c.configFile == "" {
 		if c.configSection != "" {
-			return nil, fmt.Errorf("-config-section %s: give the file with -config", c.configSection)
+			return nil, fmt.Errorf("-config-section %q: give the file with -config", c.configSection)
 		}
 		return nil, nil
 	}

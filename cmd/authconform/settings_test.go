@@ -80,7 +80,7 @@ func TestSettingsFile(t *testing.T) {
 		{name: "sections, none chosen", env: secretEnv, args: []string{"-config", good},
 			code: 2, stderr: "authconform: -config: " + good + ": the file has sections (staging, broken): choose one with -config-section\n"},
 		{name: "a section without a file", args: []string{"-config-section", "staging"},
-			code: 2, stderr: "authconform: -config-section staging: give the file with -config\n"},
+			code: 2, stderr: "authconform: -config-section \"staging\": give the file with -config\n"},
 		{name: "no such file", args: []string{"-config", good + ".missing"}, code: 2, stderr: "authconform: -config: "},
 	}
 	for _, tt := range tests {

@@ -245,9 +245,9 @@ func (f *file) choose(name string, rules Rules) (section, error) {
 	case name == "":
 		return merged, nil
 	case f.sections[name] == nil && len(f.order) == 0:
-		return nil, fmt.Errorf("no section [%s]: the file has no sections; drop -config-section", shorten(name))
+		return nil, fmt.Errorf("no section %q: the file has no sections; drop -config-section", shorten(name))
 	case f.sections[name] == nil:
-		return nil, fmt.Errorf("no section [%s]; the file has %s", shorten(name), strings.Join(f.order, ", "))
+		return nil, fmt.Errorf("no section %q; the file has %s", shorten(name), strings.Join(f.order, ", "))
 	}
 	return merged.under(f.sections[name], rules), nil
 }

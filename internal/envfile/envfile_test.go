@@ -76,8 +76,8 @@ func TestLoad(t *testing.T) {
 		{name: "section twice", text: "[a]\n[a]\n", section: "a", err: "f.env:2: section [a] appears twice"},
 		{name: "bad header", text: "[a b]\n", err: "f.env:1: want a section header such as [staging]"},
 		{name: "sections, none chosen", text: layered, err: "f.env: the file has sections (staging, production): choose one with -config-section"},
-		{name: "unknown section", text: layered, section: "rc", err: "f.env: no section [rc]; the file has staging, production"},
-		{name: "section of a file without", text: "AUTHCONFORM_TARGET=x\n", section: "rc", err: "f.env: no section [rc]: the file has no sections; drop -config-section"},
+		{name: "unknown section", text: layered, section: "rc", err: `f.env: no section "rc"; the file has staging, production`},
+		{name: "section of a file without", text: "AUTHCONFORM_TARGET=x\n", section: "rc", err: `f.env: no section "rc": the file has no sections; drop -config-section`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
