@@ -153,7 +153,7 @@ func untar(r io.Reader, b *budget) (map[string]File, error) {
 func blob(blobs map[string]File, d descriptor) ([]byte, error) {
 	hexDigest, ok := strings.CutPrefix(d.Digest, "sha256:")
 	if !ok {
-		return nil, fmt.Errorf("digest %q: want sha256:", d.Digest)
+		return nil, fmt.Errorf("digest %q: want a sha256 digest", d.Digest)
 	}
 	f, ok := blobs["blobs/sha256/"+hexDigest]
 	if !ok {
