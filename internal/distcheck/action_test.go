@@ -123,7 +123,11 @@ func TestActionStructure(t *testing.T) {
 	for name, o := range a.Outputs {
 		refs("output "+name, o.Value)
 	}
+	readme := string(readTop(t, "README.md"))
 	for name, in := range a.Inputs {
+		if !strings.Contains(readme, "`"+name+"`") {
+			t.Errorf("input %s is not described in the README", name)
+		}
 		if !used[name] {
 			t.Errorf("input %s is declared but no step uses it", name)
 		}
