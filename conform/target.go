@@ -70,7 +70,7 @@ func fromConfig(t config.Target) (Target, error) {
 		}
 	}
 	c := func(x config.Client) Client {
-		return Client{ID: x.ID, Secret: x.Secret, Lifetime: x.Lifetime, SecretFromFile: x.SecretFromFile}
+		return Client{ID: x.ID, Secret: x.Secret, Lifetime: x.Lifetime, SecretFromFile: x.SecretFromFile, SecretVar: x.SecretVar, SecretPath: x.SecretPath}
 	}
 	return Target{
 		URL: u, TokenPath: t.TokenPath, RevokePath: t.RevokePath,
@@ -93,7 +93,7 @@ func configOf(t Target, p Profile) (config.Target, error) {
 		return config.Target{}, err
 	}
 	c := func(x Client) config.Client {
-		return config.Client{ID: x.ID, Secret: x.Secret, Lifetime: x.Lifetime, SecretFromFile: x.SecretFromFile}
+		return config.Client{ID: x.ID, Secret: x.Secret, Lifetime: x.Lifetime, SecretFromFile: x.SecretFromFile, SecretVar: x.SecretVar, SecretPath: x.SecretPath}
 	}
 	ct := config.Target{
 		BaseURL: t.URL.String(), TokenPath: t.TokenPath, RevokePath: t.RevokePath,

@@ -57,7 +57,7 @@ func reproValues(t config.Target, tokens []string) []repro.Value {
 	for _, s := range t.SecretSources() {
 		if !seen[s.Secret] {
 			seen[s.Secret] = true
-			vals = append(vals, repro.Value{Text: s.Secret, Var: s.Var, File: s.File})
+			vals = append(vals, repro.Value{Text: s.Secret, Var: s.Var, File: s.File, Path: s.Path})
 		}
 	}
 	n := 0

@@ -29,6 +29,7 @@ type cli struct {
 	rate, caFile, expectFile, updateFile, fault                 string
 	updateFrom                                                  []expect.Failure // updateFile as it was before the run
 	listFaults, listOnly, version                               bool
+	configFile, configSection                                   string
 	scID, marketID, otherMarket, intID                          string
 	profile, clientID, basicClientID, scope, forbiddenScope     string
 	expiresIn                                                   int
@@ -63,6 +64,8 @@ func parseFlags(args []string, stdout, stderr io.Writer) (c *cli, code int, done
 }
 
 func (c *cli) define(fl *flag.FlagSet) {
+	fl.StringVar(&c.configFile, "config", "", "settings file: AUTHCONFORM_* variables as KEY=VALUE lines, in [sections] (staging, rc, production...), secrets only as ${VARIABLE} or *_FILE=PATH; the environment and the flags override it")
+	fl.StringVar(&c.configSection, "config-section", "", "the section of the -config file to use (required when the file has sections)")
 	fl.StringVar(&c.targetURL, "target", "", "base URL of the auth server (default $AUTHCONFORM_TARGET, else the embedded reference server)")
 	fl.StringVar(&c.tokenPath, "token-path", "", "path of the token endpoint (default $AUTHCONFORM_TOKEN_PATH or /oauth/token)")
 	fl.StringVar(&c.tags, "tags", "", "godog tag expression selecting scenarios, e.g. '@must && ~@integration'")

@@ -17,6 +17,13 @@ type Client struct {
 	// commands read it from that file too instead of naming the variable
 	// that holds it.
 	SecretFromFile bool
+	// SecretVar is the environment variable that holds the secret (with
+	// SecretFromFile, its file's path) when it is not the client's
+	// AUTHCONFORM_* variable, and SecretPath, with SecretFromFile, the
+	// file's path when no variable holds it: the authconform command sets
+	// them from a settings file (-config), so that reproduce commands read
+	// the secret from where the person keeps it.
+	SecretVar, SecretPath string
 }
 
 // String shows the client without its secret.

@@ -75,6 +75,12 @@ type Client struct {
 	// variable names, so that a command printed for a person reads it
 	// the same way.
 	SecretFromFile bool
+	// SecretVar is the variable that holds the secret (with
+	// SecretFromFile, its file's path), when it is not the client's
+	// AUTHCONFORM_* variable: the one a settings file's ${NAME} names.
+	// SecretPath is, with SecretFromFile, the file's path when no variable
+	// holds it (a settings file wrote it). Reproduce commands read them.
+	SecretVar, SecretPath string
 	// Lifetime is the expires_in the target should give this client's
 	// tokens, in seconds, as the user configured it; 0 when not
 	// configured, and then a token's expires_in is judged against the

@@ -30,6 +30,9 @@ type SecretSource struct {
 	// a file holding it (a *_FILE variable).
 	Var  string
 	File bool
+	// Path is, when no variable holds it, the path of the file the secret
+	// was read from (a settings file named it); Var is then "".
+	Path string
 }
 
 // SecretSources lists each configured secret with the variable it was read
@@ -45,6 +48,12 @@ func (t Target) SecretSources() []SecretSource {
 		s := SecretSource{Secret: h.client.Secret, Var: h.vars.inline}
 		if h.client.SecretFromFile {
 			s.Var, s.File = h.vars.file, true
+		}
+		switch c := h.client; {
+		case c.SecretFromFile && c.SecretPath != "":
+			s.Var, s.File, s.Path = "", false, c.SecretPath
+		case c.SecretVar != "":
+			s.Var = c.SecretVar
 		}
 		out = append(out, s)
 	}

@@ -48,6 +48,10 @@ type Var struct {
 	Name   string
 	File   bool
 	Escape Escape
+	// Path, when set, is the path of a file holding the value, written in
+	// the line (no variable holds it: a settings file named it); Name and
+	// File are then not used.
+	Path string
 }
 
 // Part is a piece of an argument: literal text, or a variable when Var is
