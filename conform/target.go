@@ -52,10 +52,7 @@ func TargetFromEnv(getenv func(string) string) (Target, Profile, error) {
 	if err != nil {
 		return Target{}, "", err
 	}
-	pt, p, err := t.Setup()
-	if err != nil {
-		return Target{}, "", err
-	}
+	pt, p := t.Setup()
 	return pt, p, nil
 }
 

@@ -47,10 +47,7 @@ type suiteRun struct {
 // scenario passed.
 func (r suiteRun) run(tb testing.TB, url string) verdict.Run {
 	tb.Helper()
-	t, p, err := embedded.Target(url).Setup()
-	if err != nil {
-		tb.Fatal(err)
-	}
+	t, p := embedded.Target(url).Setup()
 	// The console format, to a console nobody reads, as the CLI's default
 	// is when its output is discarded.
 	o := setup.Options{

@@ -29,7 +29,7 @@ func Resolve(t setup.Target, p setup.Profile) (Target, error) {
 		return Client{ID: x.ID, Secret: x.Secret, Lifetime: x.Lifetime, SecretFromFile: x.SecretFromFile}
 	}
 	return Target{
-		BaseURL: t.URL.String(), TokenPath: cmp.Or(t.TokenPath, DefaultTokenPath), RevokePath: cmp.Or(t.RevokePath, DefaultRevokePath),
+		URL: t.URL, TokenPath: cmp.Or(t.TokenPath, DefaultTokenPath), RevokePath: cmp.Or(t.RevokePath, DefaultRevokePath),
 		Issuer: t.Issuer, JWKSURL: t.JWKSURL, ResourceURL: t.ResourceURL,
 		SalesChannel: c(t.SalesChannel), Integration: c(t.Integration),
 		MarketID: t.MarketID, OtherMarketID: t.OtherMarketID,
@@ -44,20 +44,13 @@ func Resolve(t setup.Target, p setup.Profile) (Target, error) {
 }
 
 // Setup is t as a run's options give it, and its profile: what Resolve
-// reads back to t. Its URL, if any, must parse.
-func (t Target) Setup() (setup.Target, setup.Profile, error) {
-	var u setup.URL
-	if t.BaseURL != "" {
-		var err error
-		if u, err = setup.ParseURL(t.BaseURL); err != nil {
-			return setup.Target{}, "", err
-		}
-	}
+// reads back to t.
+func (t Target) Setup() (setup.Target, setup.Profile) {
 	c := func(x Client) setup.Client {
 		return setup.Client{ID: x.ID, Secret: x.Secret, Lifetime: x.Lifetime, SecretFromFile: x.SecretFromFile}
 	}
 	return setup.Target{
-		URL: u, TokenPath: t.TokenPath, RevokePath: t.RevokePath,
+		URL: t.URL, TokenPath: t.TokenPath, RevokePath: t.RevokePath,
 		Issuer: t.Issuer, JWKSURL: t.JWKSURL, ResourceURL: t.ResourceURL,
 		SalesChannel: c(t.SalesChannel), Integration: c(t.Integration),
 		MarketID: t.MarketID, OtherMarketID: t.OtherMarketID,
@@ -66,5 +59,5 @@ func (t Target) Setup() (setup.Target, setup.Profile, error) {
 		Client: c(t.Client), BasicClient: c(t.BasicClient),
 		Scope: t.Scope, ForbiddenScope: t.ForbiddenScope,
 		ClockSkew: t.ClockSkew,
-	}, setup.Profile(t.Profile.Name), nil
+	}, setup.Profile(t.Profile.Name)
 }

@@ -95,7 +95,7 @@ func TestReadmeRequestCounts(t *testing.T) {
 // listFor is -list for target t at Commerce Layer's rate limit.
 func listFor(t *testing.T, target config.Target) Listing {
 	t.Helper()
-	o := optionsFor(t, target)
+	o := optionsFor(target)
 	o.Rate = &DefaultRemoteRate
 	l, err := List(o)
 	if err != nil {
@@ -183,11 +183,7 @@ func wrap(text string, width int) []byte {
 
 // optionsFor is a run's options for the configured target ct and its
 // profile.
-func optionsFor(tb testing.TB, ct config.Target) setup.Options {
-	tb.Helper()
-	t, p, err := ct.Setup()
-	if err != nil {
-		tb.Fatal(err)
-	}
+func optionsFor(ct config.Target) setup.Options {
+	t, p := ct.Setup()
 	return setup.Options{Target: t, Profile: p}
 }

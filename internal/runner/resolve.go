@@ -91,7 +91,7 @@ func resolve(o setup.Options) (resolved, error) {
 // clear, and that the certificate variables can be read when TLS is used.
 func checkTransport(t config.Target, loopback, allowHTTP bool) error {
 	if t.IsPlainHTTP() && !loopback && !allowHTTP {
-		return configErr("target %s is plain http and not on loopback: client secrets would cross the network unencrypted (RFC 6749 §2.3.1, §3.2 require TLS); use https:// or -allow-http", t.BaseURL)
+		return configErr("target %s is plain http and not on loopback: client secrets would cross the network unencrypted (RFC 6749 §2.3.1, §3.2 require TLS); use https:// or -allow-http", t.URL)
 	}
 	// The key set and the protected resource are held to the same rule:
 	// access tokens go to the resource, and keys read in clear could be

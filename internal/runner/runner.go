@@ -85,7 +85,7 @@ func Run(ctx context.Context, o setup.Options) (verdict.Run, error) {
 		return res, stoppedEarly
 	}
 	// Only a checked URL goes into reports: it holds no user info.
-	res.Target = r.target.BaseURL
+	res.Target = r.target.URL.String()
 	if err := preflight(ctx, r.target, r.TLSConfig, r.Timeout); err != nil {
 		if ctx.Err() != nil {
 			return res, stoppedEarly

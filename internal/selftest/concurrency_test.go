@@ -113,7 +113,7 @@ func (p *overlapProbe) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // discarded console: only file formatters run.
 func runSuiteAt(t *testing.T, url string, concurrency int, formats ...setup.Format) verdict.Run {
 	t.Helper()
-	res, err := runner.Run(context.Background(), suiteAt(t, url, concurrency, formats...))
+	res, err := runner.Run(context.Background(), suiteAt(url, concurrency, formats...))
 	if err != nil {
 		t.Fatalf("runner.Run (concurrency %d): %v", concurrency, err)
 	}
@@ -122,8 +122,8 @@ func runSuiteAt(t *testing.T, url string, concurrency int, formats ...setup.Form
 
 // suiteAt is the whole built-in suite against url, concurrency scenarios
 // at a time, with the formats and the console discarded.
-func suiteAt(tb testing.TB, url string, concurrency int, formats ...setup.Format) setup.Options {
-	o := optionsFor(tb, embedded.Target(url))
+func suiteAt(url string, concurrency int, formats ...setup.Format) setup.Options {
+	o := optionsFor(embedded.Target(url))
 	o.Concurrency, o.Formats, o.Timeout, o.Output = concurrency, formats, 5*time.Second, io.Discard
 	return o
 }

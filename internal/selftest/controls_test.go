@@ -31,7 +31,7 @@ func TestRefusingServerPassesNoErrorScenario(t *testing.T) {
 	defer refuser.Close()
 	for _, p := range config.Profiles {
 		t.Run("profile="+p.Name, func(t *testing.T) {
-			o := optionsFor(t, profileTarget(refuser.URL, p))
+			o := optionsFor(profileTarget(refuser.URL, p))
 			o.Timeout, o.Output = 5*time.Second, io.Discard
 			o.Tags = "~@jwt && ~@revocation" // whose token steps fail without a token anyway
 			res, err := runner.Run(context.Background(), o)

@@ -55,7 +55,7 @@ func runProfile(t *testing.T, opts refserver.Options, p config.Profile, tune fun
 		t.Fatalf("refserver.Start(%+v): %v", opts, err)
 	}
 	defer srv.Close()
-	o := optionsFor(t, profileTarget(srv.URL, p))
+	o := optionsFor(profileTarget(srv.URL, p))
 	o.Timeout, o.Output = 5*time.Second, io.Discard
 	if tune != nil {
 		tune(&o)
@@ -121,11 +121,7 @@ func profileSize(t testing.TB, p config.Profile) int {
 
 // optionsFor is a run's options for the configured target ct and its
 // profile.
-func optionsFor(tb testing.TB, ct config.Target) setup.Options {
-	tb.Helper()
-	t, p, err := ct.Setup()
-	if err != nil {
-		tb.Fatal(err)
-	}
+func optionsFor(ct config.Target) setup.Options {
+	t, p := ct.Setup()
 	return setup.Options{Target: t, Profile: p}
 }

@@ -32,7 +32,7 @@ func runReports(t *testing.T, url string, concurrency int) (verdict.Run, map[str
 	for _, r := range reportFiles {
 		formats = append(formats, setup.Format{Name: r.format, Path: filepath.Join(dir, r.file)})
 	}
-	res, err := runner.Run(context.Background(), suiteAt(t, url, concurrency, formats...))
+	res, err := runner.Run(context.Background(), suiteAt(url, concurrency, formats...))
 	if err != nil {
 		t.Fatalf("runner.Run (concurrency %d): %v", concurrency, err)
 	}
