@@ -155,7 +155,9 @@ func NewSuite(o setup.Options) (s stepsuite.Suite, close func(), err error) {
 	if err != nil {
 		return nil, nil, &ConfigError{err}
 	}
-	client := r.client(limiter, nil)
+	transport := r.transport()
+	transport.Limiter = limiter
+	client := httpclient.New(transport)
 	return stepsuite.New(stepsuite.Config{
 		Target:   r.target,
 		Client:   client,
@@ -164,19 +166,18 @@ func NewSuite(o setup.Options) (s stepsuite.Suite, close func(), err error) {
 	}), client.Close, nil
 }
 
-// client is the one client every request of a run, or of a suite built by
-// NewSuite, goes through; onWait (may be nil) hears of each wait.
-func (r resolved) client(limiter *ratelimit.Window, onWait func(time.Duration, string)) *httpclient.Client {
-	return httpclient.New(httpclient.Options{
+// transport is how the one client every request of a run, or of a suite
+// built by NewSuite, goes through reaches the target; the caller adds the
+// rate limit and who hears of each wait.
+func (r resolved) transport() httpclient.Options {
+	return httpclient.Options{
 		Timeout:   r.Timeout,
-		Limiter:   limiter,
 		TLSConfig: r.TLSConfig,
 		MaxWait:   r.MaxWait,
 		// Plain http is allowed only to loopback (or when the user said
 		// so): the dialer holds to it, whatever a name resolves to later.
 		LoopbackOnly: r.target.IsPlainHTTP() && !r.AllowHTTP,
-		OnWait:       onWait,
-	})
+	}
 }
 
 // DefaultRemoteRate is Commerce Layer's documented auth limit: 30 requests

@@ -117,10 +117,13 @@ type runPlan struct {
 	godogFmt string
 	reports  []*reportFile
 	files    suiteFiles // the features godog runs
-	// strict, concurrency and output are the run's options of those names.
+	// strict, concurrency, output, progressTo and admit are the run's
+	// options Strict, Concurrency, Output, Progress and Admit.
 	strict      bool
 	concurrency int
 	output      io.Writer // formatter output without a file; nil = none
+	progressTo  io.Writer // a line per finished case; nil = none
+	admit       func(feature, scenario string) bool
 	red         *redact.Redactor
 	progress    func(format string, args ...any)
 	client      *httpclient.Client
@@ -152,6 +155,7 @@ func plan(ctx context.Context, r resolved, res *verdict.Run) (*runPlan, error) {
 	p := &runPlan{
 		red: redact.New(r.target.Secrets()...), progress: func(string, ...any) {},
 		files: r.suite, strict: r.Strict, concurrency: max(r.Concurrency, 1), output: r.Output,
+		progressTo: r.Progress, admit: r.Admit,
 	}
 	err := p.selectCases(r.target, r.Tags, res)
 	if err != nil {
@@ -172,7 +176,7 @@ func plan(ctx context.Context, r resolved, res *verdict.Run) (*runPlan, error) {
 	if err := p.planFormats(r.Formats); err != nil {
 		return p, err
 	}
-	p.wire(ctx, r)
+	p.wire(ctx, r.target, r.transport())
 	for _, w := range r.target.Warnings() {
 		p.progress("warning: %s", w)
 	}
@@ -275,9 +279,9 @@ func configured(t config.Target, c catalog.Case) error {
 
 // wire builds the one client every request goes through, and the steps,
 // which stop starting scenarios once ctx ends.
-func (p *runPlan) wire(ctx context.Context, r resolved) {
-	if r.Progress != nil {
-		pw := forPeople(p.red, r.Progress)
+func (p *runPlan) wire(ctx context.Context, t config.Target, transport httpclient.Options) {
+	if p.progressTo != nil {
+		pw := forPeople(p.red, p.progressTo)
 		p.closers = append(p.closers, func() { pw.Close() })
 		p.progress = func(format string, args ...any) { fmt.Fprintf(pw, format+"\n", args...) }
 	}
@@ -286,12 +290,14 @@ func (p *runPlan) wire(ctx context.Context, r resolved) {
 		p.closers = append(p.closers, func() { cw.Close() })
 		p.console = report.NewConsole(cw)
 	}
-	p.client = r.client(p.limiter, func(d time.Duration, why string) {
+	transport.Limiter = p.limiter
+	transport.OnWait = func(d time.Duration, why string) {
 		p.progress("  waiting %.1f s for %s", d.Seconds(), why)
 		if p.console != nil {
 			p.console.Note(fmt.Sprintf("waiting %.1f s for %s", d.Seconds(), why))
 		}
-	})
+	}
+	p.client = httpclient.New(transport)
 	p.closers = append(p.closers, p.client.Close)
 	p.rec = &verdict.Recorder{}
 	defer func() { p.suite.PlanSharing(p.running) }()
@@ -299,12 +305,12 @@ func (p *runPlan) wire(ctx context.Context, r resolved) {
 		// Only the HTML, JUnit and cucumber reports show passed
 		// scenarios' requests; failures always keep theirs.
 		KeepTranscripts: p.formats.wants("html") || p.formats.wants("junit") || p.formats.wants("cucumber"),
-		Target:          r.target,
+		Target:          t,
 		Client:          p.client,
 		Schemas:         p.schemas,
 		Redactor:        p.red,
 		Recorder:        p.rec,
-		Admit:           r.Admit,
+		Admit:           p.admit,
 		RunContext:      ctx,
 		OnDone: func(v verdict.Verdict) {
 			v = classify(p.strict, p.expected, p.suite, v)
