@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/authconform/authconform/internal/config"
 )
 
 // TestTargetScopeResources verifies a target's scope resources reach the
@@ -11,7 +13,7 @@ import (
 // scope is refused before the run, naming its field.
 func TestTargetScopeResources(t *testing.T) {
 	tg := Target{URL: MustParseURL("http://127.0.0.1:1"), MarketCode: "europe", StoreID: "st1", StoreCode: "shop", StockLocationID: "sl1", StockLocationCode: "wh"}
-	ct, err := configOf(tg, CommerceLayer)
+	ct, err := config.Resolve(tg, CommerceLayer)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -19,12 +21,9 @@ func TestTargetScopeResources(t *testing.T) {
 	if got := strings.Join([]string{r.MarketCode, r.StoreID, r.StoreCode, r.StockLocationID, r.StockLocationCode}, " "); got != "europe st1 shop sl1 wh" {
 		t.Errorf("configured scope resources = %q; want the target's", got)
 	}
-	back, err := fromConfig(ct)
-	if err != nil {
-		t.Fatal(err)
-	}
+	back, _ := ct.Setup()
 	if back.MarketCode != tg.MarketCode || back.StockLocationCode != tg.StockLocationCode {
-		t.Errorf("fromConfig(config(t)) lost the scope resources: %+v", back)
+		t.Errorf("Setup(Resolve(t)) lost the scope resources: %+v", back)
 	}
 	tg.StoreCode = "out let"
 	_, err = List(Options{Target: tg})

@@ -5,17 +5,17 @@ import (
 	"github.com/authconform/authconform/internal/config"
 )
 
-// Profile names the family of servers judged.
-type Profile string
+// Profile names the family of servers judged (package setup's type).
+type Profile = setup.Profile
 
 const (
 	// CommerceLayer is Commerce Layer's documented flow: JSON bodies, a
 	// sales channel and an integration, RS512 JWT access tokens,
 	// revocation. The default.
-	CommerceLayer Profile = "commercelayer"
+	CommerceLayer = setup.CommerceLayer
 	// RFC6749 is plain RFC 6749 §4.4: form bodies, client_secret_post and
 	// client_secret_basic, RFC 6749's own answers.
-	RFC6749 Profile = "rfc6749"
+	RFC6749 = setup.RFC6749
 )
 
 // Client is one API credential of the target (package setup's, which the
@@ -52,87 +52,8 @@ func TargetFromEnv(getenv func(string) string) (Target, Profile, error) {
 	if err != nil {
 		return Target{}, "", err
 	}
-	pt, err := fromConfig(t)
-	if err != nil {
-		return Target{}, "", err
-	}
-	return pt, Profile(t.Profile.Name), nil
-}
-
-// fromConfig is the public form of a configured target; its URL, if any,
-// must parse.
-func fromConfig(t config.Target) (Target, error) {
-	var u URL
-	if t.BaseURL != "" {
-		var err error
-		if u, err = ParseURL(t.BaseURL); err != nil {
-			return Target{}, err
-		}
-	}
-	c := func(x config.Client) Client {
-		return Client{ID: x.ID, Secret: x.Secret, Lifetime: x.Lifetime, SecretFromFile: x.SecretFromFile, SecretVar: x.SecretVar, SecretPath: x.SecretPath}
-	}
-	return Target{
-		URL: u, TokenPath: t.TokenPath, RevokePath: t.RevokePath,
-		Issuer: t.Issuer, JWKSURL: t.JWKSURL, ResourceURL: t.ResourceURL,
-		SalesChannel: c(t.SalesChannel), Integration: c(t.Integration),
-		MarketID: t.MarketID, OtherMarketID: t.OtherMarketID,
-		MarketCode: t.MarketCode, StoreID: t.StoreID, StoreCode: t.StoreCode,
-		StockLocationID: t.StockLocationID, StockLocationCode: t.StockLocationCode,
-		Client: c(t.Client), BasicClient: c(t.BasicClient),
-		Scope: t.Scope, ForbiddenScope: t.ForbiddenScope,
-		ClockSkew: t.ClockSkew,
-	}, nil
-}
-
-// configOf is t as the suite's configuration under profile p, defaults
-// applied.
-func configOf(t Target, p Profile) (config.Target, error) {
-	prof, err := profile(p)
-	if err != nil {
-		return config.Target{}, err
-	}
-	c := func(x Client) config.Client {
-		return config.Client{ID: x.ID, Secret: x.Secret, Lifetime: x.Lifetime, SecretFromFile: x.SecretFromFile, SecretVar: x.SecretVar, SecretPath: x.SecretPath}
-	}
-	ct := config.Target{
-		BaseURL: t.URL.String(), TokenPath: t.TokenPath, RevokePath: t.RevokePath,
-		Issuer: t.Issuer, JWKSURL: t.JWKSURL, ResourceURL: t.ResourceURL,
-		SalesChannel: c(t.SalesChannel), Integration: c(t.Integration),
-		MarketID: t.MarketID, OtherMarketID: t.OtherMarketID,
-		ScopeResources: config.ScopeResources{
-			MarketCode: t.MarketCode, StoreID: t.StoreID, StoreCode: t.StoreCode,
-			StockLocationID: t.StockLocationID, StockLocationCode: t.StockLocationCode,
-		},
-		Client: c(t.Client), BasicClient: c(t.BasicClient),
-		Scope: t.Scope, ForbiddenScope: t.ForbiddenScope,
-		ClockSkew: t.ClockSkew, Profile: prof,
-	}
-	for _, v := range []struct{ name, value string }{
-		{"Target.MarketCode", t.MarketCode}, {"Target.StoreID", t.StoreID}, {"Target.StoreCode", t.StoreCode},
-		{"Target.StockLocationID", t.StockLocationID}, {"Target.StockLocationCode", t.StockLocationCode},
-	} {
-		if err := config.CheckScopeValue(v.name, v.value); err != nil {
-			return config.Target{}, err
-		}
-	}
-	if ct.TokenPath == "" {
-		ct.TokenPath = config.DefaultTokenPath
-	}
-	if ct.RevokePath == "" {
-		ct.RevokePath = config.DefaultRevokePath
-	}
-	if ct.ClockSkew == 0 {
-		ct.ClockSkew = config.DefaultClockSkew
-	}
-	return ct, nil
-}
-
-func profile(p Profile) (config.Profile, error) {
-	if p == "" {
-		p = CommerceLayer
-	}
-	return config.ProfileNamed(string(p))
+	pt, p := t.Setup()
+	return pt, p, nil
 }
 
 // ParseProfile returns the profile called name ("commercelayer" or

@@ -3,6 +3,7 @@ package steps
 import (
 	"encoding/base64"
 	"fmt"
+	"github.com/authconform/authconform/conform/setup"
 	"net/http"
 	"strings"
 	"sync"
@@ -35,7 +36,7 @@ func testSuite(tb testing.TB) *suite {
 	return &suite{Config: stepsuite.Config{
 		Schemas: schemas,
 		Target: config.Target{
-			BaseURL:      "http://127.0.0.1:1",
+			URL:          setup.MustParseURL("http://127.0.0.1:1"),
 			TokenPath:    "/oauth/token",
 			SalesChannel: config.Client{ID: "sc", Lifetime: 14400},
 			MarketID:     "xYZkjABcde",

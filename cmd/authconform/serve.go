@@ -214,7 +214,9 @@ type serveSecret struct {
 // newServeSetup reads the clients and markets as the suite does
 // (config.FromEnv) and generates what is unset.
 func newServeSetup(getenv func(string) string) (*serveSetup, error) {
-	t, err := config.FromEnv(getenv)
+	// The server is no target: a target URL set for runs is not its
+	// business, and a bad one no error here.
+	t, err := config.FromEnv(unset(getenv, config.EnvTarget))
 	if err != nil {
 		return nil, err
 	}

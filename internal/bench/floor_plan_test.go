@@ -467,9 +467,9 @@ func (b *floorBuilder) requestResource(token string) error {
 // request to the one server it is given, as the suite does to the
 // reference server.
 func (b *floorBuilder) path(endpoint string) (string, error) {
-	p, ok := strings.CutPrefix(endpoint, b.target.BaseURL)
+	p, ok := strings.CutPrefix(endpoint, b.target.URL.String())
 	if !ok || !strings.HasPrefix(p, "/") {
-		return "", fmt.Errorf("%q is not on the target %q: the floor sends to the target alone", endpoint, b.target.BaseURL)
+		return "", fmt.Errorf("%q is not on the target %q: the floor sends to the target alone", endpoint, b.target.URL.String())
 	}
 	return p, nil
 }

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/authconform/authconform/conform/setup"
 	"github.com/authconform/authconform/internal/urlcheck"
 )
 
@@ -91,7 +92,9 @@ type Client struct {
 
 // Target is a configured auth server.
 type Target struct {
-	BaseURL   string // scheme://host[:port][/prefix], no trailing slash
+	// URL is the base URL, scheme://host[:port][/prefix], parsed and
+	// checked once, where the value was read (FromEnv, Resolve).
+	URL       setup.URL
 	TokenPath string
 	// SalesChannel's Secret is optional: a sales channel needs none for a
 	// token, but needs it to revoke a guest token (docs, "Revoking a
@@ -103,7 +106,7 @@ type Target struct {
 	OtherMarketID string
 	Integration   Client
 	ClockSkew     time.Duration // allowed distance of created_at from now
-	// RevokePath is the revocation endpoint's path, joined to BaseURL as
+	// RevokePath is the revocation endpoint's path, joined to URL as
 	// TokenPath is.
 	RevokePath string
 	// Issuer is the iss the target's tokens must carry; "" means the
@@ -212,7 +215,6 @@ func (t Target) Secrets() []string {
 // value is.
 func FromEnv(getenv func(string) string) (Target, error) {
 	t := Target{
-		BaseURL:        strings.TrimSpace(getenv(EnvTarget)),
 		TokenPath:      strings.TrimSpace(getenv(EnvTokenPath)),
 		SalesChannel:   Client{ID: strings.TrimSpace(getenv(EnvSalesChannelClientID))},
 		MarketID:       strings.TrimSpace(getenv(EnvMarketID)),
@@ -228,6 +230,10 @@ func FromEnv(getenv func(string) string) (Target, error) {
 		ForbiddenScope: strings.TrimSpace(getenv(EnvForbiddenScope)),
 		Profile:        CommerceLayer,
 	}
+	var err error
+	if t.URL, err = baseFromEnv(getenv); err != nil {
+		return t, err
+	}
 	if name := strings.TrimSpace(getenv(EnvProfile)); name != "" {
 		p, err := ProfileNamed(name)
 		if err != nil {
@@ -238,7 +244,6 @@ func FromEnv(getenv func(string) string) (Target, error) {
 	if t.TokenPath == "" {
 		t.TokenPath = DefaultTokenPath
 	}
-	var err error
 	if t.ScopeResources, err = scopeResourcesFromEnv(getenv); err != nil {
 		return t, err
 	}
@@ -275,6 +280,16 @@ func FromEnv(getenv func(string) string) (Target, error) {
 		t.ClockSkew = d
 	}
 	return t, nil
+}
+
+// baseFromEnv is the target's base URL, parsed; the zero URL when the
+// variable is not set.
+func baseFromEnv(getenv func(string) string) (setup.URL, error) {
+	raw := strings.TrimSpace(getenv(EnvTarget))
+	if raw == "" {
+		return setup.URL{}, nil
+	}
+	return setup.ParseURL(raw)
 }
 
 // seconds reads a lifetime: 0 when the variable is not set.

@@ -8,6 +8,7 @@
 package embedded
 
 import (
+	"github.com/authconform/authconform/conform/setup"
 	"github.com/authconform/authconform/internal/config"
 	"github.com/authconform/authconform/internal/refserver"
 )
@@ -25,7 +26,7 @@ const Issuer = "https://auth.authconform.test"
 // expires_in is judged against the token itself.
 func Target(url string) config.Target {
 	return config.Target{
-		BaseURL:       url,
+		URL:           setup.MustParseURL(url),
 		Issuer:        Issuer,
 		JWKSURL:       url + config.JWKSPath,
 		TokenPath:     config.DefaultTokenPath,
@@ -37,9 +38,9 @@ func Target(url string) config.Target {
 			StoreID:    refserver.StoreID, StoreCode: refserver.StoreCode,
 			StockLocationID: refserver.StockLocationID, StockLocationCode: refserver.StockLocationCode,
 		},
-		Integration:   config.Client{ID: refserver.IntegrationClientID, Secret: refserver.IntegrationClientSecret},
-		ClockSkew:     config.DefaultClockSkew,
-		RevokePath:    config.DefaultRevokePath,
+		Integration: config.Client{ID: refserver.IntegrationClientID, Secret: refserver.IntegrationClientSecret},
+		ClockSkew:   config.DefaultClockSkew,
+		RevokePath:  config.DefaultRevokePath,
 		// The rfc6749 profile's clients are the integration, once
 		// authenticating in the body and once with HTTP Basic; its scopes
 		// are a market it may have and one that does not exist.

@@ -244,6 +244,7 @@ func (a Arg) shell() (string, error) {
 //     (U+2028, U+202E...) as $'\uXXXX', which bash reads through the
 //     locale: in the C locale it stays the six characters. Its bytes are
 //     given to the library one at a time, which writes each as $'\xNN'.
+//
 // Quote is s as one bash word, by the rules above: for a value printed
 // for people to paste (serve's export lines), never a command of its own.
 func Quote(s string) (string, error) { return quote(s) }

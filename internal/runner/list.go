@@ -36,17 +36,20 @@ var keySetStep = regexp.MustCompile(`by a key of the target's JWKS$`)
 
 // List plans a run as Run does, checking the same configuration, and
 // returns what it would run; it sends no request and opens no report.
-func List(o Options) (Listing, error) {
+func List(o setup.Options) (Listing, error) {
 	var res verdict.Run
-	t := o.Target
-	if err := t.CheckURL(); err != nil {
-		return Listing{}, &ConfigError{err}
-	}
-	p := &runPlan{}
-	if err := p.selectCases(o, &res); err != nil {
+	r, err := resolve(o)
+	if err != nil {
 		return Listing{}, err
 	}
-	limiter, err := o.limiter(t.IsLoopback())
+	p := &runPlan{files: r.suite}
+	if err := p.selectCases(r.target, r.Tags, &res); err != nil {
+		return Listing{}, err
+	}
+	if _, err := matchExpectations(r.KnownDeviations, p.cases); err != nil {
+		return Listing{}, &ConfigError{err}
+	}
+	limiter, err := limiterFor(r.Rate, r.loopback)
 	if err != nil {
 		return Listing{}, &ConfigError{err}
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
+	"github.com/authconform/authconform/conform/setup"
 	"os"
 	"regexp"
 	"strings"
@@ -94,7 +95,9 @@ func TestReadmeRequestCounts(t *testing.T) {
 // listFor is -list for target t at Commerce Layer's rate limit.
 func listFor(t *testing.T, target config.Target) Listing {
 	t.Helper()
-	l, err := List(Options{Target: target, Rate: &DefaultRemoteRate}.WithBuiltInSuite())
+	o := optionsFor(target)
+	o.Rate = &DefaultRemoteRate
+	l, err := List(o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,4 +179,11 @@ func wrap(text string, width int) []byte {
 		line += len(word)
 	}
 	return []byte(b.String())
+}
+
+// optionsFor is a run's options for the configured target ct and its
+// profile.
+func optionsFor(ct config.Target) setup.Options {
+	t, p := ct.Setup()
+	return setup.Options{Target: t, Profile: p}
 }

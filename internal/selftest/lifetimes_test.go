@@ -1,6 +1,7 @@
 package selftest
 
 import (
+	"github.com/authconform/authconform/conform/setup"
 	"maps"
 	"slices"
 	"strings"
@@ -112,7 +113,7 @@ func TestLifetimesAsAccountsIssueThem(t *testing.T) {
 		t.Run(strings.ReplaceAll(row.name, " ", "-"), func(t *testing.T) {
 			var res verdict.Run
 			for _, p := range config.Profiles {
-				r := runProfile(t, row.opts, p, func(o *runner.Options) {
+				r := runProfile(t, row.opts, p, func(o *setup.Options) {
 					o.Target.SalesChannel.Lifetime, o.Target.Integration.Lifetime = row.salesChannel, row.integration
 					o.Target.Client.Lifetime, o.Target.BasicClient.Lifetime = row.client, row.client
 				})
