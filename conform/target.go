@@ -75,6 +75,8 @@ func fromConfig(t config.Target) (Target, error) {
 		Client: c(t.Client), BasicClient: c(t.BasicClient),
 		Scope: t.Scope, ForbiddenScope: t.ForbiddenScope,
 		ClockSkew: t.ClockSkew,
+		Webapp:    c(t.Webapp), RedirectURI: t.RedirectURI, AuthorizationCode: setup.Code(t.AuthorizationCode),
+		AuthorizeURL: t.AuthorizeURL, CustomerID: t.CustomerID,
 	}, nil
 }
 
@@ -100,6 +102,8 @@ func configOf(t Target, p Profile) (config.Target, error) {
 		Client: c(t.Client, 0), BasicClient: c(t.BasicClient, 0),
 		Scope: t.Scope, ForbiddenScope: t.ForbiddenScope,
 		ClockSkew: t.ClockSkew, Profile: prof,
+		Webapp: c(t.Webapp, 0), RedirectURI: t.RedirectURI, AuthorizationCode: string(t.AuthorizationCode),
+		AuthorizeURL: t.AuthorizeURL, CustomerID: t.CustomerID,
 	}
 	if ct.TokenPath == "" {
 		ct.TokenPath = config.DefaultTokenPath

@@ -122,6 +122,14 @@ type Options struct {
 	// each letters, digits, '-' and '_'. nil means MarketID and
 	// OtherMarketID; an empty, non-nil list is an error.
 	Markets []string
+	// Webapp is the webapp, a confidential client of the authorization
+	// code grant; empty fields take WebappClientID, WebappClientSecret and
+	// WebappLifetime. RedirectURI is its one registered redirect URI
+	// ("": WebappRedirectURI). CustomerID is the customer a JWT bearer
+	// assertion may name ("": CustomerID). See webapp.go.
+	Webapp      Client
+	RedirectURI string
+	CustomerID  string
 }
 
 // config is Options after defaults and validation.
@@ -143,6 +151,8 @@ type config struct {
 	salesChannel, integration *client
 	markets                   []string        // in Options order, for Markets
 	marketSet                 map[string]bool // the same, for lookups
+	// The grants that act for someone (webapp.go).
+	grants grantsConfig
 }
 
 func (o Options) config() (config, error) {
@@ -210,6 +220,9 @@ func (o Options) config() (config, error) {
 		return config{}, err
 	}
 	if c.markets, c.marketSet, err = newMarkets(o.Markets); err != nil {
+		return config{}, err
+	}
+	if c.grants, err = o.grants(c); err != nil {
 		return config{}, err
 	}
 	return c, nil
