@@ -1,7 +1,8 @@
 // Package refserver is the embedded reference auth server that the
-// conformance suite is judged against in its own tests: a token endpoint that
-// follows Commerce Layer's client_credentials, authorization code and JWT
-// bearer flows (POST /oauth/token, GET /oauth/authorize) and RFC 6749, a JWKS endpoint for the RS512 keys that sign its tokens, token
+// conformance suite is judged against in its own tests: a token endpoint
+// that follows Commerce Layer's client_credentials, authorization code and
+// JWT bearer flows (POST /oauth/token, GET /oauth/authorize) and RFC 6749,
+// a JWKS endpoint for the RS512 keys that sign its tokens, token
 // revocation (POST /oauth/revoke, RFC 7009) and a protected resource that
 // accepts its tokens (GET /api/ping, RFC 6750).
 //
