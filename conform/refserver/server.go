@@ -40,6 +40,7 @@ type Server struct {
 
 	handler   *ref.Server
 	secrets   [2]string // the sales channel's and the integration's, for Target
+	webapp    string    // the webapp's secret, for Target
 	http      *http.Server
 	served    chan struct{} // closed when Serve returns
 	closeOnce sync.Once
@@ -86,6 +87,7 @@ func Start(opts Options) (*Server, error) {
 		Issuer:  cmp.Or(opts.Issuer, issuer),
 		handler: h,
 		secrets: [2]string{cmp.Or(opts.SalesChannel.Secret, SalesChannelClientSecret), cmp.Or(opts.Integration.Secret, IntegrationClientSecret)},
+		webapp:  cmp.Or(opts.Webapp.Secret, WebappClientSecret),
 		http: &http.Server{
 			Handler: h,
 			// Bounds on a slow or stuck client, generous for a test but

@@ -9,7 +9,8 @@ const ForbiddenMarketID = "zzNoSuchMk"
 // Target is the server as conform.Run's target (conform.Target is
 // setup.Target), with every credential: its URL, endpoints and protected
 // resource; the sales channel and the integration with their secrets and
-// lifetimes; its first two markets.
+// lifetimes; its first two markets; the webapp, its redirect URI and the
+// authorize endpoint, and the customer assertions may name.
 // For the RFC6749 profile the integration is both clients, authenticating
 // in the body and with HTTP Basic, the scope names the first market and
 // the forbidden scope ForbiddenMarketID. (Judge a server under RFC6749
@@ -26,6 +27,9 @@ func (s *Server) Target() setup.Target {
 		Client: c(1), BasicClient: c(1),
 		ForbiddenScope: "market:id:" + ForbiddenMarketID,
 	}
+	webapp, redirect := s.handler.WebappInfo()
+	t.Webapp = setup.Client{ID: webapp.ID, Secret: s.webapp, Lifetime: webapp.Lifetime}
+	t.RedirectURI, t.AuthorizeURL, t.CustomerID = redirect, s.URL+AuthorizePath, s.handler.Customer()
 	if s.Issuer != "" && s.Issuer != s.URL {
 		// Its tokens name another origin (a proxy's): the suite checks
 		// that name and reads the keys here, where they are.
