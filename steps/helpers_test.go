@@ -181,7 +181,7 @@ func TestMember(t *testing.T) {
 // tests that mask it would otherwise compare random text or hide a real
 // difference.
 func TestGeneratedValue(t *testing.T) {
-	generated := map[string]bool{"unknown_client_id": true, "unknown_market_id": true, "wrong_secret": true, "unknown_token": true}
+	generated := map[string]bool{"unknown_client_id": true, "unknown_market_id": true, "wrong_secret": true, "unknown_token": true, "unknown_code": true, "unknown_customer_id": true}
 	for range 200 { // random values: many draws, every letter and digit in every place
 		st := newScenario(testSuite(t))
 		for name, v := range st.vars {

@@ -60,6 +60,8 @@ type scenario struct {
 	// sentSecrets are the client_secret values this scenario sent, wrong
 	// ones included, so that an echo of any of them is caught.
 	sentSecrets []string
+	// grant is its own of the grants that act for someone (authcode.go).
+	grant grantState
 
 	// notRun says why the scenario never started (the run had ended).
 	notRun string
@@ -76,6 +78,8 @@ func newScenario(s *suite) *scenario {
 	vars["unknown_market_id"] = "zz" + randomID(8) + "Q"
 	vars["wrong_secret"] = "authconform-wrong-" + randomID(24)
 	vars["unknown_token"] = "authconform-unknown-" + randomID(40)
+	vars["unknown_code"] = "authconform-unknown-" + randomID(32)
+	vars["unknown_customer_id"] = "authconform-unknown-" + randomID(10)
 	return &scenario{
 		suite:      s,
 		vars:       vars,
@@ -87,7 +91,7 @@ func newScenario(s *suite) *scenario {
 // by name: the runner checks before the run that none a scenario uses is
 // empty (stepsuite.ConfiguredValues).
 func configuredValues(t config.Target) map[string]string {
-	return map[string]string{
+	values := map[string]string{
 		"sales_channel.client_id":     t.SalesChannel.ID,
 		"sales_channel.expires_in":    strconv.Itoa(t.SalesChannel.Lifetime),
 		"market_id":                   t.MarketID,
@@ -104,6 +108,8 @@ func configuredValues(t config.Target) map[string]string {
 		"forbidden_scope":             t.ForbiddenScope,
 		"expires_in":                  lifetime(t.Client.Lifetime),
 	}
+	maps.Copy(values, grantValues(t))
+	return values
 }
 
 // lifetime is a lifetime as a placeholder's value: "" when unknown, so the
