@@ -127,9 +127,10 @@ const accessTokenPlaceholder = "access_token"
 
 const idAlphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
-// GeneratedValue matches every value newScenario generates, and nothing a
-// target is configured with: tests that compare two runs mask them with it.
-var GeneratedValue = regexp.MustCompile(`authconform-(?:unknown|wrong)-[A-Za-z0-9]+|\bzz[A-Za-z0-9]{8}Q\b`)
+// GeneratedValue matches every value newScenario generates, and the state
+// of each authorize request, and nothing a target is configured with:
+// tests that compare two runs mask them with it.
+var GeneratedValue = regexp.MustCompile(`authconform-(?:unknown|wrong|state)-[A-Za-z0-9]+|\bzz[A-Za-z0-9]{8}Q\b`)
 
 func randomID(n int) string {
 	b := make([]byte, n)
