@@ -54,6 +54,10 @@ func target(t *testing.T, fault string) conform.Target {
 		Integration:   conform.Client{ID: refserver.IntegrationClientID, Secret: refserver.IntegrationClientSecret},
 		MarketID:      refserver.MarketID,
 		OtherMarketID: refserver.OtherMarketID,
+		Webapp:        conform.Client{ID: refserver.WebappClientID, Secret: refserver.WebappClientSecret},
+		RedirectURI:   refserver.WebappRedirectURI,
+		AuthorizeURL:  srv.URL + refserver.AuthorizePath,
+		CustomerID:    refserver.CustomerID,
 	}
 }
 
