@@ -246,13 +246,13 @@ func (s *Server) Markets() []string { return s.handler.Markets() }
 // Requests counts the requests a server received on each endpoint,
 // whatever their method or answer (rate-limited ones included).
 type Requests struct {
-	Token, Revoke, Resource int64
+	Token, Revoke, Resource, Authorize int64
 }
 
 // Requests returns the requests received so far, e.g. to check that a
 // client reuses its token instead of asking for a new one each time.
 func (s *Server) Requests() Requests {
-	return Requests{Token: s.handler.Requests(), Revoke: s.handler.RevokeRequests(), Resource: s.handler.ResourceRequests()}
+	return Requests{Token: s.handler.Requests(), Revoke: s.handler.RevokeRequests(), Resource: s.handler.ResourceRequests(), Authorize: s.handler.AuthorizeRequests()}
 }
 
 // Close stops the server at once, closing open connections, and waits for

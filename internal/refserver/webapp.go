@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -51,6 +52,8 @@ type grantsConfig struct {
 	redirectURI string
 	customerID  string
 	codes       *codeStore
+	// authorizeRequests counts the requests AuthorizePath received.
+	authorizeRequests *atomic.Int64
 }
 
 // grants checks the webapp's options and takes the defaults.
@@ -68,7 +71,7 @@ func (o Options) grants(c config) (grantsConfig, error) {
 	if webapp.id == c.salesChannel.id || webapp.id == c.integration.id {
 		return grantsConfig{}, fmt.Errorf("refserver: Webapp.ID %q is another client's; want a client id of its own", webapp.id)
 	}
-	g := grantsConfig{webapp: webapp, redirectURI: cmp.Or(o.RedirectURI, WebappRedirectURI), customerID: cmp.Or(o.CustomerID, CustomerID), codes: newCodeStore(maxCodes)}
+	g := grantsConfig{webapp: webapp, redirectURI: cmp.Or(o.RedirectURI, WebappRedirectURI), customerID: cmp.Or(o.CustomerID, CustomerID), codes: newCodeStore(maxCodes), authorizeRequests: new(atomic.Int64)}
 	if u, err := url.Parse(g.redirectURI); err != nil || u.Scheme == "" || u.Fragment != "" || strings.Contains(g.redirectURI, "#") {
 		return grantsConfig{}, fmt.Errorf("refserver: RedirectURI is %q; want an absolute URI without a fragment (RFC 6749 §3.1.2), like %q", g.redirectURI, WebappRedirectURI)
 	}
@@ -83,6 +86,10 @@ func (s *Server) WebappInfo() (ClientInfo, string) {
 	w := s.grants.webapp
 	return ClientInfo{Kind: w.kind, ID: w.id, Lifetime: int(w.lifetime)}, s.grants.redirectURI
 }
+
+// AuthorizeRequests returns the number of requests received on
+// AuthorizePath, whatever their method or outcome.
+func (s *Server) AuthorizeRequests() int64 { return s.grants.authorizeRequests.Load() }
 
 // Customer is the id of the customer a JWT bearer assertion may name.
 func (s *Server) Customer() string { return s.grants.customerID }
@@ -104,6 +111,7 @@ const (
 // wrong is answered here, never redirected (§4.1.2.1); other errors go to
 // the redirect URI.
 func (s *Server) serveAuthorize(w http.ResponseWriter, r *http.Request) {
+	s.grants.authorizeRequests.Add(1)
 	if r.Method != http.MethodGet {
 		w.Header().Set("Allow", http.MethodGet)
 		s.writeRevokeError(w, &tokenError{status: http.StatusMethodNotAllowed, code: "invalid_request", description: descAuthorizeMethod})
