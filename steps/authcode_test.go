@@ -12,6 +12,8 @@ import (
 	"github.com/cucumber/godog"
 	"github.com/go-jose/go-jose/v4"
 
+	"github.com/authconform/authconform"
+	"github.com/authconform/authconform/internal/catalog"
 	"github.com/authconform/authconform/internal/config"
 	"github.com/authconform/authconform/internal/verdict"
 )
@@ -274,5 +276,26 @@ func TestGrantControls(t *testing.T) {
 		case tt.wantWhy != "" && !strings.Contains(why, tt.wantWhy):
 			t.Errorf("%s: Inconclusive = %q; want a reason containing %q", tt.name, why, tt.wantWhy)
 		}
+	}
+}
+
+// TestOneScenarioTakesTheConfiguredCode verifies the built-in features
+// ask for the configured code in exactly one scenario: a code works once,
+// and a person obtains one for the run.
+func TestOneScenarioTakesTheConfiguredCode(t *testing.T) {
+	cases, err := catalog.Load(authconform.Files, "features")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var takers []string
+	for _, c := range cases {
+		for _, s := range c.Steps {
+			if s.Text == "the webapp's authorization code" {
+				takers = append(takers, c.URI+": "+c.Scenario)
+			}
+		}
+	}
+	if len(takers) != 1 {
+		t.Errorf("scenarios asking for the webapp's authorization code: %q; want exactly one (the others get a fresh code each)", takers)
 	}
 }
