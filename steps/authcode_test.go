@@ -200,7 +200,7 @@ func TestAssertion(t *testing.T) {
 		t.Fatal(err)
 	}
 	a := st.vars[assertionPlaceholder]
-	obj, err := jose.ParseSigned(a, []jose.SignatureAlgorithm{jose.HS512})
+	obj, err := jose.ParseSignedCompact(a, []jose.SignatureAlgorithm{jose.HS512})
 	if err != nil {
 		t.Fatalf("the assertion is not an HS512 JWS: %v", err)
 	}
