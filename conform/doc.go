@@ -1,6 +1,7 @@
 // Package conform runs authconform's conformance suite from Go: against
 // an OAuth2 token endpoint that follows Commerce Layer's documented
-// client_credentials flow, or plain RFC 6749 §4.4 (Profile RFC6749).
+// client_credentials flow, its webapps' authorization code grant and its
+// JWT bearer grant, or plain RFC 6749 §4.4 (Profile RFC6749).
 //
 // Run judges a target and returns the verdicts, the exit code and the
 // reports the authconform command gives for the same options (the command

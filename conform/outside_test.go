@@ -57,6 +57,10 @@ func target(t *testing.T, fault string) conform.Target {
 		MarketCode:    refserver.MarketCode,
 		StoreID:       refserver.StoreID, StoreCode: refserver.StoreCode,
 		StockLocationID: refserver.StockLocationID, StockLocationCode: refserver.StockLocationCode,
+		Webapp:        conform.Client{ID: refserver.WebappClientID, Secret: refserver.WebappClientSecret},
+		RedirectURI:   refserver.WebappRedirectURI,
+		AuthorizeURL:  srv.URL + refserver.AuthorizePath,
+		CustomerID:    refserver.CustomerID,
 	}
 }
 

@@ -21,7 +21,7 @@ const LifetimeTolerance = 5
 // the @should step compares it with the documented default.
 
 // configuredLifetime is the lifetime configured for the tokens of the
-// client a step names ("sales channel", "integration" or "client", the
+// client a step names ("sales channel", "integration", "webapp" or "client", the
 // rfc6749 profile's clients), 0 when none is, and the variable that
 // configures it.
 func (st *scenario) configuredLifetime(who string) (seconds int64, variable string) {
@@ -31,6 +31,8 @@ func (st *scenario) configuredLifetime(who string) (seconds int64, variable stri
 		return int64(t.SalesChannel.Lifetime), config.EnvSalesChannelExpiresIn
 	case "integration":
 		return int64(t.Integration.Lifetime), config.EnvIntegrationExpiresIn
+	case "webapp":
+		return int64(t.Webapp.Lifetime), config.EnvWebappExpiresIn
 	}
 	return int64(t.Client.Lifetime), config.EnvExpiresIn
 }

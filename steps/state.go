@@ -59,6 +59,8 @@ type scenario struct {
 	// sentSecrets are the client_secret values this scenario sent, wrong
 	// ones included, so that an echo of any of them is caught.
 	sentSecrets []string
+	// grant is its own of the grants that act for someone (authcode.go).
+	grant grantState
 
 	// notRun says why the scenario never started (the run had ended).
 	notRun string
@@ -76,6 +78,8 @@ func newScenario(s *suite) *scenario {
 	vars["wrong_secret"] = "authconform-wrong-" + randomID(24)
 	vars["unknown_token"] = "authconform-unknown-" + randomID(40)
 	addUnknownScopeResources(vars)
+	vars["unknown_code"] = "authconform-unknown-" + randomID(32)
+	vars["unknown_customer_id"] = "authconform-unknown-" + randomID(10)
 	return &scenario{
 		suite:      s,
 		vars:       vars,
@@ -102,6 +106,7 @@ func configuredValues(t config.Target) map[string]string {
 		"forbidden_scope":             t.ForbiddenScope,
 	}
 	maps.Copy(values, scopeResourceValues(t.ScopeResources))
+	maps.Copy(values, grantValues(t))
 	return values
 }
 
@@ -111,9 +116,10 @@ const accessTokenPlaceholder = "access_token"
 
 const idAlphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
-// GeneratedValue matches every value newScenario generates, and nothing a
-// target is configured with: tests that compare two runs mask them with it.
-var GeneratedValue = regexp.MustCompile(`authconform-(?:unknown|wrong)-[A-Za-z0-9]+|\bzz[A-Za-z0-9]{8}Q\b`)
+// GeneratedValue matches every value newScenario generates, and the state
+// of each authorize request, and nothing a target is configured with:
+// tests that compare two runs mask them with it.
+var GeneratedValue = regexp.MustCompile(`authconform-(?:unknown|wrong|state)-[A-Za-z0-9]+|\bzz[A-Za-z0-9]{8}Q\b`)
 
 func randomID(n int) string {
 	b := make([]byte, n)

@@ -40,6 +40,8 @@ type suite struct {
 	// Which clients got tokens, for the positive controls (controls.go).
 	controlsOnce sync.Once
 	ctl          *controls
+	// What the grants that act for someone share (authcode.go).
+	grants suiteGrants
 }
 
 // The runner reaches the vocabulary through package stepsuite, so that

@@ -292,6 +292,9 @@ func TestEveryThenStepCanFail(t *testing.T) {
 	for _, r := range lifetimeRows() {
 		note(r.line, r.run(t).err)
 	}
+	for _, r := range grantRows() {
+		note(r.line+r.doc, r.run(t))
+	}
 	for i, step := range newScenario(s).vocabulary() {
 		if !judgesAnswer(step) {
 			continue

@@ -28,12 +28,15 @@ const serveUsage = `usage: authconform serve [-addr 127.0.0.1:0] [-allow-remote]
                          [-domain DOMAIN [-tls-cert FILE -tls-key FILE] | -issuer URL]
 
 Runs the reference auth server until Ctrl-C or SIGTERM, for developing a
-client against Commerce Layer's client_credentials flow. The first line of
-output is "listening on URL"; the endpoints and the variables to export
-follow. Clients, markets, the market's code, a store and a stock location
-come from the AUTHCONFORM_* variables the suite reads; unset ones are
-generated for the run, a generated secret is written to a file (mode 0600)
-and only the file's name is printed.
+client against Commerce Layer's client_credentials, authorization code and
+JWT bearer flows. The first line of output is "listening on URL"; the
+endpoints and the variables to export follow. Clients (a sales channel, an
+integration, a webapp), markets, the market's code, a store and a stock
+location, and the customer assertions may name come from the AUTHCONFORM_*
+variables the suite reads; unset ones are generated for the run, a
+generated secret is written to a file (mode 0600) and only the file's name
+is printed. Its authorize endpoint approves every request at once, for
+development: no sign-in, no consent.
 
 Commerce Layer's clients follow a token's iss (to its keys, revocation and
 the Core API) only when it starts with https://auth.; otherwise they go to
@@ -110,6 +113,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 		fmt.Fprintf(stderr, "authconform serve: writing to stdout: %v\n", w.err)
 	}
 	warnDisagreements(stderr, getenv, srv)
+	warnGrantDisagreements(stderr, getenv, srv)
 
 	<-ctx.Done()
 	// The secrets and the CA certificate go before the wait for requests
@@ -195,6 +199,7 @@ type serveSetup struct {
 	vars                      []serveVar
 	secrets                   []serveSecret
 	dir                       string // holds the generated secrets' files
+	grants                    serveGrants
 }
 
 // serveVar is one variable to export for the suite.
@@ -272,6 +277,7 @@ func newServeSetup(getenv func(string) string) (*serveSetup, error) {
 		{value: &s.salesChannel.Secret, inline: config.EnvSalesChannelClientSecret, file: config.EnvSalesChannelSecretFile, fileName: "sales-channel-client-secret"},
 		{value: &s.integration.Secret, inline: config.EnvIntegrationClientSecret, file: config.EnvIntegrationSecretFile, fileName: "integration-client-secret"},
 	}
+	s.readGrants(t, getenv)
 	s.generateSecrets(getenv)
 	return s, nil
 }
@@ -324,6 +330,7 @@ func (s *serveSetup) options(f serveFlags) refserver.Options {
 		SalesChannel: s.salesChannel, Integration: s.integration, Markets: s.markets,
 	}
 	s.scopes.options(&o)
+	s.grantOptions(&o)
 	return o
 }
 
@@ -339,6 +346,7 @@ func (s *serveSetup) print(w *errWriter, srv *refserver.Server, f serveFlags) {
 		{"GET ", refserver.JWKSPath, "keys of its RS512 tokens"},
 		{"POST", refserver.RevokePath, "revocation"},
 		{"GET ", refserver.ResourcePath, "protected resource (Authorization: Bearer TOKEN)"},
+		{"GET ", refserver.AuthorizePath, authorizeNote},
 	} {
 		w.printf("  %s %-*s %s\n", e.method, len(srv.URL)+len(refserver.JWKSPath), srv.URL+e.path, e.what)
 	}
@@ -351,6 +359,7 @@ func (s *serveSetup) print(w *errWriter, srv *refserver.Server, f serveFlags) {
 	w.printf("\nTo run the suite or your client against it, in another shell:\n")
 	w.printf("export %s=%s\n", config.EnvTarget, shellQuote(srv.URL))
 	w.printf("export %s=%s\n", config.EnvResourceURL, shellQuote(srv.URL+refserver.ResourcePath))
+	s.printGrants(w, srv)
 	for _, v := range s.vars {
 		w.printf("export %s=%s  # %s\n", v.name, shellQuote(v.value), v.origin)
 	}

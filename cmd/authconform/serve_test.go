@@ -35,6 +35,8 @@ func serveEnv() map[string]string {
 		"AUTHCONFORM_STORE_CODE":                  "serve_store",
 		"AUTHCONFORM_STOCK_LOCATION_ID":           "slServe001",
 		"AUTHCONFORM_STOCK_LOCATION_CODE":         "serve_warehouse",
+		"AUTHCONFORM_WEBAPP_CLIENT_ID":            "wa-serve-test",
+		"AUTHCONFORM_WEBAPP_CLIENT_SECRET":        "wa-serve-secret-0123456789",
 	}
 }
 
@@ -185,7 +187,7 @@ func TestServeSuitePasses(t *testing.T) {
 	if r := runCLI(t, s.suiteEnv(env), "-format", "progress"); r.code != 0 {
 		t.Fatalf("the suite against serve: exit code = %d; want 0\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
 	}
-	for _, path := range []string{"/oauth/token", "/.well-known/jwks.json", "/oauth/revoke", "/api/ping"} {
+	for _, path := range []string{"/oauth/token", "/.well-known/jwks.json", "/oauth/revoke", "/api/ping", "/oauth/authorize"} {
 		if !strings.Contains(s.stdout.String(), s.url+path) {
 			t.Errorf("stdout does not list %s:\n%s", s.url+path, s.stdout.String())
 		}
@@ -193,7 +195,7 @@ func TestServeSuitePasses(t *testing.T) {
 	if code := s.stop(t, syscall.SIGTERM); code != 0 {
 		t.Errorf("exit code after SIGTERM = %d; want 0\nstderr:\n%s", code, s.stderr.String())
 	}
-	s.noSecretShown(t, env["AUTHCONFORM_SALES_CHANNEL_CLIENT_SECRET"], env["AUTHCONFORM_INTEGRATION_CLIENT_SECRET"])
+	s.noSecretShown(t, env["AUTHCONFORM_SALES_CHANNEL_CLIENT_SECRET"], env["AUTHCONFORM_INTEGRATION_CLIENT_SECRET"], env["AUTHCONFORM_WEBAPP_CLIENT_SECRET"])
 }
 
 // TestServeFaultFailsSuite verifies -fault: the suite run against a
@@ -227,13 +229,14 @@ func TestServeGeneratesValues(t *testing.T) {
 	}
 	for _, name := range []string{"AUTHCONFORM_TARGET", "AUTHCONFORM_RESOURCE_URL", "AUTHCONFORM_SALES_CHANNEL_CLIENT_ID", "AUTHCONFORM_INTEGRATION_CLIENT_ID",
 		"AUTHCONFORM_MARKET_ID", "AUTHCONFORM_OTHER_MARKET_ID", "AUTHCONFORM_SALES_CHANNEL_CLIENT_SECRET_FILE", "AUTHCONFORM_INTEGRATION_CLIENT_SECRET_FILE",
-		"AUTHCONFORM_MARKET_CODE", "AUTHCONFORM_STORE_ID", "AUTHCONFORM_STORE_CODE", "AUTHCONFORM_STOCK_LOCATION_ID", "AUTHCONFORM_STOCK_LOCATION_CODE"} {
+		"AUTHCONFORM_MARKET_CODE", "AUTHCONFORM_STORE_ID", "AUTHCONFORM_STORE_CODE", "AUTHCONFORM_STOCK_LOCATION_ID", "AUTHCONFORM_STOCK_LOCATION_CODE",
+		"AUTHCONFORM_WEBAPP_CLIENT_ID", "AUTHCONFORM_WEBAPP_CLIENT_SECRET_FILE", "AUTHCONFORM_WEBAPP_REDIRECT_URI", "AUTHCONFORM_AUTHORIZE_URL", "AUTHCONFORM_CUSTOMER_ID"} {
 		if exports[name] == "" {
 			t.Fatalf("no export of %s in stdout:\n%s", name, s.stdout.String())
 		}
 	}
 	var secrets []string
-	for _, name := range []string{"AUTHCONFORM_SALES_CHANNEL_CLIENT_SECRET_FILE", "AUTHCONFORM_INTEGRATION_CLIENT_SECRET_FILE"} {
+	for _, name := range []string{"AUTHCONFORM_SALES_CHANNEL_CLIENT_SECRET_FILE", "AUTHCONFORM_INTEGRATION_CLIENT_SECRET_FILE", "AUTHCONFORM_WEBAPP_CLIENT_SECRET_FILE"} {
 		path := exports[name]
 		fi, err := os.Stat(path)
 		if err != nil {
@@ -252,8 +255,19 @@ func TestServeGeneratesValues(t *testing.T) {
 			secrets = append(secrets, secret)
 		}
 	}
-	if r := runCLI(t, exports, "-format", "progress"); r.code != 0 {
+	r := runCLI(t, exports, "-format", "progress")
+	if r.code != 0 {
 		t.Fatalf("the suite with the exported variables: exit code = %d; want 0\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	// The webapp's and the JWT bearer grant's scenarios ran too: none is
+	// left out for want of their configuration.
+	for _, gap := range []string{"no webapp", "no authorization code", "no authorize endpoint", "no client to send JWT bearer assertions", "no customer"} {
+		if strings.Contains(r.stdout, gap) {
+			t.Errorf("the suite with the exported variables left scenarios out (%s); want them run:\n%s", gap, r.stdout)
+		}
+	}
+	if !strings.Contains(s.stdout.String(), "approves at once, for development") {
+		t.Errorf("stdout does not say the authorize endpoint approves at once:\n%s", s.stdout.String())
 	}
 	if code := s.stop(t, syscall.SIGINT); code != 0 {
 		t.Errorf("exit code after SIGINT = %d; want 0\nstderr:\n%s", code, s.stderr.String())

@@ -54,6 +54,29 @@ const (
 	JWKSPath     = "/.well-known/jwks.json"
 	RevokePath   = "/oauth/revoke"
 	ResourcePath = "/api/ping"
+	// AuthorizePath is the authorize endpoint: it approves every request
+	// at once, as UserID, and redirects to the webapp's redirect URI with
+	// a code (valid 10 minutes, once) and the state it was sent.
+	AuthorizePath = "/oauth/authorize"
+)
+
+// The webapp, and the people tokens act for, unless Options say otherwise.
+const (
+	// WebappClientID is the default webapp, a confidential client of the
+	// authorization code grant.
+	WebappClientID = "authconform-webapp"
+	// WebappClientSecret is its secret.
+	WebappClientSecret = "wa8Nc3RtKy6PqZ1LmV5XbH9DsJ2FgW7oUe4AiTnQz0k"
+	// WebappLifetime is a webapp token's expires_in, seconds.
+	WebappLifetime = 7200
+	// WebappRedirectURI is its registered redirect URI; nothing is ever
+	// requested there.
+	WebappRedirectURI = "https://app.authconform.test/oauth/callback"
+	// CustomerID is the customer a JWT bearer assertion may name as owner.
+	CustomerID = "ZvNkqBxLpm"
+	// UserID is the user who approves authorize requests, the owner of
+	// webapp tokens; an assertion may name it as a User.
+	UserID = "WyXrLmQkPo"
 )
 
 // Error body shapes for Options.ErrorShape.
@@ -128,6 +151,14 @@ type Options struct {
 	RateLimit int
 	// RateWindow is the rate-limit window; 0 means one minute.
 	RateWindow time.Duration
+	// Webapp is the webapp, the confidential client of the authorization
+	// code grant; empty fields take the Webapp* defaults. RedirectURI is
+	// its registered redirect URI ("": WebappRedirectURI), where
+	// AuthorizePath sends the user back with a code. CustomerID is the
+	// customer a JWT bearer assertion may name ("": CustomerID).
+	Webapp      Client
+	RedirectURI string
+	CustomerID  string
 }
 
 // Client configures one of the server's two clients: the same type as the
@@ -190,6 +221,9 @@ func (o Options) internal(issuer string) ref.Options {
 		MarketCodes:    o.MarketCodes,
 		Stores:         convertList[ref.Store](o.Stores),
 		StockLocations: convertList[ref.StockLocation](o.StockLocations),
+		Webapp:         refClient(o.Webapp),
+		RedirectURI:    o.RedirectURI,
+		CustomerID:     o.CustomerID,
 	}
 }
 

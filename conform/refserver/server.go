@@ -40,6 +40,7 @@ type Server struct {
 
 	handler   *ref.Server
 	secrets   [2]string // the sales channel's and the integration's, for Target
+	webapp    string    // the webapp's secret, for Target
 	http      *http.Server
 	served    chan struct{} // closed when Serve returns
 	closeOnce sync.Once
@@ -86,6 +87,7 @@ func Start(opts Options) (*Server, error) {
 		Issuer:  cmp.Or(opts.Issuer, issuer),
 		handler: h,
 		secrets: [2]string{cmp.Or(opts.SalesChannel.Secret, SalesChannelClientSecret), cmp.Or(opts.Integration.Secret, IntegrationClientSecret)},
+		webapp:  cmp.Or(opts.Webapp.Secret, WebappClientSecret),
 		http: &http.Server{
 			Handler: h,
 			// Bounds on a slow or stuck client, generous for a test but
@@ -255,13 +257,13 @@ func (s *Server) StockLocations() []StockLocation {
 // Requests counts the requests a server received on each endpoint,
 // whatever their method or answer (rate-limited ones included).
 type Requests struct {
-	Token, Revoke, Resource int64
+	Token, Revoke, Resource, Authorize int64
 }
 
 // Requests returns the requests received so far, e.g. to check that a
 // client reuses its token instead of asking for a new one each time.
 func (s *Server) Requests() Requests {
-	return Requests{Token: s.handler.Requests(), Revoke: s.handler.RevokeRequests(), Resource: s.handler.ResourceRequests()}
+	return Requests{Token: s.handler.Requests(), Revoke: s.handler.RevokeRequests(), Resource: s.handler.ResourceRequests(), Authorize: s.handler.AuthorizeRequests()}
 }
 
 // Close stops the server at once, closing open connections, and waits for

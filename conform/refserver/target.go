@@ -12,7 +12,8 @@ const ForbiddenMarketID = "zzNoSuchMk"
 // lifetimes (so the run also checks expires_in against them; zero a
 // Lifetime to judge the tokens as an account whose lifetimes nobody told
 // the suite); its first two markets, the first one's code, store and
-// stock location.
+// stock location; the webapp, its redirect URI and the authorize
+// endpoint, and the customer assertions may name.
 // For the RFC6749 profile the integration is both clients, authenticating
 // in the body and with HTTP Basic, the scope names the first market and
 // the forbidden scope ForbiddenMarketID. (Judge a server under RFC6749
@@ -29,6 +30,9 @@ func (s *Server) Target() setup.Target {
 		Client: c(1), BasicClient: c(1),
 		ForbiddenScope: "market:id:" + ForbiddenMarketID,
 	}
+	webapp, redirect := s.handler.WebappInfo()
+	t.Webapp = setup.Client{ID: webapp.ID, Secret: s.webapp, Lifetime: webapp.Lifetime}
+	t.RedirectURI, t.AuthorizeURL, t.CustomerID = redirect, s.URL+AuthorizePath, s.handler.Customer()
 	if s.Issuer != "" && s.Issuer != s.URL {
 		// Its tokens name another origin (a proxy's): the suite checks
 		// that name and reads the keys here, where they are.

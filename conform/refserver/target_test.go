@@ -57,6 +57,9 @@ func TestTargetNamesTheServersClients(t *testing.T) {
 		SalesChannel: refserver.Client{ID: "sc-1", Secret: "sc-secret", Lifetime: 600},
 		Integration:  refserver.Client{ID: "int-1"},
 		Markets:      []string{"mkOne"},
+		Webapp:       refserver.Client{ID: "wa-1", Secret: "wa-secret", Lifetime: 900},
+		RedirectURI:  "https://app.example.test/cb",
+		CustomerID:   "cust1",
 	})
 	got := srv.Target()
 	integration := conform.Client{ID: "int-1", Secret: refserver.IntegrationClientSecret, Lifetime: refserver.IntegrationLifetime}
@@ -65,11 +68,13 @@ func TestTargetNamesTheServersClients(t *testing.T) {
 		SalesChannel: conform.Client{ID: "sc-1", Secret: "sc-secret", Lifetime: 600}, Integration: integration,
 		MarketID: "mkOne", Client: integration, BasicClient: integration,
 		Scope: "market:id:mkOne", ForbiddenScope: "market:id:" + refserver.ForbiddenMarketID,
+		Webapp: conform.Client{ID: "wa-1", Secret: "wa-secret", Lifetime: 900}, RedirectURI: "https://app.example.test/cb",
+		AuthorizeURL: srv.URL + refserver.AuthorizePath, CustomerID: "cust1",
 	}
 	if got != want {
 		t.Errorf("Target() =\n%+v; want\n%+v", got, want)
 	}
-	if got.SalesChannel.Secret != "sc-secret" || got.Integration.Secret != refserver.IntegrationClientSecret {
+	if got.SalesChannel.Secret != "sc-secret" || got.Integration.Secret != refserver.IntegrationClientSecret || got.Webapp.Secret != "wa-secret" {
 		t.Error("Target() does not carry the clients' secrets")
 	}
 }

@@ -68,4 +68,31 @@ type Target struct {
 	// ClockSkew is the allowed distance of created_at and iat from the
 	// time of issue; 0 means 60 s.
 	ClockSkew time.Duration
+
+	// The grants that act for someone. Webapp is a webapp credential
+	// (authorization_code; its Lifetime 0: judged by the token's own
+	// exp − iat) and RedirectURI its redirect URI. AuthorizationCode is
+	// one fresh code a person obtained, used once by one scenario;
+	// AuthorizeURL an authorize endpoint that answers the webapp's GET with
+	// a redirect carrying a code, so that each scenario gets its own.
+	// CustomerID is a customer the JWT bearer assertions name as owner.
+	Webapp                   Client
+	RedirectURI              string
+	AuthorizationCode        Code
+	AuthorizeURL, CustomerID string
 }
+
+// Code is a secret such as an authorization code: it prints masked, as a
+// Client's secret does.
+type Code string
+
+// String shows that there is a code, never the code.
+func (c Code) String() string {
+	if c == "" {
+		return ""
+	}
+	return "[REDACTED]"
+}
+
+// GoString is String, so %#v hides the code too.
+func (c Code) GoString() string { return c.String() }

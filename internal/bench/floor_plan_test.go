@@ -74,11 +74,20 @@ type floorRequest struct {
 	// earlier in the run is judged instead of sending the request.
 	issued string
 	checks []floorCheck
+	// The grants' (floor_grants_test.go): authorize, the answer's code
+	// becomes the scenario's; code, the body holds floorCode, filled
+	// with it when sent; rememberedBearer, Authorization carries the
+	// access token remembered under that name.
+	authorize        bool
+	code             bool
+	rememberedBearer string
 }
 
 // needsScenario tells a request that carries what its scenario learned
 // before it: it cannot be sent on its own (the load benchmark).
-func (fr floorRequest) needsScenario() bool { return fr.bodyAround != nil || fr.bearer }
+func (fr floorRequest) needsScenario() bool {
+	return fr.bodyAround != nil || fr.bearer || fr.code || fr.rememberedBearer != ""
+}
 
 // Values the floor sends where the suite generates them per scenario; the
 // same shape, so the request log masks both alike.
@@ -113,6 +122,8 @@ func floorVars(t config.Target) map[string]string {
 	vars["unknown_market_code"] = floorUnknownMarketCode
 	vars["unknown_store_id"] = floorUnknownStore
 	vars["unknown_stock_location_id"] = floorUnknownStockLocation
+	vars["unknown_code"] = floorUnknownToken
+	vars["unknown_customer_id"] = floorUnknownClient
 	return vars
 }
 
@@ -356,7 +367,7 @@ func (b *floorBuilder) sendPOST(_ []string, _ *messages.PickleStepArgument) erro
 		return err
 	}
 	fr.takesToken = true
-	if b.req.params != nil && len(b.req.header) == 0 && fr.bodyAround == nil {
+	if b.req.params != nil && len(b.req.header) == 0 && fr.bodyAround == nil && !fr.code {
 		fr.offer = floorTokenKey(b.req.params)
 	}
 	b.sent = append(b.sent, fr)
@@ -414,6 +425,7 @@ func (b *floorBuilder) post(endpoint string) (floorRequest, error) {
 	if bytes.Contains(fr.body, []byte(floorAccessToken)) {
 		fr.bodyAround = bytes.Split(fr.body, []byte(floorAccessToken))
 	}
+	fr.code = bytes.Contains(fr.body, []byte(floorCode))
 	return fr, nil
 }
 

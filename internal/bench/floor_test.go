@@ -90,6 +90,7 @@ type floorState struct {
 	run         *floorShared
 	accessToken string
 	remembered  map[string]string
+	code        string // the authorization code its last authorize answer carried
 }
 
 // obtain sends fr, its scenario's token filled in, or finds the answer an
@@ -113,6 +114,9 @@ func (st *floorState) obtain(fr floorRequest) (*floorAnswer, error) {
 	if fr.takesToken {
 		st.accessToken = a.accessToken()
 	}
+	if fr.authorize {
+		st.code = floorCodeOf(a)
+	}
 	switch {
 	case fr.issued != "":
 		st.run.tokens[fr.issued] = a
@@ -129,6 +133,9 @@ func (st *floorState) obtain(fr floorRequest) (*floorAnswer, error) {
 func (st *floorState) fill(fr floorRequest) (floorRequest, error) {
 	if !fr.needsScenario() {
 		return fr, nil
+	}
+	if fr.code || fr.rememberedBearer != "" {
+		return st.fillGrant(fr)
 	}
 	if st.accessToken == "" {
 		return fr, fmt.Errorf("no access token: a token request of this scenario must be answered with one first")
@@ -198,6 +205,9 @@ func newFloorClient() *http.Client {
 	return &http.Client{
 		Transport: http.DefaultTransport.(*http.Transport).Clone(),
 		Timeout:   10 * time.Second,
+		// A redirect is read, as the suite reads it, never followed: the
+		// authorize endpoint's goes to a redirect URI nothing serves.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 }
 

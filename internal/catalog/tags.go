@@ -35,6 +35,9 @@ var credentialTags = []struct{ placeholder, tag string }{
 	{"basic_client.", "@basic_client"},
 	{"scope", "@scope"},
 	{"forbidden_scope", "@forbidden_scope"},
+	{"webapp.", "@webapp"},
+	{"jwt_bearer.", "@jwt_bearer"},
+	{"customer_id", "@customer_id"},
 }
 
 // profileTags say which profile a scenario belongs to: every scenario
@@ -136,6 +139,8 @@ func tagProblems(c Case) []string {
 // placeholder to find it by.
 var stepTags = []struct{ phrase, tag string }{
 	{"the protected resource", "@resource"},
+	{"the authorize endpoint", "@authorize_url"},
+	{"the webapp's authorization code", "@authorization_code"},
 }
 
 // CredentialTag is the tag a scenario using the placeholder must carry, or

@@ -49,6 +49,10 @@ type Config struct {
 	// market it knows.
 	SalesChannel, Integration Client
 	MarketID                  string
+	// Webapp is the server's webapp, whose redirect URI is serve's
+	// default; CustomerID the customer its assertions may name.
+	Webapp     Client
+	CustomerID string
 	// SkipCLI leaves out the CLI's calls, the slowest part.
 	SkipCLI bool
 }
@@ -124,7 +128,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	if ctx.Err() != nil {
 		return Result{}, fmt.Errorf("clientcheck: check.mjs still running after %s", RunTimeout)
 	}
-	res := read(stdout.String(), stderr.String(), []string{cfg.SalesChannel.Secret, cfg.Integration.Secret})
+	res := read(stdout.String(), stderr.String(), []string{cfg.SalesChannel.Secret, cfg.Integration.Secret, cfg.Webapp.Secret})
 	var exit *exec.ExitError
 	if runErr != nil && !errors.As(runErr, &exit) {
 		return res, fmt.Errorf("clientcheck: running node: %v", runErr)
@@ -155,6 +159,10 @@ func nodeEnv(cfg Config, names []string, home string) []string {
 		"AUTHCONFORM_CHECK_SALES_CHANNEL_SECRET=" + cfg.SalesChannel.Secret,
 		"AUTHCONFORM_CHECK_INTEGRATION_ID=" + cfg.Integration.ID,
 		"AUTHCONFORM_CHECK_INTEGRATION_SECRET=" + cfg.Integration.Secret,
+		"AUTHCONFORM_CHECK_WEBAPP_ID=" + cfg.Webapp.ID,
+		"AUTHCONFORM_CHECK_WEBAPP_SECRET=" + cfg.Webapp.Secret,
+		"AUTHCONFORM_CHECK_REDIRECT_URI=" + refserver.WebappRedirectURI,
+		"AUTHCONFORM_CHECK_CUSTOMER_ID=" + cfg.CustomerID,
 		"AUTHCONFORM_CHECK_CLI=" + cli,
 	}
 }

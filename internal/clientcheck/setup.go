@@ -51,6 +51,10 @@ func (s Setup) Passed() bool { return s.Result.Passed() && len(s.Problems) == 0 
 type Credentials struct {
 	SalesChannel, Integration Client
 	MarketID, OtherMarketID   string
+	// Webapp is serve's webapp (authorization_code), CustomerID the
+	// customer the JWT bearer assertions name.
+	Webapp     Client
+	CustomerID string
 }
 
 // NewCredentials makes a run's clients and markets.
@@ -60,6 +64,8 @@ func NewCredentials() Credentials {
 		Integration:   Client{ID: "int-" + strings.ToLower(rand.Text()[:12]), Secret: rand.Text() + rand.Text()},
 		MarketID:      rand.Text()[:10],
 		OtherMarketID: rand.Text()[:10],
+		Webapp:        Client{ID: "wa-" + strings.ToLower(rand.Text()[:12]), Secret: rand.Text() + rand.Text()},
+		CustomerID:    rand.Text()[:10],
 	}
 }
 
@@ -72,12 +78,15 @@ func (c Credentials) Env() map[string]string {
 		"AUTHCONFORM_INTEGRATION_CLIENT_SECRET":   c.Integration.Secret,
 		"AUTHCONFORM_MARKET_ID":                   c.MarketID,
 		"AUTHCONFORM_OTHER_MARKET_ID":             c.OtherMarketID,
+		"AUTHCONFORM_WEBAPP_CLIENT_ID":            c.Webapp.ID,
+		"AUTHCONFORM_WEBAPP_CLIENT_SECRET":        c.Webapp.Secret,
+		"AUTHCONFORM_CUSTOMER_ID":                 c.CustomerID,
 	}
 }
 
 // Secrets are the values no output may show.
 func (c Credentials) Secrets() []string {
-	return []string{c.SalesChannel.Secret, c.Integration.Secret}
+	return []string{c.SalesChannel.Secret, c.Integration.Secret, c.Webapp.Secret}
 }
 
 // CheckDomain runs the clients against `serve -domain ServeDomain`: HTTPS
@@ -165,6 +174,7 @@ func (c Credentials) config(dir, node, issuer, caFile string, skipCLI bool) Conf
 	return Config{
 		Dir: dir, Node: node, Issuer: issuer, CAFile: caFile,
 		SalesChannel: c.SalesChannel, Integration: c.Integration, MarketID: c.MarketID,
+		Webapp: c.Webapp, CustomerID: c.CustomerID,
 		SkipCLI: skipCLI,
 	}
 }

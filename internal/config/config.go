@@ -136,6 +136,15 @@ type Target struct {
 	Scope          string
 	ForbiddenScope string
 
+	// The grants that act for someone (grants.go): a webapp and its
+	// redirect URI, a code or an authorize endpoint to get codes from, and
+	// a customer the JWT bearer assertions name. Each may be missing.
+	Webapp            Client
+	RedirectURI       string
+	AuthorizationCode string // a secret, used once
+	AuthorizeURL      string
+	CustomerID        string
+
 	Profile Profile
 	// Resolver looks up a host name for IsLoopback; nil means
 	// net.DefaultResolver. Tests set it so that no answer depends on the
@@ -168,7 +177,7 @@ var CommerceLayer = Profile{
 	TokenSchema: "token_response",
 	ErrorSchema: "error_response",
 	LeaveOut:    []Gap{{"@plain_oauth2", "RFC 6749 profile only (form bodies, client_secret_basic and client_secret_post): run with -profile rfc6749"}},
-	Uses:        append([]string{"@sales_channel", "@market", "@other_market", "@integration", "@sales_channel_secret", "@resource"}, scopeResourceTags...),
+	Uses:        append([]string{"@sales_channel", "@market", "@other_market", "@integration", "@sales_channel_secret", "@resource"}, append(scopeResourceTags, grantTags...)...),
 }
 
 // RFC6749 is plain RFC 6749 §4.4: form-encoded bodies (§4.4.2, Appendix
@@ -201,7 +210,7 @@ func ProfileNamed(name string) (Profile, error) {
 // Secrets lists every secret the target configuration holds, for redaction.
 func (t Target) Secrets() []string {
 	var s []string
-	for _, v := range []string{t.Integration.Secret, t.SalesChannel.Secret, t.Client.Secret, t.BasicClient.Secret} {
+	for _, v := range []string{t.Integration.Secret, t.SalesChannel.Secret, t.Client.Secret, t.BasicClient.Secret, t.Webapp.Secret, t.AuthorizationCode} {
 		if v != "" {
 			s = append(s, v)
 		}
@@ -249,6 +258,9 @@ func FromEnv(getenv func(string) string) (Target, error) {
 	}
 	if t.RevokePath == "" {
 		t.RevokePath = DefaultRevokePath
+	}
+	if err := t.readGrants(getenv); err != nil {
+		return t, err
 	}
 	for _, c := range t.secretHolders() {
 		if c.client.Secret, c.client.SecretFromFile, err = c.vars.secret(getenv); err != nil {
@@ -317,7 +329,7 @@ func (t Target) CheckClients() error {
 			return fmt.Errorf("no client credentials for the %s profile: set %s and %s, or %s and %s", RFC6749.Name, EnvClientID, EnvClientSecret, EnvBasicClientID, EnvBasicClientSecret)
 		}
 	default:
-		if t.SalesChannel.ID == "" && t.Integration.ID == "" {
+		if t.SalesChannel.ID == "" && t.Integration.ID == "" && t.Webapp.ID == "" {
 			return fmt.Errorf("no client credentials: set %s, or %s and %s", EnvSalesChannelClientID, EnvIntegrationClientID, EnvIntegrationClientSecret)
 		}
 	}
@@ -366,6 +378,7 @@ func (t Target) Gaps() []Gap {
 		gaps = append(gaps, Gap{"@forbidden_scope", "no forbidden scope: set " + EnvForbiddenScope + " to a scope the client may not have"})
 	}
 	gaps = append(gaps, t.scopeGaps()...)
+	gaps = append(gaps, t.grantGaps()...)
 	uses := t.Profile.Uses
 	if t.Profile.Name == "" {
 		uses = CommerceLayer.Uses

@@ -75,6 +75,8 @@ func (t Target) Warnings() []string {
 		{EnvSalesChannelClientSecret, t.SalesChannel.Secret},
 		{EnvClientSecret, t.Client.Secret},
 		{EnvBasicClientSecret, t.BasicClient.Secret},
+		{EnvWebappClientSecret, t.Webapp.Secret},
+		{EnvAuthorizationCode, t.AuthorizationCode},
 	} {
 		s := c.secret
 		if s != "" && len(s) < MinMaskLen {

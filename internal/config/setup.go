@@ -40,6 +40,8 @@ func Resolve(t setup.Target, p setup.Profile) (Target, error) {
 		Client: c(t.Client), BasicClient: c(t.BasicClient),
 		Scope: t.Scope, ForbiddenScope: t.ForbiddenScope,
 		ClockSkew: cmp.Or(t.ClockSkew, DefaultClockSkew), Profile: prof,
+		Webapp: c(t.Webapp), RedirectURI: t.RedirectURI, AuthorizationCode: string(t.AuthorizationCode),
+		AuthorizeURL: t.AuthorizeURL, CustomerID: t.CustomerID,
 	}, nil
 }
 
@@ -59,5 +61,7 @@ func (t Target) Setup() (setup.Target, setup.Profile) {
 		Client: c(t.Client), BasicClient: c(t.BasicClient),
 		Scope: t.Scope, ForbiddenScope: t.ForbiddenScope,
 		ClockSkew: t.ClockSkew,
+		Webapp:    c(t.Webapp), RedirectURI: t.RedirectURI, AuthorizationCode: setup.Code(t.AuthorizationCode),
+		AuthorizeURL: t.AuthorizeURL, CustomerID: t.CustomerID,
 	}, setup.Profile(t.Profile.Name)
 }

@@ -15,9 +15,10 @@ func (t *Target) secretHolders() []secretHolder {
 		{&t.SalesChannel, salesChannelSecretVars},
 		{&t.Client, clientSecretVars},
 		{&t.BasicClient, basicClientSecretVars},
+		{&t.Webapp, webappSecretVars},
 	}
 	if t.Profile.Name == RFC6749.Name {
-		cl = append(cl[2:], cl[:2]...)
+		cl = []secretHolder{cl[2], cl[3], cl[0], cl[1], cl[4]}
 	}
 	return cl
 }
@@ -56,6 +57,9 @@ func (t Target) SecretSources() []SecretSource {
 			s.Var = c.SecretVar
 		}
 		out = append(out, s)
+	}
+	if t.AuthorizationCode != "" {
+		out = append(out, SecretSource{Secret: t.AuthorizationCode, Var: EnvAuthorizationCode})
 	}
 	return out
 }

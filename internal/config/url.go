@@ -41,7 +41,7 @@ func (t Target) CheckURL() error {
 			return err
 		}
 	}
-	return nil
+	return t.checkGrantURLs()
 }
 
 // checkOtherURL checks a URL of the target other than its base: the same
@@ -149,11 +149,15 @@ func (t Target) KeySetURL() string {
 }
 
 // OtherURLs are the URLs besides the base URL a run may send requests to:
-// the key set and the protected resource, when configured.
+// the key set, the protected resource and the authorize endpoint, when
+// configured.
 func (t Target) OtherURLs() []string {
 	out := []string{t.KeySetURL()}
 	if t.ResourceURL != "" {
 		out = append(out, t.ResourceURL)
+	}
+	if t.AuthorizeURL != "" {
+		out = append(out, t.AuthorizeURL)
 	}
 	return out
 }

@@ -50,6 +50,13 @@ func Target(url string) config.Target {
 		ForbiddenScope: "market:id:" + ForbiddenMarketID,
 		ResourceURL:    url + refserver.ResourcePath,
 		Profile:        config.CommerceLayer,
+		// The webapp gets its codes from the server's authorize endpoint,
+		// which approves at once; its lifetime is left for the tokens to
+		// say. Assertions name the server's customer.
+		Webapp:       config.Client{ID: refserver.WebappClientID, Secret: refserver.WebappClientSecret},
+		RedirectURI:  refserver.WebappRedirectURI,
+		AuthorizeURL: url + refserver.AuthorizePath,
+		CustomerID:   refserver.CustomerID,
 	}
 }
 

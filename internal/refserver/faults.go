@@ -93,13 +93,25 @@ const (
 	faultRevokeGuestWithoutSecret    = "revoke-guest-without-secret-accepted"
 	faultResourceAcceptsGarbage      = "resource-accepts-garbage-token"
 
-	faultScopeCodeNotEchoed           = "scope-code-not-echoed"
-	faultMarketCodeCaseFolded         = "market-code-case-folded"
-	faultUnknownStoreAccepted         = "unknown-store-accepted"
-	faultStoreMarketMissing           = "store-market-missing"
-	faultUnknownStockLocationAccepted = "unknown-stock-location-accepted"
-	faultStockLocationMarketUnchecked = "stock-location-market-unchecked"
-	faultStockLocationClaimMissing    = "stock-location-claim-missing"
+	faultScopeCodeNotEchoed            = "scope-code-not-echoed"
+	faultMarketCodeCaseFolded          = "market-code-case-folded"
+	faultUnknownStoreAccepted          = "unknown-store-accepted"
+	faultStoreMarketMissing            = "store-market-missing"
+	faultUnknownStockLocationAccepted  = "unknown-stock-location-accepted"
+	faultStockLocationMarketUnchecked  = "stock-location-market-unchecked"
+	faultStockLocationClaimMissing     = "stock-location-claim-missing"
+	faultAuthorizeStateDropped         = "authorize-state-dropped"
+	faultCodeReusable                  = "authorization-code-reusable"
+	faultCodeReuseKeepsTokens          = "authorization-code-reuse-keeps-tokens"
+	faultRedirectURIUnchecked          = "authorization-code-redirect-uri-unchecked"
+	faultUnknownCodeAccepted           = "authorization-code-unknown-accepted"
+	faultJWTBearerOwnerNotCopied       = "jwt-bearer-owner-not-copied"
+	faultJWTBearerCustomClaimNotCopied = "jwt-bearer-custom-claim-not-copied"
+	faultJWTBearerCustomClaimMangled   = "jwt-bearer-custom-claim-mangled"
+	faultJWTBearerEmptyClaimsAccepted  = "jwt-bearer-empty-claims-accepted"
+	faultJWTBearerOversizedAccepted    = "jwt-bearer-oversized-assertion-accepted"
+	faultJWTBearerNonJWTAccepted       = "jwt-bearer-non-jwt-assertion-accepted"
+	faultJWTBearerUnknownOwnerAccepted = "jwt-bearer-unknown-owner-accepted"
 )
 
 // allFaults is the catalogue behind Faults. Order is stable (grouped as
@@ -205,6 +217,22 @@ var allFaults = []Fault{
 	{faultUnknownStockLocationAccepted, "Commerce Layer docs (authentication scopes) and RFC 6749 §5.2: a stock location the server does not have gets 400 invalid_scope, not a token."},
 	{faultStockLocationMarketUnchecked, "Commerce Layer legacy docs (authentication): a stock location without its market in scope, or with a market it is not in, gets 400 (a SHOULD: the current docs do not say)."},
 	{faultStockLocationClaimMissing, "Commerce Layer legacy docs (JWT single sign-on) and tests (jwtDecode types): the market claim's stock_location_ids lists the stock locations in scope (a SHOULD)."},
+
+	// The authorization code grant and its authorize endpoint.
+	{faultAuthorizeStateDropped, "RFC 6749 §4.1.2: the authorize endpoint's redirect carries the exact state the client sent; here it carries none."},
+	{faultCodeReusable, "RFC 6749 §4.1.2 (a code used more than once MUST be denied): a second exchange of the same code gets invalid_grant, not a new token."},
+	{faultCodeReuseKeepsTokens, "RFC 6749 §4.1.2 (the server SHOULD revoke the tokens a reused code gave): the reuse is refused, but the first exchange's token keeps working (a SHOULD)."},
+	{faultRedirectURIUnchecked, "RFC 6749 §4.1.3: the exchange's redirect_uri must be identical to the authorize request's; here any redirect_uri is taken."},
+	{faultUnknownCodeAccepted, "RFC 6749 §4.1.3 and §5.2 (invalid_grant): a code the server never issued gets no token; here any code is exchanged."},
+
+	// The JWT bearer grant.
+	{faultJWTBearerOwnerNotCopied, "Commerce Layer docs and tests (JWT bearer): the token acts for the assertion's owner, its owner claim {id, type}; here the JWT has no owner (the answer's owner_id and owner_type stay)."},
+	{faultJWTBearerCustomClaimNotCopied, "Commerce Layer tests (JWT bearer): the assertion's custom_claim is copied into the token; here it is dropped."},
+	{faultJWTBearerCustomClaimMangled, "Commerce Layer tests (JWT bearer, special characters preserved): the custom_claim is copied unchanged; here its UTF-8 bytes are read as Latin-1, so Grüße comes back as GrÃ¼Ã and a control character."},
+	{faultJWTBearerEmptyClaimsAccepted, "Commerce Layer tests (400 invalid_assertion) and js-auth's types (at least one of owner and custom_claim): an assertion with empty claims gets no token."},
+	{faultJWTBearerOversizedAccepted, "Commerce Layer docs (the assertion is checked not to be too big) and js-auth's types (4 KB at most): a larger assertion gets no token."},
+	{faultJWTBearerNonJWTAccepted, "Commerce Layer docs (the assertion is checked to be well formed) and RFC 7523 §2.1 (a single JWT): an assertion that is not a JWT gets no token."},
+	{faultJWTBearerUnknownOwnerAccepted, "Commerce Layer docs (JWT bearer: the server checks that the user exists): an assertion naming an unknown customer gets no token."},
 }
 
 // Faults lists every fault the server can inject, in a stable order.

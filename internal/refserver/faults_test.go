@@ -425,6 +425,35 @@ func TestFaults(t *testing.T) {
 			unaffected: expect(withScopeRequest(marketScope+" stock_location:id:zzzzzzzzzz"), status(400))},
 		{fault: "stock-location-claim-missing", check: expectClaims(salesChannelToken(marketScope+" "+stockScope), stockLocations(refserver.StockLocationID)), want: "market.stock_location_ids = []",
 			unaffected: expectClaims(salesChannelToken(marketScope+" "+stockScope), marketClaim([]string{refserver.MarketID}))},
+
+		// The authorization code grant and its authorize endpoint
+		// (grants_test.go).
+		{fault: "authorize-state-dropped", check: stateReturned, want: `state = ""; want "xyz-state"`,
+			unaffected: withCode(sameExchange, status(200))},
+		{fault: "authorization-code-reusable", check: codeExchanged(sameExchange, status(400)), want: "status = 200; want 400",
+			unaffected: withCode(otherRedirectExchange, status(400))},
+		{fault: "authorization-code-reuse-keeps-tokens", check: reuseRevokes, want: "resource with the token: status = 200; want 401",
+			unaffected: codeExchanged(sameExchange, status(400))},
+		{fault: "authorization-code-redirect-uri-unchecked", check: withCode(otherRedirectExchange, status(400)), want: "status = 200; want 400",
+			unaffected: codeExchanged(sameExchange, status(400))},
+		{fault: "authorization-code-unknown-accepted", check: expect(sameExchange("no-such-code"), status(400)), want: "status = 200; want 400",
+			unaffected: withCode(otherRedirectExchange, status(400))},
+
+		// The JWT bearer grant.
+		{fault: "jwt-bearer-owner-not-copied", check: expectClaims(jwtBearer(assertion(customerClaims)), claim("owner", "", `{"id":"`+refserver.CustomerID+`","type":"Customer"}`)),
+			want: "no owner claim", unaffected: expect(jwtBearer(assertion(customerClaims)), member("owner_id", quoted(refserver.CustomerID)))},
+		{fault: "jwt-bearer-custom-claim-not-copied", check: expectClaims(jwtBearer(assertion(customClaims)), claim("custom_claim", "", customClaim)),
+			want: "no custom_claim claim", unaffected: expectClaims(jwtBearer(assertion(customerClaims)), claim("owner", "", `{"id":"`+refserver.CustomerID+`","type":"Customer"}`))},
+		{fault: "jwt-bearer-custom-claim-mangled", check: expectClaims(jwtBearer(assertion(customClaims)), claim("custom_claim", "", customClaim)),
+			want: `custom_claim = {"greeting":"GrÃ¼Ã`, unaffected: expect(jwtBearer(assertion(customClaims)), noMember("owner_id"))},
+		{fault: "jwt-bearer-empty-claims-accepted", check: expect(jwtBearer(assertion(`{}`)), status(400)), want: "status = 200; want 400",
+			unaffected: expect(jwtBearer("not-a-jwt"), status(400))},
+		{fault: "jwt-bearer-oversized-assertion-accepted", check: expect(jwtBearer(oversized()), status(400)), want: "status = 200; want 400",
+			unaffected: expect(jwtBearer(assertion(`{}`)), status(400))},
+		{fault: "jwt-bearer-non-jwt-assertion-accepted", check: expect(jwtBearer("not-a-jwt"), status(400)), want: "status = 200; want 400",
+			unaffected: expect(jwtBearer(assertion(`{}`)), status(400))},
+		{fault: "jwt-bearer-unknown-owner-accepted", check: expect(jwtBearer(assertion(`{"owner":{"type":"Customer","id":"nobody"}}`)), status(400)), want: "status = 200; want 400",
+			unaffected: expect(jwtBearer(assertion(`{}`)), status(400))},
 	}
 
 	var names []string

@@ -161,9 +161,10 @@ type jwtHeader struct {
 	Kid string `json:"kid,omitempty"`
 }
 
-// signToken returns the compact JWS (RFC 7515 §7.1) of claims: RS512 with
-// the published key, or what the server's JOSE fault makes of it.
-func (s *Server) signToken(claims tokenClaims) (string, error) {
+// signToken returns the compact JWS (RFC 7515 §7.1) of claims (a
+// tokenClaims, or a struct that embeds one): RS512 with the published key,
+// or what the server's JOSE fault makes of it.
+func (s *Server) signToken(claims any) (string, error) {
 	header := jwtHeader{Alg: "RS512", Typ: "JWT", Kid: s.signer.kid}
 	switch s.fault {
 	case faultJWTAlgNone:

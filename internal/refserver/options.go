@@ -132,6 +132,14 @@ type Options struct {
 	MarketCodes    map[string]string
 	Stores         []Store
 	StockLocations []StockLocation
+	// Webapp is the webapp, a confidential client of the authorization
+	// code grant; empty fields take WebappClientID, WebappClientSecret and
+	// WebappLifetime. RedirectURI is its one registered redirect URI
+	// ("": WebappRedirectURI). CustomerID is the customer a JWT bearer
+	// assertion may name ("": CustomerID). See webapp.go.
+	Webapp      Client
+	RedirectURI string
+	CustomerID  string
 }
 
 // config is Options after defaults and validation.
@@ -154,6 +162,8 @@ type config struct {
 	markets                   []string        // in Options order, for Markets
 	marketSet                 map[string]bool // the same, for lookups
 	resources                 scopeResources  // codes, stores, stock locations
+	// The grants that act for someone (webapp.go).
+	grants grantsConfig
 }
 
 func (o Options) config() (config, error) {
@@ -224,6 +234,9 @@ func (o Options) config() (config, error) {
 		return config{}, err
 	}
 	if c.resources, err = newScopeResources(o.MarketCodes, o.Stores, o.StockLocations, c.marketSet, o.Markets == nil); err != nil {
+		return c, err
+	}
+	if c.grants, err = o.grants(c); err != nil {
 		return config{}, err
 	}
 	return c, nil

@@ -114,7 +114,7 @@ func requestsIn(cases []catalog.Case, uri string) int {
 			others = append(others, c)
 		}
 	}
-	return requestsOf(cases) - requestsOf(others)
+	return requestsOf(cases, false) - requestsOf(others, false)
 }
 
 // resourceRequests counts the steps that ask the protected resource.
