@@ -85,7 +85,7 @@ func grantRows() []grantRow {
 		{name: "an error", authorize: az{302, "https://app.example.test/cb?app=1&error=access_denied&state={{state}}"}, line: redirectLine, want: `error="access_denied"`},
 
 		{name: "lifetime as the token says", target: ft{}, line: webappLifetime},
-		{name: "lifetime not the token's", target: ft{answer: answerWith("expires_in", 7200)}, line: webappLifetime, want: "the answer's expires_in = 7200"},
+		{name: "lifetime not the token's", target: ft{answer: answerWith("expires_in", 7200)}, line: webappLifetime, want: "expires_in = 7200, but the token's exp − iat is 14400 s"},
 		{name: "lifetime as configured", target: ft{answer: answerWith("expires_in", 7200), token: jwtSpec{claims: claimsWith("exp", 1_700_007_200)}}, lifetime: 7200, line: webappLifetime},
 		{name: "lifetime not the configured one", target: ft{}, lifetime: 7200, line: webappLifetime, want: "expires_in = 14400; want 7200"},
 

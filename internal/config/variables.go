@@ -12,13 +12,15 @@ var Variables = []string{
 	EnvClientID, EnvClientSecret, EnvClientSecretFile,
 	EnvBasicClientID, EnvBasicClientSecret, EnvBasicClientSecretFile,
 	EnvScope, EnvForbiddenScope, EnvExpiresIn,
+	EnvWebappClientID, EnvWebappClientSecret, EnvWebappSecretFile, EnvWebappRedirectURI, EnvWebappExpiresIn,
+	EnvAuthorizationCode, EnvAuthorizeURL, EnvCustomerID,
 }
 
 // SecretVariables are the pairs of variables that may hold a client's
 // secret: the secret itself, and the path of a file holding it.
 func SecretVariables() [][2]string {
 	var out [][2]string
-	for _, v := range []secretVars{integrationSecretVars, salesChannelSecretVars, clientSecretVars, basicClientSecretVars} {
+	for _, v := range []secretVars{integrationSecretVars, salesChannelSecretVars, clientSecretVars, basicClientSecretVars, webappSecretVars} {
 		out = append(out, [2]string{v.inline, v.file})
 	}
 	return out
