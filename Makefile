@@ -4,13 +4,14 @@
 GO          ?= go
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+GORELEASER  := github.com/goreleaser/goreleaser/v2@v2.17.0
 
 # make conformance [TARGET=https://auth.example.com] [FORMAT=pretty,junit:out/junit.xml] [ARGS="-strict"]
 TARGET ?=
 FORMAT ?= console
 ARGS   ?=
 
-.PHONY: help conformance test golden chromium lint tidy bench fuzz interop interop-debs interop-clients
+.PHONY: help conformance test golden chromium shellcheck lint image release-check tidy bench fuzz interop interop-debs interop-clients
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -18,9 +19,9 @@ help:  ## list the targets
 conformance:  ## run the suite (against the embedded reference server unless TARGET or AUTHCONFORM_TARGET is set)
 	$(GO) run ./cmd/authconform $(if $(TARGET),-target $(TARGET)) -format $(FORMAT) $(ARGS)
 
-test: chromium  ## vet, then every test (self-test against each reference-server fault included) under -race
+test: chromium shellcheck  ## vet, then every test (self-test against each reference-server fault included) under -race
 	$(GO) vet ./...
-	AUTHCONFORM_REQUIRE_CHROMIUM=1 $(GO) test -race -count=1 ./...
+	AUTHCONFORM_REQUIRE_CHROMIUM=1 AUTHCONFORM_REQUIRE_SHELLCHECK=1 $(GO) test -race -count=1 ./...
 
 golden:  ## rewrite internal/selftest's golden file (what each fault fails and warns) from a run; review its diff
 	$(GO) test -count=1 -run '^(TestEveryFaultIsCaught|TestCleanServerPasses)$$' ./internal/selftest/ -update
@@ -31,10 +32,25 @@ chromium:
 		echo "installing Debian's chromium for the HTML report's screenshot test"; \
 		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
 
+# actionlint (internal/distcheck) runs the action's scripts through Debian's shellcheck.
+shellcheck:
+	@command -v shellcheck >/dev/null 2>&1 || { \
+		echo "installing Debian's shellcheck for the action's lint"; \
+		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends shellcheck >/dev/null; }
+
 lint:  ## gofmt, vet and staticcheck (pinned, run through go run)
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
+
+image:  ## build the container image without a daemon: out/image.tar, an OCI image layout of the static binary on an empty base with CA certificates, run as non-root; then read it back and run its binary with -version
+	@mkdir -p out/image
+	GOOS=linux CGO_ENABLED=0 $(GO) build -trimpath -buildvcs=true -ldflags='-s -w' -o out/image/authconform ./cmd/authconform
+	$(GO) run ./internal/image/cmd/image -binary out/image/authconform -o out/image.tar
+	$(GO) run ./internal/image/cmd/image -check out/image.tar
+
+release-check:  ## check .goreleaser.yaml with goreleaser check (pinned, through go run; the first run builds goreleaser, which takes minutes)
+	$(GO) run $(GORELEASER) check
 
 tidy:  ## check go.mod and go.sum are tidy
 	$(GO) mod tidy
@@ -46,11 +62,12 @@ bench:  ## benchmarks (not part of test): suite against the floor, CLI start-up 
 	$(GO) run ./internal/bench/cmd/benchtable out/bench.json
 
 FUZZTIME ?= 30s
-fuzz:  ## fuzz the reference server, the Then steps, redaction, configuration parsing, the reproduce lines (pasted into bash and zsh) and the terminal sanitiser, FUZZTIME per target
+fuzz:  ## fuzz the reference server, the Then steps, redaction, configuration and settings-file parsing, the reproduce lines (pasted into bash and zsh) and the terminal sanitiser, FUZZTIME per target
 	$(GO) test -run '^$$' -fuzz '^FuzzServeHTTP$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./internal/refserver
 	$(GO) test -run '^$$' -fuzz '^FuzzResponseHandling$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./steps
 	$(GO) test -run '^$$' -fuzz '^FuzzRedact$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./internal/redact
 	$(GO) test -run '^$$' -fuzz '^FuzzConfig$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./internal/config
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./internal/envfile
 	$(GO) test -run '^$$' -fuzz '^FuzzReproduceLine$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./internal/repro
 	$(GO) test -run '^$$' -fuzz '^FuzzTerminalSafe$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./internal/termsafe
 

@@ -35,11 +35,7 @@ type ListedCase struct {
 // out; it sends nothing and writes no report. A *ConfigError means Run
 // could not start either.
 func List(o Options) (Listing, error) {
-	ro, err := o.runner()
-	if err != nil {
-		return Listing{}, &ConfigError{err}
-	}
-	l, err := runner.List(ro)
+	l, err := runner.List(o)
 	var ce *runner.ConfigError
 	if errors.As(err, &ce) {
 		return Listing{}, &ConfigError{ce.Err}
@@ -47,7 +43,7 @@ func List(o Options) (Listing, error) {
 	if err != nil {
 		return Listing{}, err
 	}
-	out := Listing{LeftOut: leftOutOf(l.LeftOut, ro.Target.Profile.LeaveOut), Requests: l.Requests, Rate: l.Rate, Waiting: l.Waiting}
+	out := Listing{LeftOut: leftOutOf(l.LeftOut), Requests: l.Requests, Rate: l.Rate, Waiting: l.Waiting}
 	for _, c := range l.Cases {
 		out.Cases = append(out.Cases, ListedCase{
 			Feature: c.URI, Line: c.Line, Scenario: c.Scenario,

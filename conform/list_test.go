@@ -23,7 +23,7 @@ func TestListAgreesWithTheRunner(t *testing.T) {
 			}
 			ct := embedded.Target("http://127.0.0.1:1")
 			ct.Profile = prof
-			want, err := runner.List(runner.Options{Target: ct}.WithBuiltInSuite())
+			want, err := runner.List(Options{Target: publicTarget(t, ct), Profile: p})
 			if err != nil {
 				t.Fatal(err)
 			}

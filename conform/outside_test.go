@@ -55,6 +55,13 @@ func target(t *testing.T, fault string) conform.Target {
 		MarketID:      refserver.MarketID,
 		OtherMarketID: refserver.OtherMarketID,
 		Customer:      conform.Customer{Email: refserver.CustomerEmail, Password: refserver.CustomerPassword},
+		MarketCode:    refserver.MarketCode,
+		StoreID:       refserver.StoreID, StoreCode: refserver.StoreCode,
+		StockLocationID: refserver.StockLocationID, StockLocationCode: refserver.StockLocationCode,
+		Webapp:        conform.Client{ID: refserver.WebappClientID, Secret: refserver.WebappClientSecret},
+		RedirectURI:   refserver.WebappRedirectURI,
+		AuthorizeURL:  srv.URL + refserver.AuthorizePath,
+		CustomerID:    refserver.CustomerID,
 	}
 }
 

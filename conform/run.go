@@ -2,17 +2,12 @@ package conform
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
-	"io"
 	"io/fs"
-	"slices"
 	"time"
 
 	"github.com/authconform/authconform"
 	"github.com/authconform/authconform/conform/setup"
-	"github.com/authconform/authconform/internal/config"
-	"github.com/authconform/authconform/internal/expect"
 	"github.com/authconform/authconform/internal/runner"
 	"github.com/authconform/authconform/internal/verdict"
 )
@@ -34,60 +29,13 @@ const (
 
 // KnownDeviation is a scenario the target is known to fail, and why: it
 // does not fail the run while it fails, and fails the run once it passes.
-type KnownDeviation struct {
-	Feature  string // feature file as reported, e.g. features/errors/invalid_client.feature
-	Scenario string
-	Reason   string
-}
+type KnownDeviation = setup.KnownDeviation
 
-// Options configure a run. The zero value, with a Target, runs the
-// Commerce Layer profile's built-in suite with the command's defaults.
-type Options struct {
-	Target  Target
-	Profile Profile // "" = CommerceLayer
-	// Tags is a godog tag expression selecting scenarios ("@must &&
-	// ~@integration"); "" runs all.
-	Tags string
-	// Strict fails the run on a failed @should scenario.
-	Strict          bool
-	KnownDeviations []KnownDeviation
-	// Formats are the reports: {Name: "junit", Path: "out/junit.xml"},
-	// {Name: "console"} (to Output)... ParseFormats reads the command's
-	// -format. None writes no report: the Result holds every verdict.
-	Formats []Format
-	// Output receives the format written to the console; nil discards
-	// it. Progress, if set, gets a line per finished case.
-	Output, Progress io.Writer
-	// Rate limits every request; nil is the command's default (30 a
-	// minute, none on loopback), &Rate{} no limit. ParseRate reads the
-	// command's -rate.
-	Rate *Rate
-	// Timeout bounds each request (0: 10 s); MaxWait the longest
-	// Retry-After waited out (0: 60 s).
-	Timeout, MaxWait time.Duration
-	// Concurrency runs that many scenarios at once (0: 1). Verdicts and
-	// reports are those of a sequential run.
-	Concurrency int
-	// AllowHTTP allows a plain http:// target that is not on loopback.
-	AllowHTTP bool
-	// TLSConfig for https targets (nil: the system's roots, TLS 1.2+).
-	TLSConfig *tls.Config
-	// Features, when set, holds the feature files (under FeaturePaths,
-	// default "."); the suite's schemas stay the built-in ones unless
-	// Schemas is set.
-	Features     fs.FS
-	FeaturePaths []string
-	// Schemas, when set, holds the JSON Schemas the steps validate
-	// against, at its root (token_response.json, ...). Their references
-	// resolve only to files of Schemas: nothing is fetched. The command
-	// gives a directory opened so that no symbolic link leads out of it
-	// and no read blocks or runs unbounded; an os.DirFS does neither.
-	Schemas fs.FS
-	// Admit, when set, is asked before each scenario starts whether to run
-	// it (conformtest uses it for go test -run); a scenario it refuses is
-	// reported as not run.
-	Admit func(feature, scenario string) bool
-}
+// Options configure a run (package setup's type, which the runner takes
+// as it is). The zero value, with a Target, runs the Commerce Layer
+// profile's built-in suite with the command's defaults. ParseFormats and
+// ParseRate read the command's -format and -rate into Formats and Rate.
+type Options = setup.Options
 
 // Format is one report of a run: a formatter and the file it writes
 // ("" for Options.Output).
@@ -113,12 +61,8 @@ func ParseRate(s string) (*Rate, error) { return setup.ParseRate(s) }
 // then holds whatever ran. When ctx ends, the scenario in flight ends as
 // interrupted, the rest as not run, and every report is written.
 func Run(ctx context.Context, o Options) (Result, error) {
-	ro, err := o.runner()
-	if err != nil {
-		return Result{ExitCode: ExitConfig}, &ConfigError{err}
-	}
-	res, err := runner.Run(ctx, ro)
-	out := resultOf(res, ro.Target.Profile.LeaveOut)
+	res, err := runner.Run(ctx, o)
+	out := resultOf(res)
 	var ce *runner.ConfigError
 	if errors.As(err, &ce) {
 		out.ExitCode = ExitConfig
@@ -133,43 +77,6 @@ type ConfigError struct{ Err error }
 
 func (e *ConfigError) Error() string { return e.Err.Error() }
 func (e *ConfigError) Unwrap() error { return e.Err }
-
-// runner is o as the runner's options.
-func (o Options) runner() (runner.Options, error) {
-	t, err := configOf(o.Target, o.Profile)
-	if err != nil {
-		return runner.Options{}, err
-	}
-	ro := runner.Options{
-		Target: t, Tags: o.Tags, Formats: o.Formats, Strict: o.Strict,
-		Concurrency: max(o.Concurrency, 1), Timeout: o.Timeout, MaxWait: o.MaxWait,
-		Rate: o.Rate, AllowHTTP: o.AllowHTTP, TLSConfig: o.TLSConfig,
-		Console: o.Output, Progress: o.Progress, Admit: o.Admit,
-	}.WithBuiltInSuite()
-	if ro.Timeout == 0 {
-		ro.Timeout = 10 * time.Second
-	}
-	if ro.TLSConfig == nil {
-		ro.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
-	}
-	if len(o.Formats) == 0 {
-		// No report asked for: godog's progress, to a writer nobody reads.
-		ro.Formats, ro.Console = []Format{{Name: "progress"}}, nil
-	}
-	if o.Features != nil {
-		ro.Features, ro.FeaturePaths = o.Features, o.FeaturePaths
-		if len(ro.FeaturePaths) == 0 {
-			ro.FeaturePaths = []string{"."}
-		}
-	}
-	if o.Schemas != nil {
-		ro.Schemas, ro.SchemaDir = o.Schemas, "."
-	}
-	for _, k := range o.KnownDeviations {
-		ro.ExpectFailures = append(ro.ExpectFailures, expect.Failure{Feature: k.Feature, Scenario: k.Scenario, Reason: k.Reason})
-	}
-	return ro, nil
-}
 
 // Status is a scenario's outcome.
 type Status string
@@ -247,7 +154,7 @@ type Result struct {
 	Started time.Time
 }
 
-func resultOf(r verdict.Run, otherProfiles []config.Gap) Result {
+func resultOf(r verdict.Run) Result {
 	out := Result{ExitCode: r.ExitCode, Requests: r.Requests, Waited: r.Waited, Duration: r.Duration, Stopped: r.Stopped, Started: r.Started}
 	for _, v := range r.Verdicts {
 		out.Verdicts = append(out.Verdicts, Verdict{
@@ -257,16 +164,15 @@ func resultOf(r verdict.Run, otherProfiles []config.Gap) Result {
 			Requests: v.Requests, Duration: v.Duration,
 		})
 	}
-	out.LeftOut = leftOutOf(r.LeftOut, otherProfiles)
+	out.LeftOut = leftOutOf(r.LeftOut)
 	return out
 }
 
 // leftOutOf is the public form of the scenarios a run left out.
-func leftOutOf(left []verdict.LeftOut, otherProfiles []config.Gap) []LeftOutCase {
+func leftOutOf(left []verdict.LeftOut) []LeftOutCase {
 	var out []LeftOutCase
 	for _, l := range left {
-		other := slices.ContainsFunc(otherProfiles, func(g config.Gap) bool { return g.Reason == l.Reason })
-		out = append(out, LeftOutCase{Feature: l.URI, Scenario: l.Scenario, Reason: l.Reason, Severity: Severity(l.Severity), Rules: l.Rules, OtherProfile: other})
+		out = append(out, LeftOutCase{Feature: l.URI, Scenario: l.Scenario, Reason: l.Reason, Severity: Severity(l.Severity), Rules: l.Rules, OtherProfile: l.OtherProfile})
 	}
 	return out
 }

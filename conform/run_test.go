@@ -41,7 +41,7 @@ func TestRunAgreesWithTheRunner(t *testing.T) {
 			ct := embedded.Target(srv.URL)
 			ct.Profile = prof
 
-			want, _ := runner.Run(context.Background(), runner.Options{Target: ct, Timeout: 5 * time.Second, Console: io.Discard}.WithBuiltInSuite())
+			want, _ := runner.Run(context.Background(), Options{Target: publicTarget(t, ct), Profile: tt.profile, Timeout: 5 * time.Second, Output: io.Discard})
 			got, err := Run(context.Background(), Options{Target: publicTarget(t, ct), Profile: tt.profile, Timeout: 5 * time.Second})
 			if err != nil {
 				t.Fatalf("Run: %v", err)
@@ -90,10 +90,7 @@ func TestRunRefusesABadTarget(t *testing.T) {
 // publicTarget is a configured target in its public form.
 func publicTarget(t *testing.T, ct config.Target) Target {
 	t.Helper()
-	pt, err := fromConfig(ct)
-	if err != nil {
-		t.Fatal(err)
-	}
+	pt, _ := ct.Setup()
 	return pt
 }
 

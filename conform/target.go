@@ -5,21 +5,26 @@ import (
 	"github.com/authconform/authconform/internal/config"
 )
 
-// Profile names the family of servers judged.
-type Profile string
+// Profile names the family of servers judged (package setup's type).
+type Profile = setup.Profile
 
 const (
 	// CommerceLayer is Commerce Layer's documented flow: JSON bodies, a
 	// sales channel and an integration, RS512 JWT access tokens,
 	// revocation. The default.
-	CommerceLayer Profile = "commercelayer"
+	CommerceLayer = setup.CommerceLayer
 	// RFC6749 is plain RFC 6749 §4.4: form bodies, client_secret_post and
 	// client_secret_basic, RFC 6749's own answers.
-	RFC6749 Profile = "rfc6749"
+	RFC6749 = setup.RFC6749
 )
 
 // Client is one API credential of the target (package setup's, which the
-// reference server shares). It prints without its secret.
+// reference server shares). It prints without its secret. Lifetime is the
+// expires_in its tokens should have, in seconds, when you know it (an
+// account's lifetimes can be changed per credential); 0 judges each
+// token's expires_in against the lifetime the token itself carries (a
+// JWT's exp − iat), and warns when a Commerce Layer credential's differs
+// from the documented default.
 type Client = setup.Client
 
 // Customer is a customer who signs in with the sales channel (package
@@ -51,79 +56,8 @@ func TargetFromEnv(getenv func(string) string) (Target, Profile, error) {
 	if err != nil {
 		return Target{}, "", err
 	}
-	pt, err := fromConfig(t)
-	if err != nil {
-		return Target{}, "", err
-	}
-	return pt, Profile(t.Profile.Name), nil
-}
-
-// fromConfig is the public form of a configured target; its URL, if any,
-// must parse.
-func fromConfig(t config.Target) (Target, error) {
-	var u URL
-	if t.BaseURL != "" {
-		var err error
-		if u, err = ParseURL(t.BaseURL); err != nil {
-			return Target{}, err
-		}
-	}
-	c := func(x config.Client) Client {
-		return Client{ID: x.ID, Secret: x.Secret, Lifetime: x.Lifetime, SecretFromFile: x.SecretFromFile}
-	}
-	return Target{
-		URL: u, TokenPath: t.TokenPath, RevokePath: t.RevokePath,
-		Issuer: t.Issuer, JWKSURL: t.JWKSURL, ResourceURL: t.ResourceURL,
-		SalesChannel: c(t.SalesChannel), Integration: c(t.Integration),
-		MarketID: t.MarketID, OtherMarketID: t.OtherMarketID,
-		Customer: Customer{Email: t.Customer.Email, Password: t.Customer.Password, PasswordFromFile: t.Customer.PasswordFromFile},
-		Client:   c(t.Client), BasicClient: c(t.BasicClient),
-		Scope: t.Scope, ForbiddenScope: t.ForbiddenScope,
-		ClockSkew: t.ClockSkew,
-	}, nil
-}
-
-// configOf is t as the suite's configuration under profile p, defaults
-// applied.
-func configOf(t Target, p Profile) (config.Target, error) {
-	prof, err := profile(p)
-	if err != nil {
-		return config.Target{}, err
-	}
-	c := func(x Client, def int) config.Client {
-		if x.Lifetime == 0 {
-			x.Lifetime = def
-		}
-		return config.Client{ID: x.ID, Secret: x.Secret, Lifetime: x.Lifetime, SecretFromFile: x.SecretFromFile}
-	}
-	ct := config.Target{
-		BaseURL: t.URL.String(), TokenPath: t.TokenPath, RevokePath: t.RevokePath,
-		Issuer: t.Issuer, JWKSURL: t.JWKSURL, ResourceURL: t.ResourceURL,
-		SalesChannel: c(t.SalesChannel, config.DefaultSalesChannelLifetime),
-		Integration:  c(t.Integration, config.DefaultIntegrationLifetime),
-		MarketID:     t.MarketID, OtherMarketID: t.OtherMarketID,
-		Customer: config.Customer{Email: t.Customer.Email, Password: t.Customer.Password, PasswordFromFile: t.Customer.PasswordFromFile},
-		Client:   c(t.Client, 0), BasicClient: c(t.BasicClient, 0),
-		Scope: t.Scope, ForbiddenScope: t.ForbiddenScope,
-		ClockSkew: t.ClockSkew, Profile: prof,
-	}
-	if ct.TokenPath == "" {
-		ct.TokenPath = config.DefaultTokenPath
-	}
-	if ct.RevokePath == "" {
-		ct.RevokePath = config.DefaultRevokePath
-	}
-	if ct.ClockSkew == 0 {
-		ct.ClockSkew = config.DefaultClockSkew
-	}
-	return ct, nil
-}
-
-func profile(p Profile) (config.Profile, error) {
-	if p == "" {
-		p = CommerceLayer
-	}
-	return config.ProfileNamed(string(p))
+	pt, p := t.Setup()
+	return pt, p, nil
 }
 
 // ParseProfile returns the profile called name ("commercelayer" or

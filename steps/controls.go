@@ -36,40 +36,6 @@ func (s *suite) controls() *controls {
 // Basic: client "x" with HTTP Basic is a control of its own.
 const withBasic = " with HTTP Basic"
 
-// grantWays name the grants whose logins are controls of their own: a
-// refused wrong password is evidence only once the customer's right one
-// got a token, whatever client_credentials gave the same client.
-var grantWays = map[string]string{
-	"password":      " with the password grant",
-	"refresh_token": " with the refresh_token grant",
-}
-
-// grantWay is the part of a control that names a request's grant, "" for
-// client_credentials (or none).
-func grantWay(params []param) string {
-	for _, p := range params {
-		if p.name == "grant_type" {
-			return grantWays[p.value]
-		}
-	}
-	return ""
-}
-
-// wayOf is the way a control's client asked: its grant and HTTP Basic.
-func wayOf(control string) string {
-	rest, basic := strings.CutSuffix(control, withBasic)
-	way := ""
-	for _, w := range grantWays {
-		if strings.HasSuffix(rest, w) {
-			way = w
-		}
-	}
-	if basic {
-		way += withBasic
-	}
-	return way
-}
-
 // anyClient stands, in a scenario's controls, for every configured client
 // that authenticates the same way: the control of a request for a client
 // the target cannot know (a generated client_id), whose refusal is
@@ -94,9 +60,7 @@ func (st *scenario) noteTokenRequest(clientID string, gotToken bool) {
 	if !configured {
 		control, gotToken = anyClient, false
 	}
-	if st.req != nil {
-		control += grantWay(st.req.params)
-	}
+	control += grantControl(st.req)
 	if st.req != nil && st.req.basic != noBasic {
 		control += withBasic
 	}
@@ -120,7 +84,7 @@ func (c *controls) issuedTo(control string) bool {
 		return c.issued[control]
 	}
 	for id := range c.issued {
-		if wayOf(id) == way {
+		if strings.HasSuffix(id, withBasic) == strings.HasSuffix(way, withBasic) && grantOf(id) == grantOf(way) {
 			return true
 		}
 	}
@@ -130,7 +94,7 @@ func (c *controls) issuedTo(control string) bool {
 // configuredClient reports whether id is a client_id of the configuration.
 func (s *suite) configuredClient(id string) bool {
 	t := s.Target
-	return slices.Contains([]string{t.SalesChannel.ID, t.Integration.ID, t.Client.ID, t.BasicClient.ID}, id)
+	return slices.Contains([]string{t.SalesChannel.ID, t.Integration.ID, t.Client.ID, t.BasicClient.ID, t.Webapp.ID}, id)
 }
 
 // Inconclusive says why a verdict proves nothing, or "" when it does: a
@@ -168,8 +132,15 @@ func (s *suite) Inconclusive(v verdict.Verdict) string {
 // it authenticated outside the quotes: client "x" with HTTP Basic, or
 // any configured client with HTTP Basic.
 func quoteClient(id string) string {
-	way := wayOf(id)
-	name := strings.TrimSuffix(id, way)
+	name, basic := strings.CutSuffix(id, withBasic)
+	name, grant, _ := strings.Cut(name, grantSeparator)
+	way := ""
+	if grant != "" {
+		way = " for " + grant
+	}
+	if basic {
+		way += withBasic
+	}
 	if name == anyClient {
 		return "any configured client" + way
 	}

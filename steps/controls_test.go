@@ -93,10 +93,10 @@ func TestPositiveControlsByGrant(t *testing.T) {
 	}{
 		{"wrong password, a customer signed in", []login{{"ok", "password", true}, {"judged", "password", false}}, ""},
 		{"wrong password, guest tokens only", []login{{"ok", "client_credentials", true}, {"judged", "password", false}},
-			`no token to client "sales-channel" with the password grant in this run`},
+			`no token to client "sales-channel" for the password grant in this run`},
 		{"unknown refresh token, a refresh worked", []login{{"ok", "refresh_token", true}, {"judged", "refresh_token", false}}, ""},
 		{"unknown refresh token, logins only", []login{{"ok", "password", true}, {"judged", "refresh_token", false}},
-			`client "sales-channel" with the refresh_token grant`},
+			`client "sales-channel" for the refresh_token grant`},
 		{"guest refusal, customer tokens only", []login{{"ok", "password", true}, {"judged", "client_credentials", false}},
 			`no token to client "sales-channel" in this run`},
 	}

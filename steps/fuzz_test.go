@@ -1,6 +1,7 @@
 package steps
 
 import (
+	"github.com/authconform/authconform/conform/setup"
 	"net/http"
 	"regexp"
 	"strings"
@@ -69,11 +70,13 @@ func fuzzSuite(tb testing.TB) *suite {
 		tb.Fatalf("schema.Load: %v", err)
 	}
 	target := config.Target{
-		BaseURL:      "http://127.0.0.1:1",
-		TokenPath:    config.DefaultTokenPath,
-		SalesChannel: config.Client{ID: "authconform-sales-channel", Lifetime: config.DefaultSalesChannelLifetime},
+		URL:       setup.MustParseURL("http://127.0.0.1:1"),
+		TokenPath: config.DefaultTokenPath,
+		// No sales channel lifetime, as most users configure none: its
+		// lifetime steps read the token; the integration's is configured.
+		SalesChannel: config.Client{ID: "authconform-sales-channel"},
 		MarketID:     "xYZkjABcde",
-		Integration:  config.Client{ID: "authconform-integration", Secret: fuzzSecret, Lifetime: config.DefaultIntegrationLifetime},
+		Integration:  config.Client{ID: "authconform-integration", Secret: fuzzSecret, Lifetime: 7200},
 		ClockSkew:    config.DefaultClockSkew,
 		Profile:      config.CommerceLayer,
 	}
@@ -141,6 +144,12 @@ func FuzzResponseHandling(f *testing.F) {
 	// A token the key set verifies, so that the claim steps are reached.
 	signed := makeToken(f, jwtSpec{}, "https://auth.example.test")
 	f.Add(200, jsonCT, []byte(`{"access_token":"`+signed+`","token_type":"bearer","expires_in":14400,"scope":"market:id:xYZkjABcde","created_at":1700000000}`), false)
+	// Tokens whose lifetime the lifetime steps compute: out of range, or
+	// not numbers.
+	for _, claims := range []map[string]any{claimsWith("iat", -1e308, "exp", 1e308), claimsWith("exp", "soon"), claimsWith("iat", nil)} {
+		odd := makeToken(f, jwtSpec{claims: claims}, "https://auth.example.test")
+		f.Add(200, jsonCT, []byte(`{"access_token":"`+odd+`","token_type":"bearer","expires_in":14400,"scope":"market:all","created_at":1700000000}`), false)
+	}
 	s := fuzzSuite(f)
 	lines := fuzzLines(f, s)
 	request := httpclient.Request{

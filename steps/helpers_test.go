@@ -3,6 +3,7 @@ package steps
 import (
 	"encoding/base64"
 	"fmt"
+	"github.com/authconform/authconform/conform/setup"
 	"net/http"
 	"strings"
 	"sync"
@@ -35,7 +36,7 @@ func testSuite(tb testing.TB) *suite {
 	return &suite{Config: stepsuite.Config{
 		Schemas: schemas,
 		Target: config.Target{
-			BaseURL:      "http://127.0.0.1:1",
+			URL:          setup.MustParseURL("http://127.0.0.1:1"),
 			TokenPath:    "/oauth/token",
 			SalesChannel: config.Client{ID: "sc", Lifetime: 14400},
 			MarketID:     "xYZkjABcde",
@@ -181,7 +182,11 @@ func TestMember(t *testing.T) {
 // tests that mask it would otherwise compare random text or hide a real
 // difference.
 func TestGeneratedValue(t *testing.T) {
-	generated := map[string]bool{"unknown_client_id": true, "unknown_market_id": true, "wrong_secret": true, "unknown_token": true, "wrong_password": true, "unknown_email": true}
+	generated := map[string]bool{
+		"unknown_client_id": true, "unknown_market_id": true, "wrong_secret": true, "unknown_token": true,
+		"unknown_market_code": true, "unknown_store_id": true, "unknown_stock_location_id": true,
+		"unknown_code": true, "unknown_customer_id": true, "wrong_password": true, "unknown_email": true,
+	}
 	for range 200 { // random values: many draws, every letter and digit in every place
 		st := newScenario(testSuite(t))
 		for name, v := range st.vars {

@@ -7,7 +7,6 @@ import (
 	"maps"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -65,6 +64,8 @@ type scenario struct {
 	// sentSecrets are the client_secret values this scenario sent, wrong
 	// ones included, so that an echo of any of them is caught.
 	sentSecrets []string
+	// grant is its own of the grants that act for someone (authcode.go).
+	grant grantState
 
 	// notRun says why the scenario never started (the run had ended).
 	notRun string
@@ -82,6 +83,9 @@ func newScenario(s *suite) *scenario {
 	vars["wrong_secret"] = "authconform-wrong-" + randomID(24)
 	vars["unknown_token"] = "authconform-unknown-" + randomID(40)
 	maps.Copy(vars, s.runValues())
+	addUnknownScopeResources(vars)
+	vars["unknown_code"] = "authconform-unknown-" + randomID(32)
+	vars["unknown_customer_id"] = "authconform-unknown-" + randomID(10)
 	return &scenario{
 		suite:      s,
 		vars:       vars,
@@ -93,14 +97,12 @@ func newScenario(s *suite) *scenario {
 // by name: the runner checks before the run that none a scenario uses is
 // empty (stepsuite.ConfiguredValues).
 func configuredValues(t config.Target) map[string]string {
-	return map[string]string{
+	values := map[string]string{
 		"sales_channel.client_id":     t.SalesChannel.ID,
-		"sales_channel.expires_in":    strconv.Itoa(t.SalesChannel.Lifetime),
 		"market_id":                   t.MarketID,
 		"other_market_id":             t.OtherMarketID,
 		"integration.client_id":       t.Integration.ID,
 		"integration.client_secret":   t.Integration.Secret,
-		"integration.expires_in":      strconv.Itoa(t.Integration.Lifetime),
 		"sales_channel.client_secret": t.SalesChannel.Secret,
 		"client.client_id":            t.Client.ID,
 		"client.client_secret":        t.Client.Secret,
@@ -108,19 +110,12 @@ func configuredValues(t config.Target) map[string]string {
 		"basic_client.client_secret":  t.BasicClient.Secret,
 		"scope":                       t.Scope,
 		"forbidden_scope":             t.ForbiddenScope,
-		"expires_in":                  lifetime(t.Client.Lifetime),
 		"customer.email":              t.Customer.Email,
 		"customer.password":           t.Customer.Password,
 	}
-}
-
-// lifetime is a lifetime as a placeholder's value: "" when unknown, so the
-// runner's guard refuses a scenario that would compare with it.
-func lifetime(seconds int) string {
-	if seconds == 0 {
-		return ""
-	}
-	return strconv.Itoa(seconds)
+	maps.Copy(values, scopeResourceValues(t.ScopeResources))
+	maps.Copy(values, grantValues(t))
+	return values
 }
 
 // accessTokenPlaceholder is the access token the scenario's last token
@@ -130,9 +125,9 @@ const accessTokenPlaceholder = "access_token"
 const idAlphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
 // GeneratedValue matches every value newScenario and runValues generate,
-// and nothing a target is configured with: tests that compare two runs
-// mask them with it.
-var GeneratedValue = regexp.MustCompile(`authconform-(?:unknown|wrong)-[A-Za-z0-9]+(?:@example\.invalid)?|\bzz[A-Za-z0-9]{8}Q\b`)
+// and the state of each authorize request, and nothing a target is
+// configured with: tests that compare two runs mask them with it.
+var GeneratedValue = regexp.MustCompile(`authconform-(?:unknown|wrong|state)-[A-Za-z0-9]+(?:@example\.invalid)?|\bzz[A-Za-z0-9]{8}Q\b`)
 
 func randomID(n int) string {
 	b := make([]byte, n)

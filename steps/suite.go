@@ -43,6 +43,8 @@ type suite struct {
 	// Values generated once per run (customer.go).
 	runValuesOnce sync.Once
 	runVals       map[string]string
+	// What the grants that act for someone share (authcode.go).
+	grants suiteGrants
 }
 
 // The runner reaches the vocabulary through package stepsuite, so that

@@ -5,6 +5,7 @@ import (
 	"crypto/rsa"
 	"encoding/base64"
 	"encoding/json"
+	"github.com/authconform/authconform/conform/setup"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -331,7 +332,7 @@ func (lt *liveTarget) requests(path string) []seenRequest {
 func (lt *liveTarget) suite(tb testing.TB) *suite {
 	tb.Helper()
 	s := testSuite(tb)
-	s.Target.BaseURL = lt.origin
+	s.Target.URL = setup.MustParseURL(lt.origin)
 	s.Target.TokenPath = tokenPath
 	s.Target.RevokePath = config.DefaultRevokePath
 	s.Target.ResourceURL = lt.origin + resourcePath

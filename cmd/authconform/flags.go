@@ -29,9 +29,11 @@ type cli struct {
 	rate, caFile, expectFile, updateFile, fault                 string
 	updateFrom                                                  []expect.Failure // updateFile as it was before the run
 	listFaults, listOnly, version                               bool
+	configFile, configSection                                   string
 	scID, marketID, otherMarket, intID                          string
 	profile, clientID, basicClientID, scope, forbiddenScope     string
 	expiresIn                                                   int
+	scopes                                                      scopeFlags
 }
 
 // parseFlags reads args. done means the command has already answered
@@ -62,6 +64,8 @@ func parseFlags(args []string, stdout, stderr io.Writer) (c *cli, code int, done
 }
 
 func (c *cli) define(fl *flag.FlagSet) {
+	fl.StringVar(&c.configFile, "config", "", "settings file: AUTHCONFORM_* variables as KEY=VALUE lines, in [sections] (staging, rc, production...), secrets only as ${VARIABLE} or *_FILE=PATH; the environment and the flags override it")
+	fl.StringVar(&c.configSection, "config-section", "", "the section of the -config file to use (required when the file has sections)")
 	fl.StringVar(&c.targetURL, "target", "", "base URL of the auth server (default $AUTHCONFORM_TARGET, else the embedded reference server)")
 	fl.StringVar(&c.tokenPath, "token-path", "", "path of the token endpoint (default $AUTHCONFORM_TOKEN_PATH or /oauth/token)")
 	fl.StringVar(&c.tags, "tags", "", "godog tag expression selecting scenarios, e.g. '@must && ~@integration'")
@@ -87,14 +91,15 @@ func (c *cli) define(fl *flag.FlagSet) {
 	fl.StringVar(&c.basicClientID, "basic-client-id", "", "rfc6749 profile: a client_id that authenticates with HTTP Basic, client_secret_basic (default $AUTHCONFORM_BASIC_CLIENT_ID); its secret only from the environment")
 	fl.StringVar(&c.scope, "scope", "", "rfc6749 profile: a scope the client may have, asked for by every request not about scope (default $AUTHCONFORM_SCOPE)")
 	fl.StringVar(&c.forbiddenScope, "forbidden-scope", "", "rfc6749 profile: a scope the client may not have (default $AUTHCONFORM_FORBIDDEN_SCOPE)")
-	fl.IntVar(&c.expiresIn, "expires-in", 0, "rfc6749 profile: expected expires_in of the clients' tokens, seconds (default $AUTHCONFORM_EXPIRES_IN)")
+	fl.IntVar(&c.expiresIn, "expires-in", 0, "rfc6749 profile: the lifetime of the clients' tokens, seconds, which expires_in must give as well as agree with a JWT's exp − iat (default $AUTHCONFORM_EXPIRES_IN)")
 	fl.StringVar(&c.scID, "sales-channel-client-id", "", "sales channel client_id (default $AUTHCONFORM_SALES_CHANNEL_CLIENT_ID)")
 	fl.StringVar(&c.marketID, "market-id", "", "id of a market of the target (default $AUTHCONFORM_MARKET_ID)")
 	fl.StringVar(&c.otherMarket, "other-market-id", "", "id of a second market of the target, for two-market scopes (default $AUTHCONFORM_OTHER_MARKET_ID)")
 	fl.StringVar(&c.intID, "integration-client-id", "", "integration client_id (default $AUTHCONFORM_INTEGRATION_CLIENT_ID); its secret only from the environment")
-	fl.IntVar(&c.scLifetime, "sales-channel-expires-in", 0, "expected expires_in of sales channel tokens, seconds (default $AUTHCONFORM_SALES_CHANNEL_EXPIRES_IN or 14400)")
-	fl.IntVar(&c.intLifetime, "integration-expires-in", 0, "expected expires_in of integration tokens, seconds (default $AUTHCONFORM_INTEGRATION_EXPIRES_IN or 7200)")
+	fl.IntVar(&c.scLifetime, "sales-channel-expires-in", 0, "the lifetime of the sales channel's tokens, seconds, which expires_in must give as well as agree with the token's exp − iat (default $AUTHCONFORM_SALES_CHANNEL_EXPIRES_IN; unset: a lifetime other than the documented 14400 is a warning)")
+	fl.IntVar(&c.intLifetime, "integration-expires-in", 0, "the lifetime of the integration's tokens, seconds, which expires_in must give as well as agree with the token's exp − iat (default $AUTHCONFORM_INTEGRATION_EXPIRES_IN; unset: a lifetime other than the documented 7200 is a warning)")
 	fl.DurationVar(&c.clockSkew, "clock-skew", 0, "allowed distance of created_at from now (default $AUTHCONFORM_CLOCK_SKEW or 60s)")
+	c.scopes.define(fl)
 }
 
 // info answers -version and -list-faults.
@@ -134,6 +139,9 @@ func (c *cli) target(getenv func(string) string) (conform.Target, conform.Profil
 		if o.flag != "" {
 			*o.dst = o.flag
 		}
+	}
+	if err := c.scopes.apply(&t); err != nil {
+		return t, p, err
 	}
 	for _, o := range []struct {
 		name string
@@ -182,7 +190,8 @@ func unset(getenv func(string) string, name string) func(string) string {
 
 // embedded starts the reference server, in the error shape of profile p,
 // and returns it as the target, with the expectations the user may have
-// set (lifetimes, skew), so a mismatch can be demonstrated too.
+// set (lifetimes, skew), so a mismatch can be demonstrated too. A lifetime
+// not set stays unset, as for any target: judged against the tokens.
 func (c *cli) embedded(t conform.Target, p conform.Profile, stderr io.Writer) (*refserver.Server, conform.Target, error) {
 	// Tokens name an https://auth. issuer, which Commerce Layer's clients
 	// follow; Target reads the keys from the server itself.
@@ -196,9 +205,7 @@ func (c *cli) embedded(t conform.Target, p conform.Profile, stderr io.Writer) (*
 	}
 	e := srv.Target()
 	e.SalesChannel.Lifetime, e.Integration.Lifetime, e.ClockSkew = t.SalesChannel.Lifetime, t.Integration.Lifetime, t.ClockSkew
-	if t.Client.Lifetime != 0 {
-		e.Client.Lifetime, e.BasicClient.Lifetime = t.Client.Lifetime, t.BasicClient.Lifetime
-	}
+	e.Client.Lifetime, e.BasicClient.Lifetime = t.Client.Lifetime, t.BasicClient.Lifetime
 	name := "the embedded reference server"
 	if c.fault != "" {
 		name += " with fault " + strconv.Quote(c.fault)
@@ -262,7 +269,7 @@ func (c *cli) options(t conform.Target, p conform.Profile, stdout, stderr io.Wri
 	}
 	// Whether a name is on loopback takes a look-up, as the run's own
 	// planning does; conform.URL.IsLoopback reads the text only.
-	if c.concurrency > 1 && !(config.Target{BaseURL: t.URL.String()}).IsLoopback() {
+	if c.concurrency > 1 && !(config.Target{URL: t.URL}).IsLoopback() {
 		fmt.Fprintln(stderr, "authconform: -concurrency > 1 on a remote target: the rate limit still spaces every request")
 	}
 	return o, nil

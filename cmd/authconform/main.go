@@ -47,6 +47,9 @@ developers (authconform serve -h). Credentials come from the environment:
   (or AUTHCONFORM_INTEGRATION_CLIENT_SECRET_FILE), AUTHCONFORM_TOKEN_PATH,
   AUTHCONFORM_SALES_CHANNEL_EXPIRES_IN, AUTHCONFORM_INTEGRATION_EXPIRES_IN,
   AUTHCONFORM_CLOCK_SKEW.
+-config FILE [-config-section NAME] reads these variables from a settings file
+(KEY=VALUE lines in [sections]; a client secret only as ${VARIABLE} or as a
+*_FILE path); a variable set in the environment, and a flag, override it.
 Exit codes: 0 passed (warnings allowed), 1 a scenario failed,
 2 usage or configuration error, or the target is unreachable.
 
@@ -87,9 +90,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	if c.version || c.listFaults {
 		return c.info(stdout, stderr)
 	}
+	settings, err := c.settings(getenv)
+	if err != nil {
+		return fail(err)
+	}
+	if settings != nil {
+		getenv = settings.Getenv
+	}
 	t, p, err := c.target(getenv)
 	if err != nil {
 		return fail(err)
+	}
+	if settings != nil {
+		secretOrigins(&t, settings)
 	}
 	if t.URL.IsZero() {
 		srv, e, err := c.embedded(t, p, stderr)

@@ -20,6 +20,7 @@ import (
 	"github.com/authconform/authconform/conform"
 	"github.com/authconform/authconform/conform/refserver"
 	"github.com/authconform/authconform/internal/config"
+	"github.com/authconform/authconform/internal/repro"
 	"github.com/authconform/authconform/internal/termsafe"
 )
 
@@ -27,13 +28,16 @@ const serveUsage = `usage: authconform serve [-addr 127.0.0.1:0] [-allow-remote]
                          [-domain DOMAIN [-tls-cert FILE -tls-key FILE] | -issuer URL]
 
 Runs the reference auth server until Ctrl-C or SIGTERM, for developing a
-client against Commerce Layer's client_credentials flow, and a customer's
-password and refresh_token flows. The first line of output is "listening
-on URL"; the endpoints and the variables to export follow. Clients,
-markets and the customer come from the AUTHCONFORM_* variables the suite
-reads; unset ones are generated for the run, a generated secret or
-password is written to a file (mode 0600) and only the file's name is
-printed.
+client against Commerce Layer's client_credentials, authorization code and
+JWT bearer flows, and a customer's password and refresh_token flows. The
+first line of output is "listening on URL"; the endpoints and the
+variables to export follow. Clients (a sales channel, an integration, a
+webapp), markets, the market's code, a store and a stock location, the
+customer (email, password, and the id assertions may name) come from the
+AUTHCONFORM_* variables the suite reads; unset ones are generated for the
+run, a generated secret or password is written to a file (mode 0600) and
+only the file's name is printed. Its authorize endpoint approves every
+request at once, for development: no sign-in, no consent.
 
 Commerce Layer's clients follow a token's iss (to its keys, revocation and
 the Core API) only when it starts with https://auth.; otherwise they go to
@@ -110,6 +114,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 		fmt.Fprintf(stderr, "authconform serve: writing to stdout: %v\n", w.err)
 	}
 	warnDisagreements(stderr, getenv, srv)
+	warnGrantDisagreements(stderr, getenv, srv)
 
 	<-ctx.Done()
 	// The secrets and the CA certificate go before the wait for requests
@@ -192,9 +197,11 @@ type serveSetup struct {
 	salesChannel, integration refserver.Client
 	customer                  refserver.Customer
 	markets                   []string
+	scopes                    serveScopes
 	vars                      []serveVar
 	secrets                   []serveSecret
 	dir                       string // holds the generated secrets' files
+	grants                    serveGrants
 }
 
 // serveVar is one variable to export for the suite.
@@ -214,7 +221,9 @@ type serveSecret struct {
 // newServeSetup reads the clients and markets as the suite does
 // (config.FromEnv) and generates what is unset.
 func newServeSetup(getenv func(string) string) (*serveSetup, error) {
-	t, err := config.FromEnv(getenv)
+	// The server is no target: a target URL set for runs is not its
+	// business, and a bad one no error here.
+	t, err := config.FromEnv(unset(getenv, config.EnvTarget))
 	if err != nil {
 		return nil, err
 	}
@@ -250,21 +259,30 @@ func newServeSetup(getenv func(string) string) (*serveSetup, error) {
 		return nil, fmt.Errorf("%s and %s are both %q; want two different markets", config.EnvMarketID, config.EnvOtherMarketID, market)
 	}
 	s.markets = []string{market, other}
-	for _, v := range []struct{ name, value string }{
-		{config.EnvSalesChannelExpiresIn, strconv.Itoa(t.SalesChannel.Lifetime)},
-		{config.EnvIntegrationExpiresIn, strconv.Itoa(t.Integration.Lifetime)},
+	if s.scopes, err = newServeScopes(t.ScopeResources, market, &s.vars); err != nil {
+		return nil, err
+	}
+	// The lifetimes its tokens get: the environment's, else the
+	// documented defaults, which the server takes for a Lifetime of 0.
+	for _, v := range []struct {
+		name       string
+		value, def int
+	}{
+		{config.EnvSalesChannelExpiresIn, t.SalesChannel.Lifetime, refserver.SalesChannelLifetime},
+		{config.EnvIntegrationExpiresIn, t.Integration.Lifetime, refserver.IntegrationLifetime},
 	} {
 		origin := "from your environment"
-		if strings.TrimSpace(getenv(v.name)) == "" {
-			origin = "the default"
+		if v.value == 0 {
+			v.value, origin = v.def, "the documented default"
 		}
-		s.vars = append(s.vars, serveVar{v.name, v.value, origin})
+		s.vars = append(s.vars, serveVar{v.name, strconv.Itoa(v.value), origin})
 	}
 	s.secrets = []serveSecret{
 		{value: &s.salesChannel.Secret, inline: config.EnvSalesChannelClientSecret, file: config.EnvSalesChannelSecretFile, fileName: "sales-channel-client-secret"},
 		{value: &s.integration.Secret, inline: config.EnvIntegrationClientSecret, file: config.EnvIntegrationSecretFile, fileName: "integration-client-secret"},
 		{value: &s.customer.Password, inline: config.EnvCustomerPassword, file: config.EnvCustomerPasswordFile, fileName: "customer-password"},
 	}
+	s.readGrants(t, getenv)
 	s.generateSecrets(getenv)
 	return s, nil
 }
@@ -312,10 +330,13 @@ func (s *serveSetup) writeSecrets() error {
 }
 
 func (s *serveSetup) options(f serveFlags) refserver.Options {
-	return refserver.Options{
+	o := refserver.Options{
 		Addr: f.addr, AllowRemote: f.allowRemote, Fault: f.fault, ErrorShape: f.errorShape,
 		SalesChannel: s.salesChannel, Integration: s.integration, Markets: s.markets, Customer: s.customer,
 	}
+	s.scopes.options(&o)
+	s.grantOptions(&o)
+	return o
 }
 
 // print writes what follows the first line: the endpoints, the fault, and
@@ -330,6 +351,7 @@ func (s *serveSetup) print(w *errWriter, srv *refserver.Server, f serveFlags) {
 		{"GET ", refserver.JWKSPath, "keys of its RS512 tokens"},
 		{"POST", refserver.RevokePath, "revocation"},
 		{"GET ", refserver.ResourcePath, "protected resource (Authorization: Bearer TOKEN)"},
+		{"GET ", refserver.AuthorizePath, authorizeNote},
 	} {
 		w.printf("  %s %-*s %s\n", e.method, len(srv.URL)+len(refserver.JWKSPath), srv.URL+e.path, e.what)
 	}
@@ -342,6 +364,7 @@ func (s *serveSetup) print(w *errWriter, srv *refserver.Server, f serveFlags) {
 	w.printf("\nTo run the suite or your client against it, in another shell:\n")
 	w.printf("export %s=%s\n", config.EnvTarget, shellQuote(srv.URL))
 	w.printf("export %s=%s\n", config.EnvResourceURL, shellQuote(srv.URL+refserver.ResourcePath))
+	s.printGrants(w, srv)
 	for _, v := range s.vars {
 		w.printf("export %s=%s  # %s\n", v.name, shellQuote(v.value), v.origin)
 	}
@@ -397,5 +420,11 @@ func shellQuote(s string) string {
 	if safe {
 		return s
 	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	// The reproduce lines' quoting: a control or bidi character is written
+	// as $'\xNN', so an export line never writes one raw to the terminal.
+	q, err := repro.Quote(s)
+	if err != nil { // a NUL byte, which no environment value or path holds
+		return "''"
+	}
+	return q
 }

@@ -1,18 +1,22 @@
 // Package refserver runs authconform's reference auth server in a Go
 // program, so that a client library built against Commerce Layer's
-// client_credentials flow, or a storefront signing its customers in, can
-// be tested without a network or an account.
+// client_credentials, authorization code or JWT bearer flows, or a
+// storefront signing its customers in, can be tested without a network or
+// an account.
 //
 // Start listens on 127.0.0.1, on a port the system chooses, and serves:
 //
 //   - POST TokenPath (/oauth/token): Commerce Layer's JSON body
 //     {"grant_type":"client_credentials","client_id":...} or RFC 6749's
 //     form body; a sales channel may omit its secret, an integration may
-//     not; scope is "market:all" or "market:id:<id>" for the server's
-//     markets. The sales channel signs its customer in with grant_type
-//     "password" (username and password: a token acting for the customer,
-//     with a refresh token) and refreshes with "refresh_token" (a new access
-//     token and a new refresh token, the one presented used up).
+//     not; scope is "market:all" or space-separated market, store and
+//     stock_location scopes by id or code ("market:id:<id>",
+//     "store:code:<code>", ...) for what the server has: a store's token
+//     carries its market, a stock location needs its market in scope. The
+//     sales channel signs its customer in with grant_type "password"
+//     (username and password: a token acting for the customer, with a
+//     refresh token) and refreshes with "refresh_token" (a new access token
+//     and a new refresh token, the one presented used up).
 //   - GET JWKSPath (/.well-known/jwks.json): the keys of its RS512 tokens,
 //     whose iss is the server's URL (or Options.Issuer).
 //   - POST RevokePath (/oauth/revoke): revocation (RFC 7009); a sales
@@ -20,10 +24,23 @@
 //     client_id alone.
 //   - GET ResourcePath (/api/ping): a protected resource that answers 200
 //     to a valid Bearer token and 401 otherwise (RFC 6750).
+//   - GET AuthorizePath (/oauth/authorize): the webapp's authorize
+//     endpoint, which approves at once (no sign-in, no consent: a test
+//     double) and redirects to the webapp's redirect URI with a code and
+//     the state it was sent. TokenPath exchanges the code once, within 10
+//     minutes, with the webapp's secret and the same redirect_uri
+//     (grant_type authorization_code), for a token acting for UserID; and
+//     takes the JWT bearer grant: an assertion, read without checking its
+//     signature, naming CustomerID (or UserID) as owner and/or carrying a
+//     custom claim, for a token acting for that owner and carrying the
+//     claim. Both answer with a refresh token, and owner_id and owner_type
+//     for a token with an owner.
 //
-// Unless Options say otherwise it knows two clients, a sales channel and an
-// integration, two markets and a customer, with the fixed values of this
-// package's constants, so a test can use them directly. Server.Target gives a
+// Unless Options say otherwise it knows three clients, a sales channel, an
+// integration and a webapp, a customer (CustomerEmail, CustomerPassword,
+// CustomerID), two markets with their codes, a store and a stock location
+// of the first market, with the fixed values of this package's constants,
+// so a test can use them directly. Server.Target gives a
 // running server, every credential included, as conform.Run's target.
 //
 // Commerce Layer's own clients (js-auth, the SDK, the CLI) follow a

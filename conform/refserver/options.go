@@ -25,6 +25,17 @@ const (
 	MarketID = "xYZkjABcde"
 	// OtherMarketID is a second default market, for two-market scopes.
 	OtherMarketID = "BjxrJhymlM"
+	// MarketCode and OtherMarketCode are the default markets' codes.
+	MarketCode      = "europe"
+	OtherMarketCode = "north_america"
+	// StoreID and StoreCode are a default store of MarketID's market (the
+	// docs' example), whose scope puts that market in the token.
+	StoreID   = "bGvCXzYgNB"
+	StoreCode = "outlet_ny"
+	// StockLocationID and StockLocationCode are a default stock location
+	// of MarketID's market (the docs' example), not of OtherMarketID's.
+	StockLocationID   = "WLgbSXqyoZ"
+	StockLocationCode = "eu_warehouse"
 	// SalesChannelLifetime is a sales channel token's expires_in, seconds.
 	SalesChannelLifetime = 14400
 	// IntegrationLifetime is an integration token's expires_in, seconds.
@@ -34,9 +45,6 @@ const (
 	CustomerEmail = "customer@authconform.test"
 	// CustomerPassword is the default customer's password.
 	CustomerPassword = "cu5Tm3rPw-Hq8Lz2Vb7Nk4Rd9Xs1Fy6Jc3Tg0Ae"
-	// CustomerID is the default customer's id: owner_id in the answers,
-	// owner.id in the tokens.
-	CustomerID = "zxcVBnMASd"
 )
 
 // OrganizationSlug is the slug of the organisation every token belongs
@@ -51,6 +59,31 @@ const (
 	JWKSPath     = "/.well-known/jwks.json"
 	RevokePath   = "/oauth/revoke"
 	ResourcePath = "/api/ping"
+	// AuthorizePath is the authorize endpoint: it approves every request
+	// at once, as UserID, and redirects to the webapp's redirect URI with
+	// a code (valid 10 minutes, once) and the state it was sent.
+	AuthorizePath = "/oauth/authorize"
+)
+
+// The webapp, and the people tokens act for, unless Options say otherwise.
+const (
+	// WebappClientID is the default webapp, a confidential client of the
+	// authorization code grant.
+	WebappClientID = "authconform-webapp"
+	// WebappClientSecret is its secret.
+	WebappClientSecret = "wa8Nc3RtKy6PqZ1LmV5XbH9DsJ2FgW7oUe4AiTnQz0k"
+	// WebappLifetime is a webapp token's expires_in, seconds.
+	WebappLifetime = 7200
+	// WebappRedirectURI is its registered redirect URI; nothing is ever
+	// requested there.
+	WebappRedirectURI = "https://app.authconform.test/oauth/callback"
+	// CustomerID is the customer's id: owner_id in the answers, owner.id
+	// in the tokens of the customer who signs in (the password grant), and
+	// the customer a JWT bearer assertion may name as owner.
+	CustomerID = "ZvNkqBxLpm"
+	// UserID is the user who approves authorize requests, the owner of
+	// webapp tokens; an assertion may name it as a User.
+	UserID = "WyXrLmQkPo"
 )
 
 // Error body shapes for Options.ErrorShape.
@@ -111,12 +144,31 @@ type Options struct {
 	// Customer signs in with the sales channel (the password grant);
 	// empty fields take CustomerEmail and CustomerPassword.
 	Customer Customer
+	// MarketCodes are the markets' codes (market:code:<code>), by market
+	// id: letters, digits, '-' and '_', at most 25. Stores are stores of
+	// the markets (store:id:<id>, store:code:<code>), whose scope puts
+	// their market in the token; StockLocations stock locations of the
+	// markets (stock_location:id:<id>, stock_location:code:<code>), which a
+	// scope names with their market. nil takes the defaults (MarketCode
+	// and OtherMarketCode, StoreID, StockLocationID) when Markets is nil
+	// too, and means none otherwise.
+	MarketCodes    map[string]string
+	Stores         []Store
+	StockLocations []StockLocation
 	// RateLimit is the number of requests to /oauth/token and
 	// /oauth/revoke together admitted per RateWindow (a sliding window);
 	// 0 means unlimited. Beyond it the answer is 429 with Retry-After.
 	RateLimit int
 	// RateWindow is the rate-limit window; 0 means one minute.
 	RateWindow time.Duration
+	// Webapp is the webapp, the confidential client of the authorization
+	// code grant; empty fields take the Webapp* defaults. RedirectURI is
+	// its registered redirect URI ("": WebappRedirectURI), where
+	// AuthorizePath sends the user back with a code. CustomerID is the
+	// customer a JWT bearer assertion may name ("": CustomerID).
+	Webapp      Client
+	RedirectURI string
+	CustomerID  string
 }
 
 // Client configures one of the server's two clients: the same type as the
@@ -124,6 +176,13 @@ type Options struct {
 // and conform.Run one value. An empty field takes the default. It prints
 // without its secret.
 type Client = setup.Client
+
+// Store is a store of one of the server's markets. Code may be "".
+type Store struct{ ID, Code, MarketID string }
+
+// StockLocation is a stock location of one of the server's markets. Code
+// may be "".
+type StockLocation struct{ ID, Code, MarketID string }
 
 // Customer configures the server's customer: the same type as the
 // suite's (conform.Customer is setup.Customer too). It prints without its
@@ -165,17 +224,36 @@ func (o Options) internal(issuer string) ref.Options {
 		issuer = o.Issuer
 	}
 	return ref.Options{
-		Fault:        o.Fault,
-		ErrorShape:   o.ErrorShape,
-		TokenType:    o.TokenType,
-		RateLimit:    o.RateLimit,
-		RateWindow:   o.RateWindow,
-		Issuer:       issuer,
-		SalesChannel: refClient(o.SalesChannel),
-		Integration:  refClient(o.Integration),
-		Markets:      o.Markets,
-		Customer:     ref.Customer{Email: o.Customer.Email, Password: o.Customer.Password},
+		Fault:          o.Fault,
+		ErrorShape:     o.ErrorShape,
+		TokenType:      o.TokenType,
+		RateLimit:      o.RateLimit,
+		RateWindow:     o.RateWindow,
+		Issuer:         issuer,
+		SalesChannel:   refClient(o.SalesChannel),
+		Integration:    refClient(o.Integration),
+		Markets:        o.Markets,
+		MarketCodes:    o.MarketCodes,
+		Stores:         convertList[ref.Store](o.Stores),
+		StockLocations: convertList[ref.StockLocation](o.StockLocations),
+		Webapp:         refClient(o.Webapp),
+		RedirectURI:    o.RedirectURI,
+		CustomerID:     o.CustomerID,
+		Customer:       ref.Customer{Email: o.Customer.Email, Password: o.Customer.Password},
 	}
+}
+
+// convertList converts a list of one struct type to another of the same
+// fields, keeping nil nil (nil means the defaults).
+func convertList[T, F ~struct{ ID, Code, MarketID string }](list []F) []T {
+	if list == nil {
+		return nil
+	}
+	out := make([]T, len(list))
+	for i, x := range list {
+		out[i] = T(x)
+	}
+	return out
 }
 
 // refClient is c as the server knows a client: where a secret came from

@@ -41,6 +41,7 @@ type Server struct {
 	handler   *ref.Server
 	secrets   [2]string // the sales channel's and the integration's, for Target
 	customer  Customer  // for Target
+	webapp    string    // the webapp's secret, for Target
 	http      *http.Server
 	served    chan struct{} // closed when Serve returns
 	closeOnce sync.Once
@@ -87,6 +88,7 @@ func Start(opts Options) (*Server, error) {
 		Issuer:   cmp.Or(opts.Issuer, issuer),
 		handler:  h,
 		secrets:  [2]string{cmp.Or(opts.SalesChannel.Secret, SalesChannelClientSecret), cmp.Or(opts.Integration.Secret, IntegrationClientSecret)},
+		webapp:   cmp.Or(opts.Webapp.Secret, WebappClientSecret),
 		customer: Customer{Email: cmp.Or(opts.Customer.Email, CustomerEmail), Password: cmp.Or(opts.Customer.Password, CustomerPassword)},
 		http: &http.Server{
 			Handler: h,
@@ -243,16 +245,27 @@ func (s *Server) Clients() []ClientInfo {
 // Markets returns the ids of the markets a scope may name.
 func (s *Server) Markets() []string { return s.handler.Markets() }
 
+// MarketCodes returns the markets' codes, by market id.
+func (s *Server) MarketCodes() map[string]string { return s.handler.MarketCodes() }
+
+// Stores returns the stores a scope may name.
+func (s *Server) Stores() []Store { return convertList[Store](s.handler.Stores()) }
+
+// StockLocations returns the stock locations a scope may name.
+func (s *Server) StockLocations() []StockLocation {
+	return convertList[StockLocation](s.handler.StockLocations())
+}
+
 // Requests counts the requests a server received on each endpoint,
 // whatever their method or answer (rate-limited ones included).
 type Requests struct {
-	Token, Revoke, Resource int64
+	Token, Revoke, Resource, Authorize int64
 }
 
 // Requests returns the requests received so far, e.g. to check that a
 // client reuses its token instead of asking for a new one each time.
 func (s *Server) Requests() Requests {
-	return Requests{Token: s.handler.Requests(), Revoke: s.handler.RevokeRequests(), Resource: s.handler.ResourceRequests()}
+	return Requests{Token: s.handler.Requests(), Revoke: s.handler.RevokeRequests(), Resource: s.handler.ResourceRequests(), Authorize: s.handler.AuthorizeRequests()}
 }
 
 // Close stops the server at once, closing open connections, and waits for

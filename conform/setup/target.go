@@ -17,6 +17,13 @@ type Client struct {
 	// commands read it from that file too instead of naming the variable
 	// that holds it.
 	SecretFromFile bool
+	// SecretVar is the environment variable that holds the secret (with
+	// SecretFromFile, its file's path) when it is not the client's
+	// AUTHCONFORM_* variable, and SecretPath, with SecretFromFile, the
+	// file's path when no variable holds it: the authconform command sets
+	// them from a settings file (-config), so that reproduce commands read
+	// the secret from where the person keeps it.
+	SecretVar, SecretPath string
 }
 
 // String shows the client without its secret.
@@ -50,6 +57,10 @@ type Target struct {
 	MarketID, OtherMarketID   string
 	// Customer signs in with the sales channel (the password grant).
 	Customer Customer
+	// MarketCode is MarketID's code; StoreID and StoreCode a store of
+	// that market; StockLocationID and StockLocationCode a stock location
+	// of it (not of OtherMarketID's): for the scopes that name them.
+	MarketCode, StoreID, StoreCode, StockLocationID, StockLocationCode string
 
 	// The RFC 6749 profile's clients (client_secret_post and
 	// client_secret_basic; they may be the same) and scopes.
@@ -59,4 +70,31 @@ type Target struct {
 	// ClockSkew is the allowed distance of created_at and iat from the
 	// time of issue; 0 means 60 s.
 	ClockSkew time.Duration
+
+	// The grants that act for someone. Webapp is a webapp credential
+	// (authorization_code; its Lifetime 0: judged by the token's own
+	// exp − iat) and RedirectURI its redirect URI. AuthorizationCode is
+	// one fresh code a person obtained, used once by one scenario;
+	// AuthorizeURL an authorize endpoint that answers the webapp's GET with
+	// a redirect carrying a code, so that each scenario gets its own.
+	// CustomerID is a customer the JWT bearer assertions name as owner.
+	Webapp                   Client
+	RedirectURI              string
+	AuthorizationCode        Code
+	AuthorizeURL, CustomerID string
 }
+
+// Code is a secret such as an authorization code: it prints masked, as a
+// Client's secret does.
+type Code string
+
+// String shows that there is a code, never the code.
+func (c Code) String() string {
+	if c == "" {
+		return ""
+	}
+	return "[REDACTED]"
+}
+
+// GoString is String, so %#v hides the code too.
+func (c Code) GoString() string { return c.String() }

@@ -42,6 +42,12 @@ func MustParseURL(raw string) URL {
 	return u
 }
 
+// Parsed is the URL, parsed: a copy, so the caller may change it.
+func (u URL) Parsed() *url.URL {
+	c := u.parsed
+	return &c
+}
+
 // String is the URL as it was given to ParseURL; "" for the zero URL.
 func (u URL) String() string { return u.raw }
 

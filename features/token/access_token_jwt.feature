@@ -40,18 +40,29 @@ Feature: The access token is an RS512 JWT, signed by a key the target publishes,
     answer's created_at (Commerce Layer docs, client credentials) and of the
     time the answer came.
 
-  @must @market @sales_channel @cl-test-jwt-verify @rfc7515-4.1
-  Scenario: A sales channel's guest token with a market in scope is an RS512 JWT signed by a key of the target's JWKS
+  @must @cl-test-jwt-verify @rfc7515-4.1
+  Scenario Outline: <token> is an RS512 JWT signed by a key of the target's JWKS
     Given the access token issued for the JSON body:
       """json
-      {
-        "grant_type": "client_credentials",
-        "client_id": "{{sales_channel.client_id}}",
-        "scope": "market:id:{{market_id}}"
-      }
+      <request>
       """
     Then the access token should be a JWT signed with "RS512" by a key of the target's JWKS
     And the token claim "iss" should name the target as its issuer
+
+    @market @sales_channel
+    Examples: the sales channel's guest token for a market
+      | token                                                | request                                                                                                              |
+      | A sales channel's guest token with a market in scope | {"grant_type": "client_credentials", "client_id": "{{sales_channel.client_id}}", "scope": "market:id:{{market_id}}"} |
+
+    @sales_channel
+    Examples: the sales channel's guest token for all markets
+      | token                                    | request                                                                          |
+      | A sales channel's market:all guest token | {"grant_type": "client_credentials", "client_id": "{{sales_channel.client_id}}"} |
+
+    @integration
+    Examples: the integration's token
+      | token                  | request                                                                                                                          |
+      | An integration's token | {"grant_type": "client_credentials", "client_id": "{{integration.client_id}}", "client_secret": "{{integration.client_secret}}"} |
 
   @must @market @sales_channel @cl-test-jwt-claims @rfc7519-4.1
   Scenario: A sales channel's guest token with a market in scope carries the sales channel, the scope and the market
@@ -74,18 +85,6 @@ Feature: The access token is an RS512 JWT, signed by a key the target publishes,
     And the token lifetime from claim "iat" to claim "exp" should match the JSON member "expires_in"
     And the token claim "iat" should be within the allowed clock skew of the JSON member "created_at"
     And the token claim "iat" should be a Unix time within the allowed clock skew of when the token was issued
-
-  @must @sales_channel @cl-test-jwt-verify @rfc7515-4.1
-  Scenario: A sales channel's market:all guest token is an RS512 JWT signed by a key of the target's JWKS
-    Given the access token issued for the JSON body:
-      """json
-      {
-        "grant_type": "client_credentials",
-        "client_id": "{{sales_channel.client_id}}"
-      }
-      """
-    Then the access token should be a JWT signed with "RS512" by a key of the target's JWKS
-    And the token claim "iss" should name the target as its issuer
 
   @should @sales_channel @cl-test-jwt-issuer
   Scenario: A token's issuer sends Commerce Layer's clients to the target
@@ -119,19 +118,6 @@ Feature: The access token is an RS512 JWT, signed by a key the target publishes,
     And the token claim "market" should be absent
     And the token lifetime from claim "iat" to claim "exp" should match the JSON member "expires_in"
     And the token claim "iat" should be within the allowed clock skew of the JSON member "created_at"
-
-  @must @integration @cl-test-jwt-verify @rfc7515-4.1
-  Scenario: An integration's token is an RS512 JWT signed by a key of the target's JWKS
-    Given the access token issued for the JSON body:
-      """json
-      {
-        "grant_type": "client_credentials",
-        "client_id": "{{integration.client_id}}",
-        "client_secret": "{{integration.client_secret}}"
-      }
-      """
-    Then the access token should be a JWT signed with "RS512" by a key of the target's JWKS
-    And the token claim "iss" should name the target as its issuer
 
   @must @integration @cl-test-jwt-claims @rfc7519-4.1
   Scenario: An integration's token carries the integration and its scope

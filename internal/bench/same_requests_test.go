@@ -71,9 +71,11 @@ func describeRequest(method, uri string, h http.Header, body []byte) string {
 	}
 	// The reference server's secrets are public, but a log line is an
 	// output like any other: no secret in it.
-	for _, s := range []string{refserver.IntegrationClientSecret, refserver.SalesChannelClientSecret} {
+	for _, s := range []string{refserver.IntegrationClientSecret, refserver.SalesChannelClientSecret, refserver.WebappClientSecret} {
 		line = strings.ReplaceAll(line, s, "<secret>")
 	}
+	// Each run gets codes of its own from the authorize endpoint.
+	line = floorRefserverCode.ReplaceAllString(line, "<code>")
 	line = floorJWT.ReplaceAllString(line, "<token>")
 	return steps.GeneratedValue.ReplaceAllString(line, "<generated>")
 }

@@ -52,6 +52,10 @@ type Credentials struct {
 	SalesChannel, Integration Client
 	MarketID, OtherMarketID   string
 	Customer                  Customer
+	// Webapp is serve's webapp (authorization_code), CustomerID the
+	// customer the JWT bearer assertions name.
+	Webapp     Client
+	CustomerID string
 }
 
 // NewCredentials makes a run's clients and markets.
@@ -62,6 +66,8 @@ func NewCredentials() Credentials {
 		MarketID:      rand.Text()[:10],
 		OtherMarketID: rand.Text()[:10],
 		Customer:      Customer{Email: "buyer-" + strings.ToLower(rand.Text()[:10]) + "@authconform.test", Password: rand.Text() + rand.Text()},
+		Webapp:        Client{ID: "wa-" + strings.ToLower(rand.Text()[:12]), Secret: rand.Text() + rand.Text()},
+		CustomerID:    rand.Text()[:10],
 	}
 }
 
@@ -76,12 +82,15 @@ func (c Credentials) Env() map[string]string {
 		"AUTHCONFORM_OTHER_MARKET_ID":             c.OtherMarketID,
 		"AUTHCONFORM_CUSTOMER_EMAIL":              c.Customer.Email,
 		"AUTHCONFORM_CUSTOMER_PASSWORD":           c.Customer.Password,
+		"AUTHCONFORM_WEBAPP_CLIENT_ID":            c.Webapp.ID,
+		"AUTHCONFORM_WEBAPP_CLIENT_SECRET":        c.Webapp.Secret,
+		"AUTHCONFORM_CUSTOMER_ID":                 c.CustomerID,
 	}
 }
 
 // Secrets are the values no output may show.
 func (c Credentials) Secrets() []string {
-	return []string{c.SalesChannel.Secret, c.Integration.Secret, c.Customer.Password}
+	return []string{c.SalesChannel.Secret, c.Integration.Secret, c.Webapp.Secret, c.Customer.Password}
 }
 
 // CheckDomain runs the clients against `serve -domain ServeDomain`: HTTPS
@@ -169,6 +178,7 @@ func (c Credentials) config(dir, node, issuer, caFile string, skipCLI bool) Conf
 	return Config{
 		Dir: dir, Node: node, Issuer: issuer, CAFile: caFile,
 		SalesChannel: c.SalesChannel, Integration: c.Integration, MarketID: c.MarketID, Customer: c.Customer,
+		Webapp: c.Webapp, CustomerID: c.CustomerID,
 		SkipCLI: skipCLI,
 	}
 }

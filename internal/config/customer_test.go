@@ -64,7 +64,7 @@ func TestCustomerPasswordIsASecret(t *testing.T) {
 		t.Errorf("Secrets() = %d values without the password; want it masked", len(tg.Secrets()))
 	}
 	sources := tg.SecretSources()
-	if last := sources[len(sources)-1]; last != (SecretSource{"customer-pw", EnvCustomerPasswordFile, true}) {
+	if last := sources[len(sources)-1]; last != (SecretSource{Secret: "customer-pw", Var: EnvCustomerPasswordFile, File: true}) {
 		t.Errorf("SecretSources() ends with %+v; want the password, read from %s", last, EnvCustomerPasswordFile)
 	}
 	for _, format := range []string{"%v", "%+v", "%#v", "%s"} {

@@ -83,6 +83,8 @@ func (t Target) Warnings() []string {
 		{EnvSalesChannelClientSecret, t.SalesChannel.Secret},
 		{EnvClientSecret, t.Client.Secret},
 		{EnvBasicClientSecret, t.BasicClient.Secret},
+		{EnvWebappClientSecret, t.Webapp.Secret},
+		{EnvAuthorizationCode, t.AuthorizationCode},
 		{EnvCustomerPassword, t.Customer.Password},
 	} {
 		s := c.secret

@@ -22,19 +22,13 @@ type HostResolver interface {
 // resolve quickly is treated as remote, the safe answer.
 const resolveTimeout = time.Second
 
-// CheckURL checks the base URL and the token path. The base URL must be an
-// absolute http(s) URL (scheme in any case) with a host, an optional port
-// between 1 and 65535, no user info (a password there would travel, and
-// be printed, with the URL), no query or fragment (RFC 6749 §3.2: the
-// endpoint URI must not include a fragment), and no space or control
-// character. The token path must be a path only: TokenURL joins it to
+// CheckURL checks there is a base URL (setup.ParseURL has checked it: an
+// absolute http(s) URL with a host, no user info, no query or fragment),
+// and the paths and other URLs joined to it. The token path must be a path only: TokenURL joins it to
 // the base URL, and it must not name another host.
 func (t Target) CheckURL() error {
-	if t.BaseURL == "" {
+	if t.URL.IsZero() {
 		return fmt.Errorf("no target: set %s or -target", EnvTarget)
-	}
-	if err := checkBase(t.BaseURL); err != nil {
-		return err
 	}
 	if err := checkTokenPath(t.TokenPath); err != nil {
 		return err
@@ -47,7 +41,7 @@ func (t Target) CheckURL() error {
 			return err
 		}
 	}
-	return nil
+	return t.checkGrantURLs()
 }
 
 // checkOtherURL checks a URL of the target other than its base: the same
@@ -59,8 +53,6 @@ func checkOtherURL(name, raw string) error {
 	}
 	return checkAbsolute(name, raw)
 }
-
-func checkBase(raw string) error { return urlcheck.Absolute("target", raw) }
 
 // checkAbsolute checks an absolute URL; what names it in messages.
 func checkAbsolute(what, raw string) error { return urlcheck.Absolute(what, raw) }
@@ -136,10 +128,10 @@ func (t Target) IssuerURL() string {
 	if t.Issuer != "" {
 		return strings.TrimSuffix(t.Issuer, "/")
 	}
-	base, err := url.Parse(t.BaseURL)
-	if err != nil || base.Host == "" {
+	if t.URL.IsZero() {
 		return ""
 	}
+	base := t.URL.Parsed()
 	u := url.URL{Scheme: strings.ToLower(base.Scheme), Host: base.Host, Path: base.Path, RawPath: base.RawPath}
 	return strings.TrimSuffix(u.String(), "/")
 }
@@ -157,20 +149,24 @@ func (t Target) KeySetURL() string {
 }
 
 // OtherURLs are the URLs besides the base URL a run may send requests to:
-// the key set and the protected resource, when configured.
+// the key set, the protected resource and the authorize endpoint, when
+// configured.
 func (t Target) OtherURLs() []string {
 	out := []string{t.KeySetURL()}
 	if t.ResourceURL != "" {
 		out = append(out, t.ResourceURL)
 	}
+	if t.AuthorizeURL != "" {
+		out = append(out, t.AuthorizeURL)
+	}
 	return out
 }
 
 func (t Target) endpointURL(p string) string {
-	base, err := url.Parse(t.BaseURL)
-	if err != nil {
+	if t.URL.IsZero() {
 		return ""
 	}
+	base := t.URL.Parsed()
 	if i := strings.IndexAny(p, "?#"); i >= 0 {
 		p = p[:i]
 	}
@@ -184,9 +180,9 @@ func (t Target) endpointURL(p string) string {
 }
 
 // Scheme is the scheme of the base URL in lower case ("http", "https"),
-// or "" when it does not parse. Compare it, not the text of BaseURL:
-// "HTTP://" is plain http too.
-func (t Target) Scheme() string { return schemeOf(t.BaseURL) }
+// or "" when there is none. Compare it, not the URL's text: "HTTP://" is
+// plain http too.
+func (t Target) Scheme() string { return strings.ToLower(t.URL.Parsed().Scheme) }
 
 func schemeOf(raw string) string {
 	u, err := url.Parse(raw)
@@ -205,7 +201,11 @@ func (t Target) IsPlainHTTP() bool { return t.Scheme() == "http" }
 // resolves within a second to loopback addresses only. 0.0.0.0 and :: are
 // not loopback, nor is anything that does not resolve: the answer decides
 // whether plain http may carry a secret, so doubt means remote.
-func (t Target) IsLoopback() bool { return t.IsLoopbackURL(t.BaseURL) }
+//
+// A run decides it once, when it plans.
+func (t Target) IsLoopback() bool {
+	return !t.URL.IsZero() && t.isLoopbackHost(t.URL.Parsed().Hostname())
+}
 
 // IsPlainHTTPURL reports whether raw is reached without TLS.
 func IsPlainHTTPURL(raw string) bool { return schemeOf(raw) == "http" }
@@ -217,10 +217,15 @@ func (t Target) IsLoopbackURL(raw string) bool {
 	if err != nil {
 		return false
 	}
-	if loopback, decided := urlcheck.Loopback(u.Hostname()); decided {
+	return t.isLoopbackHost(u.Hostname())
+}
+
+// isLoopbackHost is IsLoopback for a host name or address.
+func (t Target) isLoopbackHost(host string) bool {
+	if loopback, decided := urlcheck.Loopback(host); decided {
 		return loopback
 	}
-	return t.resolvesToLoopback(u.Hostname())
+	return t.resolvesToLoopback(host)
 }
 
 // resolvesToLoopback reports whether host has addresses, all loopback.

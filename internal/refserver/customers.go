@@ -14,9 +14,6 @@ const (
 	CustomerEmail = "customer@authconform.test"
 	// CustomerPassword is the customer's password.
 	CustomerPassword = "cu5Tm3rPw-Hq8Lz2Vb7Nk4Rd9Xs1Fy6Jc3Tg0Ae"
-	// CustomerID is the customer's id, the answers' owner_id and the
-	// token's owner.id.
-	CustomerID = "zxcVBnMASd"
 )
 
 // Customer configures the server's customer (Options.Customer). An empty
@@ -45,14 +42,12 @@ type customer struct {
 	id, email, password string
 }
 
-// ownerTypeCustomer is the JWT's owner.type of a customer's token;
-// the answer's owner_type is the same in lower case (spec §b, §e).
-const ownerTypeCustomer = "Customer"
-
-// newCustomer lays o over the defaults. An email must be one line of
-// printable text, a password non-empty after the defaults.
-func newCustomer(o Customer) (*customer, error) {
-	c := &customer{id: CustomerID, email: CustomerEmail, password: CustomerPassword}
+// newCustomer lays o over the defaults; id is the customer's id
+// (Options.CustomerID, which JWT bearer assertions name too). An email
+// must be one line of printable text, a password non-empty after the
+// defaults.
+func newCustomer(o Customer, id string) (*customer, error) {
+	c := &customer{id: id, email: CustomerEmail, password: CustomerPassword}
 	if o.Email != "" {
 		c.email = o.Email
 	}
@@ -81,24 +76,18 @@ func (c *customer) passwordMatches(password string) bool {
 	return subtle.ConstantTimeCompare([]byte(password), []byte(c.password)) == 1
 }
 
-// ownerClaim is the JWT's owner: the customer a token acts for (spec §e).
-type ownerClaim struct {
-	ID   string `json:"id"`
-	Type string `json:"type"`
-}
-
 // ownerClaimFor is the owner claim of a token acting for c, nil for none,
 // broken as the server's owner-claim fault says.
 func (s *Server) ownerClaimFor(c *customer) *ownerClaim {
 	if c == nil {
 		return nil
 	}
-	claim := &ownerClaim{ID: c.id, Type: ownerTypeCustomer}
+	claim := &ownerClaim{ID: c.id, Type: ownerCustomer}
 	switch s.fault {
 	case faultJWTOwnerIDWrong:
 		claim.ID = s.salesChannel.applicationID
 	case faultJWTOwnerTypeLowercase:
-		claim.Type = strings.ToLower(ownerTypeCustomer)
+		claim.Type = strings.ToLower(ownerCustomer)
 	}
 	return claim
 }
@@ -111,9 +100,9 @@ func (s *Server) addOwnerMembers(body *object, g *grant) {
 		return
 	}
 	body.add("owner_id", g.owner.id)
-	ownerType := strings.ToLower(ownerTypeCustomer)
+	ownerType := strings.ToLower(ownerCustomer)
 	if s.fault == faultOwnerTypeCapitalised {
-		ownerType = ownerTypeCustomer
+		ownerType = ownerCustomer
 	}
 	body.add("owner_type", ownerType)
 }

@@ -118,6 +118,18 @@ func marketClaim(want []string) func(map[string]json.RawMessage, *response) erro
 	return func(claims map[string]json.RawMessage, _ *response) error { return expectMarketClaim(claims, want) }
 }
 
+func stockLocations(want ...string) func(map[string]json.RawMessage, *response) error {
+	return func(claims map[string]json.RawMessage, _ *response) error { return expectStockLocations(claims, want) }
+}
+
+// Scopes of the default store and stock location, and one naming by code
+// a market and a stock location.
+var (
+	storeScope = "store:id:" + refserver.StoreID
+	stockScope = "stock_location:id:" + refserver.StockLocationID
+	codeScope  = "market:code:" + refserver.MarketCode + " stock_location:code:" + refserver.StockLocationCode
+)
+
 // issThisServer: iss is the server's own URL, where its JWKS is.
 func issThisServer(t *testing.T, baseURL string) error {
 	claims, _, err := issueClaims(t, baseURL, salesChannelToken(""))
@@ -273,7 +285,7 @@ func TestFaults(t *testing.T) {
 			check: expect(request{body: jsonBody("grant_type", "urn:authconform:grant-type:unsupported", "client_id", refserver.SalesChannelClientID)}, code("unsupported_grant_type")),
 			want:  `error code = "invalid_request"; want "unsupported_grant_type"`},
 		{fault: "unknown-market-accepted", check: expect(withScopeRequest("market:id:zzzzzzzzzz"), status(400)), want: "status = 200; want 400",
-			unaffected: expect(withScopeRequest("store:id:bGvCXzYgNB"), status(400))},
+			unaffected: expect(withScopeRequest("store:id:zzzzzzzzzz"), status(400))},
 		{fault: "invalid-scope-status-403", check: expect(withScopeRequest("market:id:zzzzzzzzzz"), status(400)), want: "status = 403; want 400"},
 		{fault: "malformed-json-500", check: expect(request{body: `{"grant_type":`}, status(400)), want: "status = 500; want 400",
 			unaffected: expect(request{contentType: "text/plain", body: "x"}, status(400))},
@@ -409,7 +421,7 @@ func TestFaults(t *testing.T) {
 			want: "members = [access_token created_at expires_in owner_id owner_type scope token_type]", unaffected: expect(customerLogin(), member("owner_type", `"customer"`))},
 		{fault: "owner-type-capitalised", check: expect(customerLogin(), member("owner_type", `"customer"`)), want: `owner_type = "Customer"; want "customer"`,
 			unaffected: expectClaims(customerLogin(), claim("owner", "type", `"Customer"`))},
-		{fault: "jwt-owner-id-wrong", check: expectClaims(customerLogin(), claim("owner", "id", quoted(refserver.CustomerID))), want: `owner.id = "PkXVnRaBmz"; want "zxcVBnMASd"`,
+		{fault: "jwt-owner-id-wrong", check: expectClaims(customerLogin(), claim("owner", "id", quoted(refserver.CustomerID))), want: `owner.id = "PkXVnRaBmz"; want "ZvNkqBxLpm"`,
 			unaffected: expect(customerLogin(), member("owner_id", quoted(refserver.CustomerID)))},
 		{fault: "jwt-owner-type-lowercase", check: expectClaims(customerLogin(), claim("owner", "type", `"Customer"`)), want: `owner.type = "customer"; want "Customer"`,
 			unaffected: expect(customerLogin(), member("owner_type", `"customer"`))},
@@ -428,6 +440,50 @@ func TestFaults(t *testing.T) {
 			unaffected: revokeCheck(salesChannelToken(""), customerIDOnlyRevokes, status(403), true)},
 		{fault: "revoke-leaves-refresh-token-working", check: revokedRefreshRefused, want: "status = 200; want 400",
 			unaffected: revokesOwn(customerLogin(), customerIDOnlyRevokes)},
+		// Scopes naming a market by code, a store or a stock location.
+		{fault: "scope-code-not-echoed", check: expect(withScopeRequest(codeScope), member("scope", quoted(codeScope))), want: `scope = "market:id:xYZkjABcde stock_location:id:WLgbSXqyoZ"`,
+			unaffected: expect(withScopeRequest(marketScope), member("scope", quoted(marketScope)))},
+		{fault: "market-code-case-folded", check: expect(withScopeRequest("market:code:EUROPE"), status(400)), want: "status = 200; want 400",
+			unaffected: expect(withScopeRequest("market:code:asia"), status(400))},
+		{fault: "unknown-store-accepted", check: expect(withScopeRequest("store:id:zzzzzzzzzz"), status(400)), want: "status = 200; want 400",
+			unaffected: expectClaims(salesChannelToken(storeScope), marketClaim([]string{refserver.MarketID}))},
+		{fault: "store-market-missing", check: expectClaims(salesChannelToken(storeScope), marketClaim([]string{refserver.MarketID})), want: "no market claim",
+			unaffected: expectClaims(salesChannelToken(storeScope+" "+stockScope), scopeClaimMatches)},
+		{fault: "unknown-stock-location-accepted", check: expect(withScopeRequest(marketScope+" stock_location:id:zzzzzzzzzz"), status(400)), want: "status = 200; want 400",
+			unaffected: expect(withScopeRequest(stockScope), status(400))},
+		{fault: "stock-location-market-unchecked", check: expect(withScopeRequest("market:id:"+refserver.OtherMarketID+" "+stockScope), status(400)), want: "status = 200; want 400",
+			unaffected: expect(withScopeRequest(marketScope+" stock_location:id:zzzzzzzzzz"), status(400))},
+		{fault: "stock-location-claim-missing", check: expectClaims(salesChannelToken(marketScope+" "+stockScope), stockLocations(refserver.StockLocationID)), want: "market.stock_location_ids = []",
+			unaffected: expectClaims(salesChannelToken(marketScope+" "+stockScope), marketClaim([]string{refserver.MarketID}))},
+
+		// The authorization code grant and its authorize endpoint
+		// (grants_test.go).
+		{fault: "authorize-state-dropped", check: stateReturned, want: `state = ""; want "xyz-state"`,
+			unaffected: withCode(sameExchange, status(200))},
+		{fault: "authorization-code-reusable", check: codeExchanged(sameExchange, status(400)), want: "status = 200; want 400",
+			unaffected: withCode(otherRedirectExchange, status(400))},
+		{fault: "authorization-code-reuse-keeps-tokens", check: reuseRevokes, want: "resource with the token: status = 200; want 401",
+			unaffected: codeExchanged(sameExchange, status(400))},
+		{fault: "authorization-code-redirect-uri-unchecked", check: withCode(otherRedirectExchange, status(400)), want: "status = 200; want 400",
+			unaffected: codeExchanged(sameExchange, status(400))},
+		{fault: "authorization-code-unknown-accepted", check: expect(sameExchange("no-such-code"), status(400)), want: "status = 200; want 400",
+			unaffected: withCode(otherRedirectExchange, status(400))},
+
+		// The JWT bearer grant.
+		{fault: "jwt-bearer-owner-not-copied", check: expectClaims(jwtBearer(assertion(customerClaims)), claim("owner", "", `{"id":"`+refserver.CustomerID+`","type":"Customer"}`)),
+			want: "no owner claim", unaffected: expect(jwtBearer(assertion(customerClaims)), member("owner_id", quoted(refserver.CustomerID)))},
+		{fault: "jwt-bearer-custom-claim-not-copied", check: expectClaims(jwtBearer(assertion(customClaims)), claim("custom_claim", "", customClaim)),
+			want: "no custom_claim claim", unaffected: expectClaims(jwtBearer(assertion(customerClaims)), claim("owner", "", `{"id":"`+refserver.CustomerID+`","type":"Customer"}`))},
+		{fault: "jwt-bearer-custom-claim-mangled", check: expectClaims(jwtBearer(assertion(customClaims)), claim("custom_claim", "", customClaim)),
+			want: `custom_claim = {"greeting":"GrÃ¼Ã`, unaffected: expect(jwtBearer(assertion(customClaims)), noMember("owner_id"))},
+		{fault: "jwt-bearer-empty-claims-accepted", check: expect(jwtBearer(assertion(`{}`)), status(400)), want: "status = 200; want 400",
+			unaffected: expect(jwtBearer("not-a-jwt"), status(400))},
+		{fault: "jwt-bearer-oversized-assertion-accepted", check: expect(jwtBearer(oversized()), status(400)), want: "status = 200; want 400",
+			unaffected: expect(jwtBearer(assertion(`{}`)), status(400))},
+		{fault: "jwt-bearer-non-jwt-assertion-accepted", check: expect(jwtBearer("not-a-jwt"), status(400)), want: "status = 200; want 400",
+			unaffected: expect(jwtBearer(assertion(`{}`)), status(400))},
+		{fault: "jwt-bearer-unknown-owner-accepted", check: expect(jwtBearer(assertion(`{"owner":{"type":"Customer","id":"nobody"}}`)), status(400)), want: "status = 200; want 400",
+			unaffected: expect(jwtBearer(assertion(`{}`)), status(400))},
 	}
 
 	var names []string

@@ -161,9 +161,10 @@ type jwtHeader struct {
 	Kid string `json:"kid,omitempty"`
 }
 
-// signToken returns the compact JWS (RFC 7515 §7.1) of claims: RS512 with
-// the published key, or what the server's JOSE fault makes of it.
-func (s *Server) signToken(claims tokenClaims) (string, error) {
+// signToken returns the compact JWS (RFC 7515 §7.1) of claims (a
+// tokenClaims, or a struct that embeds one): RS512 with the published key,
+// or what the server's JOSE fault makes of it.
+func (s *Server) signToken(claims any) (string, error) {
 	header := jwtHeader{Alg: "RS512", Typ: "JWT", Kid: s.signer.kid}
 	switch s.fault {
 	case faultJWTAlgNone:
@@ -223,12 +224,9 @@ type tokenClaims struct {
 	// Market is present only when markets are in scope; "market:all"
 	// tokens have none.
 	Market *marketClaim `json:"market,omitempty"`
-	// Owner is the customer a token acts for; absent from guest and
-	// integration tokens.
-	Owner *ownerClaim `json:"owner,omitempty"`
-	Scope string      `json:"scope"`
-	Exp   int64       `json:"exp"`
-	Iat   int64       `json:"iat"`
+	Scope  string       `json:"scope"`
+	Exp    int64        `json:"exp"`
+	Iat    int64        `json:"iat"`
 	// Test is true: these are test-mode tokens, never live ones. It is a
 	// bool everywhere but under the jwt-test-not-boolean fault.
 	Test any     `json:"test"`
@@ -319,6 +317,9 @@ func (s *Server) claimsFor(c *client, confidential bool, scope string, markets [
 	claims, err := newClaims(c, confidential, scope, markets, iat, lifetime, issuer)
 	if err != nil {
 		return tokenClaims{}, err
+	}
+	if claims.Market != nil {
+		claims.Market.StockLocationIDs = s.stockLocationIDs(scope, markets)
 	}
 	if s.extraClaims {
 		claims.Extra = &extraClaim{Note: "clients ignore claims they do not know"}

@@ -26,6 +26,8 @@ const (
 	MarketID = "xYZkjABcde"
 	// OtherMarketID is a second known market, for multi-market scopes.
 	OtherMarketID = "BjxrJhymlM"
+	// The default markets' codes, store and stock location are in
+	// markets.go.
 	// SalesChannelLifetime is a sales channel token's expires_in, in seconds.
 	SalesChannelLifetime = 14400
 	// IntegrationLifetime is an integration token's expires_in, in seconds.
@@ -122,10 +124,27 @@ type Options struct {
 	// each letters, digits, '-' and '_'. nil means MarketID and
 	// OtherMarketID; an empty, non-nil list is an error.
 	Markets []string
+	// MarketCodes are the markets' codes (market:code:<code>), by market
+	// id; Stores and StockLocations the stores and stock locations of the
+	// markets a scope may name (markets.go). nil takes the defaults
+	// (MarketCode, StoreID, StockLocationID, ...) when Markets is nil too,
+	// and means none otherwise.
+	MarketCodes    map[string]string
+	Stores         []Store
+	StockLocations []StockLocation
 	// Customer is the customer who signs in with the sales channel (the
 	// password grant). Empty fields take CustomerEmail and
-	// CustomerPassword.
+	// CustomerPassword; its id is CustomerID below.
 	Customer Customer
+	// Webapp is the webapp, a confidential client of the authorization
+	// code grant; empty fields take WebappClientID, WebappClientSecret and
+	// WebappLifetime. RedirectURI is its one registered redirect URI
+	// ("": WebappRedirectURI). CustomerID is the customer's id, which a
+	// JWT bearer assertion may name and the password grant's tokens carry
+	// ("": CustomerID). See webapp.go.
+	Webapp      Client
+	RedirectURI string
+	CustomerID  string
 }
 
 // config is Options after defaults and validation.
@@ -148,6 +167,9 @@ type config struct {
 	markets                   []string        // in Options order, for Markets
 	marketSet                 map[string]bool // the same, for lookups
 	customer                  *customer
+	resources                 scopeResources // codes, stores, stock locations
+	// The grants that act for someone (webapp.go).
+	grants grantsConfig
 }
 
 func (o Options) config() (config, error) {
@@ -217,7 +239,13 @@ func (o Options) config() (config, error) {
 	if c.markets, c.marketSet, err = newMarkets(o.Markets); err != nil {
 		return config{}, err
 	}
-	if c.customer, err = newCustomer(o.Customer); err != nil {
+	if c.resources, err = newScopeResources(o.MarketCodes, o.Stores, o.StockLocations, c.marketSet, o.Markets == nil); err != nil {
+		return c, err
+	}
+	if c.grants, err = o.grants(c); err != nil {
+		return config{}, err
+	}
+	if c.customer, err = newCustomer(o.Customer, c.grants.customerID); err != nil {
 		return config{}, err
 	}
 	return c, nil

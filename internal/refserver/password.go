@@ -8,13 +8,11 @@ const (
 	grantRefreshToken = "refresh_token"
 )
 
-// Answers of the password and refresh_token grants. descInvalidGrant and
-// descUnauthorizedClient are Doorkeeper's (config/locales/en.yml).
+// Answers of the password and refresh_token grants (invalid_grant's and
+// unauthorized_client's are authcode.go's, Doorkeeper's).
 const (
-	descInvalidGrant       = "The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client."
-	descUnauthorizedClient = "The client is not authorized to perform this request using this method."
-	descMissingUsername    = "Missing required parameter: username."
-	descMissingPassword    = "Missing required parameter: password."
+	descMissingUsername = "Missing required parameter: username."
+	descMissingPassword = "Missing required parameter: password."
 	// descUnknownEmail is the unknown-email-told fault's answer, which
 	// tells a guesser the email is not a customer's.
 	descUnknownEmail = "There is no customer with this email address."
@@ -30,7 +28,7 @@ func (s *Server) checkPassword(r *http.Request, p params, c *client, confidentia
 	if !c.public {
 		// Commerce Layer documents the password grant for sales channels
 		// only (spec §a); RFC 6749 §5.2: unauthorized_client.
-		return nil, &tokenError{code: "unauthorized_client", description: descUnauthorizedClient}
+		return nil, &tokenError{code: "unauthorized_client", description: descUnauthorizedFor}
 	}
 	email, password := p.get("username"), p.get("password")
 	switch {
@@ -53,11 +51,4 @@ func (s *Server) checkPassword(r *http.Request, p params, c *client, confidentia
 		return nil, terr
 	}
 	return &grant{client: c, confidential: confidential, scope: scope, marketIDs: marketIDs, owner: owner, refreshable: true, issuer: s.issuerFor(r)}, nil
-}
-
-// errInvalidGrant is RFC 6749 §5.2's invalid_grant: wrong credentials of
-// the resource owner, or a refresh token that is not a live one of the
-// client's.
-func errInvalidGrant() *tokenError {
-	return &tokenError{code: "invalid_grant", description: descInvalidGrant}
 }

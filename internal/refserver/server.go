@@ -89,6 +89,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case ResourcePath:
 		s.resourceRequests.Add(1)
 		s.serveResource(w, r)
+	case AuthorizePath:
+		s.serveAuthorize(w, r)
 	case jwksPath:
 		if s.fault == faultJWKSMissing {
 			s.writeError(w, &tokenError{status: http.StatusNotFound, code: "invalid_request", description: descNotFound})
@@ -108,7 +110,15 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, terr)
 		return
 	}
-	g, terr := s.checkRequest(w, r)
+	p, terr := s.readTokenParams(w, r)
+	if terr != nil {
+		s.writeError(w, terr)
+		return
+	}
+	if s.serveActingGrant(w, r, p) {
+		return
+	}
+	g, terr := s.checkRequest(r, p)
 	if terr != nil {
 		s.writeError(w, terr)
 		return
@@ -149,13 +159,9 @@ type grant struct {
 	refreshed   string
 }
 
-// checkRequest validates a token request from its form to its content:
-// method and body, grant type, client, scope.
-func (s *Server) checkRequest(w http.ResponseWriter, r *http.Request) (*grant, *tokenError) {
-	p, terr := s.readTokenParams(w, r)
-	if terr != nil {
-		return nil, terr
-	}
+// checkRequest validates a client_credentials request's parameters: grant
+// type, client, scope.
+func (s *Server) checkRequest(r *http.Request, p params) (*grant, *tokenError) {
 	if terr := s.checkGrantType(p); terr != nil {
 		return nil, terr
 	}
@@ -231,7 +237,8 @@ func (s *Server) issuerFor(r *http.Request) string {
 }
 
 // checkGrantType accepts client_credentials, and password and
-// refresh_token for a sales channel's customer. RFC 6749 §5.2: a missing grant_type is invalid_request, one the
+// refresh_token for a sales channel's customer: the grants left once
+// serveActingGrant has taken its own. RFC 6749 §5.2: a missing grant_type is invalid_request, one the
 // server does not support is unsupported_grant_type.
 func (s *Server) checkGrantType(p params) *tokenError {
 	grantType := p.get("grant_type")
@@ -372,8 +379,14 @@ func (s *Server) issueToken(c *client, confidential bool, scope string, marketID
 	if err != nil {
 		return "", err
 	}
-	claims.Owner = s.ownerClaimFor(owner)
-	token, err := s.signToken(claims)
+	// A customer's token names its owner as the acting grants' do
+	// (grants.go); a guest's or an integration's names none, and keeps
+	// the claims ExtraClaims adds, which the wrapper would hide.
+	var payload any = claims
+	if owner != nil {
+		payload = actingClaims{tokenClaims: claims, Owner: s.ownerClaimFor(owner)}
+	}
+	token, err := s.signToken(payload)
 	if err != nil {
 		return "", err
 	}

@@ -25,7 +25,11 @@ type Listing struct {
 }
 
 // sendingStep matches the steps that send a request each time they run.
-var sendingStep = regexp.MustCompile(`^(the (token|revocation) request is sent|the protected resource is requested)\b`)
+var sendingStep = regexp.MustCompile(`^(the (token|revocation) request is sent|the protected resource is requested|a fresh authorization code from the authorize endpoint|the authorize endpoint is asked)\b`)
+
+// codeStep gets the configured authorization code, or, without one, a
+// fresh code from the authorize endpoint: a request.
+var codeStep = regexp.MustCompile(`^the webapp's authorization code$`)
 
 // sharedTokenStep obtains a token the run may already have: it sends a
 // request only when no scenario before it sent the same parameters.
@@ -36,21 +40,24 @@ var keySetStep = regexp.MustCompile(`by a key of the target's JWKS$`)
 
 // List plans a run as Run does, checking the same configuration, and
 // returns what it would run; it sends no request and opens no report.
-func List(o Options) (Listing, error) {
+func List(o setup.Options) (Listing, error) {
 	var res verdict.Run
-	t := o.Target
-	if err := t.CheckURL(); err != nil {
-		return Listing{}, &ConfigError{err}
-	}
-	p := &runPlan{}
-	if err := p.selectCases(o, &res); err != nil {
+	r, err := resolve(o)
+	if err != nil {
 		return Listing{}, err
 	}
-	limiter, err := o.limiter(t.IsLoopback())
+	p := &runPlan{files: r.suite}
+	if err := p.selectCases(r.target, r.Tags, &res); err != nil {
+		return Listing{}, err
+	}
+	if _, err := matchExpectations(r.KnownDeviations, p.cases); err != nil {
+		return Listing{}, &ConfigError{err}
+	}
+	limiter, err := limiterFor(r.Rate, r.loopback)
 	if err != nil {
 		return Listing{}, &ConfigError{err}
 	}
-	l := Listing{Cases: p.running, LeftOut: res.LeftOut, Requests: requestsOf(p.running), Rate: limiter.Rate()}
+	l := Listing{Cases: p.running, LeftOut: res.LeftOut, Requests: requestsOf(p.running, r.target.AuthorizationCode != ""), Rate: limiter.Rate()}
 	if r := l.Rate; !r.IsNone() && l.Requests > r.N {
 		// Every request past the first N waits for a window to free a slot.
 		l.Waiting = time.Duration((l.Requests-1)/r.N) * r.Per
@@ -61,8 +68,8 @@ func List(o Options) (Listing, error) {
 // requestsOf counts the requests cases send, in the order they run: each
 // sending step once; a shared token once per run, and not at all when a
 // case before it sends the same parameters (which the run then reuses);
-// the key set once.
-func requestsOf(cases []catalog.Case) int {
+// the key set once; a code, unless one is configured.
+func requestsOf(cases []catalog.Case, codeConfigured bool) int {
 	n := 0
 	obtained := map[string]bool{}
 	keySet := false
@@ -80,6 +87,8 @@ func requestsOf(cases []catalog.Case) int {
 					obtained[k] = true
 					n++
 				}
+			case codeStep.MatchString(s.Text) && !codeConfigured:
+				n++
 			case keySetStep.MatchString(s.Text) && !keySet:
 				keySet = true
 				n++

@@ -24,10 +24,7 @@ const tlsProbeTimeout = 2 * time.Second
 // http, that the port does not speak TLS. It sends no HTTP request, so it
 // costs nothing against a rate limit.
 func preflight(ctx context.Context, t config.Target, tlsConf *tls.Config, timeout time.Duration) error {
-	u, err := url.Parse(t.TokenURL())
-	if err != nil {
-		return err
-	}
+	u := t.URL.Parsed()
 	dialHost, viaProxy := dialAddress(u)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
@@ -39,7 +36,7 @@ func preflight(ctx context.Context, t config.Target, tlsConf *tls.Config, timeou
 	if viaProxy {
 		return nil
 	}
-	if u.Scheme == "http" {
+	if t.IsPlainHTTP() {
 		return probeNotTLS(ctx, t, dialHost)
 	}
 	conf := &tls.Config{}
@@ -50,7 +47,7 @@ func preflight(ctx context.Context, t config.Target, tlsConf *tls.Config, timeou
 	if err := tls.Client(conn, conf).HandshakeContext(ctx); err != nil {
 		// The error quotes the certificate's names as they are: the
 		// target chose them.
-		return fmt.Errorf("target %s: TLS handshake failed: %s", t.BaseURL, termsafe.String(err.Error()))
+		return fmt.Errorf("target %s: TLS handshake failed: %s", t.URL, termsafe.String(err.Error()))
 	}
 	return nil
 }
@@ -78,11 +75,11 @@ func dial(ctx context.Context, t config.Target, addr string, timeout time.Durati
 	var dnsErr *net.DNSError
 	switch {
 	case errors.As(err, &dnsErr):
-		return nil, fmt.Errorf("target %s unreachable: host %q not found", t.BaseURL, dnsErr.Name)
+		return nil, fmt.Errorf("target %s unreachable: host %q not found", t.URL, dnsErr.Name)
 	case errors.Is(err, context.DeadlineExceeded):
-		return nil, fmt.Errorf("target %s unreachable: no connection to %s within %s", t.BaseURL, addr, timeout)
+		return nil, fmt.Errorf("target %s unreachable: no connection to %s within %s", t.URL, addr, timeout)
 	}
-	return nil, fmt.Errorf("target %s unreachable: %v", t.BaseURL, err)
+	return nil, fmt.Errorf("target %s unreachable: %v", t.URL, err)
 }
 
 // probeNotTLS refuses an http:// target whose port completes a TLS
@@ -100,7 +97,7 @@ func probeNotTLS(ctx context.Context, t config.Target, addr string) error {
 	host, _, _ := net.SplitHostPort(addr)
 	tc := tls.Client(conn, &tls.Config{ServerName: host, InsecureSkipVerify: true}) //nolint:gosec // a probe: nothing is sent over it
 	if tc.HandshakeContext(ctx) == nil {
-		return fmt.Errorf("target %s unreachable: the port speaks TLS, not plain HTTP; use https://", t.BaseURL)
+		return fmt.Errorf("target %s unreachable: the port speaks TLS, not plain HTTP; use https://", t.URL)
 	}
 	return nil
 }

@@ -14,7 +14,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -24,11 +23,9 @@ import (
 
 	"github.com/cucumber/godog"
 
-	"github.com/authconform/authconform"
 	"github.com/authconform/authconform/conform/setup"
 	"github.com/authconform/authconform/internal/catalog"
 	"github.com/authconform/authconform/internal/config"
-	"github.com/authconform/authconform/internal/expect"
 	"github.com/authconform/authconform/internal/httpclient"
 	"github.com/authconform/authconform/internal/provenance"
 	"github.com/authconform/authconform/internal/ratelimit"
@@ -61,46 +58,20 @@ func configErr(format string, args ...any) error {
 	return &ConfigError{fmt.Errorf(format, args...)}
 }
 
-// Options configure a run.
-type Options struct {
-	Target config.Target
-	// Features holds the feature files under FeaturePaths; Schemas holds
-	// the JSON Schemas under SchemaDir.
-	Features     fs.FS
-	FeaturePaths []string
-	Schemas      fs.FS
-	SchemaDir    string
-
-	Tags        string         // godog tag expression chosen by the user
-	Formats     []setup.Format // the reports (ParseFormats); none: the console format
-	Strict      bool           // a failed @should scenario fails the run
-	Concurrency int
-	Timeout     time.Duration // per request
-	MaxWait     time.Duration // longest Retry-After waited out; 0 = the client's default
-	Rate        *setup.Rate   // nil: the default for the target (DefaultRemoteRate, none on loopback)
-	AllowHTTP   bool          // allow http:// for targets not on loopback
-	TLSConfig   *tls.Config
-
-	// ExpectFailures lists scenarios the target is known to fail.
-	ExpectFailures []expect.Failure
-
-	Console  io.Writer // formatter output without a file; nil = io.Discard
-	Progress io.Writer // a line per finished case, waits; nil = none
-
-	// Admit, when set, is asked before each scenario starts whether to run
-	// it; a scenario it refuses is not run (go test -run, through
-	// conformtest).
-	Admit func(feature, scenario string) bool
-}
-
-// Run runs the suite. A *ConfigError means the run could not start, or
-// that the target could not be tested (unreachable, refused); the result
-// then holds whatever ran. When ctx ends (a signal), the scenario in flight
-// ends as interrupted, the rest as not run, and every report is written.
-func Run(ctx context.Context, o Options) (verdict.Run, error) {
+// Run runs the suite o describes. A *ConfigError means the run could not
+// start, or that the target could not be tested (unreachable, refused);
+// the result then holds whatever ran. When ctx ends (a signal), the
+// scenario in flight ends as interrupted, the rest as not run, and every
+// report is written.
+func Run(ctx context.Context, o setup.Options) (verdict.Run, error) {
 	started := time.Now()
-	res := verdict.Run{Profile: o.Target.Profile.Name, Started: started, Strict: o.Strict}
-	p, err := plan(ctx, o, &res)
+	res := verdict.Run{Started: started, Strict: o.Strict}
+	r, err := resolve(o)
+	if err != nil {
+		return res, err
+	}
+	res.Profile = r.target.Profile.Name
+	p, err := plan(ctx, r, &res)
 	if p != nil {
 		defer p.cleanup()
 	}
@@ -114,17 +85,17 @@ func Run(ctx context.Context, o Options) (verdict.Run, error) {
 		return res, stoppedEarly
 	}
 	// Only a checked URL goes into reports: it holds no user info.
-	res.Target = o.Target.BaseURL
-	if err := preflight(ctx, o.Target, o.TLSConfig, o.timeout()); err != nil {
+	res.Target = r.target.URL.String()
+	if err := preflight(ctx, r.target, r.TLSConfig, r.Timeout); err != nil {
 		if ctx.Err() != nil {
 			return res, stoppedEarly
 		}
 		return res, &ConfigError{err}
 	}
-	status := execute(ctx, o, p)
-	judge(ctx, o, p, &res, status)
+	status := execute(ctx, p)
+	judge(ctx, p, &res, status)
 	res.Duration = time.Since(started)
-	if err := writeReports(o, p, res); err != nil {
+	if err := writeReports(p, res); err != nil {
 		return res, err
 	}
 	if res.Stopped != "" && ctx.Err() == nil {
@@ -144,14 +115,22 @@ type runPlan struct {
 	limiter  *ratelimit.Window
 	formats  formatList
 	godogFmt string
-	files    []*reportFile
-	red      *redact.Redactor
-	progress func(format string, args ...any)
-	client   *httpclient.Client
-	console  *report.Console // the default output for people; nil when not asked for
-	suite    stepsuite.Suite
-	rec      *verdict.Recorder
-	closers  []func()
+	reports  []*reportFile
+	files    suiteFiles // the features godog runs
+	// strict, concurrency, output, progressTo and admit are the run's
+	// options Strict, Concurrency, Output, Progress and Admit.
+	strict      bool
+	concurrency int
+	output      io.Writer // formatter output without a file; nil = none
+	progressTo  io.Writer // a line per finished case; nil = none
+	admit       func(feature, scenario string) bool
+	red         *redact.Redactor
+	progress    func(format string, args ...any)
+	client      *httpclient.Client
+	console     *report.Console // the default output for people; nil when not asked for
+	suite       stepsuite.Suite
+	rec         *verdict.Recorder
+	closers     []func()
 	// held are the cases whose line waits for the run's end: they looked
 	// inconclusive when they finished (see OnDone).
 	heldMu sync.Mutex
@@ -164,145 +143,69 @@ func (p *runPlan) cleanup() {
 	}
 }
 
-// checkTransport checks the target's URLs and that no secret or token
-// would cross the network in clear, and reports whether the target is on
-// loopback.
-func checkTransport(o Options) (loopback bool, err error) {
-	t := o.Target
-	if err := t.CheckURL(); err != nil {
-		return false, &ConfigError{err}
-	}
-	// Resolved once: a name's answer may change, and the dialer holds
-	// plain http to loopback addresses whatever it says later.
-	loopback = t.IsLoopback()
-	if t.IsPlainHTTP() && !loopback && !o.AllowHTTP {
-		return false, configErr("target %s is plain http and not on loopback: client secrets would cross the network unencrypted (RFC 6749 §2.3.1, §3.2 require TLS); use https:// or -allow-http", t.BaseURL)
-	}
-	// The key set and the protected resource are held to the same rule:
-	// access tokens go to the resource, and keys read in clear could be
-	// anyone's.
-	for _, u := range t.OtherURLs() {
-		if config.IsPlainHTTPURL(u) && !t.IsLoopbackURL(u) && !o.AllowHTTP {
-			return false, configErr("%s is plain http and not on loopback: access tokens and the keys that verify them would cross the network unencrypted (RFC 6750 §5.3, RFC 7517 §9.3 require TLS); use https:// or -allow-http", u)
-		}
-	}
-	if usesTLS(t) {
-		if err := checkCertEnv(os.Getenv); err != nil {
-			return false, err
-		}
-	}
-	return loopback, nil
-}
-
-// usesTLS reports whether any URL of the target is https: only then are
-// the system's roots read.
-func usesTLS(t config.Target) bool {
-	if !t.IsPlainHTTP() {
-		return true
-	}
-	for _, u := range t.OtherURLs() {
-		if !config.IsPlainHTTPURL(u) {
-			return true
-		}
-	}
-	return false
-}
-
-// NewSuite builds the step vocabulary's shared state for o's target, for
-// another godog suite to register (conform.Steps): the same transport
-// rules, rate limit, timeouts, schemas and redaction as a run. close
-// releases its connections.
-func NewSuite(o Options) (s stepsuite.Suite, close func(), err error) {
-	loopback, err := checkTransport(o)
-	if err != nil {
-		return nil, nil, err
-	}
-	if o.Timeout < 0 || o.Timeout > 10*time.Minute {
-		return nil, nil, configErr("timeout %s: want a duration above 0 and at most 10m", o.Timeout)
-	}
-	schemas, err := schema.Load(o.Schemas, o.SchemaDir)
-	if err != nil {
-		return nil, nil, configErr("schemas: %v", err)
-	}
-	limiter, err := o.limiter(loopback)
-	if err != nil {
-		return nil, nil, &ConfigError{err}
-	}
-	client := o.client(limiter, nil)
-	return stepsuite.New(stepsuite.Config{
-		Target:   o.Target,
-		Client:   client,
-		Schemas:  schemas,
-		Redactor: redact.New(o.Target.Secrets()...),
-	}), client.Close, nil
-}
-
-// client is the one client every request of a run, or of a suite built by
-// NewSuite, goes through; onWait (may be nil) hears of each wait.
-func (o Options) client(limiter *ratelimit.Window, onWait func(time.Duration, string)) *httpclient.Client {
-	return httpclient.New(httpclient.Options{
-		Timeout:   o.timeout(),
-		Limiter:   limiter,
-		TLSConfig: o.TLSConfig,
-		MaxWait:   o.MaxWait,
-		// Plain http is allowed only to loopback (or when the user said
-		// so): the dialer holds to it, whatever a name resolves to later.
-		LoopbackOnly: o.Target.IsPlainHTTP() && !o.AllowHTTP,
-		OnWait:       onWait,
-	})
-}
-
 // plan checks the configuration and prepares the run: every configuration
 // error is found here, before any request.
-func plan(ctx context.Context, o Options, res *verdict.Run) (*runPlan, error) {
-	t := o.Target
-	loopback, err := checkTransport(o)
-	if err != nil {
+func plan(ctx context.Context, r resolved, res *verdict.Run) (*runPlan, error) {
+	if err := checkTransport(r.target, r.loopback, r.AllowHTTP); err != nil {
 		return nil, err
 	}
-	switch {
-	case o.Concurrency < 0 || o.Concurrency > 64:
-		return nil, configErr("-concurrency %d: want 1 to 64 scenarios at once", o.Concurrency)
-	case o.Timeout < 0 || o.Timeout > 10*time.Minute:
-		return nil, configErr("-timeout %s: want a duration above 0 and at most 10m", o.Timeout)
+	if err := checkLimits(r.Concurrency, r.Timeout); err != nil {
+		return nil, err
 	}
-	p := &runPlan{red: redact.New(t.Secrets()...), progress: func(string, ...any) {}}
-	if err := p.selectCases(o, res); err != nil {
+	p := &runPlan{
+		red: redact.New(r.target.Secrets()...), progress: func(string, ...any) {},
+		files: r.suite, strict: r.Strict, concurrency: max(r.Concurrency, 1), output: r.Output,
+		progressTo: r.Progress, admit: r.Admit,
+	}
+	err := p.selectCases(r.target, r.Tags, res)
+	if err != nil {
 		return p, err
 	}
-	if res.Tool, err = provenance.Of(o.suiteRoots()...); err != nil {
+	if p.expected, err = matchExpectations(r.KnownDeviations, p.cases); err != nil {
+		return p, &ConfigError{err}
+	}
+	if res.Tool, err = provenance.Of(r.suite.roots()...); err != nil {
 		return p, configErr("reading the suite's files: %v", err)
 	}
-	if p.schemas, err = schema.Load(o.Schemas, o.SchemaDir); err != nil {
+	if p.schemas, err = schema.Load(r.suite.schemas, r.suite.schemaDir); err != nil {
 		return p, configErr("schemas: %v", err)
 	}
-	if p.limiter, err = o.limiter(loopback); err != nil {
+	if p.limiter, err = limiterFor(r.Rate, r.loopback); err != nil {
 		return p, &ConfigError{err}
 	}
-	if p.formats, err = checkFormats(o.Formats, joinFormats(o.Formats)); err != nil {
-		return p, &ConfigError{err}
+	if err := p.planFormats(r.Formats); err != nil {
+		return p, err
 	}
-	if o.Console == nil || o.Console == io.Discard {
-		// Formatting output nobody reads cost a sixth of a run.
-		p.formats = p.formats.filesOnly()
-	}
-	var cleanup func()
-	p.godogFmt, p.files, cleanup, err = p.formats.plan()
-	p.closers = append(p.closers, cleanup)
-	if err != nil {
-		return p, &ConfigError{err}
-	}
-	p.wire(ctx, o)
-	for _, w := range t.Warnings() {
+	p.wire(ctx, r.target, r.transport())
+	for _, w := range r.target.Warnings() {
 		p.progress("warning: %s", w)
 	}
 	return p, nil
 }
 
+// planFormats checks the reports asked for and opens their files.
+func (p *runPlan) planFormats(list []setup.Format) error {
+	var err error
+	if p.formats, err = checkFormats(list, joinFormats(list)); err != nil {
+		return &ConfigError{err}
+	}
+	if p.output == nil || p.output == io.Discard {
+		// Formatting output nobody reads cost a sixth of a run.
+		p.formats = p.formats.filesOnly()
+	}
+	var cleanup func()
+	p.godogFmt, p.reports, cleanup, err = p.formats.plan()
+	p.closers = append(p.closers, cleanup)
+	if err != nil {
+		return &ConfigError{err}
+	}
+	return nil
+}
+
 // selectCases reads the features, lints them against the vocabulary, and
 // decides which scenarios run and which are left out, and why.
-func (p *runPlan) selectCases(o Options, res *verdict.Run) error {
-	cases, err := catalog.Load(o.Features, o.FeaturePaths...)
+func (p *runPlan) selectCases(t config.Target, tags string, res *verdict.Run) error {
+	cases, err := catalog.Load(p.files.features, p.files.featurePaths...)
 	if err != nil {
 		return configErr("features: %v", err)
 	}
@@ -312,16 +215,16 @@ func (p *runPlan) selectCases(o Options, res *verdict.Run) error {
 	if err := catalog.LintTags(cases); err != nil {
 		return configErr("features: %v", err)
 	}
-	userTags, err := tagexpr.Parse(o.Tags)
+	userTags, err := tagexpr.Parse(tags)
 	if err != nil {
 		return &ConfigError{err}
 	}
-	if err := o.Target.CheckClients(); err != nil {
+	if err := t.CheckClients(); err != nil {
 		return &ConfigError{err}
 	}
 	// The other profiles' scenarios first: their reason is the only one
 	// that matters for them.
-	gaps := append(slices.Clone(o.Target.Profile.LeaveOut), o.Target.Gaps()...)
+	gaps := append(slices.Clone(t.Profile.LeaveOut), t.Gaps()...)
 	var gapTags []string
 	for _, g := range gaps {
 		gapTags = append(gapTags, g.Tag)
@@ -332,7 +235,7 @@ func (p *runPlan) selectCases(o Options, res *verdict.Run) error {
 			continue
 		}
 		if p.selected.Match(c.Tags) {
-			if err := configured(o.Target, c); err != nil {
+			if err := configured(t, c); err != nil {
 				return err
 			}
 			p.running = append(p.running, c)
@@ -344,7 +247,7 @@ func (p *runPlan) selectCases(o Options, res *verdict.Run) error {
 		for i, g := range gaps {
 			if slices.Contains(c.Tags, g.Tag) {
 				why = append(why, g.Reason)
-				if other = i < len(o.Target.Profile.LeaveOut); other {
+				if other = i < len(t.Profile.LeaveOut); other {
 					break
 				}
 			}
@@ -354,23 +257,10 @@ func (p *runPlan) selectCases(o Options, res *verdict.Run) error {
 			Severity: verdict.SeverityOf(c.Tags), Tags: c.Tags, Rules: catalog.Rules(c.Tags),
 		})
 	}
-	if p.expected, err = matchExpectations(o.ExpectFailures, cases); err != nil {
-		return &ConfigError{err}
-	}
 	if p.toRun == 0 {
 		return configErr("nothing to run: %d scenarios match the tags, and none can run with this configuration (%s)", len(res.LeftOut), leftOutReasons(res.LeftOut))
 	}
 	return nil
-}
-
-// suiteRoots are the files that make up the suite run: the features and
-// the schemas, for the run's provenance stamp.
-func (o Options) suiteRoots() []provenance.Root {
-	var roots []provenance.Root
-	for _, p := range o.FeaturePaths {
-		roots = append(roots, provenance.Root{FS: o.Features, Path: p})
-	}
-	return append(roots, provenance.Root{FS: o.Schemas, Path: o.SchemaDir})
 }
 
 // configured refuses a case that would send a credential placeholder the
@@ -389,23 +279,25 @@ func configured(t config.Target, c catalog.Case) error {
 
 // wire builds the one client every request goes through, and the steps,
 // which stop starting scenarios once ctx ends.
-func (p *runPlan) wire(ctx context.Context, o Options) {
-	if o.Progress != nil {
-		pw := forPeople(p.red, o.Progress)
+func (p *runPlan) wire(ctx context.Context, t config.Target, transport httpclient.Options) {
+	if p.progressTo != nil {
+		pw := forPeople(p.red, p.progressTo)
 		p.closers = append(p.closers, func() { pw.Close() })
 		p.progress = func(format string, args ...any) { fmt.Fprintf(pw, format+"\n", args...) }
 	}
-	if f, ok := p.formats.console(); ok && f.name == "console" && o.Console != nil {
-		cw := forPeople(p.red, o.Console)
+	if f, ok := p.formats.console(); ok && f.name == "console" && p.output != nil {
+		cw := forPeople(p.red, p.output)
 		p.closers = append(p.closers, func() { cw.Close() })
 		p.console = report.NewConsole(cw)
 	}
-	p.client = o.client(p.limiter, func(d time.Duration, why string) {
+	transport.Limiter = p.limiter
+	transport.OnWait = func(d time.Duration, why string) {
 		p.progress("  waiting %.1f s for %s", d.Seconds(), why)
 		if p.console != nil {
 			p.console.Note(fmt.Sprintf("waiting %.1f s for %s", d.Seconds(), why))
 		}
-	})
+	}
+	p.client = httpclient.New(transport)
 	p.closers = append(p.closers, p.client.Close)
 	p.rec = &verdict.Recorder{}
 	defer func() { p.suite.PlanSharing(p.running) }()
@@ -413,15 +305,15 @@ func (p *runPlan) wire(ctx context.Context, o Options) {
 		// Only the HTML, JUnit and cucumber reports show passed
 		// scenarios' requests; failures always keep theirs.
 		KeepTranscripts: p.formats.wants("html") || p.formats.wants("junit") || p.formats.wants("cucumber"),
-		Target:          o.Target,
+		Target:          t,
 		Client:          p.client,
 		Schemas:         p.schemas,
 		Redactor:        p.red,
 		Recorder:        p.rec,
-		Admit:           o.Admit,
+		Admit:           p.admit,
 		RunContext:      ctx,
 		OnDone: func(v verdict.Verdict) {
-			v = classify(o, p.expected, p.suite, v)
+			v = classify(p.strict, p.expected, p.suite, v)
 			if v.Status == verdict.Inconclusive {
 				// Not final: a later scenario may yet get the client its
 				// token. Shown once the run has ended (judge), so no
@@ -453,9 +345,9 @@ func (p *runPlan) show(v verdict.Verdict) {
 // A passed error scenario whose clients got no token in the run is
 // inconclusive (controls, which may be nil, says why): its pass proves
 // nothing, whatever the known-deviation file says of it.
-func classify(o Options, expected map[string]string, controls positiveControls, v verdict.Verdict) verdict.Verdict {
+func classify(strict bool, expected map[string]string, controls positiveControls, v verdict.Verdict) verdict.Verdict {
 	v.Rules = catalog.Rules(v.Tags)
-	if v.Status == verdict.Failed && v.Severity == verdict.Should && !o.Strict {
+	if v.Status == verdict.Failed && v.Severity == verdict.Should && !strict {
 		v.Status = verdict.Warning
 	}
 	if controls != nil && v.Status == verdict.Passed {
@@ -501,17 +393,17 @@ func progressLine(v verdict.Verdict) string {
 }
 
 // execute runs the selected scenarios through godog.
-func execute(ctx context.Context, o Options, p *runPlan) int {
+func execute(ctx context.Context, p *runPlan) int {
 	var cw io.WriteCloser = nopCloser{io.Discard}
-	if console, ok := p.formats.console(); ok && o.Console != nil && o.Console != io.Discard {
+	if console, ok := p.formats.console(); ok && p.output != nil && p.output != io.Discard {
 		_, ours := ownFormats[console.name]
 		switch {
 		case ours || liveFormats[console.name]:
 			// The runner writes it, not godog.
 		case machineFormats[console.name]:
-			cw = p.red.Writer(o.Console)
+			cw = p.red.Writer(p.output)
 		default:
-			cw = forPeople(p.red, o.Console)
+			cw = forPeople(p.red, p.output)
 		}
 	}
 	defer cw.Close()
@@ -521,12 +413,12 @@ func execute(ctx context.Context, o Options, p *runPlan) int {
 		Options: &godog.Options{
 			Format:         p.godogFmt,
 			Output:         cw,
-			Paths:          o.FeaturePaths,
-			FS:             o.Features,
+			Paths:          p.files.featurePaths,
+			FS:             p.files.features,
 			Tags:           p.selected.String(),
 			Strict:         true,
 			NoColors:       true,
-			Concurrency:    max(o.Concurrency, 1),
+			Concurrency:    p.concurrency,
 			DefaultContext: ctx,
 		},
 	}.Run()
@@ -534,14 +426,14 @@ func execute(ctx context.Context, o Options, p *runPlan) int {
 
 // judge turns the recorded verdicts into the run's outcome: severity,
 // known deviations, order, counts and exit code.
-func judge(ctx context.Context, o Options, p *runPlan, res *verdict.Run, godogStatus int) {
+func judge(ctx context.Context, p *runPlan, res *verdict.Run, godogStatus int) {
 	order := map[string]catalog.Case{}
 	for _, c := range p.cases {
 		order[catalog.Key(c.URI, c.Scenario)] = c
 	}
 	for _, v := range p.rec.All() {
 		c := order[catalog.Key(v.URI, v.Scenario)]
-		v = classify(o, p.expected, p.suite, v)
+		v = classify(p.strict, p.expected, p.suite, v)
 		v.Feature, v.Order, v.Line = c.Feature, c.Order, c.Line
 		res.Verdicts = append(res.Verdicts, v)
 		if slices.Contains(p.held, catalog.Key(v.URI, v.Scenario)) {
@@ -576,8 +468,8 @@ func stopReason(err error) string {
 
 // writeReports writes every report file, and a runner-written report the
 // console asked for, with what ran.
-func writeReports(o Options, p *runPlan, res verdict.Run) error {
-	for _, f := range p.files {
+func writeReports(p *runPlan, res verdict.Run) error {
+	for _, f := range p.reports {
 		if err := f.finish(p.red, res); err != nil {
 			return fmt.Errorf("writing the %s report %s: %w", f.name, f.path, err)
 		}
@@ -586,11 +478,11 @@ func writeReports(o Options, p *runPlan, res verdict.Run) error {
 		p.console.Finish(redactRun(p.red, res))
 	}
 	console, ok := p.formats.console()
-	if !ok || o.Console == nil {
+	if !ok || p.output == nil {
 		return nil
 	}
 	if write, ours := ownFormats[console.name]; ours {
-		w := p.red.Writer(o.Console)
+		w := p.red.Writer(p.output)
 		if err := write(w, redactRun(p.red, res)); err != nil {
 			return err
 		}
@@ -621,7 +513,7 @@ func exitCode(res verdict.Run, expected int, godogStatus int) int {
 // matchExpectations maps each listed scenario to its reason; a listed
 // scenario that does not exist is an error, so a renamed scenario cannot
 // silently drop out of the file.
-func matchExpectations(list []expect.Failure, cases []catalog.Case) (map[string]string, error) {
+func matchExpectations(list []setup.KnownDeviation, cases []catalog.Case) (map[string]string, error) {
 	known := map[string]bool{}
 	for _, c := range cases {
 		known[catalog.Key(c.URI, c.Scenario)] = true
@@ -651,29 +543,6 @@ func leftOutReasons(l []verdict.LeftOut) string {
 	return strings.Join(out, "; ")
 }
 
-func (o Options) timeout() time.Duration {
-	if o.Timeout > 0 {
-		return o.Timeout
-	}
-	return httpclient.DefaultTimeout
-}
-
-// DefaultRemoteRate is Commerce Layer's documented auth limit: 30 requests
-// a minute per IP (docs/sources/commercelayer-auth.md#rate-limits).
-var DefaultRemoteRate = setup.Rate{N: 30, Per: time.Minute}
-
-// limiter is the run's rate limit: o.Rate, else the default for a target
-// on loopback or not.
-func (o Options) limiter(loopback bool) (*ratelimit.Window, error) {
-	switch {
-	case o.Rate != nil:
-		return ratelimit.For(*o.Rate)
-	case loopback:
-		return nil, nil
-	}
-	return ratelimit.For(DefaultRemoteRate)
-}
-
 // maxCAFile bounds -ca-file: a system's whole CA bundle is about 200 KiB.
 const maxCAFile = 4 << 20
 
@@ -697,16 +566,8 @@ func LoadCA(file string) (*tls.Config, error) {
 	return &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}, nil
 }
 
-// WithBuiltInSuite is o reading the features and schemas built into the
-// binary: the one place that says where they are.
-func (o Options) WithBuiltInSuite() Options {
-	o.Features, o.FeaturePaths = authconform.Files, []string{"features"}
-	o.Schemas, o.SchemaDir = authconform.Files, "schemas"
-	return o
-}
-
 // BuiltInStamp is the provenance of the built-in suite, as -version prints
 // it and as a run over that suite stamps its reports.
 func BuiltInStamp() (provenance.Stamp, error) {
-	return provenance.Of(Options{}.WithBuiltInSuite().suiteRoots()...)
+	return provenance.Of(builtInSuite().roots()...)
 }

@@ -122,14 +122,10 @@ func runSuiteAt(t *testing.T, url string, concurrency int, formats ...setup.Form
 
 // suiteAt is the whole built-in suite against url, concurrency scenarios
 // at a time, with the formats and the console discarded.
-func suiteAt(url string, concurrency int, formats ...setup.Format) runner.Options {
-	return runner.Options{
-		Target:      embedded.Target(url),
-		Concurrency: concurrency,
-		Formats:     formats,
-		Timeout:     5 * time.Second,
-		Console:     io.Discard,
-	}.WithBuiltInSuite()
+func suiteAt(url string, concurrency int, formats ...setup.Format) setup.Options {
+	o := optionsFor(embedded.Target(url))
+	o.Concurrency, o.Formats, o.Timeout, o.Output = concurrency, formats, 5*time.Second, io.Discard
+	return o
 }
 
 // outcomes maps each scenario of a run to its status. Statuses are what a

@@ -2,6 +2,7 @@ package selftest
 
 import (
 	"context"
+	"github.com/authconform/authconform/conform/setup"
 	"io"
 	"slices"
 	"sort"
@@ -25,7 +26,7 @@ func runAgainst(t *testing.T, opts refserver.Options, strict bool) verdict.Run {
 	t.Helper()
 	var all verdict.Run
 	for _, p := range config.Profiles {
-		res := runProfile(t, opts, p, func(o *runner.Options) { o.Strict = strict })
+		res := runProfile(t, opts, p, func(o *setup.Options) { o.Strict = strict })
 		all.Verdicts = append(all.Verdicts, res.Verdicts...)
 		all.ExitCode = max(all.ExitCode, res.ExitCode)
 	}
@@ -34,14 +35,14 @@ func runAgainst(t *testing.T, opts refserver.Options, strict bool) verdict.Run {
 
 // runWith runs the Commerce Layer profile, with the runner's options
 // adjusted by tune.
-func runWith(t *testing.T, opts refserver.Options, tune func(*runner.Options)) verdict.Run {
+func runWith(t *testing.T, opts refserver.Options, tune func(*setup.Options)) verdict.Run {
 	t.Helper()
 	return runProfile(t, opts, config.CommerceLayer, tune)
 }
 
 // runProfile runs profile p against the reference server started with
 // opts, in the error shape the profile judges (embedded.ServerOptions).
-func runProfile(t *testing.T, opts refserver.Options, p config.Profile, tune func(*runner.Options)) verdict.Run {
+func runProfile(t *testing.T, opts refserver.Options, p config.Profile, tune func(*setup.Options)) verdict.Run {
 	t.Helper()
 	if p.Name == config.RFC6749.Name {
 		opts.ErrorShape = embedded.ServerOptions(p, "").ErrorShape
@@ -54,11 +55,8 @@ func runProfile(t *testing.T, opts refserver.Options, p config.Profile, tune fun
 		t.Fatalf("refserver.Start(%+v): %v", opts, err)
 	}
 	defer srv.Close()
-	o := runner.Options{
-		Target:  profileTarget(srv.URL, p),
-		Timeout: 5 * time.Second,
-		Console: io.Discard,
-	}.WithBuiltInSuite()
+	o := optionsFor(profileTarget(srv.URL, p))
+	o.Timeout, o.Output = 5*time.Second, io.Discard
 	if tune != nil {
 		tune(&o)
 	}
@@ -119,4 +117,11 @@ func profileSize(t testing.TB, p config.Profile) int {
 		}
 	}
 	return n
+}
+
+// optionsFor is a run's options for the configured target ct and its
+// profile.
+func optionsFor(ct config.Target) setup.Options {
+	t, p := ct.Setup()
+	return setup.Options{Target: t, Profile: p}
 }

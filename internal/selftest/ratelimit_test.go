@@ -6,7 +6,6 @@ import (
 
 	"github.com/authconform/authconform/conform/setup"
 	"github.com/authconform/authconform/internal/refserver"
-	"github.com/authconform/authconform/internal/runner"
 	"github.com/authconform/authconform/internal/verdict"
 )
 
@@ -31,7 +30,7 @@ func TestRateLimitedTarget(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res := runWith(t, server, func(o *runner.Options) { o.Rate, o.Concurrency = &tt.rate, tt.concurrency })
+			res := runWith(t, server, func(o *setup.Options) { o.Rate, o.Concurrency = &tt.rate, tt.concurrency })
 			for _, v := range res.Verdicts {
 				if v.Status != verdict.Passed {
 					t.Errorf("scenario %q: %s\n%s", v.Scenario, v.Status, v.Error)

@@ -28,11 +28,14 @@ const cfg = {
   salesChannel: { clientId: env('SALES_CHANNEL_ID'), clientSecret: env('SALES_CHANNEL_SECRET') },
   integration: { clientId: env('INTEGRATION_ID'), clientSecret: env('INTEGRATION_SECRET') },
   customer: { username: env('CUSTOMER_EMAIL'), password: env('CUSTOMER_PASSWORD') },
+  webapp: { clientId: env('WEBAPP_ID'), clientSecret: env('WEBAPP_SECRET') },
+  redirectUri: env('REDIRECT_URI'),
+  customerId: env('CUSTOMER_ID'),
   cli: process.env.AUTHCONFORM_CHECK_CLI !== '0',
 }
 // secrets are the values no detail shows: the configured ones, and each
 // refresh token once a call gets one (they are not JWT-shaped).
-const secrets = [cfg.salesChannel.clientSecret, cfg.integration.clientSecret, cfg.customer.password]
+const secrets = [cfg.salesChannel.clientSecret, cfg.integration.clientSecret, cfg.webapp.clientSecret, cfg.customer.password]
 
 // clean keeps tokens and secrets out of a detail, whatever a library put
 // in an error message.
@@ -257,6 +260,67 @@ await call("SDK: base URL from the token", async () => {
   expect(url && url.split('?')[0] === want, `request to ${url}; want ${want}`)
   expect(/404/.test(outcome), `outcome ${outcome}; want serve's 404`)
   return `base URL ${cfg.coreAPI}/api (markets.list went to ${url}, answered ${outcome})`
+})
+
+// The grants that act for someone. None of these calls reads iss, so they
+// pass whatever the issuer; codes, refresh tokens and assertions are
+// never put in a detail.
+const jwtBearer = 'urn:ietf:params:oauth:grant-type:jwt-bearer'
+
+// authorizeCode asks serve's authorize endpoint (which approves at once)
+// for a code, reading the redirect without following it.
+async function authorizeCode() {
+  const state = `st-${Math.random().toString(36).slice(2)}`
+  const q = new URLSearchParams({ response_type: 'code', client_id: cfg.webapp.clientId, redirect_uri: cfg.redirectUri, scope: 'market:all', state })
+  const res = await fetch(`${cfg.issuer}/oauth/authorize?${q}`, { redirect: 'manual' })
+  const loc = new URL(res.headers.get('location') ?? 'about:blank')
+  expect(res.status >= 300 && res.status < 400, `authorize: status ${res.status}; want a redirect`)
+  expect(`${loc.origin}${loc.pathname}` === cfg.redirectUri, `authorize: redirect to ${loc.origin}${loc.pathname}; want ${cfg.redirectUri}`)
+  expect(loc.searchParams.get('state') === state, 'authorize: the state came back changed or not at all')
+  const code = loc.searchParams.get('code')
+  expect(code, 'authorize: no code in the redirect')
+  return code
+}
+
+await call('js-auth authenticate: authorization_code (webapp)', async () => {
+  const code = await authorizeCode()
+  const options = { ...cfg.webapp, code, redirectUri: cfg.redirectUri, scope: 'market:all', domain: cfg.domain }
+  const r = await auth.authenticate('authorization_code', options)
+  expect(r.errors == null, `errors: ${JSON.stringify(r.errors)}`)
+  expect(r.ownerType === 'user' && typeof r.ownerId === 'string' && r.ownerId !== '', `ownerType ${r.ownerType}, ownerId ${typeof r.ownerId}`)
+  expect(typeof r.refreshToken === 'string' && r.refreshToken !== '', 'no refreshToken')
+  const { payload } = auth.jwtDecode(r.accessToken)
+  expect(auth.jwtIsWebApp(payload) && payload.owner?.type === 'User' && payload.owner.id === r.ownerId, `kind ${payload.application?.kind}, owner ${JSON.stringify(payload.owner)}`)
+  const ok = await resource(r.accessToken)
+  expect(ok.status === 200, `resource with the token: ${ok.status}`)
+  const again = await auth.authenticate('authorization_code', options)
+  expect(Array.isArray(again.errors) && again.accessToken == null, 'the code was exchanged twice')
+  return `ownerType user, a refresh token, a webapp token owned by its User, the resource answered ${ok.status}; the code again: ${again.errors[0].title}`
+})
+
+const customClaim = { greeting: 'Grüße, 世界 ✓', nested: { list: [1, 'two', null], ratio: 2.5 } }
+
+await call('js-auth createAssertion + JWT bearer (customer)', async () => {
+  const assertion = await auth.createAssertion({ payload: { 'https://commercelayer.io/claims': { owner: { type: 'Customer', id: cfg.customerId }, custom_claim: customClaim } } })
+  const r = await auth.authenticate(jwtBearer, { ...cfg.salesChannel, assertion, domain: cfg.domain })
+  expect(r.errors == null, `errors: ${JSON.stringify(r.errors)}`)
+  expect(r.ownerType === 'customer' && r.ownerId === cfg.customerId, `ownerType ${r.ownerType}, ownerId the customer: ${r.ownerId === cfg.customerId}`)
+  expect(typeof r.refreshToken === 'string' && r.refreshToken !== '', 'no refreshToken')
+  const { payload } = auth.jwtDecode(r.accessToken)
+  expect(payload.owner?.type === 'Customer' && payload.owner.id === cfg.customerId, `owner ${JSON.stringify(payload.owner)}`)
+  expect(JSON.stringify(payload.custom_claim) === JSON.stringify(customClaim), `custom_claim ${JSON.stringify(payload.custom_claim)}; want ${JSON.stringify(customClaim)}`)
+  const ok = await resource(r.accessToken)
+  expect(ok.status === 200, `resource with the token: ${ok.status}`)
+  return `ownerType customer, a refresh token, the JWT's owner and custom_claim as sent (${payload.custom_claim.greeting}), the resource answered ${ok.status}`
+})
+
+await call('js-auth JWT bearer: empty claims (errors array)', async () => {
+  const assertion = await auth.createAssertion({ payload: { 'https://commercelayer.io/claims': {} } })
+  const r = await auth.authenticate(jwtBearer, { ...cfg.salesChannel, assertion, domain: cfg.domain })
+  expect(Array.isArray(r.errors) && r.errors.length > 0 && r.accessToken == null, `no errors array: ${JSON.stringify(Object.keys(r))}`)
+  const e = r.errors[0]
+  expect(e.title === 'invalid_assertion', `errors[0].title ${e.title}; want invalid_assertion`)
+  return `errors[0]: title ${e.title}, code ${e.code}, status ${e.status}`
 })
 
 // The CLI, with the token plugin registered as an installed one, in a
