@@ -286,6 +286,8 @@ func configuredLifetime(t config.Target, who string) int64 {
 		return int64(t.SalesChannel.Lifetime)
 	case "integration":
 		return int64(t.Integration.Lifetime)
+	case "webapp":
+		return int64(t.Webapp.Lifetime)
 	}
 	return int64(t.Client.Lifetime)
 }

@@ -7,7 +7,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"math"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -168,29 +167,9 @@ func floorCodeOf(a *floorAnswer) string {
 // webappLifetime compares expires_in with the configured lifetime, or
 // with the token's own exp − iat, 5 s of counting down allowed.
 func webappLifetime(b *floorBuilder, m []string) (floorCheck, error) {
-	path, configured := m[1], b.target.Webapp.Lifetime
-	return onAnswer(func(a *floorAnswer) error {
-		got, err := a.integer(path)
-		if err != nil {
-			return err
-		}
-		want, of := int64(configured), "the configured lifetime"
-		if want == 0 {
-			of = "the claims exp − iat"
-			iat, err1 := a.claim("iat")
-			exp, err2 := a.claim("exp")
-			i, _ := floatOf(iat)
-			e, _ := floatOf(exp)
-			if err1 != nil || err2 != nil {
-				return fmt.Errorf("no iat or exp claim to take the lifetime from")
-			}
-			want = int64(math.Round(e - i))
-		}
-		if got > want || got < want-5 {
-			return fmt.Errorf("%s = %d; want %s, %d, or up to 5 s less", path, got, of, want)
-		}
-		return nil
-	}), nil
+	// The rule every token answer follows (memberTokenLifetime), for the
+	// webapp's tokens.
+	return memberTokenLifetime(b, []string{m[0], m[1], "", "webapp"})
 }
 
 func floatOf(v any) (float64, error) {

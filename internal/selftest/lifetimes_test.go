@@ -34,6 +34,8 @@ const (
 	scClaims        = "features/token/access_token_jwt.feature: A sales channel's guest token with a market in scope carries the sales channel, the scope and the market"
 	scAllClaims     = "features/token/access_token_jwt.feature: A sales channel's market:all guest token carries no market claim"
 	intClaims       = "features/token/access_token_jwt.feature: An integration's token carries the integration and its scope"
+	webappToken     = "features/authorization_code/authorization_code.feature: A webapp exchanges its code for a token that acts for the user, with a refresh token"
+	assertionToken  = "features/jwt_bearer/jwt_bearer.feature: An assertion naming a customer gets a token that acts for that customer, with a refresh token"
 )
 
 // lifetimeRow is a server, the lifetimes the suite is told, and what the
@@ -84,6 +86,10 @@ var lifetimeRows = []lifetimeRow{
 			scClaims:        "claims exp − iat = 28800 s; the answer's expires_in = 14400",
 			scAllClaims:     "claims exp − iat = 28800 s",
 			intClaims:       "claims exp − iat = 14400 s; the answer's expires_in = 7200",
+			// The grants that act for someone issue tokens by the same fault:
+			// the webapp's (lifetime not configured) and the assertion's.
+			webappToken:    "expires_in = 7200, but the token's exp − iat is 14400 s",
+			assertionToken: "exp − iat = 28800 s",
 		},
 	},
 	{
@@ -98,6 +104,10 @@ var lifetimeRows = []lifetimeRow{
 			scClaims:        "claims exp − iat = 28800 s",
 			scAllClaims:     "claims exp − iat = 28800 s",
 			intClaims:       "claims exp − iat = 14400 s",
+			// The grants that act for someone issue tokens by the same fault:
+			// the webapp's (lifetime not configured) and the assertion's.
+			webappToken:    "expires_in = 7200, but the token's exp − iat is 14400 s",
+			assertionToken: "exp − iat = 28800 s",
 		},
 	},
 }
