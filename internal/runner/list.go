@@ -49,11 +49,7 @@ func List(o setup.Options) (Listing, error) {
 	if _, err := matchExpectations(r.KnownDeviations, p.cases); err != nil {
 		return Listing{}, &ConfigError{err}
 	}
-	limiter, err := limiterFor(r.Rate, r.loopback)
-	if err != nil {
-		return Listing{}, &ConfigError{err}
-	}
-	l := Listing{Cases: p.running, LeftOut: res.LeftOut, Requests: requestsOf(p.running), Rate: limiter.Rate()}
+	l := Listing{Cases: p.running, LeftOut: res.LeftOut, Requests: requestsOf(p.running), Rate: r.limiter.Rate()}
 	if r := l.Rate; !r.IsNone() && l.Requests > r.N {
 		// Every request past the first N waits for a window to free a slot.
 		l.Waiting = time.Duration((l.Requests-1)/r.N) * r.Per

@@ -26,44 +26,57 @@ type resolved struct {
 	target   config.Target
 	loopback bool // decided once: a name's answer may change later
 	suite    suiteFiles
+	limiter  *ratelimit.Window // the rate limit: Rate, or the default for where the target is
 }
 
-// suiteFiles are the feature files and JSON Schemas a run reads.
+// suiteFiles are the feature files and JSON Schemas a run reads, and the
+// roots of its provenance stamp.
 type suiteFiles struct {
 	features     fs.FS
 	featurePaths []string
 	schemas      fs.FS
 	schemaDir    string
+	stampRoots   []provenance.Root
 }
 
 // builtInSuite is the features and schemas built into the binary: the one
 // place that says where they are.
 func builtInSuite() suiteFiles {
-	return suiteFiles{features: authconform.Files, featurePaths: []string{"features"}, schemas: authconform.Files, schemaDir: "schemas"}
+	return suiteFiles{features: authconform.Files, featurePaths: []string{"features"}, schemas: authconform.Files, schemaDir: "schemas"}.withRoots()
 }
 
-// roots are the files that make up the suite, for the run's provenance
-// stamp.
-func (s suiteFiles) roots() []provenance.Root {
-	var roots []provenance.Root
-	for _, p := range s.featurePaths {
-		roots = append(roots, provenance.Root{FS: s.features, Path: p})
+// suiteOf is the suite o names: its own features or schemas, else the
+// built-in ones.
+func suiteOf(o setup.Options) suiteFiles {
+	s := builtInSuite()
+	if o.Features != nil {
+		s.features, s.featurePaths = o.Features, o.FeaturePaths
+		if len(o.FeaturePaths) == 0 {
+			s.featurePaths = []string{"."}
+		}
 	}
-	return append(roots, provenance.Root{FS: s.schemas, Path: s.schemaDir})
+	if o.Schemas != nil {
+		s.schemas, s.schemaDir = o.Schemas, "."
+	}
+	return s.withRoots()
+}
+
+// withRoots sets the files that make up the suite, for the run's
+// provenance stamp.
+func (s suiteFiles) withRoots() suiteFiles {
+	s.stampRoots = nil
+	for _, p := range s.featurePaths {
+		s.stampRoots = append(s.stampRoots, provenance.Root{FS: s.features, Path: p})
+	}
+	s.stampRoots = append(s.stampRoots, provenance.Root{FS: s.schemas, Path: s.schemaDir})
+	return s
 }
 
 // resolve applies o's defaults, builds the target the steps use and checks
-// its URLs, and decides whether it is on loopback: the one place a run's
-// options are read whole.
+// its URLs, decides whether it is on loopback, and sets the rate limit: the
+// one place a run's options are read whole.
 func resolve(o setup.Options) (resolved, error) {
-	t, err := config.Resolve(o.Target, o.Profile)
-	if err != nil {
-		return resolved{}, &ConfigError{err}
-	}
-	if err := t.CheckURL(); err != nil {
-		return resolved{}, &ConfigError{err}
-	}
-	r := resolved{Options: o, target: t, suite: builtInSuite()}
+	r := resolved{Options: o, suite: suiteOf(o)}
 	if r.Timeout == 0 {
 		r.Timeout = httpclient.DefaultTimeout
 	}
@@ -74,51 +87,31 @@ func resolve(o setup.Options) (resolved, error) {
 		// No report asked for: godog's progress, to a writer nobody reads.
 		r.Formats, r.Output = []setup.Format{{Name: "progress"}}, nil
 	}
-	if o.Features != nil {
-		r.suite.features, r.suite.featurePaths = o.Features, o.FeaturePaths
-		if len(o.FeaturePaths) == 0 {
-			r.suite.featurePaths = []string{"."}
-		}
+	var err error
+	if r.target, err = config.Resolve(o.Target, o.Profile); err != nil {
+		return resolved{}, &ConfigError{err}
 	}
-	if o.Schemas != nil {
-		r.suite.schemas, r.suite.schemaDir = o.Schemas, "."
+	if err := r.target.CheckURL(); err != nil {
+		return resolved{}, &ConfigError{err}
 	}
-	r.loopback = t.IsLoopback()
+	r.loopback = r.target.IsLoopback()
+	if r.limiter, err = ratelimit.ForTarget(o.Rate, r.loopback); err != nil {
+		return resolved{}, &ConfigError{err}
+	}
 	return r, nil
 }
 
 // checkTransport checks that no secret or token would cross the network in
 // clear, and that the certificate variables can be read when TLS is used.
-func checkTransport(t config.Target, loopback, allowHTTP bool) error {
-	if t.IsPlainHTTP() && !loopback && !allowHTTP {
-		return configErr("target %s is plain http and not on loopback: client secrets would cross the network unencrypted (RFC 6749 §2.3.1, §3.2 require TLS); use https:// or -allow-http", t.URL)
+func checkTransport(r resolved) error {
+	usesTLS, err := r.target.CheckTransport(r.loopback, r.AllowHTTP)
+	if err != nil {
+		return &ConfigError{err}
 	}
-	// The key set and the protected resource are held to the same rule:
-	// access tokens go to the resource, and keys read in clear could be
-	// anyone's.
-	for _, u := range t.OtherURLs() {
-		if config.IsPlainHTTPURL(u) && !t.IsLoopbackURL(u) && !allowHTTP {
-			return configErr("%s is plain http and not on loopback: access tokens and the keys that verify them would cross the network unencrypted (RFC 6750 §5.3, RFC 7517 §9.3 require TLS); use https:// or -allow-http", u)
-		}
-	}
-	if usesTLS(t) {
+	if usesTLS {
 		return checkCertEnv(os.Getenv)
 	}
 	return nil
-}
-
-// usesTLS reports whether any URL of the target is https: only then are
-// the system's roots read.
-func usesTLS(t config.Target) bool {
-	if !t.IsPlainHTTP() {
-		return true
-	}
-	for _, u := range t.OtherURLs() {
-		if !config.IsPlainHTTPURL(u) {
-			return true
-		}
-	}
-	return false
 }
 
 // checkLimits refuses a concurrency or a timeout out of bounds.
@@ -141,7 +134,7 @@ func NewSuite(o setup.Options) (s stepsuite.Suite, close func(), err error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := checkTransport(r.target, r.loopback, r.AllowHTTP); err != nil {
+	if err := checkTransport(r); err != nil {
 		return nil, nil, err
 	}
 	if r.Timeout < 0 || r.Timeout > 10*time.Minute {
@@ -151,12 +144,8 @@ func NewSuite(o setup.Options) (s stepsuite.Suite, close func(), err error) {
 	if err != nil {
 		return nil, nil, configErr("schemas: %v", err)
 	}
-	limiter, err := limiterFor(r.Rate, r.loopback)
-	if err != nil {
-		return nil, nil, &ConfigError{err}
-	}
 	transport := r.transport()
-	transport.Limiter = limiter
+	transport.Limiter = r.limiter
 	client := httpclient.New(transport)
 	return stepsuite.New(stepsuite.Config{
 		Target:   r.target,
@@ -178,20 +167,4 @@ func (r resolved) transport() httpclient.Options {
 		// so): the dialer holds to it, whatever a name resolves to later.
 		LoopbackOnly: r.target.IsPlainHTTP() && !r.AllowHTTP,
 	}
-}
-
-// DefaultRemoteRate is Commerce Layer's documented auth limit: 30 requests
-// a minute per IP (docs/sources/commercelayer-auth.md#rate-limits).
-var DefaultRemoteRate = setup.Rate{N: 30, Per: time.Minute}
-
-// limiterFor is the run's rate limit: rate, else the default for a target
-// on loopback or not.
-func limiterFor(rate *setup.Rate, loopback bool) (*ratelimit.Window, error) {
-	switch {
-	case rate != nil:
-		return ratelimit.For(*rate)
-	case loopback:
-		return nil, nil
-	}
-	return ratelimit.For(DefaultRemoteRate)
 }

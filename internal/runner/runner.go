@@ -99,7 +99,7 @@ func Run(ctx context.Context, o setup.Options) (verdict.Run, error) {
 		return res, err
 	}
 	if res.Stopped != "" && ctx.Err() == nil {
-		return res, configErr("%s", res.Stopped)
+		return res, &ConfigError{errors.New(res.Stopped)}
 	}
 	return res, nil
 }
@@ -146,7 +146,7 @@ func (p *runPlan) cleanup() {
 // plan checks the configuration and prepares the run: every configuration
 // error is found here, before any request.
 func plan(ctx context.Context, r resolved, res *verdict.Run) (*runPlan, error) {
-	if err := checkTransport(r.target, r.loopback, r.AllowHTTP); err != nil {
+	if err := checkTransport(r); err != nil {
 		return nil, err
 	}
 	if err := checkLimits(r.Concurrency, r.Timeout); err != nil {
@@ -154,7 +154,7 @@ func plan(ctx context.Context, r resolved, res *verdict.Run) (*runPlan, error) {
 	}
 	p := &runPlan{
 		red: redact.New(r.target.Secrets()...), progress: func(string, ...any) {},
-		files: r.suite, strict: r.Strict, concurrency: max(r.Concurrency, 1), output: r.Output,
+		files: r.suite, limiter: r.limiter, strict: r.Strict, concurrency: max(r.Concurrency, 1), output: r.Output,
 		progressTo: r.Progress, admit: r.Admit,
 	}
 	err := p.selectCases(r.target, r.Tags, res)
@@ -164,14 +164,11 @@ func plan(ctx context.Context, r resolved, res *verdict.Run) (*runPlan, error) {
 	if p.expected, err = matchExpectations(r.KnownDeviations, p.cases); err != nil {
 		return p, &ConfigError{err}
 	}
-	if res.Tool, err = provenance.Of(r.suite.roots()...); err != nil {
+	if res.Tool, err = provenance.Of(r.suite.stampRoots...); err != nil {
 		return p, configErr("reading the suite's files: %v", err)
 	}
 	if p.schemas, err = schema.Load(r.suite.schemas, r.suite.schemaDir); err != nil {
 		return p, configErr("schemas: %v", err)
-	}
-	if p.limiter, err = limiterFor(r.Rate, r.loopback); err != nil {
-		return p, &ConfigError{err}
 	}
 	if err := p.planFormats(r.Formats); err != nil {
 		return p, err
@@ -474,21 +471,24 @@ func writeReports(p *runPlan, res verdict.Run) error {
 			return fmt.Errorf("writing the %s report %s: %w", f.name, f.path, err)
 		}
 	}
-	if p.console != nil {
-		p.console.Finish(redactRun(p.red, res))
-	}
 	console, ok := p.formats.console()
-	if !ok || p.output == nil {
+	write, ours := ownFormats[console.name]
+	ours = ours && ok && p.output != nil
+	if p.console == nil && !ours {
 		return nil
 	}
-	if write, ours := ownFormats[console.name]; ours {
-		w := p.red.Writer(p.output)
-		if err := write(w, redactRun(p.red, res)); err != nil {
-			return err
-		}
-		return w.Close()
+	shown := redactRun(p.red, res)
+	if p.console != nil {
+		p.console.Finish(shown)
 	}
-	return nil
+	if !ours {
+		return nil
+	}
+	w := p.red.Writer(p.output)
+	if err := write(w, shown); err != nil {
+		return err
+	}
+	return w.Close()
 }
 
 type nopCloser struct{ io.Writer }
@@ -569,5 +569,5 @@ func LoadCA(file string) (*tls.Config, error) {
 // BuiltInStamp is the provenance of the built-in suite, as -version prints
 // it and as a run over that suite stamps its reports.
 func BuiltInStamp() (provenance.Stamp, error) {
-	return provenance.Of(builtInSuite().roots()...)
+	return provenance.Of(builtInSuite().stampRoots...)
 }
