@@ -10,6 +10,7 @@ import (
 
 	"github.com/authconform/authconform/conform/setup"
 	"github.com/authconform/authconform/internal/catalog"
+	"github.com/authconform/authconform/internal/ratelimit"
 	"github.com/authconform/authconform/internal/verdict"
 )
 
@@ -43,13 +44,14 @@ func List(o setup.Options) (Listing, error) {
 		return Listing{}, err
 	}
 	p := &runPlan{files: r.suite}
-	if err := p.selectCases(r.target, r.Tags, &res); err != nil {
+	if err := p.selectCases(r.target, r.Tags, r.KnownDeviations, &res); err != nil {
 		return Listing{}, err
 	}
-	if _, err := matchExpectations(r.KnownDeviations, p.cases); err != nil {
+	limiter, err := ratelimit.ForTarget(r.Rate, r.loopback)
+	if err != nil {
 		return Listing{}, &ConfigError{err}
 	}
-	l := Listing{Cases: p.running, LeftOut: res.LeftOut, Requests: requestsOf(p.running), Rate: r.limiter.Rate()}
+	l := Listing{Cases: p.running, LeftOut: res.LeftOut, Requests: requestsOf(p.running), Rate: limiter.Rate()}
 	if r := l.Rate; !r.IsNone() && l.Requests > r.N {
 		// Every request past the first N waits for a window to free a slot.
 		l.Waiting = time.Duration((l.Requests-1)/r.N) * r.Per

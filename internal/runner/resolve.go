@@ -26,7 +26,6 @@ type resolved struct {
 	target   config.Target
 	loopback bool // decided once: a name's answer may change later
 	suite    suiteFiles
-	limiter  *ratelimit.Window // the rate limit: Rate, or the default for where the target is
 }
 
 // suiteFiles are the feature files and JSON Schemas a run reads, and the
@@ -73,8 +72,8 @@ func (s suiteFiles) withRoots() suiteFiles {
 }
 
 // resolve applies o's defaults, builds the target the steps use and checks
-// its URLs, decides whether it is on loopback, and sets the rate limit: the
-// one place a run's options are read whole.
+// its URLs, and decides whether it is on loopback: the one place a run's
+// options are read whole.
 func resolve(o setup.Options) (resolved, error) {
 	r := resolved{Options: o, suite: suiteOf(o)}
 	if r.Timeout == 0 {
@@ -95,9 +94,6 @@ func resolve(o setup.Options) (resolved, error) {
 		return resolved{}, &ConfigError{err}
 	}
 	r.loopback = r.target.IsLoopback()
-	if r.limiter, err = ratelimit.ForTarget(o.Rate, r.loopback); err != nil {
-		return resolved{}, &ConfigError{err}
-	}
 	return r, nil
 }
 
@@ -144,8 +140,12 @@ func NewSuite(o setup.Options) (s stepsuite.Suite, close func(), err error) {
 	if err != nil {
 		return nil, nil, configErr("schemas: %v", err)
 	}
+	limiter, err := ratelimit.ForTarget(r.Rate, r.loopback)
+	if err != nil {
+		return nil, nil, &ConfigError{err}
+	}
 	transport := r.transport()
-	transport.Limiter = r.limiter
+	transport.Limiter = limiter
 	client := httpclient.New(transport)
 	return stepsuite.New(stepsuite.Config{
 		Target:   r.target,
