@@ -3,7 +3,6 @@ package runner
 import (
 	"crypto/tls"
 	"io/fs"
-	"os"
 	"time"
 
 	"github.com/authconform/authconform"
@@ -95,30 +94,6 @@ func resolve(o setup.Options) (resolved, error) {
 	}
 	r.loopback = r.target.IsLoopback()
 	return r, nil
-}
-
-// checkTransport checks that no secret or token would cross the network in
-// clear, and that the certificate variables can be read when TLS is used.
-func checkTransport(r resolved) error {
-	usesTLS, err := r.target.CheckTransport(r.loopback, r.AllowHTTP)
-	if err != nil {
-		return &ConfigError{err}
-	}
-	if usesTLS {
-		return checkCertEnv(os.Getenv)
-	}
-	return nil
-}
-
-// checkLimits refuses a concurrency or a timeout out of bounds.
-func checkLimits(concurrency int, timeout time.Duration) error {
-	switch {
-	case concurrency < 0 || concurrency > 64:
-		return configErr("-concurrency %d: want 1 to 64 scenarios at once", concurrency)
-	case timeout < 0 || timeout > 10*time.Minute:
-		return configErr("-timeout %s: want a duration above 0 and at most 10m", timeout)
-	}
-	return nil
 }
 
 // NewSuite builds the step vocabulary's shared state for o's target, for

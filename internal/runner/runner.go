@@ -166,14 +166,14 @@ func plan(ctx context.Context, r resolved, res *verdict.Run) (*runPlan, error) {
 		return nil, &ConfigError{err}
 	}
 	p.base = r.target.URL.Parsed()
-	if err := p.selectCases(r.target, r.Tags, r.KnownDeviations, res); err != nil {
-		return p, err
-	}
 	if p.schemas, err = schema.Load(r.suite.schemas, r.suite.schemaDir); err != nil {
 		return p, configErr("schemas: %v", err)
 	}
 	if res.Tool, err = provenance.Of(r.suite.stampRoots...); err != nil {
 		return p, configErr("reading the suite's files: %v", err)
+	}
+	if err := p.selectCases(r.target, r.Tags, r.KnownDeviations, res); err != nil {
+		return p, err
 	}
 	if err := p.planFormats(r.Formats); err != nil {
 		return p, err
@@ -183,6 +183,30 @@ func plan(ctx context.Context, r resolved, res *verdict.Run) (*runPlan, error) {
 		p.progress("warning: %s", w)
 	}
 	return p, nil
+}
+
+// checkTransport checks that no secret or token would cross the network in
+// clear, and that the certificate variables can be read when TLS is used.
+func checkTransport(r resolved) error {
+	usesTLS, err := r.target.CheckTransport(r.loopback, r.AllowHTTP)
+	if err != nil {
+		return &ConfigError{err}
+	}
+	if usesTLS {
+		return checkCertEnv(os.Getenv)
+	}
+	return nil
+}
+
+// checkLimits refuses a concurrency or a timeout out of bounds.
+func checkLimits(concurrency int, timeout time.Duration) error {
+	switch {
+	case concurrency < 0 || concurrency > 64:
+		return configErr("-concurrency %d: want 1 to 64 scenarios at once", concurrency)
+	case timeout < 0 || timeout > 10*time.Minute:
+		return configErr("-timeout %s: want a duration above 0 and at most 10m", timeout)
+	}
+	return nil
 }
 
 // planFormats checks the reports asked for and opens their files.
