@@ -147,8 +147,9 @@ func (p *runPlan) cleanup() {
 }
 
 // plan checks the configuration and prepares the run: every configuration
-// error is found here, before any request. The checks of the options and
-// the target come first; the suite's files are read last.
+// error is found here, before any request. The options and the target are
+// checked first, then the suite's files are read and the cases chosen; the
+// report files are opened last, when nothing else can fail.
 func plan(ctx context.Context, r resolved, res *verdict.Run) (*runPlan, error) {
 	if err := checkLimits(r.Concurrency, r.Timeout); err != nil {
 		return nil, err
@@ -165,7 +166,7 @@ func plan(ctx context.Context, r resolved, res *verdict.Run) (*runPlan, error) {
 	if p.limiter, err = ratelimit.ForTarget(r.Rate, r.loopback); err != nil {
 		return nil, &ConfigError{err}
 	}
-	p.base = r.target.URL.Parsed()
+	p.base = r.target.URL.Parsed() // parsed once: preflight dials it
 	if p.schemas, err = schema.Load(r.suite.schemas, r.suite.schemaDir); err != nil {
 		return p, configErr("schemas: %v", err)
 	}
