@@ -167,14 +167,14 @@ func plan(ctx context.Context, r resolved, res *verdict.Run) (*runPlan, error) {
 		return nil, &ConfigError{err}
 	}
 	p.base = r.target.URL.Parsed() // parsed once: preflight dials it
-	if p.schemas, err = schema.Load(r.suite.schemas, r.suite.schemaDir); err != nil {
-		return p, configErr("schemas: %v", err)
+	if err := p.selectCases(r.target, r.Tags, r.KnownDeviations, res); err != nil {
+		return p, err
 	}
 	if res.Tool, err = provenance.Of(r.suite.stampRoots...); err != nil {
 		return p, configErr("reading the suite's files: %v", err)
 	}
-	if err := p.selectCases(r.target, r.Tags, r.KnownDeviations, res); err != nil {
-		return p, err
+	if p.schemas, err = schema.Load(r.suite.schemas, r.suite.schemaDir); err != nil {
+		return p, configErr("schemas: %v", err)
 	}
 	if err := p.planFormats(r.Formats); err != nil {
 		return p, err
