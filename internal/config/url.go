@@ -207,6 +207,30 @@ func (t Target) IsLoopback() bool {
 	return !t.URL.IsZero() && t.isLoopbackHost(t.URL.Parsed().Hostname())
 }
 
+// CheckTransport checks that no secret or token would cross the network in
+// clear: a plain http URL must be on loopback (for the base URL, loopback
+// says so, decided once) unless allowHTTP. It reports whether any URL of
+// the target is https: only then does a run read the system's roots.
+func (t Target) CheckTransport(loopback, allowHTTP bool) (usesTLS bool, err error) {
+	if t.IsPlainHTTP() && !loopback && !allowHTTP {
+		return false, fmt.Errorf("target %s is plain http and not on loopback: client secrets would cross the network unencrypted (RFC 6749 §2.3.1, §3.2 require TLS); use https:// or -allow-http", t.URL)
+	}
+	usesTLS = !t.IsPlainHTTP()
+	// The key set and the protected resource are held to the same rule:
+	// access tokens go to the resource, and keys read in clear could be
+	// anyone's.
+	for _, u := range t.OtherURLs() {
+		if !IsPlainHTTPURL(u) {
+			usesTLS = true
+			continue
+		}
+		if !allowHTTP && !t.IsLoopbackURL(u) {
+			return false, fmt.Errorf("%s is plain http and not on loopback: access tokens and the keys that verify them would cross the network unencrypted (RFC 6750 §5.3, RFC 7517 §9.3 require TLS); use https:// or -allow-http", u)
+		}
+	}
+	return usesTLS, nil
+}
+
 // IsPlainHTTPURL reports whether raw is reached without TLS.
 func IsPlainHTTPURL(raw string) bool { return schemeOf(raw) == "http" }
 

@@ -67,6 +67,22 @@ func For(r setup.Rate) (*Window, error) {
 	return New(r.N, r.Per), nil
 }
 
+// DefaultRemote is Commerce Layer's documented auth limit: 30 requests a
+// minute per IP (docs/sources/commercelayer-auth.md#rate-limits).
+var DefaultRemote = setup.Rate{N: 30, Per: time.Minute}
+
+// ForTarget is a run's rate limit: rate when one is given, else none for a
+// target on loopback and DefaultRemote for any other.
+func ForTarget(rate *setup.Rate, loopback bool) (*Window, error) {
+	switch {
+	case rate != nil:
+		return For(*rate)
+	case loopback:
+		return nil, nil
+	}
+	return For(DefaultRemote)
+}
+
 // Rate is the limit: requests per window, and the window; the zero Rate,
 // no limit, for a nil *Window.
 func (w *Window) Rate() setup.Rate {

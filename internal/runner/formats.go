@@ -317,10 +317,10 @@ func (l formatList) plan() (godogFormat string, files []*reportFile, cleanup fun
 func redactRun(red *redact.Redactor, run verdict.Run) verdict.Run {
 	vs := make([]verdict.Verdict, len(run.Verdicts))
 	for i, v := range run.Verdicts {
+		v.Repro = repro.Checked(v.Repro, red.String)
 		v.Error = red.String(v.Error)
 		v.Transcript = red.String(v.Transcript)
 		v.Expected = red.String(v.Expected)
-		v.Repro = repro.Checked(v.Repro, red.String)
 		vs[i] = v
 	}
 	run.Verdicts = vs

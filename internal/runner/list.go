@@ -10,6 +10,7 @@ import (
 
 	"github.com/authconform/authconform/conform/setup"
 	"github.com/authconform/authconform/internal/catalog"
+	"github.com/authconform/authconform/internal/ratelimit"
 	"github.com/authconform/authconform/internal/verdict"
 )
 
@@ -47,13 +48,10 @@ func List(o setup.Options) (Listing, error) {
 		return Listing{}, err
 	}
 	p := &runPlan{files: r.suite}
-	if err := p.selectCases(r.target, r.Tags, &res); err != nil {
+	if err := p.selectCases(r.target, r.Tags, r.KnownDeviations, &res); err != nil {
 		return Listing{}, err
 	}
-	if _, err := matchExpectations(r.KnownDeviations, p.cases); err != nil {
-		return Listing{}, &ConfigError{err}
-	}
-	limiter, err := limiterFor(r.Rate, r.loopback)
+	limiter, err := ratelimit.ForTarget(r.Rate, r.loopback)
 	if err != nil {
 		return Listing{}, &ConfigError{err}
 	}

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"github.com/authconform/authconform/conform/setup"
+	"github.com/authconform/authconform/internal/ratelimit"
 	"os"
 	"regexp"
 	"strings"
@@ -96,7 +97,7 @@ func TestReadmeRequestCounts(t *testing.T) {
 func listFor(t *testing.T, target config.Target) Listing {
 	t.Helper()
 	o := optionsFor(target)
-	o.Rate = &DefaultRemoteRate
+	o.Rate = &ratelimit.DefaultRemote
 	l, err := List(o)
 	if err != nil {
 		t.Fatal(err)

@@ -3,7 +3,6 @@ package runner
 import (
 	"crypto/tls"
 	"io/fs"
-	"os"
 	"time"
 
 	"github.com/authconform/authconform"
@@ -28,42 +27,54 @@ type resolved struct {
 	suite    suiteFiles
 }
 
-// suiteFiles are the feature files and JSON Schemas a run reads.
+// suiteFiles are the feature files and JSON Schemas a run reads, and the
+// roots of its provenance stamp.
 type suiteFiles struct {
 	features     fs.FS
 	featurePaths []string
 	schemas      fs.FS
 	schemaDir    string
+	stampRoots   []provenance.Root
 }
 
 // builtInSuite is the features and schemas built into the binary: the one
 // place that says where they are.
 func builtInSuite() suiteFiles {
-	return suiteFiles{features: authconform.Files, featurePaths: []string{"features"}, schemas: authconform.Files, schemaDir: "schemas"}
+	return suiteFiles{features: authconform.Files, featurePaths: []string{"features"}, schemas: authconform.Files, schemaDir: "schemas"}.withRoots()
 }
 
-// roots are the files that make up the suite, for the run's provenance
-// stamp.
-func (s suiteFiles) roots() []provenance.Root {
-	var roots []provenance.Root
-	for _, p := range s.featurePaths {
-		roots = append(roots, provenance.Root{FS: s.features, Path: p})
+// suiteOf is the suite o names: its own features or schemas, else the
+// built-in ones.
+func suiteOf(o setup.Options) suiteFiles {
+	s := builtInSuite()
+	if o.Features != nil {
+		s.features, s.featurePaths = o.Features, o.FeaturePaths
+		if len(o.FeaturePaths) == 0 {
+			s.featurePaths = []string{"."}
+		}
 	}
-	return append(roots, provenance.Root{FS: s.schemas, Path: s.schemaDir})
+	if o.Schemas != nil {
+		s.schemas, s.schemaDir = o.Schemas, "."
+	}
+	return s.withRoots()
+}
+
+// withRoots sets the files that make up the suite, for the run's
+// provenance stamp.
+func (s suiteFiles) withRoots() suiteFiles {
+	s.stampRoots = nil
+	for _, p := range s.featurePaths {
+		s.stampRoots = append(s.stampRoots, provenance.Root{FS: s.features, Path: p})
+	}
+	s.stampRoots = append(s.stampRoots, provenance.Root{FS: s.schemas, Path: s.schemaDir})
+	return s
 }
 
 // resolve applies o's defaults, builds the target the steps use and checks
 // its URLs, and decides whether it is on loopback: the one place a run's
 // options are read whole.
 func resolve(o setup.Options) (resolved, error) {
-	t, err := config.Resolve(o.Target, o.Profile)
-	if err != nil {
-		return resolved{}, &ConfigError{err}
-	}
-	if err := t.CheckURL(); err != nil {
-		return resolved{}, &ConfigError{err}
-	}
-	r := resolved{Options: o, target: t, suite: builtInSuite()}
+	r := resolved{Options: o, suite: suiteOf(o)}
 	if r.Timeout == 0 {
 		r.Timeout = httpclient.DefaultTimeout
 	}
@@ -74,62 +85,15 @@ func resolve(o setup.Options) (resolved, error) {
 		// No report asked for: godog's progress, to a writer nobody reads.
 		r.Formats, r.Output = []setup.Format{{Name: "progress"}}, nil
 	}
-	if o.Features != nil {
-		r.suite.features, r.suite.featurePaths = o.Features, o.FeaturePaths
-		if len(o.FeaturePaths) == 0 {
-			r.suite.featurePaths = []string{"."}
-		}
+	var err error
+	if r.target, err = config.Resolve(o.Target, o.Profile); err != nil {
+		return resolved{}, &ConfigError{err}
 	}
-	if o.Schemas != nil {
-		r.suite.schemas, r.suite.schemaDir = o.Schemas, "."
+	if err := r.target.CheckURL(); err != nil {
+		return resolved{}, &ConfigError{err}
 	}
-	r.loopback = t.IsLoopback()
+	r.loopback = r.target.IsLoopback()
 	return r, nil
-}
-
-// checkTransport checks that no secret or token would cross the network in
-// clear, and that the certificate variables can be read when TLS is used.
-func checkTransport(t config.Target, loopback, allowHTTP bool) error {
-	if t.IsPlainHTTP() && !loopback && !allowHTTP {
-		return configErr("target %s is plain http and not on loopback: client secrets would cross the network unencrypted (RFC 6749 §2.3.1, §3.2 require TLS); use https:// or -allow-http", t.URL)
-	}
-	// The key set and the protected resource are held to the same rule:
-	// access tokens go to the resource, and keys read in clear could be
-	// anyone's.
-	for _, u := range t.OtherURLs() {
-		if config.IsPlainHTTPURL(u) && !t.IsLoopbackURL(u) && !allowHTTP {
-			return configErr("%s is plain http and not on loopback: access tokens and the keys that verify them would cross the network unencrypted (RFC 6750 §5.3, RFC 7517 §9.3 require TLS); use https:// or -allow-http", u)
-		}
-	}
-	if usesTLS(t) {
-		return checkCertEnv(os.Getenv)
-	}
-	return nil
-}
-
-// usesTLS reports whether any URL of the target is https: only then are
-// the system's roots read.
-func usesTLS(t config.Target) bool {
-	if !t.IsPlainHTTP() {
-		return true
-	}
-	for _, u := range t.OtherURLs() {
-		if !config.IsPlainHTTPURL(u) {
-			return true
-		}
-	}
-	return false
-}
-
-// checkLimits refuses a concurrency or a timeout out of bounds.
-func checkLimits(concurrency int, timeout time.Duration) error {
-	switch {
-	case concurrency < 0 || concurrency > 64:
-		return configErr("-concurrency %d: want 1 to 64 scenarios at once", concurrency)
-	case timeout < 0 || timeout > 10*time.Minute:
-		return configErr("-timeout %s: want a duration above 0 and at most 10m", timeout)
-	}
-	return nil
 }
 
 // NewSuite builds the step vocabulary's shared state for o's target, for
@@ -141,7 +105,7 @@ func NewSuite(o setup.Options) (s stepsuite.Suite, close func(), err error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := checkTransport(r.target, r.loopback, r.AllowHTTP); err != nil {
+	if err := checkTransport(r); err != nil {
 		return nil, nil, err
 	}
 	if r.Timeout < 0 || r.Timeout > 10*time.Minute {
@@ -151,7 +115,7 @@ func NewSuite(o setup.Options) (s stepsuite.Suite, close func(), err error) {
 	if err != nil {
 		return nil, nil, configErr("schemas: %v", err)
 	}
-	limiter, err := limiterFor(r.Rate, r.loopback)
+	limiter, err := ratelimit.ForTarget(r.Rate, r.loopback)
 	if err != nil {
 		return nil, nil, &ConfigError{err}
 	}
@@ -178,20 +142,4 @@ func (r resolved) transport() httpclient.Options {
 		// so): the dialer holds to it, whatever a name resolves to later.
 		LoopbackOnly: r.target.IsPlainHTTP() && !r.AllowHTTP,
 	}
-}
-
-// DefaultRemoteRate is Commerce Layer's documented auth limit: 30 requests
-// a minute per IP (docs/sources/commercelayer-auth.md#rate-limits).
-var DefaultRemoteRate = setup.Rate{N: 30, Per: time.Minute}
-
-// limiterFor is the run's rate limit: rate, else the default for a target
-// on loopback or not.
-func limiterFor(rate *setup.Rate, loopback bool) (*ratelimit.Window, error) {
-	switch {
-	case rate != nil:
-		return ratelimit.For(*rate)
-	case loopback:
-		return nil, nil
-	}
-	return ratelimit.For(DefaultRemoteRate)
 }

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -86,7 +87,7 @@ func Run(ctx context.Context, o setup.Options) (verdict.Run, error) {
 	}
 	// Only a checked URL goes into reports: it holds no user info.
 	res.Target = r.target.URL.String()
-	if err := preflight(ctx, r.target, r.TLSConfig, r.Timeout); err != nil {
+	if err := preflight(ctx, r.target.URL, p.base, r.TLSConfig, r.Timeout); err != nil {
 		if ctx.Err() != nil {
 			return res, stoppedEarly
 		}
@@ -99,7 +100,7 @@ func Run(ctx context.Context, o setup.Options) (verdict.Run, error) {
 		return res, err
 	}
 	if res.Stopped != "" && ctx.Err() == nil {
-		return res, configErr("%s", res.Stopped)
+		return res, &ConfigError{errors.New(res.Stopped)}
 	}
 	return res, nil
 }
@@ -131,6 +132,8 @@ type runPlan struct {
 	suite       stepsuite.Suite
 	rec         *verdict.Recorder
 	closers     []func()
+	base        *url.URL // the target's base URL, which preflight dials
+	warnings    []string // about the configuration, shown before the run
 	// held are the cases whose line waits for the run's end: they looked
 	// inconclusive when they finished (see OnDone).
 	heldMu sync.Mutex
@@ -144,43 +147,67 @@ func (p *runPlan) cleanup() {
 }
 
 // plan checks the configuration and prepares the run: every configuration
-// error is found here, before any request.
+// error is found here, before any request. The options and the target are
+// checked first, then the suite's files are read and the cases chosen; the
+// report files are opened last, when nothing else can fail.
 func plan(ctx context.Context, r resolved, res *verdict.Run) (*runPlan, error) {
-	if err := checkTransport(r.target, r.loopback, r.AllowHTTP); err != nil {
+	if err := checkLimits(r.Concurrency, r.Timeout); err != nil {
 		return nil, err
 	}
-	if err := checkLimits(r.Concurrency, r.Timeout); err != nil {
+	if err := checkTransport(r); err != nil {
 		return nil, err
 	}
 	p := &runPlan{
 		red: redact.New(r.target.Secrets()...), progress: func(string, ...any) {},
 		files: r.suite, strict: r.Strict, concurrency: max(r.Concurrency, 1), output: r.Output,
-		progressTo: r.Progress, admit: r.Admit,
+		progressTo: r.Progress, admit: r.Admit, warnings: r.target.Warnings(),
 	}
-	err := p.selectCases(r.target, r.Tags, res)
-	if err != nil {
+	var err error
+	if p.limiter, err = ratelimit.ForTarget(r.Rate, r.loopback); err != nil {
+		return nil, &ConfigError{err}
+	}
+	p.base = r.target.URL.Parsed() // parsed once: preflight dials it
+	if err := p.selectCases(r.target, r.Tags, r.KnownDeviations, res); err != nil {
 		return p, err
 	}
-	if p.expected, err = matchExpectations(r.KnownDeviations, p.cases); err != nil {
-		return p, &ConfigError{err}
-	}
-	if res.Tool, err = provenance.Of(r.suite.roots()...); err != nil {
+	if res.Tool, err = provenance.Of(r.suite.stampRoots...); err != nil {
 		return p, configErr("reading the suite's files: %v", err)
 	}
 	if p.schemas, err = schema.Load(r.suite.schemas, r.suite.schemaDir); err != nil {
 		return p, configErr("schemas: %v", err)
 	}
-	if p.limiter, err = limiterFor(r.Rate, r.loopback); err != nil {
-		return p, &ConfigError{err}
-	}
 	if err := p.planFormats(r.Formats); err != nil {
 		return p, err
 	}
 	p.wire(ctx, r.target, r.transport())
-	for _, w := range r.target.Warnings() {
+	for _, w := range p.warnings {
 		p.progress("warning: %s", w)
 	}
 	return p, nil
+}
+
+// checkTransport checks that no secret or token would cross the network in
+// clear, and that the certificate variables can be read when TLS is used.
+func checkTransport(r resolved) error {
+	usesTLS, err := r.target.CheckTransport(r.loopback, r.AllowHTTP)
+	if err != nil {
+		return &ConfigError{err}
+	}
+	if usesTLS {
+		return checkCertEnv(os.Getenv)
+	}
+	return nil
+}
+
+// checkLimits refuses a concurrency or a timeout out of bounds.
+func checkLimits(concurrency int, timeout time.Duration) error {
+	switch {
+	case concurrency < 0 || concurrency > 64:
+		return configErr("-concurrency %d: want 1 to 64 scenarios at once", concurrency)
+	case timeout < 0 || timeout > 10*time.Minute:
+		return configErr("-timeout %s: want a duration above 0 and at most 10m", timeout)
+	}
+	return nil
 }
 
 // planFormats checks the reports asked for and opens their files.
@@ -202,46 +229,83 @@ func (p *runPlan) planFormats(list []setup.Format) error {
 	return nil
 }
 
-// selectCases reads the features, lints them against the vocabulary, and
-// decides which scenarios run and which are left out, and why.
-func (p *runPlan) selectCases(t config.Target, tags string, res *verdict.Run) error {
-	cases, err := catalog.Load(p.files.features, p.files.featurePaths...)
+// selectCases reads the features, lints them against the vocabulary,
+// matches the known deviations to them, and decides which scenarios run and
+// which are left out, and why. What the
+// configuration means for each case is settled first; then one pass over
+// the cases reads the tags.
+func (p *runPlan) selectCases(t config.Target, tags string, known []setup.KnownDeviation, res *verdict.Run) error {
+	cases, err := loadCases(p.files)
 	if err != nil {
-		return configErr("features: %v", err)
+		return err
 	}
-	if err := catalog.Lint(cases, steps.Patterns()); err != nil {
-		return configErr("features: %v", err)
+	if p.expected, err = matchExpectations(known, cases); err != nil {
+		return &ConfigError{err}
 	}
-	if err := catalog.LintTags(cases); err != nil {
-		return configErr("features: %v", err)
+	refused := unconfigured(t, cases)
+	gapTags, leftOut := gapsOf(t, cases)
+	if err := t.CheckClients(); err != nil {
+		return &ConfigError{err}
 	}
 	userTags, err := tagexpr.Parse(tags)
 	if err != nil {
 		return &ConfigError{err}
 	}
-	if err := t.CheckClients(); err != nil {
-		return &ConfigError{err}
-	}
-	// The other profiles' scenarios first: their reason is the only one
-	// that matters for them.
-	gaps := append(slices.Clone(t.Profile.LeaveOut), t.Gaps()...)
-	var gapTags []string
-	for _, g := range gaps {
-		gapTags = append(gapTags, g.Tag)
-	}
 	p.cases, p.selected = cases, userTags.Without(gapTags...)
+	var reasons []string // why cases the tags chose are left out, each once
 	for _, c := range cases {
 		if !userTags.Match(c.Tags) {
 			continue
 		}
-		if p.selected.Match(c.Tags) {
-			if err := configured(t, c); err != nil {
-				return err
+		key := catalog.Key(c.URI, c.Scenario)
+		if !p.selected.Match(c.Tags) {
+			l := leftOut[key]
+			res.LeftOut = append(res.LeftOut, l)
+			for _, r := range strings.Split(l.Reason, "; ") {
+				if r != "" && !slices.Contains(reasons, r) {
+					reasons = append(reasons, r)
+				}
 			}
-			p.running = append(p.running, c)
-			p.toRun++
 			continue
 		}
+		if err := refused[key]; err != nil {
+			return err
+		}
+		p.running = append(p.running, c)
+		p.toRun++
+	}
+	if p.toRun == 0 {
+		return configErr("nothing to run: %d scenarios match the tags, and none can run with this configuration (%s)", len(res.LeftOut), strings.Join(reasons, "; "))
+	}
+	return nil
+}
+
+// loadCases reads the features and lints them against the vocabulary.
+func loadCases(files suiteFiles) ([]catalog.Case, error) {
+	cases, err := catalog.Load(files.features, files.featurePaths...)
+	if err != nil {
+		return nil, configErr("features: %v", err)
+	}
+	if err := catalog.Lint(cases, steps.Patterns()); err != nil {
+		return nil, configErr("features: %v", err)
+	}
+	if err := catalog.LintTags(cases); err != nil {
+		return nil, configErr("features: %v", err)
+	}
+	return cases, nil
+}
+
+// gapsOf are the tags of the scenarios t cannot run (the other profiles'
+// first), and for each case why it would be left out: for the other
+// profiles' scenarios, that reason is the only one that matters.
+func gapsOf(t config.Target, cases []catalog.Case) ([]string, map[string]verdict.LeftOut) {
+	gaps := append(slices.Clone(t.Profile.LeaveOut), t.Gaps()...)
+	var tags []string
+	for _, g := range gaps {
+		tags = append(tags, g.Tag)
+	}
+	leftOut := map[string]verdict.LeftOut{}
+	for _, c := range cases {
 		var why []string
 		other := false
 		for i, g := range gaps {
@@ -252,29 +316,30 @@ func (p *runPlan) selectCases(t config.Target, tags string, res *verdict.Run) er
 				}
 			}
 		}
-		res.LeftOut = append(res.LeftOut, verdict.LeftOut{
+		leftOut[catalog.Key(c.URI, c.Scenario)] = verdict.LeftOut{
 			URI: c.URI, Scenario: c.Scenario, Reason: strings.Join(why, "; "), OtherProfile: other,
 			Severity: verdict.SeverityOf(c.Tags), Tags: c.Tags, Rules: catalog.Rules(c.Tags),
-		})
-	}
-	if p.toRun == 0 {
-		return configErr("nothing to run: %d scenarios match the tags, and none can run with this configuration (%s)", len(res.LeftOut), leftOutReasons(res.LeftOut))
-	}
-	return nil
-}
-
-// configured refuses a case that would send a credential placeholder the
-// configuration leaves empty: a request with an empty client_id would be
-// read as the target's failure. Tags and gaps should already prevent it;
-// this is the last guard.
-func configured(t config.Target, c catalog.Case) error {
-	values := stepsuite.ConfiguredValues(t)
-	for _, name := range catalog.Placeholders(c) {
-		if v, ok := values[name]; ok && v == "" {
-			return configErr("%s:%d: scenario %q uses {{%s}}, which the configuration leaves empty", c.URI, c.Line, c.Scenario, name)
 		}
 	}
-	return nil
+	return tags, leftOut
+}
+
+// unconfigured refuses each case that would send a credential placeholder
+// the configuration leaves empty: a request with an empty client_id would
+// be read as the target's failure. Tags and gaps should already prevent
+// it; this is the last guard.
+func unconfigured(t config.Target, cases []catalog.Case) map[string]error {
+	values := stepsuite.ConfiguredValues(t)
+	refused := map[string]error{}
+	for _, c := range cases {
+		for _, name := range catalog.Placeholders(c) {
+			if v, ok := values[name]; ok && v == "" {
+				refused[catalog.Key(c.URI, c.Scenario)] = configErr("%s:%d: scenario %q uses {{%s}}, which the configuration leaves empty", c.URI, c.Line, c.Scenario, name)
+				break
+			}
+		}
+	}
+	return refused
 }
 
 // wire builds the one client every request goes through, and the steps,
@@ -474,21 +539,24 @@ func writeReports(p *runPlan, res verdict.Run) error {
 			return fmt.Errorf("writing the %s report %s: %w", f.name, f.path, err)
 		}
 	}
-	if p.console != nil {
-		p.console.Finish(redactRun(p.red, res))
-	}
 	console, ok := p.formats.console()
-	if !ok || p.output == nil {
+	write, ours := ownFormats[console.name]
+	ours = ours && ok && p.output != nil
+	if p.console == nil && !ours {
 		return nil
 	}
-	if write, ours := ownFormats[console.name]; ours {
-		w := p.red.Writer(p.output)
-		if err := write(w, redactRun(p.red, res)); err != nil {
-			return err
-		}
-		return w.Close()
+	shown := redactRun(p.red, res)
+	if p.console != nil {
+		p.console.Finish(shown)
 	}
-	return nil
+	if !ours {
+		return nil
+	}
+	w := p.red.Writer(p.output)
+	if err := write(w, shown); err != nil {
+		return err
+	}
+	return w.Close()
 }
 
 type nopCloser struct{ io.Writer }
@@ -529,20 +597,6 @@ func matchExpectations(list []setup.KnownDeviation, cases []catalog.Case) (map[s
 	return out, nil
 }
 
-func leftOutReasons(l []verdict.LeftOut) string {
-	seen := map[string]bool{}
-	var out []string
-	for _, x := range l {
-		for _, r := range strings.Split(x.Reason, "; ") {
-			if r != "" && !seen[r] {
-				seen[r] = true
-				out = append(out, r)
-			}
-		}
-	}
-	return strings.Join(out, "; ")
-}
-
 // maxCAFile bounds -ca-file: a system's whole CA bundle is about 200 KiB.
 const maxCAFile = 4 << 20
 
@@ -569,5 +623,5 @@ func LoadCA(file string) (*tls.Config, error) {
 // BuiltInStamp is the provenance of the built-in suite, as -version prints
 // it and as a run over that suite stamps its reports.
 func BuiltInStamp() (provenance.Stamp, error) {
-	return provenance.Of(builtInSuite().roots()...)
+	return provenance.Of(builtInSuite().stampRoots...)
 }

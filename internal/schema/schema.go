@@ -28,6 +28,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/xeipuuv/gojsonschema"
+
+	"github.com/authconform/authconform/internal/userfile"
 )
 
 // draft07 is the only "$schema" value accepted (with or without the empty
@@ -96,7 +98,14 @@ func Load(fsys fs.FS, dir string) (*Registry, error) {
 		if name == "" || !safeName.MatchString(e.Name()) {
 			return nil, fmt.Errorf("schema: %s: file name must match %s", file, safeName)
 		}
-		s, err := compile(docs, file, meta)
+		// The roots are read here, each once; a reference to one finds
+		// it in docs.
+		src, err := userfile.ReadFS(fsys, file, maxFile)
+		if err != nil {
+			return nil, fmt.Errorf("schema: %s: %w", file, err)
+		}
+		docs.files[file] = src
+		s, err := compile(docs, file, src, meta)
 		if err != nil {
 			return nil, fmt.Errorf("schema: %s: %w", file, err)
 		}
@@ -110,8 +119,8 @@ func Load(fsys fs.FS, dir string) (*Registry, error) {
 	return r, nil
 }
 
-// compile checks one schema file's source, meta-validates it and compiles
-// it.
+// compile checks one schema file's source, src, meta-validates it and
+// compiles it.
 //
 // Meta-validation is done here with the separately compiled draft-07
 // meta-schema instead of SchemaLoader.Validate = true, because in
@@ -119,11 +128,7 @@ func Load(fsys fs.FS, dir string) (*Registry, error) {
 // schema pool with a loader of its own, and Compile then gives the pool
 // that loader's factory, which reads the OS file system and the network:
 // the root's references would be resolved through it.
-func compile(docs *documents, file string, meta *gojsonschema.Schema) (*gojsonschema.Schema, error) {
-	src, err := docs.read(file)
-	if err != nil {
-		return nil, err
-	}
+func compile(docs *documents, file string, src []byte, meta *gojsonschema.Schema) (*gojsonschema.Schema, error) {
 	if err := checkSource(src); err != nil {
 		return nil, err
 	}
