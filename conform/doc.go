@@ -14,12 +14,13 @@
 // Options are typed values, not the command's flag syntax: the target's
 // URL is parsed once (ParseURL), reports are a list of Format, the rate a
 // Rate; ParseFormats and ParseRate read -format and -rate as the command
-// does. Options, Profile, KnownDeviation, Target, Client, URL, Rate and
-// Format are package setup's types: the reference server shares them
-// without importing this package, and the runner takes the Options the
-// command fills as they are.
+// does. Options, Profile, KnownDeviation, Target, Client, Customer, URL,
+// Rate and Format are package setup's types: the reference server shares
+// them without importing this package, and the runner takes the Options
+// the command fills as they are.
 //
 // Redaction, the rate limit and timeouts are on by default here as in the
-// command: a caller being a test makes nothing weaker. Client secrets and
-// issued tokens never appear in a Result, a report or an error.
+// command: a caller being a test makes nothing weaker. Client secrets, the
+// customer's password and issued tokens never appear in a Result, a
+// report or an error.
 package conform

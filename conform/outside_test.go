@@ -54,6 +54,7 @@ func target(t *testing.T, fault string) conform.Target {
 		Integration:   conform.Client{ID: refserver.IntegrationClientID, Secret: refserver.IntegrationClientSecret},
 		MarketID:      refserver.MarketID,
 		OtherMarketID: refserver.OtherMarketID,
+		Customer:      conform.Customer{Email: refserver.CustomerEmail, Password: refserver.CustomerPassword},
 		MarketCode:    refserver.MarketCode,
 		StoreID:       refserver.StoreID, StoreCode: refserver.StoreCode,
 		StockLocationID: refserver.StockLocationID, StockLocationCode: refserver.StockLocationCode,

@@ -27,6 +27,10 @@ const (
 // from the documented default.
 type Client = setup.Client
 
+// Customer is a customer who signs in with the sales channel (package
+// setup's). It prints without its password.
+type Customer = setup.Customer
+
 // Target is the server under test, as the AUTHCONFORM_* variables describe
 // it (TargetFromEnv). Only URL is required; a part left empty leaves out
 // the scenarios that need it, each with its reason. It is package setup's

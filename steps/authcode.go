@@ -266,10 +266,14 @@ func shortText(s string) string {
 
 // grantControls are the grants whose refusals are evidence only next to a
 // token of the same grant: a server that refuses every code exchange
-// would pass every code refusal, whatever the webapp's other tokens.
+// would pass every code refusal, whatever the webapp's other tokens; a
+// refused wrong password is evidence only once the customer's right one
+// got a token, whatever client_credentials gave the same client.
 var grantControls = map[string]string{
 	"authorization_code":                          "the authorization code grant",
 	"urn:ietf:params:oauth:grant-type:jwt-bearer": "the JWT bearer grant",
+	"password":      "the password grant",
+	"refresh_token": "the refresh_token grant",
 }
 
 // grantSeparator starts the grant part of a control's name.

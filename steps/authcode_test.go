@@ -244,8 +244,8 @@ func TestAssertion(t *testing.T) {
 	}
 }
 
-// TestGrantControls verifies a refusal of a code exchange or an assertion
-// counts only next to a token of the same grant: the client's
+// TestGrantControls verifies a refusal of a code exchange, an assertion or
+// a customer's login counts only next to a token of the same grant: the client's
 // client_credentials tokens are no control for them.
 func TestGrantControls(t *testing.T) {
 	const jwtBearer = "urn:ietf:params:oauth:grant-type:jwt-bearer"
@@ -258,7 +258,8 @@ func TestGrantControls(t *testing.T) {
 		{"assertion refused, assertion token", []string{jwtBearer, jwtBearer}, []bool{true, false}, ""},
 		{"assertion refused, client_credentials token", []string{"client_credentials", jwtBearer}, []bool{true, false}, `client "in" for the JWT bearer grant`},
 		{"code refused, no code token", []string{"client_credentials", "authorization_code"}, []bool{true, false}, "for the authorization code grant"},
-		{"another grant refused, client_credentials token", []string{"client_credentials", "password"}, []bool{true, false}, ""},
+		{"password refused, client_credentials token", []string{"client_credentials", "password"}, []bool{true, false}, `client "in" for the password grant`},
+		{"another grant refused, client_credentials token", []string{"client_credentials", "urn:authconform:grant-type:unsupported"}, []bool{true, false}, ""},
 	}
 	for _, tt := range tests {
 		s := testSuite(t)

@@ -75,3 +75,48 @@ func TestPositiveControls(t *testing.T) {
 		})
 	}
 }
+
+// TestPositiveControlsByGrant verifies a refusal of a password or a
+// refresh token is evidence only once the same client got a token with
+// that grant in the run: a client_credentials token proves nothing of the
+// customer's login.
+func TestPositiveControlsByGrant(t *testing.T) {
+	const sc = "sales-channel"
+	type login struct {
+		scenario, grant string
+		token           bool
+	}
+	tests := []struct {
+		name    string
+		run     []login
+		wantWhy string // "" = conclusive; else a part of the reason
+	}{
+		{"wrong password, a customer signed in", []login{{"ok", "password", true}, {"judged", "password", false}}, ""},
+		{"wrong password, guest tokens only", []login{{"ok", "client_credentials", true}, {"judged", "password", false}},
+			`no token to client "sales-channel" for the password grant in this run`},
+		{"unknown refresh token, a refresh worked", []login{{"ok", "refresh_token", true}, {"judged", "refresh_token", false}}, ""},
+		{"unknown refresh token, logins only", []login{{"ok", "password", true}, {"judged", "refresh_token", false}},
+			`client "sales-channel" for the refresh_token grant`},
+		{"guest refusal, customer tokens only", []login{{"ok", "password", true}, {"judged", "client_credentials", false}},
+			`no token to client "sales-channel" in this run`},
+	}
+	for _, tt := range tests {
+		t.Run("case="+strings.ReplaceAll(tt.name, " ", "-"), func(t *testing.T) {
+			s := testSuite(t)
+			s.Target.SalesChannel = config.Client{ID: sc}
+			for _, l := range tt.run {
+				st := newScenario(s)
+				st.pickle = &godog.Scenario{Uri: "f.feature", Name: l.scenario}
+				st.req = &tokenRequest{params: []param{{"grant_type", l.grant}}}
+				st.noteTokenRequest(sc, l.token)
+			}
+			why := s.Inconclusive(verdict.Verdict{URI: "f.feature", Scenario: "judged", Status: verdict.Passed, Tags: []string{NegativeTag}})
+			switch {
+			case tt.wantWhy == "" && why != "":
+				t.Errorf("Inconclusive = %q; want conclusive", why)
+			case tt.wantWhy != "" && !strings.Contains(why, tt.wantWhy):
+				t.Errorf("Inconclusive = %q; want a reason containing %q", why, tt.wantWhy)
+			}
+		})
+	}
+}

@@ -185,7 +185,7 @@ func TestGeneratedValue(t *testing.T) {
 	generated := map[string]bool{
 		"unknown_client_id": true, "unknown_market_id": true, "wrong_secret": true, "unknown_token": true,
 		"unknown_market_code": true, "unknown_store_id": true, "unknown_stock_location_id": true,
-		"unknown_code": true, "unknown_customer_id": true,
+		"unknown_code": true, "unknown_customer_id": true, "wrong_password": true, "unknown_email": true,
 	}
 	for range 200 { // random values: many draws, every letter and digit in every place
 		st := newScenario(testSuite(t))

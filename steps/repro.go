@@ -13,8 +13,12 @@ import (
 // comment, so pasting it runs nothing.
 const reproUnwritable = "# no curl command: this request cannot be written as shell words (a NUL byte, or a header name that is not an HTTP token)"
 
-// tokenHint is what the line says when the token it needs is unset.
-const tokenHint = "set it to a token the target issued, as the run never prints one"
+// tokenHint is what the line says when the token it needs is unset;
+// refreshHint, when that token is a refresh token.
+const (
+	tokenHint   = "set it to a token the target issued, as the run never prints one"
+	refreshHint = "set it to a refresh token the target issued, as the run never prints one"
+)
 
 // reproLine is a curl command that sends req again, for a person to paste
 // into bash. It is built from the request's parts, with every configured
@@ -25,7 +29,7 @@ const tokenHint = "set it to a token the target issued, as the run never prints 
 // text, before quoting too. A line the redactor would still change is
 // withheld: nothing rewrites a line once it is quoted.
 func (st *scenario) reproLine(req httpclient.Request) string {
-	values := reproValues(st.suite.Target, st.tokensSeen())
+	values := reproValues(st.suite.Target, st.tokensSeen(), st.refreshTokensSeen())
 	for _, v := range st.grantReproValues() {
 		values = append(values, repro.Value{Text: v.text, Var: v.name, Hint: v.hint})
 	}
@@ -50,11 +54,13 @@ func (st *scenario) tokensSeen() []string {
 }
 
 // reproValues are the values a line reads from variables: the target's
-// secrets, named by the variables they were read from, then the tokens,
-// named AUTHCONFORM_ACCESS_TOKEN, AUTHCONFORM_ACCESS_TOKEN_2, ... A token
-// shorter than the redactor's minimum is no secret anywhere and stays
-// text; a token that is also a secret is the secret.
-func reproValues(t config.Target, tokens []string) []repro.Value {
+// secrets (the customer's password included), named by the variables they
+// were read from, then the tokens, named AUTHCONFORM_ACCESS_TOKEN,
+// AUTHCONFORM_ACCESS_TOKEN_2, ..., or AUTHCONFORM_REFRESH_TOKEN, ... for
+// those refresh marks. A token shorter than the redactor's minimum is no
+// secret anywhere and stays text; a token that is also a secret is the
+// secret.
+func reproValues(t config.Target, tokens []string, refresh map[string]bool) []repro.Value {
 	var vals []repro.Value
 	seen := map[string]bool{"": true}
 	for _, s := range t.SecretSources() {
@@ -63,18 +69,21 @@ func reproValues(t config.Target, tokens []string) []repro.Value {
 			vals = append(vals, repro.Value{Text: s.Secret, Var: s.Var, File: s.File, Path: s.Path})
 		}
 	}
-	n := 0
+	counts := map[string]int{}
 	for _, tok := range tokens {
 		if len(tok) < redact.MinLen || seen[tok] {
 			continue
 		}
 		seen[tok] = true
-		n++
-		name := "AUTHCONFORM_ACCESS_TOKEN"
-		if n > 1 {
+		name, hint := "AUTHCONFORM_ACCESS_TOKEN", tokenHint
+		if refresh[tok] {
+			name, hint = "AUTHCONFORM_REFRESH_TOKEN", refreshHint
+		}
+		counts[name]++
+		if n := counts[name]; n > 1 {
 			name += "_" + strconv.Itoa(n)
 		}
-		vals = append(vals, repro.Value{Text: tok, Var: name, Hint: tokenHint})
+		vals = append(vals, repro.Value{Text: tok, Var: name, Hint: hint})
 	}
 	return vals
 }

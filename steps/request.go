@@ -310,6 +310,11 @@ func (st *scenario) judge(ex *httpclient.Exchange) {
 			if tok, ok := m["access_token"].(string); ok {
 				st.accessToken = tok
 			}
+			// A refresh token stays the scenario's until an answer brings
+			// another: a refused refresh leaves it to try again.
+			if tok, ok := m["refresh_token"].(string); ok && tok != "" {
+				st.refreshToken = tok
+			}
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -118,6 +119,20 @@ func (s *suite) shareTokenAnswer(st *scenario, ex *httpclient.Exchange) {
 // the same parameters, or, when none did, the answer to the request sent
 // now, kept for the scenarios after it.
 func (st *scenario) givenIssuedToken(ctx context.Context, doc *godog.DocString) error {
+	return st.givenSharedAnswer(ctx, doc, true)
+}
+
+// givenAnswer is givenIssuedToken for an answer of any kind, an error
+// included: the answer to a wrong password, which a scenario that compares
+// two refusals judges again without asking again.
+func (st *scenario) givenAnswer(ctx context.Context, doc *godog.DocString) error {
+	return st.givenSharedAnswer(ctx, doc, false)
+}
+
+// givenSharedAnswer makes the answer to a request, shared within the run,
+// the one the scenario judges; needToken fails the step unless it issued
+// an access token.
+func (st *scenario) givenSharedAnswer(ctx context.Context, doc *godog.DocString, needToken bool) error {
 	if err := st.givenJSONBody(doc); err != nil {
 		return err
 	}
@@ -145,7 +160,7 @@ func (st *scenario) givenIssuedToken(ctx context.Context, doc *godog.DocString) 
 			if a.ex.Malformed != "" {
 				return st.malformedAnswer()
 			}
-			return st.requireIssuedToken()
+			return st.requireIssuedTokenIf(needToken)
 		}
 		// The scenario that asked got no answer: ask again, for this
 		// scenario alone.
@@ -167,6 +182,13 @@ func (st *scenario) givenIssuedToken(ctx context.Context, doc *godog.DocString) 
 	sh.mu.Unlock()
 	if err != nil {
 		return err
+	}
+	return st.requireIssuedTokenIf(needToken)
+}
+
+func (st *scenario) requireIssuedTokenIf(needToken bool) error {
+	if !needToken {
+		return nil
 	}
 	return st.requireIssuedToken()
 }
@@ -211,13 +233,15 @@ func (st *scenario) releaseShared() {
 // the run shares: the first case, in run order, that sends a plain token
 // request (a JSON body, no header of its own) with those parameters, or,
 // when none does, the first that asks for the token with "the access
-// token issued for the JSON body:". Every other scenario waits for that
+// token issued for the JSON body:" (or for any answer with "the answer to
+// the token request with the JSON body:"). Every other scenario waits for that
 // one's answer, so which scenario sends which request, and so every
 // report, is the same at any -concurrency. A run without a plan shares
 // what it can as it goes.
 func (s *suite) PlanSharing(cases []catalog.Case) {
 	sh := s.shared()
 	values := configuredValues(s.Target)
+	maps.Copy(values, s.runValues())
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	for _, c := range cases {
@@ -230,7 +254,7 @@ func (s *suite) PlanSharing(cases []catalog.Case) {
 				body, plain = "", false
 			case strings.HasPrefix(step.Text, "the request header "):
 				plain = false
-			case step.Text == "the token request is sent" && plain, step.Text == "the access token issued for the JSON body:":
+			case step.Text == "the token request is sent" && plain, step.Text == issuedTokenStep, step.Text == answerStep:
 				if step.Text != "the token request is sent" {
 					body = step.Arg
 				}
@@ -242,6 +266,12 @@ func (s *suite) PlanSharing(cases []catalog.Case) {
 		}
 	}
 }
+
+// The steps that judge a shared answer, as PlanSharing reads them.
+const (
+	issuedTokenStep = "the access token issued for the JSON body:"
+	answerStep      = "the answer to the token request with the JSON body:"
+)
 
 // plannedKey is the key of a JSON body once the configuration's values are
 // in it; false when it uses a value generated per scenario, which no two

@@ -40,8 +40,11 @@ type scenario struct {
 	// answer is never judged this way.
 	answer *httpclient.Exchange
 	// accessToken is the access token the last token answer carried, for
-	// {{access_token}}, the resource and the JWT steps.
-	accessToken string
+	// {{access_token}}, the resource and the JWT steps; refreshToken the
+	// refresh token the last token answer that had one carried, for
+	// {{refresh_token}}.
+	accessToken  string
+	refreshToken string
 	// jwt caches accessToken parsed as a JWT.
 	jwt struct {
 		raw string
@@ -56,6 +59,8 @@ type scenario struct {
 		err error
 	}
 	remembered map[string]string
+	// rememberedAnswers are answers kept to compare later ones with.
+	rememberedAnswers map[string]*httpclient.Exchange
 	// sentSecrets are the client_secret values this scenario sent, wrong
 	// ones included, so that an echo of any of them is caught.
 	sentSecrets []string
@@ -77,6 +82,7 @@ func newScenario(s *suite) *scenario {
 	vars["unknown_market_id"] = "zz" + randomID(8) + "Q"
 	vars["wrong_secret"] = "authconform-wrong-" + randomID(24)
 	vars["unknown_token"] = "authconform-unknown-" + randomID(40)
+	maps.Copy(vars, s.runValues())
 	addUnknownScopeResources(vars)
 	vars["unknown_code"] = "authconform-unknown-" + randomID(32)
 	vars["unknown_customer_id"] = "authconform-unknown-" + randomID(10)
@@ -104,6 +110,8 @@ func configuredValues(t config.Target) map[string]string {
 		"basic_client.client_secret":  t.BasicClient.Secret,
 		"scope":                       t.Scope,
 		"forbidden_scope":             t.ForbiddenScope,
+		"customer.email":              t.Customer.Email,
+		"customer.password":           t.Customer.Password,
 	}
 	maps.Copy(values, scopeResourceValues(t.ScopeResources))
 	maps.Copy(values, grantValues(t))
@@ -116,10 +124,10 @@ const accessTokenPlaceholder = "access_token"
 
 const idAlphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
-// GeneratedValue matches every value newScenario generates, and the state
-// of each authorize request, and nothing a target is configured with:
-// tests that compare two runs mask them with it.
-var GeneratedValue = regexp.MustCompile(`authconform-(?:unknown|wrong|state)-[A-Za-z0-9]+|\bzz[A-Za-z0-9]{8}Q\b`)
+// GeneratedValue matches every value newScenario and runValues generate,
+// and the state of each authorize request, and nothing a target is
+// configured with: tests that compare two runs mask them with it.
+var GeneratedValue = regexp.MustCompile(`authconform-(?:unknown|wrong|state)-[A-Za-z0-9]+(?:@example\.invalid)?|\bzz[A-Za-z0-9]{8}Q\b`)
 
 func randomID(n int) string {
 	b := make([]byte, n)
@@ -150,6 +158,7 @@ func (st *scenario) expandJSON(text string) (string, error) {
 func (st *scenario) expandWith(text string, escape func(string) string) (string, error) {
 	var unknown []string
 	noToken := false
+	var learnErr error
 	out := placeholder.ReplaceAllStringFunc(text, func(m string) string {
 		name := placeholder.FindStringSubmatch(m)[1]
 		v, ok := st.vars[name]
@@ -157,11 +166,17 @@ func (st *scenario) expandWith(text string, escape func(string) string) (string,
 			v, ok = st.accessToken, true
 			noToken = v == ""
 		}
+		if learned, isLearned, err := st.learnedValue(name); isLearned {
+			v, ok = learned, true
+			if err != nil && learnErr == nil {
+				learnErr = err
+			}
+		}
 		if !ok {
 			unknown = append(unknown, name)
 			return m
 		}
-		if strings.HasSuffix(name, "secret") {
+		if strings.HasSuffix(name, "secret") || strings.HasSuffix(name, "password") {
 			st.noteSentSecret(v)
 		}
 		if escape != nil {
@@ -172,8 +187,11 @@ func (st *scenario) expandWith(text string, escape func(string) string) (string,
 	if noToken {
 		return "", fmt.Errorf("{{%s}} is used before any token request of this scenario was answered with an access token", accessTokenPlaceholder)
 	}
+	if learnErr != nil {
+		return "", learnErr
+	}
 	if len(unknown) > 0 {
-		known := append(slices.Collect(maps.Keys(st.vars)), accessTokenPlaceholder)
+		known := append(slices.Collect(maps.Keys(st.vars)), accessTokenPlaceholder, refreshTokenPlaceholder, rememberedPrefix+"NAME")
 		slices.Sort(known)
 		for i, k := range known {
 			known[i] = "{{" + k + "}}"

@@ -40,6 +40,9 @@ type suite struct {
 	// Which clients got tokens, for the positive controls (controls.go).
 	controlsOnce sync.Once
 	ctl          *controls
+	// Values generated once per run (customer.go).
+	runValuesOnce sync.Once
+	runVals       map[string]string
 	// What the grants that act for someone share (authcode.go).
 	grants suiteGrants
 }

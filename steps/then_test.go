@@ -289,6 +289,9 @@ func TestEveryThenStepCanFail(t *testing.T) {
 	for _, r := range revokeRows() {
 		note(r.line, r.run(t).err)
 	}
+	for _, r := range customerRows() {
+		note(r.line, r.run(t, s))
+	}
 	for _, r := range lifetimeRows() {
 		note(r.line, r.run(t).err)
 	}

@@ -122,6 +122,8 @@ func TestClientsLeaveForAnUnfollowedIssuer(t *testing.T) {
 		"js-auth getCoreApiBaseEndpoint",
 		"js-auth revoke: integration token",
 		"js-auth revoke: guest token with the sales channel's secret",
+		"js-auth authenticate: password (customer)",
+		"js-auth revoke: customer token with the sales channel's client id alone",
 		"js-auth makeIntegration: revokeAuthorization",
 		"SDK: base URL from the token",
 	}

@@ -29,14 +29,15 @@ const serveUsage = `usage: authconform serve [-addr 127.0.0.1:0] [-allow-remote]
 
 Runs the reference auth server until Ctrl-C or SIGTERM, for developing a
 client against Commerce Layer's client_credentials, authorization code and
-JWT bearer flows. The first line of output is "listening on URL"; the
-endpoints and the variables to export follow. Clients (a sales channel, an
-integration, a webapp), markets, the market's code, a store and a stock
-location, and the customer assertions may name come from the AUTHCONFORM_*
-variables the suite reads; unset ones are generated for the run, a
-generated secret is written to a file (mode 0600) and only the file's name
-is printed. Its authorize endpoint approves every request at once, for
-development: no sign-in, no consent.
+JWT bearer flows, and a customer's password and refresh_token flows. The
+first line of output is "listening on URL"; the endpoints and the
+variables to export follow. Clients (a sales channel, an integration, a
+webapp), markets, the market's code, a store and a stock location, the
+customer (email, password, and the id assertions may name) come from the
+AUTHCONFORM_* variables the suite reads; unset ones are generated for the
+run, a generated secret or password is written to a file (mode 0600) and
+only the file's name is printed. Its authorize endpoint approves every
+request at once, for development: no sign-in, no consent.
 
 Commerce Layer's clients follow a token's iss (to its keys, revocation and
 the Core API) only when it starts with https://auth.; otherwise they go to
@@ -194,6 +195,7 @@ func faultRule(name string) string {
 // variable it came from or goes to.
 type serveSetup struct {
 	salesChannel, integration refserver.Client
+	customer                  refserver.Customer
 	markets                   []string
 	scopes                    serveScopes
 	vars                      []serveVar
@@ -228,7 +230,8 @@ func newServeSetup(getenv func(string) string) (*serveSetup, error) {
 	client := func(c config.Client) refserver.Client {
 		return refserver.Client{ID: c.ID, Secret: c.Secret, Lifetime: c.Lifetime}
 	}
-	s := &serveSetup{salesChannel: client(t.SalesChannel), integration: client(t.Integration)}
+	s := &serveSetup{salesChannel: client(t.SalesChannel), integration: client(t.Integration),
+		customer: refserver.Customer{Email: t.Customer.Email, Password: t.Customer.Password}}
 	market, other := t.MarketID, t.OtherMarketID
 	for _, v := range []struct {
 		name string
@@ -239,6 +242,7 @@ func newServeSetup(getenv func(string) string) (*serveSetup, error) {
 		{config.EnvIntegrationClientID, &s.integration.ID, func() string { return "int_" + rand.Text() }},
 		{config.EnvMarketID, &market, func() string { return rand.Text()[:10] }},
 		{config.EnvOtherMarketID, &other, func() string { return rand.Text()[:10] }},
+		{config.EnvCustomerEmail, &s.customer.Email, func() string { return "customer-" + strings.ToLower(rand.Text()[:10]) + "@authconform.test" }},
 	} {
 		origin := "from your environment"
 		if *v.dst == "" {
@@ -276,6 +280,7 @@ func newServeSetup(getenv func(string) string) (*serveSetup, error) {
 	s.secrets = []serveSecret{
 		{value: &s.salesChannel.Secret, inline: config.EnvSalesChannelClientSecret, file: config.EnvSalesChannelSecretFile, fileName: "sales-channel-client-secret"},
 		{value: &s.integration.Secret, inline: config.EnvIntegrationClientSecret, file: config.EnvIntegrationSecretFile, fileName: "integration-client-secret"},
+		{value: &s.customer.Password, inline: config.EnvCustomerPassword, file: config.EnvCustomerPasswordFile, fileName: "customer-password"},
 	}
 	s.readGrants(t, getenv)
 	s.generateSecrets(getenv)
@@ -327,7 +332,7 @@ func (s *serveSetup) writeSecrets() error {
 func (s *serveSetup) options(f serveFlags) refserver.Options {
 	o := refserver.Options{
 		Addr: f.addr, AllowRemote: f.allowRemote, Fault: f.fault, ErrorShape: f.errorShape,
-		SalesChannel: s.salesChannel, Integration: s.integration, Markets: s.markets,
+		SalesChannel: s.salesChannel, Integration: s.integration, Markets: s.markets, Customer: s.customer,
 	}
 	s.scopes.options(&o)
 	s.grantOptions(&o)

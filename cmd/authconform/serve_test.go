@@ -30,6 +30,8 @@ func serveEnv() map[string]string {
 		"AUTHCONFORM_INTEGRATION_CLIENT_SECRET":   "int-serve-secret-0123456789",
 		"AUTHCONFORM_MARKET_ID":                   "mkServe001",
 		"AUTHCONFORM_OTHER_MARKET_ID":             "mkServe002",
+		"AUTHCONFORM_CUSTOMER_EMAIL":              "buyer@serve.test",
+		"AUTHCONFORM_CUSTOMER_PASSWORD":           "customer-serve-password-0123",
 		"AUTHCONFORM_MARKET_CODE":                 "serve-Europe",
 		"AUTHCONFORM_STORE_ID":                    "stServe001",
 		"AUTHCONFORM_STORE_CODE":                  "serve_store",
@@ -195,7 +197,7 @@ func TestServeSuitePasses(t *testing.T) {
 	if code := s.stop(t, syscall.SIGTERM); code != 0 {
 		t.Errorf("exit code after SIGTERM = %d; want 0\nstderr:\n%s", code, s.stderr.String())
 	}
-	s.noSecretShown(t, env["AUTHCONFORM_SALES_CHANNEL_CLIENT_SECRET"], env["AUTHCONFORM_INTEGRATION_CLIENT_SECRET"], env["AUTHCONFORM_WEBAPP_CLIENT_SECRET"])
+	s.noSecretShown(t, env["AUTHCONFORM_SALES_CHANNEL_CLIENT_SECRET"], env["AUTHCONFORM_INTEGRATION_CLIENT_SECRET"], env["AUTHCONFORM_WEBAPP_CLIENT_SECRET"], env["AUTHCONFORM_CUSTOMER_PASSWORD"])
 }
 
 // TestServeFaultFailsSuite verifies -fault: the suite run against a
@@ -216,27 +218,29 @@ func TestServeFaultFailsSuite(t *testing.T) {
 }
 
 // TestServeGeneratesValues verifies serve with nothing configured: it
-// prints the variables to export, the generated secrets only as files of
-// mode 0600, and the suite run with those variables passes. SIGINT ends
-// it with 0 and removes the secret files.
+// prints the variables to export, the generated secrets and the customer's
+// password only as files of mode 0600, and the suite run with those
+// variables passes, the customer's scenarios included. SIGINT ends it with
+// 0 and removes the secret files.
 func TestServeGeneratesValues(t *testing.T) {
 	s := startServe(t, nil)
 	var exports map[string]string
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
-		if exports = parseExports(s.stdout.String()); len(exports) >= 15 || time.Now().After(deadline) {
+		if exports = parseExports(s.stdout.String()); len(exports) >= 17 || time.Now().After(deadline) {
 			break
 		}
 	}
 	for _, name := range []string{"AUTHCONFORM_TARGET", "AUTHCONFORM_RESOURCE_URL", "AUTHCONFORM_SALES_CHANNEL_CLIENT_ID", "AUTHCONFORM_INTEGRATION_CLIENT_ID",
 		"AUTHCONFORM_MARKET_ID", "AUTHCONFORM_OTHER_MARKET_ID", "AUTHCONFORM_SALES_CHANNEL_CLIENT_SECRET_FILE", "AUTHCONFORM_INTEGRATION_CLIENT_SECRET_FILE",
 		"AUTHCONFORM_MARKET_CODE", "AUTHCONFORM_STORE_ID", "AUTHCONFORM_STORE_CODE", "AUTHCONFORM_STOCK_LOCATION_ID", "AUTHCONFORM_STOCK_LOCATION_CODE",
-		"AUTHCONFORM_WEBAPP_CLIENT_ID", "AUTHCONFORM_WEBAPP_CLIENT_SECRET_FILE", "AUTHCONFORM_WEBAPP_REDIRECT_URI", "AUTHCONFORM_AUTHORIZE_URL", "AUTHCONFORM_CUSTOMER_ID"} {
+		"AUTHCONFORM_WEBAPP_CLIENT_ID", "AUTHCONFORM_WEBAPP_CLIENT_SECRET_FILE", "AUTHCONFORM_WEBAPP_REDIRECT_URI", "AUTHCONFORM_AUTHORIZE_URL", "AUTHCONFORM_CUSTOMER_ID",
+		"AUTHCONFORM_CUSTOMER_EMAIL", "AUTHCONFORM_CUSTOMER_PASSWORD_FILE"} {
 		if exports[name] == "" {
 			t.Fatalf("no export of %s in stdout:\n%s", name, s.stdout.String())
 		}
 	}
 	var secrets []string
-	for _, name := range []string{"AUTHCONFORM_SALES_CHANNEL_CLIENT_SECRET_FILE", "AUTHCONFORM_INTEGRATION_CLIENT_SECRET_FILE", "AUTHCONFORM_WEBAPP_CLIENT_SECRET_FILE"} {
+	for _, name := range []string{"AUTHCONFORM_SALES_CHANNEL_CLIENT_SECRET_FILE", "AUTHCONFORM_INTEGRATION_CLIENT_SECRET_FILE", "AUTHCONFORM_WEBAPP_CLIENT_SECRET_FILE", "AUTHCONFORM_CUSTOMER_PASSWORD_FILE"} {
 		path := exports[name]
 		fi, err := os.Stat(path)
 		if err != nil {

@@ -1,7 +1,8 @@
 // Package refserver runs authconform's reference auth server in a Go
 // program, so that a client library built against Commerce Layer's
-// client_credentials, authorization code or JWT bearer flows can be tested
-// without a network or an account.
+// client_credentials, authorization code or JWT bearer flows, or a
+// storefront signing its customers in, can be tested without a network or
+// an account.
 //
 // Start listens on 127.0.0.1, on a port the system chooses, and serves:
 //
@@ -11,10 +12,16 @@
 //     not; scope is "market:all" or space-separated market, store and
 //     stock_location scopes by id or code ("market:id:<id>",
 //     "store:code:<code>", ...) for what the server has: a store's token
-//     carries its market, a stock location needs its market in scope.
+//     carries its market, a stock location needs its market in scope. The
+//     sales channel signs its customer in with grant_type "password"
+//     (username and password: a token acting for the customer, with a
+//     refresh token) and refreshes with "refresh_token" (a new access token
+//     and a new refresh token, the one presented used up).
 //   - GET JWKSPath (/.well-known/jwks.json): the keys of its RS512 tokens,
 //     whose iss is the server's URL (or Options.Issuer).
-//   - POST RevokePath (/oauth/revoke): revocation (RFC 7009).
+//   - POST RevokePath (/oauth/revoke): revocation (RFC 7009); a sales
+//     channel revokes its customer's access or refresh token with its
+//     client_id alone.
 //   - GET ResourcePath (/api/ping): a protected resource that answers 200
 //     to a valid Bearer token and 401 otherwise (RFC 6750).
 //   - GET AuthorizePath (/oauth/authorize): the webapp's authorize
@@ -30,9 +37,10 @@
 //     for a token with an owner.
 //
 // Unless Options say otherwise it knows three clients, a sales channel, an
-// integration and a webapp, a customer, two markets with their codes, a
-// store and a stock location of the first market, with the fixed values
-// of this package's constants, so a test can use them directly. Server.Target gives a
+// integration and a webapp, a customer (CustomerEmail, CustomerPassword,
+// CustomerID), two markets with their codes, a store and a stock location
+// of the first market, with the fixed values of this package's constants,
+// so a test can use them directly. Server.Target gives a
 // running server, every credential included, as conform.Run's target.
 //
 // Commerce Layer's own clients (js-auth, the SDK, the CLI) follow a

@@ -40,6 +40,11 @@ const (
 	SalesChannelLifetime = 14400
 	// IntegrationLifetime is an integration token's expires_in, seconds.
 	IntegrationLifetime = 7200
+	// CustomerEmail is the default customer's email, who signs in with
+	// the sales channel (the password grant).
+	CustomerEmail = "customer@authconform.test"
+	// CustomerPassword is the default customer's password.
+	CustomerPassword = "cu5Tm3rPw-Hq8Lz2Vb7Nk4Rd9Xs1Fy6Jc3Tg0Ae"
 )
 
 // OrganizationSlug is the slug of the organisation every token belongs
@@ -72,7 +77,9 @@ const (
 	// WebappRedirectURI is its registered redirect URI; nothing is ever
 	// requested there.
 	WebappRedirectURI = "https://app.authconform.test/oauth/callback"
-	// CustomerID is the customer a JWT bearer assertion may name as owner.
+	// CustomerID is the customer's id: owner_id in the answers, owner.id
+	// in the tokens of the customer who signs in (the password grant), and
+	// the customer a JWT bearer assertion may name as owner.
 	CustomerID = "ZvNkqBxLpm"
 	// UserID is the user who approves authorize requests, the owner of
 	// webapp tokens; an assertion may name it as a User.
@@ -134,6 +141,9 @@ type Options struct {
 	// Markets are the ids a scope may name (market:id:<id>), letters,
 	// digits, '-' and '_'. nil means MarketID and OtherMarketID.
 	Markets []string
+	// Customer signs in with the sales channel (the password grant);
+	// empty fields take CustomerEmail and CustomerPassword.
+	Customer Customer
 	// MarketCodes are the markets' codes (market:code:<code>), by market
 	// id: letters, digits, '-' and '_', at most 25. Stores are stores of
 	// the markets (store:id:<id>, store:code:<code>), whose scope puts
@@ -173,6 +183,11 @@ type Store struct{ ID, Code, MarketID string }
 // StockLocation is a stock location of one of the server's markets. Code
 // may be "".
 type StockLocation struct{ ID, Code, MarketID string }
+
+// Customer configures the server's customer: the same type as the
+// suite's (conform.Customer is setup.Customer too). It prints without its
+// password.
+type Customer = setup.Customer
 
 // ClientInfo is one of a running server's clients, without its secret.
 type ClientInfo struct {
@@ -224,6 +239,7 @@ func (o Options) internal(issuer string) ref.Options {
 		Webapp:         refClient(o.Webapp),
 		RedirectURI:    o.RedirectURI,
 		CustomerID:     o.CustomerID,
+		Customer:       ref.Customer{Email: o.Customer.Email, Password: o.Customer.Password},
 	}
 }
 

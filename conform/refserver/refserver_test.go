@@ -70,6 +70,9 @@ func TestDefaults(t *testing.T) {
 		{"RevokePath", refserver.RevokePath, ref.RevokePath},
 		{"ResourcePath", refserver.ResourcePath, ref.ResourcePath},
 		{"OrganizationSlug", refserver.OrganizationSlug, ref.OrganizationSlug},
+		{"CustomerEmail", refserver.CustomerEmail, ref.CustomerEmail},
+		{"CustomerPassword", refserver.CustomerPassword, ref.CustomerPassword},
+		{"CustomerID", refserver.CustomerID, ref.CustomerID},
 	} {
 		if c.got != c.want {
 			t.Errorf("%s = %q; want the server's %q", c.name, c.got, c.want)

@@ -40,6 +40,7 @@ type Server struct {
 
 	handler   *ref.Server
 	secrets   [2]string // the sales channel's and the integration's, for Target
+	customer  Customer  // for Target
 	webapp    string    // the webapp's secret, for Target
 	http      *http.Server
 	served    chan struct{} // closed when Serve returns
@@ -82,12 +83,13 @@ func Start(opts Options) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{
-		URL:     url,
-		Addr:    bound.String(),
-		Issuer:  cmp.Or(opts.Issuer, issuer),
-		handler: h,
-		secrets: [2]string{cmp.Or(opts.SalesChannel.Secret, SalesChannelClientSecret), cmp.Or(opts.Integration.Secret, IntegrationClientSecret)},
-		webapp:  cmp.Or(opts.Webapp.Secret, WebappClientSecret),
+		URL:      url,
+		Addr:     bound.String(),
+		Issuer:   cmp.Or(opts.Issuer, issuer),
+		handler:  h,
+		secrets:  [2]string{cmp.Or(opts.SalesChannel.Secret, SalesChannelClientSecret), cmp.Or(opts.Integration.Secret, IntegrationClientSecret)},
+		webapp:   cmp.Or(opts.Webapp.Secret, WebappClientSecret),
+		customer: Customer{Email: cmp.Or(opts.Customer.Email, CustomerEmail), Password: cmp.Or(opts.Customer.Password, CustomerPassword)},
 		http: &http.Server{
 			Handler: h,
 			// Bounds on a slow or stuck client, generous for a test but

@@ -13,7 +13,7 @@ const ForbiddenMarketID = "zzNoSuchMk"
 // Lifetime to judge the tokens as an account whose lifetimes nobody told
 // the suite); its first two markets, the first one's code, store and
 // stock location; the webapp, its redirect URI and the authorize
-// endpoint, and the customer assertions may name.
+// endpoint; its customer with the password, whose id assertions may name.
 // For the RFC6749 profile the integration is both clients, authenticating
 // in the body and with HTTP Basic, the scope names the first market and
 // the forbidden scope ForbiddenMarketID. (Judge a server under RFC6749
@@ -28,6 +28,7 @@ func (s *Server) Target() setup.Target {
 		ResourceURL:  s.URL + ResourcePath,
 		SalesChannel: c(0), Integration: c(1),
 		Client: c(1), BasicClient: c(1),
+		Customer:       s.customer,
 		ForbiddenScope: "market:id:" + ForbiddenMarketID,
 	}
 	webapp, redirect := s.handler.WebappInfo()

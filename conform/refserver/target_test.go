@@ -57,6 +57,7 @@ func TestTargetNamesTheServersClients(t *testing.T) {
 		SalesChannel: refserver.Client{ID: "sc-1", Secret: "sc-secret", Lifetime: 600},
 		Integration:  refserver.Client{ID: "int-1"},
 		Markets:      []string{"mkOne"},
+		Customer:     refserver.Customer{Email: "buyer@example.test"},
 		Webapp:       refserver.Client{ID: "wa-1", Secret: "wa-secret", Lifetime: 900},
 		RedirectURI:  "https://app.example.test/cb",
 		CustomerID:   "cust1",
@@ -67,7 +68,8 @@ func TestTargetNamesTheServersClients(t *testing.T) {
 		URL: conform.MustParseURL(srv.URL), TokenPath: refserver.TokenPath, RevokePath: refserver.RevokePath, ResourceURL: srv.URL + refserver.ResourcePath,
 		SalesChannel: conform.Client{ID: "sc-1", Secret: "sc-secret", Lifetime: 600}, Integration: integration,
 		MarketID: "mkOne", Client: integration, BasicClient: integration,
-		Scope: "market:id:mkOne", ForbiddenScope: "market:id:" + refserver.ForbiddenMarketID,
+		Customer: conform.Customer{Email: "buyer@example.test", Password: refserver.CustomerPassword},
+		Scope:    "market:id:mkOne", ForbiddenScope: "market:id:" + refserver.ForbiddenMarketID,
 		Webapp: conform.Client{ID: "wa-1", Secret: "wa-secret", Lifetime: 900}, RedirectURI: "https://app.example.test/cb",
 		AuthorizeURL: srv.URL + refserver.AuthorizePath, CustomerID: "cust1",
 	}

@@ -1,8 +1,8 @@
 // Package setup holds the values that describe a run of the conformance
-// suite: the target under test and its clients (Target, Client, URL), and
-// the options a run takes (Options, with its typed Profile, Rate, Format
-// and KnownDeviation): one value, filled by the command from its flags and
-// taken by the runner as it is.
+// suite: the target under test, its clients and its customer (Target,
+// Client, Customer, URL), and the options a run takes (Options, with its
+// typed Profile, Rate, Format and KnownDeviation): one value, filled by the
+// command from its flags and taken by the runner as it is.
 //
 // It imports nothing but the standard library and a package of URL rules,
 // so the reference server (package conform/refserver), which hands its

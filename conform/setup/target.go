@@ -55,6 +55,8 @@ type Target struct {
 	// The Commerce Layer profile's credentials and markets.
 	SalesChannel, Integration Client
 	MarketID, OtherMarketID   string
+	// Customer signs in with the sales channel (the password grant).
+	Customer Customer
 	// MarketCode is MarketID's code; StoreID and StoreCode a store of
 	// that market; StockLocationID and StockLocationCode a stock location
 	// of it (not of OtherMarketID's): for the scopes that name them.

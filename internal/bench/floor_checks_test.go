@@ -209,14 +209,20 @@ func schemaCheck(name string) floorCheck {
 	return c
 }
 
-// memberEquals compares a string member, ignoring case when the step says so.
+// memberEquals compares a string member, ignoring case when the step
+// says so; a value the scenario learns ({{remembered.NAME}}) is filled in
+// when the check is made.
 func memberEquals(b *floorBuilder, m []string) (floorCheck, error) {
 	path, fold := m[1], strings.HasSuffix(m[0], " ignoring case")
-	want, err := b.expandValue(m[2])
+	text, err := b.expandValue(m[2])
 	if err != nil {
 		return floorCheck{}, err
 	}
-	return onAnswer(func(a *floorAnswer) error {
+	return floorCheck{across: floorLearned.MatchString(text), check: func(a *floorAnswer, st *floorState) error {
+		want, err := st.fillText(text)
+		if err != nil {
+			return err
+		}
 		v, err := a.member(path)
 		if err != nil {
 			return err
@@ -226,7 +232,7 @@ func memberEquals(b *floorBuilder, m []string) (floorCheck, error) {
 			return fmt.Errorf("%s = %s; want %q", path, describe(v), want)
 		}
 		return nil
-	}), nil
+	}}, nil
 }
 
 // memberScopes compares a string member with space-separated scopes, as

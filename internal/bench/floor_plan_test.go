@@ -60,6 +60,9 @@ type floorRequest struct {
 	// it holds none: the scenario's last access token goes there when the
 	// request is sent.
 	bodyAround [][]byte
+	// learned: the body holds a value the scenario learns as it runs
+	// ({{refresh_token}}, {{remembered.NAME}}), filled in when it is sent.
+	learned bool
 	// bearer: Authorization carries the scenario's last access token.
 	bearer bool
 	// takesToken: the answer is the token endpoint's, and its access token
@@ -73,7 +76,10 @@ type floorRequest struct {
 	// issued is the key of an issued-token step: an answer offered
 	// earlier in the run is judged instead of sending the request.
 	issued string
-	checks []floorCheck
+	// anyAnswer is the key of a shared-answer step: the first answer, of
+	// any kind, the run got to the same request is judged instead.
+	anyAnswer string
+	checks    []floorCheck
 	// The grants' (floor_grants_test.go): authorize, the answer's code
 	// becomes the scenario's; code, the body holds floorCode, filled
 	// with it when sent; rememberedBearer, Authorization carries the
@@ -86,7 +92,7 @@ type floorRequest struct {
 // needsScenario tells a request that carries what its scenario learned
 // before it: it cannot be sent on its own (the load benchmark).
 func (fr floorRequest) needsScenario() bool {
-	return fr.bodyAround != nil || fr.bearer || fr.code || fr.rememberedBearer != ""
+	return fr.bodyAround != nil || fr.bearer || fr.learned || fr.code || fr.rememberedBearer != ""
 }
 
 // Values the floor sends where the suite generates them per scenario; the
@@ -119,6 +125,7 @@ func floorVars(t config.Target) map[string]string {
 	vars["unknown_market_id"] = floorUnknownMarket
 	vars["wrong_secret"] = floorWrongSecret
 	vars["unknown_token"] = floorUnknownToken
+	maps.Copy(vars, floorRunValues)
 	vars["unknown_market_code"] = floorUnknownMarketCode
 	vars["unknown_store_id"] = floorUnknownStore
 	vars["unknown_stock_location_id"] = floorUnknownStockLocation
@@ -252,7 +259,7 @@ func (b *floorBuilder) step(st *messages.PickleStep) error {
 }
 
 // floorThenSteps are every Then step the floor knows.
-var floorThenSteps = slices.Concat(floorCheckSteps, floorJWTSteps)
+var floorThenSteps = slices.Concat(floorCheckSteps, floorJWTSteps, floorCustomerSteps)
 
 // floorRequestSteps build and send the request, as the steps package's
 // request steps do for the Commerce Layer profile (a JSON body with the
@@ -272,6 +279,7 @@ var floorRequestSteps = []struct {
 	{regexp.MustCompile(`^the token request is sent$`), (*floorBuilder).sendPOST},
 	{regexp.MustCompile(`^the token request is sent with method "([A-Z]+)" and its parameters in the query string$`), (*floorBuilder).sendInQuery},
 	{regexp.MustCompile(`^the access token issued for the JSON body:$`), (*floorBuilder).issuedToken},
+	{regexp.MustCompile(`^the answer to the token request with the JSON body:$`), (*floorBuilder).sharedAnswer},
 	{regexp.MustCompile(`^a revocation request with the JSON body:$`), func(b *floorBuilder, m []string, arg *messages.PickleStepArgument) error {
 		if err := b.jsonBody(m, arg); err != nil {
 			return err
@@ -367,7 +375,7 @@ func (b *floorBuilder) sendPOST(_ []string, _ *messages.PickleStepArgument) erro
 		return err
 	}
 	fr.takesToken = true
-	if b.req.params != nil && len(b.req.header) == 0 && fr.bodyAround == nil && !fr.code {
+	if b.req.params != nil && len(b.req.header) == 0 && fr.bodyAround == nil && !fr.learned && !fr.code {
 		fr.offer = floorTokenKey(b.req.params)
 	}
 	b.sent = append(b.sent, fr)
@@ -425,6 +433,7 @@ func (b *floorBuilder) post(endpoint string) (floorRequest, error) {
 	if bytes.Contains(fr.body, []byte(floorAccessToken)) {
 		fr.bodyAround = bytes.Split(fr.body, []byte(floorAccessToken))
 	}
+	fr.learned = floorLearned.Match(fr.body)
 	fr.code = bytes.Contains(fr.body, []byte(floorCode))
 	return fr, nil
 }
@@ -515,15 +524,15 @@ func (b *floorBuilder) expand(text string, jsonText bool) (string, error) {
 	var unknown []string
 	out := floorPlaceholder.ReplaceAllStringFunc(text, func(ph string) string {
 		name := floorPlaceholder.FindStringSubmatch(ph)[1]
-		if name == "access_token" {
-			return floorAccessToken
+		if name == "access_token" || floorLearned.MatchString(ph) {
+			return ph // filled when the request is sent, or the check made
 		}
 		v, ok := b.vars[name]
 		if !ok {
 			unknown = append(unknown, name)
 			return ph
 		}
-		if strings.HasSuffix(name, "secret") {
+		if strings.HasSuffix(name, "secret") || strings.HasSuffix(name, "password") {
 			b.noteSecrets([][2]string{{"client_secret", v}})
 		}
 		if jsonText {

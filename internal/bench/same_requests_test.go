@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -51,11 +52,16 @@ func (l *requestLog) take() []string {
 // method, path and query, content type, Authorization, and the body, a
 // JSON body by its members (a feature's DocString and the floor's
 // one-line body differ in layout only), any other body byte for byte.
-// Access tokens are masked: each run is issued its own.
+// Access and refresh tokens are masked: each run is issued its own.
 func describeRequest(method, uri string, h http.Header, body []byte) string {
 	shown := string(body)
 	var members map[string]any
 	if json.Unmarshal(body, &members) == nil {
+		for _, name := range []string{"refresh_token", "token"} {
+			if v, ok := members[name].(string); ok && floorRefreshToken.MatchString(v) {
+				members[name] = "<refresh token>"
+			}
+		}
 		canonical, _ := json.Marshal(members) // map keys come out sorted
 		shown = string(canonical)
 	}
@@ -73,6 +79,10 @@ func describeRequest(method, uri string, h http.Header, body []byte) string {
 	line = floorJWT.ReplaceAllString(line, "<token>")
 	return steps.GeneratedValue.ReplaceAllString(line, "<generated>")
 }
+
+// floorRefreshToken is a refresh token the reference server issues: 32
+// random bytes in base64url.
+var floorRefreshToken = regexp.MustCompile(`^[A-Za-z0-9_-]{43}$`)
 
 // serveLogged runs a reference server, its tokens naming embedded.Issuer
 // as embedded.Target expects, behind a requestLog, until the test ends.

@@ -38,6 +38,7 @@ var credentialTags = []struct{ placeholder, tag string }{
 	{"webapp.", "@webapp"},
 	{"jwt_bearer.", "@jwt_bearer"},
 	{"customer_id", "@customer_id"},
+	{"customer.", "@customer"},
 }
 
 // profileTags say which profile a scenario belongs to: every scenario

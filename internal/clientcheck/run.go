@@ -33,6 +33,12 @@ type Client struct {
 	ID, Secret string
 }
 
+// Customer is a customer of the server's, who signs in with the sales
+// channel (the password grant).
+type Customer struct {
+	Email, Password string
+}
+
 // Config is one run of the check against a server.
 type Config struct {
 	// Dir holds the installed packages (CacheDir, after Install).
@@ -49,8 +55,10 @@ type Config struct {
 	// market it knows.
 	SalesChannel, Integration Client
 	MarketID                  string
+	Customer                  Customer
 	// Webapp is the server's webapp, whose redirect URI is serve's
-	// default; CustomerID the customer its assertions may name.
+	// default; CustomerID the customer its assertions may name (and the
+	// id of Customer, serve's one customer).
 	Webapp     Client
 	CustomerID string
 	// SkipCLI leaves out the CLI's calls, the slowest part.
@@ -128,7 +136,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	if ctx.Err() != nil {
 		return Result{}, fmt.Errorf("clientcheck: check.mjs still running after %s", RunTimeout)
 	}
-	res := read(stdout.String(), stderr.String(), []string{cfg.SalesChannel.Secret, cfg.Integration.Secret, cfg.Webapp.Secret})
+	res := read(stdout.String(), stderr.String(), []string{cfg.SalesChannel.Secret, cfg.Integration.Secret, cfg.Webapp.Secret, cfg.Customer.Password})
 	var exit *exec.ExitError
 	if runErr != nil && !errors.As(runErr, &exit) {
 		return res, fmt.Errorf("clientcheck: running node: %v", runErr)
@@ -159,6 +167,8 @@ func nodeEnv(cfg Config, names []string, home string) []string {
 		"AUTHCONFORM_CHECK_SALES_CHANNEL_SECRET=" + cfg.SalesChannel.Secret,
 		"AUTHCONFORM_CHECK_INTEGRATION_ID=" + cfg.Integration.ID,
 		"AUTHCONFORM_CHECK_INTEGRATION_SECRET=" + cfg.Integration.Secret,
+		"AUTHCONFORM_CHECK_CUSTOMER_EMAIL=" + cfg.Customer.Email,
+		"AUTHCONFORM_CHECK_CUSTOMER_PASSWORD=" + cfg.Customer.Password,
 		"AUTHCONFORM_CHECK_WEBAPP_ID=" + cfg.Webapp.ID,
 		"AUTHCONFORM_CHECK_WEBAPP_SECRET=" + cfg.Webapp.Secret,
 		"AUTHCONFORM_CHECK_REDIRECT_URI=" + refserver.WebappRedirectURI,

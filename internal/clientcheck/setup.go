@@ -46,11 +46,12 @@ type Setup struct {
 // Passed reports whether every call passed and nothing else went wrong.
 func (s Setup) Passed() bool { return s.Result.Passed() && len(s.Problems) == 0 }
 
-// Credentials are a run's clients and market, random so that a leak of
-// one is found by searching for it.
+// Credentials are a run's clients, market and customer, random so that a
+// leak of one is found by searching for it.
 type Credentials struct {
 	SalesChannel, Integration Client
 	MarketID, OtherMarketID   string
+	Customer                  Customer
 	// Webapp is serve's webapp (authorization_code), CustomerID the
 	// customer the JWT bearer assertions name.
 	Webapp     Client
@@ -64,6 +65,7 @@ func NewCredentials() Credentials {
 		Integration:   Client{ID: "int-" + strings.ToLower(rand.Text()[:12]), Secret: rand.Text() + rand.Text()},
 		MarketID:      rand.Text()[:10],
 		OtherMarketID: rand.Text()[:10],
+		Customer:      Customer{Email: "buyer-" + strings.ToLower(rand.Text()[:10]) + "@authconform.test", Password: rand.Text() + rand.Text()},
 		Webapp:        Client{ID: "wa-" + strings.ToLower(rand.Text()[:12]), Secret: rand.Text() + rand.Text()},
 		CustomerID:    rand.Text()[:10],
 	}
@@ -78,6 +80,8 @@ func (c Credentials) Env() map[string]string {
 		"AUTHCONFORM_INTEGRATION_CLIENT_SECRET":   c.Integration.Secret,
 		"AUTHCONFORM_MARKET_ID":                   c.MarketID,
 		"AUTHCONFORM_OTHER_MARKET_ID":             c.OtherMarketID,
+		"AUTHCONFORM_CUSTOMER_EMAIL":              c.Customer.Email,
+		"AUTHCONFORM_CUSTOMER_PASSWORD":           c.Customer.Password,
 		"AUTHCONFORM_WEBAPP_CLIENT_ID":            c.Webapp.ID,
 		"AUTHCONFORM_WEBAPP_CLIENT_SECRET":        c.Webapp.Secret,
 		"AUTHCONFORM_CUSTOMER_ID":                 c.CustomerID,
@@ -86,7 +90,7 @@ func (c Credentials) Env() map[string]string {
 
 // Secrets are the values no output may show.
 func (c Credentials) Secrets() []string {
-	return []string{c.SalesChannel.Secret, c.Integration.Secret, c.Webapp.Secret}
+	return []string{c.SalesChannel.Secret, c.Integration.Secret, c.Webapp.Secret, c.Customer.Password}
 }
 
 // CheckDomain runs the clients against `serve -domain ServeDomain`: HTTPS
@@ -173,7 +177,7 @@ func checkBehindProxy(ctx context.Context, dir, node string, creds Credentials, 
 func (c Credentials) config(dir, node, issuer, caFile string, skipCLI bool) Config {
 	return Config{
 		Dir: dir, Node: node, Issuer: issuer, CAFile: caFile,
-		SalesChannel: c.SalesChannel, Integration: c.Integration, MarketID: c.MarketID,
+		SalesChannel: c.SalesChannel, Integration: c.Integration, MarketID: c.MarketID, Customer: c.Customer,
 		Webapp: c.Webapp, CustomerID: c.CustomerID,
 		SkipCLI: skipCLI,
 	}

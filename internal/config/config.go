@@ -117,6 +117,9 @@ type Target struct {
 	// ResourceURL is a URL of the target's API that answers 200 to a valid
 	// access token (RFC 6750); optional (@resource scenarios are left out).
 	ResourceURL string
+	// Customer signs in with the sales channel (the password grant);
+	// optional (@customer scenarios are left out without it).
+	Customer Customer
 	// ScopeResources are the market's code, a store and a stock location,
 	// for the scopes that name them (scopes.go); each optional.
 	ScopeResources
@@ -177,7 +180,7 @@ var CommerceLayer = Profile{
 	TokenSchema: "token_response",
 	ErrorSchema: "error_response",
 	LeaveOut:    []Gap{{"@plain_oauth2", "RFC 6749 profile only (form bodies, client_secret_basic and client_secret_post): run with -profile rfc6749"}},
-	Uses:        append([]string{"@sales_channel", "@market", "@other_market", "@integration", "@sales_channel_secret", "@resource"}, append(scopeResourceTags, grantTags...)...),
+	Uses:        append([]string{"@sales_channel", "@market", "@other_market", "@integration", "@sales_channel_secret", "@resource", "@customer"}, append(scopeResourceTags, grantTags...)...),
 }
 
 // RFC6749 is plain RFC 6749 §4.4: form-encoded bodies (§4.4.2, Appendix
@@ -207,10 +210,11 @@ func ProfileNamed(name string) (Profile, error) {
 	return Profile{}, fmt.Errorf("profile %q: want one of %s", shorten(name), strings.Join(names, ", "))
 }
 
-// Secrets lists every secret the target configuration holds, for redaction.
+// Secrets lists every secret the target configuration holds, the
+// customer's password included, for redaction.
 func (t Target) Secrets() []string {
 	var s []string
-	for _, v := range []string{t.Integration.Secret, t.SalesChannel.Secret, t.Client.Secret, t.BasicClient.Secret, t.Webapp.Secret, t.AuthorizationCode} {
+	for _, v := range []string{t.Integration.Secret, t.SalesChannel.Secret, t.Client.Secret, t.BasicClient.Secret, t.Webapp.Secret, t.AuthorizationCode, t.Customer.Password} {
 		if v != "" {
 			s = append(s, v)
 		}
@@ -266,6 +270,9 @@ func FromEnv(getenv func(string) string) (Target, error) {
 		if c.client.Secret, c.client.SecretFromFile, err = c.vars.secret(getenv); err != nil {
 			return t, err
 		}
+	}
+	if t.Customer, err = customerFromEnv(getenv); err != nil {
+		return t, err
 	}
 	for _, l := range []struct {
 		name string
@@ -364,6 +371,9 @@ func (t Target) Gaps() []Gap {
 	}
 	if t.ResourceURL == "" {
 		gaps = append(gaps, Gap{"@resource", "no protected resource: set " + EnvResourceURL + " to a URL of the target's API that answers 200 to a valid access token"})
+	}
+	if g, missing := t.customerGap(); missing {
+		gaps = append(gaps, g)
 	}
 	if t.Client.ID == "" || t.Client.Secret == "" {
 		gaps = append(gaps, Gap{"@client", "no client_secret_post client: set " + EnvClientID + " and " + EnvClientSecret + " (or " + EnvClientSecretFile + ")"})

@@ -175,7 +175,8 @@ func TestWarnings(t *testing.T) {
 // TestGaps verifies each missing credential leaves out its tag.
 func TestGaps(t *testing.T) {
 	full := Target{SalesChannel: Client{ID: "s", Secret: "y"}, MarketID: "m", OtherMarketID: "o", Integration: Client{ID: "i", Secret: "x"}, ResourceURL: "https://api.example.com/ping", ScopeResources: allScopeResources,
-		Webapp: Client{ID: "w", Secret: "z"}, RedirectURI: "https://app.example.com/cb", AuthorizeURL: "https://auth.example.com/oauth/authorize", CustomerID: "c"}
+		Webapp: Client{ID: "w", Secret: "z"}, RedirectURI: "https://app.example.com/cb", AuthorizeURL: "https://auth.example.com/oauth/authorize", CustomerID: "c",
+		Customer: Customer{Email: "c@example.test", Password: "pw-123456"}}
 	if g := full.Gaps(); len(g) != 0 {
 		t.Errorf("full configuration has gaps %v", g)
 	}
@@ -189,11 +190,16 @@ func TestGaps(t *testing.T) {
 	if g := noSalesSecret.Gaps(); len(g) != 1 || g[0].Tag != "@sales_channel_secret" {
 		t.Errorf("missing sales channel secret: gaps %v; want only @sales_channel_secret", g)
 	}
+	noPassword := full
+	noPassword.Customer.Password = ""
+	if g := noPassword.Gaps(); len(g) != 1 || g[0].Tag != "@customer" || !strings.Contains(g[0].Reason, EnvCustomerPasswordFile) {
+		t.Errorf("missing customer password: gaps %v; want only @customer, naming %s", g, EnvCustomerPasswordFile)
+	}
 	var tags []string
 	for _, g := range (Target{}).Gaps() {
 		tags = append(tags, g.Tag)
 	}
-	if want := []string{"@sales_channel", "@market", "@other_market", "@integration", "@sales_channel_secret", "@resource", "@market_code", "@market_code_case", "@store", "@store_code", "@stock_location", "@stock_location_code", "@webapp", "@authorization_code", "@authorize_url", "@jwt_bearer", "@customer_id"}; !slices.Equal(tags, want) {
+	if want := []string{"@sales_channel", "@market", "@other_market", "@integration", "@sales_channel_secret", "@resource", "@customer", "@market_code", "@market_code_case", "@store", "@store_code", "@stock_location", "@stock_location_code", "@webapp", "@authorization_code", "@authorize_url", "@jwt_bearer", "@customer_id"}; !slices.Equal(tags, want) {
 		t.Errorf("empty configuration: gaps %v; want %v", tags, want)
 	}
 }

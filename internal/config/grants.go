@@ -28,7 +28,7 @@ const (
 	EnvCustomerID = "AUTHCONFORM_CUSTOMER_ID"
 )
 
-var webappSecretVars = secretVars{EnvWebappClientSecret, EnvWebappSecretFile}
+var webappSecretVars = secretVars{inline: EnvWebappClientSecret, file: EnvWebappSecretFile}
 
 // AuthorizeScope is the scope the suite asks the authorize endpoint for,
 // and sends again with the code: Commerce Layer's default scope (docs,

@@ -18,15 +18,23 @@ const MinMaskLen = 6
 // a larger file is the wrong file.
 const maxSecretFile = 64 << 10
 
-// secretVars name the two variables that may hold one client's secret:
-// the secret itself, or the path of a file holding it.
-type secretVars struct{ inline, file string }
+// secretVars name the two variables that may hold one client's secret
+// (or the customer's password): the secret itself, or the path of a file
+// holding it. what names the value in messages; "" is "the client secret".
+type secretVars struct{ inline, file, what string }
+
+func (v secretVars) name() string {
+	if v.what == "" {
+		return "the client secret"
+	}
+	return v.what
+}
 
 var (
-	integrationSecretVars  = secretVars{EnvIntegrationClientSecret, EnvIntegrationSecretFile}
-	salesChannelSecretVars = secretVars{EnvSalesChannelClientSecret, EnvSalesChannelSecretFile}
-	clientSecretVars       = secretVars{EnvClientSecret, EnvClientSecretFile}
-	basicClientSecretVars  = secretVars{EnvBasicClientSecret, EnvBasicClientSecretFile}
+	integrationSecretVars  = secretVars{inline: EnvIntegrationClientSecret, file: EnvIntegrationSecretFile}
+	salesChannelSecretVars = secretVars{inline: EnvSalesChannelClientSecret, file: EnvSalesChannelSecretFile}
+	clientSecretVars       = secretVars{inline: EnvClientSecret, file: EnvClientSecretFile}
+	basicClientSecretVars  = secretVars{inline: EnvBasicClientSecret, file: EnvBasicClientSecretFile}
 )
 
 // secret is a client's secret, from the environment or from the file it
@@ -38,7 +46,7 @@ func (v secretVars) secret(getenv func(string) string) (secret string, fromFile 
 	inline := getenv(v.inline)
 	secret = strings.TrimSpace(inline)
 	if inline != "" && secret == "" {
-		return "", false, fmt.Errorf("%s is only white space; want the client secret, or leave it unset", v.inline)
+		return "", false, fmt.Errorf("%s is only white space; want %s, or leave it unset", v.inline, v.name())
 	}
 	file := getenv(v.file)
 	if file == "" {
@@ -61,7 +69,7 @@ func (v secretVars) readFile(name string) (string, error) {
 	}
 	secret := strings.TrimSpace(string(b))
 	if secret == "" {
-		return "", fmt.Errorf("%s: file is empty (or only white space): %s; want the client secret in it", v.file, name)
+		return "", fmt.Errorf("%s: file is empty (or only white space): %s; want %s in it", v.file, name, v.name())
 	}
 	return secret, nil
 }
@@ -77,13 +85,14 @@ func (t Target) Warnings() []string {
 		{EnvBasicClientSecret, t.BasicClient.Secret},
 		{EnvWebappClientSecret, t.Webapp.Secret},
 		{EnvAuthorizationCode, t.AuthorizationCode},
+		{EnvCustomerPassword, t.Customer.Password},
 	} {
 		s := c.secret
 		if s != "" && len(s) < MinMaskLen {
 			w = append(w, fmt.Sprintf("%s is %d characters long: too short to mask safely in outputs; it may appear in reports", c.name, utf8.RuneCountInString(s)))
 		}
 		if strings.IndexFunc(s, unicode.IsControl) >= 0 {
-			w = append(w, fmt.Sprintf("%s has a line break or other control character inside: check it holds the client secret alone", c.name))
+			w = append(w, fmt.Sprintf("%s has a line break or other control character inside: check it holds the secret alone", c.name))
 		}
 	}
 	return w

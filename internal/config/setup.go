@@ -33,6 +33,7 @@ func Resolve(t setup.Target, p setup.Profile) (Target, error) {
 		Issuer: t.Issuer, JWKSURL: t.JWKSURL, ResourceURL: t.ResourceURL,
 		SalesChannel: c(t.SalesChannel), Integration: c(t.Integration),
 		MarketID: t.MarketID, OtherMarketID: t.OtherMarketID,
+		Customer: Customer{Email: t.Customer.Email, Password: t.Customer.Password, PasswordFromFile: t.Customer.PasswordFromFile},
 		ScopeResources: ScopeResources{
 			MarketCode: t.MarketCode, StoreID: t.StoreID, StoreCode: t.StoreCode,
 			StockLocationID: t.StockLocationID, StockLocationCode: t.StockLocationCode,
@@ -58,7 +59,8 @@ func (t Target) Setup() (setup.Target, setup.Profile) {
 		MarketID: t.MarketID, OtherMarketID: t.OtherMarketID,
 		MarketCode: t.MarketCode, StoreID: t.StoreID, StoreCode: t.StoreCode,
 		StockLocationID: t.StockLocationID, StockLocationCode: t.StockLocationCode,
-		Client: c(t.Client), BasicClient: c(t.BasicClient),
+		Customer: setup.Customer{Email: t.Customer.Email, Password: t.Customer.Password, PasswordFromFile: t.Customer.PasswordFromFile},
+		Client:   c(t.Client), BasicClient: c(t.BasicClient),
 		Scope: t.Scope, ForbiddenScope: t.ForbiddenScope,
 		ClockSkew: t.ClockSkew,
 		Webapp:    c(t.Webapp), RedirectURI: t.RedirectURI, AuthorizationCode: setup.Code(t.AuthorizationCode),

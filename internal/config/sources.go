@@ -37,7 +37,7 @@ type SecretSource struct {
 }
 
 // SecretSources lists each configured secret with the variable it was read
-// from, the profile's own clients first: where two clients share a secret,
+// from, the profile's own clients first and the customer's password last: where two clients share a secret,
 // it is named by the variable the profile reads. A secret set in Go, not
 // read from the environment, is named by the variable that would hold it.
 func (t Target) SecretSources() []SecretSource {
@@ -60,6 +60,9 @@ func (t Target) SecretSources() []SecretSource {
 	}
 	if t.AuthorizationCode != "" {
 		out = append(out, SecretSource{Secret: t.AuthorizationCode, Var: EnvAuthorizationCode})
+	}
+	if s, ok := t.customerSource(); ok {
+		out = append(out, s)
 	}
 	return out
 }

@@ -14,13 +14,15 @@ var Variables = []string{
 	EnvScope, EnvForbiddenScope, EnvExpiresIn,
 	EnvWebappClientID, EnvWebappClientSecret, EnvWebappSecretFile, EnvWebappRedirectURI, EnvWebappExpiresIn,
 	EnvAuthorizationCode, EnvAuthorizeURL, EnvCustomerID,
+	EnvCustomerEmail, EnvCustomerPassword, EnvCustomerPasswordFile,
 }
 
 // SecretVariables are the pairs of variables that may hold a client's
-// secret: the secret itself, and the path of a file holding it.
+// secret (or the customer's password): the secret itself, and the path of
+// a file holding it.
 func SecretVariables() [][2]string {
 	var out [][2]string
-	for _, v := range []secretVars{integrationSecretVars, salesChannelSecretVars, clientSecretVars, basicClientSecretVars, webappSecretVars} {
+	for _, v := range []secretVars{integrationSecretVars, salesChannelSecretVars, clientSecretVars, basicClientSecretVars, webappSecretVars, customerPasswordVars} {
 		out = append(out, [2]string{v.inline, v.file})
 	}
 	return out

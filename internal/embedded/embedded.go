@@ -49,6 +49,7 @@ func Target(url string) config.Target {
 		Scope:          "market:id:" + refserver.MarketID,
 		ForbiddenScope: "market:id:" + ForbiddenMarketID,
 		ResourceURL:    url + refserver.ResourcePath,
+		Customer:       config.Customer{Email: refserver.CustomerEmail, Password: refserver.CustomerPassword},
 		Profile:        config.CommerceLayer,
 		// The webapp gets its codes from the server's authorize endpoint,
 		// which approves at once; its lifetime is left for the tokens to

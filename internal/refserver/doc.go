@@ -1,8 +1,9 @@
 // Package refserver is the embedded reference auth server that the
 // conformance suite is judged against in its own tests: a token endpoint
-// that follows Commerce Layer's client_credentials, authorization code and
-// JWT bearer flows (POST /oauth/token, GET /oauth/authorize) and RFC 6749,
-// a JWKS endpoint for the RS512 keys that sign its tokens, token
+// that follows Commerce Layer's client_credentials, password,
+// refresh_token, authorization code and JWT bearer flows (POST
+// /oauth/token, GET /oauth/authorize) and RFC 6749, a JWKS endpoint for
+// the RS512 keys that sign its tokens, token
 // revocation (POST /oauth/revoke, RFC 7009) and a protected resource that
 // accepts its tokens (GET /api/ping, RFC 6750).
 //
@@ -42,16 +43,33 @@
 //     (ExtraClaims).
 //   - Errors use Commerce Layer's {"errors":[...]} body or, optionally,
 //     RFC 6749's {"error","error_description"}.
-//   - Every issued token is recorded (client, expiry, revoked), at most
-//     10 000 at a time: expired records go first, then the oldest.
+//   - A sales channel's customer (Options.Customer, by default
+//     CustomerEmail and CustomerPassword) signs in with grant_type
+//     password: the answer adds refresh_token, owner_id and owner_type
+//     "customer", and the JWT an owner claim {id, type: "Customer"}. A
+//     wrong password and an unknown email get the same 400 invalid_grant
+//     (emails match without regard to case); an integration gets
+//     unauthorized_client.
+//   - grant_type refresh_token takes a live refresh token of the client,
+//     with the scope it was issued for or none (RFC 6749 §6), and answers
+//     with a new access token and a new refresh token for the same scope
+//     and customer; the refresh token presented is used up (rotation). A
+//     different scope is invalid_scope; any other refresh token
+//     invalid_grant. Refresh tokens last two weeks and are no access
+//     tokens at the resource.
+//   - Every issued token is recorded (client, customer, expiry, revoked;
+//     for a refresh token, its scope), at most 10 000 at a time: expired
+//     records go first, then the oldest.
 //   - POST /oauth/revoke takes {client_id, client_secret, token} as JSON or
 //     a form. Checked in order: no client_id is 403 unauthorized_client
 //     (Commerce Layer's answer); a failed client authentication is 401
-//     invalid_client, and every client needs its secret (a sales channel
-//     without it, 403); no token is 400 invalid_request; a token unknown,
-//     expired or already revoked is 200 {} (RFC 7009 §2.2); another
-//     client's is 403 unauthorized_client; the client's own is revoked,
-//     200 {}. It shares the token endpoint's rate limit.
+//     invalid_client; an integration and a webapp need their secret, and a
+//     sales channel without it may revoke only a live token of its own that
+//     names a customer (else 403); no token is 400 invalid_request; a token
+//     unknown, expired or already revoked is 200 {} (RFC 7009 §2.2);
+//     another client's is 403 unauthorized_client; the client's own is
+//     revoked, 200 {}, and a refresh token with the access token issued
+//     with it. It shares the token endpoint's rate limit.
 //   - A webapp (Options.Webapp, with one registered RedirectURI) gets
 //     codes from GET /oauth/authorize, which approves at once as UserID
 //     and redirects to the redirect URI with the code and the state it

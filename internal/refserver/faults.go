@@ -93,6 +93,20 @@ const (
 	faultRevokeGuestWithoutSecret    = "revoke-guest-without-secret-accepted"
 	faultResourceAcceptsGarbage      = "resource-accepts-garbage-token"
 
+	faultPasswordWrongAccepted         = "password-wrong-accepted"
+	faultUnknownEmailTold              = "unknown-email-told"
+	faultCustomerRefreshTokenMissing   = "customer-refresh-token-missing"
+	faultOwnerTypeCapitalised          = "owner-type-capitalised"
+	faultJWTOwnerIDWrong               = "jwt-owner-id-wrong"
+	faultJWTOwnerTypeLowercase         = "jwt-owner-type-lowercase"
+	faultRefreshNotRotated             = "refresh-not-rotated"
+	faultRefreshOldTokenWorks          = "refresh-old-token-works"
+	faultRefreshScopeChangeAccepted    = "refresh-scope-change-accepted"
+	faultRefreshScopeNotKept           = "refresh-scope-not-kept"
+	faultRefreshOwnerLost              = "refresh-owner-lost"
+	faultRefreshUnknownInvalidRequest  = "refresh-unknown-token-invalid-request"
+	faultRevokeCustomerNeedsSecret     = "revoke-customer-token-needs-secret"
+	faultRevokeLeavesRefreshWorking    = "revoke-leaves-refresh-token-working"
 	faultScopeCodeNotEchoed            = "scope-code-not-echoed"
 	faultMarketCodeCaseFolded          = "market-code-case-folded"
 	faultUnknownStoreAccepted          = "unknown-store-accepted"
@@ -209,6 +223,21 @@ var allFaults = []Fault{
 	// The protected resource.
 	{faultResourceAcceptsGarbage, "RFC 6750 §3.1 (invalid_token) and Commerce Layer tests (Core API 401 INVALID_TOKEN): a bearer token the server never issued is refused with 401."},
 
+	// A customer: the password and refresh_token grants.
+	{faultPasswordWrongAccepted, "RFC 6749 §4.3.2 and §5.2 (invalid_grant): a customer's wrong password gets an error and no token; here it gets a token."},
+	{faultUnknownEmailTold, "RFC 6749 §10.10 and §5.2: an unknown email gets the answer a wrong password gets; here its description says no customer has that email (a SHOULD)."},
+	{faultCustomerRefreshTokenMissing, "Commerce Layer docs (password example) and tests (member sets): the password and refresh_token answers carry refresh_token; here they have none."},
+	{faultOwnerTypeCapitalised, `Commerce Layer docs (password example) and tests (ownerType "customer"): the answer's owner_type is "customer"; here "Customer", as the JWT's owner.type is written.`},
+	{faultJWTOwnerIDWrong, "Commerce Layer tests (owner claim): a customer's token names the customer as owner.id, the answer's owner_id; here the sales channel's application id."},
+	{faultJWTOwnerTypeLowercase, `Commerce Layer tests (owner claim): a customer's token says owner.type "Customer"; here "customer", as the answer's owner_type is written.`},
+	{faultRefreshNotRotated, "RFC 9700 §2.2.2 and §4.14.2 (a public client's refresh tokens rotate) and Commerce Layer tests (member sets): a refresh answers with a new refresh token; here the one presented comes back, still valid."},
+	{faultRefreshOldTokenWorks, "RFC 6749 §10.4 and RFC 9700 §4.14.2 (rotation invalidates the previous refresh token): after a refresh the old refresh token is refused; here it works again (a SHOULD)."},
+	{faultRefreshScopeChangeAccepted, `Commerce Layer docs (refresh token: "you must specify the same scope") and RFC 6749 §6: a refresh asking for another scope is refused; here it is granted.`},
+	{faultRefreshScopeNotKept, "Commerce Layer docs (refresh token: the same scope) and RFC 6749 §6: a refreshed token has the scope of the original; here market:all."},
+	{faultRefreshOwnerLost, "Commerce Layer tests (refresh_token member set, owner claim): a refreshed customer's token still acts for the customer; here it is a guest's, without owner_id, owner_type or the owner claim."},
+	{faultRefreshUnknownInvalidRequest, "RFC 6749 §5.2: a refresh token the server never issued is invalid_grant, not invalid_request."},
+	{faultRevokeCustomerNeedsSecret, "Commerce Layer docs (revoking a token): a sales channel revokes a token that names a customer with its client id alone; here it is refused with 403 without the secret."},
+	{faultRevokeLeavesRefreshWorking, "RFC 7009 §2.1, §2.2 and Commerce Layer docs (a refresh token can be revoked): a revoked refresh token gets no new token; here the revocation answers 200 and the refresh token still works."},
 	// Scopes naming a market by code, a store or a stock location.
 	{faultScopeCodeNotEchoed, "Commerce Layer tests (the answer's scope echoes the request): a scope naming a market, store or stock location by code is answered as asked, not rewritten with ids (a SHOULD: RFC 6749 §3.3 lets a server say another scope)."},
 	{faultMarketCodeCaseFolded, `Commerce Layer docs (markets: the code is "case-sensitive"): a market's code in another case names no market and gets invalid_scope (a SHOULD: an older version of the docs said otherwise).`},

@@ -45,6 +45,9 @@ func FuzzServeHTTP(f *testing.F) {
 		// The suite's own requests.
 		{"POST", "/oauth/token", "application/json", "", jsonBody("grant_type", "client_credentials", "client_id", sc, "scope", "market:id:"+refserver.MarketID)},
 		{"POST", "/oauth/token", "application/json", "", jsonBody("grant_type", "client_credentials", "client_id", sc)},
+		{"POST", "/oauth/token", "application/json", "", jsonBody("grant_type", "password", "client_id", sc, "username", refserver.CustomerEmail, "password", refserver.CustomerPassword)},
+		{"POST", "/oauth/token", "application/json", "", jsonBody("grant_type", "password", "client_id", sc, "username", "NOBODY@authconform.test", "password", "x")},
+		{"POST", "/oauth/token", "application/json", "", jsonBody("grant_type", "refresh_token", "client_id", sc, "refresh_token", "not-a-refresh-token", "scope", "market:all")},
 		{"POST", "/oauth/token", "application/json", "", jsonBody("grant_type", "client_credentials", "client_id", in, "client_secret", refserver.IntegrationClientSecret)},
 		{"POST", "/oauth/token", "application/json", "", jsonBody("grant_type", "client_credentials", "client_id", in, "client_secret", "authconform-wrong-secret")},
 		{"POST", "/oauth/token", "application/json", "", jsonBody("grant_type", "", "client_id", sc)},

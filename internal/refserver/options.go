@@ -132,11 +132,16 @@ type Options struct {
 	MarketCodes    map[string]string
 	Stores         []Store
 	StockLocations []StockLocation
+	// Customer is the customer who signs in with the sales channel (the
+	// password grant). Empty fields take CustomerEmail and
+	// CustomerPassword; its id is CustomerID below.
+	Customer Customer
 	// Webapp is the webapp, a confidential client of the authorization
 	// code grant; empty fields take WebappClientID, WebappClientSecret and
 	// WebappLifetime. RedirectURI is its one registered redirect URI
-	// ("": WebappRedirectURI). CustomerID is the customer a JWT bearer
-	// assertion may name ("": CustomerID). See webapp.go.
+	// ("": WebappRedirectURI). CustomerID is the customer's id, which a
+	// JWT bearer assertion may name and the password grant's tokens carry
+	// ("": CustomerID). See webapp.go.
 	Webapp      Client
 	RedirectURI string
 	CustomerID  string
@@ -161,7 +166,8 @@ type config struct {
 	salesChannel, integration *client
 	markets                   []string        // in Options order, for Markets
 	marketSet                 map[string]bool // the same, for lookups
-	resources                 scopeResources  // codes, stores, stock locations
+	customer                  *customer
+	resources                 scopeResources // codes, stores, stock locations
 	// The grants that act for someone (webapp.go).
 	grants grantsConfig
 }
@@ -237,6 +243,9 @@ func (o Options) config() (config, error) {
 		return c, err
 	}
 	if c.grants, err = o.grants(c); err != nil {
+		return config{}, err
+	}
+	if c.customer, err = newCustomer(o.Customer, c.grants.customerID); err != nil {
 		return config{}, err
 	}
 	return c, nil

@@ -29,7 +29,7 @@ func (p params) get(name string) string { return p[name] }
 // 6749 §3.2 has the server ignore whatever its value (Commerce Layer's CLI
 // sends "scope": [] and "domain" with a revocation).
 var (
-	tokenParamNames  = []string{"grant_type", "client_id", "client_secret", "scope", "code", "redirect_uri", "assertion"}
+	tokenParamNames  = []string{"grant_type", "client_id", "client_secret", "scope", "username", "password", "refresh_token", "code", "redirect_uri", "assertion"}
 	revokeParamNames = []string{"client_id", "client_secret", "token", "token_type_hint"}
 )
 

@@ -29,8 +29,9 @@ func (s *Server) serveResource(w http.ResponseWriter, r *http.Request) {
 		writeInvalidToken(w)
 		return
 	}
-	state, _ := s.tokens.lookup(token, s.now())
-	accepted := state == tokenValid || (state == tokenUnknown && s.fault == faultResourceAcceptsGarbage)
+	state, rec := s.tokens.lookupRecord(token, s.now())
+	// A refresh token is no access token (RFC 6749 §1.5).
+	accepted := state == tokenValid && rec.refresh == nil || (state == tokenUnknown && s.fault == faultResourceAcceptsGarbage)
 	if !accepted {
 		h.Set("WWW-Authenticate", `Bearer realm="authconform", error="invalid_token"`)
 		writeInvalidToken(w)

@@ -167,7 +167,7 @@ func (s *Server) errorBody(status int, code, description, fault string) []byte {
 	if fault == faultAccessTokenInError {
 		// A real token, so that a client that reads access_token from any
 		// answer would carry on as if it had succeeded.
-		if token, err := s.issueToken(s.salesChannel, false, "market:all", nil, s.now().Unix(), s.salesChannel.lifetime, s.issuerFor(nil)); err == nil {
+		if token, err := s.issueToken(s.salesChannel, false, "market:all", nil, s.now().Unix(), s.salesChannel.lifetime, s.issuerFor(nil), nil); err == nil {
 			top.add("access_token", token)
 		}
 	}

@@ -27,8 +27,8 @@ func (s *Server) serveRevoke(w http.ResponseWriter, r *http.Request) {
 		s.writeRevokeError(w, terr)
 		return
 	}
-	if token != "" && s.fault != faultRevokeLeavesTokenWorking {
-		s.tokens.revoke(token)
+	if token != "" {
+		s.revokeIssued(token)
 	}
 	body := "{}"
 	if s.fault == faultRevokeBodyNotEmpty {
@@ -50,7 +50,9 @@ func (s *Server) serveRevoke(w http.ResponseWriter, r *http.Request) {
 // problems. The client comes first: RFC 7009 §2.1 has the server
 // authenticate the client before it looks at the token, and Commerce Layer
 // answers a request without client_id with 403 unauthorized_client
-// whatever the token. Then the token parameter, then the token itself,
+// whatever the token; a sales channel that sent its id alone is refused
+// unless the token is one it may revoke so (revocableWithIDAlone), an
+// absent token included. Then the token parameter, then the token itself,
 // where RFC 7009 §2.2 makes an invalid token no error, so that the answer
 // does not tell a client which tokens exist.
 func (s *Server) checkRevoke(w http.ResponseWriter, r *http.Request) (string, *tokenError) {
@@ -63,6 +65,7 @@ func (s *Server) checkRevoke(w http.ResponseWriter, r *http.Request) (string, *t
 		return "", terr
 	}
 	var requester *client // nil only under revoke-without-client-id-accepted
+	idOnly := false       // a public client sent its id and no secret
 	if cred.clientID == "" {
 		switch s.fault {
 		case faultRevokeWithoutClientAccepted:
@@ -71,15 +74,19 @@ func (s *Server) checkRevoke(w http.ResponseWriter, r *http.Request) (string, *t
 		default:
 			return "", errRevokeUnauthorized()
 		}
-	} else if requester, terr = s.authenticateRevoke(cred); terr != nil {
+	} else if requester, idOnly, terr = s.authenticateRevoke(cred); terr != nil {
 		return "", terr
 	}
 
 	token := p.get("token")
+	state, rec := s.tokens.lookupRecord(token, s.now())
+	if idOnly && !s.revocableWithIDAlone(state, rec, requester) {
+		return "", errRevokeUnauthorized()
+	}
 	if token == "" {
 		return "", errInvalidRequest(descMissingToken)
 	}
-	state, owner := s.tokens.lookup(token, s.now())
+	owner := rec.client
 	switch {
 	case state == tokenUnknown && s.fault == faultRevokeUnknownToken400:
 		return "", errInvalidRequest(descInvalidRequest)
@@ -92,33 +99,45 @@ func (s *Server) checkRevoke(w http.ResponseWriter, r *http.Request) (string, *t
 		// the token was issued to the client making the revocation
 		// request". The token is left as it was.
 		return "", errRevokeUnauthorized()
-	case owner == s.salesChannel && requester == s.salesChannel && s.fault == faultRevokeSalesChannelRefused:
+	case owner == s.salesChannel && requester == s.salesChannel && rec.owner == nil && s.fault == faultRevokeSalesChannelRefused:
 		return "", errRevokeUnauthorized()
 	}
 	return token, nil
 }
 
 // authenticateRevoke checks the client of a revocation. Commerce Layer
-// needs the secret of confidential clients and of sales channels revoking
-// guest tokens from client_credentials, which are the only tokens this
-// server gives a sales channel: so every client needs its secret here. A
-// sales channel without one is a known client not allowed this request,
-// 403 unauthorized_client, rather than a failed authentication.
-func (s *Server) authenticateRevoke(cred credentials) (*client, *tokenError) {
+// needs the secret of confidential clients; a sales channel may send its
+// id alone (idOnly), which revokes only what revocableWithIDAlone allows.
+func (s *Server) authenticateRevoke(cred credentials) (c *client, idOnly bool, terr *tokenError) {
 	c, known := s.clientByID(cred.clientID)
 	switch {
 	case !known:
-		return nil, errInvalidClient(cred, descInvalidClient)
-	case cred.secret == "" && c.public && s.fault == faultRevokeGuestWithoutSecret:
-		return c, nil
+		return nil, false, errInvalidClient(cred, descInvalidClient)
 	case cred.secret == "" && c.public:
-		return nil, errRevokeUnauthorized()
+		return c, true, nil
 	case cred.secret == "":
-		return nil, errInvalidClient(cred, descInvalidClient)
+		return nil, false, errInvalidClient(cred, descInvalidClient)
 	case !c.secretMatches(cred.secret) && s.fault != faultRevokeWrongSecretAccepted:
-		return nil, errInvalidClient(cred, descInvalidClient)
+		return nil, false, errInvalidClient(cred, descInvalidClient)
 	}
-	return c, nil
+	return c, false, nil
+}
+
+// revocableWithIDAlone says whether a sales channel that sent no secret
+// may revoke the token: Commerce Layer lets public credentials revoke with
+// their client id alone a token whose JWT names a customer, and needs the
+// secret for a guest token from client_credentials (docs, "Revoking a
+// token"). Anything else, unknown tokens included, is refused with 403
+// unauthorized_client: a known client not allowed this request, rather
+// than a failed authentication.
+func (s *Server) revocableWithIDAlone(state tokenState, rec tokenRecord, requester *client) bool {
+	switch {
+	case s.fault == faultRevokeGuestWithoutSecret:
+		return true
+	case s.fault == faultRevokeCustomerNeedsSecret:
+		return false
+	}
+	return state == tokenValid && rec.client == requester && rec.owner != nil
 }
 
 // errRevokeUnauthorized is Commerce Layer's (and Doorkeeper's) refusal of a

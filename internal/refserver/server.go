@@ -150,6 +150,13 @@ type grant struct {
 	marketIDs    []string
 	secret       string // as sent, for the secret-echoed-in-token fault
 	issuer       string // the iss of the token
+	// owner is the customer the token acts for; refreshable says the
+	// answer carries a refresh token (password and refresh grants);
+	// refreshed is the one it carries again under the refresh-not-rotated
+	// fault.
+	owner       *customer
+	refreshable bool
+	refreshed   string
 }
 
 // checkRequest validates a client_credentials request's parameters: grant
@@ -165,6 +172,12 @@ func (s *Server) checkRequest(r *http.Request, p params) (*grant, *tokenError) {
 	c, confidential, terr := s.authenticate(cred)
 	if terr != nil {
 		return nil, terr
+	}
+	switch p.get("grant_type") {
+	case grantPassword:
+		return s.checkPassword(r, p, c, confidential)
+	case grantRefreshToken:
+		return s.checkRefresh(r, p, c, confidential)
 	}
 	if terr := s.checkScopeGiven(r, p); terr != nil {
 		return nil, terr
@@ -223,7 +236,8 @@ func (s *Server) issuerFor(r *http.Request) string {
 	return scheme + "://" + r.Host
 }
 
-// checkGrantType accepts client_credentials, the grant left once
+// checkGrantType accepts client_credentials, and password and
+// refresh_token for a sales channel's customer: the grants left once
 // serveActingGrant has taken its own. RFC 6749 §5.2: a missing grant_type is invalid_request, one the
 // server does not support is unsupported_grant_type.
 func (s *Server) checkGrantType(p params) *tokenError {
@@ -236,7 +250,7 @@ func (s *Server) checkGrantType(p params) *tokenError {
 		return &tokenError{code: "unsupported_grant_type", description: descUnsupportedGrant}
 	case grantType == "":
 		return errInvalidRequest(descMissingGrantType)
-	case grantType == "client_credentials":
+	case grantType == "client_credentials", grantType == grantPassword, grantType == grantRefreshToken:
 		return nil
 	case s.fault == faultUnsupportedGrantTypeInvalid:
 		return errInvalidRequest(descInvalidRequest)
@@ -255,11 +269,12 @@ func (s *Server) writeToken(w http.ResponseWriter, g *grant) {
 		c == s.integration && s.fault == faultIntegrationLifetime:
 		lifetime = s.wrongLifetime(c)
 	}
-	token, err := s.issueToken(c, g.confidential, scope, marketIDs, now.Unix(), lifetime, g.issuer)
+	token, err := s.issueToken(c, g.confidential, scope, marketIDs, now.Unix(), lifetime, g.issuer, g.owner)
 	if err != nil {
 		s.writeError(w, errServer())
 		return
 	}
+	refresh := s.refreshTokenFor(g, token, now)
 
 	var body object
 	switch s.fault {
@@ -284,6 +299,7 @@ func (s *Server) writeToken(w http.ResponseWriter, g *grant) {
 	default:
 		body.add("expires_in", lifetime-int64(s.expiresInCountdown))
 	}
+	s.addRefreshMember(&body, refresh)
 	switch {
 	case s.fault == faultDefaultScopeMissing && scope == defaultScope && len(marketIDs) == 0:
 	case s.fault == faultScopeNotEchoed && len(marketIDs) > 0:
@@ -301,7 +317,8 @@ func (s *Server) writeToken(w http.ResponseWriter, g *grant) {
 	default:
 		body.add("created_at", now.Unix())
 	}
-	if s.fault == faultRefreshTokenIssued {
+	s.addOwnerMembers(&body, g)
+	if s.fault == faultRefreshTokenIssued && !g.refreshable {
 		body.add("refresh_token", randomHex(20))
 	}
 	if s.fault == faultSecretEchoedInToken && c == s.integration {
@@ -350,7 +367,7 @@ func (s *Server) wrongLifetime(c *client) int64 {
 // issueToken signs a new access token and records it, or, under the
 // same-token-for-all fault, returns the first one this server signed. The
 // record expires when expires_in says, iat + lifetime.
-func (s *Server) issueToken(c *client, confidential bool, scope string, marketIDs []string, iat, lifetime int64, issuer string) (string, error) {
+func (s *Server) issueToken(c *client, confidential bool, scope string, marketIDs []string, iat, lifetime int64, issuer string, owner *customer) (string, error) {
 	if s.fault == faultSameTokenForAll {
 		s.sharedMu.Lock()
 		defer s.sharedMu.Unlock()
@@ -362,11 +379,18 @@ func (s *Server) issueToken(c *client, confidential bool, scope string, marketID
 	if err != nil {
 		return "", err
 	}
-	token, err := s.signToken(claims)
+	// A customer's token names its owner as the acting grants' do
+	// (grants.go); a guest's or an integration's names none, and keeps
+	// the claims ExtraClaims adds, which the wrapper would hide.
+	var payload any = claims
+	if owner != nil {
+		payload = actingClaims{tokenClaims: claims, Owner: s.ownerClaimFor(owner)}
+	}
+	token, err := s.signToken(payload)
 	if err != nil {
 		return "", err
 	}
-	s.tokens.add(token, c, time.Unix(iat+lifetime, 0), s.now())
+	s.tokens.addRecord(token, tokenRecord{client: c, owner: owner, expires: time.Unix(iat+lifetime, 0)}, s.now())
 	if s.fault == faultSameTokenForAll {
 		s.sharedToken = token
 	}

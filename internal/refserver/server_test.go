@@ -216,7 +216,9 @@ func TestRejectsBadRequests(t *testing.T) {
 		{"grant_type=missing", request{body: jsonBody("client_id", refserver.SalesChannelClientID)}, 400, "invalid_request", nil},
 		{"grant_type=empty", request{body: jsonBody("grant_type", "", "client_id", refserver.SalesChannelClientID)}, 400, "invalid_request", nil},
 		{"grant_type=empty body=form", form("grant_type=&client_id=" + refserver.SalesChannelClientID), 400, "invalid_request", nil},
-		{"grant_type=password", request{body: jsonBody("grant_type", "password", "client_id", refserver.SalesChannelClientID, "username", "a@example.com", "password", "x")},
+		{"grant_type=password customer=unknown", request{body: jsonBody("grant_type", "password", "client_id", refserver.SalesChannelClientID, "username", "a@example.com", "password", "x")},
+			400, "invalid_grant", nil},
+		{"grant_type=device_code", request{body: jsonBody("grant_type", "urn:ietf:params:oauth:grant-type:device_code", "client_id", refserver.SalesChannelClientID, "device_code", "x")},
 			400, "unsupported_grant_type", nil},
 		{"grant_type=wrong_case", request{body: jsonBody("grant_type", "Client_Credentials", "client_id", refserver.SalesChannelClientID)}, 400, "unsupported_grant_type", nil},
 

@@ -26,6 +26,11 @@ type tokenRecord struct {
 	client  *client
 	expires time.Time
 	revoked bool
+	// owner is the customer the token acts for; nil for a guest's or an
+	// integration's token. refresh is set for a refresh token: what it
+	// grants (refresh.go).
+	owner   *customer
+	refresh *refreshGrant
 }
 
 // tokenStore records issued access tokens for revocation and the protected

@@ -190,25 +190,32 @@ func TestConcurrencyKeepsVerdicts(t *testing.T) {
 	variants := []struct {
 		name string
 		opts refserver.Options
+		// stateful: the fault keeps state a run changes (the one token,
+		// which a run revokes), so both compared runs start after a
+		// first one, from the same state.
+		stateful bool
 	}{
-		{"server=correct", refserver.Options{}},
+		{"server=correct", refserver.Options{}, false},
 		// Breaks every error answer: many failures at once.
-		{"fault=error-status-200", refserver.Options{Fault: "error-status-200"}},
+		{"fault=error-status-200", refserver.Options{Fault: "error-status-200"}, false},
 		// State shared across requests (one token for all) and a scenario
 		// that sends two requests.
-		{"fault=same-token-for-all", refserver.Options{Fault: "same-token-for-all"}},
+		{"fault=same-token-for-all", refserver.Options{Fault: "same-token-for-all"}, true},
 		// A @should failure: a warning, not a failure.
-		{"fault=pragma-missing", refserver.Options{Fault: "pragma-missing"}},
+		{"fault=pragma-missing", refserver.Options{Fault: "pragma-missing"}, false},
 		// A secret echoed back: exercises redaction, which every scenario
 		// shares through the run's redactor.
-		{"fault=secret-echoed-in-error", refserver.Options{Fault: "secret-echoed-in-error"}},
+		{"fault=secret-echoed-in-error", refserver.Options{Fault: "secret-echoed-in-error"}, false},
 		// Success answers broken: the other half of the suite fails.
-		{"fault=success-status-201", refserver.Options{Fault: "success-status-201"}},
+		{"fault=success-status-201", refserver.Options{Fault: "success-status-201"}, false},
 	}
 	wantRun := profileSize(t, config.CommerceLayer)
 	for _, v := range variants {
 		t.Run(v.name, func(t *testing.T) {
 			probe := startProbed(t, v.opts)
+			if v.stateful {
+				runReports(t, probe.url, 1)
+			}
 			seq, seqReports := runReports(t, probe.url, 1)
 			probe.arm()
 			par, parReports := runReports(t, probe.url, 4)

@@ -36,6 +36,9 @@ const (
 	intClaims       = "features/token/access_token_jwt.feature: An integration's token carries the integration and its scope"
 	webappToken     = "features/authorization_code/authorization_code.feature: A webapp exchanges its code for a token that acts for the user, with a refresh token"
 	assertionToken  = "features/jwt_bearer/jwt_bearer.feature: An assertion naming a customer gets a token that acts for that customer, with a refresh token"
+	customerToken   = "features/customer/password_grant.feature: A customer signs in with the sales channel and gets a token for the market in scope"
+	customerClaims  = "features/customer/password_grant.feature: A customer's token is an RS512 JWT of the sales channel that names the customer as its owner"
+	refreshedToken  = "features/customer/refresh_token.feature: A customer's refresh token gets a new access token and a new refresh token for the same scope and customer"
 )
 
 // lifetimeRow is a server, the lifetimes the suite is told, and what the
@@ -72,6 +75,9 @@ var lifetimeRows = []lifetimeRow{
 			intDefaultToken: "expires_in = 86400; want 7200, the configured lifetime (AUTHCONFORM_INTEGRATION_EXPIRES_IN)",
 			intMarketToken:  "expires_in = 86400; want 7200",
 			rfcLifetime:     "expires_in = 86400; want 7200, the configured lifetime (AUTHCONFORM_EXPIRES_IN)",
+			// A customer's tokens are the sales channel's.
+			customerToken:  "expires_in = 172800; want 14400, the configured lifetime (AUTHCONFORM_SALES_CHANNEL_EXPIRES_IN)",
+			refreshedToken: "expires_in = 172800; want 14400",
 		},
 	},
 	{
@@ -90,6 +96,10 @@ var lifetimeRows = []lifetimeRow{
 			// the webapp's (lifetime not configured) and the assertion's.
 			webappToken:    "expires_in = 7200, but the token's exp − iat is 14400 s",
 			assertionToken: "exp − iat = 28800 s",
+			// A customer's tokens, the sales channel's.
+			customerToken:  "expires_in = 14400, but the token's exp − iat is 28800 s",
+			customerClaims: "exp − iat = 28800 s",
+			refreshedToken: "expires_in = 14400, but the token's exp − iat is 28800 s",
 		},
 	},
 	{
@@ -108,6 +118,10 @@ var lifetimeRows = []lifetimeRow{
 			// the webapp's (lifetime not configured) and the assertion's.
 			webappToken:    "expires_in = 7200, but the token's exp − iat is 14400 s",
 			assertionToken: "exp − iat = 28800 s",
+			// A customer's tokens, the sales channel's.
+			customerToken:  "expires_in = 14400, but the token's exp − iat is 28800 s",
+			customerClaims: "exp − iat = 28800 s",
+			refreshedToken: "expires_in = 14400, but the token's exp − iat is 28800 s",
 		},
 	},
 }

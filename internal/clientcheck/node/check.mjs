@@ -27,12 +27,15 @@ const cfg = {
   market: env('MARKET_ID'),
   salesChannel: { clientId: env('SALES_CHANNEL_ID'), clientSecret: env('SALES_CHANNEL_SECRET') },
   integration: { clientId: env('INTEGRATION_ID'), clientSecret: env('INTEGRATION_SECRET') },
+  customer: { username: env('CUSTOMER_EMAIL'), password: env('CUSTOMER_PASSWORD') },
   webapp: { clientId: env('WEBAPP_ID'), clientSecret: env('WEBAPP_SECRET') },
   redirectUri: env('REDIRECT_URI'),
   customerId: env('CUSTOMER_ID'),
   cli: process.env.AUTHCONFORM_CHECK_CLI !== '0',
 }
-const secrets = [cfg.salesChannel.clientSecret, cfg.integration.clientSecret, cfg.webapp.clientSecret]
+// secrets are the values no detail shows: the configured ones, and each
+// refresh token once a call gets one (they are not JWT-shaped).
+const secrets = [cfg.salesChannel.clientSecret, cfg.integration.clientSecret, cfg.webapp.clientSecret, cfg.customer.password]
 
 // clean keeps tokens and secrets out of a detail, whatever a library put
 // in an error message.
@@ -164,6 +167,61 @@ await call("js-auth revoke: guest token with the sales channel's secret", async 
   const r = await auth.revoke({ ...cfg.salesChannel, token: tokens.salesChannel })
   expect(JSON.stringify(r) === '{}', `answer ${JSON.stringify(r)}; want {}`)
   const after = await resource(tokens.salesChannel)
+  expect(after.status === 401, `resource after the revocation: ${after.status}; want 401`)
+  return `{}; the resource then answered ${after.status} ${after.code}`
+})
+
+// A customer signs in with the sales channel, stays signed in, and is
+// signed out: the password and refresh_token grants, and revocation with
+// the client id alone (the token names a customer).
+const customerScope = `market:id:${cfg.market}`
+await call('js-auth authenticate: password (customer)', async () => {
+  const r = await auth.authenticate('password', { clientId: cfg.salesChannel.clientId, ...cfg.customer, scope: customerScope, domain: cfg.domain })
+  expect(r.errors == null, `errors: ${JSON.stringify(r.errors)}`)
+  if (typeof r.refreshToken === 'string') secrets.push(r.refreshToken)
+  expect(typeof r.accessToken === 'string' && r.tokenType === 'bearer', `tokenType ${r.tokenType}`)
+  expect(r.ownerType === 'customer' && typeof r.ownerId === 'string', `ownerType ${r.ownerType}, ownerId ${typeof r.ownerId}`)
+  expect(typeof r.refreshToken === 'string' && r.refreshToken !== '', 'no refreshToken')
+  expect(r.scope === customerScope, `scope ${r.scope}`)
+  tokens.customer = r // the refresh below needs it, whatever jwtVerify says
+  const { payload } = await auth.jwtVerify(r.accessToken)
+  expect(payload.owner?.type === 'Customer' && payload.owner?.id === r.ownerId, `owner claim ${JSON.stringify(payload.owner)}; want {type: Customer, id: ownerId}`)
+  expect(auth.jwtIsSalesChannel(payload), `token of kind ${payload.application.kind}`)
+  return `bearer token and a refresh token, ownerType ${r.ownerType}, owner claim ${payload.owner.type}, verified`
+})
+
+await call('js-auth authenticate: password, wrong password (errors array)', async () => {
+  const r = await auth.authenticate('password', { clientId: cfg.salesChannel.clientId, username: cfg.customer.username, password: `not-${cfg.customer.password}`, domain: cfg.domain })
+  expect(Array.isArray(r.errors) && r.errors.length > 0, `no errors array: ${JSON.stringify(Object.keys(r))}`)
+  expect(r.accessToken == null, 'an access token came with the errors')
+  const e = r.errors[0]
+  expect(e.title === 'invalid_grant', `title ${e.title}; want invalid_grant`)
+  return `errors[0]: title ${e.title}, code ${e.code}, status ${e.status}`
+})
+
+await call('js-auth authenticate: refresh_token (customer)', async () => {
+  const before = tokens.customer
+  expect(before, 'no customer token from the password call')
+  const r = await auth.authenticate('refresh_token', { clientId: cfg.salesChannel.clientId, refreshToken: before.refreshToken, scope: customerScope, domain: cfg.domain })
+  expect(r.errors == null, `errors: ${JSON.stringify(r.errors)}`)
+  if (typeof r.refreshToken === 'string') secrets.push(r.refreshToken)
+  expect(r.accessToken !== before.accessToken, 'the same access token again')
+  expect(typeof r.refreshToken === 'string' && r.refreshToken !== before.refreshToken, 'no new refresh token')
+  expect(r.scope === customerScope && r.ownerId === before.ownerId && r.ownerType === 'customer', `scope ${r.scope}, ownerType ${r.ownerType}, same owner ${r.ownerId === before.ownerId}`)
+  const ok = await resource(r.accessToken)
+  expect(ok.status === 200, `resource with the refreshed token: ${ok.status}`)
+  const again = await auth.authenticate('refresh_token', { clientId: cfg.salesChannel.clientId, refreshToken: before.refreshToken, scope: customerScope, domain: cfg.domain })
+  expect(Array.isArray(again.errors), 'the used refresh token worked again')
+  tokens.customerRefreshed = r
+  return `a new access token and refresh token for ${r.scope}, the same owner; the resource accepts it; the used refresh token is refused (${again.errors[0].title})`
+})
+
+await call("js-auth revoke: customer token with the sales channel's client id alone", async () => {
+  const r0 = tokens.customerRefreshed
+  expect(r0, 'no refreshed customer token')
+  const r = await auth.revoke({ clientId: cfg.salesChannel.clientId, token: r0.accessToken })
+  expect(JSON.stringify(r) === '{}', `answer ${JSON.stringify(r)}; want {}`)
+  const after = await resource(r0.accessToken)
   expect(after.status === 401, `resource after the revocation: ${after.status}; want 401`)
   return `{}; the resource then answered ${after.status} ${after.code}`
 })
