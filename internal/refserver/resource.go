@@ -32,7 +32,7 @@ func (s *Server) serveResource(w http.ResponseWriter, r *http.Request) {
 	state, _ := s.tokens.lookup(token, s.now())
 	accepted := state == tokenValid || (state == tokenUnknown && s.fault == faultResourceAcceptsGarbage)
 	if !accepted {
-		h.Set("WWW-Authenticate", `Bearer realm="authconform", error="invalid_token"`)
+		h.Set("WWW-Authenticate", `Bearer realm="authconform", error="`+string(codeInvalidToken)+`"`)
 		writeInvalidToken(w)
 		return
 	}

@@ -124,5 +124,5 @@ func (s *Server) authenticateRevoke(cred credentials) (*client, *tokenError) {
 // errRevokeUnauthorized is Commerce Layer's (and Doorkeeper's) refusal of a
 // revocation: 403 unauthorized_client.
 func errRevokeUnauthorized() *tokenError {
-	return &tokenError{status: http.StatusForbidden, code: "unauthorized_client", description: descRevokeUnauthorized}
+	return &tokenError{status: http.StatusForbidden, code: codeUnauthorizedClient, description: descRevokeUnauthorized}
 }

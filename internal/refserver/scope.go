@@ -50,7 +50,7 @@ func (s *Server) parseScope(requested string) (scope string, marketIDs []string,
 	if requested == "" {
 		return defaultScope, nil, nil
 	}
-	invalid := &tokenError{code: "invalid_scope", description: descInvalidScope}
+	invalid := &tokenError{code: codeInvalidScope, description: descInvalidScope}
 	for _, token := range strings.Split(requested, " ") {
 		if token == defaultScope {
 			continue
