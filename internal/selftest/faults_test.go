@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/authconform/authconform/internal/config"
+	"github.com/authconform/authconform/internal/golden"
 	"github.com/authconform/authconform/internal/refserver"
 	"github.com/authconform/authconform/internal/runner"
 	"github.com/authconform/authconform/internal/verdict"
@@ -175,7 +176,7 @@ func TestCleanServerPasses(t *testing.T) {
 		})
 	}
 	if *update {
-		updateGolden(t, func(g *golden) { g.Variants = mergeRuns(g.Variants, seen, names) })
+		updateGolden(t, func(g *golden.File) { g.Variants = mergeRuns(g.Variants, seen, names) })
 	}
 }
 
@@ -219,7 +220,7 @@ func TestEveryFaultIsCaught(t *testing.T) {
 		})
 	}
 	if *update {
-		updateGolden(t, func(g *golden) { g.Faults = mergeRuns(g.Faults, seen, names) })
+		updateGolden(t, func(g *golden.File) { g.Faults = mergeRuns(g.Faults, seen, names) })
 	}
 }
 
@@ -281,7 +282,7 @@ func TestShouldFailsWithStrict(t *testing.T) {
 // faultWithWarnings picks a fault the golden file says warns, preferring
 // one that only warns, so the strict run's failures are all turned
 // warnings. It picks by sorted name, the same one every run.
-func faultWithWarnings(g golden) (string, bool) {
+func faultWithWarnings(g golden.File) (string, bool) {
 	var anyWarn string
 	for _, name := range slices.Sorted(maps.Keys(g.Faults)) {
 		r := g.Faults[name]
