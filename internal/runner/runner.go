@@ -488,12 +488,12 @@ func execute(ctx context.Context, o Options, p *runPlan) int {
 		ScenarioInitializer: p.suite.InitializeScenario,
 		Options: &godog.Options{
 			Format:         p.godogFmt,
-			Output:         cw,
+			Output:         &uncolored{w: cw},
 			Paths:          o.FeaturePaths,
 			FS:             o.Features,
 			Tags:           p.selected.String(),
 			Strict:         true,
-			NoColors:       true,
+			NoColors:       false, // dropped by uncolored, far cheaper (uncolored.go)
 			Concurrency:    max(o.Concurrency, 1),
 			DefaultContext: ctx,
 		},
