@@ -55,11 +55,21 @@ func TestAGherkinOnlyCaseKeepsJUnitAgreeing(t *testing.T) {
 }
 
 // checkJUnitAgreesWithTheVerdict runs the CLI, with args first, over
-// cases, which g says what each fault fails and warns.
+// cases, of which g says what each fault fails and warns: a green run,
+// then a red one.
 func checkJUnitAgreesWithTheVerdict(t *testing.T, args []string, g golden.File, cases []catalog.Case) {
 	t.Helper()
-	// No integration secret: the @integration cases are left out too.
-	green := runSet(cases, "@integration")
+	checkGreenJUnit(t, args, g, cases)
+	checkRedJUnit(t, args, g, cases)
+}
+
+// checkGreenJUnit runs the CLI against knownFault without the
+// integration's secret, the fault's failures listed as known deviations:
+// exit 0, nothing failed in JUnit, and every warning, known deviation and
+// left-out case skipped with its reason.
+func checkGreenJUnit(t *testing.T, args []string, g golden.File, cases []catalog.Case) {
+	t.Helper()
+	green := runSet(cases, "@integration") // the @integration cases are left out too
 	known, warned := inRun(g.Faults[knownFault].Fail, green), inRun(g.Faults[knownFault].Warn, green)
 	if len(known) == 0 || len(warned) == 0 {
 		t.Fatalf("the golden file says fault %s fails %d and warns %d scenarios of a run without the integration's secret; want some of each, or this test proves nothing: pick another knownFault", knownFault, len(known), len(warned))
@@ -71,14 +81,13 @@ func checkJUnitAgreesWithTheVerdict(t *testing.T, args []string, g golden.File, 
 	defer srv.Close()
 	env := envFor(srv.URL)
 	delete(env, "AUTHCONFORM_INTEGRATION_CLIENT_SECRET")
-
-	greenXML := filepath.Join(t.TempDir(), "green.xml")
-	r := runCLI(t, env, append(slices.Clone(args), "-quiet", "-format", "progress,junit:"+greenXML, "-expect-failures", writeKnown(t, known, "AUTH-7"))...)
+	xml := filepath.Join(t.TempDir(), "green.xml")
+	r := runCLI(t, env, append(slices.Clone(args), "-quiet", "-format", "progress,junit:"+xml, "-expect-failures", writeKnown(t, known, "AUTH-7"))...)
 	if r.code != 0 {
 		t.Fatalf("exit %d; want 0 (warnings, known deviations, left out)\n%s", r.code, r.stdout)
 	}
 	skipped := map[string]string{}
-	for _, tc := range ingest(t, greenXML) {
+	for _, tc := range ingest(t, xml) {
 		switch tc.Status {
 		case junit.StatusFailed, junit.StatusError:
 			t.Errorf("%q is %s in JUnit on a green run: %s", tc.Name, tc.Status, tc.Message)
@@ -86,14 +95,11 @@ func checkJUnitAgreesWithTheVerdict(t *testing.T, args []string, g golden.File, 
 			skipped[golden.Key(tc.Classname, tc.Name)] = tc.Message
 		}
 	}
-	for _, c := range known {
-		if m := skipped[golden.Key(c.URI, c.Scenario)]; !strings.HasPrefix(m, "known deviation: AUTH-7") {
-			t.Errorf("%s: skipped message %q; want the known deviation's reason", golden.Key(c.URI, c.Scenario), m)
-		}
-	}
-	for _, c := range warned {
-		if m := skipped[golden.Key(c.URI, c.Scenario)]; !strings.HasPrefix(m, "warning: ") {
-			t.Errorf("%s: skipped message %q; want the warning", golden.Key(c.URI, c.Scenario), m)
+	for prefix, cs := range map[string][]catalog.Case{"known deviation: AUTH-7": known, "warning: ": warned} {
+		for _, c := range cs {
+			if m := skipped[golden.Key(c.URI, c.Scenario)]; !strings.HasPrefix(m, prefix) {
+				t.Errorf("%s: skipped message %q; want one starting %q", golden.Key(c.URI, c.Scenario), m, prefix)
+			}
 		}
 	}
 	leftOut := 0
@@ -106,15 +112,21 @@ func checkJUnitAgreesWithTheVerdict(t *testing.T, args []string, g golden.File, 
 	if want := len(runSet(cases)) - len(green); leftOut != want || len(skipped) != leftOut+len(known)+len(warned) {
 		t.Errorf("%d skipped, %d of them left out; want the %d warnings, the %d known deviations and each of the %d @integration scenarios left out", len(skipped), leftOut, len(warned), len(known), want)
 	}
+}
 
+// checkRedJUnit runs the CLI against failingFault: exit 1, and the same
+// failures, in the same order, in JUnit and in the summary, which are the
+// golden file's for the fault.
+func checkRedJUnit(t *testing.T, args []string, g golden.File, cases []catalog.Case) {
+	t.Helper()
 	dir := t.TempDir()
-	red, summary := filepath.Join(dir, "red.xml"), filepath.Join(dir, "red.json")
-	r = runCLI(t, nil, append(slices.Clone(args), "-quiet", "-embedded-fault", failingFault, "-format", "progress,junit:"+red+",json:"+summary)...)
+	xml, summary := filepath.Join(dir, "red.xml"), filepath.Join(dir, "red.json")
+	r := runCLI(t, nil, append(slices.Clone(args), "-quiet", "-embedded-fault", failingFault, "-format", "progress,junit:"+xml+",json:"+summary)...)
 	if r.code != 1 {
 		t.Fatalf("exit %d; want 1", r.code)
 	}
 	var failedJUnit []string
-	for _, tc := range ingest(t, red) {
+	for _, tc := range ingest(t, xml) {
 		if tc.Status == junit.StatusFailed || tc.Status == junit.StatusError {
 			failedJUnit = append(failedJUnit, golden.Key(tc.Classname, tc.Name))
 		}
