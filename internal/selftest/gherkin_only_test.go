@@ -51,6 +51,7 @@ func TestAGherkinOnlyCaseNeedsNoGo(t *testing.T) {
 	copyOfTheFeatures := func(o *runner.Options) { o.Features, o.FeaturePaths = features, []string{"features"} }
 	for _, name := range gherkinOnlyRuns {
 		t.Run("server="+name, func(t *testing.T) {
+			t.Parallel() // each run has a server of its own
 			if name == "default" {
 				res := runEveryProfile(t, cleanVariants[name], copyOfTheFeatures)
 				for _, v := range res.Verdicts {
