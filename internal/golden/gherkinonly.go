@@ -1,6 +1,7 @@
 package golden
 
 import (
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -36,7 +37,7 @@ func WithGherkinOnlyCase(dir string) (File, error) {
 	// The case's files are new: CopyFS refuses to overwrite a file, so
 	// the case can only add to the features, never change one.
 	if err := os.CopyFS(features, os.DirFS(filepath.Join(root, GherkinOnlyCase, "features"))); err != nil {
-		return File{}, err
+		return File{}, fmt.Errorf("adding the case of %s to the built-in features: %v (the case must be a file they do not have)", GherkinOnlyCase, err)
 	}
 	g, err := Read(filepath.Join(root, Path))
 	if err != nil {
