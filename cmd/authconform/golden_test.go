@@ -43,9 +43,9 @@ func builtInCases(t *testing.T) []catalog.Case {
 }
 
 // runSet lists, by golden.Key, the cases a Commerce Layer profile run
-// runs when the credentials whose tags gaps names are not configured: it
-// leaves out the other profile's cases and those needing a missing
-// credential.
+// runs when the credentials whose tags gaps names are not configured
+// (gapTags): it leaves out the other profile's cases and those needing a
+// missing credential.
 func runSet(cases []catalog.Case, gaps ...string) map[string]catalog.Case {
 	for _, g := range config.CommerceLayer.LeaveOut {
 		gaps = append(gaps, g.Tag)
@@ -57,6 +57,21 @@ func runSet(cases []catalog.Case, gaps ...string) map[string]catalog.Case {
 		}
 	}
 	return out
+}
+
+// gapTags are the tags of the cases a run configured by env leaves out
+// for want of a credential, as the runner finds them (config.Target.Gaps).
+func gapTags(t *testing.T, env map[string]string) []string {
+	t.Helper()
+	target, err := config.FromEnv(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatalf("config.FromEnv: %v", err)
+	}
+	var tags []string
+	for _, g := range target.Gaps() {
+		tags = append(tags, g.Tag)
+	}
+	return tags
 }
 
 // inRun keeps, of the golden file's scenarios, those the run runs, in the
