@@ -4,16 +4,17 @@
 GO          ?= go
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+GORELEASER  := github.com/goreleaser/goreleaser/v2@v2.17.0
 
 # make conformance [TARGET=https://auth.example.com] [FORMAT=pretty,junit:out/junit.xml] [ARGS="-strict"]
 TARGET ?=
 FORMAT ?= console
 ARGS   ?=
 
-.PHONY: help conformance test golden chromium lint tidy bench fuzz interop interop-debs
+.PHONY: help conformance test golden chromium shellcheck lint image release-check tidy bench fuzz interop interop-debs interop-clients
 
 help:  ## list the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
 
 conformance:  ## run the suite (against the embedded reference server unless TARGET or AUTHCONFORM_TARGET is set)
 	$(GO) run ./cmd/authconform $(if $(TARGET),-target $(TARGET)) -format $(FORMAT) $(ARGS)
@@ -24,9 +25,9 @@ conformance:  ## run the suite (against the embedded reference server unless TAR
 TEST_TIMEOUT ?= 8m
 PLAIN_TESTS  := ^(TestNoLeakInAnyEncoding|TestNoFlakes)$$
 
-test: chromium  ## vet, then every test (self-test against each reference-server fault included) under -race, then the batteries -race skips
+test: chromium shellcheck  ## vet, then every test (self-test against each reference-server fault included) under -race, then the batteries -race skips
 	$(GO) vet ./...
-	AUTHCONFORM_REQUIRE_CHROMIUM=1 $(GO) test -race -count=1 -timeout $(TEST_TIMEOUT) ./...
+	AUTHCONFORM_REQUIRE_CHROMIUM=1 AUTHCONFORM_REQUIRE_SHELLCHECK=1 $(GO) test -race -count=1 -timeout $(TEST_TIMEOUT) ./...
 	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) -run '$(PLAIN_TESTS)' ./cmd/authconform ./internal/selftest
 
 golden:  ## rewrite internal/selftest's golden file (what each fault fails and warns) from a run; review its diff
@@ -38,10 +39,25 @@ chromium:
 		echo "installing Debian's chromium for the HTML report's screenshot test"; \
 		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
 
+# actionlint (internal/distcheck) runs the action's scripts through Debian's shellcheck.
+shellcheck:
+	@command -v shellcheck >/dev/null 2>&1 || { \
+		echo "installing Debian's shellcheck for the action's lint"; \
+		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends shellcheck >/dev/null; }
+
 lint:  ## gofmt, vet and staticcheck (pinned, run through go run)
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
+
+image:  ## build the container image without a daemon: out/image.tar, an OCI image layout of the static binary on an empty base with CA certificates, run as non-root; then read it back and run its binary with -version
+	@mkdir -p out/image
+	GOOS=linux CGO_ENABLED=0 $(GO) build -trimpath -buildvcs=true -ldflags='-s -w' -o out/image/authconform ./cmd/authconform
+	$(GO) run ./internal/image/cmd/image -binary out/image/authconform -o out/image.tar
+	$(GO) run ./internal/image/cmd/image -check out/image.tar
+
+release-check:  ## check .goreleaser.yaml with goreleaser check (pinned, through go run; the first run builds goreleaser, which takes minutes)
+	$(GO) run $(GORELEASER) check
 
 tidy:  ## check go.mod and go.sum are tidy
 	$(GO) mod tidy
@@ -53,11 +69,12 @@ bench:  ## benchmarks (not part of test): suite against the floor, CLI start-up 
 	$(GO) run ./internal/bench/cmd/benchtable out/bench.json
 
 FUZZTIME ?= 30s
-fuzz:  ## fuzz the reference server, the Then steps, redaction, configuration parsing, the reproduce lines (pasted into bash and zsh) and the terminal sanitiser, FUZZTIME per target
+fuzz:  ## fuzz the reference server, the Then steps, redaction, configuration and settings-file parsing, the reproduce lines (pasted into bash and zsh) and the terminal sanitiser, FUZZTIME per target
 	$(GO) test -run '^$$' -fuzz '^FuzzServeHTTP$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./internal/refserver
 	$(GO) test -run '^$$' -fuzz '^FuzzResponseHandling$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./steps
 	$(GO) test -run '^$$' -fuzz '^FuzzRedact$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./internal/redact
 	$(GO) test -run '^$$' -fuzz '^FuzzConfig$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./internal/config
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./internal/envfile
 	$(GO) test -run '^$$' -fuzz '^FuzzReproduceLine$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./internal/repro
 	$(GO) test -run '^$$' -fuzz '^FuzzTerminalSafe$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 2s ./internal/termsafe
 
@@ -66,6 +83,11 @@ interop: interop-debs  ## prove the rfc6749 profile on real servers from the reg
 	@mkdir -p out/interop
 	$(GO) build -o out/interop/harness ./internal/interop/cmd/interop
 	out/interop/harness -go $(GO) $(INTEROP_ARGS)
+
+interop-clients:  ## prove `authconform serve` with Commerce Layer's own npm clients (js-auth, SDK, CLI), installed once from internal/clientcheck/node's lockfile into the user cache; loopback only; `make test` runs their js-auth and SDK calls once installed
+	@mkdir -p out/interop
+	$(GO) build -o out/interop/authconform ./cmd/authconform
+	$(GO) run ./internal/clientcheck/cmd/clientcheck -authconform out/interop/authconform
 
 # django-oauth-toolkit comes from Debian's packages; without apt-get (or when
 # the install fails) the harness skips that server and says why.

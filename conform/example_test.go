@@ -23,7 +23,7 @@ func ExampleSteps() {
 	defer srv.Close()
 
 	steps, err := conform.NewSteps(conform.Target{
-		URL:         srv.URL,
+		URL:         conform.MustParseURL(srv.URL),
 		Integration: conform.Client{ID: "my-integration", Secret: "my-integration-secret"},
 	}, conform.CommerceLayer)
 	if err != nil {
@@ -41,7 +41,7 @@ func ExampleSteps() {
     When the token request is sent
     Then the response status should be 200
     And the JSON member "token_type" should equal "bearer" ignoring case
-    And the JSON member "expires_in" should be a lifetime of "{{integration.expires_in}}" seconds
+    And the JSON member "expires_in" should be the lifetime of the integration's tokens
     And the response header "Cache-Control" should include "no-store"
 `
 	status := godog.TestSuite{

@@ -15,8 +15,8 @@ import (
 type Listing struct {
 	Cases    []ListedCase // the scenarios it would run, in order
 	LeftOut  []LeftOutCase
-	Requests int    // requests the cases send, retries of a 429 aside
-	Rate     string // the rate limit that applies, as Options.Rate reads it
+	Requests int  // requests the cases send, retries of a 429 aside
+	Rate     Rate // the rate limit that applies; the zero Rate is none
 	// Waiting is the least time the rate limit makes the run wait.
 	Waiting time.Duration
 }
@@ -26,7 +26,7 @@ type ListedCase struct {
 	Feature  string // feature file, e.g. features/errors/invalid_client.feature
 	Line     int    // the scenario's line in it
 	Scenario string
-	Severity string   // "MUST" or "SHOULD"
+	Severity Severity
 	Rules    []string // the rules it checks
 	Tags     []string
 }
@@ -35,11 +35,7 @@ type ListedCase struct {
 // out; it sends nothing and writes no report. A *ConfigError means Run
 // could not start either.
 func List(o Options) (Listing, error) {
-	ro, err := o.runner()
-	if err != nil {
-		return Listing{}, &ConfigError{err}
-	}
-	l, err := runner.List(ro)
+	l, err := runner.List(o)
 	var ce *runner.ConfigError
 	if errors.As(err, &ce) {
 		return Listing{}, &ConfigError{ce.Err}
@@ -47,11 +43,11 @@ func List(o Options) (Listing, error) {
 	if err != nil {
 		return Listing{}, err
 	}
-	out := Listing{LeftOut: leftOutOf(l.LeftOut, ro.Target.Profile.LeaveOut), Requests: l.Requests, Rate: l.Rate, Waiting: l.Waiting}
+	out := Listing{LeftOut: leftOutOf(l.LeftOut), Requests: l.Requests, Rate: l.Rate, Waiting: l.Waiting}
 	for _, c := range l.Cases {
 		out.Cases = append(out.Cases, ListedCase{
 			Feature: c.URI, Line: c.Line, Scenario: c.Scenario,
-			Severity: verdict.SeverityOf(c.Tags), Rules: catalog.Rules(c.Tags), Tags: c.Tags,
+			Severity: Severity(verdict.SeverityOf(c.Tags)), Rules: catalog.Rules(c.Tags), Tags: c.Tags,
 		})
 	}
 	return out, nil

@@ -23,11 +23,11 @@ func TestListAgreesWithTheRunner(t *testing.T) {
 			}
 			ct := embedded.Target("http://127.0.0.1:1")
 			ct.Profile = prof
-			want, err := runner.List(runner.Options{Target: ct}.WithBuiltInSuite())
+			want, err := runner.List(Options{Target: publicTarget(t, ct), Profile: p})
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := List(Options{Target: fromConfig(ct), Profile: p})
+			got, err := List(Options{Target: publicTarget(t, ct), Profile: p})
 			if err != nil {
 				t.Fatalf("List: %v", err)
 			}
@@ -53,7 +53,7 @@ func TestListAgreesWithTheRunner(t *testing.T) {
 // TestSchemasReplaceTheBuiltIn verifies Options.Schemas is where the run
 // reads its schemas: a directory without any cannot start a run.
 func TestSchemasReplaceTheBuiltIn(t *testing.T) {
-	res, err := Run(context.Background(), Options{Target: fromConfig(embedded.Target("http://127.0.0.1:1")), Schemas: fstest.MapFS{}})
+	res, err := Run(context.Background(), Options{Target: publicTarget(t, embedded.Target("http://127.0.0.1:1")), Schemas: fstest.MapFS{}})
 	var ce *ConfigError
 	if !asConfigError(err, &ce) || res.ExitCode != ExitConfig || !strings.Contains(err.Error(), "schemas") {
 		t.Errorf("Run with no schemas = exit %d, %v; want exit 2 and a *ConfigError about the schemas", res.ExitCode, err)

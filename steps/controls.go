@@ -27,7 +27,7 @@ type controls struct {
 	sent   map[string][]string // scenario id → configured client_ids it sent
 }
 
-func (s *Suite) controls() *controls {
+func (s *suite) controls() *controls {
 	s.controlsOnce.Do(func() { s.ctl = &controls{issued: map[string]bool{}, sent: map[string][]string{}} })
 	return s.ctl
 }
@@ -60,6 +60,7 @@ func (st *scenario) noteTokenRequest(clientID string, gotToken bool) {
 	if !configured {
 		control, gotToken = anyClient, false
 	}
+	control += grantControl(st.req)
 	if st.req != nil && st.req.basic != noBasic {
 		control += withBasic
 	}
@@ -83,7 +84,7 @@ func (c *controls) issuedTo(control string) bool {
 		return c.issued[control]
 	}
 	for id := range c.issued {
-		if strings.HasSuffix(id, withBasic) == (way == withBasic) {
+		if strings.HasSuffix(id, withBasic) == strings.HasSuffix(way, withBasic) && grantOf(id) == grantOf(way) {
 			return true
 		}
 	}
@@ -91,9 +92,9 @@ func (c *controls) issuedTo(control string) bool {
 }
 
 // configuredClient reports whether id is a client_id of the configuration.
-func (s *Suite) configuredClient(id string) bool {
+func (s *suite) configuredClient(id string) bool {
 	t := s.Target
-	return slices.Contains([]string{t.SalesChannel.ID, t.Integration.ID, t.Client.ID, t.BasicClient.ID}, id)
+	return slices.Contains([]string{t.SalesChannel.ID, t.Integration.ID, t.Client.ID, t.BasicClient.ID, t.Webapp.ID}, id)
 }
 
 // Inconclusive says why a verdict proves nothing, or "" when it does: a
@@ -101,7 +102,7 @@ func (s *Suite) configuredClient(id string) bool {
 // run (for a scenario that named no configured client, such as an unknown
 // one: no configured client got a token). It is final only once the run
 // has ended; before, a client may still get its token.
-func (s *Suite) Inconclusive(v verdict.Verdict) string {
+func (s *suite) Inconclusive(v verdict.Verdict) string {
 	if v.Status != verdict.Passed || !slices.Contains(v.Tags, NegativeTag) {
 		return ""
 	}
@@ -132,9 +133,13 @@ func (s *Suite) Inconclusive(v verdict.Verdict) string {
 // any configured client with HTTP Basic.
 func quoteClient(id string) string {
 	name, basic := strings.CutSuffix(id, withBasic)
+	name, grant, _ := strings.Cut(name, grantSeparator)
 	way := ""
+	if grant != "" {
+		way = " for " + grant
+	}
 	if basic {
-		way = withBasic
+		way += withBasic
 	}
 	if name == anyClient {
 		return "any configured client" + way

@@ -1,6 +1,7 @@
 package steps
 
 import (
+	"github.com/authconform/authconform/conform/setup"
 	"net/http"
 	"regexp"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/authconform/authconform/internal/httpclient"
 	"github.com/authconform/authconform/internal/jwtcheck"
 	"github.com/authconform/authconform/internal/redact"
+	"github.com/authconform/authconform/internal/stepsuite"
 )
 
 // fuzzSecret is the configured integration secret of the fuzzed suite; no
@@ -35,7 +37,7 @@ var memberPath = regexp.MustCompile(`^(\w+ the JSON member )"[^"]*"`)
 // table. The member steps get a line for each of fuzzMemberPaths too.
 // Each line is matched to its step once, here; a handler parameter of a
 // kind the lines cannot fill fails when the line is first run.
-func fuzzLines(tb testing.TB, s *Suite) []parsedLine {
+func fuzzLines(tb testing.TB, s *suite) []parsedLine {
 	tb.Helper()
 	var lines []parsedLine
 	add := func(line string) {
@@ -45,7 +47,7 @@ func fuzzLines(tb testing.TB, s *Suite) []parsedLine {
 		}
 		lines = append(lines, p)
 	}
-	for _, st := range s.Vocabulary() {
+	for _, st := range newScenario(s).vocabulary() {
 		if strings.HasPrefix(st.Example, "When ") || strings.Contains(st.Example, "\n") {
 			continue
 		}
@@ -61,27 +63,29 @@ func fuzzLines(tb testing.TB, s *Suite) []parsedLine {
 
 // fuzzSuite is a suite configured like a run against Commerce Layer's
 // documented clients, with the real schemas.
-func fuzzSuite(tb testing.TB) *Suite {
+func fuzzSuite(tb testing.TB) *suite {
 	tb.Helper()
 	schemas, err := testSchemas()
 	if err != nil {
 		tb.Fatalf("schema.Load: %v", err)
 	}
 	target := config.Target{
-		BaseURL:      "http://127.0.0.1:1",
-		TokenPath:    config.DefaultTokenPath,
-		SalesChannel: config.Client{ID: "authconform-sales-channel", Lifetime: config.DefaultSalesChannelLifetime},
+		URL:       setup.MustParseURL("http://127.0.0.1:1"),
+		TokenPath: config.DefaultTokenPath,
+		// No sales channel lifetime, as most users configure none: its
+		// lifetime steps read the token; the integration's is configured.
+		SalesChannel: config.Client{ID: "authconform-sales-channel"},
 		MarketID:     "xYZkjABcde",
-		Integration:  config.Client{ID: "authconform-integration", Secret: fuzzSecret, Lifetime: config.DefaultIntegrationLifetime},
+		Integration:  config.Client{ID: "authconform-integration", Secret: fuzzSecret, Lifetime: 7200},
 		ClockSkew:    config.DefaultClockSkew,
 		Profile:      config.CommerceLayer,
 	}
-	return &Suite{
+	return &suite{Config: stepsuite.Config{
 		Target:   target,
 		Schemas:  schemas,
 		Redactor: redact.New(target.Secrets()...),
 		Now:      func() time.Time { return fuzzNow },
-	}
+	}}
 }
 
 // fuzzHeader reads "Name: value" lines; the fuzzer may write anything, so
@@ -140,6 +144,12 @@ func FuzzResponseHandling(f *testing.F) {
 	// A token the key set verifies, so that the claim steps are reached.
 	signed := makeToken(f, jwtSpec{}, "https://auth.example.test")
 	f.Add(200, jsonCT, []byte(`{"access_token":"`+signed+`","token_type":"bearer","expires_in":14400,"scope":"market:id:xYZkjABcde","created_at":1700000000}`), false)
+	// Tokens whose lifetime the lifetime steps compute: out of range, or
+	// not numbers.
+	for _, claims := range []map[string]any{claimsWith("iat", -1e308, "exp", 1e308), claimsWith("exp", "soon"), claimsWith("iat", nil)} {
+		odd := makeToken(f, jwtSpec{claims: claims}, "https://auth.example.test")
+		f.Add(200, jsonCT, []byte(`{"access_token":"`+odd+`","token_type":"bearer","expires_in":14400,"scope":"market:all","created_at":1700000000}`), false)
+	}
 	s := fuzzSuite(f)
 	lines := fuzzLines(f, s)
 	request := httpclient.Request{
@@ -190,7 +200,7 @@ func fuzzScenario(tb testing.TB, keys *jwtcheck.KeySet, ex *httpclient.Exchange)
 
 // keySetRead makes keys the run's key set, as if a scenario had read it,
 // so that the JWT steps judge tokens without a request.
-func keySetRead(s *Suite, keys *jwtcheck.KeySet) {
+func keySetRead(s *suite, keys *jwtcheck.KeySet) {
 	ready := make(chan struct{})
 	close(ready)
 	sh := s.shared()
@@ -233,7 +243,7 @@ func TestFuzzLinesCoverTheThenSteps(t *testing.T) {
 	for _, line := range fuzzLines(t, s) {
 		run[line.step] = true
 	}
-	for i, st := range s.Vocabulary() {
+	for i, st := range newScenario(s).vocabulary() {
 		if judgesAnswer(st) && !run[i] {
 			t.Errorf("step %q is not run by FuzzResponseHandling", st.Pattern)
 		}

@@ -3,6 +3,7 @@ package steps
 import (
 	"encoding/base64"
 	"fmt"
+	"github.com/authconform/authconform/conform/setup"
 	"net/http"
 	"strings"
 	"sync"
@@ -14,6 +15,7 @@ import (
 	"github.com/authconform/authconform/internal/httpclient"
 	"github.com/authconform/authconform/internal/redact"
 	"github.com/authconform/authconform/internal/schema"
+	"github.com/authconform/authconform/internal/stepsuite"
 )
 
 const testSecret = "integration-secret-0123456789"
@@ -25,16 +27,16 @@ var testSchemas = sync.OnceValues(func() (*schema.Registry, error) {
 
 // testSuite is a suite configured for a Commerce Layer target, with a
 // clock fixed at 1 700 000 000 (Unix seconds).
-func testSuite(tb testing.TB) *Suite {
+func testSuite(tb testing.TB) *suite {
 	tb.Helper()
 	schemas, err := testSchemas()
 	if err != nil {
 		tb.Fatalf("schema.Load: %v", err)
 	}
-	return &Suite{
+	return &suite{Config: stepsuite.Config{
 		Schemas: schemas,
 		Target: config.Target{
-			BaseURL:      "http://127.0.0.1:1",
+			URL:          setup.MustParseURL("http://127.0.0.1:1"),
 			TokenPath:    "/oauth/token",
 			SalesChannel: config.Client{ID: "sc", Lifetime: 14400},
 			MarketID:     "xYZkjABcde",
@@ -44,12 +46,12 @@ func testSuite(tb testing.TB) *Suite {
 		},
 		Redactor: redact.New(testSecret),
 		Now:      func() time.Time { return time.Unix(1_700_000_000, 0) },
-	}
+	}}
 }
 
 // answered returns a scenario of s that has received one answer from the
 // token endpoint; a nil header stands for a JSON Content-Type.
-func answered(s *Suite, status int, header http.Header, body string) *scenario {
+func answered(s *suite, status int, header http.Header, body string) *scenario {
 	st := newScenario(s)
 	receive(st, status, header, body)
 	return st
@@ -180,7 +182,11 @@ func TestMember(t *testing.T) {
 // tests that mask it would otherwise compare random text or hide a real
 // difference.
 func TestGeneratedValue(t *testing.T) {
-	generated := map[string]bool{"unknown_client_id": true, "unknown_market_id": true, "wrong_secret": true, "unknown_token": true}
+	generated := map[string]bool{
+		"unknown_client_id": true, "unknown_market_id": true, "wrong_secret": true, "unknown_token": true,
+		"unknown_market_code": true, "unknown_store_id": true, "unknown_stock_location_id": true,
+		"unknown_code": true, "unknown_customer_id": true,
+	}
 	for range 200 { // random values: many draws, every letter and digit in every place
 		st := newScenario(testSuite(t))
 		for name, v := range st.vars {

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/authconform/authconform/internal/httpclient"
@@ -28,14 +29,25 @@ func (st *scenario) token() (*jwtcheck.Token, error) {
 		}
 		return nil, st.fail("the answer carries no access token to judge as a JWT (status %d)", st.answer.Status)
 	}
+	tok, err := st.parsedToken()
+	if err != nil {
+		return nil, st.fail("the access token is not a JWT: %v", err)
+	}
+	return tok, nil
+}
+
+// parsedToken is the scenario's access token parsed as a JWT (its
+// signature unchecked), parsed once per token; an error when there is no
+// token or it is not a JWT.
+func (st *scenario) parsedToken() (*jwtcheck.Token, error) {
+	if st.accessToken == "" {
+		return nil, fmt.Errorf("no access token")
+	}
 	if st.jwt.raw != st.accessToken {
 		st.jwt.raw = st.accessToken
 		st.jwt.tok, st.jwt.err = jwtcheck.Parse(st.accessToken)
 	}
-	if st.jwt.err != nil {
-		return nil, st.fail("the access token is not a JWT: %v", st.jwt.err)
-	}
-	return st.jwt.tok, nil
+	return st.jwt.tok, st.jwt.err
 }
 
 // keySet returns the target's key set, read once per run through the
@@ -314,17 +326,22 @@ func (st *scenario) thenClaimNowSkew(path string) error {
 	if err != nil {
 		return err
 	}
-	// Now is when the answer came: a token judged later in a slow run was
-	// issued then, not when it is judged.
-	now := float64(st.suite.now().Unix())
-	if st.answer != nil && !st.answer.Received.IsZero() && st.suite.Now == nil {
-		now = float64(st.answer.Received.Unix())
-	}
+	now := st.answeredAt()
 	skew := st.suite.Target.ClockSkew
 	if diff := math.Abs(got - now); diff > skew.Seconds()+1 {
 		return st.fail("claim %s = %.0f, %.0f s from when the token was issued (%.0f); want within %s of it", path, got, diff, now, skew)
 	}
 	return nil
+}
+
+// answeredAt is when the answer judged came, in Unix seconds: a token
+// judged later in a slow run was issued then, not when it is judged. A
+// suite with its own clock (tests) reads that instead.
+func (st *scenario) answeredAt() float64 {
+	if st.answer != nil && !st.answer.Received.IsZero() && st.suite.Now == nil {
+		return float64(st.answer.Received.Unix())
+	}
+	return float64(st.suite.now().Unix())
 }
 
 func (st *scenario) thenClaimNearMember(path, memberPath string) error {
@@ -362,15 +379,17 @@ func (st *scenario) thenClaimLifetime(from, to, memberPath string) error {
 	// NumericDates may have fractions: the lifetime counts in whole
 	// seconds, and the window is the lifetime step's.
 	lifetime := math.Round(end - start)
-	if float64(expiresIn) > lifetime || float64(expiresIn) < lifetime-LifetimeTolerance {
+	if !withinLifetime(float64(expiresIn), lifetime) {
 		return st.fail("claims %s − %s = %.0f s; the answer's %s = %d; want the same lifetime, or %s up to %d s less (RFC 6749 §5.1, RFC 7519 §4.1.4)", to, from, lifetime, memberPath, expiresIn, memberPath, LifetimeTolerance)
 	}
 	return nil
 }
 
-// thenClaimIssuer checks iss names the target: Commerce Layer's clients
-// read the key set from iss + "/.well-known/jwks.json", so any other
-// issuer sends them to keys that are not the target's.
+// thenClaimIssuer checks iss names the target, the issuer the suite reads
+// the keys under: Commerce Layer's clients read the key set from iss +
+// "/.well-known/jwks.json" (when iss is an https://auth. URL; see
+// thenClaimIssuerFollowed), so any other issuer sends them to keys that
+// are not the target's.
 func (st *scenario) thenClaimIssuer(path string) error {
 	v, err := st.claim(path)
 	if err != nil {
@@ -382,6 +401,43 @@ func (st *scenario) thenClaimIssuer(path string) error {
 		return st.fail("claim %s = %s; want %q, the target's issuer (set AUTHCONFORM_ISSUER for a target behind a gateway)", path, describeValue(v), want)
 	}
 	return nil
+}
+
+// Commerce Layer's clients (js-auth's extractIssuer, read by jwtVerify,
+// revoke and getCoreApiBaseEndpoint; the SDK's domain) take a token's iss
+// as its issuer only when it starts with followedIssuerPrefix; any other
+// iss, or none, gives fallbackIssuer, the real service.
+const (
+	followedIssuerPrefix = "https://auth."
+	fallbackIssuer       = "https://auth.commercelayer.io"
+)
+
+// thenClaimIssuerFollowed checks that the issuer Commerce Layer's clients
+// take from the token is the target's, where they then read its keys,
+// revoke it and find the Core API. An iss they do not follow passes only
+// for a target that is itself at the fallback.
+func (st *scenario) thenClaimIssuerFollowed(path string) error {
+	tok, err := st.token()
+	if err != nil {
+		return err
+	}
+	v, present := member(tok.Claims, path)
+	followed := fallbackIssuer
+	if s, ok := v.(string); ok && strings.HasPrefix(s, followedIssuerPrefix) {
+		followed = s
+	}
+	want := st.suite.Target.IssuerURL()
+	if sameOrigin(followed, want) {
+		return nil
+	}
+	got := "the token has no claim " + strconv.Quote(path)
+	if present {
+		got = fmt.Sprintf("claim %s = %s", path, describeValue(v))
+	}
+	if followed == fallbackIssuer {
+		return st.fail("%s; Commerce Layer's clients follow iss only when it starts with %q, so they read this token's keys, revoke it and look for the Core API at %s, not at the target's issuer %q", got, followedIssuerPrefix, fallbackIssuer, want)
+	}
+	return st.fail("%s; Commerce Layer's clients read this token's keys and revoke it there, not at the target's issuer %q", got, want)
 }
 
 // sameOrigin compares two issuer URLs as clients would use them: scheme

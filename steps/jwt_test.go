@@ -33,6 +33,7 @@ func jwtRows() []jwtRow {
 		iatCreated = `And the token claim "iat" should be within the allowed clock skew of the JSON member "created_at"`
 		lifetime   = `And the token lifetime from claim "iat" to claim "exp" should match the JSON member "expires_in"`
 		issuer     = `And the token claim "iss" should name the target as its issuer`
+		followed   = `Then the token claim "iss" should send Commerce Layer's clients to the target`
 		gateway    = "https://auth.example.test" // a configured issuer
 	)
 	signed := signedLine
@@ -131,6 +132,23 @@ func jwtRows() []jwtRow {
 		{"iss with a query", ft{issuer: gateway, token: js{claims: claimsWith("iss", gateway+"?tenant=")}}, issuer, "the target's issuer"},
 		{"iss with a fragment", ft{issuer: gateway, token: js{claims: claimsWith("iss", gateway+"#")}}, issuer, "the target's issuer"},
 		{"iss with user info", ft{issuer: gateway, token: js{claims: claimsWith("iss", "https://someone@auth.example.test")}}, issuer, "the target's issuer"},
+
+		// Commerce Layer's clients take iss only when it starts with
+		// "https://auth." (a case-sensitive prefix), else Commerce Layer's own.
+		{"followed: the configured https://auth. issuer", ft{issuer: gateway, token: js{claims: claimsWith("iss", gateway)}}, followed, ""},
+		{"followed: with a trailing slash", ft{issuer: gateway, token: js{claims: claimsWith("iss", gateway+"/")}}, followed, ""},
+		{"followed: no iss, and the target is Commerce Layer", ft{issuer: "https://auth.commercelayer.io", token: js{claims: claimsWith("iss", nil)}}, followed, ""},
+		{"followed: the target's plain http origin", ft{}, followed,
+			`claim iss = "http://127.0.0.1:`},
+		{"followed: plain http, to the fallback", ft{}, followed,
+			`follow iss only when it starts with "https://auth.", so they read this token's keys, revoke it and look for the Core API at https://auth.commercelayer.io, not at the target's issuer "http://127.0.0.1:`},
+		{"followed: the issuer in capitals", ft{issuer: gateway, token: js{claims: claimsWith("iss", "HTTPS://AUTH.example.test")}}, followed,
+			"at https://auth.commercelayer.io, not at the target's issuer \"https://auth.example.test\""},
+		{"followed: no iss", ft{issuer: gateway, token: js{claims: claimsWith("iss", nil)}}, followed,
+			`the token has no claim "iss"; Commerce Layer's clients follow iss only when`},
+		{"followed: a number", ft{issuer: gateway, token: js{claims: claimsWith("iss", 1)}}, followed, "claim iss = 1 (number); Commerce Layer's clients follow"},
+		{"followed: another auth host", ft{issuer: gateway, token: js{claims: claimsWith("iss", "https://auth.other.test")}}, followed,
+			`claim iss = "https://auth.other.test" (string); Commerce Layer's clients read this token's keys and revoke it there, not at the target's issuer "https://auth.example.test"`},
 	}
 }
 

@@ -26,6 +26,9 @@ const tokenHint = "set it to a token the target issued, as the run never prints 
 // withheld: nothing rewrites a line once it is quoted.
 func (st *scenario) reproLine(req httpclient.Request) string {
 	values := reproValues(st.suite.Target, st.tokensSeen())
+	for _, v := range st.grantReproValues() {
+		values = append(values, repro.Value{Text: v.text, Var: v.name, Hint: v.hint})
+	}
 	line, err := repro.FromRequest(req, values, st.suite.Redactor.String).String()
 	if err != nil {
 		return reproUnwritable
@@ -57,7 +60,7 @@ func reproValues(t config.Target, tokens []string) []repro.Value {
 	for _, s := range t.SecretSources() {
 		if !seen[s.Secret] {
 			seen[s.Secret] = true
-			vals = append(vals, repro.Value{Text: s.Secret, Var: s.Var, File: s.File})
+			vals = append(vals, repro.Value{Text: s.Secret, Var: s.Var, File: s.File, Path: s.Path})
 		}
 	}
 	n := 0

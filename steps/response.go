@@ -374,33 +374,6 @@ func (st *scenario) integerAndWant(path, want string) (got, wantN int64, err err
 	return got, wantN, err
 }
 
-// LifetimeTolerance is how far below the configured lifetime expires_in
-// may be. RFC 6749 §5.1 defines it as "the lifetime in seconds of the
-// access token", and servers that report the time left when the answer
-// was written give 3599 for a 3600 s token; more than a few seconds off is
-// a different lifetime.
-const LifetimeTolerance = 5
-
-// thenMemberLifetime checks a bare integer within [lifetime - tolerance,
-// lifetime]: never more than configured, and only just less.
-func (st *scenario) thenMemberLifetime(path, want string) error {
-	got, lifetime, err := st.integerAndWant(path, want)
-	if err == nil && (got > lifetime || got < lifetime-LifetimeTolerance) {
-		err = st.fail("%s = %d; want %d, or up to %d s less for a server that counts down (RFC 6749 §5.1)", path, got, lifetime, LifetimeTolerance)
-	}
-	return err
-}
-
-// thenMemberLifetimeIfPresent is the lifetime check for a member the RFC
-// only recommends (RFC 6749 §5.1: expires_in RECOMMENDED): absent passes.
-func (st *scenario) thenMemberLifetimeIfPresent(path, want string) error {
-	_, present, err := st.jsonMember(path)
-	if err != nil || !present {
-		return err
-	}
-	return st.thenMemberLifetime(path, want)
-}
-
 // thenScopeRefusedOrLeftOut judges a request for a scope the client may
 // not have. RFC 6749 §5.2 names invalid_scope for it, and §3.3 lets the
 // server "fully or partially ignore the scope requested" instead, in which
@@ -588,6 +561,21 @@ func (st *scenario) thenOAuthErrorRegistered() error {
 		return nil
 	}
 	return st.fail("OAuth error = %q; want one of %s (RFC 6749 §5.2)", got, oautherr.Join(oautherr.TokenEndpoint()))
+}
+
+// thenErrorWithoutToken is the tail every error scenario shares, one
+// sentence for the three checks a QA reader would otherwise repeat: the
+// answer is JSON, valid against the profile's error response schema, and
+// carries no token. Each check runs as its own step does, in that order,
+// and fails with the same message.
+func (st *scenario) thenErrorWithoutToken() error {
+	if err := st.thenContentTypeJSON(); err != nil {
+		return err
+	}
+	if err := st.thenProfileSchema("error"); err != nil {
+		return err
+	}
+	return st.thenNoToken()
 }
 
 var jwtLike = regexp.MustCompile(`eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*`)

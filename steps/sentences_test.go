@@ -37,7 +37,7 @@ func parseLine(tb testing.TB, line string) (parsedLine, error) {
 	}
 	text := stepKeyword.ReplaceAllString(line, "")
 	p := parsedLine{line: line, step: -1}
-	for i, step := range (&Suite{}).Vocabulary() {
+	for i, step := range Vocabulary() {
 		m := compiledPatterns[step.Pattern].FindStringSubmatch(text)
 		if m == nil {
 			continue

@@ -59,7 +59,7 @@ type sharedKeySet struct {
 	scenario string
 }
 
-func (s *Suite) shared() *runShared {
+func (s *suite) shared() *runShared {
 	s.sharedOnce.Do(func() { s.run = &runShared{tokens: map[string]*sharedAnswer{}} })
 	return s.run
 }
@@ -79,7 +79,7 @@ func tokenRequestKey(params []param) string {
 // of the run, when it came from a plain request (parameters only, no
 // header of the scenario's own) and carries an access token. The first
 // such answer for a request is the one kept.
-func (s *Suite) shareTokenAnswer(st *scenario, ex *httpclient.Exchange) {
+func (s *suite) shareTokenAnswer(st *scenario, ex *httpclient.Exchange) {
 	if st.req == nil || st.req.isRaw || st.req.revocation || len(st.req.header) > 0 {
 		return
 	}
@@ -215,9 +215,9 @@ func (st *scenario) releaseShared() {
 // one's answer, so which scenario sends which request, and so every
 // report, is the same at any -concurrency. A run without a plan shares
 // what it can as it goes.
-func (s *Suite) PlanSharing(cases []catalog.Case) {
+func (s *suite) PlanSharing(cases []catalog.Case) {
 	sh := s.shared()
-	values := ConfiguredValues(s.Target)
+	values := configuredValues(s.Target)
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	for _, c := range cases {

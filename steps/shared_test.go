@@ -266,7 +266,7 @@ const sharedFeature = `Feature: shared answers
 
 // runFeature runs a feature through godog with s's scenario initializer,
 // as the runner does, and returns the verdicts recorded.
-func runFeature(t *testing.T, s *Suite, feature string, concurrency int) []verdict.Verdict {
+func runFeature(t *testing.T, s *suite, feature string, concurrency int) []verdict.Verdict {
 	t.Helper()
 	s.Recorder = &verdict.Recorder{}
 	godog.TestSuite{

@@ -7,7 +7,6 @@ import (
 	"maps"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -24,7 +23,7 @@ import (
 // once per scenario) and binds the handlers to it, so scenarios running at
 // the same time share nothing, and no handler looks its state up.
 type scenario struct {
-	suite   *Suite
+	suite   *suite
 	pickle  *godog.Scenario // set when the scenario starts (start)
 	started time.Time
 	vars    map[string]string
@@ -60,6 +59,8 @@ type scenario struct {
 	// sentSecrets are the client_secret values this scenario sent, wrong
 	// ones included, so that an echo of any of them is caught.
 	sentSecrets []string
+	// grant is its own of the grants that act for someone (authcode.go).
+	grant grantState
 
 	// notRun says why the scenario never started (the run had ended).
 	notRun string
@@ -68,14 +69,17 @@ type scenario struct {
 	sendFailed, neverSent bool
 }
 
-func newScenario(s *Suite) *scenario {
-	vars := ConfiguredValues(s.Target)
+func newScenario(s *suite) *scenario {
+	vars := configuredValues(s.Target)
 	// Values no target can know: generated per scenario, so a server
 	// cannot pass by special-casing a fixed string.
 	vars["unknown_client_id"] = "authconform-unknown-" + randomID(12)
 	vars["unknown_market_id"] = "zz" + randomID(8) + "Q"
 	vars["wrong_secret"] = "authconform-wrong-" + randomID(24)
 	vars["unknown_token"] = "authconform-unknown-" + randomID(40)
+	addUnknownScopeResources(vars)
+	vars["unknown_code"] = "authconform-unknown-" + randomID(32)
+	vars["unknown_customer_id"] = "authconform-unknown-" + randomID(10)
 	return &scenario{
 		suite:      s,
 		vars:       vars,
@@ -83,18 +87,16 @@ func newScenario(s *Suite) *scenario {
 	}
 }
 
-// ConfiguredValues are the placeholders the target's configuration fills,
+// configuredValues are the placeholders the target's configuration fills,
 // by name: the runner checks before the run that none a scenario uses is
-// empty.
-func ConfiguredValues(t config.Target) map[string]string {
-	return map[string]string{
+// empty (stepsuite.ConfiguredValues).
+func configuredValues(t config.Target) map[string]string {
+	values := map[string]string{
 		"sales_channel.client_id":     t.SalesChannel.ID,
-		"sales_channel.expires_in":    strconv.Itoa(t.SalesChannel.Lifetime),
 		"market_id":                   t.MarketID,
 		"other_market_id":             t.OtherMarketID,
 		"integration.client_id":       t.Integration.ID,
 		"integration.client_secret":   t.Integration.Secret,
-		"integration.expires_in":      strconv.Itoa(t.Integration.Lifetime),
 		"sales_channel.client_secret": t.SalesChannel.Secret,
 		"client.client_id":            t.Client.ID,
 		"client.client_secret":        t.Client.Secret,
@@ -102,17 +104,10 @@ func ConfiguredValues(t config.Target) map[string]string {
 		"basic_client.client_secret":  t.BasicClient.Secret,
 		"scope":                       t.Scope,
 		"forbidden_scope":             t.ForbiddenScope,
-		"expires_in":                  lifetime(t.Client.Lifetime),
 	}
-}
-
-// lifetime is a lifetime as a placeholder's value: "" when unknown, so the
-// runner's guard refuses a scenario that would compare with it.
-func lifetime(seconds int) string {
-	if seconds == 0 {
-		return ""
-	}
-	return strconv.Itoa(seconds)
+	maps.Copy(values, scopeResourceValues(t.ScopeResources))
+	maps.Copy(values, grantValues(t))
+	return values
 }
 
 // accessTokenPlaceholder is the access token the scenario's last token
@@ -121,9 +116,10 @@ const accessTokenPlaceholder = "access_token"
 
 const idAlphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
-// GeneratedValue matches every value newScenario generates, and nothing a
-// target is configured with: tests that compare two runs mask them with it.
-var GeneratedValue = regexp.MustCompile(`authconform-(?:unknown|wrong)-[A-Za-z0-9]+|\bzz[A-Za-z0-9]{8}Q\b`)
+// GeneratedValue matches every value newScenario generates, and the state
+// of each authorize request, and nothing a target is configured with:
+// tests that compare two runs mask them with it.
+var GeneratedValue = regexp.MustCompile(`authconform-(?:unknown|wrong|state)-[A-Za-z0-9]+|\bzz[A-Za-z0-9]{8}Q\b`)
 
 func randomID(n int) string {
 	b := make([]byte, n)

@@ -6,6 +6,12 @@
 // Every Then step returns an error saying what was expected, what came
 // back, and the redacted request and response; none of them can pass
 // without looking at an answer.
+//
+// What the package exports is the vocabulary to read: Vocabulary (each
+// step's pattern, an example line and its handler) and Patterns. To run
+// the steps in a godog suite of your own, against your target, use
+// conform.NewSteps. The suite's runner drives them through an internal
+// package (stepsuite), so nothing here names an internal type.
 package steps
 
 import (
@@ -16,34 +22,17 @@ import (
 
 	"github.com/cucumber/godog"
 
-	"github.com/authconform/authconform/internal/config"
-	"github.com/authconform/authconform/internal/httpclient"
-	"github.com/authconform/authconform/internal/redact"
-	"github.com/authconform/authconform/internal/schema"
+	"github.com/authconform/authconform/internal/stepsuite"
 	"github.com/authconform/authconform/internal/termsafe"
 	"github.com/authconform/authconform/internal/verdict"
 )
 
-// Suite is what every scenario of a run shares. It holds no per-scenario
-// state: each scenario has its own (see InitializeScenario).
-type Suite struct {
-	Target   config.Target
-	Client   *httpclient.Client
-	Schemas  *schema.Registry
-	Redactor *redact.Redactor
-	Recorder *verdict.Recorder     // may be nil
-	Now      func() time.Time      // nil: time.Now
-	OnDone   func(verdict.Verdict) // may be nil; told of each verdict as it is recorded
-	// KeepTranscripts records the transcript of passed scenarios too;
-	// failed ones always keep theirs.
-	KeepTranscripts bool
-	// RunContext is the whole run's context (nil: never ends). Once it
-	// ends (a signal), scenarios not yet started are not run.
-	RunContext context.Context
-
-	// Admit, when set, is asked before a scenario starts whether to run
-	// it; one it refuses is reported as not run.
-	Admit func(feature, scenario string) bool
+// suite is what every scenario of a run shares: the run's configuration,
+// and what its scenarios obtain once. It holds no per-scenario state: each
+// scenario has its own (see InitializeScenario). A run builds one through
+// stepsuite.New; a Go program outside the module, through conform.NewSteps.
+type suite struct {
+	stepsuite.Config
 
 	// What the run's scenarios obtain once and share (see runShared).
 	sharedOnce sync.Once
@@ -51,13 +40,22 @@ type Suite struct {
 	// Which clients got tokens, for the positive controls (controls.go).
 	controlsOnce sync.Once
 	ctl          *controls
+	// What the grants that act for someone share (authcode.go).
+	grants suiteGrants
+}
+
+// The runner reaches the vocabulary through package stepsuite, so that
+// nothing steps exports names an internal type.
+func init() {
+	stepsuite.New = func(c stepsuite.Config) stepsuite.Suite { return &suite{Config: c} }
+	stepsuite.ConfiguredValues = configuredValues
 }
 
 // InitializeScenario gives the scenario godog is about to run its own
 // state, registers the vocabulary's handlers bound to that state, and the
 // hooks that start the scenario and record its verdict. godog calls it
 // once per scenario.
-func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
+func (s *suite) InitializeScenario(sc *godog.ScenarioContext) {
 	st := newScenario(s)
 	for _, step := range st.vocabulary() {
 		sc.Step(compiledPatterns[step.Pattern], step.Handler)
@@ -100,7 +98,7 @@ func (st *scenario) finish(ctx context.Context, _ *godog.Scenario, err error) (c
 }
 
 // stopped says why no more requests can be sent, or "" while they can.
-func (s *Suite) stopped() string {
+func (s *suite) stopped() string {
 	if s.interrupted() {
 		return "the run was interrupted"
 	}
@@ -112,11 +110,11 @@ func (s *Suite) stopped() string {
 	return ""
 }
 
-func (s *Suite) interrupted() bool {
+func (s *suite) interrupted() bool {
 	return s.RunContext != nil && s.RunContext.Err() != nil
 }
 
-func (s *Suite) now() time.Time {
+func (s *suite) now() time.Time {
 	if s.Now != nil {
 		return s.Now()
 	}
@@ -127,11 +125,11 @@ func (s *Suite) now() time.Time {
 // for a terminal (a library's error may quote a target's bytes as they
 // are), and masked again, as an escape may spell a value the first mask
 // could not see.
-func (s *Suite) shown(text string) string {
+func (s *suite) shown(text string) string {
 	return s.Redactor.String(termsafe.Clean(s.Redactor.String(text)))
 }
 
-func (s *Suite) record(st *scenario, err error) verdict.Verdict {
+func (s *suite) record(st *scenario, err error) verdict.Verdict {
 	var tags []string
 	for _, t := range st.pickle.Tags {
 		tags = append(tags, t.Name)

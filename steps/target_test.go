@@ -5,6 +5,7 @@ import (
 	"crypto/rsa"
 	"encoding/base64"
 	"encoding/json"
+	"github.com/authconform/authconform/conform/setup"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -328,10 +329,10 @@ func (lt *liveTarget) requests(path string) []seenRequest {
 
 // suite is a test suite (testSuite's configuration and clock) whose target
 // is lt, reached through a real client.
-func (lt *liveTarget) suite(tb testing.TB) *Suite {
+func (lt *liveTarget) suite(tb testing.TB) *suite {
 	tb.Helper()
 	s := testSuite(tb)
-	s.Target.BaseURL = lt.origin
+	s.Target.URL = setup.MustParseURL(lt.origin)
 	s.Target.TokenPath = tokenPath
 	s.Target.RevokePath = config.DefaultRevokePath
 	s.Target.ResourceURL = lt.origin + resourcePath

@@ -38,11 +38,13 @@ func thenRows() []thenRow {
 		oauthOneOf  = `And the OAuth error should be one of "invalid_client, invalid_request"`
 		registered  = "And the OAuth error should be one defined by RFC 6749 section 5.2"
 		noToken     = "And the response should not contain an access token"
+		errorTail   = "And the response should be an OAuth error with no access token"
 		noSecret    = "And the response should not contain a client secret"
 		nowSkew     = `And the JSON member "created_at" should be a Unix time within the allowed clock skew of now`
 		within300   = `And the JSON member "created_at" should be a Unix time within 300 seconds of now`
 		noScope     = "Then the request without a scope should get a token under a default scope, or invalid_scope"
 		twice       = "Then the request should be refused for authenticating the client twice"
+		scopes      = `And the JSON member "scope" should hold the scopes "market:id:{{market_id}} stock_location:id:WLgb" in any order`
 	)
 	basicChallenge := http.Header{"Content-Type": {"application/json"}, "Www-Authenticate": {`Basic realm="token"`}}
 	b64 := base64.StdEncoding.EncodeToString
@@ -89,19 +91,24 @@ func thenRows() []thenRow {
 		{"equals wrong", 200, nil, tokenBody, `And the JSON member "scope" should equal "market:id:x"`, `scope = "market:all" (string); want "market:id:x"`},
 		{"equals not a string", 200, nil, `{"scope":5}`, `And the JSON member "scope" should equal "5"`, `scope = 5 (number)`},
 		{"equals missing", 200, nil, `{}`, `And the JSON member "scope" should equal "x"`, `JSON member "scope" is missing`},
+		{"scopes as asked", 200, nil, `{"scope":"market:id:xYZkjABcde stock_location:id:WLgb"}`, scopes, ""},
+		{"scopes in another order", 200, nil, `{"scope":"stock_location:id:WLgb market:id:xYZkjABcde"}`, scopes, ""},
+		{"scopes, one", 200, nil, `{"scope":"market:code:europe"}`, `And the JSON member "scope" should hold the scopes "market:code:europe" in any order`, ""},
+		{"scopes, one missing", 200, nil, `{"scope":"market:id:xYZkjABcde"}`, scopes, `scope = "market:id:xYZkjABcde" (string); want the scopes "market:id:xYZkjABcde stock_location:id:WLgb", in any order (RFC 6749 §3.3): missing stock_location:id:WLgb`},
+		{"scopes, one replaced", 200, nil, `{"scope":"market:id:xYZkjABcde stock_location:code:eu"}`, scopes, "missing stock_location:id:WLgb; not asked for stock_location:code:eu"},
+		{"scopes, one twice", 200, nil, `{"scope":"market:id:xYZkjABcde stock_location:id:WLgb market:id:xYZkjABcde"}`, scopes, "not asked for market:id:xYZkjABcde"},
+		{"scopes, market:all", 200, nil, tokenBody, scopes, `scope = "market:all" (string)`},
+		{"scopes, case differs", 200, nil, `{"scope":"MARKET:CODE:EUROPE"}`, `And the JSON member "scope" should hold the scopes "market:code:europe" in any order`, "missing market:code:europe"},
+		{"scopes, two spaces", 200, nil, `{"scope":"market:id:xYZkjABcde  stock_location:id:WLgb"}`, scopes, "separated by single spaces"},
+		{"scopes, not a string", 200, nil, `{"scope":["market:id:xYZkjABcde"]}`, scopes, "scope = an array; want the scopes"},
+		{"scopes, missing", 200, nil, `{}`, scopes, `JSON member "scope" is missing`},
 		{"fold Bearer", 200, nil, `{"token_type":"Bearer"}`, `And the JSON member "token_type" should equal "bearer" ignoring case`, ""},
 		{"fold mac", 200, nil, `{"token_type":"mac"}`, `And the JSON member "token_type" should equal "bearer" ignoring case`, "ignoring case"},
-		{"integer", 200, nil, tokenBody, `And the JSON member "expires_in" should be the integer "{{sales_channel.expires_in}}"`, ""},
+		{"integer", 200, nil, tokenBody, `And the JSON member "expires_in" should be the integer "14400"`, ""},
 		{"integer float literal", 200, nil, `{"expires_in":14400.0}`, `And the JSON member "expires_in" should be the integer "14400"`, "without fraction"},
 		{"integer exponent", 200, nil, `{"expires_in":1.44e4}`, `And the JSON member "expires_in" should be an integer`, "without fraction"},
 		{"integer string", 200, nil, `{"expires_in":"14400"}`, `And the JSON member "expires_in" should be the integer "14400"`, `"14400" (string)`},
 		{"integer wrong", 200, nil, `{"expires_in":7200}`, `And the JSON member "expires_in" should be the integer "14400"`, "expires_in = 7200; want 14400"},
-		{"lifetime exact", 200, nil, tokenBody, `And the JSON member "expires_in" should be a lifetime of "{{sales_channel.expires_in}}" seconds`, ""},
-		{"lifetime counted down", 200, nil, `{"expires_in":14395}`, `And the JSON member "expires_in" should be a lifetime of "14400" seconds`, ""},
-		{"lifetime too short", 200, nil, `{"expires_in":14394}`, `And the JSON member "expires_in" should be a lifetime of "14400" seconds`, "expires_in = 14394; want 14400, or up to 5 s less"},
-		{"lifetime if present, absent", 200, nil, `{"access_token":"t"}`, `And the JSON member "expires_in", if present, should be a lifetime of "3600" seconds`, ""},
-		{"lifetime if present, right", 200, nil, `{"expires_in":3599}`, `And the JSON member "expires_in", if present, should be a lifetime of "3600" seconds`, ""},
-		{"lifetime if present, wrong", 200, nil, `{"expires_in":7200}`, `And the JSON member "expires_in", if present, should be a lifetime of "3600" seconds`, "expires_in = 7200; want 3600"},
 		{"forbidden scope refused", 400, nil, `{"error":"invalid_scope"}`, forbidden, ""},
 		{"forbidden scope ignored, the granted one returned", 200, nil, `{"access_token":"t","scope":"profile email"}`, forbidden, ""},
 		{"forbidden scope refused with another code", 400, nil, `{"error":"invalid_request"}`, forbidden, `OAuth error = "invalid_request"; want "invalid_scope"`},
@@ -125,9 +132,6 @@ func thenRows() []thenRow {
 		{"twice, refused for its scope", 400, nil, `{"error":"invalid_scope"}`, twice, `OAuth error = "invalid_scope": the server refused the request for a reason other than its two authentication methods`},
 		{"twice, a server error", 500, http.Header{"Content-Type": {"text/html"}}, `<html>`, twice, "500 is a server error"},
 		{"twice, not JSON", 400, http.Header{"Content-Type": {"text/html"}}, `<html>`, twice, "response body is not JSON"},
-		{"lifetime too long", 200, nil, `{"expires_in":14401}`, `And the JSON member "expires_in" should be a lifetime of "14400" seconds`, "expires_in = 14401; want 14400"},
-		{"lifetime float literal", 200, nil, `{"expires_in":14400.0}`, `And the JSON member "expires_in" should be a lifetime of "14400" seconds`, "without fraction"},
-		{"lifetime other kind", 200, nil, `{"expires_in":7200}`, `And the JSON member "expires_in" should be a lifetime of "14400" seconds`, "expires_in = 7200"},
 		{"integer huge", 200, nil, `{"expires_in":123456789012345678901234567890}`, `And the JSON member "expires_in" should be an integer`, "64 bits"},
 		{"is an integer", 200, nil, tokenBody, `And the JSON member "created_at" should be an integer`, ""},
 		{"matches", 200, nil, tokenBody, `And the JSON member "scope" should match "^market:"`, ""},
@@ -155,6 +159,13 @@ func thenRows() []thenRow {
 		{"no token", 400, nil, `{"error":"invalid_client"}`, noToken, ""},
 		{"token member", 400, nil, `{"error":"invalid_client","access_token":"x"}`, noToken, `"access_token"`},
 		{"jwt in text", 400, nil, `{"error":"x","error_description":"eyJhbGciOiJSUzUxMiJ9.eyJzdWIiOiIxIn0.c2ln"}`, noToken, "JWT-shaped"},
+		{"error answer", 401, nil, errorCL, errorTail, ""},
+		{"error answer in RFC 6749's shape, charset given", 400, http.Header{"Content-Type": {"application/json; charset=utf-8"}}, `{"error":"invalid_client"}`, errorTail, ""},
+		{"error answer as text/plain", 400, http.Header{"Content-Type": {"text/plain"}}, errorCL, errorTail, `Content-Type = "text/plain"`},
+		{"error answer that is a token answer", 200, nil, tokenBody, errorTail, "errors"},
+		{"error answer as html", 400, http.Header{"Content-Type": {"application/json"}}, `<html>`, errorTail, "response body is not JSON"},
+		{"error answer carrying a token", 400, nil, `{"error":"invalid_client","access_token":"x"}`, errorTail, `"access_token"`},
+		{"error answer with a JWT in its detail", 401, nil, `{"errors":[{"title":"invalid_client","detail":"eyJhbGciOiJSUzUxMiJ9.eyJzdWIiOiIxIn0.c2ln"}]}`, errorTail, "JWT-shaped"},
 		{"no secret", 200, nil, tokenBody, noSecret, ""},
 		{"secret echoed", 200, nil, `{"client_secret":"` + testSecret + `"}`, noSecret, "holds a client secret"},
 		{"secret in header", 200, http.Header{"X-Debug": {testSecret}}, `{}`, noSecret, `header "X-Debug" holds a client secret`},
@@ -198,13 +209,13 @@ func twoAnswerRows() []twoAnswerRow {
 }
 
 // run plays the row on a scenario of s and returns the line's error.
-func (r thenRow) run(t *testing.T, s *Suite) error {
+func (r thenRow) run(t *testing.T, s *suite) error {
 	return runLine(t, answered(s, r.status, r.header, r.body), r.line, nil)
 }
 
 // run plays the row: the earlier answer and its line first, which must
 // pass unless the row is about that line.
-func (r twoAnswerRow) run(t *testing.T, s *Suite) error {
+func (r twoAnswerRow) run(t *testing.T, s *suite) error {
 	st := answered(s, 200, nil, r.earlier)
 	if err := runLine(t, st, r.remember, nil); err != nil {
 		return err
@@ -278,7 +289,13 @@ func TestEveryThenStepCanFail(t *testing.T) {
 	for _, r := range revokeRows() {
 		note(r.line, r.run(t).err)
 	}
-	for i, step := range s.Vocabulary() {
+	for _, r := range lifetimeRows() {
+		note(r.line, r.run(t).err)
+	}
+	for _, r := range grantRows() {
+		note(r.line+r.doc, r.run(t))
+	}
+	for i, step := range newScenario(s).vocabulary() {
 		if !judgesAnswer(step) {
 			continue
 		}

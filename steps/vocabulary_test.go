@@ -15,7 +15,7 @@ func TestVocabularyIsDocumented(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	vocab := (&Suite{}).Vocabulary()
+	vocab := Vocabulary()
 	keyword := regexp.MustCompile(`^(Given|When|Then|And|But) `)
 	for _, st := range vocab {
 		first, _, _ := strings.Cut(st.Example, "\n")

@@ -5,15 +5,19 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/authconform/authconform/conform"
 	"github.com/authconform/authconform/conform/refserver"
 	"github.com/authconform/authconform/internal/config"
+	"github.com/authconform/authconform/internal/embedded"
 	"github.com/authconform/authconform/internal/expect"
 	"github.com/authconform/authconform/internal/runner"
+	"github.com/authconform/authconform/internal/userfile"
 )
 
 // cli is the command line, as read.
@@ -23,10 +27,13 @@ type cli struct {
 	strict, allowHTTP, quiet                                    bool
 	concurrency, scLifetime, intLifetime                        int
 	rate, caFile, expectFile, updateFile, fault                 string
+	updateFrom                                                  []expect.Failure // updateFile as it was before the run
 	listFaults, listOnly, version                               bool
+	configFile, configSection                                   string
 	scID, marketID, otherMarket, intID                          string
 	profile, clientID, basicClientID, scope, forbiddenScope     string
 	expiresIn                                                   int
+	scopes                                                      scopeFlags
 }
 
 // parseFlags reads args. done means the command has already answered
@@ -57,6 +64,8 @@ func parseFlags(args []string, stdout, stderr io.Writer) (c *cli, code int, done
 }
 
 func (c *cli) define(fl *flag.FlagSet) {
+	fl.StringVar(&c.configFile, "config", "", "settings file: AUTHCONFORM_* variables as KEY=VALUE lines, in [sections] (staging, rc, production...), secrets only as ${VARIABLE} or *_FILE=PATH; the environment and the flags override it")
+	fl.StringVar(&c.configSection, "config-section", "", "the section of the -config file to use (required when the file has sections)")
 	fl.StringVar(&c.targetURL, "target", "", "base URL of the auth server (default $AUTHCONFORM_TARGET, else the embedded reference server)")
 	fl.StringVar(&c.tokenPath, "token-path", "", "path of the token endpoint (default $AUTHCONFORM_TOKEN_PATH or /oauth/token)")
 	fl.StringVar(&c.tags, "tags", "", "godog tag expression selecting scenarios, e.g. '@must && ~@integration'")
@@ -82,14 +91,15 @@ func (c *cli) define(fl *flag.FlagSet) {
 	fl.StringVar(&c.basicClientID, "basic-client-id", "", "rfc6749 profile: a client_id that authenticates with HTTP Basic, client_secret_basic (default $AUTHCONFORM_BASIC_CLIENT_ID); its secret only from the environment")
 	fl.StringVar(&c.scope, "scope", "", "rfc6749 profile: a scope the client may have, asked for by every request not about scope (default $AUTHCONFORM_SCOPE)")
 	fl.StringVar(&c.forbiddenScope, "forbidden-scope", "", "rfc6749 profile: a scope the client may not have (default $AUTHCONFORM_FORBIDDEN_SCOPE)")
-	fl.IntVar(&c.expiresIn, "expires-in", 0, "rfc6749 profile: expected expires_in of the clients' tokens, seconds (default $AUTHCONFORM_EXPIRES_IN)")
+	fl.IntVar(&c.expiresIn, "expires-in", 0, "rfc6749 profile: the lifetime of the clients' tokens, seconds, which expires_in must give as well as agree with a JWT's exp − iat (default $AUTHCONFORM_EXPIRES_IN)")
 	fl.StringVar(&c.scID, "sales-channel-client-id", "", "sales channel client_id (default $AUTHCONFORM_SALES_CHANNEL_CLIENT_ID)")
 	fl.StringVar(&c.marketID, "market-id", "", "id of a market of the target (default $AUTHCONFORM_MARKET_ID)")
 	fl.StringVar(&c.otherMarket, "other-market-id", "", "id of a second market of the target, for two-market scopes (default $AUTHCONFORM_OTHER_MARKET_ID)")
 	fl.StringVar(&c.intID, "integration-client-id", "", "integration client_id (default $AUTHCONFORM_INTEGRATION_CLIENT_ID); its secret only from the environment")
-	fl.IntVar(&c.scLifetime, "sales-channel-expires-in", 0, "expected expires_in of sales channel tokens, seconds (default $AUTHCONFORM_SALES_CHANNEL_EXPIRES_IN or 14400)")
-	fl.IntVar(&c.intLifetime, "integration-expires-in", 0, "expected expires_in of integration tokens, seconds (default $AUTHCONFORM_INTEGRATION_EXPIRES_IN or 7200)")
+	fl.IntVar(&c.scLifetime, "sales-channel-expires-in", 0, "the lifetime of the sales channel's tokens, seconds, which expires_in must give as well as agree with the token's exp − iat (default $AUTHCONFORM_SALES_CHANNEL_EXPIRES_IN; unset: a lifetime other than the documented 14400 is a warning)")
+	fl.IntVar(&c.intLifetime, "integration-expires-in", 0, "the lifetime of the integration's tokens, seconds, which expires_in must give as well as agree with the token's exp − iat (default $AUTHCONFORM_INTEGRATION_EXPIRES_IN; unset: a lifetime other than the documented 7200 is a warning)")
 	fl.DurationVar(&c.clockSkew, "clock-skew", 0, "allowed distance of created_at from now (default $AUTHCONFORM_CLOCK_SKEW or 60s)")
+	c.scopes.define(fl)
 }
 
 // info answers -version and -list-faults.
@@ -110,20 +120,28 @@ func (c *cli) info(stdout, stderr io.Writer) int {
 }
 
 // target is the environment's target and profile with the flags laid
-// over them: the one place where the two meet.
+// over them: the one place where the two meet. A variable a flag replaces
+// is not read, so a bad one is no error.
 func (c *cli) target(getenv func(string) string) (conform.Target, conform.Profile, error) {
-	t, p, err := conform.TargetFromEnv(getenv)
+	env := getenv
+	if c.targetURL != "" {
+		env = unset(getenv, config.EnvTarget)
+	}
+	t, p, err := conform.TargetFromEnv(env)
 	if err != nil {
 		return t, p, err
 	}
 	for _, o := range []struct {
 		flag string
 		dst  *string
-	}{{c.targetURL, &t.URL}, {c.tokenPath, &t.TokenPath}, {c.scID, &t.SalesChannel.ID}, {c.marketID, &t.MarketID}, {c.otherMarket, &t.OtherMarketID}, {c.intID, &t.Integration.ID},
+	}{{c.tokenPath, &t.TokenPath}, {c.scID, &t.SalesChannel.ID}, {c.marketID, &t.MarketID}, {c.otherMarket, &t.OtherMarketID}, {c.intID, &t.Integration.ID},
 		{c.clientID, &t.Client.ID}, {c.basicClientID, &t.BasicClient.ID}, {c.scope, &t.Scope}, {c.forbiddenScope, &t.ForbiddenScope}} {
 		if o.flag != "" {
 			*o.dst = o.flag
 		}
+	}
+	if err := c.scopes.apply(&t); err != nil {
+		return t, p, err
 	}
 	for _, o := range []struct {
 		name string
@@ -149,17 +167,35 @@ func (c *cli) target(getenv func(string) string) (conform.Target, conform.Profil
 	if c.clockSkew > 0 {
 		t.ClockSkew = c.clockSkew
 	}
-	if c.fault != "" && t.URL != "" {
+	if c.fault != "" && (c.targetURL != "" || !t.URL.IsZero()) {
 		return t, p, fmt.Errorf("-embedded-fault applies to the embedded server only; drop -target / %s", config.EnvTarget)
+	}
+	if c.targetURL != "" {
+		if t.URL, err = conform.ParseURL(c.targetURL); err != nil {
+			return t, p, err
+		}
 	}
 	return t, p, nil
 }
 
+// unset is getenv without the variable name.
+func unset(getenv func(string) string, name string) func(string) string {
+	return func(n string) string {
+		if n == name {
+			return ""
+		}
+		return getenv(n)
+	}
+}
+
 // embedded starts the reference server, in the error shape of profile p,
 // and returns it as the target, with the expectations the user may have
-// set (lifetimes, skew), so a mismatch can be demonstrated too.
+// set (lifetimes, skew), so a mismatch can be demonstrated too. A lifetime
+// not set stays unset, as for any target: judged against the tokens.
 func (c *cli) embedded(t conform.Target, p conform.Profile, stderr io.Writer) (*refserver.Server, conform.Target, error) {
-	opts := refserver.Options{Fault: c.fault}
+	// Tokens name an https://auth. issuer, which Commerce Layer's clients
+	// follow; Target reads the keys from the server itself.
+	opts := refserver.Options{Fault: c.fault, Issuer: embedded.Issuer}
 	if p == conform.RFC6749 {
 		opts.ErrorShape = refserver.ErrorShapeRFC6749
 	}
@@ -169,9 +205,7 @@ func (c *cli) embedded(t conform.Target, p conform.Profile, stderr io.Writer) (*
 	}
 	e := srv.Target()
 	e.SalesChannel.Lifetime, e.Integration.Lifetime, e.ClockSkew = t.SalesChannel.Lifetime, t.Integration.Lifetime, t.ClockSkew
-	if t.Client.Lifetime != 0 {
-		e.Client.Lifetime, e.BasicClient.Lifetime = t.Client.Lifetime, t.BasicClient.Lifetime
-	}
+	e.Client.Lifetime, e.BasicClient.Lifetime = t.Client.Lifetime, t.BasicClient.Lifetime
 	name := "the embedded reference server"
 	if c.fault != "" {
 		name += " with fault " + strconv.Quote(c.fault)
@@ -191,31 +225,41 @@ func (c *cli) options(t conform.Target, p conform.Profile, stdout, stderr io.Wri
 		return conform.Options{}, fmt.Errorf("-max-wait %s: want a duration above 0 and at most 1h", c.maxWait)
 	}
 	o := conform.Options{
-		Target: t, Profile: p, Tags: c.tags, Formats: c.format, Strict: c.strict, Concurrency: c.concurrency,
-		Timeout: c.timeout, MaxWait: c.maxWait, Rate: c.rate, AllowHTTP: c.allowHTTP, Output: stdout,
+		Target: t, Profile: p, Tags: c.tags, Strict: c.strict, Concurrency: c.concurrency,
+		Timeout: c.timeout, MaxWait: c.maxWait, AllowHTTP: c.allowHTTP, Output: stdout,
 	}
-	if strings.TrimSpace(c.format) == "" {
-		o.Formats = "console" // the package's "" is no report at all
+	var err error
+	if o.Formats, err = conform.ParseFormats(c.format); err != nil {
+		return o, err
 	}
-	if !c.quiet && !usesConsole(c.format) {
+	if o.Rate, err = conform.ParseRate(c.rate); err != nil {
+		return o, err
+	}
+	if !c.quiet && !usesConsole(o.Formats) {
 		// The console format shows each case itself; progress lines on
 		// stderr would repeat them.
 		o.Progress = stderr
 	}
-	var err error
 	if c.featuresDir != "" {
-		if o.Features, err = dirFS(c.featuresDir); err != nil {
+		if o.Features, err = userfile.Dir(c.featuresDir, maxSuiteFile, maxSuiteTotal); err != nil {
 			return o, fmt.Errorf("-features: %v", err)
 		}
 	}
 	if c.schemasDir != "" {
-		if o.Schemas, err = dirFS(c.schemasDir); err != nil {
+		if o.Schemas, err = userfile.Dir(c.schemasDir, maxSuiteFile, maxSuiteTotal); err != nil {
 			return o, fmt.Errorf("-schemas: %v", err)
 		}
 	}
 	if c.expectFile != "" {
 		if o.KnownDeviations, err = knownDeviations(c.expectFile); err != nil {
-			return o, err
+			return o, fmt.Errorf("-expect-failures: %v", err)
+		}
+	}
+	if c.updateFile != "" {
+		// Read now, not after a run that may be long: a file that cannot
+		// be read or replaced is a configuration error before any request.
+		if c.updateFrom, err = existingDeviations(c.updateFile); err != nil {
+			return o, fmt.Errorf("-update-expect-failures: %v", err)
 		}
 	}
 	if c.caFile != "" {
@@ -223,10 +267,37 @@ func (c *cli) options(t conform.Target, p conform.Profile, stdout, stderr io.Wri
 			return o, err
 		}
 	}
-	if c.concurrency > 1 && !t.IsLoopback() {
+	// Whether a name is on loopback takes a look-up, as the run's own
+	// planning does; conform.URL.IsLoopback reads the text only.
+	if c.concurrency > 1 && !(config.Target{URL: t.URL}).IsLoopback() {
 		fmt.Fprintln(stderr, "authconform: -concurrency > 1 on a remote target: the rate limit still spaces every request")
 	}
 	return o, nil
+}
+
+// maxSuiteFile and maxSuiteTotal bound each file of a -features or
+// -schemas directory as it is opened, and all it reads (the suite's files
+// are hashed into the reports' stamp, whatever they are): a directory is
+// read in well under a second, whatever it holds. Feature and schema
+// files have tighter bounds of their own.
+const (
+	maxSuiteFile  = 16 << 20
+	maxSuiteTotal = 64 << 20
+)
+
+// existingDeviations is the known-deviation file -update-expect-failures
+// will replace, nil if there is none yet; its directory must exist.
+func existingDeviations(path string) ([]expect.Failure, error) {
+	if st, err := os.Stat(filepath.Dir(path)); err != nil {
+		return nil, err
+	} else if !st.IsDir() {
+		return nil, fmt.Errorf("%s is not a directory", filepath.Dir(path))
+	}
+	list, err := expect.Load(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	return list, err
 }
 
 // knownDeviations reads a known-deviation file.

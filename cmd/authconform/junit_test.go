@@ -11,6 +11,7 @@ import (
 	junit "github.com/joshdk/go-junit"
 
 	"github.com/authconform/authconform/internal/catalog"
+	"github.com/authconform/authconform/internal/embedded"
 	"github.com/authconform/authconform/internal/golden"
 	"github.com/authconform/authconform/internal/refserver"
 )
@@ -69,12 +70,15 @@ func checkJUnitAgreesWithTheVerdict(t *testing.T, args []string, g golden.File, 
 // left-out case skipped with its reason.
 func checkGreenJUnit(t *testing.T, args []string, g golden.File, cases []catalog.Case) {
 	t.Helper()
-	srv, err := refserver.Start(refserver.Options{Fault: knownFault})
+	// Tokens name an issuer Commerce Layer's clients follow, so that the
+	// warnings are the golden file's.
+	srv, err := refserver.Start(refserver.Options{Fault: knownFault, Issuer: embedded.Issuer})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer srv.Close()
 	env := envFor(srv.URL)
+	env["AUTHCONFORM_ISSUER"], env["AUTHCONFORM_JWKS_URL"] = embedded.Issuer, srv.URL+"/.well-known/jwks.json"
 	delete(env, "AUTHCONFORM_INTEGRATION_CLIENT_SECRET") // the @integration cases are left out too
 	green := runSet(cases, gapTags(t, env)...)
 	known, warned := inRun(g.Faults[knownFault].Fail, green), inRun(g.Faults[knownFault].Warn, green)

@@ -11,13 +11,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
-	"os/signal"
-	"path/filepath"
+	"slices"
 	"strings"
-	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/authconform/authconform/conform"
@@ -30,31 +26,12 @@ func main() {
 	if len(os.Args) > 1 && os.Args[1] == "serve" { // a server: its signals end it with 0
 		os.Exit(serveMain(os.Args[2:]))
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	sigs := make(chan os.Signal, 2)
-	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
-	var got atomic.Value
-	go func() {
-		sig := <-sigs
-		got.Store(sig)
-		fmt.Fprintf(os.Stderr, "authconform: %v: stopping; the scenario in flight ends as interrupted, the rest are not run, reports are written (again to quit at once)\n", sig)
-		cancel()
-		os.Exit(signalExit(<-sigs))
-	}()
+	ctx, stopped := handleSignals(os.Stderr)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
-	if sig, ok := got.Load().(os.Signal); ok {
+	if sig := stopped(); sig != nil {
 		code = signalExit(sig)
 	}
 	os.Exit(code)
-}
-
-// signalExit is the shell's exit code for a process ended by sig: 128 plus
-// the signal's number (130 for SIGINT, 143 for SIGTERM, 129 for SIGHUP).
-func signalExit(sig os.Signal) int {
-	if s, ok := sig.(syscall.Signal); ok {
-		return 128 + int(s)
-	}
-	return 130
 }
 
 const usageHead = `usage: authconform [flags]
@@ -70,6 +47,9 @@ developers (authconform serve -h). Credentials come from the environment:
   (or AUTHCONFORM_INTEGRATION_CLIENT_SECRET_FILE), AUTHCONFORM_TOKEN_PATH,
   AUTHCONFORM_SALES_CHANNEL_EXPIRES_IN, AUTHCONFORM_INTEGRATION_EXPIRES_IN,
   AUTHCONFORM_CLOCK_SKEW.
+-config FILE [-config-section NAME] reads these variables from a settings file
+(KEY=VALUE lines in [sections]; a client secret only as ${VARIABLE} or as a
+*_FILE path); a variable set in the environment, and a flag, override it.
 Exit codes: 0 passed (warnings allowed), 1 a scenario failed,
 2 usage or configuration error, or the target is unreachable.
 
@@ -96,7 +76,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	if done {
 		return code
 	}
-	if !consoleIsMachineReadable(c.format) {
+	// A -format that does not parse is reported below; until then stdout
+	// is for people.
+	if formats, err := conform.ParseFormats(c.format); err != nil || !consoleIsMachineReadable(formats) {
 		safeOut := termsafe.NewWriter(stdout)
 		defer safeOut.Close()
 		stdout = safeOut
@@ -108,11 +90,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	if c.version || c.listFaults {
 		return c.info(stdout, stderr)
 	}
+	settings, err := c.settings(getenv)
+	if err != nil {
+		return fail(err)
+	}
+	if settings != nil {
+		getenv = settings.Getenv
+	}
 	t, p, err := c.target(getenv)
 	if err != nil {
 		return fail(err)
 	}
-	if t.URL == "" {
+	if settings != nil {
+		secretOrigins(&t, settings)
+	}
+	if t.URL.IsZero() {
 		srv, e, err := c.embedded(t, p, stderr)
 		if err != nil {
 			return fail(err)
@@ -133,6 +125,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 // runSuite runs the suite and prints its summary; the exit code is the
 // run's, or 2 when it could not start or ended early.
 func (c *cli) runSuite(ctx context.Context, opts conform.Options, stdout, stderr io.Writer) int {
+	runUnderWay.Store(true) // a signal now stops the run and writes its reports
 	res, err := conform.Run(ctx, opts)
 	var cerr *conform.ConfigError
 	switch {
@@ -146,10 +139,10 @@ func (c *cli) runSuite(ctx context.Context, opts conform.Options, stdout, stderr
 	// The summary is text: after a machine-readable report on stdout it
 	// would corrupt it, so it goes to stderr then.
 	summaryOut := stdout
-	if consoleIsMachineReadable(c.format) {
+	if consoleIsMachineReadable(opts.Formats) {
 		summaryOut = stderr
 	}
-	printSummary(summaryOut, res, usesConsole(c.format))
+	printSummary(summaryOut, res, usesConsole(opts.Formats))
 	if cerr != nil {
 		// The run ended early (the target went away or refused to be
 		// tested): what ran is above, the reason is the last line.
@@ -157,7 +150,7 @@ func (c *cli) runSuite(ctx context.Context, opts conform.Options, stdout, stderr
 		return conform.ExitConfig
 	}
 	if c.updateFile != "" {
-		if err := updateExpectations(c.updateFile, res, stderr); err != nil {
+		if err := updateExpectations(c.updateFile, c.updateFrom, res, stderr); err != nil {
 			fmt.Fprintf(stderr, "authconform: %v\n", err)
 			return conform.ExitConfig
 		}
@@ -165,18 +158,13 @@ func (c *cli) runSuite(ctx context.Context, opts conform.Options, stdout, stderr
 	return res.ExitCode
 }
 
-// updateExpectations rewrites a known-deviation file from a whole run:
-// reasons of entries that still fail are kept, entries that now pass are
-// dropped, new failures are added with a recorded reason.
-func updateExpectations(path string, res conform.Result, stderr io.Writer) error {
+// updateExpectations rewrites a known-deviation file, old before the run,
+// from a whole run: reasons of entries that still fail are kept, entries
+// that now pass are dropped, new failures are added with a recorded
+// reason.
+func updateExpectations(path string, old []expect.Failure, res conform.Result, stderr io.Writer) error {
 	if res.Stopped != "" {
 		return fmt.Errorf("-update-expect-failures: the run did not go to its end (%s); %s left as it was", res.Stopped, path)
-	}
-	var old []expect.Failure
-	if _, err := os.Stat(path); err == nil {
-		if old, err = expect.Load(path); err != nil {
-			return err
-		}
 	}
 	var outcomes []expect.Outcome
 	for _, v := range res.Verdicts {
@@ -206,7 +194,7 @@ func list(opts conform.Options, stdout, stderr io.Writer) int {
 		return conform.ExitConfig
 	}
 	for _, c := range l.Cases {
-		fmt.Fprintln(stdout, label(c.Severity, c.Rules, fmt.Sprintf("%s:%d", c.Feature, c.Line), c.Scenario))
+		fmt.Fprintln(stdout, label(string(c.Severity), c.Rules, fmt.Sprintf("%s:%d", c.Feature, c.Line), c.Scenario))
 	}
 	printLeftOut(stdout, l.LeftOut)
 	fmt.Fprintf(stdout, "\nauthconform: %d scenarios would run, %d left out; %d requests at rate %s, at least %s waiting for the rate limit; nothing was sent\n",
@@ -239,41 +227,17 @@ func diff(args []string, stdout, stderr io.Writer) int {
 	return conform.ExitPass
 }
 
-// usesConsole reports whether -format includes the console format.
-func usesConsole(format string) bool {
-	for _, part := range strings.Split(format, ",") {
-		if strings.TrimSpace(part) == "console" {
-			return true
-		}
-	}
-	return strings.TrimSpace(format) == ""
+// usesConsole reports whether the formats include the console format.
+func usesConsole(formats []conform.Format) bool {
+	return slices.ContainsFunc(formats, func(f conform.Format) bool { return f.Name == "console" })
 }
 
-// consoleIsMachineReadable reports whether -format sends JUnit, cucumber
-// JSON or events to stdout.
-func consoleIsMachineReadable(format string) bool {
-	for _, part := range strings.Split(format, ",") {
-		name, path, _ := strings.Cut(strings.TrimSpace(part), ":")
-		if path == "" && (name == "junit" || name == "cucumber" || name == "events" || name == "json") {
-			return true
-		}
-	}
-	return false
-}
-
-func dirFS(dir string) (fs.FS, error) {
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return nil, err
-	}
-	st, err := os.Stat(abs)
-	if err != nil {
-		return nil, err
-	}
-	if !st.IsDir() {
-		return nil, fmt.Errorf("%s is not a directory", dir)
-	}
-	return os.DirFS(abs), nil
+// consoleIsMachineReadable reports whether the formats send JUnit,
+// cucumber JSON, events or the JSON summary to stdout.
+func consoleIsMachineReadable(formats []conform.Format) bool {
+	return slices.ContainsFunc(formats, func(f conform.Format) bool {
+		return f.Path == "" && slices.Contains([]string{"junit", "cucumber", "events", "json"}, f.Name)
+	})
 }
 
 // printSummary ends the run with what went wrong, what was left out, and
@@ -291,7 +255,7 @@ func printSummary(w io.Writer, res conform.Result, consoleListed bool) {
 				fmt.Fprintf(w, "\n%s:\n", title)
 				first = false
 			}
-			fmt.Fprintf(w, "  %s\n", label(v.Severity, v.Rules, v.Feature, v.Scenario))
+			fmt.Fprintf(w, "  %s\n", label(string(v.Severity), v.Rules, v.Feature, v.Scenario))
 			for _, line := range strings.Split(firstLines(v.Error, 3), "\n") {
 				fmt.Fprintf(w, "      %s\n", line)
 			}

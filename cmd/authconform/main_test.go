@@ -79,6 +79,8 @@ func TestExitCodes(t *testing.T) {
 		{"unknown fault", nil, []string{"-embedded-fault", "nope"}, 2, "nope"},
 		{"unreachable", envFor("http://" + closed), nil, 2, "unreachable"},
 		{"malformed url", envFor("http://exa mple.com"), nil, 2, "has a space"},
+		{"malformed url replaced by -target", map[string]string{"AUTHCONFORM_TARGET": "http://exa mple.com", "AUTHCONFORM_SALES_CHANNEL_CLIENT_ID": "sc"}, []string{"-target", "http://" + closed}, 2, "unreachable"},
+		{"malformed -target", nil, []string{"-target", "http://exa mple.com"}, 2, "has a space"},
 		{"not http", envFor("ftp://example.com"), nil, 2, "(http:// or https://)"},
 		{"no host", envFor("http://"), nil, 2, "no host"},
 		{"plain http remote", envFor("http://auth.example.com"), nil, 2, "is plain http and not on loopback"},

@@ -24,6 +24,10 @@ func TestMain(m *testing.M) {
 		main()
 		return
 	}
+	if phase := os.Getenv("AUTHCONFORM_SIGNAL_HELPER"); phase != "" {
+		stuckProcess(phase)
+		return
+	}
 	os.Exit(m.Run())
 }
 

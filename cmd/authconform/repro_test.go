@@ -131,6 +131,10 @@ func TestPrintedLinesRunOnlyCurl(t *testing.T) {
 				}
 			}
 			env["AUTHCONFORM_ACCESS_TOKEN"] = tokens[0]
+			// What a person sets for the lines that ask for a code or an
+			// assertion, which the run never prints.
+			env["AUTHCONFORM_AUTHORIZATION_CODE"] = "a-fresh-code"
+			env["AUTHCONFORM_ASSERTION"] = "an.assertion.jwt"
 			checkLinesRun(t, lines, env, append(secrets, "[REDACTED]"))
 		})
 	}

@@ -24,6 +24,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/authconform/authconform/internal/catalog"
 )
 
 // The RFC 6749 battery proves the verdicts of -profile rfc6749
@@ -102,7 +104,7 @@ const (
 	rfcEmptyScope         rfcTwist = `"scope":"" in a token answer when no scope was granted, as Ory Hydra writes it`
 	rfcForbiddenGranted   rfcTwist = "a scope the client may not have is granted and returned"
 	rfcUnsupportedInvalid rfcTwist = "an unsupported grant type gets invalid_request"
-	rfcLongLifetime       rfcTwist = "expires_in 7200 for a token that lives 3600 s"
+	rfcLongLifetime       rfcTwist = "expires_in 7200 for a token that lives its flavour's lifetime"
 	rfcRefuseAll          rfcTwist = "every request gets 401 invalid_client with a Basic challenge"
 	rfcBearerOnly         rfcTwist = "a failed HTTP Basic login gets a Bearer challenge only, as Doorkeeper sends it"
 	rfcBearerQuotesBasic  rfcTwist = `a failed HTTP Basic login gets a Bearer challenge only, whose error_description reads "..., Basic credentials were rejected."`
@@ -117,6 +119,7 @@ const (
 	rfcChallengeTwo  rfcTwist = "the Basic challenge in a WWW-Authenticate field of its own, after a Bearer one"
 	rfcScopeRequired rfcTwist = "a request without scope gets 400 invalid_scope: no default scope (RFC 6749 §3.3)"
 	rfcOneMethod     rfcTwist = "each client may use only the method it was registered with; the other gets 401 invalid_client (RFC 6749 §5.2: unsupported authentication method)"
+	rfcIatDatedBack  rfcTwist = "the JWT's iat dated 5 minutes back, as Microsoft Entra ID dates it; expires_in the time left (RFC 6749 §5.1)"
 )
 
 // Short names of the scenarios of features/rfc6749/: each a substring of
@@ -152,6 +155,10 @@ type rfcBatteryRow struct {
 	// oneClient configures one client for both methods (the suite allows
 	// it): AUTHCONFORM_BASIC_CLIENT_ID is AUTHCONFORM_CLIENT_ID.
 	oneClient bool
+	// noLifetime leaves AUTHCONFORM_EXPIRES_IN unset: expires_in is then
+	// judged against a JWT's own exp − iat, and of an opaque token only
+	// as a positive integer.
+	noLifetime bool
 	// wantCode is the exit code; wantFailed, wantWarned and
 	// wantInconclusive name (short names above) the scenarios that must
 	// end failed, warning (a failed @should) and inconclusive; mayWarn
@@ -194,6 +201,9 @@ var rfcBattery = []rfcBatteryRow{
 	// token, and the warning stands: the request is the Basic client's, not
 	// one its method alone gets refused.
 	{name: "doorkeeper-like, one method per client", flavour: doorkeeperLike, twist: rfcOneMethod, wantCode: 0, wantWarned: doorkeeperWarnings},
+	{name: "keycloak-like, no lifetime configured", flavour: keycloakLike, noLifetime: true, wantCode: 0, wantWarned: keycloakWarnings},
+	{name: "fosite-like, no lifetime configured", flavour: fositeLike, noLifetime: true, wantCode: 0},
+	{name: "keycloak-like, iat dated back, no lifetime configured", flavour: keycloakLike, twist: rfcIatDatedBack, noLifetime: true, wantCode: 0, wantWarned: keycloakWarnings},
 
 	// Faults: each must fail exactly the scenarios that judge its rule.
 	{name: "fosite-like, no no-store on token answers", flavour: fositeLike, twist: rfcNoNoStore, wantCode: 1, wantFailed: []string{rfcPostToken, rfcBasicToken}},
@@ -213,6 +223,10 @@ var rfcBattery = []rfcBatteryRow{
 	{name: "keycloak-like, forbidden scope granted", flavour: keycloakLike, twist: rfcForbiddenGranted, wantCode: 1, wantFailed: []string{rfcScopeRefused}, wantWarned: keycloakWarnings},
 	{name: "doorkeeper-like, unsupported grant type answered invalid_request", flavour: doorkeeperLike, twist: rfcUnsupportedInvalid, wantCode: 1, wantFailed: []string{rfcUnsupported}, wantWarned: doorkeeperWarnings},
 	{name: "fosite-like, expires_in 7200 for a 3600 s lifetime", flavour: fositeLike, twist: rfcLongLifetime, wantCode: 1, wantFailed: []string{rfcExpiresIn}},
+	{
+		name: "keycloak-like, expires_in 7200 for a JWT that lives 300 s, no lifetime configured", flavour: keycloakLike, twist: rfcLongLifetime, noLifetime: true,
+		wantCode: 1, wantFailed: []string{rfcExpiresIn}, wantWarned: keycloakWarnings,
+	},
 	{
 		name: "refuses everything", flavour: fositeLike, twist: rfcRefuseAll, wantCode: 1,
 		wantFailed: []string{rfcPostToken, rfcBasicToken, rfcExpiresIn, rfcUnknownParams, rfcScopeAllowed, rfcScopeRefused, rfcUnsupported, rfcNoGrantType, rfcNoScope},
@@ -249,6 +263,7 @@ func TestRFCBattery(t *testing.T) {
 			if row.oneClient {
 				srv.basicID = srv.postID
 			}
+			srv.noLifetime = row.noLifetime
 			if len(srv.leaksIn("x"+srv.secrets[srv.basicID]+"x")) == 0 {
 				t.Fatal("the leak check does not find a secret in plain text")
 			}
@@ -307,24 +322,18 @@ func TestRFCBatteryReportNamesScenarios(t *testing.T) {
 }
 
 // rfcFeatureScenarios reads the names of the scenarios of
-// features/rfc6749/ from the repository's feature files.
+// features/rfc6749/ from the repository's feature files, as the catalog
+// lists them: each row of a Scenario Outline is a scenario of its own,
+// named by the outline with the row's values.
 func rfcFeatureScenarios(t *testing.T) []string {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join("..", "..", "features", "rfc6749", "*.feature"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no feature files in features/rfc6749 (%v)", err)
+	cases, err := catalog.Load(os.DirFS(filepath.Join("..", "..")), "features/rfc6749")
+	if err != nil {
+		t.Fatalf("reading features/rfc6749: %v", err)
 	}
-	var names []string
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, line := range strings.Split(string(b), "\n") {
-			if name, ok := strings.CutPrefix(strings.TrimSpace(line), "Scenario:"); ok {
-				names = append(names, strings.TrimSpace(name))
-			}
-		}
+	names := make([]string, len(cases))
+	for i, c := range cases {
+		names[i] = c.Scenario
 	}
 	return names
 }
@@ -458,6 +467,8 @@ type rfcServer struct {
 	basicID string
 	secrets map[string]string // client_id → secret
 	jwtKey  []byte            // keycloak-like tokens are HS256 JWTs
+	// noLifetime leaves AUTHCONFORM_EXPIRES_IN out of the environment.
+	noLifetime bool
 
 	mu     sync.Mutex
 	issued []string // every access token issued, for the leak check
@@ -521,7 +532,9 @@ func (s *rfcServer) environment() map[string]string {
 		"AUTHCONFORM_BASIC_CLIENT_SECRET": s.secrets[s.basicID],
 		"AUTHCONFORM_SCOPE":               s.spec.scope,
 		"AUTHCONFORM_FORBIDDEN_SCOPE":     s.spec.forbidden,
-		"AUTHCONFORM_EXPIRES_IN":          strconv.Itoa(s.spec.lifetime),
+	}
+	if !s.noLifetime {
+		env["AUTHCONFORM_EXPIRES_IN"] = strconv.Itoa(s.spec.lifetime)
 	}
 	if s.spec.path != "/oauth/token" {
 		env["AUTHCONFORM_TOKEN_PATH"] = s.spec.path
@@ -655,9 +668,13 @@ func (s *rfcServer) issue(clientID, scope string) string {
 // the suite does not verify tokens in this profile).
 func (s *rfcServer) jwt(clientID, scope string) string {
 	now := time.Now().Unix()
+	iat := now
+	if s.twist == rfcIatDatedBack {
+		iat -= 300
+	}
 	h, _ := json.Marshal(map[string]string{"alg": "HS256", "typ": "JWT", "kid": rfcRandomHex(8)})
 	p, _ := json.Marshal(map[string]any{
-		"exp": now + int64(s.spec.lifetime), "iat": now, "jti": rfcRandomHex(16),
+		"exp": now + int64(s.spec.lifetime), "iat": iat, "jti": rfcRandomHex(16),
 		"iss": s.url + "/realms/x", "sub": rfcRandomHex(16), "typ": "Bearer",
 		"azp": clientID, "clientId": clientID, "scope": scope,
 	})
@@ -957,13 +974,17 @@ func (s *rfcServer) serveKeycloak(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	scope := strings.Join(granted, " ")
+	expiresIn := s.spec.lifetime
+	if s.twist == rfcLongLifetime {
+		expiresIn = 7200
+	}
 	rfcWrite(w, http.StatusOK, http.Header{
 		"Content-Type":  {"application/json"},
 		"Cache-Control": {"no-store"},
 		"Pragma":        {"no-cache"},
 	}, map[string]any{
 		"access_token":       s.issue(clientID, scope),
-		"expires_in":         s.spec.lifetime,
+		"expires_in":         expiresIn,
 		"refresh_expires_in": 0,
 		"token_type":         "Bearer",
 		"not-before-policy":  0,

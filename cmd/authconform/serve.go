@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"errors"
@@ -12,23 +13,38 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
 	"github.com/authconform/authconform/conform"
 	"github.com/authconform/authconform/conform/refserver"
 	"github.com/authconform/authconform/internal/config"
+	"github.com/authconform/authconform/internal/repro"
 	"github.com/authconform/authconform/internal/termsafe"
 )
 
 const serveUsage = `usage: authconform serve [-addr 127.0.0.1:0] [-allow-remote] [-fault NAME] [-error-shape errors|rfc6749]
+                         [-domain DOMAIN [-tls-cert FILE -tls-key FILE] | -issuer URL]
 
 Runs the reference auth server until Ctrl-C or SIGTERM, for developing a
-client against Commerce Layer's client_credentials flow. The first line of
-output is "listening on URL"; the endpoints and the variables to export
-follow. Clients and markets come from the AUTHCONFORM_* variables the suite
-reads; unset ones are generated for the run, a generated secret is written
-to a file (mode 0600) and only the file's name is printed.
+client against Commerce Layer's client_credentials, authorization code and
+JWT bearer flows. The first line of output is "listening on URL"; the
+endpoints and the variables to export follow. Clients (a sales channel, an
+integration, a webapp), markets, the market's code, a store and a stock
+location, and the customer assertions may name come from the AUTHCONFORM_*
+variables the suite reads; unset ones are generated for the run, a
+generated secret is written to a file (mode 0600) and only the file's name
+is printed. Its authorize endpoint approves every request at once, for
+development: no sign-in, no consent.
+
+Commerce Layer's clients follow a token's iss (to its keys, revocation and
+the Core API) only when it starts with https://auth.; otherwise they go to
+https://auth.commercelayer.io. With -domain DOMAIN serve speaks HTTPS as
+https://auth.DOMAIN, with a certificate from a CA it makes for the run (the
+CA certificate's file is printed; its private key is never kept) or yours
+(-tls-cert, -tls-key). With -issuer URL (or AUTHCONFORM_ISSUER) it stays
+plain HTTP and its tokens name URL, for a TLS proxy of your own.
 
 flags:
 `
@@ -72,8 +88,16 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 	if err := s.writeSecrets(); err != nil {
 		return fail(err)
 	}
-	defer os.RemoveAll(s.dir)
-	srv, err := refserver.Start(s.options(f))
+	// Removed once serve stops, and first thing on a signal (below).
+	removeFiles := sync.OnceFunc(func() { os.RemoveAll(s.dir) })
+	defer removeFiles()
+	name, err := newServeName(f, getenv, s.dir, time.Now())
+	if err != nil {
+		return fail(err)
+	}
+	opts := s.options(f)
+	name.apply(&opts)
+	srv, err := refserver.Start(opts)
 	if errors.Is(err, refserver.ErrNotLoopback) {
 		return fail(fmt.Errorf("-addr %s is not a loopback address; the server hands out tokens signed with a published key, so add -allow-remote to listen beyond this machine", f.addr))
 	}
@@ -81,10 +105,21 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 		return fail(err)
 	}
 	fmt.Fprintf(stdout, "listening on %s\n", srv.URL)
-	s.print(stdout, stderr, srv, f)
-	warnDisagreements(stderr, getenv)
+	w := &errWriter{w: stdout}
+	s.print(w, srv, f)
+	name.print(w, srv)
+	w.printf("\nCtrl-C stops the server and removes the files it wrote.\n")
+	if w.err != nil {
+		fmt.Fprintf(stderr, "authconform serve: writing to stdout: %v\n", w.err)
+	}
+	warnDisagreements(stderr, getenv, srv)
+	warnGrantDisagreements(stderr, getenv, srv)
 
 	<-ctx.Done()
+	// The secrets and the CA certificate go before the wait for requests
+	// under way, so that a second signal, which ends serve at once, leaves
+	// nothing behind.
+	removeFiles()
 	reason := "stopping"
 	if cause := context.Cause(ctx); cause != context.Canceled { // a signal says which
 		reason = cause.Error() + ": stopping"
@@ -102,6 +137,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 type serveFlags struct {
 	addr, fault, errorShape string
 	allowRemote             bool
+	domain, issuer          string
+	tlsCert, tlsKey         string
 }
 
 func parseServeFlags(args []string, stdout, stderr io.Writer) (f serveFlags, code int, done bool) {
@@ -112,6 +149,10 @@ func parseServeFlags(args []string, stdout, stderr io.Writer) (f serveFlags, cod
 	fl.BoolVar(&f.allowRemote, "allow-remote", false, "allow an -addr other machines can reach, such as :8080")
 	fl.StringVar(&f.fault, "fault", "", "break one rule (authconform -list-faults lists them), to rehearse a client's error handling")
 	fl.StringVar(&f.errorShape, "error-shape", refserver.ErrorShapeErrors, "error bodies: errors (Commerce Layer's) or rfc6749 (RFC 6749 §5.2's)")
+	fl.StringVar(&f.domain, "domain", "", "serve HTTPS as https://auth.DOMAIN (on -addr; the name must resolve there), with a certificate from a CA made for this run")
+	fl.StringVar(&f.tlsCert, "tls-cert", "", "with -domain: your PEM certificate for auth.DOMAIN, instead of a generated one")
+	fl.StringVar(&f.tlsKey, "tls-key", "", "with -tls-cert: its PEM private key")
+	fl.StringVar(&f.issuer, "issuer", "", "tokens' iss, e.g. https://auth.example.test behind a TLS proxy of yours (default $"+config.EnvIssuer+", else serve's URL)")
 	if err := fl.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fmt.Fprint(stdout, serveUsage)
@@ -136,7 +177,7 @@ func (f serveFlags) check() error {
 	if f.errorShape != refserver.ErrorShapeErrors && f.errorShape != refserver.ErrorShapeRFC6749 {
 		return fmt.Errorf("-error-shape %q: want %s or %s", f.errorShape, refserver.ErrorShapeErrors, refserver.ErrorShapeRFC6749)
 	}
-	return nil
+	return f.checkName()
 }
 
 // faultRule is the rule the fault breaks, "" for no such fault.
@@ -154,9 +195,11 @@ func faultRule(name string) string {
 type serveSetup struct {
 	salesChannel, integration refserver.Client
 	markets                   []string
+	scopes                    serveScopes
 	vars                      []serveVar
 	secrets                   []serveSecret
 	dir                       string // holds the generated secrets' files
+	grants                    serveGrants
 }
 
 // serveVar is one variable to export for the suite.
@@ -176,7 +219,9 @@ type serveSecret struct {
 // newServeSetup reads the clients and markets as the suite does
 // (config.FromEnv) and generates what is unset.
 func newServeSetup(getenv func(string) string) (*serveSetup, error) {
-	t, err := config.FromEnv(getenv)
+	// The server is no target: a target URL set for runs is not its
+	// business, and a bad one no error here.
+	t, err := config.FromEnv(unset(getenv, config.EnvTarget))
 	if err != nil {
 		return nil, err
 	}
@@ -210,20 +255,29 @@ func newServeSetup(getenv func(string) string) (*serveSetup, error) {
 		return nil, fmt.Errorf("%s and %s are both %q; want two different markets", config.EnvMarketID, config.EnvOtherMarketID, market)
 	}
 	s.markets = []string{market, other}
-	for _, v := range []struct{ name, value string }{
-		{config.EnvSalesChannelExpiresIn, strconv.Itoa(t.SalesChannel.Lifetime)},
-		{config.EnvIntegrationExpiresIn, strconv.Itoa(t.Integration.Lifetime)},
+	if s.scopes, err = newServeScopes(t.ScopeResources, market, &s.vars); err != nil {
+		return nil, err
+	}
+	// The lifetimes its tokens get: the environment's, else the
+	// documented defaults, which the server takes for a Lifetime of 0.
+	for _, v := range []struct {
+		name       string
+		value, def int
+	}{
+		{config.EnvSalesChannelExpiresIn, t.SalesChannel.Lifetime, refserver.SalesChannelLifetime},
+		{config.EnvIntegrationExpiresIn, t.Integration.Lifetime, refserver.IntegrationLifetime},
 	} {
 		origin := "from your environment"
-		if strings.TrimSpace(getenv(v.name)) == "" {
-			origin = "the default"
+		if v.value == 0 {
+			v.value, origin = v.def, "the documented default"
 		}
-		s.vars = append(s.vars, serveVar{v.name, v.value, origin})
+		s.vars = append(s.vars, serveVar{v.name, strconv.Itoa(v.value), origin})
 	}
 	s.secrets = []serveSecret{
 		{value: &s.salesChannel.Secret, inline: config.EnvSalesChannelClientSecret, file: config.EnvSalesChannelSecretFile, fileName: "sales-channel-client-secret"},
 		{value: &s.integration.Secret, inline: config.EnvIntegrationClientSecret, file: config.EnvIntegrationSecretFile, fileName: "integration-client-secret"},
 	}
+	s.readGrants(t, getenv)
 	s.generateSecrets(getenv)
 	return s, nil
 }
@@ -271,17 +325,19 @@ func (s *serveSetup) writeSecrets() error {
 }
 
 func (s *serveSetup) options(f serveFlags) refserver.Options {
-	return refserver.Options{
+	o := refserver.Options{
 		Addr: f.addr, AllowRemote: f.allowRemote, Fault: f.fault, ErrorShape: f.errorShape,
 		SalesChannel: s.salesChannel, Integration: s.integration, Markets: s.markets,
 	}
+	s.scopes.options(&o)
+	s.grantOptions(&o)
+	return o
 }
 
 // print writes what follows the first line: the endpoints, the fault, and
 // the variables that point the suite (or a client) at the server. It
 // never prints a secret: only the file that holds a generated one.
-func (s *serveSetup) print(stdout, stderr io.Writer, srv *refserver.Server, f serveFlags) {
-	w := &errWriter{w: stdout}
+func (s *serveSetup) print(w *errWriter, srv *refserver.Server, f serveFlags) {
 	if f.allowRemote {
 		w.printf("  %s\n", reachNote(srv))
 	}
@@ -290,6 +346,7 @@ func (s *serveSetup) print(stdout, stderr io.Writer, srv *refserver.Server, f se
 		{"GET ", refserver.JWKSPath, "keys of its RS512 tokens"},
 		{"POST", refserver.RevokePath, "revocation"},
 		{"GET ", refserver.ResourcePath, "protected resource (Authorization: Bearer TOKEN)"},
+		{"GET ", refserver.AuthorizePath, authorizeNote},
 	} {
 		w.printf("  %s %-*s %s\n", e.method, len(srv.URL)+len(refserver.JWKSPath), srv.URL+e.path, e.what)
 	}
@@ -302,6 +359,7 @@ func (s *serveSetup) print(stdout, stderr io.Writer, srv *refserver.Server, f se
 	w.printf("\nTo run the suite or your client against it, in another shell:\n")
 	w.printf("export %s=%s\n", config.EnvTarget, shellQuote(srv.URL))
 	w.printf("export %s=%s\n", config.EnvResourceURL, shellQuote(srv.URL+refserver.ResourcePath))
+	s.printGrants(w, srv)
 	for _, v := range s.vars {
 		w.printf("export %s=%s  # %s\n", v.name, shellQuote(v.value), v.origin)
 	}
@@ -315,23 +373,19 @@ func (s *serveSetup) print(stdout, stderr io.Writer, srv *refserver.Server, f se
 			w.printf("# %s: from your environment (not shown)\n", sec.inline)
 		}
 	}
-	w.printf("\nCtrl-C stops the server and removes the generated secrets.\n")
-	if w.err != nil {
-		fmt.Fprintf(stderr, "authconform serve: writing to stdout: %v\n", w.err)
-	}
 }
 
 // warnDisagreements names the variables with which the suite, run in this
 // environment, would look for something this server does not have.
-func warnDisagreements(stderr io.Writer, getenv func(string) string) {
+func warnDisagreements(stderr io.Writer, getenv func(string) string, srv *refserver.Server) {
 	for _, v := range []struct{ name, want string }{
 		{config.EnvTokenPath, refserver.TokenPath},
 		{config.EnvRevokePath, refserver.RevokePath},
-		{config.EnvIssuer, ""},
-		{config.EnvJWKSURL, ""},
+		{config.EnvIssuer, cmp.Or(srv.Issuer, srv.URL)},
+		{config.EnvJWKSURL, srv.URL + refserver.JWKSPath},
 		{config.EnvProfile, config.CommerceLayer.Name},
 	} {
-		if got := strings.TrimSpace(getenv(v.name)); got != "" && got != v.want {
+		if got := strings.TrimSpace(getenv(v.name)); got != "" && strings.TrimSuffix(got, "/") != v.want {
 			fmt.Fprintf(stderr, "authconform serve: %s=%s does not fit this server; unset it to run the suite against it\n", v.name, shellQuote(got))
 		}
 	}
@@ -361,5 +415,11 @@ func shellQuote(s string) string {
 	if safe {
 		return s
 	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	// The reproduce lines' quoting: a control or bidi character is written
+	// as $'\xNN', so an export line never writes one raw to the terminal.
+	q, err := repro.Quote(s)
+	if err != nil { // a NUL byte, which no environment value or path holds
+		return "''"
+	}
+	return q
 }

@@ -17,7 +17,11 @@ func reachNote(srv *refserver.Server) string {
 	case ip.IsLoopback():
 		return fmt.Sprintf("listening on %s only (%s loopback): only this machine can connect; -allow-remote changes nothing for a loopback -addr", srv.Addr, srv.Families)
 	case ip.IsUnspecified():
-		return fmt.Sprintf("listening on every %s address of this machine (%s): other machines may connect (-allow-remote); tokens name the host each request was sent to", srv.Families, srv.Addr)
+		tokens := "" // with a -domain or -issuer, tokens name that
+		if srv.Issuer == "" {
+			tokens = "; tokens name the host each request was sent to"
+		}
+		return fmt.Sprintf("listening on every %s address of this machine (%s): other machines may connect (-allow-remote)%s", srv.Families, srv.Addr, tokens)
 	}
 	return fmt.Sprintf("listening on %s only (%s): machines that can reach that address may connect (-allow-remote)", srv.Addr, srv.Families)
 }

@@ -30,6 +30,13 @@ func serveEnv() map[string]string {
 		"AUTHCONFORM_INTEGRATION_CLIENT_SECRET":   "int-serve-secret-0123456789",
 		"AUTHCONFORM_MARKET_ID":                   "mkServe001",
 		"AUTHCONFORM_OTHER_MARKET_ID":             "mkServe002",
+		"AUTHCONFORM_MARKET_CODE":                 "serve-Europe",
+		"AUTHCONFORM_STORE_ID":                    "stServe001",
+		"AUTHCONFORM_STORE_CODE":                  "serve_store",
+		"AUTHCONFORM_STOCK_LOCATION_ID":           "slServe001",
+		"AUTHCONFORM_STOCK_LOCATION_CODE":         "serve_warehouse",
+		"AUTHCONFORM_WEBAPP_CLIENT_ID":            "wa-serve-test",
+		"AUTHCONFORM_WEBAPP_CLIENT_SECRET":        "wa-serve-secret-0123456789",
 	}
 }
 
@@ -180,7 +187,7 @@ func TestServeSuitePasses(t *testing.T) {
 	if r := runCLI(t, s.suiteEnv(env), "-format", "progress"); r.code != 0 {
 		t.Fatalf("the suite against serve: exit code = %d; want 0\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
 	}
-	for _, path := range []string{"/oauth/token", "/.well-known/jwks.json", "/oauth/revoke", "/api/ping"} {
+	for _, path := range []string{"/oauth/token", "/.well-known/jwks.json", "/oauth/revoke", "/api/ping", "/oauth/authorize"} {
 		if !strings.Contains(s.stdout.String(), s.url+path) {
 			t.Errorf("stdout does not list %s:\n%s", s.url+path, s.stdout.String())
 		}
@@ -188,7 +195,7 @@ func TestServeSuitePasses(t *testing.T) {
 	if code := s.stop(t, syscall.SIGTERM); code != 0 {
 		t.Errorf("exit code after SIGTERM = %d; want 0\nstderr:\n%s", code, s.stderr.String())
 	}
-	s.noSecretShown(t, env["AUTHCONFORM_SALES_CHANNEL_CLIENT_SECRET"], env["AUTHCONFORM_INTEGRATION_CLIENT_SECRET"])
+	s.noSecretShown(t, env["AUTHCONFORM_SALES_CHANNEL_CLIENT_SECRET"], env["AUTHCONFORM_INTEGRATION_CLIENT_SECRET"], env["AUTHCONFORM_WEBAPP_CLIENT_SECRET"])
 }
 
 // TestServeFaultFailsSuite verifies -fault: the suite run against a
@@ -216,18 +223,20 @@ func TestServeGeneratesValues(t *testing.T) {
 	s := startServe(t, nil)
 	var exports map[string]string
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
-		if exports = parseExports(s.stdout.String()); len(exports) >= 10 || time.Now().After(deadline) {
+		if exports = parseExports(s.stdout.String()); len(exports) >= 15 || time.Now().After(deadline) {
 			break
 		}
 	}
 	for _, name := range []string{"AUTHCONFORM_TARGET", "AUTHCONFORM_RESOURCE_URL", "AUTHCONFORM_SALES_CHANNEL_CLIENT_ID", "AUTHCONFORM_INTEGRATION_CLIENT_ID",
-		"AUTHCONFORM_MARKET_ID", "AUTHCONFORM_OTHER_MARKET_ID", "AUTHCONFORM_SALES_CHANNEL_CLIENT_SECRET_FILE", "AUTHCONFORM_INTEGRATION_CLIENT_SECRET_FILE"} {
+		"AUTHCONFORM_MARKET_ID", "AUTHCONFORM_OTHER_MARKET_ID", "AUTHCONFORM_SALES_CHANNEL_CLIENT_SECRET_FILE", "AUTHCONFORM_INTEGRATION_CLIENT_SECRET_FILE",
+		"AUTHCONFORM_MARKET_CODE", "AUTHCONFORM_STORE_ID", "AUTHCONFORM_STORE_CODE", "AUTHCONFORM_STOCK_LOCATION_ID", "AUTHCONFORM_STOCK_LOCATION_CODE",
+		"AUTHCONFORM_WEBAPP_CLIENT_ID", "AUTHCONFORM_WEBAPP_CLIENT_SECRET_FILE", "AUTHCONFORM_WEBAPP_REDIRECT_URI", "AUTHCONFORM_AUTHORIZE_URL", "AUTHCONFORM_CUSTOMER_ID"} {
 		if exports[name] == "" {
 			t.Fatalf("no export of %s in stdout:\n%s", name, s.stdout.String())
 		}
 	}
 	var secrets []string
-	for _, name := range []string{"AUTHCONFORM_SALES_CHANNEL_CLIENT_SECRET_FILE", "AUTHCONFORM_INTEGRATION_CLIENT_SECRET_FILE"} {
+	for _, name := range []string{"AUTHCONFORM_SALES_CHANNEL_CLIENT_SECRET_FILE", "AUTHCONFORM_INTEGRATION_CLIENT_SECRET_FILE", "AUTHCONFORM_WEBAPP_CLIENT_SECRET_FILE"} {
 		path := exports[name]
 		fi, err := os.Stat(path)
 		if err != nil {
@@ -246,8 +255,19 @@ func TestServeGeneratesValues(t *testing.T) {
 			secrets = append(secrets, secret)
 		}
 	}
-	if r := runCLI(t, exports, "-format", "progress"); r.code != 0 {
+	r := runCLI(t, exports, "-format", "progress")
+	if r.code != 0 {
 		t.Fatalf("the suite with the exported variables: exit code = %d; want 0\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	// The webapp's and the JWT bearer grant's scenarios ran too: none is
+	// left out for want of their configuration.
+	for _, gap := range []string{"no webapp", "no authorization code", "no authorize endpoint", "no client to send JWT bearer assertions", "no customer"} {
+		if strings.Contains(r.stdout, gap) {
+			t.Errorf("the suite with the exported variables left scenarios out (%s); want them run:\n%s", gap, r.stdout)
+		}
+	}
+	if !strings.Contains(s.stdout.String(), "approves at once, for development") {
+		t.Errorf("stdout does not say the authorize endpoint approves at once:\n%s", s.stdout.String())
 	}
 	if code := s.stop(t, syscall.SIGINT); code != 0 {
 		t.Errorf("exit code after SIGINT = %d; want 0\nstderr:\n%s", code, s.stderr.String())
@@ -330,6 +350,9 @@ func TestServeRefuses(t *testing.T) {
 		{"env=one client id", nil, map[string]string{"AUTHCONFORM_SALES_CHANNEL_CLIENT_ID": "same", "AUTHCONFORM_INTEGRATION_CLIENT_ID": "same"}, "two different clients"},
 		{"env=one market", nil, map[string]string{"AUTHCONFORM_MARKET_ID": "mk1", "AUTHCONFORM_OTHER_MARKET_ID": "mk1"}, "two different markets"},
 		{"env=bad market", nil, map[string]string{"AUTHCONFORM_MARKET_ID": "a market"}, "AUTHCONFORM_MARKET_ID"},
+		{"env=bad store code", nil, map[string]string{"AUTHCONFORM_STORE_CODE": "outlet:ny"}, "AUTHCONFORM_STORE_CODE"},
+		{"env=market code too long", nil, map[string]string{"AUTHCONFORM_MARKET_CODE": strings.Repeat("x", 26)}, "at most 25 characters"},
+		{"env=stock location id with a space", nil, map[string]string{"AUTHCONFORM_STOCK_LOCATION_ID": "a b"}, "AUTHCONFORM_STOCK_LOCATION_ID"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -359,9 +382,38 @@ func TestServeHelp(t *testing.T) {
 	if code := serve(context.Background(), []string{"-h"}, &stdout, &stderr, func(string) string { return "" }); code != 0 {
 		t.Fatalf("exit code = %d; want 0 (stderr: %s)", code, stderr.String())
 	}
-	for _, want := range []string{"usage: authconform serve", "-allow-remote", "-fault", "-error-shape"} {
+	for _, want := range []string{"usage: authconform serve", "-allow-remote", "-fault", "-error-shape", "-domain", "-tls-cert", "-tls-key", "-issuer"} {
 		if !strings.Contains(stdout.String(), want) {
 			t.Errorf("usage does not mention %q:\n%s", want, stdout.String())
+		}
+	}
+}
+
+// TestExportLinesAreTerminalSafe: a value serve prints in an export line
+// (a client ID or path from the environment) reaches the terminal with no
+// control or bidi character, and bash reads it back as it was.
+func TestExportLinesAreTerminalSafe(t *testing.T) {
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Skip("no bash")
+	}
+	for _, value := range []string{
+		"plain-id_1.2",
+		"it's",
+		"esc\x1b]52;c;cHduZWQ=\x07bel",
+		"rtl\u202eevil\u2028line",
+		"c1\u0085del\x7f",
+		"$(touch pwned) `id` !1",
+	} {
+		q := shellQuote(value)
+		for _, r := range q {
+			if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == '\u202e' || r == '\u2028' {
+				t.Fatalf("shellQuote(%q) = %q holds %U raw", value, q, r)
+			}
+		}
+		out, err := exec.Command(bash, "-c", "printf %s "+q).Output()
+		if err != nil || string(out) != value {
+			t.Errorf("bash read shellQuote(%q) = %s as %q (%v); want the value back", value, q, out, err)
 		}
 	}
 }

@@ -6,7 +6,7 @@
 //	func TestConformance(t *testing.T) {
 //		srv := httptest.NewServer(myTokenHandler)
 //		defer srv.Close()
-//		conformtest.Run(t, conform.Target{URL: srv.URL, ...})
+//		conformtest.Run(t, conform.Target{URL: conform.MustParseURL(srv.URL), ...})
 //	}
 //
 // A failed @must scenario fails its subtest with what was expected, what

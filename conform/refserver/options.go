@@ -1,9 +1,10 @@
 package refserver
 
 import (
+	"crypto/tls"
 	"time"
 
-	"github.com/authconform/authconform/conform"
+	"github.com/authconform/authconform/conform/setup"
 	ref "github.com/authconform/authconform/internal/refserver"
 )
 
@@ -24,11 +25,28 @@ const (
 	MarketID = "xYZkjABcde"
 	// OtherMarketID is a second default market, for two-market scopes.
 	OtherMarketID = "BjxrJhymlM"
+	// MarketCode and OtherMarketCode are the default markets' codes.
+	MarketCode      = "europe"
+	OtherMarketCode = "north_america"
+	// StoreID and StoreCode are a default store of MarketID's market (the
+	// docs' example), whose scope puts that market in the token.
+	StoreID   = "bGvCXzYgNB"
+	StoreCode = "outlet_ny"
+	// StockLocationID and StockLocationCode are a default stock location
+	// of MarketID's market (the docs' example), not of OtherMarketID's.
+	StockLocationID   = "WLgbSXqyoZ"
+	StockLocationCode = "eu_warehouse"
 	// SalesChannelLifetime is a sales channel token's expires_in, seconds.
 	SalesChannelLifetime = 14400
 	// IntegrationLifetime is an integration token's expires_in, seconds.
 	IntegrationLifetime = 7200
 )
+
+// OrganizationSlug is the slug of the organisation every token belongs
+// to (claim organization.slug). Commerce Layer's clients put the Core API
+// at the issuer with "auth" replaced by it: for https://auth.example.test,
+// https://authconform.example.test.
+const OrganizationSlug = "authconform"
 
 // Paths of the server's endpoints, under Server.URL.
 const (
@@ -36,6 +54,29 @@ const (
 	JWKSPath     = "/.well-known/jwks.json"
 	RevokePath   = "/oauth/revoke"
 	ResourcePath = "/api/ping"
+	// AuthorizePath is the authorize endpoint: it approves every request
+	// at once, as UserID, and redirects to the webapp's redirect URI with
+	// a code (valid 10 minutes, once) and the state it was sent.
+	AuthorizePath = "/oauth/authorize"
+)
+
+// The webapp, and the people tokens act for, unless Options say otherwise.
+const (
+	// WebappClientID is the default webapp, a confidential client of the
+	// authorization code grant.
+	WebappClientID = "authconform-webapp"
+	// WebappClientSecret is its secret.
+	WebappClientSecret = "wa8Nc3RtKy6PqZ1LmV5XbH9DsJ2FgW7oUe4AiTnQz0k"
+	// WebappLifetime is a webapp token's expires_in, seconds.
+	WebappLifetime = 7200
+	// WebappRedirectURI is its registered redirect URI; nothing is ever
+	// requested there.
+	WebappRedirectURI = "https://app.authconform.test/oauth/callback"
+	// CustomerID is the customer a JWT bearer assertion may name as owner.
+	CustomerID = "ZvNkqBxLpm"
+	// UserID is the user who approves authorize requests, the owner of
+	// webapp tokens; an assertion may name it as a User.
+	UserID = "WyXrLmQkPo"
 )
 
 // Error body shapes for Options.ErrorShape.
@@ -61,6 +102,22 @@ type Options struct {
 	// the server signs tokens with a published key and, with some faults,
 	// hands them to anyone.
 	AllowRemote bool
+	// Hostname is the DNS name the server's URL (and so its tokens' iss)
+	// uses instead of the address it listens on, such as
+	// "auth.example.test": the name its clients reach it by, which must
+	// resolve to Addr (a hosts entry, a DNS override). "" names the
+	// address.
+	Hostname string
+	// TLSConfig makes the server speak HTTPS with it (its Certificates or
+	// GetCertificate give the server's certificate); nil is plain HTTP.
+	TLSConfig *tls.Config
+	// Issuer is the iss of its tokens, an http(s) URL with a host and no
+	// path, for a server behind a proxy that clients reach under another
+	// name; "" is the server's URL. Commerce Layer's clients follow iss to
+	// the keys (/.well-known/jwks.json) and the revocation endpoint only
+	// when it starts with https://auth., and go to
+	// https://auth.commercelayer.io otherwise.
+	Issuer string
 	// Fault is "" for a correct server, else one name from Faults().
 	Fault string
 	// ErrorShape is ErrorShapeErrors (the default) or ErrorShapeRFC6749.
@@ -77,18 +134,45 @@ type Options struct {
 	// Markets are the ids a scope may name (market:id:<id>), letters,
 	// digits, '-' and '_'. nil means MarketID and OtherMarketID.
 	Markets []string
+	// MarketCodes are the markets' codes (market:code:<code>), by market
+	// id: letters, digits, '-' and '_', at most 25. Stores are stores of
+	// the markets (store:id:<id>, store:code:<code>), whose scope puts
+	// their market in the token; StockLocations stock locations of the
+	// markets (stock_location:id:<id>, stock_location:code:<code>), which a
+	// scope names with their market. nil takes the defaults (MarketCode
+	// and OtherMarketCode, StoreID, StockLocationID) when Markets is nil
+	// too, and means none otherwise.
+	MarketCodes    map[string]string
+	Stores         []Store
+	StockLocations []StockLocation
 	// RateLimit is the number of requests to /oauth/token and
 	// /oauth/revoke together admitted per RateWindow (a sliding window);
 	// 0 means unlimited. Beyond it the answer is 429 with Retry-After.
 	RateLimit int
 	// RateWindow is the rate-limit window; 0 means one minute.
 	RateWindow time.Duration
+	// Webapp is the webapp, the confidential client of the authorization
+	// code grant; empty fields take the Webapp* defaults. RedirectURI is
+	// its registered redirect URI ("": WebappRedirectURI), where
+	// AuthorizePath sends the user back with a code. CustomerID is the
+	// customer a JWT bearer assertion may name ("": CustomerID).
+	Webapp      Client
+	RedirectURI string
+	CustomerID  string
 }
 
 // Client configures one of the server's two clients: the same type as the
-// suite's, so a test hands the server and conform.Run one value. An empty
-// field takes the default. It prints without its secret.
-type Client = conform.Client
+// suite's (conform.Client is setup.Client too), so a test hands the server
+// and conform.Run one value. An empty field takes the default. It prints
+// without its secret.
+type Client = setup.Client
+
+// Store is a store of one of the server's markets. Code may be "".
+type Store struct{ ID, Code, MarketID string }
+
+// StockLocation is a stock location of one of the server's markets. Code
+// may be "".
+type StockLocation struct{ ID, Code, MarketID string }
 
 // ClientInfo is one of a running server's clients, without its secret.
 type ClientInfo struct {
@@ -121,15 +205,43 @@ func Faults() []Fault {
 // internal is o as the reference server's options, for a server at issuer
 // ("" means the origin each request was sent to).
 func (o Options) internal(issuer string) ref.Options {
-	return ref.Options{
-		Fault:        o.Fault,
-		ErrorShape:   o.ErrorShape,
-		TokenType:    o.TokenType,
-		RateLimit:    o.RateLimit,
-		RateWindow:   o.RateWindow,
-		Issuer:       issuer,
-		SalesChannel: ref.Client(o.SalesChannel),
-		Integration:  ref.Client(o.Integration),
-		Markets:      o.Markets,
+	if o.Issuer != "" {
+		issuer = o.Issuer
 	}
+	return ref.Options{
+		Fault:          o.Fault,
+		ErrorShape:     o.ErrorShape,
+		TokenType:      o.TokenType,
+		RateLimit:      o.RateLimit,
+		RateWindow:     o.RateWindow,
+		Issuer:         issuer,
+		SalesChannel:   refClient(o.SalesChannel),
+		Integration:    refClient(o.Integration),
+		Markets:        o.Markets,
+		MarketCodes:    o.MarketCodes,
+		Stores:         convertList[ref.Store](o.Stores),
+		StockLocations: convertList[ref.StockLocation](o.StockLocations),
+		Webapp:         refClient(o.Webapp),
+		RedirectURI:    o.RedirectURI,
+		CustomerID:     o.CustomerID,
+	}
+}
+
+// convertList converts a list of one struct type to another of the same
+// fields, keeping nil nil (nil means the defaults).
+func convertList[T, F ~struct{ ID, Code, MarketID string }](list []F) []T {
+	if list == nil {
+		return nil
+	}
+	out := make([]T, len(list))
+	for i, x := range list {
+		out[i] = T(x)
+	}
+	return out
+}
+
+// refClient is c as the server knows a client: where a secret came from
+// is the suite's business, not the server's.
+func refClient(c Client) ref.Client {
+	return ref.Client{ID: c.ID, Secret: c.Secret, Lifetime: c.Lifetime}
 }

@@ -69,6 +69,7 @@ func TestDefaults(t *testing.T) {
 		{"ErrorShapeRFC6749", refserver.ErrorShapeRFC6749, ref.ErrorShapeRFC6749},
 		{"RevokePath", refserver.RevokePath, ref.RevokePath},
 		{"ResourcePath", refserver.ResourcePath, ref.ResourcePath},
+		{"OrganizationSlug", refserver.OrganizationSlug, ref.OrganizationSlug},
 	} {
 		if c.got != c.want {
 			t.Errorf("%s = %q; want the server's %q", c.name, c.got, c.want)

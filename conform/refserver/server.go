@@ -19,10 +19,11 @@ import (
 
 // Server is a running reference server.
 type Server struct {
-	// URL is the base URL, http://HOST:PORT without a trailing slash; the
-	// endpoints are URL + TokenPath and so on. For a server on every
-	// interface (Addr ":8080") it names IPv4 loopback,
-	// http://127.0.0.1:8080.
+	// URL is the base URL, http://HOST:PORT without a trailing slash
+	// (https with Options.TLSConfig, and no :443 then); the endpoints are
+	// URL + TokenPath and so on. HOST is Options.Hostname when set, else
+	// the address; for a server on every interface (Addr ":8080") it
+	// names IPv4 loopback, http://127.0.0.1:8080.
 	URL string
 	// Addr is the address it listens on, such as 127.0.0.1:41235 or
 	// [::]:8080.
@@ -32,9 +33,14 @@ type Server struct {
 	// Addr with no host, or [::], where the system maps IPv4 into IPv6).
 	// An Addr of 0.0.0.0 is IPv4 only, as written.
 	Families string
+	// Issuer is the iss of its tokens: Options.Issuer, else URL; "" for a
+	// server on every interface without either, whose tokens name the
+	// origin each request was sent to.
+	Issuer string
 
 	handler   *ref.Server
 	secrets   [2]string // the sales channel's and the integration's, for Target
+	webapp    string    // the webapp's secret, for Target
 	http      *http.Server
 	served    chan struct{} // closed when Serve returns
 	closeOnce sync.Once
@@ -49,6 +55,9 @@ func Start(opts Options) (*Server, error) {
 		addr = DefaultAddr
 	}
 	if err := checkAddr(addr, opts.AllowRemote); err != nil {
+		return nil, err
+	}
+	if err := checkServing(opts); err != nil {
 		return nil, err
 	}
 	// Options are checked before listening, so a bad one opens no port.
@@ -66,7 +75,7 @@ func Start(opts Options) (*Server, error) {
 		ln.Close()
 		return nil, remoteError(addr)
 	}
-	url, issuer := urls(bound)
+	url, issuer := urls(bound, opts)
 	h, err := ref.New(opts.internal(issuer))
 	if err != nil {
 		ln.Close()
@@ -75,8 +84,10 @@ func Start(opts Options) (*Server, error) {
 	s := &Server{
 		URL:     url,
 		Addr:    bound.String(),
+		Issuer:  cmp.Or(opts.Issuer, issuer),
 		handler: h,
 		secrets: [2]string{cmp.Or(opts.SalesChannel.Secret, SalesChannelClientSecret), cmp.Or(opts.Integration.Secret, IntegrationClientSecret)},
+		webapp:  cmp.Or(opts.Webapp.Secret, WebappClientSecret),
 		http: &http.Server{
 			Handler: h,
 			// Bounds on a slow or stuck client, generous for a test but
@@ -90,13 +101,54 @@ func Start(opts Options) (*Server, error) {
 		served: make(chan struct{}),
 	}
 	s.Families = families(ln)
+	serve := s.http.Serve
+	if opts.TLSConfig != nil {
+		s.http.TLSConfig = opts.TLSConfig.Clone()
+		serve = func(ln net.Listener) error { return s.http.ServeTLS(ln, "", "") }
+	}
 	go func() {
 		defer close(s.served)
-		if err := s.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		if err := serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			log.Printf("refserver: serving %s: %v", url, err)
 		}
 	}()
 	return s, nil
+}
+
+// checkServing refuses a Hostname that is not a DNS name and a TLSConfig
+// without a certificate, before a port is opened.
+func checkServing(opts Options) error {
+	if opts.Hostname != "" && !IsHostname(opts.Hostname) {
+		return fmt.Errorf("refserver: Hostname %q: want a DNS name, like auth.example.test", opts.Hostname)
+	}
+	if c := opts.TLSConfig; c != nil && len(c.Certificates) == 0 && c.GetCertificate == nil && c.GetConfigForClient == nil {
+		return errors.New("refserver: TLSConfig has no certificate (Certificates or GetCertificate)")
+	}
+	return nil
+}
+
+// IsHostname reports whether name is a DNS name a server can be reached
+// by: dot-separated labels of letters, digits and inner hyphens, at most
+// 63 characters each and 253 in all (RFC 1035 §2.3.1, RFC 1123 §2.1), and
+// not an IPv4 address.
+func IsHostname(name string) bool {
+	if name == "" || len(name) > 253 {
+		return false
+	}
+	if _, err := netip.ParseAddr(name); err == nil {
+		return false
+	}
+	for _, label := range strings.Split(name, ".") {
+		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		for _, r := range label {
+			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-') {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // checkAddr refuses a malformed address, and one other machines could
@@ -151,13 +203,30 @@ func remoteError(addr string) error {
 }
 
 // urls are the server's base URL and its tokens' iss. A server on every
-// interface is reached under many names, so its tokens name the origin
-// each request was sent to (iss ""), and its URL names loopback.
-func urls(bound *net.TCPAddr) (url, issuer string) {
-	if bound.IP.IsUnspecified() {
-		return "http://" + net.JoinHostPort("127.0.0.1", strconv.Itoa(bound.Port)), ""
+// interface is reached under many names, so unless it has a Hostname its
+// tokens name the origin each request was sent to (iss ""), and its URL
+// names loopback. An HTTPS URL on port 443 leaves the port out, as clients
+// write it.
+func urls(bound *net.TCPAddr, opts Options) (url, issuer string) {
+	scheme := "http"
+	if opts.TLSConfig != nil {
+		scheme = "https"
 	}
-	url = "http://" + bound.String()
+	host, perRequest := bound.IP.String(), false
+	switch {
+	case opts.Hostname != "":
+		host = opts.Hostname
+	case bound.IP.IsUnspecified():
+		host, perRequest = "127.0.0.1", true
+	}
+	hostPort := net.JoinHostPort(host, strconv.Itoa(bound.Port))
+	if scheme == "https" && bound.Port == 443 && opts.Hostname != "" {
+		hostPort = host
+	}
+	url = scheme + "://" + hostPort
+	if perRequest {
+		return url, ""
+	}
 	return url, url
 }
 
@@ -174,16 +243,27 @@ func (s *Server) Clients() []ClientInfo {
 // Markets returns the ids of the markets a scope may name.
 func (s *Server) Markets() []string { return s.handler.Markets() }
 
+// MarketCodes returns the markets' codes, by market id.
+func (s *Server) MarketCodes() map[string]string { return s.handler.MarketCodes() }
+
+// Stores returns the stores a scope may name.
+func (s *Server) Stores() []Store { return convertList[Store](s.handler.Stores()) }
+
+// StockLocations returns the stock locations a scope may name.
+func (s *Server) StockLocations() []StockLocation {
+	return convertList[StockLocation](s.handler.StockLocations())
+}
+
 // Requests counts the requests a server received on each endpoint,
 // whatever their method or answer (rate-limited ones included).
 type Requests struct {
-	Token, Revoke, Resource int64
+	Token, Revoke, Resource, Authorize int64
 }
 
 // Requests returns the requests received so far, e.g. to check that a
 // client reuses its token instead of asking for a new one each time.
 func (s *Server) Requests() Requests {
-	return Requests{Token: s.handler.Requests(), Revoke: s.handler.RevokeRequests(), Resource: s.handler.ResourceRequests()}
+	return Requests{Token: s.handler.Requests(), Revoke: s.handler.RevokeRequests(), Resource: s.handler.ResourceRequests(), Authorize: s.handler.AuthorizeRequests()}
 }
 
 // Close stops the server at once, closing open connections, and waits for

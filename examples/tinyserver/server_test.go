@@ -24,7 +24,7 @@ func TestConformance(t *testing.T) {
 
 	c := conform.Client{ID: clients[0].ID, Secret: clients[0].Secret, Lifetime: 3600}
 	conformtest.Run(t, conform.Target{
-		URL:            srv.URL,
+		URL:            conform.MustParseURL(srv.URL),
 		Client:         c,
 		BasicClient:    c,
 		Scope:          "read",

@@ -14,65 +14,49 @@ Feature: Every token response is JSON and is not cached
     Cache-Control is not normative), and Commerce Layer documents none;
     §5.1's MUST is for responses "containing tokens, credentials, or other
     sensitive information". Doorkeeper, behind Commerce Layer, sends no-store
-    on errors too (spec §(c)), so it is one @should scenario, never a MUST on
+    on errors too (docs/sources/commercelayer-auth.md#response-headers), so it is one @should scenario, never a MUST on
     every error scenario: a correct server that omits it gets a warning.
 
-  @must @sales_channel @market
-  Scenario: A sales channel's token response is JSON and says no-store
+  @must
+  Scenario Outline: <client>'s token response is JSON and says no-store
     Given a token request with the JSON body:
       """json
-      {
-        "grant_type": "client_credentials",
-        "client_id": "{{sales_channel.client_id}}",
-        "scope": "market:id:{{market_id}}"
-      }
+      <body>
       """
     When the token request is sent
     Then the response status should be 200
     And the response content type should be JSON
     And the response header "Cache-Control" should include "no-store"
 
-  @must @integration
-  Scenario: An integration's token response is JSON and says no-store
-    Given a token request with the JSON body:
-      """json
-      {
-        "grant_type": "client_credentials",
-        "client_id": "{{integration.client_id}}",
-        "client_secret": "{{integration.client_secret}}"
-      }
-      """
-    When the token request is sent
-    Then the response status should be 200
-    And the response content type should be JSON
-    And the response header "Cache-Control" should include "no-store"
+    @sales_channel @market
+    Examples: the sales channel, with a market in scope
+      | client          | body                                                                                                                 |
+      | A sales channel | {"grant_type": "client_credentials", "client_id": "{{sales_channel.client_id}}", "scope": "market:id:{{market_id}}"} |
 
-  @should @sales_channel
-  Scenario: A token response says Pragma no-cache
+    @integration
+    Examples: the integration, with its secret
+      | client         | body                                                                                                                             |
+      | An integration | {"grant_type": "client_credentials", "client_id": "{{integration.client_id}}", "client_secret": "{{integration.client_secret}}"} |
+
+  @should
+  Scenario Outline: <response> says Pragma no-cache
     Given a token request with the JSON body:
       """json
-      {
-        "grant_type": "client_credentials",
-        "client_id": "{{sales_channel.client_id}}"
-      }
+      <body>
       """
     When the token request is sent
     Then the response status should be 200
     And the response header "Pragma" should include "no-cache"
 
-  @should @integration
-  Scenario: An integration's token response says Pragma no-cache
-    Given a token request with the JSON body:
-      """json
-      {
-        "grant_type": "client_credentials",
-        "client_id": "{{integration.client_id}}",
-        "client_secret": "{{integration.client_secret}}"
-      }
-      """
-    When the token request is sent
-    Then the response status should be 200
-    And the response header "Pragma" should include "no-cache"
+    @sales_channel
+    Examples: the sales channel
+      | response         | body                                                                             |
+      | A token response | {"grant_type": "client_credentials", "client_id": "{{sales_channel.client_id}}"} |
+
+    @integration
+    Examples: the integration, with its secret
+      | response                        | body                                                                                                                             |
+      | An integration's token response | {"grant_type": "client_credentials", "client_id": "{{integration.client_id}}", "client_secret": "{{integration.client_secret}}"} |
 
   @should @sales_channel
   Scenario: An error answer says no-store

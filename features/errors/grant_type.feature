@@ -17,82 +17,38 @@ Feature: A missing or unsupported grant_type gets an error and no token
     (urn:authconform:...), so the answer cannot depend on which other
     grants the target supports.
 
-  @must @rfc6749-4.4.2 @sales_channel
-  Scenario: A request without grant_type gets invalid_request
+  @must
+  Scenario Outline: <request> gets <error>
     Given a token request with the JSON body:
       """json
-      {
-        "client_id": "{{sales_channel.client_id}}"
-      }
+      <body>
       """
     When the token request is sent
     Then the response status should be 400
-    And the response content type should be JSON
-    And the response body should match the error response schema
-    And the OAuth error should be "invalid_request"
-    And the response should not contain an access token
+    And the response should be an OAuth error with no access token
+    And the OAuth error should be "<error>"
 
-  @must @rfc6749-3.2 @sales_channel
-  Scenario: A request with an empty grant_type gets invalid_request
-    Given a token request with the JSON body:
-      """json
-      {
-        "grant_type": "",
-        "client_id": "{{sales_channel.client_id}}"
-      }
-      """
-    When the token request is sent
-    Then the response status should be 400
-    And the response content type should be JSON
-    And the response body should match the error response schema
-    And the OAuth error should be "invalid_request"
-    And the response should not contain an access token
+    @rfc6749-4.4.2 @sales_channel
+    Examples: the sales channel leaves grant_type out
+      | request                      | error           | body                                         |
+      | A request without grant_type | invalid_request | {"client_id": "{{sales_channel.client_id}}"} |
 
-  @must @sales_channel
-  Scenario: A request with an unsupported grant_type gets unsupported_grant_type
-    Given a token request with the JSON body:
-      """json
-      {
-        "grant_type": "urn:authconform:grant-type:unsupported",
-        "client_id": "{{sales_channel.client_id}}"
-      }
-      """
-    When the token request is sent
-    Then the response status should be 400
-    And the response content type should be JSON
-    And the response body should match the error response schema
-    And the OAuth error should be "unsupported_grant_type"
-    And the response should not contain an access token
+    @rfc6749-3.2 @sales_channel
+    Examples: the sales channel sends an empty grant_type, which counts as none
+      | request                            | error           | body                                                           |
+      | A request with an empty grant_type | invalid_request | {"grant_type": "", "client_id": "{{sales_channel.client_id}}"} |
 
-  @must @rfc6749-4.4.2 @integration
-  Scenario: An integration's request without grant_type gets invalid_request
-    Given a token request with the JSON body:
-      """json
-      {
-        "client_id": "{{integration.client_id}}",
-        "client_secret": "{{integration.client_secret}}"
-      }
-      """
-    When the token request is sent
-    Then the response status should be 400
-    And the response content type should be JSON
-    And the response body should match the error response schema
-    And the OAuth error should be "invalid_request"
-    And the response should not contain an access token
+    @sales_channel
+    Examples: the sales channel asks for a grant type no server supports
+      | request                                  | error                  | body                                                                                                 |
+      | A request with an unsupported grant_type | unsupported_grant_type | {"grant_type": "urn:authconform:grant-type:unsupported", "client_id": "{{sales_channel.client_id}}"} |
 
-  @must @integration
-  Scenario: An integration's request with an unsupported grant_type gets unsupported_grant_type
-    Given a token request with the JSON body:
-      """json
-      {
-        "grant_type": "urn:authconform:grant-type:unsupported",
-        "client_id": "{{integration.client_id}}",
-        "client_secret": "{{integration.client_secret}}"
-      }
-      """
-    When the token request is sent
-    Then the response status should be 400
-    And the response content type should be JSON
-    And the response body should match the error response schema
-    And the OAuth error should be "unsupported_grant_type"
-    And the response should not contain an access token
+    @rfc6749-4.4.2 @integration
+    Examples: the integration, which authenticates, leaves grant_type out
+      | request                                     | error           | body                                                                                         |
+      | An integration's request without grant_type | invalid_request | {"client_id": "{{integration.client_id}}", "client_secret": "{{integration.client_secret}}"} |
+
+    @integration
+    Examples: the integration, which authenticates, asks for a grant type no server supports
+      | request                                                 | error                  | body                                                                                                                                                 |
+      | An integration's request with an unsupported grant_type | unsupported_grant_type | {"grant_type": "urn:authconform:grant-type:unsupported", "client_id": "{{integration.client_id}}", "client_secret": "{{integration.client_secret}}"} |

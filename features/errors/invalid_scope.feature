@@ -6,44 +6,30 @@ Feature: A market the target does not have gets invalid_scope and no token
     unknown, malformed, or exceeds the scope granted", status 400.
   - Commerce Layer docs, API reference "Markets": a request "with that market
     in scope receive[s] a 400 Bad Request error (due to invalid scope)"
-    (shared/spec/commercelayer-auth.md §(c), §(d)).
+    (docs/sources/commercelayer-auth.md#invalid-or-disabled-scopes).
   - The check also runs as the integration, which authenticates, so a server
     that refuses the sales channel as a public client (RFC 6749 §4.4) still
     reaches the scope.
   - The market id is generated for each run ({{unknown_market_id}}), so no
     target can have it.
 
-  @must @sales_channel
-  Scenario: A sales channel asking for an unknown market gets invalid_scope
+  @must
+  Scenario Outline: <client> asking for an unknown market gets invalid_scope
     Given a token request with the JSON body:
       """json
-      {
-        "grant_type": "client_credentials",
-        "client_id": "{{sales_channel.client_id}}",
-        "scope": "market:id:{{unknown_market_id}}"
-      }
+      <body>
       """
     When the token request is sent
     Then the response status should be 400
-    And the response content type should be JSON
-    And the response body should match the error response schema
+    And the response should be an OAuth error with no access token
     And the OAuth error should be "invalid_scope"
-    And the response should not contain an access token
 
-  @must @integration
-  Scenario: An integration asking for an unknown market gets invalid_scope
-    Given a token request with the JSON body:
-      """json
-      {
-        "grant_type": "client_credentials",
-        "client_id": "{{integration.client_id}}",
-        "client_secret": "{{integration.client_secret}}",
-        "scope": "market:id:{{unknown_market_id}}"
-      }
-      """
-    When the token request is sent
-    Then the response status should be 400
-    And the response content type should be JSON
-    And the response body should match the error response schema
-    And the OAuth error should be "invalid_scope"
-    And the response should not contain an access token
+    @sales_channel
+    Examples: the sales channel, with no secret
+      | client          | body                                                                                                                         |
+      | A sales channel | {"grant_type": "client_credentials", "client_id": "{{sales_channel.client_id}}", "scope": "market:id:{{unknown_market_id}}"} |
+
+    @integration
+    Examples: the integration, which authenticates
+      | client         | body                                                                                                                                                                         |
+      | An integration | {"grant_type": "client_credentials", "client_id": "{{integration.client_id}}", "client_secret": "{{integration.client_secret}}", "scope": "market:id:{{unknown_market_id}}"} |

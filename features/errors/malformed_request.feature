@@ -13,7 +13,7 @@ Feature: A malformed token request gets a client error and no token
     request that left the secret in logs and histories.
   - Commerce Layer docs, "Client credentials": the request is a JSON body
     with Content-Type application/json. Which 4xx a malformed body gets is
-    not documented (spec §(i) 4), so any client error passes, as long as it
+    not documented (docs/sources/commercelayer-auth.md#open-questions, item 4), so any client error passes, as long as it
     is an OAuth error answer. A body that cannot be read is refused (RFC
     6749 §5.2, invalid_request for a request "otherwise malformed": @must);
     a well-formed JSON body sent as text/plain breaks the client's rule, the
@@ -30,10 +30,8 @@ Feature: A malformed token request gets a client error and no token
       """
     When the token request is sent
     Then the response status should be a client error (4xx)
-    And the response content type should be JSON
-    And the response body should match the error response schema
+    And the response should be an OAuth error with no access token
     And the OAuth error should be one defined by RFC 6749 section 5.2
-    And the response should not contain an access token
 
   @should @rfc6749-5.2
   Scenario: A body sent as text/plain gets a client error and no token
@@ -44,20 +42,16 @@ Feature: A malformed token request gets a client error and no token
     And the request header "Content-Type" is "text/plain"
     When the token request is sent
     Then the response status should be a client error (4xx)
-    And the response content type should be JSON
-    And the response body should match the error response schema
+    And the response should be an OAuth error with no access token
     And the OAuth error should be one defined by RFC 6749 section 5.2
-    And the response should not contain an access token
 
   @must @rfc6749-5.2
   Scenario: An empty body gets a client error and no token
     Given a token request with an empty body
     When the token request is sent
     Then the response status should be a client error (4xx)
-    And the response content type should be JSON
-    And the response body should match the error response schema
+    And the response should be an OAuth error with no access token
     And the OAuth error should be one defined by RFC 6749 section 5.2
-    And the response should not contain an access token
 
   @should @rfc6749-3.2
   Scenario: A GET with the parameters in the query string gets no token

@@ -9,7 +9,7 @@ Feature: A confidential client authenticates, in the body or with HTTP Basic, an
   the run, the same way (an unknown client's: when some configured client
   did): otherwise it is reported as inconclusive.
 
-  Sources (RFC 6749, shared/spec/rfc-checklist.md):
+  Sources (RFC 6749, docs/sources/rfc-checklist.md#rfc-6749):
   - §2.3.1: the server MUST support HTTP Basic for clients with a password;
     client_id and secret are form-encoded (Appendix B) before base64; it MAY
     support the credentials in the request body.
@@ -102,11 +102,11 @@ Feature: A confidential client authenticates, in the body or with HTTP Basic, an
     And the JSON member "refresh_token" should be absent
 
   @must @basic_client @negative @rfc6749-5.2
-  Scenario: A failed HTTP Basic login gets 401 invalid_client with a Basic challenge
+  Scenario Outline: <login> gets 401 invalid_client with a Basic challenge
     Given a token request with the parameters:
-      | grant_type    | client_credentials         |
-      | client_id     | {{basic_client.client_id}} |
-      | client_secret | {{wrong_secret}}           |
+      | grant_type    | client_credentials |
+      | client_id     | <client_id>        |
+      | client_secret | {{wrong_secret}}   |
     And the request asks for the configured scope, if there is one
     And the client authenticates with HTTP Basic
     When the token request is sent
@@ -117,12 +117,17 @@ Feature: A confidential client authenticates, in the body or with HTTP Basic, an
     And the response should not contain an access token
     And the response should not contain a client secret
 
+    Examples:
+      | login                             | client_id                  |
+      | A failed HTTP Basic login         | {{basic_client.client_id}} |
+      | An unknown client with HTTP Basic | {{unknown_client_id}}      |
+
   @must @client @negative @rfc6749-5.2
-  Scenario: A wrong secret in the body gets invalid_client and no token
+  Scenario Outline: <credentials> in the body gets invalid_client and no token
     Given a token request with the parameters:
-      | grant_type    | client_credentials   |
-      | client_id     | {{client.client_id}} |
-      | client_secret | {{wrong_secret}}     |
+      | grant_type    | client_credentials |
+      | client_id     | <client_id>        |
+      | client_secret | {{wrong_secret}}   |
     And the request asks for the configured scope, if there is one
     When the token request is sent
     Then the response status should be one of 400, 401
@@ -130,6 +135,11 @@ Feature: A confidential client authenticates, in the body or with HTTP Basic, an
     And the OAuth error should be "invalid_client"
     And the response should not contain an access token
     And the response should not contain a client secret
+
+    Examples:
+      | credentials       | client_id             |
+      | A wrong secret    | {{client.client_id}}  |
+      | An unknown client | {{unknown_client_id}} |
 
   @should @client @negative @rfc6749-3.2 @rfc6749-2.3.1
   Scenario: A GET with the client's secret in the query string gets no token
@@ -153,33 +163,3 @@ Feature: A confidential client authenticates, in the body or with HTTP Basic, an
     When the token request is sent
     Then the request should be refused for authenticating the client twice
     And the response should not contain an access token
-
-  @must @client @negative @rfc6749-5.2
-  Scenario: An unknown client in the body gets invalid_client and no token
-    Given a token request with the parameters:
-      | grant_type    | client_credentials    |
-      | client_id     | {{unknown_client_id}} |
-      | client_secret | {{wrong_secret}}      |
-    And the request asks for the configured scope, if there is one
-    When the token request is sent
-    Then the response status should be one of 400, 401
-    And the response body should match the error response schema
-    And the OAuth error should be "invalid_client"
-    And the response should not contain an access token
-    And the response should not contain a client secret
-
-  @must @basic_client @negative @rfc6749-5.2
-  Scenario: An unknown client with HTTP Basic gets 401 invalid_client with a Basic challenge
-    Given a token request with the parameters:
-      | grant_type    | client_credentials    |
-      | client_id     | {{unknown_client_id}} |
-      | client_secret | {{wrong_secret}}      |
-    And the request asks for the configured scope, if there is one
-    And the client authenticates with HTTP Basic
-    When the token request is sent
-    Then the response status should be 401
-    And the response header "WWW-Authenticate" should name the scheme "Basic"
-    And the response body should match the error response schema
-    And the OAuth error should be "invalid_client"
-    And the response should not contain an access token
-    And the response should not contain a client secret

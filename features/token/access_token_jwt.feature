@@ -8,11 +8,19 @@ Feature: The access token is an RS512 JWT, signed by a key the target publishes,
   sent it yet), and read the target's key set once per run.
 
   Sources:
-  - Commerce Layer's js-auth tests and code [CL-TEST] (shared/spec/commercelayer-auth.md
-    §(e)): the header is {alg: "RS512", typ: "JWT", kid}; jwtVerify reads the
+  - Commerce Layer's js-auth tests and code [CL-TEST] (docs/sources/commercelayer-auth.md#header-and-signature):
+    the header is {alg: "RS512", typ: "JWT", kid}; jwtVerify reads the
     keys from `${iss}/.well-known/jwks.json`, selects the key whose kid equals
     the header's, and verifies RS512; jwtDecode splits three base64url parts.
-  - Same source, "Payload claims": organization {id, slug}; application
+  - docs/sources/commercelayer-auth.md#issuer-rule (js-auth 8.0.1 src/utils/extractIssuer.ts and its
+    spec): the clients take iss as the issuer only when it starts with
+    "https://auth."; any other iss, or none, gives https://auth.commercelayer.io.
+    jwtVerify reads the keys, revoke posts and getCoreApiBaseEndpoint builds the
+    Core API's host from that issuer, and @commercelayer/sdk takes its domain as
+    iss minus "https://auth.". The docs do not describe iss, and older tokens
+    had none (clients then went to Commerce Layer itself), so a server whose
+    iss those clients do not follow is @should.
+  - Same source, docs/sources/commercelayer-auth.md#payload-claims: organization {id, slug}; application
     {id, kind, public}, kind "sales_channel" or "integration", a sales channel
     public and an integration not; scope; market {id: [...]} only with a market
     in scope, absent for market:all; exp and iat in epoch seconds; test a
@@ -23,8 +31,8 @@ Feature: The access token is an RS512 JWT, signed by a key the target publishes,
     iat are NumericDates) and §5.1 (typ "JWT" is RECOMMENDED, hence @should);
     RFC 9068 §2.1 names "at+jwt" for JWT access tokens, which is accepted too;
     RFC 7515 §4.1.9: typ is compared without regard to case.
-  - A scope naming two markets gives a market.id listing both (spec §(d),
-    §(e)); like the answer's echo of two markets, it is @should, as the docs
+  - A scope naming two markets gives a market.id listing both (docs/sources/commercelayer-auth.md#several-markets,
+    docs/sources/commercelayer-auth.md#payload-claims); like the answer's echo of two markets, it is @should, as the docs
     show no two-market token.
   - The token's lifetime exp − iat is the answer's expires_in (RFC 6749 §5.1),
     with the same allowance for a server that counts down as the lifetime
@@ -32,18 +40,29 @@ Feature: The access token is an RS512 JWT, signed by a key the target publishes,
     answer's created_at (Commerce Layer docs, client credentials) and of the
     time the answer came.
 
-  @must @market @sales_channel @cl-test-jwt-verify @rfc7515-4.1
-  Scenario: A sales channel's guest token with a market in scope is an RS512 JWT signed by a key of the target's JWKS
+  @must @cl-test-jwt-verify @rfc7515-4.1
+  Scenario Outline: <token> is an RS512 JWT signed by a key of the target's JWKS
     Given the access token issued for the JSON body:
       """json
-      {
-        "grant_type": "client_credentials",
-        "client_id": "{{sales_channel.client_id}}",
-        "scope": "market:id:{{market_id}}"
-      }
+      <request>
       """
     Then the access token should be a JWT signed with "RS512" by a key of the target's JWKS
     And the token claim "iss" should name the target as its issuer
+
+    @market @sales_channel
+    Examples: the sales channel's guest token for a market
+      | token                                                | request                                                                                                              |
+      | A sales channel's guest token with a market in scope | {"grant_type": "client_credentials", "client_id": "{{sales_channel.client_id}}", "scope": "market:id:{{market_id}}"} |
+
+    @sales_channel
+    Examples: the sales channel's guest token for all markets
+      | token                                    | request                                                                          |
+      | A sales channel's market:all guest token | {"grant_type": "client_credentials", "client_id": "{{sales_channel.client_id}}"} |
+
+    @integration
+    Examples: the integration's token
+      | token                  | request                                                                                                                          |
+      | An integration's token | {"grant_type": "client_credentials", "client_id": "{{integration.client_id}}", "client_secret": "{{integration.client_secret}}"} |
 
   @must @market @sales_channel @cl-test-jwt-claims @rfc7519-4.1
   Scenario: A sales channel's guest token with a market in scope carries the sales channel, the scope and the market
@@ -67,8 +86,13 @@ Feature: The access token is an RS512 JWT, signed by a key the target publishes,
     And the token claim "iat" should be within the allowed clock skew of the JSON member "created_at"
     And the token claim "iat" should be a Unix time within the allowed clock skew of when the token was issued
 
-  @must @sales_channel @cl-test-jwt-verify @rfc7515-4.1
-  Scenario: A sales channel's market:all guest token is an RS512 JWT signed by a key of the target's JWKS
+  @should @sales_channel @cl-test-jwt-issuer
+  Scenario: A token's issuer sends Commerce Layer's clients to the target
+    Commerce Layer's clients follow iss to the keys, the revocation endpoint and
+    the Core API only when it starts with "https://auth."; otherwise they go to
+    https://auth.commercelayer.io. A server reached by another name (plain http,
+    an address, a host not named auth.…) needs an https://auth.… name in front.
+
     Given the access token issued for the JSON body:
       """json
       {
@@ -76,8 +100,7 @@ Feature: The access token is an RS512 JWT, signed by a key the target publishes,
         "client_id": "{{sales_channel.client_id}}"
       }
       """
-    Then the access token should be a JWT signed with "RS512" by a key of the target's JWKS
-    And the token claim "iss" should name the target as its issuer
+    Then the token claim "iss" should send Commerce Layer's clients to the target
 
   @must @sales_channel @cl-test-jwt-claims @rfc7519-4.1
   Scenario: A sales channel's market:all guest token carries no market claim
@@ -95,19 +118,6 @@ Feature: The access token is an RS512 JWT, signed by a key the target publishes,
     And the token claim "market" should be absent
     And the token lifetime from claim "iat" to claim "exp" should match the JSON member "expires_in"
     And the token claim "iat" should be within the allowed clock skew of the JSON member "created_at"
-
-  @must @integration @cl-test-jwt-verify @rfc7515-4.1
-  Scenario: An integration's token is an RS512 JWT signed by a key of the target's JWKS
-    Given the access token issued for the JSON body:
-      """json
-      {
-        "grant_type": "client_credentials",
-        "client_id": "{{integration.client_id}}",
-        "client_secret": "{{integration.client_secret}}"
-      }
-      """
-    Then the access token should be a JWT signed with "RS512" by a key of the target's JWKS
-    And the token claim "iss" should name the target as its issuer
 
   @must @integration @cl-test-jwt-claims @rfc7519-4.1
   Scenario: An integration's token carries the integration and its scope

@@ -89,12 +89,12 @@ func (f *firstRequest) reset() time.Time {
 // start-up, one token request, the report and exit.
 func BenchmarkCLI(b *testing.B) {
 	bin := buildCLI(b, b.TempDir())
-	// The server names its own URL as issuer, as refserver.Start does, and
-	// the CLI is given everything the embedded target has, so both run
-	// every scenario.
+	// The server names the embedded target's issuer, and the CLI is given
+	// everything the embedded target has, so both run every scenario, and
+	// pass it.
 	srv := httptest.NewUnstartedServer(nil)
 	url := "http://" + srv.Listener.Addr().String()
-	s, err := refserver.New(refserver.Options{Issuer: url})
+	s, err := refserver.New(refserver.Options{Issuer: floorTarget.Issuer})
 	if err != nil {
 		srv.Close()
 		b.Fatal(err)
@@ -112,6 +112,8 @@ func BenchmarkCLI(b *testing.B) {
 		config.EnvIntegrationClientID+"="+refserver.IntegrationClientID,
 		config.EnvIntegrationClientSecret+"="+refserver.IntegrationClientSecret,
 		config.EnvResourceURL+"="+url+refserver.ResourcePath,
+		config.EnvIssuer+"="+floorTarget.Issuer,
+		config.EnvJWKSURL+"="+url+config.JWKSPath,
 	)
 	var embedded []string
 	for _, kv := range os.Environ() {

@@ -16,6 +16,7 @@ import (
 
 	messages "github.com/cucumber/messages/go/v34"
 
+	"github.com/authconform/authconform/internal/config"
 	"github.com/authconform/authconform/internal/refserver"
 	"github.com/authconform/authconform/steps"
 )
@@ -100,8 +101,10 @@ var floorCheckSteps = []floorCheckStep{
 	{re(`^the response body should match the schema "([^"]*)"$`), func(_ *floorBuilder, m []string) (floorCheck, error) { return schemaCheck(m[1]), nil }},
 	{re(`^the JSON member "([^"]*)" should equal "([^"]*)"$`), memberEquals},
 	{re(`^the JSON member "([^"]*)" should equal "([^"]*)" ignoring case$`), memberEquals},
+	{re(`^the JSON member "([^"]*)" should hold the scopes "([^"]*)" in any order$`), memberScopes},
 	{re(`^the JSON member "([^"]*)" should be the integer "([^"]*)"$`), memberIntegerIs},
-	{re(`^the JSON member "([^"]*)" should be a lifetime of "([^"]*)" seconds$`), memberLifetime},
+	{re(`^the JSON member "([^"]*)"(, if present,)? should be the lifetime of the (sales channel|integration|client)'s tokens$`), memberTokenLifetime},
+	{re(`^the JSON member "([^"]*)" should be the documented default of (\d+) seconds, unless the (sales channel|integration)'s lifetime is configured$`), memberDocumentedLifetime},
 	{re(`^the JSON member "([^"]*)" should be an integer$`), memberInteger},
 	{re(`^the JSON member "([^"]*)" should match "([^"]*)"$`), memberMatches},
 	{re(`^the JSON member "([^"]*)" should be a non-empty string$`), memberNonEmpty},
@@ -112,6 +115,7 @@ var floorCheckSteps = []floorCheckStep{
 	{re(`^the OAuth error should be one of "([^"]*)"$`), oauthErrorIn},
 	{re(`^the OAuth error should be one defined by RFC 6749 section 5\.2$`), oauthErrorIn},
 	{re(`^the response should not contain an access token$`), func(*floorBuilder, []string) (floorCheck, error) { return onAnswer(noToken), nil }},
+	{re(`^the response should be an OAuth error with no access token$`), errorWithoutToken},
 	{re(`^the response should not contain a client secret$`), noSecret},
 	{re(`^the access token is remembered as "([^"]*)"$`), rememberToken},
 	{re(`^the access token should differ from the one remembered as "([^"]*)"$`), tokenDiffers},
@@ -225,6 +229,30 @@ func memberEquals(b *floorBuilder, m []string) (floorCheck, error) {
 	}), nil
 }
 
+// memberScopes compares a string member with space-separated scopes, as
+// sorted lists: RFC 6749 §3.3 lets their order differ.
+func memberScopes(b *floorBuilder, m []string) (floorCheck, error) {
+	want, err := b.expandValue(m[2])
+	if err != nil {
+		return floorCheck{}, err
+	}
+	wantList := strings.Split(want, " ")
+	slices.Sort(wantList)
+	return onAnswer(func(a *floorAnswer) error {
+		v, err := a.member(m[1])
+		if err != nil {
+			return err
+		}
+		s, _ := v.(string)
+		got := strings.Split(s, " ")
+		slices.Sort(got)
+		if !slices.Equal(got, wantList) {
+			return fmt.Errorf("%s = %s; want the scopes %q in any order", m[1], describe(v), want)
+		}
+		return nil
+	}), nil
+}
+
 var floorIntegerLiteral = regexp.MustCompile(`^-?(0|[1-9][0-9]*)$`)
 
 // integer reads a member written as a bare JSON integer (not 7200.0).
@@ -244,10 +272,83 @@ func memberIntegerIs(b *floorBuilder, m []string) (floorCheck, error) {
 	return memberWithin(b, m, 0)
 }
 
-// memberLifetime is steps' lifetime check: at most the lifetime, at most
-// steps.LifetimeTolerance seconds less.
-func memberLifetime(b *floorBuilder, m []string) (floorCheck, error) {
-	return memberWithin(b, m, steps.LifetimeTolerance)
+// configuredLifetime is the lifetime the target configures for the
+// client a lifetime step names, 0 for none.
+func configuredLifetime(t config.Target, who string) int64 {
+	switch who {
+	case "sales channel":
+		return int64(t.SalesChannel.Lifetime)
+	case "integration":
+		return int64(t.Integration.Lifetime)
+	case "webapp":
+		return int64(t.Webapp.Lifetime)
+	}
+	return int64(t.Client.Lifetime)
+}
+
+// within says whether n is the lifetime or at most steps.LifetimeTolerance
+// seconds less.
+func within(n int64, lifetime float64) bool {
+	return float64(n) <= lifetime && float64(n) >= lifetime-steps.LifetimeTolerance
+}
+
+// memberTokenLifetime is steps' lifetime check: a positive integer, the
+// configured lifetime, else the JWT's exp − iat when the token is one.
+func memberTokenLifetime(b *floorBuilder, m []string) (floorCheck, error) {
+	path, ifPresent, configured := m[1], m[2] != "", configuredLifetime(b.target, m[3])
+	return onAnswer(func(a *floorAnswer) error {
+		if _, err := a.member(path); err != nil && ifPresent {
+			return nil
+		}
+		n, err := a.integer(path)
+		if err != nil {
+			return err
+		}
+		if n < 1 {
+			return fmt.Errorf("%s = %d; want a positive number of seconds", path, n)
+		}
+		if configured != 0 {
+			if !within(n, float64(configured)) {
+				return fmt.Errorf("%s = %d; want %d", path, n, configured)
+			}
+			return nil
+		}
+		tok, err := a.token()
+		if err != nil {
+			return nil // an opaque token: nothing to compare with
+		}
+		iat, okIat := tok.claims["iat"].(json.Number)
+		exp, okExp := tok.claims["exp"].(json.Number)
+		fi, errIat := iat.Float64()
+		fe, errExp := exp.Float64()
+		if !okIat || !okExp || errIat != nil || errExp != nil {
+			return nil
+		}
+		if lifetime := math.Round(fe - fi); !within(n, lifetime) {
+			return fmt.Errorf("%s = %d, but the token's exp − iat is %.0f s", path, n, lifetime)
+		}
+		return nil
+	}), nil
+}
+
+// memberDocumentedLifetime compares the member with the documented
+// lifetime, unless the client's lifetime is configured.
+func memberDocumentedLifetime(b *floorBuilder, m []string) (floorCheck, error) {
+	path, configured := m[1], configuredLifetime(b.target, m[3])
+	documented, err := strconv.ParseInt(m[2], 10, 64)
+	if err != nil {
+		return floorCheck{}, err
+	}
+	return onAnswer(func(a *floorAnswer) error {
+		if configured != 0 {
+			return nil
+		}
+		n, err := a.integer(path)
+		if err == nil && !within(n, float64(documented)) {
+			err = fmt.Errorf("%s = %d; want the documented default, %d", path, n, documented)
+		}
+		return err
+	}), nil
 }
 
 // memberWithin checks a bare integer from want - below up to want.
@@ -418,6 +519,25 @@ func noToken(a *floorAnswer) error {
 	return nil
 }
 
+// errorWithoutToken is the error tail, one step for three: a JSON
+// Content-Type, a JSON body (valid against the profile's error schema in
+// the checked floor), and no token, checked in the step's order.
+func errorWithoutToken(b *floorBuilder, _ []string) (floorCheck, error) {
+	ct, _ := contentTypeJSON(b, nil)
+	body, _ := profileSchema(b, []string{"", "error"})
+	c := body
+	c.check = func(a *floorAnswer, st *floorState) error {
+		if err := ct.check(a, st); err != nil {
+			return err
+		}
+		if err := body.check(a, st); err != nil {
+			return err
+		}
+		return noToken(a)
+	}
+	return c, nil
+}
+
 // noSecret looks for the secrets the scenario has sent so far, as sent:
 // the suite's steps also look for encoded copies, which is its redactor's
 // work and not what a plain client would do.
@@ -555,12 +675,17 @@ func TestFloorChecks(t *testing.T) {
 		{"the response body should match the token response schema", 200, nil, "<html>", "body is not JSON"},
 		{`the JSON member "scope" should equal "market:all"`, 200, nil, token, ""},
 		{`the JSON member "scope" should equal "market:id:{{market_id}}"`, 200, nil, token, `scope = "market:all"; want "market:id:xYZkjABcde"`},
+		{`the JSON member "scope" should hold the scopes "store:id:{{store_id}} market:id:{{market_id}}" in any order`, 200, nil, `{"scope": "market:id:xYZkjABcde store:id:bGvCXzYgNB"}`, ""},
+		{`the JSON member "scope" should hold the scopes "market:code:{{market_code}}" in any order`, 200, nil, token, `scope = "market:all"; want the scopes "market:code:europe"`},
 		{`the JSON member "token_type" should equal "bearer" ignoring case`, 200, nil, token, ""},
 		{`the JSON member "token_type" should equal "bearer"`, 200, nil, token, `token_type = "Bearer"`},
-		{`the JSON member "expires_in" should be the integer "{{sales_channel.expires_in}}"`, 200, nil, token, ""},
-		{`the JSON member "expires_in" should be the integer "{{integration.expires_in}}"`, 200, nil, token, "expires_in = 14400; want 7200"},
-		{`the JSON member "expires_in" should be a lifetime of "{{sales_channel.expires_in}}" seconds`, 200, nil, token, ""},
-		{`the JSON member "expires_in" should be a lifetime of "{{integration.expires_in}}" seconds`, 200, nil, token, "expires_in = 14400; want 7200"},
+		{`the JSON member "expires_in" should be the integer "14400"`, 200, nil, token, ""},
+		{`the JSON member "expires_in" should be the integer "7200"`, 200, nil, token, "expires_in = 14400; want 7200"},
+		{`the JSON member "expires_in" should be the lifetime of the sales channel's tokens`, 200, nil, token, ""},
+		{`the JSON member "expires_in" should be the lifetime of the sales channel's tokens`, 200, nil, `{"access_token": "t1", "expires_in": 0}`, "expires_in = 0; want a positive number"},
+		{`the JSON member "expires_in", if present, should be the lifetime of the client's tokens`, 200, nil, `{"access_token": "t1"}`, ""},
+		{`the JSON member "expires_in" should be the documented default of 14400 seconds, unless the sales channel's lifetime is configured`, 200, nil, token, ""},
+		{`the JSON member "expires_in" should be the documented default of 7200 seconds, unless the integration's lifetime is configured`, 200, nil, token, "expires_in = 14400; want the documented default, 7200"},
 		{`the JSON member "expires_in" should be an integer`, 200, nil, `{"expires_in": 14400.0}`, "want an integer written without fraction"},
 		{`the JSON member "scope" should match "^market:"`, 200, nil, token, ""},
 		{`the JSON member "scope" should match "^order:"`, 200, nil, token, `want a string matching "^order:"`},
@@ -576,6 +701,10 @@ func TestFloorChecks(t *testing.T) {
 		{"the OAuth error should be one defined by RFC 6749 section 5.2", 400, nil, `{"errors": []}`, "no OAuth error code"},
 		{"the response should not contain an access token", 400, nil, clError, ""},
 		{"the response should not contain an access token", 400, nil, `{"errors": [{"title": "x", "access_token": "t"}]}`, "errors.0.access_token"},
+		{"the response should be an OAuth error with no access token", 401, jsonCT, clError, ""},
+		{"the response should be an OAuth error with no access token", 401, http.Header{"Content-Type": {"text/plain"}}, clError, `Content-Type = "text/plain"`},
+		{"the response should be an OAuth error with no access token", 400, jsonCT, "<html>", "body is not JSON"},
+		{"the response should be an OAuth error with no access token", 400, jsonCT, `{"error": "invalid_client", "access_token": "t"}`, "the answer carries access_token"},
 		{"the response should not contain a client secret", 200, nil, token, ""},
 		{"the response should not contain a client secret", 401, http.Header{"X-Debug": {"secret " + refserver.IntegrationClientSecret}}, clError, `response header "X-Debug" holds a client secret`},
 		{"the response body should be an empty JSON object", 200, nil, `{}`, ""},
@@ -596,6 +725,16 @@ func TestFloorChecks(t *testing.T) {
 				t.Errorf("check error = %v; want one saying %q", err, tt.wantErr)
 			}
 		})
+	}
+}
+
+// TestFloorErrorTailValidatesTheSchema verifies the error tail's check
+// carries the profile's error schema, which only the checked floor
+// validates: TestFloorChecks cannot see it.
+func TestFloorErrorTailValidatesTheSchema(t *testing.T) {
+	c := compileCheck(t, "the response should be an OAuth error with no access token")
+	if want := floorTarget.Profile.ErrorSchema; want == "" || c.schema != want {
+		t.Errorf("schema = %q; want the profile's error schema %q", c.schema, want)
 	}
 }
 

@@ -145,6 +145,7 @@ var floorJWTSteps = []floorCheckStep{
 	{re(`^the token claim "([^"]*)" should be within the allowed clock skew of the JSON member "([^"]*)"$`), claimNearMember},
 	{re(`^the token lifetime from claim "([^"]*)" to claim "([^"]*)" should match the JSON member "([^"]*)"$`), claimLifetime},
 	{re(`^the token claim "([^"]*)" should name the target as its issuer$`), claimIssuer},
+	{re(`^the token claim "([^"]*)" should send Commerce Layer's clients to the target$`), claimIssuerFollowed},
 }
 
 // signedJWT verifies the signature with the key set the run read once.
@@ -434,6 +435,27 @@ func claimIssuer(_ *floorBuilder, m []string) (floorCheck, error) {
 	}}, nil
 }
 
+// claimIssuerFollowed compares with the target's issuer the issuer
+// Commerce Layer's clients take from the token: iss when it starts with
+// https://auth., else https://auth.commercelayer.io.
+func claimIssuerFollowed(_ *floorBuilder, m []string) (floorCheck, error) {
+	path := m[1]
+	return floorCheck{across: true, check: func(a *floorAnswer, st *floorState) error {
+		tok, err := a.token()
+		if err != nil {
+			return err
+		}
+		followed := "https://auth.commercelayer.io"
+		if s, ok := tok.claims[path].(string); ok && strings.HasPrefix(s, "https://auth.") {
+			followed = strings.TrimSuffix(s, "/")
+		}
+		if followed != st.run.issuer {
+			return fmt.Errorf("Commerce Layer's clients follow the token to %q; want the target's issuer %q", followed, st.run.issuer)
+		}
+		return nil
+	}}, nil
+}
+
 // TestFloorJWTChecks verifies each Then step the floor knows on a token's
 // header and claims passes a right token and fails a wrong one, saying
 // what it found.
@@ -478,8 +500,12 @@ func TestFloorJWTChecks(t *testing.T) {
 		{`the token lifetime from claim "iat" to claim "exp" should match the JSON member "expires_in"`, "", "", ""},
 		{`the token lifetime from claim "iat" to claim "exp" should match the JSON member "expires_in"`, "", `{"iat": 1700000000, "exp": 1700014403}`, ""},
 		{`the token lifetime from claim "iat" to claim "exp" should match the JSON member "expires_in"`, "", `{"iat": 1700000000, "exp": 1700007200}`, "claims exp − iat = 7200 s, expires_in = 14400"},
+		{`the JSON member "expires_in" should be the lifetime of the sales channel's tokens`, "", "", ""},
+		{`the JSON member "expires_in" should be the lifetime of the sales channel's tokens`, "", `{"iat": 1700000000, "exp": 1700172800}`, "expires_in = 14400, but the token's exp − iat is 172800 s"},
+		{`the JSON member "expires_in" should be the documented default of 14400 seconds, unless the sales channel's lifetime is configured`, "", "", ""},
 		{`the token claim "iss" should name the target as its issuer`, "", "", ""},
 		{`the token claim "iss" should name the target as its issuer`, "", `{"iss": "https://auth.authconform.test"}`, `claim iss = "https://auth.authconform.test"; want "http://127.0.0.1:1"`},
+		{`the token claim "iss" should send Commerce Layer's clients to the target`, "", "", `follow the token to "https://auth.commercelayer.io"; want the target's issuer "http://127.0.0.1:1"`},
 	}
 	b64 := base64.RawURLEncoding.EncodeToString
 	for _, tt := range tests {

@@ -23,7 +23,7 @@ import (
 	"github.com/authconform/authconform/internal/catalog"
 	"github.com/authconform/authconform/internal/config"
 	"github.com/authconform/authconform/internal/embedded"
-	"github.com/authconform/authconform/steps"
+	"github.com/authconform/authconform/internal/stepsuite"
 )
 
 // The floor is read from the feature files, not written by hand: each
@@ -76,11 +76,20 @@ type floorRequest struct {
 	// earlier in the run is judged instead of sending the request.
 	issued string
 	checks []floorCheck
+	// The grants' (floor_grants_test.go): authorize, the answer's code
+	// becomes the scenario's; code, the body holds floorCode, filled
+	// with it when sent; rememberedBearer, Authorization carries the
+	// access token remembered under that name.
+	authorize        bool
+	code             bool
+	rememberedBearer string
 }
 
 // needsScenario tells a request that carries what its scenario learned
 // before it: it cannot be sent on its own (the load benchmark).
-func (fr floorRequest) needsScenario() bool { return fr.bodyAround != nil || fr.bearer }
+func (fr floorRequest) needsScenario() bool {
+	return fr.bodyAround != nil || fr.bearer || fr.code || fr.rememberedBearer != ""
+}
 
 // Values the floor sends where the suite generates them per scenario; the
 // same shape, so the request log masks both alike.
@@ -89,6 +98,10 @@ const (
 	floorUnknownMarket = "zzK3mP8qRwQ"
 	floorWrongSecret   = "authconform-wrong-Jf8Kd2Lq9Xw3Zp5Rt7Vb1Nm4"
 	floorUnknownToken  = "authconform-unknown-Vq3Lm8Zr2Kx7Pw4Nd9Tb6Hs1Jc5Fy0Ga3Ue8Ro2Wi"
+	// A market code, store and stock location no target has.
+	floorUnknownMarketCode    = "zzC0d3Nn7xQ"
+	floorUnknownStore         = "zzSt0r3Kq2Q"
+	floorUnknownStockLocation = "zzW4r3hS9dQ"
 )
 
 // floorAccessToken stands for {{access_token}} in a body until the
@@ -103,11 +116,16 @@ var floorTarget = embedded.Target("http://127.0.0.1")
 // their values: the configured ones, as the steps read them, and the
 // generated ones.
 func floorVars(t config.Target) map[string]string {
-	vars := maps.Clone(steps.ConfiguredValues(t))
+	vars := maps.Clone(stepsuite.ConfiguredValues(t))
 	vars["unknown_client_id"] = floorUnknownClient
 	vars["unknown_market_id"] = floorUnknownMarket
 	vars["wrong_secret"] = floorWrongSecret
 	vars["unknown_token"] = floorUnknownToken
+	vars["unknown_market_code"] = floorUnknownMarketCode
+	vars["unknown_store_id"] = floorUnknownStore
+	vars["unknown_stock_location_id"] = floorUnknownStockLocation
+	vars["unknown_code"] = floorUnknownToken
+	vars["unknown_customer_id"] = floorUnknownClient
 	return vars
 }
 
@@ -358,7 +376,7 @@ func (b *floorBuilder) sendPOST(_ []string, _ *messages.PickleStepArgument) erro
 		return err
 	}
 	fr.takesToken = true
-	if b.req.params != nil && len(b.req.header) == 0 && fr.bodyAround == nil {
+	if b.req.params != nil && len(b.req.header) == 0 && fr.bodyAround == nil && !fr.code {
 		fr.offer = floorTokenKey(b.req.params)
 	}
 	b.sent = append(b.sent, fr)
@@ -416,6 +434,7 @@ func (b *floorBuilder) post(endpoint string) (floorRequest, error) {
 	if bytes.Contains(fr.body, []byte(floorAccessToken)) {
 		fr.bodyAround = bytes.Split(fr.body, []byte(floorAccessToken))
 	}
+	fr.code = bytes.Contains(fr.body, []byte(floorCode))
 	return fr, nil
 }
 
@@ -469,9 +488,9 @@ func (b *floorBuilder) requestResource(token string) error {
 // request to the one server it is given, as the suite does to the
 // reference server.
 func (b *floorBuilder) path(endpoint string) (string, error) {
-	p, ok := strings.CutPrefix(endpoint, b.target.BaseURL)
+	p, ok := strings.CutPrefix(endpoint, b.target.URL.String())
 	if !ok || !strings.HasPrefix(p, "/") {
-		return "", fmt.Errorf("%q is not on the target %q: the floor sends to the target alone", endpoint, b.target.BaseURL)
+		return "", fmt.Errorf("%q is not on the target %q: the floor sends to the target alone", endpoint, b.target.URL.String())
 	}
 	return p, nil
 }

@@ -47,7 +47,7 @@ type floorShared struct {
 	ctx     context.Context
 	client  *http.Client
 	baseURL string
-	issuer  string // the target's origin, the iss its tokens carry
+	issuer  string // the iss the target's tokens carry, as the suite is configured
 	sent    int
 	tokens  map[string]*floorAnswer // by floorTokenKey
 	keys    struct {
@@ -58,8 +58,8 @@ type floorShared struct {
 }
 
 func newFloorShared(ctx context.Context, client *http.Client, baseURL string) *floorShared {
-	r := &floorShared{ctx: ctx, client: client, baseURL: baseURL, tokens: map[string]*floorAnswer{}}
-	if u, err := url.Parse(baseURL); err == nil {
+	r := &floorShared{ctx: ctx, client: client, baseURL: baseURL, tokens: map[string]*floorAnswer{}, issuer: floorTarget.Issuer}
+	if u, err := url.Parse(baseURL); err == nil && r.issuer == "" {
 		r.issuer = u.Scheme + "://" + u.Host
 	}
 	return r
@@ -90,6 +90,7 @@ type floorState struct {
 	run         *floorShared
 	accessToken string
 	remembered  map[string]string
+	code        string // the authorization code its last authorize answer carried
 }
 
 // obtain sends fr, its scenario's token filled in, or finds the answer an
@@ -113,6 +114,9 @@ func (st *floorState) obtain(fr floorRequest) (*floorAnswer, error) {
 	if fr.takesToken {
 		st.accessToken = a.accessToken()
 	}
+	if fr.authorize {
+		st.code = floorCodeOf(a)
+	}
 	switch {
 	case fr.issued != "":
 		st.run.tokens[fr.issued] = a
@@ -129,6 +133,9 @@ func (st *floorState) obtain(fr floorRequest) (*floorAnswer, error) {
 func (st *floorState) fill(fr floorRequest) (floorRequest, error) {
 	if !fr.needsScenario() {
 		return fr, nil
+	}
+	if fr.code || fr.rememberedBearer != "" {
+		return st.fillGrant(fr)
 	}
 	if st.accessToken == "" {
 		return fr, fmt.Errorf("no access token: a token request of this scenario must be answered with one first")
@@ -198,6 +205,9 @@ func newFloorClient() *http.Client {
 	return &http.Client{
 		Transport: http.DefaultTransport.(*http.Transport).Clone(),
 		Timeout:   10 * time.Second,
+		// A redirect is read, as the suite reads it, never followed: the
+		// authorize endpoint's goes to a redirect URI nothing serves.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 }
 
@@ -219,7 +229,7 @@ func TestFloor(t *testing.T) {
 		{"fault=error-status-200", refserver.Options{Fault: "error-status-200"}, "status = 200"},
 		{"fault=scope-not-echoed", refserver.Options{Fault: "scope-not-echoed"}, `scope = "market:all"`},
 		{"fault=invalid-client-code-wrong", refserver.Options{Fault: "invalid-client-code-wrong"}, `OAuth error = "unauthorized_client"`},
-		{"fault=same-token-for-all", refserver.Options{Fault: "same-token-for-all"}, "same access token"},
+		{"fault=same-token-for-all", refserver.Options{Fault: "same-token-for-all"}, "expires_in = 14400, but the token's exp − iat is 7200 s"}, // the integration's token, answered to the sales channel
 		{"server=jwks-rotation", refserver.Options{JWKSRotation: true}, ""},
 		{"server=extra-claims", refserver.Options{ExtraClaims: true}, ""},
 		{"fault=jwt-bad-signature", refserver.Options{Fault: "jwt-bad-signature"}, "signature does not verify"},
@@ -227,7 +237,7 @@ func TestFloor(t *testing.T) {
 		{"fault=jwt-alg-none", refserver.Options{Fault: "jwt-alg-none"}, `alg = none; want "RS512"`},
 		{"fault=jwks-missing", refserver.Options{Fault: "jwks-missing"}, "the key set answered status 404"},
 		{"fault=jwt-iss-wrong", refserver.Options{Fault: "jwt-iss-wrong"}, "claim iss"},
-		{"fault=jwt-lifetime-mismatch", refserver.Options{Fault: "jwt-lifetime-mismatch"}, "claims exp − iat"},
+		{"fault=jwt-lifetime-mismatch", refserver.Options{Fault: "jwt-lifetime-mismatch"}, "expires_in = 7200, but the token's exp − iat is 14400 s"},
 		{"fault=jwt-market-claim-missing", refserver.Options{Fault: "jwt-market-claim-missing"}, `no claim "market.id"`},
 		{"fault=revoke-body-not-empty", refserver.Options{Fault: "revoke-body-not-empty"}, "want an empty JSON object"},
 		{"fault=revoke-other-client-token", refserver.Options{Fault: "revoke-other-client-token"}, "status = 200; want one of [400 401 403]"},

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"github.com/authconform/authconform/conform/setup"
 	"io"
 	"io/fs"
 	"runtime/metrics"
@@ -24,6 +25,9 @@ import (
 // what is measured.
 func startReference(tb testing.TB, opts refserver.Options) *refserver.Running {
 	tb.Helper()
+	if opts.Issuer == "" {
+		opts.Issuer = embedded.Issuer // as embedded.Target expects
+	}
 	srv, err := refserver.Start(opts)
 	if err != nil {
 		tb.Fatalf("refserver.Start(%+v): %v", opts, err)
@@ -43,12 +47,16 @@ type suiteRun struct {
 // scenario passed.
 func (r suiteRun) run(tb testing.TB, url string) verdict.Run {
 	tb.Helper()
-	o := runner.Options{
-		Target:  embedded.Target(url),
+	t, p := embedded.Target(url).Setup()
+	// The console format, to a console nobody reads, as the CLI's default
+	// is when its output is discarded.
+	o := setup.Options{
+		Target: t, Profile: p,
 		Tags:    r.tags,
 		Timeout: 10 * time.Second,
-		Console: io.Discard,
-	}.WithBuiltInSuite()
+		Formats: []setup.Format{{Name: "console"}},
+		Output:  io.Discard,
+	}
 	if r.features != nil {
 		o.Features, o.FeaturePaths = r.features, []string{"."}
 	}

@@ -32,7 +32,8 @@ func BenchmarkRefserverLoad(b *testing.B) {
 	// connections per host would close and reopen the others on every
 	// request and measure the kernel's port allocation, not the server.
 	tr.MaxIdleConnsPerHost = loadConcurrency
-	client := &http.Client{Transport: tr, Timeout: 30 * time.Second}
+	client := newFloorClient()
+	client.Transport, client.Timeout = tr, 30*time.Second
 	b.Cleanup(client.CloseIdleConnections)
 
 	var latencies []time.Duration
@@ -80,7 +81,7 @@ func BenchmarkRefserverLoad(b *testing.B) {
 	b.ReportMetric(float64(failures.Load()), "errors")
 	b.ReportMetric(float64(len(latencies)), "requests")
 	s := srv.Server()
-	if got := s.Requests() + s.RevokeRequests() + s.ResourceRequests(); got != int64(len(latencies)) {
+	if got := s.Requests() + s.RevokeRequests() + s.ResourceRequests() + s.AuthorizeRequests(); got != int64(len(latencies)) {
 		b.Errorf("the server counted %d requests; %d were sent", got, len(latencies))
 	}
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
+	"github.com/authconform/authconform/internal/embedded"
 	"github.com/authconform/authconform/internal/refserver"
 	"github.com/authconform/authconform/steps"
 )
@@ -64,21 +65,23 @@ func describeRequest(method, uri string, h http.Header, body []byte) string {
 	}
 	// The reference server's secrets are public, but a log line is an
 	// output like any other: no secret in it.
-	for _, s := range []string{refserver.IntegrationClientSecret, refserver.SalesChannelClientSecret} {
+	for _, s := range []string{refserver.IntegrationClientSecret, refserver.SalesChannelClientSecret, refserver.WebappClientSecret} {
 		line = strings.ReplaceAll(line, s, "<secret>")
 	}
+	// Each run gets codes of its own from the authorize endpoint.
+	line = floorRefserverCode.ReplaceAllString(line, "<code>")
 	line = floorJWT.ReplaceAllString(line, "<token>")
 	return steps.GeneratedValue.ReplaceAllString(line, "<generated>")
 }
 
-// serveLogged runs a reference server, its own URL as issuer as
-// refserver.Start does, behind a requestLog, until the test ends.
+// serveLogged runs a reference server, its tokens naming embedded.Issuer
+// as embedded.Target expects, behind a requestLog, until the test ends.
 func serveLogged(tb testing.TB, opts refserver.Options) (string, *requestLog) {
 	tb.Helper()
 	srv := httptest.NewUnstartedServer(nil)
 	url := "http://" + srv.Listener.Addr().String()
 	if opts.Issuer == "" {
-		opts.Issuer = url
+		opts.Issuer = embedded.Issuer
 	}
 	s, err := refserver.New(opts)
 	if err != nil {

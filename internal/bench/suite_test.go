@@ -129,7 +129,7 @@ const (
     Then the response status should be 200
     And the response body should match the token response schema
     And the JSON member "scope" should equal "market:all"
-    And the JSON member "expires_in" should be the integer "{{sales_channel.expires_in}}"
+    And the JSON member "expires_in" should be the integer "14400"
 `
 )
 

@@ -73,7 +73,7 @@ func (l *loader) visit(p string, d fs.DirEntry, err error) error {
 	if d.IsDir() || !strings.HasSuffix(p, ".feature") {
 		return nil
 	}
-	src, err := readFeature(l.fsys, p, d)
+	src, err := readFeature(l.fsys, p)
 	if err != nil {
 		return err
 	}

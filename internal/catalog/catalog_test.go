@@ -103,7 +103,7 @@ func TestLoadRejects(t *testing.T) {
 		{"line of 3 MiB", fstest.MapFile{Data: []byte(long(3<<20) + "\n")}, "features/x.feature:3: line is 3145728 bytes long"},
 		{"line of 10 MiB", fstest.MapFile{Data: []byte(long(10<<20) + "\n")}, "features/x.feature is larger than 4 MiB"},
 		{"4 MiB of short lines", fstest.MapFile{Data: []byte(strings.Repeat("# x\n", 1<<20+1))}, "features/x.feature is larger than 4 MiB"},
-		{"named pipe", fstest.MapFile{Mode: fs.ModeNamedPipe}, "features/x.feature is a named pipe (FIFO); want feature files to be regular files"},
+		{"named pipe", fstest.MapFile{Mode: fs.ModeNamedPipe}, "features/x.feature is a named pipe (FIFO); want a regular file"},
 		{"device", fstest.MapFile{Mode: fs.ModeDevice | fs.ModeCharDevice}, "features/x.feature is a device"},
 		{"socket", fstest.MapFile{Mode: fs.ModeSocket}, "features/x.feature is a socket"},
 	}
@@ -152,7 +152,7 @@ func TestLoadFIFO(t *testing.T) {
 		fifo    bool
 		wantErr string
 	}{
-		{"FIFO", false, true, "x.feature is a named pipe (FIFO); want feature files to be regular files"},
+		{"FIFO", false, true, "x.feature is a named pipe (FIFO); want a regular file"},
 		{"link to a FIFO", true, true, "x.feature is a named pipe (FIFO)"},
 		{"link to a feature", true, false, ""},
 	}

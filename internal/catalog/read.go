@@ -5,13 +5,14 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"regexp"
 	"strings"
 
 	gherkin "github.com/cucumber/gherkin/go/v42"
 	messages "github.com/cucumber/messages/go/v34"
+
+	"github.com/authconform/authconform/internal/userfile"
 )
 
 // maxFeatureSize bounds a feature file: the suite's are a few KiB, and a
@@ -26,53 +27,8 @@ const maxLine = bufio.MaxScanTokenSize - 1
 // readFeature reads a feature file that is a regular file of at most
 // maxFeatureSize. Anything else (a FIFO, a device) is refused before it
 // is opened: opening a FIFO blocks until someone writes to it.
-func readFeature(fsys fs.FS, p string, d fs.DirEntry) ([]byte, error) {
-	// The listing's type bits cost no open; a symbolic link is judged by
-	// what it points to.
-	if t := d.Type(); t&^fs.ModeSymlink != 0 {
-		return nil, notRegular(p, t)
-	}
-	fi, err := fs.Stat(fsys, p)
-	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, notRegular(p, fi.Mode().Type())
-	}
-	if fi.Size() > maxFeatureSize {
-		return nil, tooLarge(p)
-	}
-	f, err := fsys.Open(p)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	// Bounded again: the file may have grown since Stat.
-	src, err := io.ReadAll(io.LimitReader(f, maxFeatureSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %v", p, err)
-	}
-	if len(src) > maxFeatureSize {
-		return nil, tooLarge(p)
-	}
-	return src, nil
-}
-
-func tooLarge(p string) error {
-	return fmt.Errorf("%s is larger than %d MiB; want a feature file of a reasonable size", p, maxFeatureSize>>20)
-}
-
-func notRegular(p string, t fs.FileMode) error {
-	what := "not a regular file"
-	switch {
-	case t&fs.ModeNamedPipe != 0:
-		what = "a named pipe (FIFO)"
-	case t&fs.ModeDevice != 0:
-		what = "a device"
-	case t&fs.ModeSocket != 0:
-		what = "a socket"
-	}
-	return fmt.Errorf("%s is %s; want feature files to be regular files", p, what)
+func readFeature(fsys fs.FS, p string) ([]byte, error) {
+	return userfile.ReadFS(fsys, p, maxFeatureSize)
 }
 
 // parse parses a feature file, refusing first what the parser cannot read.

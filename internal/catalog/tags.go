@@ -25,11 +25,19 @@ var credentialTags = []struct{ placeholder, tag string }{
 	{"integration.", "@integration"},
 	{"market_id", "@market"},
 	{"other_market_id", "@other_market"},
+	{"market_code", "@market_code"},
+	{"market_code_other_case", "@market_code_case"},
+	{"store_id", "@store"},
+	{"store_code", "@store_code"},
+	{"stock_location_id", "@stock_location"},
+	{"stock_location_code", "@stock_location_code"},
 	{"client.", "@client"},
 	{"basic_client.", "@basic_client"},
 	{"scope", "@scope"},
 	{"forbidden_scope", "@forbidden_scope"},
-	{"expires_in", "@expires_in"},
+	{"webapp.", "@webapp"},
+	{"jwt_bearer.", "@jwt_bearer"},
+	{"customer_id", "@customer_id"},
 }
 
 // profileTags say which profile a scenario belongs to: every scenario
@@ -131,6 +139,8 @@ func tagProblems(c Case) []string {
 // placeholder to find it by.
 var stepTags = []struct{ phrase, tag string }{
 	{"the protected resource", "@resource"},
+	{"the authorize endpoint", "@authorize_url"},
+	{"the webapp's authorization code", "@authorization_code"},
 }
 
 // CredentialTag is the tag a scenario using the placeholder must carry, or

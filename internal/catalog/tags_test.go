@@ -30,6 +30,12 @@ func TestLintTags(t *testing.T) {
 		{"two problems", "@rfc6749-5.2", "{{market_id}}", "2 problems with scenario tags"},
 		{"sales channel secret untagged", "@must @rfc7009-2.1 @sales_channel", "{{sales_channel.client_secret}}", "uses {{sales_channel.client_secret}} but lacks @sales_channel_secret"},
 		{"sales channel secret tagged", "@must @rfc7009-2.1 @sales_channel_secret", "{{sales_channel.client_secret}}", ""},
+		{"market code untagged", "@must @docs-authentication-scope", "market:code:{{market_code}}", "uses {{market_code}} but lacks @market_code"},
+		{"market code in another case untagged", "@should @docs-markets-code @market_code", "market:code:{{market_code_other_case}}", "uses {{market_code_other_case}} but lacks @market_code_case"},
+		{"store untagged", "@must @docs-authentication-scope", "store:id:{{store_id}} store:code:{{store_code}}", "2 problems with scenario tags"},
+		{"stock location untagged", "@must @docs-authentication-scope @stock_location", "stock_location:code:{{stock_location_code}}", "uses {{stock_location_code}} but lacks @stock_location_code"},
+		{"scope resources tagged", "@must @docs-authentication-scope @store @store_code @stock_location @stock_location_code @market_code", "{{store_id}} {{store_code}} {{stock_location_id}} {{stock_location_code}} {{market_code}}", ""},
+		{"generated scope resources need no tag", "@must @rfc6749-5.2", "{{unknown_market_code}} {{unknown_store_id}} {{unknown_stock_location_id}}", ""},
 	}
 	for _, tt := range tests {
 		t.Run("case="+strings.ReplaceAll(tt.name, " ", "-"), func(t *testing.T) {

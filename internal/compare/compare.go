@@ -7,11 +7,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strings"
 
 	"github.com/authconform/authconform/internal/report"
+	"github.com/authconform/authconform/internal/userfile"
 )
 
 // Change is one case whose status differs between the runs.
@@ -102,10 +102,15 @@ func (g *Groups) add(c Change) {
 	}
 }
 
-// Load reads a summary written by -format json.
+// maxSummary bounds a run summary read: a summary of the built-in suite
+// is tens of KiB; one with every transcript at its cut is a few MiB.
+const maxSummary = 64 << 20
+
+// Load reads a summary written by -format json, a regular file of at most
+// 64 MiB.
 func Load(path string) (report.Summary, error) {
 	var s report.Summary
-	b, err := os.ReadFile(path)
+	b, err := userfile.Read(path, maxSummary)
 	if err != nil {
 		return s, err
 	}

@@ -13,7 +13,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
+
+	"github.com/authconform/authconform/conform/setup"
+	"github.com/authconform/authconform/internal/urlcheck"
 )
 
 // Environment variable names.
@@ -49,17 +51,20 @@ const (
 	EnvExpiresIn             = "AUTHCONFORM_EXPIRES_IN"
 )
 
-// Documented defaults (docs page examples; spec §(b) "Lifetimes").
+// Documented defaults (docs page examples). The documented lifetimes are
+// no default: each API credential may have its own
+// (docs/sources/commercelayer-auth.md#lifetimes), so the features compare
+// with them only in @should scenarios.
 const (
-	DefaultTokenPath            = "/oauth/token"
-	DefaultSalesChannelLifetime = 14400
-	DefaultIntegrationLifetime  = 7200
-	DefaultClockSkew            = 60 * time.Second
+	DefaultTokenPath = "/oauth/token"
+	DefaultClockSkew = 60 * time.Second
 	// DefaultRevokePath is Commerce Layer's revocation endpoint (docs,
-	// "Revoking a token"; spec §(f)).
+	// "Revoking a token"; docs/sources/commercelayer-auth.md#revocation).
 	DefaultRevokePath = "/oauth/revoke"
 	// JWKSPath is where a Commerce Layer client looks for the issuer's
-	// keys: `${iss}/.well-known/jwks.json` (spec §(e), jwtVerify.ts).
+	// keys: `${iss}/.well-known/jwks.json` (docs/sources/commercelayer-auth.md#header-and-signature, jwtVerify.ts), iss
+	// being the token's when it starts with https://auth. and
+	// https://auth.commercelayer.io otherwise (extractIssuer.ts).
 	JWKSPath = "/.well-known/jwks.json"
 )
 
@@ -71,15 +76,25 @@ type Client struct {
 	// variable names, so that a command printed for a person reads it
 	// the same way.
 	SecretFromFile bool
+	// SecretVar is the variable that holds the secret (with
+	// SecretFromFile, its file's path), when it is not the client's
+	// AUTHCONFORM_* variable: the one a settings file's ${NAME} names.
+	// SecretPath is, with SecretFromFile, the file's path when no variable
+	// holds it (a settings file wrote it). Reproduce commands read them.
+	SecretVar, SecretPath string
 	// Lifetime is the expires_in the target should give this client's
-	// tokens, in seconds: the documented default unless the credential's
-	// lifetime was changed in the dashboard.
+	// tokens, in seconds, as the user configured it; 0 when not
+	// configured, and then a token's expires_in is judged against the
+	// lifetime the token itself carries (a JWT's exp − iat), since each
+	// account may have its own.
 	Lifetime int
 }
 
 // Target is a configured auth server.
 type Target struct {
-	BaseURL   string // scheme://host[:port][/prefix], no trailing slash
+	// URL is the base URL, scheme://host[:port][/prefix], parsed and
+	// checked once, where the value was read (FromEnv, Resolve).
+	URL       setup.URL
 	TokenPath string
 	// SalesChannel's Secret is optional: a sales channel needs none for a
 	// token, but needs it to revoke a guest token (docs, "Revoking a
@@ -91,7 +106,7 @@ type Target struct {
 	OtherMarketID string
 	Integration   Client
 	ClockSkew     time.Duration // allowed distance of created_at from now
-	// RevokePath is the revocation endpoint's path, joined to BaseURL as
+	// RevokePath is the revocation endpoint's path, joined to URL as
 	// TokenPath is.
 	RevokePath string
 	// Issuer is the iss the target's tokens must carry; "" means the
@@ -102,12 +117,15 @@ type Target struct {
 	// ResourceURL is a URL of the target's API that answers 200 to a valid
 	// access token (RFC 6750); optional (@resource scenarios are left out).
 	ResourceURL string
+	// ScopeResources are the market's code, a store and a stock location,
+	// for the scopes that name them (scopes.go); each optional.
+	ScopeResources
 
 	// The RFC 6749 profile's clients: Client authenticates in the body
 	// (client_secret_post), BasicClient with HTTP Basic
 	// (client_secret_basic); either may be missing (its scenarios are left
 	// out), and they may be the same client. Their Lifetime is
-	// AUTHCONFORM_EXPIRES_IN, 0 when unknown.
+	// AUTHCONFORM_EXPIRES_IN, 0 when not configured.
 	Client      Client
 	BasicClient Client
 	// Scope is a scope the clients may have, which every request that is
@@ -117,6 +135,15 @@ type Target struct {
 	// scope).
 	Scope          string
 	ForbiddenScope string
+
+	// The grants that act for someone (grants.go): a webapp and its
+	// redirect URI, a code or an authorize endpoint to get codes from, and
+	// a customer the JWT bearer assertions name. Each may be missing.
+	Webapp            Client
+	RedirectURI       string
+	AuthorizationCode string // a secret, used once
+	AuthorizeURL      string
+	CustomerID        string
 
 	Profile Profile
 	// Resolver looks up a host name for IsLoopback; nil means
@@ -150,7 +177,7 @@ var CommerceLayer = Profile{
 	TokenSchema: "token_response",
 	ErrorSchema: "error_response",
 	LeaveOut:    []Gap{{"@plain_oauth2", "RFC 6749 profile only (form bodies, client_secret_basic and client_secret_post): run with -profile rfc6749"}},
-	Uses:        []string{"@sales_channel", "@market", "@other_market", "@integration", "@sales_channel_secret", "@resource"},
+	Uses:        append([]string{"@sales_channel", "@market", "@other_market", "@integration", "@sales_channel_secret", "@resource"}, append(scopeResourceTags, grantTags...)...),
 }
 
 // RFC6749 is plain RFC 6749 §4.4: form-encoded bodies (§4.4.2, Appendix
@@ -162,7 +189,7 @@ var RFC6749 = Profile{
 	TokenSchema: "rfc6749_token_response",
 	ErrorSchema: "rfc6749_error_response",
 	LeaveOut:    []Gap{{"@commercelayer", "Commerce Layer only (its JSON bodies, sales channels, integrations, markets and tokens): run with -profile commercelayer"}},
-	Uses:        []string{"@client", "@basic_client", "@scope", "@forbidden_scope", "@expires_in"},
+	Uses:        []string{"@client", "@basic_client", "@scope", "@forbidden_scope"},
 }
 
 // Profiles are the profiles -profile names.
@@ -183,7 +210,7 @@ func ProfileNamed(name string) (Profile, error) {
 // Secrets lists every secret the target configuration holds, for redaction.
 func (t Target) Secrets() []string {
 	var s []string
-	for _, v := range []string{t.Integration.Secret, t.SalesChannel.Secret, t.Client.Secret, t.BasicClient.Secret} {
+	for _, v := range []string{t.Integration.Secret, t.SalesChannel.Secret, t.Client.Secret, t.BasicClient.Secret, t.Webapp.Secret, t.AuthorizationCode} {
 		if v != "" {
 			s = append(s, v)
 		}
@@ -191,12 +218,12 @@ func (t Target) Secrets() []string {
 	return s
 }
 
-// FromEnv reads a Target from environment variables. Lifetimes default to
-// the documented values; a missing credential is not an error here (the
-// scenarios that need it are left out), a malformed value is.
+// FromEnv reads a Target from environment variables. A lifetime not set
+// stays 0 (judged against the token itself); a missing credential is not
+// an error here (the scenarios that need it are left out), a malformed
+// value is.
 func FromEnv(getenv func(string) string) (Target, error) {
 	t := Target{
-		BaseURL:        strings.TrimSpace(getenv(EnvTarget)),
 		TokenPath:      strings.TrimSpace(getenv(EnvTokenPath)),
 		SalesChannel:   Client{ID: strings.TrimSpace(getenv(EnvSalesChannelClientID))},
 		MarketID:       strings.TrimSpace(getenv(EnvMarketID)),
@@ -212,6 +239,10 @@ func FromEnv(getenv func(string) string) (Target, error) {
 		ForbiddenScope: strings.TrimSpace(getenv(EnvForbiddenScope)),
 		Profile:        CommerceLayer,
 	}
+	var err error
+	if t.URL, err = baseFromEnv(getenv); err != nil {
+		return t, err
+	}
 	if name := strings.TrimSpace(getenv(EnvProfile)); name != "" {
 		p, err := ProfileNamed(name)
 		if err != nil {
@@ -222,26 +253,35 @@ func FromEnv(getenv func(string) string) (Target, error) {
 	if t.TokenPath == "" {
 		t.TokenPath = DefaultTokenPath
 	}
+	if t.ScopeResources, err = scopeResourcesFromEnv(getenv); err != nil {
+		return t, err
+	}
 	if t.RevokePath == "" {
 		t.RevokePath = DefaultRevokePath
 	}
-	var err error
+	if err := t.readGrants(getenv); err != nil {
+		return t, err
+	}
 	for _, c := range t.secretHolders() {
 		if c.client.Secret, c.client.SecretFromFile, err = c.vars.secret(getenv); err != nil {
 			return t, err
 		}
 	}
-	if v := strings.TrimSpace(getenv(EnvExpiresIn)); v != "" {
-		if t.Client.Lifetime, err = seconds(getenv, EnvExpiresIn, 0); err != nil {
+	for _, l := range []struct {
+		name string
+		dst  []*int
+	}{
+		{EnvExpiresIn, []*int{&t.Client.Lifetime, &t.BasicClient.Lifetime}},
+		{EnvSalesChannelExpiresIn, []*int{&t.SalesChannel.Lifetime}},
+		{EnvIntegrationExpiresIn, []*int{&t.Integration.Lifetime}},
+	} {
+		n, err := seconds(getenv, l.name)
+		if err != nil {
 			return t, err
 		}
-		t.BasicClient.Lifetime = t.Client.Lifetime
-	}
-	if t.SalesChannel.Lifetime, err = seconds(getenv, EnvSalesChannelExpiresIn, DefaultSalesChannelLifetime); err != nil {
-		return t, err
-	}
-	if t.Integration.Lifetime, err = seconds(getenv, EnvIntegrationExpiresIn, DefaultIntegrationLifetime); err != nil {
-		return t, err
+		for _, d := range l.dst {
+			*d = n
+		}
 	}
 	t.ClockSkew = DefaultClockSkew
 	if v := strings.TrimSpace(getenv(EnvClockSkew)); v != "" {
@@ -254,10 +294,21 @@ func FromEnv(getenv func(string) string) (Target, error) {
 	return t, nil
 }
 
-func seconds(getenv func(string) string, name string, def int) (int, error) {
+// baseFromEnv is the target's base URL, parsed; the zero URL when the
+// variable is not set.
+func baseFromEnv(getenv func(string) string) (setup.URL, error) {
+	raw := strings.TrimSpace(getenv(EnvTarget))
+	if raw == "" {
+		return setup.URL{}, nil
+	}
+	return setup.ParseURL(raw)
+}
+
+// seconds reads a lifetime: 0 when the variable is not set.
+func seconds(getenv func(string) string, name string) (int, error) {
 	v := strings.TrimSpace(getenv(name))
 	if v == "" {
-		return def, nil
+		return 0, nil
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 1 {
@@ -267,13 +318,7 @@ func seconds(getenv func(string) string, name string, def int) (int, error) {
 }
 
 // shorten cuts s to a length a one-line message can quote.
-func shorten(s string) string {
-	const max = 120
-	if utf8.RuneCountInString(s) <= max {
-		return s
-	}
-	return string([]rune(s)[:max]) + "..."
-}
+func shorten(s string) string { return urlcheck.Shorten(s) }
 
 // CheckClients refuses a configuration with no client at all for its
 // profile: every scenario would be left out.
@@ -284,7 +329,7 @@ func (t Target) CheckClients() error {
 			return fmt.Errorf("no client credentials for the %s profile: set %s and %s, or %s and %s", RFC6749.Name, EnvClientID, EnvClientSecret, EnvBasicClientID, EnvBasicClientSecret)
 		}
 	default:
-		if t.SalesChannel.ID == "" && t.Integration.ID == "" {
+		if t.SalesChannel.ID == "" && t.Integration.ID == "" && t.Webapp.ID == "" {
 			return fmt.Errorf("no client credentials: set %s, or %s and %s", EnvSalesChannelClientID, EnvIntegrationClientID, EnvIntegrationClientSecret)
 		}
 	}
@@ -332,9 +377,8 @@ func (t Target) Gaps() []Gap {
 	if t.ForbiddenScope == "" {
 		gaps = append(gaps, Gap{"@forbidden_scope", "no forbidden scope: set " + EnvForbiddenScope + " to a scope the client may not have"})
 	}
-	if t.Client.Lifetime == 0 {
-		gaps = append(gaps, Gap{"@expires_in", "no expected lifetime: set " + EnvExpiresIn + " to the lifetime of the client's tokens, in seconds"})
-	}
+	gaps = append(gaps, t.scopeGaps()...)
+	gaps = append(gaps, t.grantGaps()...)
 	uses := t.Profile.Uses
 	if t.Profile.Name == "" {
 		uses = CommerceLayer.Uses

@@ -84,7 +84,8 @@ type fromEnvRow struct {
 // names its file in secretFiles by its key.
 func TestFromEnv(t *testing.T) {
 	files := secretFiles(t)
-	defaults := fromEnvRow{"/oauth/token", 14400, 7200, time.Minute, ""}
+	// Lifetimes not set stay 0: judged against the tokens themselves.
+	defaults := fromEnvRow{"/oauth/token", 0, 0, time.Minute, ""}
 	withSecret := func(s string) fromEnvRow { r := defaults; r.Secret = s; return r }
 	tests := []struct {
 		name    string
@@ -94,7 +95,8 @@ func TestFromEnv(t *testing.T) {
 		wantErr string
 	}{
 		{"defaults", map[string]string{}, "", defaults, ""},
-		{"overrides", map[string]string{EnvSalesChannelExpiresIn: "3600", EnvClockSkew: "5s", EnvTokenPath: " /token "}, "", fromEnvRow{"/token", 3600, 7200, 5 * time.Second, ""}, ""},
+		{"overrides", map[string]string{EnvSalesChannelExpiresIn: "3600", EnvClockSkew: "5s", EnvTokenPath: " /token "}, "", fromEnvRow{"/token", 3600, 0, 5 * time.Second, ""}, ""},
+		{"both lifetimes", map[string]string{EnvSalesChannelExpiresIn: "172800", EnvIntegrationExpiresIn: " 86400 "}, "", fromEnvRow{"/oauth/token", 172800, 86400, time.Minute, ""}, ""},
 		{"secret file", nil, "secret", withSecret("from-file-secret"), ""},
 		{"secret file crlf", nil, "crlf", withSecret("from-file-secret"), ""},
 		{"secret file through a link", nil, "link", withSecret("from-file-secret"), ""},
@@ -172,7 +174,8 @@ func TestWarnings(t *testing.T) {
 
 // TestGaps verifies each missing credential leaves out its tag.
 func TestGaps(t *testing.T) {
-	full := Target{SalesChannel: Client{ID: "s", Secret: "y"}, MarketID: "m", OtherMarketID: "o", Integration: Client{ID: "i", Secret: "x"}, ResourceURL: "https://api.example.com/ping"}
+	full := Target{SalesChannel: Client{ID: "s", Secret: "y"}, MarketID: "m", OtherMarketID: "o", Integration: Client{ID: "i", Secret: "x"}, ResourceURL: "https://api.example.com/ping", ScopeResources: allScopeResources,
+		Webapp: Client{ID: "w", Secret: "z"}, RedirectURI: "https://app.example.com/cb", AuthorizeURL: "https://auth.example.com/oauth/authorize", CustomerID: "c"}
 	if g := full.Gaps(); len(g) != 0 {
 		t.Errorf("full configuration has gaps %v", g)
 	}
@@ -190,7 +193,7 @@ func TestGaps(t *testing.T) {
 	for _, g := range (Target{}).Gaps() {
 		tags = append(tags, g.Tag)
 	}
-	if want := []string{"@sales_channel", "@market", "@other_market", "@integration", "@sales_channel_secret", "@resource"}; !slices.Equal(tags, want) {
+	if want := []string{"@sales_channel", "@market", "@other_market", "@integration", "@sales_channel_secret", "@resource", "@market_code", "@market_code_case", "@store", "@store_code", "@stock_location", "@stock_location_code", "@webapp", "@authorization_code", "@authorize_url", "@jwt_bearer", "@customer_id"}; !slices.Equal(tags, want) {
 		t.Errorf("empty configuration: gaps %v; want %v", tags, want)
 	}
 }

@@ -51,16 +51,13 @@ func FuzzConfig(f *testing.F) {
 			oneLine(t, "CheckURL", err.Error())
 			return
 		}
-		base, err := url.Parse(tg.BaseURL)
-		if err != nil {
-			t.Fatalf("CheckURL accepted %q, which does not parse: %v", tg.BaseURL, err)
-		}
+		base := tg.URL.Parsed()
 		u, err := url.Parse(tokenURL)
 		if err != nil {
-			t.Fatalf("TokenURL(%q, %q) = %q, which does not parse: %v", tg.BaseURL, tg.TokenPath, tokenURL, err)
+			t.Fatalf("TokenURL(%q, %q) = %q, which does not parse: %v", tg.URL, tg.TokenPath, tokenURL, err)
 		}
 		if u.Host != base.Host || u.User != nil || u.Scheme != tg.Scheme() {
-			t.Fatalf("TokenURL(%q, %q) = %q: host %q, user %v; want host %q, no user", tg.BaseURL, tg.TokenPath, tokenURL, u.Host, u.User, base.Host)
+			t.Fatalf("TokenURL(%q, %q) = %q: host %q, user %v; want host %q, no user", tg.URL, tg.TokenPath, tokenURL, u.Host, u.User, base.Host)
 		}
 	})
 }

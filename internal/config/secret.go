@@ -2,13 +2,11 @@ package config
 
 import (
 	"fmt"
-	"io"
-	"io/fs"
-	"os"
 	"strings"
-	"syscall"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/authconform/authconform/internal/userfile"
 )
 
 // MinMaskLen is the length in bytes under which a secret is not masked in
@@ -53,61 +51,19 @@ func (v secretVars) secret(getenv func(string) string) (secret string, fromFile 
 	return secret, err == nil, err
 }
 
-// readSecretFile reads a secret from a regular file of at most 64 KiB.
+// readFile reads a secret from a regular file of at most 64 KiB.
 // Anything else (a FIFO, a directory, a device such as /dev/zero) is
 // refused before a byte is read: reading it could block or never end.
 func (v secretVars) readFile(name string) (string, error) {
-	fi, err := os.Stat(name)
+	b, err := userfile.Read(name, maxSecretFile)
 	if err != nil {
 		return "", fmt.Errorf("%s: %v", v.file, err)
-	}
-	if err := v.regularFile(name, fi); err != nil {
-		return "", err
-	}
-	// Non-blocking, and checked again once open: the file may have been
-	// replaced by a FIFO since Stat, and opening a FIFO blocks.
-	f, err := os.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
-	if err != nil {
-		return "", fmt.Errorf("%s: %v", v.file, err)
-	}
-	defer f.Close()
-	if fi, err = f.Stat(); err != nil {
-		return "", fmt.Errorf("%s: %v", v.file, err)
-	}
-	if err := v.regularFile(name, fi); err != nil {
-		return "", err
-	}
-	b, err := io.ReadAll(io.LimitReader(f, maxSecretFile+1))
-	if err != nil {
-		return "", fmt.Errorf("%s: %v", v.file, err)
-	}
-	if len(b) > maxSecretFile {
-		return "", fmt.Errorf("%s: %s is larger than 64 KiB; want a file holding only the client secret", v.file, name)
 	}
 	secret := strings.TrimSpace(string(b))
 	if secret == "" {
 		return "", fmt.Errorf("%s: file is empty (or only white space): %s; want the client secret in it", v.file, name)
 	}
 	return secret, nil
-}
-
-// regularFile refuses what is not a regular file, saying what it is.
-func (v secretVars) regularFile(name string, fi fs.FileInfo) error {
-	if fi.Mode().IsRegular() {
-		return nil
-	}
-	what := "not a regular file"
-	switch t := fi.Mode().Type(); {
-	case t&fs.ModeDir != 0:
-		what = "a directory"
-	case t&fs.ModeNamedPipe != 0:
-		what = "a named pipe (FIFO)"
-	case t&fs.ModeDevice != 0:
-		what = "a device"
-	case t&fs.ModeSocket != 0:
-		what = "a socket"
-	}
-	return fmt.Errorf("%s: %s is %s; want a regular file holding the client secret", v.file, name, what)
 }
 
 // Warnings lists what in the configuration is allowed but risky, one line
@@ -119,6 +75,8 @@ func (t Target) Warnings() []string {
 		{EnvSalesChannelClientSecret, t.SalesChannel.Secret},
 		{EnvClientSecret, t.Client.Secret},
 		{EnvBasicClientSecret, t.BasicClient.Secret},
+		{EnvWebappClientSecret, t.Webapp.Secret},
+		{EnvAuthorizationCode, t.AuthorizationCode},
 	} {
 		s := c.secret
 		if s != "" && len(s) < MinMaskLen {

@@ -15,9 +15,10 @@ func (t *Target) secretHolders() []secretHolder {
 		{&t.SalesChannel, salesChannelSecretVars},
 		{&t.Client, clientSecretVars},
 		{&t.BasicClient, basicClientSecretVars},
+		{&t.Webapp, webappSecretVars},
 	}
 	if t.Profile.Name == RFC6749.Name {
-		cl = append(cl[2:], cl[:2]...)
+		cl = []secretHolder{cl[2], cl[3], cl[0], cl[1], cl[4]}
 	}
 	return cl
 }
@@ -30,6 +31,9 @@ type SecretSource struct {
 	// a file holding it (a *_FILE variable).
 	Var  string
 	File bool
+	// Path is, when no variable holds it, the path of the file the secret
+	// was read from (a settings file named it); Var is then "".
+	Path string
 }
 
 // SecretSources lists each configured secret with the variable it was read
@@ -46,7 +50,16 @@ func (t Target) SecretSources() []SecretSource {
 		if h.client.SecretFromFile {
 			s.Var, s.File = h.vars.file, true
 		}
+		switch c := h.client; {
+		case c.SecretFromFile && c.SecretPath != "":
+			s.Var, s.File, s.Path = "", false, c.SecretPath
+		case c.SecretVar != "":
+			s.Var = c.SecretVar
+		}
 		out = append(out, s)
+	}
+	if t.AuthorizationCode != "" {
+		out = append(out, SecretSource{Secret: t.AuthorizationCode, Var: EnvAuthorizationCode})
 	}
 	return out
 }

@@ -26,9 +26,9 @@ func TestSecretSources(t *testing.T) {
 			EnvSalesChannelClientSecret: "sales-channel",
 			EnvClientSecret:             "client",
 		}, []SecretSource{
-			{"from-a-file", EnvIntegrationSecretFile, true},
-			{"sales-channel", EnvSalesChannelClientSecret, false},
-			{"client", EnvClientSecret, false},
+			{Secret: "from-a-file", Var: EnvIntegrationSecretFile, File: true},
+			{Secret: "sales-channel", Var: EnvSalesChannelClientSecret, File: false},
+			{Secret: "client", Var: EnvClientSecret, File: false},
 		}},
 		{"rfc6749, the profile's clients first", map[string]string{
 			EnvProfile:                 "rfc6749",
@@ -36,9 +36,9 @@ func TestSecretSources(t *testing.T) {
 			EnvClientSecretFile:        file,
 			EnvBasicClientSecret:       "basic",
 		}, []SecretSource{
-			{"from-a-file", EnvClientSecretFile, true},
-			{"basic", EnvBasicClientSecret, false},
-			{"integration", EnvIntegrationClientSecret, false},
+			{Secret: "from-a-file", Var: EnvClientSecretFile, File: true},
+			{Secret: "basic", Var: EnvBasicClientSecret, File: false},
+			{Secret: "integration", Var: EnvIntegrationClientSecret, File: false},
 		}},
 	}
 	for _, tt := range tests {
@@ -49,5 +49,25 @@ func TestSecretSources(t *testing.T) {
 		if got := tg.SecretSources(); !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("%s: SecretSources() = %+v; want %+v", tt.name, got, tt.want)
 		}
+	}
+}
+
+// TestSecretSourcesFromSettings verifies a secret a settings file
+// referred to is named by the variable the file names, and one read from
+// a path the file wrote by that path.
+func TestSecretSourcesFromSettings(t *testing.T) {
+	t.Parallel()
+	tg := Target{
+		Integration:  Client{ID: "i", Secret: "integration", SecretVar: "STAGING_INTEGRATION_SECRET"},
+		SalesChannel: Client{ID: "s", Secret: "sales-channel", SecretFromFile: true, SecretVar: "STAGING_SECRET_FILE"},
+		Client:       Client{ID: "c", Secret: "client", SecretFromFile: true, SecretPath: "/run/secrets/client"},
+	}
+	want := []SecretSource{
+		{Secret: "integration", Var: "STAGING_INTEGRATION_SECRET"},
+		{Secret: "sales-channel", Var: "STAGING_SECRET_FILE", File: true},
+		{Secret: "client", Path: "/run/secrets/client"},
+	}
+	if got := tg.SecretSources(); !reflect.DeepEqual(got, want) {
+		t.Errorf("SecretSources() = %+v; want %+v", got, want)
 	}
 }

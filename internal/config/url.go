@@ -6,11 +6,10 @@ import (
 	"net"
 	"net/netip"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
+
+	"github.com/authconform/authconform/internal/urlcheck"
 )
 
 // HostResolver looks up the addresses of a host name, as *net.Resolver does.
@@ -23,19 +22,13 @@ type HostResolver interface {
 // resolve quickly is treated as remote, the safe answer.
 const resolveTimeout = time.Second
 
-// CheckURL checks the base URL and the token path. The base URL must be an
-// absolute http(s) URL (scheme in any case) with a host, an optional port
-// between 1 and 65535, no user info (a password there would travel, and
-// be printed, with the URL), no query or fragment (RFC 6749 §3.2: the
-// endpoint URI must not include a fragment), and no space or control
-// character. The token path must be a path only: TokenURL joins it to
+// CheckURL checks there is a base URL (setup.ParseURL has checked it: an
+// absolute http(s) URL with a host, no user info, no query or fragment),
+// and the paths and other URLs joined to it. The token path must be a path only: TokenURL joins it to
 // the base URL, and it must not name another host.
 func (t Target) CheckURL() error {
-	if t.BaseURL == "" {
+	if t.URL.IsZero() {
 		return fmt.Errorf("no target: set %s or -target", EnvTarget)
-	}
-	if err := checkBase(t.BaseURL); err != nil {
-		return err
 	}
 	if err := checkTokenPath(t.TokenPath); err != nil {
 		return err
@@ -48,7 +41,7 @@ func (t Target) CheckURL() error {
 			return err
 		}
 	}
-	return nil
+	return t.checkGrantURLs()
 }
 
 // checkOtherURL checks a URL of the target other than its base: the same
@@ -61,105 +54,8 @@ func checkOtherURL(name, raw string) error {
 	return checkAbsolute(name, raw)
 }
 
-const wantTarget = "want a URL such as https://auth.example.com"
-
-func checkBase(raw string) error { return checkAbsolute("target", raw) }
-
 // checkAbsolute checks an absolute URL; what names it in messages.
-func checkAbsolute(what, raw string) error {
-	shown := shownURL(raw)
-	if bad := badText(raw); bad != "" {
-		return fmt.Errorf("%s %q has %s; %s", what, shown, bad, wantTarget)
-	}
-	// Any "@", not only parsed user info: a password holding "/" or "#"
-	// ends the host early, and the rest would parse as a path.
-	if strings.Contains(raw, "@") {
-		return fmt.Errorf("%s %q has an \"@\" (user info such as user:password@?): put no credentials in the URL, the client secret goes in %s or %s (an \"@\" in a path is written %%40)", what, shown, EnvIntegrationClientSecret, EnvIntegrationSecretFile)
-	}
-	u, err := url.Parse(raw)
-	if err != nil {
-		return fmt.Errorf("%s %q is not a URL: %v; %s", what, shown, parseReason(err), wantTarget)
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return fmt.Errorf("%s %q: %s (http:// or https://)", what, shown, wantTarget)
-	}
-	if err := checkHost(u); err != nil {
-		return fmt.Errorf("%s %q: %v", what, shown, err)
-	}
-	// "#" alone leaves Fragment empty, "?" alone sets only ForceQuery.
-	if u.RawQuery != "" || u.ForceQuery || strings.Contains(raw, "#") {
-		return fmt.Errorf("%s %q has a query or fragment; want scheme://host[:port][/prefix] only", what, shown)
-	}
-	if bad := badText(u.Path); bad != "" {
-		return fmt.Errorf("%s %q has %s once its path is decoded; %s", what, shown, bad, wantTarget)
-	}
-	return nil
-}
-
-// checkHost checks the host and port of a parsed base URL.
-func checkHost(u *url.URL) error {
-	host := u.Hostname()
-	if host == "" {
-		return fmt.Errorf("no host; %s", wantTarget)
-	}
-	if strings.HasSuffix(u.Host, ":") {
-		return fmt.Errorf("empty port after %q; want a port number or no colon", host)
-	}
-	if p := u.Port(); p != "" {
-		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
-			return fmt.Errorf("port %q; want a number from 1 to 65535", p)
-		}
-	}
-	// url.Parse has checked an IP literal in brackets.
-	if _, err := netip.ParseAddr(host); err == nil {
-		return nil
-	}
-	return checkHostName(host)
-}
-
-// checkHostName checks a host that is not an IP address Go reads. A name
-// whose last label is a number (127.1, 2130706433, 0x7f.1, 127.0.0.01) is
-// refused: no DNS name ends so, and resolvers disagree on whether such a
-// host is a shortened IPv4 address, so which machine it is would depend on
-// the resolver.
-func checkHostName(host string) error {
-	labels := strings.Split(strings.TrimSuffix(host, "."), ".")
-	if last := strings.ToLower(labels[len(labels)-1]); numeric(last) {
-		return fmt.Errorf("host %q looks like an IP address but is not one in standard form; write IPv4 as four decimal numbers (127.0.0.1) or use a DNS name", host)
-	}
-	for _, r := range host {
-		if !hostRune(r) {
-			return fmt.Errorf("host %q has %q; want a DNS name or an IP address", host, r)
-		}
-	}
-	return nil
-}
-
-// hostRune reports whether r may be part of a host name. Beyond ASCII,
-// letters and marks only: international names map digits and dots such
-// as "１" and "。" to ASCII ones, which would dodge the check on numbers.
-func hostRune(r rune) bool {
-	if r >= utf8.RuneSelf {
-		return unicode.IsLetter(r) || unicode.IsMark(r)
-	}
-	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-._", r)
-}
-
-// numeric reports whether a label reads as a number: decimal, or hex
-// with 0x as some resolvers accept.
-func numeric(label string) bool {
-	digits := strings.TrimPrefix(label, "0x")
-	if digits == "" {
-		return false
-	}
-	hex := digits != label
-	for _, r := range digits {
-		if !(r >= '0' && r <= '9' || hex && r >= 'a' && r <= 'f') {
-			return false
-		}
-	}
-	return true
-}
+func checkAbsolute(what, raw string) error { return urlcheck.Absolute(what, raw) }
 
 // checkTokenPath checks that p is a path only. "" is allowed: the token
 // endpoint is then the base URL itself.
@@ -201,48 +97,11 @@ func tokenPathProblem(p, example string) string {
 	return ""
 }
 
-// badText names what makes s unfit for a URL typed by a person: a
-// control character, a space, an invisible character, or bytes that are
-// not UTF-8; "" when there is none.
-func badText(s string) string {
-	for i, w := 0, 0; i < len(s); i += w {
-		var r rune
-		r, w = utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && w == 1:
-			return "bytes that are not UTF-8"
-		case unicode.IsControl(r):
-			return fmt.Sprintf("a control character (%U)", r)
-		case unicode.IsSpace(r):
-			return fmt.Sprintf("a space (%U)", r)
-		case !unicode.IsPrint(r):
-			return fmt.Sprintf("an invisible character (%U)", r)
-		}
-	}
-	return ""
-}
+// badText names what makes s unfit for a URL typed by a person, or "".
+func badText(s string) string { return urlcheck.BadText(s) }
 
-// parseReason is url.Parse's reason, without the URL it repeats.
-func parseReason(err error) error {
-	if ue, ok := err.(*url.Error); ok {
-		return ue.Err
-	}
-	return err
-}
-
-// shownURL is raw fit for a message: without the user info it may carry
-// (everything from the "//" to the last "@", found by hand as raw may not
-// parse: a password may hold "/", "?" or "#"), and shortened.
-func shownURL(raw string) string {
-	if at := strings.LastIndex(raw, "@"); at >= 0 {
-		if i := strings.Index(raw, "://"); i >= 0 && i < at {
-			raw = raw[:i+3] + raw[at+1:]
-		} else {
-			raw = raw[at+1:]
-		}
-	}
-	return shorten(raw)
-}
+// shownURL is raw fit for a message: without user info, and shortened.
+func shownURL(raw string) string { return urlcheck.Shown(raw) }
 
 // TokenURL is the absolute URL of the token endpoint: the base URL's
 // scheme and host, without user info, and the base path joined to the
@@ -260,15 +119,19 @@ func (t Target) RevokeURL() string { return t.endpointURL(t.RevokePath) }
 // https://auth.commercelayer.io). The base URL, path prefix included,
 // because Commerce Layer's clients hang every endpoint from iss: keys at
 // iss + /.well-known/jwks.json, revocation at iss + /oauth/revoke, the
-// same URL the suite revokes at. "" when the base URL does not parse.
+// same URL the suite revokes at. They do so only for an iss that starts
+// with https://auth. (any other sends them to
+// https://auth.commercelayer.io), which a scenario of its own judges: the
+// suite itself reads and revokes where the target is, whatever its name.
+// "" when the base URL does not parse.
 func (t Target) IssuerURL() string {
 	if t.Issuer != "" {
 		return strings.TrimSuffix(t.Issuer, "/")
 	}
-	base, err := url.Parse(t.BaseURL)
-	if err != nil || base.Host == "" {
+	if t.URL.IsZero() {
 		return ""
 	}
+	base := t.URL.Parsed()
 	u := url.URL{Scheme: strings.ToLower(base.Scheme), Host: base.Host, Path: base.Path, RawPath: base.RawPath}
 	return strings.TrimSuffix(u.String(), "/")
 }
@@ -286,20 +149,24 @@ func (t Target) KeySetURL() string {
 }
 
 // OtherURLs are the URLs besides the base URL a run may send requests to:
-// the key set and the protected resource, when configured.
+// the key set, the protected resource and the authorize endpoint, when
+// configured.
 func (t Target) OtherURLs() []string {
 	out := []string{t.KeySetURL()}
 	if t.ResourceURL != "" {
 		out = append(out, t.ResourceURL)
 	}
+	if t.AuthorizeURL != "" {
+		out = append(out, t.AuthorizeURL)
+	}
 	return out
 }
 
 func (t Target) endpointURL(p string) string {
-	base, err := url.Parse(t.BaseURL)
-	if err != nil {
+	if t.URL.IsZero() {
 		return ""
 	}
+	base := t.URL.Parsed()
 	if i := strings.IndexAny(p, "?#"); i >= 0 {
 		p = p[:i]
 	}
@@ -313,9 +180,9 @@ func (t Target) endpointURL(p string) string {
 }
 
 // Scheme is the scheme of the base URL in lower case ("http", "https"),
-// or "" when it does not parse. Compare it, not the text of BaseURL:
-// "HTTP://" is plain http too.
-func (t Target) Scheme() string { return schemeOf(t.BaseURL) }
+// or "" when there is none. Compare it, not the URL's text: "HTTP://" is
+// plain http too.
+func (t Target) Scheme() string { return strings.ToLower(t.URL.Parsed().Scheme) }
 
 func schemeOf(raw string) string {
 	u, err := url.Parse(raw)
@@ -334,7 +201,35 @@ func (t Target) IsPlainHTTP() bool { return t.Scheme() == "http" }
 // resolves within a second to loopback addresses only. 0.0.0.0 and :: are
 // not loopback, nor is anything that does not resolve: the answer decides
 // whether plain http may carry a secret, so doubt means remote.
-func (t Target) IsLoopback() bool { return t.IsLoopbackURL(t.BaseURL) }
+//
+// A run decides it once, when it plans.
+func (t Target) IsLoopback() bool {
+	return !t.URL.IsZero() && t.isLoopbackHost(t.URL.Parsed().Hostname())
+}
+
+// CheckTransport checks that no secret or token would cross the network in
+// clear: a plain http URL must be on loopback (for the base URL, loopback
+// says so, decided once) unless allowHTTP. It reports whether any URL of
+// the target is https: only then does a run read the system's roots.
+func (t Target) CheckTransport(loopback, allowHTTP bool) (usesTLS bool, err error) {
+	if t.IsPlainHTTP() && !loopback && !allowHTTP {
+		return false, fmt.Errorf("target %s is plain http and not on loopback: client secrets would cross the network unencrypted (RFC 6749 §2.3.1, §3.2 require TLS); use https:// or -allow-http", t.URL)
+	}
+	usesTLS = !t.IsPlainHTTP()
+	// The key set and the protected resource are held to the same rule:
+	// access tokens go to the resource, and keys read in clear could be
+	// anyone's.
+	for _, u := range t.OtherURLs() {
+		if !IsPlainHTTPURL(u) {
+			usesTLS = true
+			continue
+		}
+		if !allowHTTP && !t.IsLoopbackURL(u) {
+			return false, fmt.Errorf("%s is plain http and not on loopback: access tokens and the keys that verify them would cross the network unencrypted (RFC 6750 §5.3, RFC 7517 §9.3 require TLS); use https:// or -allow-http", u)
+		}
+	}
+	return usesTLS, nil
+}
 
 // IsPlainHTTPURL reports whether raw is reached without TLS.
 func IsPlainHTTPURL(raw string) bool { return schemeOf(raw) == "http" }
@@ -346,15 +241,13 @@ func (t Target) IsLoopbackURL(raw string) bool {
 	if err != nil {
 		return false
 	}
-	host := u.Hostname()
-	if host == "" {
-		return false
-	}
-	if name := strings.ToLower(strings.TrimSuffix(host, ".")); name == "localhost" {
-		return true
-	}
-	if a, err := netip.ParseAddr(host); err == nil {
-		return a.Unmap().IsLoopback()
+	return t.isLoopbackHost(u.Hostname())
+}
+
+// isLoopbackHost is IsLoopback for a host name or address.
+func (t Target) isLoopbackHost(host string) bool {
+	if loopback, decided := urlcheck.Loopback(host); decided {
+		return loopback
 	}
 	return t.resolvesToLoopback(host)
 }

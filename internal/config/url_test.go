@@ -3,6 +3,7 @@ package config
 import (
 	"context"
 	"errors"
+	"github.com/authconform/authconform/conform/setup"
 	"net/url"
 	"slices"
 	"strings"
@@ -93,7 +94,7 @@ func TestCheckURL(t *testing.T) {
 		{"https://a.io", "https://user:secretpw@evil.example/x", "not a path"},
 	}
 	for _, tt := range tests {
-		err := Target{BaseURL: tt.base, TokenPath: tt.path}.CheckURL()
+		err := checkURL(tt.base, tt.path)
 		if tt.wantErr == "" {
 			if err != nil {
 				t.Errorf("CheckURL(%q, %q) = %v; want nil", tt.base, tt.path, err)
@@ -116,7 +117,7 @@ func TestCheckURL(t *testing.T) {
 // TestCheckURLLongValue verifies a very long value is quoted shortened.
 func TestCheckURLLongValue(t *testing.T) {
 	long := "https://auth.example.com/" + strings.Repeat("a", 1<<20) + "?x"
-	err := Target{BaseURL: long}.CheckURL()
+	err := checkURL(long, "")
 	if err == nil || len(err.Error()) > 1000 {
 		t.Errorf("CheckURL(1 MiB URL) = an error of %d bytes; want a short one", len(err.Error()))
 	}
@@ -132,16 +133,16 @@ func TestTokenURL(t *testing.T) {
 		{"https://a.io", "", "https://a.io/"},
 		{"HTTPS://A.io:8443", "/oauth/token", "https://A.io:8443/oauth/token"},
 		{"https://a.io", "/a%2Fb", "https://a.io/a%2Fb"},
-		{"https://a.io/p%20q", "/t", "https://a.io/p%20q/t"},
+		{"https://a.io/p%2Fq", "/t", "https://a.io/p%2Fq/t"}, // a space (%20) is refused by ParseURL
 		{"https://a.io", "/to ken", "https://a.io/to%20ken"},
 		{"https://a.io", "/a%zz", "https://a.io/a%25zz"},
 		{"https://a.io", "//evil.example/token", "https://a.io/evil.example/token"},
 		{"https://a.io", "/oauth/token?x=1", "https://a.io/oauth/token"},
-		{"https://user:pass@a.io", "/t", "https://a.io/t"},
+		{"https://user:pass@a.io", "/t", ""}, // refused by ParseURL: never a target's URL
 		{"http://[::1]:80", "/t", "http://[::1]:80/t"},
 		{"://bad", "/t", ""},
 	} {
-		if got := (Target{BaseURL: tt.base, TokenPath: tt.path}).TokenURL(); got != tt.want {
+		if got := atPath(tt.base, tt.path).TokenURL(); got != tt.want {
 			t.Errorf("TokenURL(%q, %q) = %q; want %q", tt.base, tt.path, got, tt.want)
 		}
 	}
@@ -162,8 +163,14 @@ func TestTokenURLKeepsHost(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if _, err := setup.ParseURL(base); err != nil {
+			if bu.User == nil {
+				t.Errorf("ParseURL(%q) = %v; want it accepted", base, err)
+			}
+			continue // user info never reaches a target's URL
+		}
 		for _, p := range paths {
-			raw := Target{BaseURL: base, TokenPath: p}.TokenURL()
+			raw := atPath(base, p).TokenURL()
 			u, err := url.Parse(raw)
 			switch {
 			case err != nil:
@@ -188,12 +195,12 @@ func TestScheme(t *testing.T) {
 		{"hTTp://127.0.0.1", "http", true},
 		{"https://a.io", "https", false},
 		{"HTTPS://a.io", "https", false},
-		{"ftp://a.io", "ftp", false},
+		{"ftp://a.io", "", false}, // refused by ParseURL: never a target's URL
 		{"a.io", "", false},
 		{"://a.io", "", false},
 		{"", "", false},
 	} {
-		tg := Target{BaseURL: tt.url}
+		tg := atPath(tt.url, "")
 		if got, plain := tg.Scheme(), tg.IsPlainHTTP(); got != tt.scheme || plain != tt.plain {
 			t.Errorf("Scheme(%q), IsPlainHTTP = %q, %v; want %q, %v", tt.url, got, plain, tt.scheme, tt.plain)
 		}
@@ -242,13 +249,14 @@ func TestIsLoopback(t *testing.T) {
 		{"http://localhost.evil.example", []string{"127.0.0.1", "::1"}, true},
 		{"http://localhost.evil.example", []string{"0.0.0.0"}, false},
 		{"http://127.1", nil, false},
-		{"http://127.1", []string{"127.0.0.1"}, true},
+		{"http://127.1", []string{"127.0.0.1"}, false}, // refused by ParseURL: never a target's URL
 		{"http://[::1", nil, false},
 		{"http://", []string{"127.0.0.1"}, false},
 		{"", []string{"127.0.0.1"}, false},
 	}
 	for _, tt := range tests {
-		tg := Target{BaseURL: tt.url, Resolver: stubResolver{tt.addrs}}
+		tg := atPath(tt.url, "")
+		tg.Resolver = stubResolver{tt.addrs}
 		if got := tg.IsLoopback(); got != tt.want {
 			t.Errorf("IsLoopback(%q) resolving to %q = %v; want %v", tt.url, tt.addrs, got, tt.want)
 		}
@@ -265,16 +273,16 @@ func TestOtherEndpoints(t *testing.T) {
 		revoke, issuer, keySet string
 		others                 []string
 	}{
-		{"defaults", Target{BaseURL: "https://auth.example.com", RevokePath: DefaultRevokePath},
+		{"defaults", Target{URL: setup.MustParseURL("https://auth.example.com"), RevokePath: DefaultRevokePath},
 			"https://auth.example.com/oauth/revoke", "https://auth.example.com", "https://auth.example.com/.well-known/jwks.json",
 			[]string{"https://auth.example.com/.well-known/jwks.json"}},
-		{"prefix and port: the issuer is the base URL", Target{BaseURL: "HTTPS://auth.example.com:8443/tenant/", RevokePath: "/revoke"},
+		{"prefix and port: the issuer is the base URL", Target{URL: setup.MustParseURL("HTTPS://auth.example.com:8443/tenant/"), RevokePath: "/revoke"},
 			"https://auth.example.com:8443/tenant/revoke", "https://auth.example.com:8443/tenant", "https://auth.example.com:8443/tenant/.well-known/jwks.json",
 			[]string{"https://auth.example.com:8443/tenant/.well-known/jwks.json"}},
-		{"behind a gateway", Target{BaseURL: "https://gw.example.com", Issuer: "https://auth.example.com/", ResourceURL: "https://api.example.com/ping"},
+		{"behind a gateway", Target{URL: setup.MustParseURL("https://gw.example.com"), Issuer: "https://auth.example.com/", ResourceURL: "https://api.example.com/ping"},
 			"https://gw.example.com/", "https://auth.example.com", "https://auth.example.com/.well-known/jwks.json",
 			[]string{"https://auth.example.com/.well-known/jwks.json", "https://api.example.com/ping"}},
-		{"key set named", Target{BaseURL: "https://gw.example.com", JWKSURL: "https://keys.example.com/jwks"},
+		{"key set named", Target{URL: setup.MustParseURL("https://gw.example.com"), JWKSURL: "https://keys.example.com/jwks"},
 			"https://gw.example.com/", "https://gw.example.com", "https://keys.example.com/jwks",
 			[]string{"https://keys.example.com/jwks"}},
 	} {
@@ -298,7 +306,7 @@ func TestOtherEndpoints(t *testing.T) {
 // TestCheckOtherURLs verifies the revocation path and the other URLs are
 // held to the token path's and the target's rules, named by variable.
 func TestCheckOtherURLs(t *testing.T) {
-	base := Target{BaseURL: "https://auth.example.com", TokenPath: DefaultTokenPath, RevokePath: DefaultRevokePath}
+	base := Target{URL: setup.MustParseURL("https://auth.example.com"), TokenPath: DefaultTokenPath, RevokePath: DefaultRevokePath}
 	for _, tt := range []struct {
 		name    string
 		edit    func(*Target)
@@ -325,4 +333,37 @@ func TestCheckOtherURLs(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestUserInfoNamesTheSecretVariables verifies the refusal of a URL with
+// user info names where the secret goes, as this package spells those
+// variables (the rules live in urlcheck, which cannot import them).
+func TestUserInfoNamesTheSecretVariables(t *testing.T) {
+	err := checkURL("https://user:pw@auth.example.com", "")
+	for _, name := range []string{EnvIntegrationClientSecret, EnvIntegrationSecretFile} {
+		if err == nil || !strings.Contains(err.Error(), name+" ") && !strings.HasSuffix(err.Error(), name) {
+			t.Errorf("CheckURL(a URL with user info) = %v; want it to name %s", err, name)
+		}
+	}
+}
+
+// atPath is a target whose base URL is raw, parsed as FromEnv and Resolve
+// parse it, and whose token path is path. Its URL is the zero URL when
+// setup.ParseURL refuses raw: such a URL never reaches a target.
+func atPath(raw, path string) Target {
+	u, _ := setup.ParseURL(raw)
+	return Target{URL: u, TokenPath: path}
+}
+
+// checkURL is every check a target's base URL and token path get:
+// setup.ParseURL's where the URL is read, then CheckURL's.
+func checkURL(base, path string) error {
+	var u setup.URL
+	if base != "" {
+		var err error
+		if u, err = setup.ParseURL(base); err != nil {
+			return err
+		}
+	}
+	return Target{URL: u, TokenPath: path}.CheckURL()
 }

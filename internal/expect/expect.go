@@ -12,10 +12,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/authconform/authconform/internal/catalog"
+	"github.com/authconform/authconform/internal/userfile"
 )
 
 // Failure is one known deviation.
@@ -30,11 +30,16 @@ type File struct {
 	ExpectedFailures []Failure `json:"expected_failures"`
 }
 
-// Load reads and checks a known-deviation file.
+// maxFile bounds a known-deviation file: a few hundred entries of a few
+// hundred bytes each is already a large one.
+const maxFile = 4 << 20
+
+// Load reads and checks a known-deviation file, a regular file of at
+// most 4 MiB. Errors name the file; the caller names the flag.
 func Load(path string) ([]Failure, error) {
-	b, err := os.ReadFile(path)
+	b, err := userfile.Read(path, maxFile)
 	if err != nil {
-		return nil, fmt.Errorf("-expect-failures: %v", err)
+		return nil, err
 	}
 	return Parse(b, path)
 }
@@ -105,7 +110,8 @@ type Outcome struct {
 	Error             string // the first line of the failure, redacted
 }
 
-// Write stores a list as a known-deviation file, indented for review.
+// Write stores a list as a known-deviation file, indented for review:
+// through a new temporary file beside it, renamed over it.
 func Write(path string, list []Failure) error {
 	if list == nil {
 		list = []Failure{}
@@ -114,9 +120,5 @@ func Write(path string, list []Failure) error {
 	if err != nil {
 		return err
 	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, append(b, '\n'), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
+	return userfile.WriteFile(path, append(b, '\n'))
 }

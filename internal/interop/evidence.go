@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"os"
 	"regexp"
 	"strings"
 
 	"github.com/authconform/authconform/internal/catalog"
 	"github.com/authconform/authconform/internal/expect"
 	"github.com/authconform/authconform/internal/report"
+	"github.com/authconform/authconform/internal/userfile"
 )
 
 // Evidence is what docs/interop/<server>.md is made of: the server's
@@ -36,10 +36,11 @@ const (
 // defaultNotes starts the hand-written block of a new document.
 const defaultNotes = "(Nothing yet: write here what a reader of the verdicts should know that the run cannot say.)"
 
-// ReadSummary reads a run's JSON summary (-format json:FILE).
+// ReadSummary reads a run's JSON summary (-format json:FILE), a regular
+// file of at most 64 MiB.
 func ReadSummary(path string) (report.Summary, error) {
 	var s report.Summary
-	b, err := os.ReadFile(path)
+	b, err := userfile.Read(path, 64<<20)
 	if err != nil {
 		return s, err
 	}

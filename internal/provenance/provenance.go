@@ -14,11 +14,12 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
+	"time"
 )
 
 // Stamp identifies a run's tool and suite.
 type Stamp struct {
-	Version string `json:"version"`      // the authconform module's version, "(devel)" in a checkout
+	Version string `json:"version"`      // the authconform module's version (see version), "(devel)" when the build recorded none
 	Go      string `json:"go"`           // the Go release it was built with
 	Godog   string `json:"godog"`        // the godog module's version
 	Suite   string `json:"suite_digest"` // sha256 of the feature files and schemas, "sha256:…"
@@ -36,10 +37,7 @@ func Tool() Stamp {
 	if !ok {
 		return s
 	}
-	s.Version = info.Main.Version
-	if s.Version == "" {
-		s.Version = "(devel)"
-	}
+	s.Version = version(info)
 	for _, d := range info.Deps {
 		if d.Path == "github.com/cucumber/godog" {
 			s.Godog = d.Version
@@ -49,6 +47,39 @@ func Tool() Stamp {
 		}
 	}
 	return s
+}
+
+// version is the module's version as the build recorded it. go install
+// module@v1.2.3 records the tag; go build in a clone records the tag the
+// commit carries or a pseudo-version of the commit, +dirty when the tree
+// had changes (Go 1.24 and later). A build that recorded only the VCS
+// stamp (vcs.revision, vcs.time, vcs.modified: an older Go, or a tool
+// that sets -buildvcs but not the version) gets the same pseudo-version
+// form from it, so one shape names a commit whichever way it was built.
+func version(info *debug.BuildInfo) string {
+	if v := info.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	vcs := map[string]string{}
+	for _, s := range info.Settings {
+		vcs[s.Key] = s.Value
+	}
+	rev := vcs["vcs.revision"]
+	if rev == "" {
+		return "(devel)"
+	}
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	stamp := "00010101000000"
+	if t, err := time.Parse(time.RFC3339, vcs["vcs.time"]); err == nil {
+		stamp = t.UTC().Format("20060102150405")
+	}
+	v := "v0.0.0-" + stamp + "-" + rev
+	if vcs["vcs.modified"] == "true" {
+		v += "+dirty"
+	}
+	return v
 }
 
 // Of is the stamp of a run over the files under the given roots of each

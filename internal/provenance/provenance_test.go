@@ -1,6 +1,7 @@
 package provenance
 
 import (
+	"runtime/debug"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -47,5 +48,40 @@ func TestStampLine(t *testing.T) {
 	}
 	if tool := Tool(); tool.Go == "" || tool.Version == "" {
 		t.Errorf("Tool() = %+v; want the Go release and a version", tool)
+	}
+}
+
+// TestVersion verifies the version read from each kind of build: a
+// module version wins, a VCS stamp alone gives a pseudo-version of its
+// commit, and nothing gives (devel).
+func TestVersion(t *testing.T) {
+	t.Parallel()
+	vcs := func(kv ...string) []debug.BuildSetting {
+		var s []debug.BuildSetting
+		for i := 0; i < len(kv); i += 2 {
+			s = append(s, debug.BuildSetting{Key: kv[i], Value: kv[i+1]})
+		}
+		return s
+	}
+	const rev = "0123456789abcdef0123456789abcdef01234567"
+	tests := []struct {
+		name     string
+		main     string
+		settings []debug.BuildSetting
+		want     string
+	}{
+		{"go install @tag", "v1.2.3", nil, "v1.2.3"},
+		{"go build in a clone (Go 1.24+)", "v1.2.4-0.20261207130800-0123456789ab+dirty", vcs("vcs.revision", rev), "v1.2.4-0.20261207130800-0123456789ab+dirty"},
+		{"VCS stamp only", "(devel)", vcs("vcs", "git", "vcs.revision", rev, "vcs.time", "2026-12-07T13:08:00Z", "vcs.modified", "false"), "v0.0.0-20261207130800-0123456789ab"},
+		{"VCS stamp, changed tree", "", vcs("vcs.revision", rev, "vcs.time", "2026-12-07T14:08:00+01:00", "vcs.modified", "true"), "v0.0.0-20261207130800-0123456789ab+dirty"},
+		{"VCS stamp without time", "(devel)", vcs("vcs.revision", "abc123"), "v0.0.0-00010101000000-abc123"},
+		{"no stamp (-buildvcs=false, a worktree)", "(devel)", nil, "(devel)"},
+		{"nothing", "", nil, "(devel)"},
+	}
+	for _, tt := range tests {
+		info := &debug.BuildInfo{Main: debug.Module{Path: "github.com/authconform/authconform", Version: tt.main}, Settings: tt.settings}
+		if got := version(info); got != tt.want {
+			t.Errorf("%s: version = %q; want %q", tt.name, got, tt.want)
+		}
 	}
 }

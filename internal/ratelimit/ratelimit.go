@@ -15,12 +15,11 @@ package ratelimit
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
+
+	"github.com/authconform/authconform/conform/setup"
 )
 
 // Window allows at most N requests in any window of length Per.
@@ -56,62 +55,44 @@ func (w *Window) margin() time.Duration {
 	return max(w.per/50, 10*time.Millisecond)
 }
 
-// Bounds on a rate Parse accepts. A rate outside them is a typo or a
-// test of the suite, not a limit anyone means: no target wants more than
-// 100000 requests a second from a conformance suite, and a window over a
-// day would make the run take days.
-const (
-	maxN         = 100000
-	minPer       = time.Millisecond
-	maxPer       = 24 * time.Hour
-	maxPerSecond = 100000
-)
-
-// Parse reads "N/DURATION" (e.g. "30/1m", "5/10s"), N from 1 to 100000,
-// DURATION from 1ms to 24h, and at most 100000 requests a second in all.
-// "0", "none" and "off" mean no limit and give a nil *Window, which never
-// waits.
-func Parse(s string) (*Window, error) {
-	switch strings.TrimSpace(s) {
-	case "0", "none", "off":
+// For returns a limiter of r, or nil (which never waits) when r is no
+// limit; a rate out of setup's bounds is an error.
+func For(r setup.Rate) (*Window, error) {
+	if err := r.Check(); err != nil {
+		return nil, err
+	}
+	if r.IsNone() {
 		return nil, nil
 	}
-	num, dur, ok := strings.Cut(s, "/")
-	if !ok {
-		return nil, fmt.Errorf("rate %q: want N/DURATION, e.g. 30/1m, or none", s)
-	}
-	n, err := strconv.Atoi(strings.TrimSpace(num))
-	if err != nil && !errors.Is(err, strconv.ErrRange) {
-		return nil, fmt.Errorf("rate %q: N %q is not a whole number; want N/DURATION, e.g. 30/1m, or none", s, num)
-	}
-	if err != nil || n < 1 || n > maxN {
-		return nil, fmt.Errorf("rate %q: want N from 1 to %d requests", s, maxN)
-	}
-	per, err := time.ParseDuration(strings.TrimSpace(dur))
-	if err != nil {
-		return nil, fmt.Errorf("rate %q: DURATION %q is not a duration; want e.g. 1m, 10s or 500ms", s, dur)
-	}
-	if per < minPer || per > maxPer {
-		return nil, fmt.Errorf("rate %q: want DURATION from 1ms to 24h", s)
-	}
-	// n/per > maxPerSecond, in integers: n and per are bounded above, so
-	// neither side can overflow.
-	if int64(n)*int64(time.Second) > maxPerSecond*int64(per) {
-		return nil, fmt.Errorf("rate %q: over %d requests a second; want a lower N or a longer DURATION", s, maxPerSecond)
-	}
-	return New(n, per), nil
+	return New(r.N, r.Per), nil
 }
 
-// Limit is the number of requests allowed per window, and the window; 0
-// and 0 for a nil *Window (no limit).
-func (w *Window) Limit() (int, time.Duration) {
+// DefaultRemote is Commerce Layer's documented auth limit: 30 requests a
+// minute per IP (docs/sources/commercelayer-auth.md#rate-limits).
+var DefaultRemote = setup.Rate{N: 30, Per: time.Minute}
+
+// ForTarget is a run's rate limit: rate when one is given, else none for a
+// target on loopback and DefaultRemote for any other.
+func ForTarget(rate *setup.Rate, loopback bool) (*Window, error) {
+	switch {
+	case rate != nil:
+		return For(*rate)
+	case loopback:
+		return nil, nil
+	}
+	return For(DefaultRemote)
+}
+
+// Rate is the limit: requests per window, and the window; the zero Rate,
+// no limit, for a nil *Window.
+func (w *Window) Rate() setup.Rate {
 	if w == nil {
-		return 0, 0
+		return setup.Rate{}
 	}
-	return w.n, w.per
+	return setup.Rate{N: w.n, Per: w.per}
 }
 
-// String renders the limit as Parse reads it.
+// String renders the limit as setup.ParseRate reads it.
 func (w *Window) String() string {
 	if w == nil {
 		return "none"

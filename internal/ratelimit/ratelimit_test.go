@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/authconform/authconform/conform/setup"
 )
 
 type fakeClock struct{ t time.Time }
@@ -117,50 +119,28 @@ func TestPauseFor(t *testing.T) {
 	slot.Done() // a nil slot's Done does nothing
 }
 
-// TestParse verifies the -rate syntax and its bounds: N from 1 to 100000,
-// DURATION from 1ms to 24h, at most 100000 a second.
-func TestParse(t *testing.T) {
-	tests := []struct {
-		in      string
-		want    string
-		wantErr string // part of the message, "" for none
+// TestFor verifies a rate becomes its limiter, no limit a nil one (which
+// never waits), and a rate out of bounds an error.
+func TestFor(t *testing.T) {
+	for _, tt := range []struct {
+		rate    setup.Rate
+		wantNil bool
+		wantErr string
 	}{
-		{"30/1m", "30/1m0s", ""},
-		{"5/10s", "5/10s", ""},
-		{" 5 / 10s ", "5/10s", ""},
-		{"none", "none", ""},
-		{"off", "none", ""},
-		{"0", "none", ""},
-		{"100000/1s", "100000/1s", ""},
-		{"1/24h", "1/24h0m0s", ""},
-		{"1/1ms", "1/1ms", ""},
-		{"100/1ms", "100/1ms", ""},
-		{"101/1ms", "", "over 100000 requests a second"},
-		{"30", "", "want N/DURATION"},
-		{"x/1m", "", "is not a whole number"},
-		{"3/-1s", "", "want DURATION from 1ms to 24h"},
-		{"0/1m", "", "want N from 1 to 100000"},
-		{"-5/1m", "", "want N from 1 to 100000"},
-		{"100001/1h", "", "want N from 1 to 100000"},
-		{"99999999999999999999999/1m", "", "want N from 1 to 100000"},
-		{"1/0s", "", "want DURATION from 1ms to 24h"},
-		{"1/1ns", "", "want DURATION from 1ms to 24h"},
-		{"1/999us", "", "want DURATION from 1ms to 24h"},
-		{"1/25h", "", "want DURATION from 1ms to 24h"},
-		{"1/9999999999h", "", "is not a duration"},
-		{"1/soon", "", "is not a duration"},
-		{"100000/999ms", "", "over 100000 requests a second"},
-		{"50000/100ms", "", "over 100000 requests a second"},
-	}
-	for _, tt := range tests {
-		w, err := Parse(tt.in)
+		{setup.Rate{}, true, ""},
+		{setup.Rate{N: 30, Per: time.Minute}, false, ""},
+		{setup.Rate{N: 30}, true, "want DURATION from 1ms to 24h"},
+	} {
+		w, err := For(tt.rate)
 		switch {
-		case tt.wantErr == "" && err != nil:
-			t.Errorf("Parse(%q) error = %v; want %s", tt.in, err, tt.want)
 		case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
-			t.Errorf("Parse(%q) = %v, error %v; want an error saying %q", tt.in, w, err, tt.wantErr)
-		case err == nil && w.String() != tt.want:
-			t.Errorf("Parse(%q) = %s; want %s", tt.in, w, tt.want)
+			t.Errorf("For(%s) error = %v; want one saying %q", tt.rate, err, tt.wantErr)
+		case tt.wantErr == "" && err != nil:
+			t.Errorf("For(%s) error = %v", tt.rate, err)
+		case (w == nil) != tt.wantNil:
+			t.Errorf("For(%s) = %v; want nil: %v", tt.rate, w, tt.wantNil)
+		case err == nil && w.Rate() != tt.rate:
+			t.Errorf("For(%s).Rate() = %s; want the rate back", tt.rate, w.Rate())
 		}
 	}
 }

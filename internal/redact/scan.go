@@ -3,6 +3,9 @@ package redact
 import (
 	"encoding/binary"
 	"hash/maphash"
+	"slices"
+	"sync"
+	"unicode/utf8"
 )
 
 // maxUnescape is how many layers of escapes a text is decoded through: a
@@ -247,4 +250,136 @@ func (h *hits) mask(text []byte, limit int) ([]byte, int) {
 		i = end
 	}
 	return out, limit
+}
+
+// A view is a text with one or more layers of escapes decoded. Byte i of the
+// view was decoded from bytes [start[i], end[i]) of the original text, so a
+// value found in the view is masked where it really sits, escapes and all.
+// The original text is its own view; its maps are nil.
+//
+// For a text cut for display, a view may leave undecoded the escapes at its
+// end that the cut may have shortened, from cut on, as found by partial
+// (partialEscape or lastPartialEscape); so do the views decoded from it.
+// Otherwise partial is nil and cut is len(text).
+type view struct {
+	text       []byte
+	start, end []int32
+	cut        int
+	partial    func([]byte) int
+}
+
+// newView is the view of the original text.
+func newView(text []byte, partial func([]byte) int) view {
+	v := view{text: text, cut: len(text), partial: partial}
+	if partial != nil {
+		v.cut = partial(text)
+	}
+	return v
+}
+
+// span maps the view's bytes [i, j), i < j, to the original text.
+func (v *view) span(i, j int) (int, int) {
+	if v.start == nil {
+		return i, j
+	}
+	return int(v.start[i]), int(v.end[j-1])
+}
+
+// startOf maps view byte i to where it starts in the original text.
+func (v *view) startOf(i int) int {
+	s, _ := v.span(i, i+1)
+	return s
+}
+
+// unescape decodes one layer of the given kinds of escape, all at once,
+// left to right as each decoder would: an escape's output is not decoded
+// again in the same pass. It reports false, having allocated nothing, when
+// there is nothing to decode.
+func (v *view) unescape(kinds escapeKinds) (view, bool) {
+	src := v.text[:v.cut]
+	var scratch [8]byte
+	i, dec, n := nextEscape(src, 0, kinds, scratch[:0])
+	if n == 0 {
+		return view{}, false
+	}
+	out := newBuffers(len(v.text))
+	out.partial = v.partial
+	done := 0 // src[:done] is in out
+	for n > 0 {
+		out.copyFrom(v, done, i)
+		s, e := v.span(i, i+n)
+		for _, b := range dec {
+			out.text = append(out.text, b)
+			out.start = append(out.start, int32(s))
+			out.end = append(out.end, int32(e))
+		}
+		done = i + n
+		i, dec, n = nextEscape(src, done, kinds, scratch[:0])
+	}
+	out.copyFrom(v, done, len(src))
+	out.cut = len(out.text)
+	if v.partial != nil {
+		// The bytes left undecoded may have finished an escape this layer
+		// holds: as far as this view can tell, the cut falls before it.
+		out.cut = v.partial(out.text)
+	}
+	out.copyFrom(v, len(src), len(v.text))
+	return out, true
+}
+
+// spare holds the buffers of views no longer needed, for the next ones: a
+// scan may decode a dozen views of a large text, and reports are redacted
+// one after another.
+var spare sync.Pool
+
+// newBuffers returns an empty view with room for n bytes.
+func newBuffers(n int) view {
+	if p, ok := spare.Get().(*view); ok && cap(p.text) >= n {
+		return view{text: p.text[:0], start: p.start[:0], end: p.end[:0]}
+	}
+	return view{text: make([]byte, 0, n), start: make([]int32, 0, n), end: make([]int32, 0, n)}
+}
+
+// release hands a decoded view's buffers back for reuse; v must not be used
+// after.
+func (v *view) release() {
+	if v.start != nil {
+		spare.Put(&view{text: v.text, start: v.start, end: v.end})
+	}
+}
+
+// copyFrom appends the bytes [i, j) of from to v, as they are.
+func (v *view) copyFrom(from *view, i, j int) {
+	v.text = append(v.text, from.text[i:j]...)
+	if from.start != nil {
+		v.start = append(v.start, from.start[i:j]...)
+		v.end = append(v.end, from.end[i:j]...)
+		return
+	}
+	for k := i; k < j; k++ {
+		v.start = append(v.start, int32(k))
+		v.end = append(v.end, int32(k+1))
+	}
+}
+
+// cutWindow is how far from the end of a cut text cutMarks looks.
+const cutWindow = 64
+
+// cutMarks lists, in order, where in the last cutWindow bytes of a view of
+// a cut text the escapes may begin that the cut shortened: each byte that
+// starts an escape and is followed only by bytes escapes are made of
+// (including those a shortened escape may have been mis-decoded to).
+func cutMarks(b []byte) []int {
+	var marks []int
+	for i := len(b) - 1; i >= 0 && i >= len(b)-cutWindow; i-- {
+		c := b[i]
+		if !isAlnum(c) && kindOf[c] == 0 && c != '#' && c != ';' && c < utf8.RuneSelf {
+			break
+		}
+		if kindOf[c] != 0 {
+			marks = append(marks, i)
+		}
+	}
+	slices.Reverse(marks)
+	return marks
 }

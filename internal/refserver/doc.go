@@ -1,7 +1,8 @@
 // Package refserver is the embedded reference auth server that the
-// conformance suite is judged against in its own tests: a token endpoint that
-// follows Commerce Layer's client_credentials flow (POST /oauth/token) and
-// RFC 6749, a JWKS endpoint for the RS512 keys that sign its tokens, token
+// conformance suite is judged against in its own tests: a token endpoint
+// that follows Commerce Layer's client_credentials, authorization code and
+// JWT bearer flows (POST /oauth/token, GET /oauth/authorize) and RFC 6749,
+// a JWKS endpoint for the RS512 keys that sign its tokens, token
 // revocation (POST /oauth/revoke, RFC 7009) and a protected resource that
 // accepts its tokens (GET /api/ping, RFC 6750).
 //
@@ -51,6 +52,21 @@
 //     expired or already revoked is 200 {} (RFC 7009 §2.2); another
 //     client's is 403 unauthorized_client; the client's own is revoked,
 //     200 {}. It shares the token endpoint's rate limit.
+//   - A webapp (Options.Webapp, with one registered RedirectURI) gets
+//     codes from GET /oauth/authorize, which approves at once as UserID
+//     and redirects to the redirect URI with the code and the state it
+//     was sent (a wrong client or redirect URI is answered 400 or 401, not
+//     redirected). POST /oauth/token exchanges a code once, within 10
+//     minutes, with the webapp's secret and the authorize request's
+//     redirect_uri, for a token acting for the user; a code presented
+//     again is refused (invalid_grant) and its tokens revoked.
+//   - The JWT bearer grant takes an assertion (decoded, its signature not
+//     checked, as Commerce Layer does) whose Commerce Layer claims name a
+//     known owner (CustomerID, or UserID) and/or a custom claim; one over
+//     4 KB, not a JWT, claiming nothing or naming an unknown owner is 400
+//     invalid_assertion. Both grants answer with a refresh token, and
+//     owner_id and owner_type when the token has an owner; the JWT
+//     carries the owner and the custom claim.
 //   - GET /api/ping with Authorization: Bearer <token> answers 200 for a
 //     token issued here, neither revoked nor expired, else 401 with the
 //     Core API's INVALID_TOKEN body and a Bearer challenge.

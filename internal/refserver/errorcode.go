@@ -14,6 +14,13 @@ const (
 	codeUnauthorizedClient   errorCode = "unauthorized_client"
 	codeUnsupportedGrantType errorCode = "unsupported_grant_type"
 	codeInvalidScope         errorCode = "invalid_scope"
+	codeInvalidGrant         errorCode = "invalid_grant"
+	// codeUnsupportedResponseType is RFC 6749 §4.1.2.1's, for an
+	// authorize request that asks for anything but a code.
+	codeUnsupportedResponseType errorCode = "unsupported_response_type"
+	// codeInvalidAssertion is Commerce Layer's answer to a JWT bearer
+	// assertion it refuses.
+	codeInvalidAssertion errorCode = "invalid_assertion"
 	// codeServerError is RFC 6749 §4.1.2.1's code for an unexpected
 	// condition, which the *-500 faults answer with.
 	codeServerError errorCode = "server_error"

@@ -79,6 +79,7 @@ const (
 	faultJWTOrganizationSlugMissing  = "jwt-organization-slug-missing"
 	faultJWTTestNotBoolean           = "jwt-test-not-boolean"
 	faultJWTIssWrong                 = "jwt-iss-wrong"
+	faultJWTIssRequestOrigin         = "jwt-iss-request-origin"
 	faultJWKSMissing                 = "jwks-missing"
 
 	faultRevokeLeavesTokenWorking    = "revoke-leaves-token-working"
@@ -91,6 +92,26 @@ const (
 	faultRevokeSalesChannelRefused   = "revoke-sales-channel-refused"
 	faultRevokeGuestWithoutSecret    = "revoke-guest-without-secret-accepted"
 	faultResourceAcceptsGarbage      = "resource-accepts-garbage-token"
+
+	faultScopeCodeNotEchoed            = "scope-code-not-echoed"
+	faultMarketCodeCaseFolded          = "market-code-case-folded"
+	faultUnknownStoreAccepted          = "unknown-store-accepted"
+	faultStoreMarketMissing            = "store-market-missing"
+	faultUnknownStockLocationAccepted  = "unknown-stock-location-accepted"
+	faultStockLocationMarketUnchecked  = "stock-location-market-unchecked"
+	faultStockLocationClaimMissing     = "stock-location-claim-missing"
+	faultAuthorizeStateDropped         = "authorize-state-dropped"
+	faultCodeReusable                  = "authorization-code-reusable"
+	faultCodeReuseKeepsTokens          = "authorization-code-reuse-keeps-tokens"
+	faultRedirectURIUnchecked          = "authorization-code-redirect-uri-unchecked"
+	faultUnknownCodeAccepted           = "authorization-code-unknown-accepted"
+	faultJWTBearerOwnerNotCopied       = "jwt-bearer-owner-not-copied"
+	faultJWTBearerCustomClaimNotCopied = "jwt-bearer-custom-claim-not-copied"
+	faultJWTBearerCustomClaimMangled   = "jwt-bearer-custom-claim-mangled"
+	faultJWTBearerEmptyClaimsAccepted  = "jwt-bearer-empty-claims-accepted"
+	faultJWTBearerOversizedAccepted    = "jwt-bearer-oversized-assertion-accepted"
+	faultJWTBearerNonJWTAccepted       = "jwt-bearer-non-jwt-assertion-accepted"
+	faultJWTBearerUnknownOwnerAccepted = "jwt-bearer-unknown-owner-accepted"
 )
 
 // allFaults is the catalogue behind Faults. Order is stable (grouped as
@@ -104,8 +125,8 @@ var allFaults = []Fault{
 	{faultTokenTypeMissing, "RFC 6749 §5.1: token_type is REQUIRED in a successful response."},
 	{faultExpiresInString, "RFC 6749 §5.1 and Commerce Layer docs: expires_in is a JSON number of seconds, not a string."},
 	{faultExpiresInFloat, "Commerce Layer docs (client credentials): expires_in is an integer number of seconds (14400 or 7200), not 14400.0."},
-	{faultSalesChannelLifetime, "Commerce Layer docs (authentication): sales channel tokens last 4 hours, expires_in 14400."},
-	{faultIntegrationLifetime, "Commerce Layer docs (authentication): integration tokens last 2 hours, expires_in 7200."},
+	{faultSalesChannelLifetime, "Commerce Layer docs (authentication): sales channel tokens last 4 hours by default, expires_in 14400 (a per-credential setting: a warning unless a lifetime is configured, then a failure)."},
+	{faultIntegrationLifetime, "Commerce Layer docs (authentication): integration tokens last 2 hours by default, expires_in 7200 (a per-credential setting: a warning unless a lifetime is configured, then a failure)."},
 	{faultCreatedAtMillis, "Commerce Layer docs (client credentials): created_at is in Unix seconds, not milliseconds."},
 	{faultCreatedAtStale, "Commerce Layer docs (client credentials): created_at is the time the token was issued, not a day earlier."},
 	{faultCreatedAtString, "Commerce Layer docs (client credentials): created_at is an integer, not a string."},
@@ -159,7 +180,7 @@ var allFaults = []Fault{
 	{faultJWTTypMissing, `Commerce Layer tests (header typ "JWT") and RFC 7519 §5.1 (typ is recommended): the header carries typ JWT (a SHOULD).`},
 
 	// The token's claims.
-	{faultJWTLifetimeMismatch, "Commerce Layer tests (exp − iat is 14400 or 7200, as expires_in): the JWT's exp − iat equals the response's expires_in, not twice it."},
+	{faultJWTLifetimeMismatch, "RFC 6749 §5.1 (expires_in is the lifetime of the access token) and Commerce Layer tests (exp − iat is 14400 or 7200, as expires_in): the JWT's exp − iat equals the response's expires_in; here the answer says the lifetime while the token lives twice as long."},
 	{faultJWTIatStale, "RFC 7519 §4.1.6 and Commerce Layer tests (iat, exp in epoch seconds): iat is the time of issue, the response's created_at, not a day earlier."},
 	{faultJWTApplicationKindWrong, `Commerce Layer tests (application.kind): a sales channel's token says kind "sales_channel", not "integration" (sales channel tokens only).`},
 	{faultJWTApplicationPublicWrong, "Commerce Layer tests (application.public): a sales channel's token says public true, not false (sales channel tokens only)."},
@@ -168,7 +189,8 @@ var allFaults = []Fault{
 	{faultJWTScopeClaimDiffers, `Commerce Layer tests (scope claim): the JWT's scope equals the response's scope; here "market:all" when a market was granted.`},
 	{faultJWTOrganizationSlugMissing, "Commerce Layer tests (organization claim; the Core API host is derived from organization.slug): organization.slug is present."},
 	{faultJWTTestNotBoolean, `Commerce Layer tests (jwtDecode types): the test claim is a JSON boolean, not the string "true".`},
-	{faultJWTIssWrong, "Commerce Layer tests (extractIssuer, jwtVerify): iss is the server's own URL, under which /.well-known/jwks.json holds its keys; not a fixed https://auth.authconform.test."},
+	{faultJWTIssWrong, "Commerce Layer tests (extractIssuer, jwtVerify): iss is the server's own issuer, under which /.well-known/jwks.json holds its keys; not a fixed " + wrongIssuer + "."},
+	{faultJWTIssRequestOrigin, "Commerce Layer tests (extractIssuer: clients follow iss only when it starts with https://auth.): iss is the server's configured issuer, not the plain origin a request reached it at (http://127.0.0.1:PORT), which sends clients to https://auth.commercelayer.io."},
 
 	// The key set.
 	{faultJWKSMissing, "Commerce Layer tests (jwtVerify) and RFC 7517 §5: <iss>/.well-known/jwks.json serves the JWK Set, not 404."},
@@ -186,6 +208,31 @@ var allFaults = []Fault{
 
 	// The protected resource.
 	{faultResourceAcceptsGarbage, "RFC 6750 §3.1 (invalid_token) and Commerce Layer tests (Core API 401 INVALID_TOKEN): a bearer token the server never issued is refused with 401."},
+
+	// Scopes naming a market by code, a store or a stock location.
+	{faultScopeCodeNotEchoed, "Commerce Layer tests (the answer's scope echoes the request): a scope naming a market, store or stock location by code is answered as asked, not rewritten with ids (a SHOULD: RFC 6749 §3.3 lets a server say another scope)."},
+	{faultMarketCodeCaseFolded, `Commerce Layer docs (markets: the code is "case-sensitive"): a market's code in another case names no market and gets invalid_scope (a SHOULD: an older version of the docs said otherwise).`},
+	{faultUnknownStoreAccepted, "Commerce Layer docs (authentication scopes) and RFC 6749 §5.2: a store the server does not have gets 400 invalid_scope, not a token."},
+	{faultStoreMarketMissing, `Commerce Layer docs (markets: the market "is inherited from the store itself"): a store's token carries its market in the market claim.`},
+	{faultUnknownStockLocationAccepted, "Commerce Layer docs (authentication scopes) and RFC 6749 §5.2: a stock location the server does not have gets 400 invalid_scope, not a token."},
+	{faultStockLocationMarketUnchecked, "Commerce Layer legacy docs (authentication): a stock location without its market in scope, or with a market it is not in, gets 400 (a SHOULD: the current docs do not say)."},
+	{faultStockLocationClaimMissing, "Commerce Layer legacy docs (JWT single sign-on) and tests (jwtDecode types): the market claim's stock_location_ids lists the stock locations in scope (a SHOULD)."},
+
+	// The authorization code grant and its authorize endpoint.
+	{faultAuthorizeStateDropped, "RFC 6749 §4.1.2: the authorize endpoint's redirect carries the exact state the client sent; here it carries none."},
+	{faultCodeReusable, "RFC 6749 §4.1.2 (a code used more than once MUST be denied): a second exchange of the same code gets invalid_grant, not a new token."},
+	{faultCodeReuseKeepsTokens, "RFC 6749 §4.1.2 (the server SHOULD revoke the tokens a reused code gave): the reuse is refused, but the first exchange's token keeps working (a SHOULD)."},
+	{faultRedirectURIUnchecked, "RFC 6749 §4.1.3: the exchange's redirect_uri must be identical to the authorize request's; here any redirect_uri is taken."},
+	{faultUnknownCodeAccepted, "RFC 6749 §4.1.3 and §5.2 (invalid_grant): a code the server never issued gets no token; here any code is exchanged."},
+
+	// The JWT bearer grant.
+	{faultJWTBearerOwnerNotCopied, "Commerce Layer docs and tests (JWT bearer): the token acts for the assertion's owner, its owner claim {id, type}; here the JWT has no owner (the answer's owner_id and owner_type stay)."},
+	{faultJWTBearerCustomClaimNotCopied, "Commerce Layer tests (JWT bearer): the assertion's custom_claim is copied into the token; here it is dropped."},
+	{faultJWTBearerCustomClaimMangled, "Commerce Layer tests (JWT bearer, special characters preserved): the custom_claim is copied unchanged; here its UTF-8 bytes are read as Latin-1, so Grüße comes back as GrÃ¼Ã and a control character."},
+	{faultJWTBearerEmptyClaimsAccepted, "Commerce Layer tests (400 invalid_assertion) and js-auth's types (at least one of owner and custom_claim): an assertion with empty claims gets no token."},
+	{faultJWTBearerOversizedAccepted, "Commerce Layer docs (the assertion is checked not to be too big) and js-auth's types (4 KB at most): a larger assertion gets no token."},
+	{faultJWTBearerNonJWTAccepted, "Commerce Layer docs (the assertion is checked to be well formed) and RFC 7523 §2.1 (a single JWT): an assertion that is not a JWT gets no token."},
+	{faultJWTBearerUnknownOwnerAccepted, "Commerce Layer docs (JWT bearer: the server checks that the user exists): an assertion naming an unknown customer gets no token."},
 }
 
 // Faults lists every fault the server can inject, in a stable order.

@@ -118,6 +118,18 @@ func marketClaim(want []string) func(map[string]json.RawMessage, *response) erro
 	return func(claims map[string]json.RawMessage, _ *response) error { return expectMarketClaim(claims, want) }
 }
 
+func stockLocations(want ...string) func(map[string]json.RawMessage, *response) error {
+	return func(claims map[string]json.RawMessage, _ *response) error { return expectStockLocations(claims, want) }
+}
+
+// Scopes of the default store and stock location, and one naming by code
+// a market and a stock location.
+var (
+	storeScope = "store:id:" + refserver.StoreID
+	stockScope = "stock_location:id:" + refserver.StockLocationID
+	codeScope  = "market:code:" + refserver.MarketCode + " stock_location:code:" + refserver.StockLocationCode
+)
+
 // issThisServer: iss is the server's own URL, where its JWKS is.
 func issThisServer(t *testing.T, baseURL string) error {
 	claims, _, err := issueClaims(t, baseURL, salesChannelToken(""))
@@ -128,6 +140,23 @@ func issThisServer(t *testing.T, baseURL string) error {
 		return fmt.Errorf("iss = %s; want %s", got, want)
 	}
 	return nil
+}
+
+// proxyIssuer is the issuer of a server behind a TLS proxy.
+const proxyIssuer = "https://auth.proxy.authconform.test"
+
+// issIs: iss is the configured issuer, whatever URL the request went to.
+func issIs(issuer string) ruleCheck {
+	return func(t *testing.T, baseURL string) error {
+		claims, _, err := issueClaims(t, baseURL, salesChannelToken(""))
+		if err != nil {
+			return err
+		}
+		if got, want := string(claims["iss"]), quoted(issuer); got != want {
+			return fmt.Errorf("iss = %s; want %s", got, want)
+		}
+		return nil
+	}
 }
 
 // tokenWorks: a token from req works at the resource.
@@ -181,6 +210,7 @@ func TestFaults(t *testing.T) {
 
 	tests := []struct {
 		fault      string
+		issuer     string // Options.Issuer of both servers; "" for the default
 		check      ruleCheck
 		want       string // part of the check's error against the faulty server
 		unaffected ruleCheck
@@ -255,7 +285,7 @@ func TestFaults(t *testing.T) {
 			check: expect(request{body: jsonBody("grant_type", "password", "client_id", refserver.SalesChannelClientID)}, code("unsupported_grant_type")),
 			want:  `error code = "invalid_request"; want "unsupported_grant_type"`},
 		{fault: "unknown-market-accepted", check: expect(withScopeRequest("market:id:zzzzzzzzzz"), status(400)), want: "status = 200; want 400",
-			unaffected: expect(withScopeRequest("store:id:bGvCXzYgNB"), status(400))},
+			unaffected: expect(withScopeRequest("store:id:zzzzzzzzzz"), status(400))},
 		{fault: "invalid-scope-status-403", check: expect(withScopeRequest("market:id:zzzzzzzzzz"), status(400)), want: "status = 403; want 400"},
 		{fault: "malformed-json-500", check: expect(request{body: `{"grant_type":`}, status(400)), want: "status = 500; want 400",
 			unaffected: expect(request{contentType: "text/plain", body: "x"}, status(400))},
@@ -337,7 +367,9 @@ func TestFaults(t *testing.T) {
 			want:       `no organization.slug claim; want "authconform"`,
 			unaffected: expectClaims(integrationToken(), claim("organization", "id", `"WXlEOFrjnr"`))},
 		{fault: "jwt-test-not-boolean", check: expectClaims(salesChannelToken(""), claim("test", "", "true")), want: `test = "true"; want true`},
-		{fault: "jwt-iss-wrong", check: issThisServer, want: `iss = "https://auth.authconform.test"; want "http://127.0.0.1:`,
+		{fault: "jwt-iss-wrong", check: issThisServer, want: `iss = "https://auth.wrong-issuer.authconform.test"; want "http://127.0.0.1:`,
+			unaffected: verifies(salesChannelToken(""))},
+		{fault: "jwt-iss-request-origin", issuer: proxyIssuer, check: issIs(proxyIssuer), want: `iss = "http://127.0.0.1:`,
 			unaffected: verifies(salesChannelToken(""))},
 
 		// The key set.
@@ -377,6 +409,51 @@ func TestFaults(t *testing.T) {
 		// The protected resource.
 		{fault: "resource-accepts-garbage-token", check: expect(ping("Bearer not-a-token"), status(401)), want: "status = 200; want 401",
 			unaffected: revokeCheck(integrationToken(), integrationRevokes, status(200), false)},
+
+		// Scopes naming a market by code, a store or a stock location.
+		{fault: "scope-code-not-echoed", check: expect(withScopeRequest(codeScope), member("scope", quoted(codeScope))), want: `scope = "market:id:xYZkjABcde stock_location:id:WLgbSXqyoZ"`,
+			unaffected: expect(withScopeRequest(marketScope), member("scope", quoted(marketScope)))},
+		{fault: "market-code-case-folded", check: expect(withScopeRequest("market:code:EUROPE"), status(400)), want: "status = 200; want 400",
+			unaffected: expect(withScopeRequest("market:code:asia"), status(400))},
+		{fault: "unknown-store-accepted", check: expect(withScopeRequest("store:id:zzzzzzzzzz"), status(400)), want: "status = 200; want 400",
+			unaffected: expectClaims(salesChannelToken(storeScope), marketClaim([]string{refserver.MarketID}))},
+		{fault: "store-market-missing", check: expectClaims(salesChannelToken(storeScope), marketClaim([]string{refserver.MarketID})), want: "no market claim",
+			unaffected: expectClaims(salesChannelToken(storeScope+" "+stockScope), scopeClaimMatches)},
+		{fault: "unknown-stock-location-accepted", check: expect(withScopeRequest(marketScope+" stock_location:id:zzzzzzzzzz"), status(400)), want: "status = 200; want 400",
+			unaffected: expect(withScopeRequest(stockScope), status(400))},
+		{fault: "stock-location-market-unchecked", check: expect(withScopeRequest("market:id:"+refserver.OtherMarketID+" "+stockScope), status(400)), want: "status = 200; want 400",
+			unaffected: expect(withScopeRequest(marketScope+" stock_location:id:zzzzzzzzzz"), status(400))},
+		{fault: "stock-location-claim-missing", check: expectClaims(salesChannelToken(marketScope+" "+stockScope), stockLocations(refserver.StockLocationID)), want: "market.stock_location_ids = []",
+			unaffected: expectClaims(salesChannelToken(marketScope+" "+stockScope), marketClaim([]string{refserver.MarketID}))},
+
+		// The authorization code grant and its authorize endpoint
+		// (grants_test.go).
+		{fault: "authorize-state-dropped", check: stateReturned, want: `state = ""; want "xyz-state"`,
+			unaffected: withCode(sameExchange, status(200))},
+		{fault: "authorization-code-reusable", check: codeExchanged(sameExchange, status(400)), want: "status = 200; want 400",
+			unaffected: withCode(otherRedirectExchange, status(400))},
+		{fault: "authorization-code-reuse-keeps-tokens", check: reuseRevokes, want: "resource with the token: status = 200; want 401",
+			unaffected: codeExchanged(sameExchange, status(400))},
+		{fault: "authorization-code-redirect-uri-unchecked", check: withCode(otherRedirectExchange, status(400)), want: "status = 200; want 400",
+			unaffected: codeExchanged(sameExchange, status(400))},
+		{fault: "authorization-code-unknown-accepted", check: expect(sameExchange("no-such-code"), status(400)), want: "status = 200; want 400",
+			unaffected: withCode(otherRedirectExchange, status(400))},
+
+		// The JWT bearer grant.
+		{fault: "jwt-bearer-owner-not-copied", check: expectClaims(jwtBearer(assertion(customerClaims)), claim("owner", "", `{"id":"`+refserver.CustomerID+`","type":"Customer"}`)),
+			want: "no owner claim", unaffected: expect(jwtBearer(assertion(customerClaims)), member("owner_id", quoted(refserver.CustomerID)))},
+		{fault: "jwt-bearer-custom-claim-not-copied", check: expectClaims(jwtBearer(assertion(customClaims)), claim("custom_claim", "", customClaim)),
+			want: "no custom_claim claim", unaffected: expectClaims(jwtBearer(assertion(customerClaims)), claim("owner", "", `{"id":"`+refserver.CustomerID+`","type":"Customer"}`))},
+		{fault: "jwt-bearer-custom-claim-mangled", check: expectClaims(jwtBearer(assertion(customClaims)), claim("custom_claim", "", customClaim)),
+			want: `custom_claim = {"greeting":"GrÃ¼Ã`, unaffected: expect(jwtBearer(assertion(customClaims)), noMember("owner_id"))},
+		{fault: "jwt-bearer-empty-claims-accepted", check: expect(jwtBearer(assertion(`{}`)), status(400)), want: "status = 200; want 400",
+			unaffected: expect(jwtBearer("not-a-jwt"), status(400))},
+		{fault: "jwt-bearer-oversized-assertion-accepted", check: expect(jwtBearer(oversized()), status(400)), want: "status = 200; want 400",
+			unaffected: expect(jwtBearer(assertion(`{}`)), status(400))},
+		{fault: "jwt-bearer-non-jwt-assertion-accepted", check: expect(jwtBearer("not-a-jwt"), status(400)), want: "status = 200; want 400",
+			unaffected: expect(jwtBearer(assertion(`{}`)), status(400))},
+		{fault: "jwt-bearer-unknown-owner-accepted", check: expect(jwtBearer(assertion(`{"owner":{"type":"Customer","id":"nobody"}}`)), status(400)), want: "status = 200; want 400",
+			unaffected: expect(jwtBearer(assertion(`{}`)), status(400))},
 	}
 
 	var names []string
@@ -391,14 +468,18 @@ func TestFaults(t *testing.T) {
 		t.Fatalf("faults with a row = %v; want every fault, in Faults() order: %v", names, want)
 	}
 
-	correct := start(t, refserver.Options{Now: clockAt(fixedNow)})
+	shared := start(t, refserver.Options{Now: clockAt(fixedNow)})
 	for _, tt := range tests {
 		t.Run("fault="+tt.fault, func(t *testing.T) {
 			t.Parallel()
+			correct := shared
+			if tt.issuer != "" {
+				correct = start(t, refserver.Options{Issuer: tt.issuer, Now: clockAt(fixedNow)})
+			}
 			if err := tt.check(t, correct.URL); err != nil {
 				t.Fatalf("correct server breaks the rule: %v", err)
 			}
-			faulty := start(t, refserver.Options{Fault: tt.fault, Now: clockAt(fixedNow)})
+			faulty := start(t, refserver.Options{Fault: tt.fault, Issuer: tt.issuer, Now: clockAt(fixedNow)})
 			err := tt.check(t, faulty.URL)
 			switch {
 			case err == nil:

@@ -318,7 +318,10 @@ type tokenWant struct {
 	clientID     string
 	confidential bool
 	markets      []string // nil: no market claim
-	tokenType    string   // "": bearer
+	// stockLocations are the market claim's stock_location_ids; nil is
+	// not checked.
+	stockLocations []string
+	tokenType      string // "": bearer
 }
 
 // expectTokenAnswer checks a complete success answer: status, headers,
@@ -382,9 +385,16 @@ func expectTokenAnswer(baseURL string, r *response, want tokenWant) error {
 	if err := expectMarketClaim(claims, want.markets); err != nil {
 		errs = append(errs, err)
 	}
+	if want.stockLocations != nil {
+		if err := expectStockLocations(claims, want.stockLocations); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	return errors.Join(errs...)
 }
 
+// expectMarketClaim checks the market claim's markets, in order, and its
+// shape; its stock locations are expectStockLocations'.
 func expectMarketClaim(claims map[string]json.RawMessage, want []string) error {
 	raw, ok := claims["market"]
 	if want == nil {
@@ -393,12 +403,31 @@ func expectMarketClaim(claims map[string]json.RawMessage, want []string) error {
 		}
 		return nil
 	}
-	wantRaw := fmt.Sprintf(`{"id":%s,"stock_location_ids":[],"geocoder_id":null,"allows_external_prices":false}`, mustJSON(want))
+	var m struct {
+		ID                   []string  `json:"id"`
+		StockLocationIDs     *[]string `json:"stock_location_ids"`
+		GeocoderID           *string   `json:"geocoder_id"`
+		AllowsExternalPrices *bool     `json:"allows_external_prices"`
+	}
 	switch {
 	case !ok:
-		return fmt.Errorf("no market claim; want %s", wantRaw)
-	case string(raw) != wantRaw:
-		return fmt.Errorf("market claim = %s; want %s", raw, wantRaw)
+		return fmt.Errorf("no market claim; want one with id %s", mustJSON(want))
+	case json.Unmarshal(raw, &m) != nil || m.StockLocationIDs == nil || m.GeocoderID != nil || m.AllowsExternalPrices == nil || *m.AllowsExternalPrices:
+		return fmt.Errorf("market claim = %s; want id, stock_location_ids, geocoder_id null and allows_external_prices false", raw)
+	case !slices.Equal(m.ID, want):
+		return fmt.Errorf("market claim = %s; want id %s", raw, mustJSON(want))
+	}
+	return nil
+}
+
+// expectStockLocations checks the market claim's stock_location_ids.
+func expectStockLocations(claims map[string]json.RawMessage, want []string) error {
+	var m struct {
+		StockLocationIDs []string `json:"stock_location_ids"`
+	}
+	_ = json.Unmarshal(claims["market"], &m)
+	if !slices.Equal(m.StockLocationIDs, want) {
+		return fmt.Errorf("market.stock_location_ids = %s; want %s", mustJSON(m.StockLocationIDs), mustJSON(want))
 	}
 	return nil
 }

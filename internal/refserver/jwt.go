@@ -104,6 +104,10 @@ var rotationKeys = []jwk{
 	},
 }
 
+// wrongIssuer is the jwt-iss-wrong fault's iss: a name Commerce Layer's
+// clients follow (https://auth.), but no server's (.test never resolves).
+const wrongIssuer = "https://auth.wrong-issuer.authconform.test"
+
 // unknownKid is the jwt-unknown-kid fault's kid: shaped like a real one (64
 // hex digits), but no JWKS of this server lists it.
 const unknownKid = "0000000000000000000000000000000000000000000000000000000000000000"
@@ -157,9 +161,10 @@ type jwtHeader struct {
 	Kid string `json:"kid,omitempty"`
 }
 
-// signToken returns the compact JWS (RFC 7515 §7.1) of claims: RS512 with
-// the published key, or what the server's JOSE fault makes of it.
-func (s *Server) signToken(claims tokenClaims) (string, error) {
+// signToken returns the compact JWS (RFC 7515 §7.1) of claims (a
+// tokenClaims, or a struct that embeds one): RS512 with the published key,
+// or what the server's JOSE fault makes of it.
+func (s *Server) signToken(claims any) (string, error) {
 	header := jwtHeader{Alg: "RS512", Typ: "JWT", Kid: s.signer.kid}
 	switch s.fault {
 	case faultJWTAlgNone:
@@ -269,8 +274,13 @@ type extraClaim struct {
 	} `json:"nested"`
 }
 
+// OrganizationSlug is the slug of the one organisation every token
+// belongs to. Commerce Layer's clients make the Core API's host from it:
+// the issuer's host with "auth" replaced by the slug.
+const OrganizationSlug = "authconform"
+
 // organization is the one organisation every token belongs to.
-var organization = organizationClaim{ID: "WXlEOFrjnr", Slug: "authconform", Enterprise: false, Region: "eu-west-1"}
+var organization = organizationClaim{ID: "WXlEOFrjnr", Slug: OrganizationSlug, Enterprise: false, Region: "eu-west-1"}
 
 // newClaims builds the payload for a token granted to c.
 func newClaims(c *client, confidential bool, scope string, markets []string, iat, lifetime int64, issuer string) (tokenClaims, error) {
@@ -308,6 +318,9 @@ func (s *Server) claimsFor(c *client, confidential bool, scope string, markets [
 	if err != nil {
 		return tokenClaims{}, err
 	}
+	if claims.Market != nil {
+		claims.Market.StockLocationIDs = s.stockLocationIDs(scope, markets)
+	}
 	if s.extraClaims {
 		claims.Extra = &extraClaim{Note: "clients ignore claims they do not know"}
 		claims.Extra.Nested.List = []any{1, "two", nil}
@@ -335,9 +348,9 @@ func (s *Server) claimsFor(c *client, confidential bool, scope string, markets [
 	case s.fault == faultJWTTestNotBoolean:
 		claims.Test = "true"
 	case s.fault == faultJWTIssWrong:
-		// The fixed fallback issuer: a client that derives the JWKS URL
-		// from it looks somewhere this server is not.
-		claims.Iss = defaultIssuer
+		// A client that derives the JWKS URL from it looks somewhere this
+		// server is not.
+		claims.Iss = wrongIssuer
 	}
 	return claims, nil
 }

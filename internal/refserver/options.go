@@ -26,6 +26,8 @@ const (
 	MarketID = "xYZkjABcde"
 	// OtherMarketID is a second known market, for multi-market scopes.
 	OtherMarketID = "BjxrJhymlM"
+	// The default markets' codes, store and stock location are in
+	// markets.go.
 	// SalesChannelLifetime is a sales channel token's expires_in, in seconds.
 	SalesChannelLifetime = 14400
 	// IntegrationLifetime is an integration token's expires_in, in seconds.
@@ -122,6 +124,22 @@ type Options struct {
 	// each letters, digits, '-' and '_'. nil means MarketID and
 	// OtherMarketID; an empty, non-nil list is an error.
 	Markets []string
+	// MarketCodes are the markets' codes (market:code:<code>), by market
+	// id; Stores and StockLocations the stores and stock locations of the
+	// markets a scope may name (markets.go). nil takes the defaults
+	// (MarketCode, StoreID, StockLocationID, ...) when Markets is nil too,
+	// and means none otherwise.
+	MarketCodes    map[string]string
+	Stores         []Store
+	StockLocations []StockLocation
+	// Webapp is the webapp, a confidential client of the authorization
+	// code grant; empty fields take WebappClientID, WebappClientSecret and
+	// WebappLifetime. RedirectURI is its one registered redirect URI
+	// ("": WebappRedirectURI). CustomerID is the customer a JWT bearer
+	// assertion may name ("": CustomerID). See webapp.go.
+	Webapp      Client
+	RedirectURI string
+	CustomerID  string
 }
 
 // config is Options after defaults and validation.
@@ -143,6 +161,9 @@ type config struct {
 	salesChannel, integration *client
 	markets                   []string        // in Options order, for Markets
 	marketSet                 map[string]bool // the same, for lookups
+	resources                 scopeResources  // codes, stores, stock locations
+	// The grants that act for someone (webapp.go).
+	grants grantsConfig
 }
 
 func (o Options) config() (config, error) {
@@ -212,11 +233,21 @@ func (o Options) config() (config, error) {
 	if c.markets, c.marketSet, err = newMarkets(o.Markets); err != nil {
 		return config{}, err
 	}
+	if c.resources, err = newScopeResources(o.MarketCodes, o.Stores, o.StockLocations, c.marketSet, o.Markets == nil); err != nil {
+		return c, err
+	}
+	if c.grants, err = o.grants(c); err != nil {
+		return config{}, err
+	}
 	return c, nil
 }
 
 // checkIssuer insists on the form clients rely on: they append
-// "/.well-known/jwks.json" to iss, and derive the Core API host from it.
+// "/.well-known/jwks.json" and "/oauth/revoke" to iss, and derive the Core
+// API host from it. (Commerce Layer's own clients do so only for an iss
+// starting with https://auth.; any other sends them to
+// https://auth.commercelayer.io. The server accepts any http(s) origin,
+// for clients that follow any.)
 func checkIssuer(issuer string) error {
 	u, err := url.Parse(issuer)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||

@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 )
 
 // maxBodyBytes caps request bodies. A token request is a few hundred bytes;
@@ -23,10 +24,20 @@ type params map[string]string
 
 func (p params) get(name string) string { return p[name] }
 
+// The parameters each endpoint reads. Only these must be strings in a
+// JSON body; any other member is an unrecognized parameter, which RFC
+// 6749 §3.2 has the server ignore whatever its value (Commerce Layer's CLI
+// sends "scope": [] and "domain" with a revocation).
+var (
+	tokenParamNames  = []string{"grant_type", "client_id", "client_secret", "scope", "code", "redirect_uri", "assertion"}
+	revokeParamNames = []string{"client_id", "client_secret", "token", "token_type_hint"}
+)
+
 // readParams reads a request's parameters from a POST body, JSON (Commerce
 // Layer) or form-encoded (RFC 6749 §4.4.2, RFC 7009 §2.1). methodError is
-// the answer to any other method, which names the endpoint.
-func readParams(w http.ResponseWriter, r *http.Request, methodError string) (params, *tokenError) {
+// the answer to any other method, which names the endpoint; reads are the
+// parameters it reads.
+func readParams(w http.ResponseWriter, r *http.Request, methodError string, reads []string) (params, *tokenError) {
 	if r.Method != http.MethodPost {
 		// RFC 6749 §3.2: "The client MUST use the HTTP "POST" method", and
 		// RFC 7009 §2.1 likewise. Parameters in the query string are not
@@ -53,7 +64,7 @@ func readParams(w http.ResponseWriter, r *http.Request, methodError string) (par
 	if mediaType == "application/x-www-form-urlencoded" {
 		return parseForm(string(body))
 	}
-	return parseJSON(body)
+	return parseJSON(body, reads)
 }
 
 // isForm reports whether r's body is form-encoded.
@@ -69,7 +80,7 @@ func (s *Server) readTokenParams(w http.ResponseWriter, r *http.Request) (params
 	if r.Method == http.MethodGet && s.fault == faultGetIssuesToken {
 		return parseForm(r.URL.RawQuery)
 	}
-	p, terr := readParams(w, r, descMethod)
+	p, terr := readParams(w, r, descMethod, tokenParamNames)
 	if terr == nil {
 		return p, nil
 	}
@@ -103,36 +114,46 @@ func parseForm(encoded string) (params, *tokenError) {
 	return p, nil
 }
 
-// parseJSON reads a JSON object whose members are all strings. It walks the
-// tokens rather than unmarshalling into a map so that a repeated member is
-// an error (encoding/json would silently keep the last one) and so that
-// non-string values are caught before they are converted.
-func parseJSON(body []byte) (params, *tokenError) {
+// parseJSON reads a JSON object whose members in reads are strings. It
+// walks the tokens rather than unmarshalling into a map so that a repeated
+// member is an error (encoding/json would silently keep the last one) and
+// so that non-string values are caught before they are converted. Other
+// members' values may be anything, and are skipped.
+func parseJSON(body []byte, reads []string) (params, *tokenError) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
 		return nil, errInvalidRequest(descMalformedJSON)
 	}
 	p := params{}
+	seen := map[string]bool{}
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
 			return nil, errInvalidRequest(descMalformedJSON)
 		}
 		name := tok.(string) // inside an object, Token yields member names as strings
+		if seen[name] {
+			return nil, errInvalidRequest(descRepeatedParam)
+		}
+		seen[name] = true
 		tok, err = dec.Token()
 		if err != nil {
 			return nil, errInvalidRequest(descMalformedJSON)
 		}
 		value, ok := tok.(string)
-		if !ok {
-			// A number, bool, null, array or object. Whatever follows is
-			// not read: the request is refused either way.
+		switch {
+		case ok:
+			p[name] = value
+		case slices.Contains(reads, name):
+			// A number, bool, null, array or object where a string is
+			// read. Whatever follows is not read: the request is refused
+			// either way.
 			return nil, errInvalidRequest(descNotString)
+		default:
+			if err := skipValue(dec, tok); err != nil {
+				return nil, errInvalidRequest(descMalformedJSON)
+			}
 		}
-		if _, repeated := p[name]; repeated {
-			return nil, errInvalidRequest(descRepeatedParam)
-		}
-		p[name] = value
 	}
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('}') {
 		return nil, errInvalidRequest(descMalformedJSON)
@@ -143,4 +164,25 @@ func parseJSON(body []byte) (params, *tokenError) {
 		return nil, errInvalidRequest(descMalformedJSON)
 	}
 	return p, nil
+}
+
+// skipValue reads the rest of the JSON value that began with tok: nothing
+// more for a scalar, up to the matching close for an array or object.
+func skipValue(dec *json.Decoder, tok json.Token) error {
+	depth := 0
+	for {
+		switch tok {
+		case json.Delim('['), json.Delim('{'):
+			depth++
+		case json.Delim(']'), json.Delim('}'):
+			depth--
+		}
+		if depth == 0 {
+			return nil
+		}
+		var err error
+		if tok, err = dec.Token(); err != nil {
+			return err
+		}
+	}
 }

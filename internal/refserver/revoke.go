@@ -54,7 +54,7 @@ func (s *Server) serveRevoke(w http.ResponseWriter, r *http.Request) {
 // where RFC 7009 §2.2 makes an invalid token no error, so that the answer
 // does not tell a client which tokens exist.
 func (s *Server) checkRevoke(w http.ResponseWriter, r *http.Request) (string, *tokenError) {
-	p, terr := readParams(w, r, descRevokeMethod)
+	p, terr := readParams(w, r, descRevokeMethod, revokeParamNames)
 	if terr != nil {
 		return "", terr
 	}

@@ -97,6 +97,12 @@ func TestRevoke(t *testing.T) {
 		{"auth=basic", request{path: refserver.RevokePath, body: jsonBody("token", integrationTok), basic: []string{in, inSecret}}, 200, "", integrationTok, true},
 		{"auth=basic secret=wrong", request{path: refserver.RevokePath, body: jsonBody("token", integrationTok), basic: []string{in, wrongSecret}}, 401, "invalid_client", integrationTok, false},
 		{"params=token_type_hint", revoke("client_id", in, "client_secret", inSecret, "token", integrationTok, "token_type_hint", "access_token"), 200, "", integrationTok, true},
+		// As Commerce Layer's CLI (token:revoke) sends it: "scope": [] and
+		// "domain", which the endpoint does not read (RFC 6749 §3.2).
+		{"params=unknown_not_strings_ignored", request{path: refserver.RevokePath,
+			body: `{"domain":"example.test","client_id":"` + in + `","client_secret":"` + inSecret + `","scope":[],"token":"` + integrationTok + `"}`}, 200, "", integrationTok, true},
+		{"value=token_not_string", request{path: refserver.RevokePath,
+			body: `{"client_id":"` + in + `","client_secret":"` + inSecret + `","token":["` + integrationTok + `"]}`}, 400, "invalid_request", integrationTok, false},
 		{"body=malformed_json", request{path: refserver.RevokePath, body: `{"client_id":`}, 400, "invalid_request", "", false},
 		{"content_type=text/plain", request{path: refserver.RevokePath, contentType: "text/plain", body: jsonBody("client_id", in)}, 400, "invalid_request", "", false},
 		{"body=empty", request{path: refserver.RevokePath}, 400, "invalid_request", "", false},

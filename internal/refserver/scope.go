@@ -38,35 +38,78 @@ func newMarkets(ids []string) ([]string, map[string]bool, error) {
 func (s *Server) Markets() []string { return slices.Clone(s.markets) }
 
 // parseScope checks a requested scope and returns the scope to grant and the
-// market IDs it names, in order and without repeats. The grant echoes the
-// request exactly, as Commerce Layer does.
+// market IDs its token carries, in order and without repeats. The grant
+// echoes the request exactly, as Commerce Layer does.
 //
 // RFC 6749 §3.3: scope = scope-token *( SP scope-token ), so empty tokens
-// (leading, trailing or doubled spaces) are malformed. Of Commerce Layer's
-// scope forms (spec §d) only market:all and market:id:<id> are supported;
-// anything else, including a well-formed scope for a market that does not
-// exist, is invalid_scope.
+// (leading, trailing or doubled spaces) are malformed. Each token is
+// market:all or one of Commerce Layer's forms (spec §d),
+// <market|store|stock_location>:<id|code>:<value> (markets.go): a store
+// puts its market in scope, and a stock location needs its market in
+// scope, named or a store's (the legacy docs' rule). Anything else, a
+// well-formed scope for something the server does not have included, is
+// invalid_scope.
 func (s *Server) parseScope(requested string) (scope string, marketIDs []string, terr *tokenError) {
 	if requested == "" {
 		return defaultScope, nil, nil
 	}
 	invalid := &tokenError{code: codeInvalidScope, description: descInvalidScope}
+	var inScope []string // markets in scope, the claim's and the stores'
+	var locations []StockLocation
 	for _, token := range strings.Split(requested, " ") {
 		if token == defaultScope {
 			continue
 		}
-		id, ok := strings.CutPrefix(token, "market:id:")
-		if !ok || !isResourceID(id) {
+		kind, by, value, ok := splitScopeToken(token)
+		if !ok {
 			return "", nil, invalid
 		}
-		if !s.marketSet[id] && s.fault != faultUnknownMarketAccepted {
-			return "", nil, invalid
-		}
-		if !contains(marketIDs, id) {
-			marketIDs = append(marketIDs, id)
+		switch kind {
+		case "market":
+			id, ok := s.marketNamed(by, value)
+			if !ok {
+				return "", nil, invalid
+			}
+			marketIDs, inScope = appendNew(marketIDs, id), appendNew(inScope, id)
+		case "store":
+			st, ok := s.storeNamed(by, value)
+			switch {
+			case !ok && s.fault == faultUnknownStoreAccepted:
+			case !ok:
+				return "", nil, invalid
+			case s.fault == faultStoreMarketMissing:
+				inScope = appendNew(inScope, st.MarketID)
+			default:
+				marketIDs, inScope = appendNew(marketIDs, st.MarketID), appendNew(inScope, st.MarketID)
+			}
+		case "stock_location":
+			l, ok := s.stockLocationNamed(by, value)
+			switch {
+			case !ok && s.fault == faultUnknownStockLocationAccepted:
+			case !ok:
+				return "", nil, invalid
+			default:
+				locations = append(locations, l)
+			}
 		}
 	}
+	for _, l := range locations {
+		if !contains(inScope, l.MarketID) && s.fault != faultStockLocationMarketUnchecked {
+			return "", nil, invalid
+		}
+	}
+	if s.fault == faultScopeCodeNotEchoed {
+		return s.idForm(requested), marketIDs, nil
+	}
 	return requested, marketIDs, nil
+}
+
+// appendNew appends s to list unless list holds it already.
+func appendNew(list []string, s string) []string {
+	if contains(list, s) {
+		return list
+	}
+	return append(list, s)
 }
 
 // isResourceID accepts Commerce Layer-style IDs: letters and digits (plus

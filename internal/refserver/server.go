@@ -89,6 +89,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case ResourcePath:
 		s.resourceRequests.Add(1)
 		s.serveResource(w, r)
+	case AuthorizePath:
+		s.serveAuthorize(w, r)
 	case jwksPath:
 		if s.fault == faultJWKSMissing {
 			s.writeError(w, &tokenError{status: http.StatusNotFound, code: codeInvalidRequest, description: descNotFound})
@@ -108,7 +110,15 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, terr)
 		return
 	}
-	g, terr := s.checkRequest(w, r)
+	p, terr := s.readTokenParams(w, r)
+	if terr != nil {
+		s.writeError(w, terr)
+		return
+	}
+	if s.serveActingGrant(w, r, p) {
+		return
+	}
+	g, terr := s.checkRequest(r, p)
 	if terr != nil {
 		s.writeError(w, terr)
 		return
@@ -142,13 +152,9 @@ type grant struct {
 	issuer       string // the iss of the token
 }
 
-// checkRequest validates a token request from its form to its content:
-// method and body, grant type, client, scope.
-func (s *Server) checkRequest(w http.ResponseWriter, r *http.Request) (*grant, *tokenError) {
-	p, terr := s.readTokenParams(w, r)
-	if terr != nil {
-		return nil, terr
-	}
+// checkRequest validates a client_credentials request's parameters: grant
+// type, client, scope.
+func (s *Server) checkRequest(r *http.Request, p params) (*grant, *tokenError) {
 	if terr := s.checkGrantType(p); terr != nil {
 		return nil, terr
 	}
@@ -200,9 +206,11 @@ func (s *Server) checkScopeGiven(r *http.Request, p params) *tokenError {
 }
 
 // issuerFor is the iss of a token issued for r: Options.Issuer, else the
-// origin r was sent to, else the fixed fallback.
+// origin r was sent to, else the fixed fallback. The jwt-iss-request-origin
+// fault takes the origin even with an Issuer, as a server behind a proxy
+// that names itself by the address it was reached at.
 func (s *Server) issuerFor(r *http.Request) string {
-	if s.issuer != "" {
+	if s.issuer != "" && s.fault != faultJWTIssRequestOrigin {
 		return s.issuer
 	}
 	if r == nil || r.Host == "" || strings.ContainsAny(r.Host, "/?#@ ") {
@@ -215,8 +223,8 @@ func (s *Server) issuerFor(r *http.Request) string {
 	return scheme + "://" + r.Host
 }
 
-// checkGrantType accepts only client_credentials, the grant this suite
-// covers. RFC 6749 §5.2: a missing grant_type is invalid_request, one the
+// checkGrantType accepts client_credentials, the grant left once
+// serveActingGrant has taken its own. RFC 6749 §5.2: a missing grant_type is invalid_request, one the
 // server does not support is unsupported_grant_type.
 func (s *Server) checkGrantType(p params) *tokenError {
 	grantType := p.get("grant_type")

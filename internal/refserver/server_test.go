@@ -26,6 +26,13 @@ var (
 // with returns w changed by f, for table rows that differ in one field.
 func with(w tokenWant, f func(*tokenWant)) tokenWant { f(&w); return w }
 
+// scoped is w for a token granted scope, with market in scope and the
+// stock locations the claim lists.
+func scoped(w tokenWant, scope, market string, stockLocations ...string) tokenWant {
+	w.scope, w.markets, w.stockLocations = scope, []string{market}, append([]string{}, stockLocations...)
+	return w
+}
+
 // TestIssuesTokens verifies the success answer (RFC 6749 §5.1 and Commerce
 // Layer's client credentials page) for every accepted way of asking.
 func TestIssuesTokens(t *testing.T) {
@@ -54,6 +61,22 @@ func TestIssuesTokens(t *testing.T) {
 				w.markets = []string{refserver.MarketID}
 			})},
 		{"client=sales_channel scope=market:all", salesChannelToken("market:all"), salesChannel},
+		{"client=sales_channel scope=market_code", salesChannelToken("market:code:" + refserver.MarketCode),
+			scoped(salesChannel, "market:code:"+refserver.MarketCode, refserver.MarketID, refserver.StockLocationID)},
+		{"client=sales_channel scope=other_market_code", salesChannelToken("market:code:" + refserver.OtherMarketCode),
+			scoped(salesChannel, "market:code:"+refserver.OtherMarketCode, refserver.OtherMarketID)},
+		{"client=sales_channel scope=store", salesChannelToken("store:id:" + refserver.StoreID),
+			scoped(salesChannel, "store:id:"+refserver.StoreID, refserver.MarketID, refserver.StockLocationID)},
+		{"client=sales_channel scope=store_code", salesChannelToken("store:code:" + refserver.StoreCode),
+			scoped(salesChannel, "store:code:"+refserver.StoreCode, refserver.MarketID, refserver.StockLocationID)},
+		{"client=sales_channel scope=market_and_stock_location", salesChannelToken(marketScope + " stock_location:id:" + refserver.StockLocationID),
+			scoped(salesChannel, marketScope+" stock_location:id:"+refserver.StockLocationID, refserver.MarketID, refserver.StockLocationID)},
+		{"client=sales_channel scope=stock_location_code_then_market", salesChannelToken("stock_location:code:" + refserver.StockLocationCode + " " + marketScope),
+			scoped(salesChannel, "stock_location:code:"+refserver.StockLocationCode+" "+marketScope, refserver.MarketID, refserver.StockLocationID)},
+		{"client=sales_channel scope=store_and_stock_location", salesChannelToken("store:id:" + refserver.StoreID + " stock_location:id:" + refserver.StockLocationID),
+			scoped(salesChannel, "store:id:"+refserver.StoreID+" stock_location:id:"+refserver.StockLocationID, refserver.MarketID, refserver.StockLocationID)},
+		{"client=sales_channel scope=market_and_its_store", salesChannelToken(marketScope + " store:code:" + refserver.StoreCode),
+			scoped(salesChannel, marketScope+" store:code:"+refserver.StoreCode, refserver.MarketID, refserver.StockLocationID)},
 		{"client=sales_channel scope=empty_string",
 			request{body: jsonBody("grant_type", "client_credentials", "client_id", refserver.SalesChannelClientID, "scope", "")},
 			salesChannel},
@@ -100,6 +123,11 @@ func TestIssuesTokens(t *testing.T) {
 			salesChannel},
 		{"params=unknown_ignored body=form",
 			form(formBody("grant_type", "client_credentials", "client_id", refserver.SalesChannelClientID, "resource", "https://example.com")),
+			salesChannel},
+		// RFC 6749 §3.2: unrecognized parameters are ignored, whatever
+		// their JSON value (Commerce Layer's CLI sends "scope": []).
+		{"params=unknown_not_strings_ignored body=json",
+			request{body: `{"grant_type":"client_credentials","client_id":"` + refserver.SalesChannelClientID + `","slug":null,"extra":[1,{"a":[]}],"n":2,"b":false,"o":{}}`},
 			salesChannel},
 		{"auth=bearer_header_ignored",
 			request{body: salesChannelToken("").body, header: map[string]string{"Authorization": "Bearer some-old-token"}},
@@ -179,6 +207,8 @@ func TestRejectsBadRequests(t *testing.T) {
 		{"value=object", request{body: `{"grant_type":"client_credentials","client_id":{"id":"x"}}`}, 400, "invalid_request", nil},
 		{"value=array", request{body: `{"grant_type":["client_credentials"],"client_id":"` + refserver.SalesChannelClientID + `"}`}, 400, "invalid_request", nil},
 		{"param=repeated body=json", request{body: `{"grant_type":"client_credentials","client_id":"x","client_id":"` + refserver.SalesChannelClientID + `"}`}, 400, "invalid_request", nil},
+		{"param=unknown_repeated body=json", request{body: `{"grant_type":"client_credentials","client_id":"` + refserver.SalesChannelClientID + `","x":[],"x":"y"}`}, 400, "invalid_request", nil},
+		{"value=unknown_unclosed_array", request{body: `{"grant_type":"client_credentials","client_id":"` + refserver.SalesChannelClientID + `","x":[1,2`}, 400, "invalid_request", nil},
 		{"param=repeated body=form", form("grant_type=client_credentials&client_id=" + refserver.SalesChannelClientID + "&client_id=" + refserver.SalesChannelClientID), 400, "invalid_request", nil},
 		{"body=malformed_form", form("grant_type=client_credentials&client_id=%zz"), 400, "invalid_request", nil},
 
@@ -222,8 +252,17 @@ func TestRejectsBadRequests(t *testing.T) {
 		{"scope=unknown_market", withScope("market:id:zzzzzzzzzz"), 400, "invalid_scope", nil},
 		{"scope=known_and_unknown_market", withScope("market:id:" + refserver.MarketID + " market:id:zzzzzzzzzz"), 400, "invalid_scope", nil},
 		{"scope=market_without_id", withScope("market:id:"), 400, "invalid_scope", nil},
-		{"scope=market_code", withScope("market:code:europe"), 400, "invalid_scope", nil},
-		{"scope=store", withScope("store:id:bGvCXzYgNB"), 400, "invalid_scope", nil},
+		{"scope=unknown_market_code", withScope("market:code:asia"), 400, "invalid_scope", nil},
+		{"scope=market_code_other_case", withScope("market:code:EUROPE"), 400, "invalid_scope", nil},
+		{"scope=market_id_as_code", withScope("market:code:" + refserver.MarketID), 400, "invalid_scope", nil},
+		{"scope=unknown_store", withScope("store:id:zzzzzzzzzz"), 400, "invalid_scope", nil},
+		{"scope=unknown_store_code", withScope("store:code:outlet_la"), 400, "invalid_scope", nil},
+		{"scope=unknown_stock_location", withScope("market:id:" + refserver.MarketID + " stock_location:id:zzzzzzzzzz"), 400, "invalid_scope", nil},
+		{"scope=unknown_stock_location_code", withScope("market:id:" + refserver.MarketID + " stock_location:code:us_warehouse"), 400, "invalid_scope", nil},
+		{"scope=stock_location_without_market", withScope("stock_location:id:" + refserver.StockLocationID), 400, "invalid_scope", nil},
+		{"scope=stock_location_with_other_market", withScope("market:id:" + refserver.OtherMarketID + " stock_location:id:" + refserver.StockLocationID), 400, "invalid_scope", nil},
+		{"scope=store_by_name", withScope("store:name:" + refserver.StoreCode), 400, "invalid_scope", nil},
+		{"scope=unknown_resource", withScope("warehouse:id:" + refserver.StockLocationID), 400, "invalid_scope", nil},
 		{"scope=legacy_market_number", withScope("market:1234"), 400, "invalid_scope", nil},
 		{"scope=uppercase", withScope("MARKET:ALL"), 400, "invalid_scope", nil},
 		{"scope=comma_separated", withScope("market:id:" + refserver.MarketID + ",market:id:" + refserver.OtherMarketID), 400, "invalid_scope", nil},

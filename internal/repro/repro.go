@@ -48,6 +48,10 @@ type Var struct {
 	Name   string
 	File   bool
 	Escape Escape
+	// Path, when set, is the path of a file holding the value, written in
+	// the line (no variable holds it: a settings file named it); Name and
+	// File are then not used.
+	Path string
 }
 
 // Part is a piece of an argument: literal text, or a variable when Var is
@@ -240,6 +244,11 @@ func (a Arg) shell() (string, error) {
 //     (U+2028, U+202E...) as $'\uXXXX', which bash reads through the
 //     locale: in the C locale it stays the six characters. Its bytes are
 //     given to the library one at a time, which writes each as $'\xNN'.
+//
+// Quote is s as one bash word, by the rules above: for a value printed
+// for people to paste (serve's export lines), never a command of its own.
+func Quote(s string) (string, error) { return quote(s) }
+
 func quote(s string) (string, error) {
 	if s == "" {
 		return quoteWord(s)

@@ -145,6 +145,12 @@ func newRandomCase(t *testing.T, rng *rand.Rand, dir string, i int) randomCase {
 		t.Fatal(err)
 	}
 	env[n("S3_FILE")] = path
+	// A file the line names by its path (a settings file wrote it): the
+	// path is hostile text too, written in the line as a literal.
+	written := filepath.Join(dir, "w"+strings.NewReplacer("/", "_", "\x00", "").Replace(hostileText(rng, 2))+string(rune('a'+i%26)))
+	if err := os.WriteFile(written, []byte(hostileText(rng, 1+rng.IntN(5))), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	// A variable of the case, its escape drawn at random.
 	v := func(name string) Part {
 		return Part{Var: &Var{Name: n(name), File: name == "S3_FILE", Escape: Escape(rng.IntN(3))}}
@@ -158,7 +164,8 @@ func newRandomCase(t *testing.T, rng *rand.Rand, dir string, i int) randomCase {
 			{Name: "X-Empty", Value: Arg{}},
 		},
 		User: Arg{{Text: lit() + ":"}, v("S2"), {Text: lit()}},
-		Body: Arg{{Text: lit()}, v("S1"), {Text: lit()}, v("S3_FILE"), v("S2"), {Text: lit()}},
+		Body: Arg{{Text: lit()}, v("S1"), {Text: lit()}, v("S3_FILE"), v("S2"), {Text: lit()},
+			{Var: &Var{Path: written, Escape: Escape(rng.IntN(3))}}},
 	}
 	if rng.IntN(2) == 0 {
 		c.Required = []Required{{Name: n("TOK"), Hint: "set it to a token the target issued"}}
@@ -280,4 +287,18 @@ func TestEscapesAgreeWithAwk(t *testing.T) {
 func pipe(cmd *exec.Cmd, in []byte) ([]byte, error) {
 	cmd.Stdin = bytes.NewReader(in)
 	return cmd.Output()
+}
+
+// TestPathVariable verifies a file named by its path is read by that
+// path, quoted as every literal is.
+func TestPathVariable(t *testing.T) {
+	t.Parallel()
+	c := Command{Method: "POST", URL: Lit("http://h/"), Body: Arg{{Var: &Var{Path: "/run/secrets/it's"}}}}
+	got, err := c.String()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `--data-raw "$(cat -- "/run/secrets/it's")"`; !strings.Contains(got, want) {
+		t.Errorf("line:\n%s\nwant it to hold %s", got, want)
+	}
 }

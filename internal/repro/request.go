@@ -19,6 +19,9 @@ type Value struct {
 	// holding it.
 	Var  string
 	File bool
+	// Path is the path of a file holding it, when no variable holds the
+	// path (a settings file named it): the line reads that file.
+	Path string
 	// Hint, when set, makes the line stop, saying it, while Var is unset:
 	// for a value a person must set before pasting (a token).
 	Hint string
@@ -125,7 +128,7 @@ func (b *builder) find(text string, escapes []Escape) (at, size int, val Value, 
 				continue
 			}
 			at, size, val = i, len(written), value
-			v = &Var{Name: value.Var, File: value.File, Escape: shellEscape}
+			v = &Var{Name: value.Var, File: value.File, Path: value.Path, Escape: shellEscape}
 		}
 	}
 	return at, size, val, v

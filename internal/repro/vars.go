@@ -32,14 +32,23 @@ const formProgram = `BEGIN { for (i = 0; i < 256; i++) h[sprintf("%02x", i)] = i
 // shell is the variable as a double-quoted expansion: its value, read from
 // the file it names with File, escaped as Escape says.
 func (v Var) shell() (string, error) {
-	if !varName.MatchString(v.Name) {
+	var value string
+	switch {
+	case v.Path != "":
+		// A path is literal text, quoted once as every literal is.
+		path, err := quoteWord(v.Path)
+		if err != nil {
+			return "", err
+		}
+		value = `"$(cat -- ` + path + `)"`
+	case !varName.MatchString(v.Name):
 		return "", fmt.Errorf("variable name %q: want letters, digits and _", v.Name)
-	}
-	value := `"$` + v.Name + `"`
-	if v.File {
+	case v.File:
 		// The path is the variable's value, quoted; -- so that a path
 		// starting with - is not read as an option.
 		value = `"$(cat -- "$` + v.Name + `")"`
+	default:
+		value = `"$` + v.Name + `"`
 	}
 	switch v.Escape {
 	case Raw:
@@ -110,7 +119,10 @@ func (a Arg) value(lookup func(string) string) (string, error) {
 
 func (v Var) value(lookup func(string) string) (string, error) {
 	s := lookup(v.Name)
-	if v.File {
+	if v.Path != "" {
+		s = v.Path
+	}
+	if v.File || v.Path != "" {
 		b, err := os.ReadFile(s)
 		if err != nil {
 			return "", err

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"sort"
@@ -13,10 +15,12 @@ import (
 
 	"github.com/cucumber/godog"
 
+	"github.com/authconform/authconform/conform/setup"
 	"github.com/authconform/authconform/internal/redact"
 	"github.com/authconform/authconform/internal/report"
 	"github.com/authconform/authconform/internal/repro"
 	"github.com/authconform/authconform/internal/termsafe"
+	"github.com/authconform/authconform/internal/userfile"
 	"github.com/authconform/authconform/internal/verdict"
 )
 
@@ -69,17 +73,43 @@ func (l layers) Close() error {
 // goes rather than after it.
 var liveFormats = map[string]bool{"console": true}
 
-// parseFormats reads "pretty,junit:out/junit.xml,html:out/report.html".
-func parseFormats(s string) (formatList, error) {
+// ParseFormats reads -format, "pretty,junit:out/junit.xml,html:out/report.html",
+// and checks it as a run does; "" is the console format. Paths come back
+// absolute.
+func ParseFormats(s string) ([]setup.Format, error) {
 	if strings.TrimSpace(s) == "" {
 		s = "console"
+	}
+	var list []setup.Format
+	for _, part := range strings.Split(s, ",") {
+		name, path, _ := strings.Cut(strings.TrimSpace(part), ":")
+		list = append(list, setup.Format{Name: name, Path: path})
+	}
+	checked, err := checkFormats(list, s)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]setup.Format, len(checked))
+	for i, f := range checked {
+		out[i] = setup.Format{Name: f.name, Path: f.path}
+	}
+	return out, nil
+}
+
+// checkFormats checks a run's formats, shown as -format would write them
+// in messages: each a formatter there is, html to a file, the console
+// formats to the console, at most one format to the console, and no two
+// to one file. No format is the console format.
+func checkFormats(list []setup.Format, shown string) (formatList, error) {
+	if len(list) == 0 {
+		list, shown = []setup.Format{{Name: "console"}}, "console"
 	}
 	known := godog.AvailableFormatters()
 	var out formatList
 	consoles := 0
 	seen := map[string]string{}
-	for _, part := range strings.Split(s, ",") {
-		name, path, _ := strings.Cut(strings.TrimSpace(part), ":")
+	for _, f := range list {
+		name, path := f.Name, f.Path
 		_, godogs := known[name]
 		_, ours := ownFormats[name]
 		ours = ours || liveFormats[name]
@@ -90,14 +120,14 @@ func parseFormats(s string) (formatList, error) {
 			// One self-contained page is not a console format.
 			return nil, fmt.Errorf("-format html needs a file: html:FILE")
 		case !godogs && !ours:
-			return nil, fmt.Errorf("-format %q: unknown formatter %q; want one of %s", s, name, strings.Join(formatNames(known), ", "))
+			return nil, fmt.Errorf("-format %q: unknown formatter %q; want one of %s", shown, name, strings.Join(formatNames(known), ", "))
 		}
 		if path == "" {
 			consoles++
 		} else {
 			abs, err := filepath.Abs(path)
 			if err != nil {
-				return nil, fmt.Errorf("-format %s: %v", part, err)
+				return nil, fmt.Errorf("-format %s: %v", f, err)
 			}
 			if other, dup := seen[abs]; dup {
 				return nil, fmt.Errorf("-format: %s and %s write to the same file %s; give each report its own file", other, name, path)
@@ -107,9 +137,18 @@ func parseFormats(s string) (formatList, error) {
 		out = append(out, formatSpec{name, path})
 	}
 	if consoles > 1 {
-		return nil, fmt.Errorf("-format %q: at most one formatter may write to the console; give the others a file (name:FILE)", s)
+		return nil, fmt.Errorf("-format %q: at most one formatter may write to the console; give the others a file (name:FILE)", shown)
 	}
 	return out, nil
+}
+
+// joinFormats writes a list of formats as -format does.
+func joinFormats(list []setup.Format) string {
+	parts := make([]string, len(list))
+	for i, f := range list {
+		parts[i] = f.String()
+	}
+	return strings.Join(parts, ",")
 }
 
 func formatNames(known map[string]string) []string {
@@ -175,14 +214,19 @@ type reportFile struct {
 // request: an unwritable directory is a configuration error then, not a
 // lost report at the end of a long run.
 func (f *reportFile) open() error {
-	if st, err := os.Stat(f.path); err == nil && st.IsDir() {
-		return fmt.Errorf("-format %s:%s: that is a directory", f.name, f.path)
+	// The report is renamed over its path: over a regular file, or a
+	// symbolic link (replaced, not followed), never over a directory, a
+	// device or a named pipe (as root, junit:/dev/null would otherwise
+	// replace the system's /dev/null with a report).
+	if err := userfile.Check(f.path, math.MaxInt64); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("-format %s:%s: %v (without :FILE the report goes to the console)", f.name, f.path, err)
 	}
 	dir := filepath.Dir(f.path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("-format %s: cannot create the directory: %v", f.name, err)
 	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(f.path)+".*.tmp")
+	// Exclusive, under a name no one can guess, 0666 less the umask.
+	tmp, err := userfile.CreateTemp(dir, "."+filepath.Base(f.path)+".*.tmp")
 	if err != nil {
 		return fmt.Errorf("-format %s: cannot write in %s: %v", f.name, dir, err)
 	}
@@ -214,13 +258,9 @@ func (f *reportFile) finish(red *redact.Redactor, run verdict.Run) error {
 	if _, err := f.tmp.Write(red.Bytes(buf.Bytes())); err != nil {
 		return err
 	}
-	if err := f.tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(f.tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(f.tmp.Name(), f.path)
+	err := userfile.Commit(f.tmp, f.path)
+	f.tmp = nil // committed or removed: nothing left to discard
+	return err
 }
 
 // discard removes the temporary file if the report was never finished.
@@ -278,10 +318,10 @@ func (l formatList) plan() (godogFormat string, files []*reportFile, cleanup fun
 func redactRun(red *redact.Redactor, run verdict.Run) verdict.Run {
 	vs := make([]verdict.Verdict, len(run.Verdicts))
 	for i, v := range run.Verdicts {
+		v.Repro = repro.Checked(v.Repro, red.String)
 		v.Error = red.String(v.Error)
 		v.Transcript = red.String(v.Transcript)
 		v.Expected = red.String(v.Expected)
-		v.Repro = repro.Checked(v.Repro, red.String)
 		vs[i] = v
 	}
 	run.Verdicts = vs

@@ -6,13 +6,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/authconform/authconform/conform/setup"
 	"github.com/authconform/authconform/internal/redact"
 	"github.com/authconform/authconform/internal/repro"
 	"github.com/authconform/authconform/internal/verdict"
 )
 
 // TestParseFormats verifies -format is refused, with a reason, before any
-// request when two reports share a file or a formatter is unknown.
+// request when two reports share a file or a formatter is unknown, and
+// that a run checks a list built in Go as ParseFormats checks -format.
 func TestParseFormats(t *testing.T) {
 	tests := []struct {
 		format  string
@@ -29,12 +31,20 @@ func TestParseFormats(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run("format="+tt.format, func(t *testing.T) {
-			_, err := parseFormats(tt.format)
+			_, err := ParseFormats(tt.format)
 			switch {
 			case tt.wantErr == "" && err != nil:
 				t.Errorf("error %v; want none", err)
 			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
 				t.Errorf("error %v; want one saying %q", err, tt.wantErr)
+			}
+			var list []setup.Format
+			for _, part := range strings.Split(tt.format, ",") {
+				name, path, _ := strings.Cut(part, ":")
+				list = append(list, setup.Format{Name: name, Path: path})
+			}
+			if _, runErr := checkFormats(list, tt.format); (runErr == nil) != (err == nil) {
+				t.Errorf("a run's check of %v: error %v; ParseFormats: %v", list, runErr, err)
 			}
 		})
 	}
@@ -49,7 +59,7 @@ func TestReportFilesReplaceWhole(t *testing.T) {
 	if err := os.WriteFile(path, []byte("an earlier run"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	formats, err := parseFormats("junit:" + path + ",html:" + filepath.Join(dir, "r.html"))
+	formats, err := checkFormats([]setup.Format{{Name: "junit", Path: path}, {Name: "html", Path: filepath.Join(dir, "r.html")}}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,8 +96,8 @@ func TestReportPathUnwritable(t *testing.T) {
 	if err := os.WriteFile(file, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	for _, format := range []string{"junit:" + filepath.Join(file, "r.xml"), "cucumber:" + filepath.Dir(file)} {
-		formats, err := parseFormats(format)
+	for _, format := range []setup.Format{{Name: "junit", Path: filepath.Join(file, "r.xml")}, {Name: "cucumber", Path: filepath.Dir(file)}} {
+		formats, err := checkFormats([]setup.Format{format}, "")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -8,7 +8,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/authconform/authconform/conform/setup"
 	"github.com/authconform/authconform/internal/catalog"
+	"github.com/authconform/authconform/internal/ratelimit"
 	"github.com/authconform/authconform/internal/verdict"
 )
 
@@ -17,14 +19,18 @@ import (
 type Listing struct {
 	Cases    []catalog.Case
 	LeftOut  []verdict.LeftOut
-	Requests int    // requests the cases send, retries of a 429 aside
-	Rate     string // the limit that applies, as -rate reads it
+	Requests int        // requests the cases send, retries of a 429 aside
+	Rate     setup.Rate // the limit that applies; the zero Rate is none
 	// Waiting is the least time the rate limit makes the run wait.
 	Waiting time.Duration
 }
 
 // sendingStep matches the steps that send a request each time they run.
-var sendingStep = regexp.MustCompile(`^(the (token|revocation) request is sent|the protected resource is requested)\b`)
+var sendingStep = regexp.MustCompile(`^(the (token|revocation) request is sent|the protected resource is requested|a fresh authorization code from the authorize endpoint|the authorize endpoint is asked)\b`)
+
+// codeStep gets the configured authorization code, or, without one, a
+// fresh code from the authorize endpoint: a request.
+var codeStep = regexp.MustCompile(`^the webapp's authorization code$`)
 
 // sharedTokenStep obtains a token the run may already have: it sends a
 // request only when no scenario before it sent the same parameters.
@@ -35,24 +41,24 @@ var keySetStep = regexp.MustCompile(`by a key of the target's JWKS$`)
 
 // List plans a run as Run does, checking the same configuration, and
 // returns what it would run; it sends no request and opens no report.
-func List(o Options) (Listing, error) {
+func List(o setup.Options) (Listing, error) {
 	var res verdict.Run
-	t := o.Target
-	if err := t.CheckURL(); err != nil {
-		return Listing{}, &ConfigError{err}
-	}
-	p := &runPlan{}
-	if err := p.selectCases(o, &res); err != nil {
+	r, err := resolve(o)
+	if err != nil {
 		return Listing{}, err
 	}
-	limiter, err := o.limiter(t.IsLoopback())
+	p := &runPlan{files: r.suite}
+	if err := p.selectCases(r.target, r.Tags, r.KnownDeviations, &res); err != nil {
+		return Listing{}, err
+	}
+	limiter, err := ratelimit.ForTarget(r.Rate, r.loopback)
 	if err != nil {
 		return Listing{}, &ConfigError{err}
 	}
-	l := Listing{Cases: p.running, LeftOut: res.LeftOut, Requests: requestsOf(p.running), Rate: limiter.String()}
-	if n, per := limiter.Limit(); n > 0 && l.Requests > n {
-		// Every request past the first n waits for a window to free a slot.
-		l.Waiting = time.Duration((l.Requests-1)/n) * per
+	l := Listing{Cases: p.running, LeftOut: res.LeftOut, Requests: requestsOf(p.running, r.target.AuthorizationCode != ""), Rate: limiter.Rate()}
+	if r := l.Rate; !r.IsNone() && l.Requests > r.N {
+		// Every request past the first N waits for a window to free a slot.
+		l.Waiting = time.Duration((l.Requests-1)/r.N) * r.Per
 	}
 	return l, nil
 }
@@ -60,8 +66,8 @@ func List(o Options) (Listing, error) {
 // requestsOf counts the requests cases send, in the order they run: each
 // sending step once; a shared token once per run, and not at all when a
 // case before it sends the same parameters (which the run then reuses);
-// the key set once.
-func requestsOf(cases []catalog.Case) int {
+// the key set once; a code, unless one is configured.
+func requestsOf(cases []catalog.Case, codeConfigured bool) int {
 	n := 0
 	obtained := map[string]bool{}
 	keySet := false
@@ -79,6 +85,8 @@ func requestsOf(cases []catalog.Case) int {
 					obtained[k] = true
 					n++
 				}
+			case codeStep.MatchString(s.Text) && !codeConfigured:
+				n++
 			case keySetStep.MatchString(s.Text) && !keySet:
 				keySet = true
 				n++

@@ -8,9 +8,10 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
-	"github.com/authconform/authconform/internal/config"
+	"github.com/authconform/authconform/conform/setup"
 	"github.com/authconform/authconform/internal/termsafe"
 )
 
@@ -19,19 +20,16 @@ import (
 // one that says nothing for this long is left for the run to judge.
 const tlsProbeTimeout = 2 * time.Second
 
-// preflight checks the target answers at all: a TCP connection (through
-// the proxy if one applies) and, for https, a TLS handshake; for plain
-// http, that the port does not speak TLS. It sends no HTTP request, so it
-// costs nothing against a rate limit.
-func preflight(ctx context.Context, t config.Target, tlsConf *tls.Config, timeout time.Duration) error {
-	u, err := url.Parse(t.TokenURL())
-	if err != nil {
-		return err
-	}
-	dialHost, viaProxy := dialAddress(u)
+// preflight checks the target answers at all: a TCP connection to base
+// (through the proxy if one applies) and, for https, a TLS handshake; for
+// plain http, that the port does not speak TLS. It sends no HTTP request,
+// so it costs nothing against a rate limit. Its errors name target, the
+// URL as given.
+func preflight(ctx context.Context, target setup.URL, base *url.URL, tlsConf *tls.Config, timeout time.Duration) error {
+	dialHost, viaProxy := dialAddress(base)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	conn, err := dial(ctx, t, dialHost, timeout)
+	conn, err := dial(ctx, target, dialHost, timeout)
 	if err != nil {
 		return err
 	}
@@ -39,18 +37,18 @@ func preflight(ctx context.Context, t config.Target, tlsConf *tls.Config, timeou
 	if viaProxy {
 		return nil
 	}
-	if u.Scheme == "http" {
-		return probeNotTLS(ctx, t, dialHost)
+	if strings.EqualFold(base.Scheme, "http") {
+		return probeNotTLS(ctx, target, dialHost)
 	}
 	conf := &tls.Config{}
 	if tlsConf != nil {
 		conf = tlsConf.Clone()
 	}
-	conf.ServerName = u.Hostname()
+	conf.ServerName = base.Hostname()
 	if err := tls.Client(conn, conf).HandshakeContext(ctx); err != nil {
 		// The error quotes the certificate's names as they are: the
 		// target chose them.
-		return fmt.Errorf("target %s: TLS handshake failed: %s", t.BaseURL, termsafe.String(err.Error()))
+		return fmt.Errorf("target %s: TLS handshake failed: %s", target, termsafe.String(err.Error()))
 	}
 	return nil
 }
@@ -70,7 +68,7 @@ func dialAddress(u *url.URL) (string, bool) {
 	return u.Host, false
 }
 
-func dial(ctx context.Context, t config.Target, addr string, timeout time.Duration) (net.Conn, error) {
+func dial(ctx context.Context, target setup.URL, addr string, timeout time.Duration) (net.Conn, error) {
 	conn, err := (&net.Dialer{}).DialContext(ctx, "tcp", addr)
 	if err == nil {
 		return conn, nil
@@ -78,18 +76,18 @@ func dial(ctx context.Context, t config.Target, addr string, timeout time.Durati
 	var dnsErr *net.DNSError
 	switch {
 	case errors.As(err, &dnsErr):
-		return nil, fmt.Errorf("target %s unreachable: host %q not found", t.BaseURL, dnsErr.Name)
+		return nil, fmt.Errorf("target %s unreachable: host %q not found", target, dnsErr.Name)
 	case errors.Is(err, context.DeadlineExceeded):
-		return nil, fmt.Errorf("target %s unreachable: no connection to %s within %s", t.BaseURL, addr, timeout)
+		return nil, fmt.Errorf("target %s unreachable: no connection to %s within %s", target, addr, timeout)
 	}
-	return nil, fmt.Errorf("target %s unreachable: %v", t.BaseURL, err)
+	return nil, fmt.Errorf("target %s unreachable: %v", target, err)
 }
 
 // probeNotTLS refuses an http:// target whose port completes a TLS
 // handshake: every request would fail with a garbled answer, which is a
 // wrong target, not a failing one. The probe trusts any certificate: it
 // only asks whether TLS is spoken, and sends nothing after the hello.
-func probeNotTLS(ctx context.Context, t config.Target, addr string) error {
+func probeNotTLS(ctx context.Context, target setup.URL, addr string) error {
 	ctx, cancel := context.WithTimeout(ctx, tlsProbeTimeout)
 	defer cancel()
 	conn, err := (&net.Dialer{}).DialContext(ctx, "tcp", addr)
@@ -100,7 +98,7 @@ func probeNotTLS(ctx context.Context, t config.Target, addr string) error {
 	host, _, _ := net.SplitHostPort(addr)
 	tc := tls.Client(conn, &tls.Config{ServerName: host, InsecureSkipVerify: true}) //nolint:gosec // a probe: nothing is sent over it
 	if tc.HandshakeContext(ctx) == nil {
-		return fmt.Errorf("target %s unreachable: the port speaks TLS, not plain HTTP; use https://", t.BaseURL)
+		return fmt.Errorf("target %s unreachable: the port speaks TLS, not plain HTTP; use https://", target)
 	}
 	return nil
 }

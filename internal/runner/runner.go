@@ -14,7 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -24,18 +24,19 @@ import (
 
 	"github.com/cucumber/godog"
 
-	"github.com/authconform/authconform"
+	"github.com/authconform/authconform/conform/setup"
 	"github.com/authconform/authconform/internal/catalog"
 	"github.com/authconform/authconform/internal/config"
-	"github.com/authconform/authconform/internal/expect"
 	"github.com/authconform/authconform/internal/httpclient"
 	"github.com/authconform/authconform/internal/provenance"
 	"github.com/authconform/authconform/internal/ratelimit"
 	"github.com/authconform/authconform/internal/redact"
 	"github.com/authconform/authconform/internal/report"
 	"github.com/authconform/authconform/internal/schema"
+	"github.com/authconform/authconform/internal/stepsuite"
 	"github.com/authconform/authconform/internal/tagexpr"
 	"github.com/authconform/authconform/internal/termsafe"
+	"github.com/authconform/authconform/internal/userfile"
 	"github.com/authconform/authconform/internal/verdict"
 	"github.com/authconform/authconform/steps"
 )
@@ -58,65 +59,48 @@ func configErr(format string, args ...any) error {
 	return &ConfigError{fmt.Errorf(format, args...)}
 }
 
-// Options configure a run.
-type Options struct {
-	Target config.Target
-	// Features holds the feature files under FeaturePaths; Schemas holds
-	// the JSON Schemas under SchemaDir.
-	Features     fs.FS
-	FeaturePaths []string
-	Schemas      fs.FS
-	SchemaDir    string
-
-	Tags        string // godog tag expression chosen by the user
-	Format      string // godog formatter list, plus html:FILE
-	Strict      bool   // a failed @should scenario fails the run
-	Concurrency int
-	Timeout     time.Duration // per request
-	MaxWait     time.Duration // longest Retry-After waited out; 0 = the client's default
-	Rate        string        // N/DURATION or none; "" = default for the target
-	AllowHTTP   bool          // allow http:// for targets not on loopback
-	TLSConfig   *tls.Config
-
-	// ExpectFailures lists scenarios the target is known to fail.
-	ExpectFailures []expect.Failure
-
-	Console  io.Writer // formatter output without a file; nil = io.Discard
-	Progress io.Writer // a line per finished case, waits; nil = none
-
-	// Admit, when set, is asked before each scenario starts whether to run
-	// it; a scenario it refuses is not run (go test -run, through
-	// conformtest).
-	Admit func(feature, scenario string) bool
-}
-
-// Run runs the suite. A *ConfigError means the run could not start, or
-// that the target could not be tested (unreachable, refused); the result
-// then holds whatever ran. When ctx ends (a signal), the scenario in flight
-// ends as interrupted, the rest as not run, and every report is written.
-func Run(ctx context.Context, o Options) (verdict.Run, error) {
+// Run runs the suite o describes. A *ConfigError means the run could not
+// start, or that the target could not be tested (unreachable, refused);
+// the result then holds whatever ran. When ctx ends (a signal), the
+// scenario in flight ends as interrupted, the rest as not run, and every
+// report is written.
+func Run(ctx context.Context, o setup.Options) (verdict.Run, error) {
 	started := time.Now()
-	res := verdict.Run{Profile: o.Target.Profile.Name, Started: started, Strict: o.Strict}
-	p, err := plan(o, &res)
+	res := verdict.Run{Started: started, Strict: o.Strict}
+	r, err := resolve(o)
+	if err != nil {
+		return res, err
+	}
+	res.Profile = r.target.Profile.Name
+	p, err := plan(ctx, r, &res)
 	if p != nil {
 		defer p.cleanup()
 	}
 	if err != nil {
 		return res, err
 	}
+	// Stopped while planning or checking the target can be reached:
+	// nothing ran, so there is nothing to report.
+	stoppedEarly := configErr("stopped before the first request: no scenario ran, no report was written")
+	if ctx.Err() != nil {
+		return res, stoppedEarly
+	}
 	// Only a checked URL goes into reports: it holds no user info.
-	res.Target = o.Target.BaseURL
-	if err := preflight(ctx, o.Target, o.TLSConfig, o.timeout()); err != nil {
+	res.Target = r.target.URL.String()
+	if err := preflight(ctx, r.target.URL, p.base, r.TLSConfig, r.Timeout); err != nil {
+		if ctx.Err() != nil {
+			return res, stoppedEarly
+		}
 		return res, &ConfigError{err}
 	}
-	status := execute(ctx, o, p)
-	judge(ctx, o, p, &res, status)
+	status := execute(ctx, p)
+	judge(ctx, p, &res, status)
 	res.Duration = time.Since(started)
-	if err := writeReports(o, p, res); err != nil {
+	if err := writeReports(p, res); err != nil {
 		return res, err
 	}
 	if res.Stopped != "" && ctx.Err() == nil {
-		return res, configErr("%s", res.Stopped)
+		return res, &ConfigError{errors.New(res.Stopped)}
 	}
 	return res, nil
 }
@@ -132,14 +116,24 @@ type runPlan struct {
 	limiter  *ratelimit.Window
 	formats  formatList
 	godogFmt string
-	files    []*reportFile
-	red      *redact.Redactor
-	progress func(format string, args ...any)
-	client   *httpclient.Client
-	console  *report.Console // the default output for people; nil when not asked for
-	suite    *steps.Suite
-	rec      *verdict.Recorder
-	closers  []func()
+	reports  []*reportFile
+	files    suiteFiles // the features godog runs
+	// strict, concurrency, output, progressTo and admit are the run's
+	// options Strict, Concurrency, Output, Progress and Admit.
+	strict      bool
+	concurrency int
+	output      io.Writer // formatter output without a file; nil = none
+	progressTo  io.Writer // a line per finished case; nil = none
+	admit       func(feature, scenario string) bool
+	red         *redact.Redactor
+	progress    func(format string, args ...any)
+	client      *httpclient.Client
+	console     *report.Console // the default output for people; nil when not asked for
+	suite       stepsuite.Suite
+	rec         *verdict.Recorder
+	closers     []func()
+	base        *url.URL // the target's base URL, which preflight dials
+	warnings    []string // about the configuration, shown before the run
 	// held are the cases whose line waits for the run's end: they looked
 	// inconclusive when they finished (see OnDone).
 	heldMu sync.Mutex
@@ -152,243 +146,239 @@ func (p *runPlan) cleanup() {
 	}
 }
 
-// checkTransport checks the target's URLs and that no secret or token
-// would cross the network in clear, and reports whether the target is on
-// loopback.
-func checkTransport(o Options) (loopback bool, err error) {
-	t := o.Target
-	if err := t.CheckURL(); err != nil {
-		return false, &ConfigError{err}
-	}
-	// Resolved once: a name's answer may change, and the dialer holds
-	// plain http to loopback addresses whatever it says later.
-	loopback = t.IsLoopback()
-	if t.IsPlainHTTP() && !loopback && !o.AllowHTTP {
-		return false, configErr("target %s is plain http and not on loopback: client secrets would cross the network unencrypted (RFC 6749 §2.3.1, §3.2 require TLS); use https:// or -allow-http", t.BaseURL)
-	}
-	// The key set and the protected resource are held to the same rule:
-	// access tokens go to the resource, and keys read in clear could be
-	// anyone's.
-	for _, u := range t.OtherURLs() {
-		if config.IsPlainHTTPURL(u) && !t.IsLoopbackURL(u) && !o.AllowHTTP {
-			return false, configErr("%s is plain http and not on loopback: access tokens and the keys that verify them would cross the network unencrypted (RFC 6750 §5.3, RFC 7517 §9.3 require TLS); use https:// or -allow-http", u)
-		}
-	}
-	return loopback, nil
-}
-
-// NewSuite builds the step vocabulary's shared state for o's target, for
-// another godog suite to register (conform.Steps): the same transport
-// rules, rate limit, timeouts, schemas and redaction as a run. close
-// releases its connections.
-func NewSuite(o Options) (s *steps.Suite, close func(), err error) {
-	loopback, err := checkTransport(o)
-	if err != nil {
-		return nil, nil, err
-	}
-	if o.Timeout < 0 || o.Timeout > 10*time.Minute {
-		return nil, nil, configErr("timeout %s: want a duration above 0 and at most 10m", o.Timeout)
-	}
-	schemas, err := schema.Load(o.Schemas, o.SchemaDir)
-	if err != nil {
-		return nil, nil, configErr("schemas: %v", err)
-	}
-	limiter, err := o.limiter(loopback)
-	if err != nil {
-		return nil, nil, &ConfigError{err}
-	}
-	client := o.client(limiter, nil)
-	return &steps.Suite{
-		Target:   o.Target,
-		Client:   client,
-		Schemas:  schemas,
-		Redactor: redact.New(o.Target.Secrets()...),
-	}, client.Close, nil
-}
-
-// client is the one client every request of a run, or of a suite built by
-// NewSuite, goes through; onWait (may be nil) hears of each wait.
-func (o Options) client(limiter *ratelimit.Window, onWait func(time.Duration, string)) *httpclient.Client {
-	return httpclient.New(httpclient.Options{
-		Timeout:   o.timeout(),
-		Limiter:   limiter,
-		TLSConfig: o.TLSConfig,
-		MaxWait:   o.MaxWait,
-		// Plain http is allowed only to loopback (or when the user said
-		// so): the dialer holds to it, whatever a name resolves to later.
-		LoopbackOnly: o.Target.IsPlainHTTP() && !o.AllowHTTP,
-		OnWait:       onWait,
-	})
-}
-
 // plan checks the configuration and prepares the run: every configuration
-// error is found here, before any request.
-func plan(o Options, res *verdict.Run) (*runPlan, error) {
-	t := o.Target
-	loopback, err := checkTransport(o)
-	if err != nil {
+// error is found here, before any request. The options and the target are
+// checked first, then the suite's files are read and the cases chosen; the
+// report files are opened last, when nothing else can fail.
+func plan(ctx context.Context, r resolved, res *verdict.Run) (*runPlan, error) {
+	if err := checkLimits(r.Concurrency, r.Timeout); err != nil {
 		return nil, err
 	}
-	switch {
-	case o.Concurrency < 0 || o.Concurrency > 64:
-		return nil, configErr("-concurrency %d: want 1 to 64 scenarios at once", o.Concurrency)
-	case o.Timeout < 0 || o.Timeout > 10*time.Minute:
-		return nil, configErr("-timeout %s: want a duration above 0 and at most 10m", o.Timeout)
+	if err := checkTransport(r); err != nil {
+		return nil, err
 	}
-	p := &runPlan{red: redact.New(t.Secrets()...), progress: func(string, ...any) {}}
-	if err := p.selectCases(o, res); err != nil {
+	p := &runPlan{
+		red: redact.New(r.target.Secrets()...), progress: func(string, ...any) {},
+		files: r.suite, strict: r.Strict, concurrency: max(r.Concurrency, 1), output: r.Output,
+		progressTo: r.Progress, admit: r.Admit, warnings: r.target.Warnings(),
+	}
+	var err error
+	if p.limiter, err = ratelimit.ForTarget(r.Rate, r.loopback); err != nil {
+		return nil, &ConfigError{err}
+	}
+	p.base = r.target.URL.Parsed() // parsed once: preflight dials it
+	if err := p.selectCases(r.target, r.Tags, r.KnownDeviations, res); err != nil {
 		return p, err
 	}
-	if res.Tool, err = provenance.Of(o.suiteRoots()...); err != nil {
+	if res.Tool, err = provenance.Of(r.suite.stampRoots...); err != nil {
 		return p, configErr("reading the suite's files: %v", err)
 	}
-	if p.schemas, err = schema.Load(o.Schemas, o.SchemaDir); err != nil {
+	if p.schemas, err = schema.Load(r.suite.schemas, r.suite.schemaDir); err != nil {
 		return p, configErr("schemas: %v", err)
 	}
-	if p.limiter, err = o.limiter(loopback); err != nil {
-		return p, &ConfigError{err}
+	if err := p.planFormats(r.Formats); err != nil {
+		return p, err
 	}
-	if p.formats, err = parseFormats(o.Format); err != nil {
-		return p, &ConfigError{err}
-	}
-	if o.Console == nil || o.Console == io.Discard {
-		// Formatting output nobody reads cost a sixth of a run.
-		p.formats = p.formats.filesOnly()
-	}
-	var cleanup func()
-	p.godogFmt, p.files, cleanup, err = p.formats.plan()
-	p.closers = append(p.closers, cleanup)
-	if err != nil {
-		return p, &ConfigError{err}
-	}
-	p.wire(o)
-	for _, w := range t.Warnings() {
+	p.wire(ctx, r.target, r.transport())
+	for _, w := range p.warnings {
 		p.progress("warning: %s", w)
 	}
 	return p, nil
 }
 
-// selectCases reads the features, lints them against the vocabulary, and
-// decides which scenarios run and which are left out, and why.
-func (p *runPlan) selectCases(o Options, res *verdict.Run) error {
-	cases, err := catalog.Load(o.Features, o.FeaturePaths...)
-	if err != nil {
-		return configErr("features: %v", err)
-	}
-	if err := catalog.Lint(cases, steps.Patterns()); err != nil {
-		return configErr("features: %v", err)
-	}
-	if err := catalog.LintTags(cases); err != nil {
-		return configErr("features: %v", err)
-	}
-	userTags, err := tagexpr.Parse(o.Tags)
+// checkTransport checks that no secret or token would cross the network in
+// clear, and that the certificate variables can be read when TLS is used.
+func checkTransport(r resolved) error {
+	usesTLS, err := r.target.CheckTransport(r.loopback, r.AllowHTTP)
 	if err != nil {
 		return &ConfigError{err}
 	}
-	if err := o.Target.CheckClients(); err != nil {
+	if usesTLS {
+		return checkCertEnv(os.Getenv)
+	}
+	return nil
+}
+
+// checkLimits refuses a concurrency or a timeout out of bounds.
+func checkLimits(concurrency int, timeout time.Duration) error {
+	switch {
+	case concurrency < 0 || concurrency > 64:
+		return configErr("-concurrency %d: want 1 to 64 scenarios at once", concurrency)
+	case timeout < 0 || timeout > 10*time.Minute:
+		return configErr("-timeout %s: want a duration above 0 and at most 10m", timeout)
+	}
+	return nil
+}
+
+// planFormats checks the reports asked for and opens their files.
+func (p *runPlan) planFormats(list []setup.Format) error {
+	var err error
+	if p.formats, err = checkFormats(list, joinFormats(list)); err != nil {
 		return &ConfigError{err}
 	}
-	// The other profiles' scenarios first: their reason is the only one
-	// that matters for them.
-	gaps := append(slices.Clone(o.Target.Profile.LeaveOut), o.Target.Gaps()...)
-	var gapTags []string
-	for _, g := range gaps {
-		gapTags = append(gapTags, g.Tag)
+	if p.output == nil || p.output == io.Discard {
+		// Formatting output nobody reads cost a sixth of a run.
+		p.formats = p.formats.filesOnly()
+	}
+	var cleanup func()
+	p.godogFmt, p.reports, cleanup, err = p.formats.plan()
+	p.closers = append(p.closers, cleanup)
+	if err != nil {
+		return &ConfigError{err}
+	}
+	return nil
+}
+
+// selectCases reads the features, lints them against the vocabulary,
+// matches the known deviations to them, and decides which scenarios run and
+// which are left out, and why. What the
+// configuration means for each case is settled first; then one pass over
+// the cases reads the tags.
+func (p *runPlan) selectCases(t config.Target, tags string, known []setup.KnownDeviation, res *verdict.Run) error {
+	cases, err := loadCases(p.files)
+	if err != nil {
+		return err
+	}
+	if p.expected, err = matchExpectations(known, cases); err != nil {
+		return &ConfigError{err}
+	}
+	refused := unconfigured(t, cases)
+	gapTags, leftOut := gapsOf(t, cases)
+	if err := t.CheckClients(); err != nil {
+		return &ConfigError{err}
+	}
+	userTags, err := tagexpr.Parse(tags)
+	if err != nil {
+		return &ConfigError{err}
 	}
 	p.cases, p.selected = cases, userTags.Without(gapTags...)
+	var reasons []string // why cases the tags chose are left out, each once
 	for _, c := range cases {
 		if !userTags.Match(c.Tags) {
 			continue
 		}
-		if p.selected.Match(c.Tags) {
-			if err := configured(o.Target, c); err != nil {
-				return err
+		key := catalog.Key(c.URI, c.Scenario)
+		if !p.selected.Match(c.Tags) {
+			l := leftOut[key]
+			res.LeftOut = append(res.LeftOut, l)
+			for _, r := range strings.Split(l.Reason, "; ") {
+				if r != "" && !slices.Contains(reasons, r) {
+					reasons = append(reasons, r)
+				}
 			}
-			p.running = append(p.running, c)
-			p.toRun++
 			continue
 		}
+		if err := refused[key]; err != nil {
+			return err
+		}
+		p.running = append(p.running, c)
+		p.toRun++
+	}
+	if p.toRun == 0 {
+		return configErr("nothing to run: %d scenarios match the tags, and none can run with this configuration (%s)", len(res.LeftOut), strings.Join(reasons, "; "))
+	}
+	return nil
+}
+
+// loadCases reads the features and lints them against the vocabulary.
+func loadCases(files suiteFiles) ([]catalog.Case, error) {
+	cases, err := catalog.Load(files.features, files.featurePaths...)
+	if err != nil {
+		return nil, configErr("features: %v", err)
+	}
+	if err := catalog.Lint(cases, steps.Patterns()); err != nil {
+		return nil, configErr("features: %v", err)
+	}
+	if err := catalog.LintTags(cases); err != nil {
+		return nil, configErr("features: %v", err)
+	}
+	return cases, nil
+}
+
+// gapsOf are the tags of the scenarios t cannot run (the other profiles'
+// first), and for each case why it would be left out: for the other
+// profiles' scenarios, that reason is the only one that matters.
+func gapsOf(t config.Target, cases []catalog.Case) ([]string, map[string]verdict.LeftOut) {
+	gaps := append(slices.Clone(t.Profile.LeaveOut), t.Gaps()...)
+	var tags []string
+	for _, g := range gaps {
+		tags = append(tags, g.Tag)
+	}
+	leftOut := map[string]verdict.LeftOut{}
+	for _, c := range cases {
 		var why []string
 		other := false
 		for i, g := range gaps {
 			if slices.Contains(c.Tags, g.Tag) {
 				why = append(why, g.Reason)
-				if other = i < len(o.Target.Profile.LeaveOut); other {
+				if other = i < len(t.Profile.LeaveOut); other {
 					break
 				}
 			}
 		}
-		res.LeftOut = append(res.LeftOut, verdict.LeftOut{
+		leftOut[catalog.Key(c.URI, c.Scenario)] = verdict.LeftOut{
 			URI: c.URI, Scenario: c.Scenario, Reason: strings.Join(why, "; "), OtherProfile: other,
 			Severity: verdict.SeverityOf(c.Tags), Tags: c.Tags, Rules: catalog.Rules(c.Tags),
-		})
-	}
-	if p.expected, err = matchExpectations(o.ExpectFailures, cases); err != nil {
-		return &ConfigError{err}
-	}
-	if p.toRun == 0 {
-		return configErr("nothing to run: %d scenarios match the tags, and none can run with this configuration (%s)", len(res.LeftOut), leftOutReasons(res.LeftOut))
-	}
-	return nil
-}
-
-// suiteRoots are the files that make up the suite run: the features and
-// the schemas, for the run's provenance stamp.
-func (o Options) suiteRoots() []provenance.Root {
-	var roots []provenance.Root
-	for _, p := range o.FeaturePaths {
-		roots = append(roots, provenance.Root{FS: o.Features, Path: p})
-	}
-	return append(roots, provenance.Root{FS: o.Schemas, Path: o.SchemaDir})
-}
-
-// configured refuses a case that would send a credential placeholder the
-// configuration leaves empty: a request with an empty client_id would be
-// read as the target's failure. Tags and gaps should already prevent it;
-// this is the last guard.
-func configured(t config.Target, c catalog.Case) error {
-	values := steps.ConfiguredValues(t)
-	for _, name := range catalog.Placeholders(c) {
-		if v, ok := values[name]; ok && v == "" {
-			return configErr("%s:%d: scenario %q uses {{%s}}, which the configuration leaves empty", c.URI, c.Line, c.Scenario, name)
 		}
 	}
-	return nil
+	return tags, leftOut
 }
 
-// wire builds the one client every request goes through, and the steps.
-func (p *runPlan) wire(o Options) {
-	if o.Progress != nil {
-		pw := forPeople(p.red, o.Progress)
+// unconfigured refuses each case that would send a credential placeholder
+// the configuration leaves empty: a request with an empty client_id would
+// be read as the target's failure. Tags and gaps should already prevent
+// it; this is the last guard.
+func unconfigured(t config.Target, cases []catalog.Case) map[string]error {
+	values := stepsuite.ConfiguredValues(t)
+	refused := map[string]error{}
+	for _, c := range cases {
+		for _, name := range catalog.Placeholders(c) {
+			if v, ok := values[name]; ok && v == "" {
+				refused[catalog.Key(c.URI, c.Scenario)] = configErr("%s:%d: scenario %q uses {{%s}}, which the configuration leaves empty", c.URI, c.Line, c.Scenario, name)
+				break
+			}
+		}
+	}
+	return refused
+}
+
+// wire builds the one client every request goes through, and the steps,
+// which stop starting scenarios once ctx ends.
+func (p *runPlan) wire(ctx context.Context, t config.Target, transport httpclient.Options) {
+	if p.progressTo != nil {
+		pw := forPeople(p.red, p.progressTo)
 		p.closers = append(p.closers, func() { pw.Close() })
 		p.progress = func(format string, args ...any) { fmt.Fprintf(pw, format+"\n", args...) }
 	}
-	if f, ok := p.formats.console(); ok && f.name == "console" && o.Console != nil {
-		cw := forPeople(p.red, o.Console)
+	if f, ok := p.formats.console(); ok && f.name == "console" && p.output != nil {
+		cw := forPeople(p.red, p.output)
 		p.closers = append(p.closers, func() { cw.Close() })
 		p.console = report.NewConsole(cw)
 	}
-	p.client = o.client(p.limiter, func(d time.Duration, why string) {
+	transport.Limiter = p.limiter
+	transport.OnWait = func(d time.Duration, why string) {
 		p.progress("  waiting %.1f s for %s", d.Seconds(), why)
 		if p.console != nil {
 			p.console.Note(fmt.Sprintf("waiting %.1f s for %s", d.Seconds(), why))
 		}
-	})
+	}
+	p.client = httpclient.New(transport)
 	p.closers = append(p.closers, p.client.Close)
 	p.rec = &verdict.Recorder{}
 	defer func() { p.suite.PlanSharing(p.running) }()
-	p.suite = &steps.Suite{
+	p.suite = stepsuite.New(stepsuite.Config{
 		// Only the HTML, JUnit and cucumber reports show passed
 		// scenarios' requests; failures always keep theirs.
 		KeepTranscripts: p.formats.wants("html") || p.formats.wants("junit") || p.formats.wants("cucumber"),
-		Target:          o.Target,
+		Target:          t,
 		Client:          p.client,
 		Schemas:         p.schemas,
 		Redactor:        p.red,
 		Recorder:        p.rec,
-		Admit:           o.Admit,
+		Admit:           p.admit,
+		RunContext:      ctx,
 		OnDone: func(v verdict.Verdict) {
-			v = classify(o, p.expected, p.suite, v)
+			v = classify(p.strict, p.expected, p.suite, v)
 			if v.Status == verdict.Inconclusive {
 				// Not final: a later scenario may yet get the client its
 				// token. Shown once the run has ended (judge), so no
@@ -400,7 +390,7 @@ func (p *runPlan) wire(o Options) {
 			}
 			p.show(v)
 		},
-	}
+	})
 }
 
 // show prints a case's line to the progress writer and the console.
@@ -420,9 +410,9 @@ func (p *runPlan) show(v verdict.Verdict) {
 // A passed error scenario whose clients got no token in the run is
 // inconclusive (controls, which may be nil, says why): its pass proves
 // nothing, whatever the known-deviation file says of it.
-func classify(o Options, expected map[string]string, controls positiveControls, v verdict.Verdict) verdict.Verdict {
+func classify(strict bool, expected map[string]string, controls positiveControls, v verdict.Verdict) verdict.Verdict {
 	v.Rules = catalog.Rules(v.Tags)
-	if v.Status == verdict.Failed && v.Severity == verdict.Should && !o.Strict {
+	if v.Status == verdict.Failed && v.Severity == verdict.Should && !strict {
 		v.Status = verdict.Warning
 	}
 	if controls != nil && v.Status == verdict.Passed {
@@ -446,7 +436,7 @@ func classify(o Options, expected map[string]string, controls positiveControls, 
 }
 
 // positiveControls says why a passed verdict proves nothing, or "" (see
-// steps.Suite.Inconclusive).
+// stepsuite.Suite.Inconclusive).
 type positiveControls interface {
 	Inconclusive(verdict.Verdict) string
 }
@@ -468,18 +458,17 @@ func progressLine(v verdict.Verdict) string {
 }
 
 // execute runs the selected scenarios through godog.
-func execute(ctx context.Context, o Options, p *runPlan) int {
-	p.suite.RunContext = ctx
+func execute(ctx context.Context, p *runPlan) int {
 	var cw io.WriteCloser = nopCloser{io.Discard}
-	if console, ok := p.formats.console(); ok && o.Console != nil && o.Console != io.Discard {
+	if console, ok := p.formats.console(); ok && p.output != nil && p.output != io.Discard {
 		_, ours := ownFormats[console.name]
 		switch {
 		case ours || liveFormats[console.name]:
 			// The runner writes it, not godog.
 		case machineFormats[console.name]:
-			cw = p.red.Writer(o.Console)
+			cw = p.red.Writer(p.output)
 		default:
-			cw = forPeople(p.red, o.Console)
+			cw = forPeople(p.red, p.output)
 		}
 	}
 	defer cw.Close()
@@ -489,12 +478,12 @@ func execute(ctx context.Context, o Options, p *runPlan) int {
 		Options: &godog.Options{
 			Format:         p.godogFmt,
 			Output:         &uncolored{w: cw},
-			Paths:          o.FeaturePaths,
-			FS:             o.Features,
+			Paths:          p.files.featurePaths,
+			FS:             p.files.features,
 			Tags:           p.selected.String(),
 			Strict:         true,
 			NoColors:       false, // dropped by uncolored, far cheaper (uncolored.go)
-			Concurrency:    max(o.Concurrency, 1),
+			Concurrency:    p.concurrency,
 			DefaultContext: ctx,
 		},
 	}.Run()
@@ -502,14 +491,14 @@ func execute(ctx context.Context, o Options, p *runPlan) int {
 
 // judge turns the recorded verdicts into the run's outcome: severity,
 // known deviations, order, counts and exit code.
-func judge(ctx context.Context, o Options, p *runPlan, res *verdict.Run, godogStatus int) {
+func judge(ctx context.Context, p *runPlan, res *verdict.Run, godogStatus int) {
 	order := map[string]catalog.Case{}
 	for _, c := range p.cases {
 		order[catalog.Key(c.URI, c.Scenario)] = c
 	}
 	for _, v := range p.rec.All() {
 		c := order[catalog.Key(v.URI, v.Scenario)]
-		v = classify(o, p.expected, p.suite, v)
+		v = classify(p.strict, p.expected, p.suite, v)
 		v.Feature, v.Order, v.Line = c.Feature, c.Order, c.Line
 		res.Verdicts = append(res.Verdicts, v)
 		if slices.Contains(p.held, catalog.Key(v.URI, v.Scenario)) {
@@ -544,27 +533,30 @@ func stopReason(err error) string {
 
 // writeReports writes every report file, and a runner-written report the
 // console asked for, with what ran.
-func writeReports(o Options, p *runPlan, res verdict.Run) error {
-	for _, f := range p.files {
+func writeReports(p *runPlan, res verdict.Run) error {
+	for _, f := range p.reports {
 		if err := f.finish(p.red, res); err != nil {
 			return fmt.Errorf("writing the %s report %s: %w", f.name, f.path, err)
 		}
 	}
-	if p.console != nil {
-		p.console.Finish(redactRun(p.red, res))
-	}
 	console, ok := p.formats.console()
-	if !ok || o.Console == nil {
+	write, ours := ownFormats[console.name]
+	ours = ours && ok && p.output != nil
+	if p.console == nil && !ours {
 		return nil
 	}
-	if write, ours := ownFormats[console.name]; ours {
-		w := p.red.Writer(o.Console)
-		if err := write(w, redactRun(p.red, res)); err != nil {
-			return err
-		}
-		return w.Close()
+	shown := redactRun(p.red, res)
+	if p.console != nil {
+		p.console.Finish(shown)
 	}
-	return nil
+	if !ours {
+		return nil
+	}
+	w := p.red.Writer(p.output)
+	if err := write(w, shown); err != nil {
+		return err
+	}
+	return w.Close()
 }
 
 type nopCloser struct{ io.Writer }
@@ -589,7 +581,7 @@ func exitCode(res verdict.Run, expected int, godogStatus int) int {
 // matchExpectations maps each listed scenario to its reason; a listed
 // scenario that does not exist is an error, so a renamed scenario cannot
 // silently drop out of the file.
-func matchExpectations(list []expect.Failure, cases []catalog.Case) (map[string]string, error) {
+func matchExpectations(list []setup.KnownDeviation, cases []catalog.Case) (map[string]string, error) {
 	known := map[string]bool{}
 	for _, c := range cases {
 		known[catalog.Key(c.URI, c.Scenario)] = true
@@ -605,46 +597,16 @@ func matchExpectations(list []expect.Failure, cases []catalog.Case) (map[string]
 	return out, nil
 }
 
-func leftOutReasons(l []verdict.LeftOut) string {
-	seen := map[string]bool{}
-	var out []string
-	for _, x := range l {
-		for _, r := range strings.Split(x.Reason, "; ") {
-			if r != "" && !seen[r] {
-				seen[r] = true
-				out = append(out, r)
-			}
-		}
-	}
-	return strings.Join(out, "; ")
-}
-
-func (o Options) timeout() time.Duration {
-	if o.Timeout > 0 {
-		return o.Timeout
-	}
-	return httpclient.DefaultTimeout
-}
-
-// DefaultRemoteRate is Commerce Layer's documented auth limit: 30 requests
-// a minute per IP (spec §(g)).
-const DefaultRemoteRate = "30/1m"
-
-func (o Options) limiter(loopback bool) (*ratelimit.Window, error) {
-	rate := o.Rate
-	if rate == "" {
-		if loopback {
-			return nil, nil
-		}
-		rate = DefaultRemoteRate
-	}
-	return ratelimit.Parse(rate)
-}
+// maxCAFile bounds -ca-file: a system's whole CA bundle is about 200 KiB.
+const maxCAFile = 4 << 20
 
 // LoadCA returns a TLS config trusting the system roots plus the PEM
-// certificates in file.
+// certificates in file, a regular file of at most 4 MiB.
 func LoadCA(file string) (*tls.Config, error) {
-	pem, err := os.ReadFile(file)
+	if err := checkCertEnv(os.Getenv); err != nil {
+		return nil, err
+	}
+	pem, err := userfile.Read(file, maxCAFile)
 	if err != nil {
 		return nil, configErr("-ca-file: %v", err)
 	}
@@ -658,16 +620,8 @@ func LoadCA(file string) (*tls.Config, error) {
 	return &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}, nil
 }
 
-// WithBuiltInSuite is o reading the features and schemas built into the
-// binary: the one place that says where they are.
-func (o Options) WithBuiltInSuite() Options {
-	o.Features, o.FeaturePaths = authconform.Files, []string{"features"}
-	o.Schemas, o.SchemaDir = authconform.Files, "schemas"
-	return o
-}
-
 // BuiltInStamp is the provenance of the built-in suite, as -version prints
 // it and as a run over that suite stamps its reports.
 func BuiltInStamp() (provenance.Stamp, error) {
-	return provenance.Of(Options{}.WithBuiltInSuite().suiteRoots()...)
+	return provenance.Of(builtInSuite().stampRoots...)
 }

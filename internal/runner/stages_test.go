@@ -1,10 +1,13 @@
 package runner
 
 import (
+	"io/fs"
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
+	"github.com/authconform/authconform/conform/setup"
 	"github.com/authconform/authconform/internal/catalog"
 	"github.com/authconform/authconform/internal/config"
 	"github.com/authconform/authconform/internal/verdict"
@@ -39,7 +42,7 @@ func TestClassify(t *testing.T) {
 			if tt.listed {
 				expected[catalog.Key("f.feature", "s")] = "AUTH-1"
 			}
-			v := classify(Options{Strict: tt.strict}, expected, nil, verdict.Verdict{URI: "f.feature", Scenario: "s", Status: tt.status, Severity: tt.severity, Tags: []string{"@rfc6749-5.2"}})
+			v := classify(tt.strict, expected, nil, verdict.Verdict{URI: "f.feature", Scenario: "s", Status: tt.status, Severity: tt.severity, Tags: []string{"@rfc6749-5.2"}})
 			if v.Status != tt.want || (v.Expected == "AUTH-1") != tt.wantReason {
 				t.Errorf("classify = %s (reason %q); want %s (reason: %v)", v.Status, v.Expected, tt.want, tt.wantReason)
 			}
@@ -61,16 +64,18 @@ func TestListSendsNothing(t *testing.T) {
 		"  @must @rfc6749-5.2 @sales_channel\n  Scenario: one request\n    Given a token request with the parameters:\n      | client_id | {{sales_channel.client_id}} |\n    When the token request is sent\n    Then the response status should be 200\n\n" +
 		"  @must @rfc6749-5.2 @integration\n  Scenario: needs the integration\n    Given a token request with the parameters:\n      | client_id | {{integration.client_id}} |\n    When the token request is sent\n    Then the response status should be 200\n"
 	fsys := fstest.MapFS{"x.feature": {Data: []byte(feature)}, "s/token_response.json": {Data: []byte(`{"$schema": "http://json-schema.org/draft-07/schema#"}`)}}
-	o := Options{
-		Target:   config.Target{BaseURL: "https://auth.example.invalid", TokenPath: "/oauth/token", SalesChannel: config.Client{ID: "sc"}, Profile: config.CommerceLayer},
-		Features: fsys, FeaturePaths: []string{"."}, Schemas: fsys, SchemaDir: "s",
-		Rate: "1/1m",
+	schemas, err := fs.Sub(fsys, "s")
+	if err != nil {
+		t.Fatal(err)
 	}
+	o := optionsFor(config.Target{URL: setup.MustParseURL("https://auth.example.invalid"), TokenPath: "/oauth/token", SalesChannel: config.Client{ID: "sc"}, Profile: config.CommerceLayer})
+	o.Features, o.FeaturePaths, o.Schemas = fsys, []string{"."}, schemas
+	o.Rate = &setup.Rate{N: 1, Per: time.Minute}
 	l, err := List(o)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(l.Cases) != 1 || len(l.LeftOut) != 1 || l.Requests != 1 || l.Rate != "1/1m0s" {
+	if len(l.Cases) != 1 || len(l.LeftOut) != 1 || l.Requests != 1 || l.Rate.String() != "1/1m0s" {
 		t.Errorf("List = %d cases, %d left out, %d requests, rate %s; want 1, 1, 1, 1/1m0s", len(l.Cases), len(l.LeftOut), l.Requests, l.Rate)
 	}
 }

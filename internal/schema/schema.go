@@ -1,13 +1,17 @@
 // Package schema compiles the suite's JSON Schemas (draft-07, one file per
 // response kind) once and validates response bodies against them.
 //
-// It wraps github.com/xeipuuv/gojsonschema v1.2.0 and guards against that
-// library's traps (style.md §2): every root schema is loaded through a
-// file:/// reference loader over the given fs.FS, so relative $refs such as
-// "definitions.json#/definitions/x" have a canonical base and resolve inside
-// that FS; $refs that would make gojsonschema call http.Get are refused at
-// load time; compiling happens only in Load, because compiling is not
-// thread-safe, while Validate on compiled schemas is.
+// It wraps github.com/xeipuuv/gojsonschema v1.2.0 and holds it to what a
+// tool run in CI must do (style.md §2): nothing a schema says reaches the
+// network. gojsonschema resolves every reference ($ref, and $ref against
+// an $id, wherever either sits) by asking the loader factory of the root
+// schema it compiles for the document; its own loaders http.Get any
+// reference that is not a file. Here every root is compiled through this
+// package's loader (loader.go), whose factory reads only files of the
+// schema directory, through a bounded read, and has no network path at
+// all: a reference to anything else is refused at load time. Compiling
+// happens only in Load, because compiling is not thread-safe, while
+// Validate on compiled schemas is.
 package schema
 
 import (
@@ -15,25 +19,25 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/http"
-	"net/url"
 	"path"
 	"regexp"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/xeipuuv/gojsonschema"
+
+	"github.com/authconform/authconform/internal/userfile"
 )
 
 // draft07 is the only "$schema" value accepted (with or without the empty
 // fragment): without it gojsonschema silently uses a hybrid of all drafts.
 const draft07 = "http://json-schema.org/draft-07/schema"
 
-// safeName limits directory and file names to characters that survive
-// gojsonschema's file:// URL round trip (it query-unescapes the path, so
-// "%" and "+" would be mangled).
+// safeName limits directory and file names to characters that read the
+// same in a file:// URL as in the file system ("%" or "+" would not).
 var safeName = regexp.MustCompile(`^[A-Za-z0-9_.-]+$`)
 
 // Registry holds every schema of a directory, each compiled once.
@@ -66,11 +70,11 @@ func (e *ValidationError) Error() string {
 
 // Load compiles every dir/*.json of fsys into a Registry, named after the
 // file without ".json". Each file must be a JSON object declaring draft-07
-// in "$schema"; it is meta-validated against draft-07 and compiled through
-// gojsonschema.NewReferenceLoaderFileSystem("file:///<dir>/<name>.json",
-// http.FS(fsys)), so relative $refs resolve inside fsys. A $ref or $id with
-// a scheme other than file is refused, so nothing is fetched from the
-// network. Errors name the offending file and the cause.
+// in "$schema"; it is meta-validated against draft-07 and compiled from
+// the reference "file:///<dir>/<name>.json" through this package's loader,
+// so relative references resolve to files of dir and to nothing else.
+// Every file read is a regular file of at most 1 MiB, 16 MiB in all.
+// Errors name the offending file and the cause, in one line.
 func Load(fsys fs.FS, dir string) (*Registry, error) {
 	if !fs.ValidPath(dir) || !safePath(dir) {
 		return nil, fmt.Errorf("schema: invalid directory %q: want a slash-separated path of [A-Za-z0-9_.-] elements", dir)
@@ -79,9 +83,7 @@ func Load(fsys fs.FS, dir string) (*Registry, error) {
 	if err != nil {
 		return nil, fmt.Errorf("schema: reading directory %q: %w", dir, err)
 	}
-	if err := checkSubdirRefs(fsys, dir); err != nil {
-		return nil, err
-	}
+	docs := newDocuments(fsys, dir)
 	meta, err := draft07MetaSchema()
 	if err != nil {
 		return nil, fmt.Errorf("schema: compiling the draft-07 meta-schema: %w", err)
@@ -96,7 +98,14 @@ func Load(fsys fs.FS, dir string) (*Registry, error) {
 		if name == "" || !safeName.MatchString(e.Name()) {
 			return nil, fmt.Errorf("schema: %s: file name must match %s", file, safeName)
 		}
-		s, err := compile(fsys, file, meta)
+		// The roots are read here, each once; a reference to one finds
+		// it in docs.
+		src, err := userfile.ReadFS(fsys, file, maxFile)
+		if err != nil {
+			return nil, fmt.Errorf("schema: %s: %w", file, err)
+		}
+		docs.files[file] = src
+		s, err := compile(docs, file, src, meta)
 		if err != nil {
 			return nil, fmt.Errorf("schema: %s: %w", file, err)
 		}
@@ -110,22 +119,16 @@ func Load(fsys fs.FS, dir string) (*Registry, error) {
 	return r, nil
 }
 
-// compile checks one schema file's source, meta-validates it and compiles
-// it.
+// compile checks one schema file's source, src, meta-validates it and
+// compiles it.
 //
 // Meta-validation is done here with the separately compiled draft-07
 // meta-schema instead of SchemaLoader.Validate = true, because in
-// gojsonschema v1.2.0 that flag breaks relative $refs: Compile loads the
-// root through our file system, then validateMetaschema compiles the
-// meta-schema on the same schema pool, and Compile sets the pool's loader
-// factory to the meta-schema loader's, which reads the OS file system; the
-// root's $refs are resolved afterwards, so "definitions.json" would be
-// opened as /<dir>/definitions.json on the real disk (TestLoadRelativeRef).
-func compile(fsys fs.FS, file string, meta *gojsonschema.Schema) (*gojsonschema.Schema, error) {
-	src, err := fs.ReadFile(fsys, file)
-	if err != nil {
-		return nil, err
-	}
+// gojsonschema v1.2.0 that flag compiles the meta-schema on the same
+// schema pool with a loader of its own, and Compile then gives the pool
+// that loader's factory, which reads the OS file system and the network:
+// the root's references would be resolved through it.
+func compile(docs *documents, file string, src []byte, meta *gojsonschema.Schema) (*gojsonschema.Schema, error) {
 	if err := checkSource(src); err != nil {
 		return nil, err
 	}
@@ -145,25 +148,27 @@ func compile(fsys fs.FS, file string, meta *gojsonschema.Schema) (*gojsonschema.
 	sl.Draft = gojsonschema.Draft7
 	sl.AutoDetect = false // "$schema" is checked to be draft-07 above
 	sl.Validate = false   // done above; see the function comment
-	s, err := sl.Compile(gojsonschema.NewReferenceLoaderFileSystem("file:///"+file, http.FS(fsys)))
+	s, err := sl.Compile(docs.New(fileURL(file)))
 	if err != nil {
 		return nil, fmt.Errorf("compiling: %w", err)
 	}
 	return s, nil
 }
 
-// draft07MetaSchema compiles the draft-07 meta-schema, which gojsonschema
-// serves from memory (no network).
-func draft07MetaSchema() (*gojsonschema.Schema, error) {
+// draft07MetaSchema is the draft-07 meta-schema, compiled once, from
+// memory, through the same loader (with no files to read). Validating
+// with a compiled schema is safe for concurrent use.
+var draft07MetaSchema = sync.OnceValues(func() (*gojsonschema.Schema, error) {
 	sl := gojsonschema.NewSchemaLoader()
 	sl.Draft = gojsonschema.Draft7
-	return sl.Compile(gojsonschema.NewReferenceLoader(draft07 + "#"))
-}
+	sl.AutoDetect = false
+	return sl.Compile(newDocuments(nil, "").New(draft07 + "#"))
+})
 
-// checkSource rejects what gojsonschema would accept silently or act on
-// dangerously: trailing data after the JSON value (its decoder stops after
-// the first value), a missing or non-draft-07 "$schema", and $ref/$id
-// values with a non-file scheme (gojsonschema would http.Get them).
+// checkSource rejects what gojsonschema would accept silently: trailing
+// data after the JSON value (its decoder stops after the first value),
+// and a missing or non-draft-07 "$schema". References are the loader's
+// to judge, where gojsonschema resolves them.
 func checkSource(src []byte) error {
 	var doc any
 	if err := json.Unmarshal(src, &doc); err != nil {
@@ -178,87 +183,10 @@ func checkSource(src []byte) error {
 	case nil:
 		return fmt.Errorf(`missing "$schema": declare %q`, draft07+"#")
 	default:
-		return fmt.Errorf(`"$schema" is %v; want %q (only draft-07 is supported here)`, s, draft07+"#")
-	}
-	return checkRefs(doc, "")
-}
-
-// checkRefs walks a schema document and refuses $ref and $id values that
-// would resolve outside the loader's file system. Keywords whose values are
-// instance data, not subschemas, are skipped.
-func checkRefs(v any, ptr string) error {
-	switch v := v.(type) {
-	case map[string]any:
-		for _, k := range sortedKeys(v) {
-			at := ptr + "/" + k
-			switch k {
-			case "enum", "const", "default", "examples":
-				continue
-			case "$ref", "$id":
-				s, ok := v[k].(string)
-				if !ok {
-					continue // not a keyword here, or meta-validation reports it
-				}
-				u, err := url.Parse(s)
-				if err != nil {
-					return fmt.Errorf("%s %q at %s: %w", k, s, ptr0(ptr), err)
-				}
-				if u.Scheme != "" && u.Scheme != "file" {
-					return fmt.Errorf("%s %q at %s would be fetched over the network; use a relative reference to a file in the schema directory", k, s, ptr0(ptr))
-				}
-				continue
-			}
-			if err := checkRefs(v[k], at); err != nil {
-				return err
-			}
-		}
-	case []any:
-		for i, e := range v {
-			if err := checkRefs(e, fmt.Sprintf("%s/%d", ptr, i)); err != nil {
-				return err
-			}
-		}
+		return fmt.Errorf(`"$schema" is %q; want %q (only draft-07 is supported here)`, fmt.Sprint(s), draft07+"#")
 	}
 	return nil
 }
-
-// checkSubdirRefs runs checkRefs over the *.json files in dir's
-// subdirectories, which a root schema may $ref but Load does not compile as
-// roots itself. Files outside dir are not checked.
-func checkSubdirRefs(fsys fs.FS, dir string) error {
-	return fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return fmt.Errorf("schema: %s: %w", p, err)
-		}
-		if d.IsDir() || path.Dir(p) == path.Clean(dir) || !strings.HasSuffix(p, ".json") {
-			return nil
-		}
-		src, err := fs.ReadFile(fsys, p)
-		if err != nil {
-			return fmt.Errorf("schema: %s: %w", p, err)
-		}
-		var doc any
-		if err := json.Unmarshal(src, &doc); err != nil {
-			return fmt.Errorf("schema: %s: not valid JSON: %w", p, err)
-		}
-		if err := checkRefs(doc, ""); err != nil {
-			return fmt.Errorf("schema: %s: %w", p, err)
-		}
-		return nil
-	})
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
-// ptr0 renders a JSON pointer, "#" for the root.
-func ptr0(ptr string) string { return "#" + ptr }
 
 func safePath(dir string) bool {
 	if dir == "." {

@@ -228,7 +228,7 @@ func TestErrorResponseInvalid(t *testing.T) {
 		runInvalid(t, "error_response", errorsShape, []variant{
 			{"errors empty array", set("errors", []any{}), []string{"errors: Array must have at least 1 items"}},
 			// [CL-TEST] hints that a 429 may carry errors as one object
-			// (commercelayer-auth.md (c), inferred); that is not the array
+			// (docs/sources/commercelayer-auth.md#error-body, inferred); that is not the array
 			// Commerce Layer's other responses use, so it is rejected.
 			{"errors single object", func(m map[string]any) any { m["errors"] = m["errors"].([]any)[0]; return m }, []string{"errors: Invalid type. Expected: array, given: object"}},
 			{"errors item not object", set("errors", []any{"invalid_client"}), []string{"errors.0: Invalid type. Expected: object, given: string"}},
@@ -434,7 +434,7 @@ func delIn(obj, key string) func(map[string]any) any {
 // channel's token payload do not match access_token_claims.json.
 func TestAccessTokenClaimsInvalid(t *testing.T) {
 	runInvalid(t, "access_token_claims", salesChannelClaims, []variant{
-		// Commerce Layer's clients read these (spec §(e)).
+		// Commerce Layer's clients read these (docs/sources/commercelayer-auth.md#payload-claims).
 		{"missing organization", del("organization"), []string{"(root): organization is required"}},
 		{"missing organization.slug", delIn("organization", "slug"), []string{"organization: slug is required"}},
 		{"empty organization.id", setIn("organization", "id", ""), []string{"organization.id: String length must be greater than or equal to 1"}},
@@ -443,6 +443,10 @@ func TestAccessTokenClaimsInvalid(t *testing.T) {
 		{"application.public a string", setIn("application", "public", "true"), []string{"application.public: Invalid type. Expected: boolean, given: string"}},
 		{"market.id a string", setIn("market", "id", "BjxrJhymlM"), []string{"market.id: Invalid type. Expected: array, given: string"}},
 		{"market.id empty", setIn("market", "id", []any{}), []string{"market.id: Array must have at least 1 items"}},
+		{"market.id repeated", setIn("market", "id", []any{"BjxrJhymlM", "BjxrJhymlM"}), []string{"market.id: array items[0,1] must be unique"}},
+		{"market.stock_location_ids a string", setIn("market", "stock_location_ids", "xGXBXurDME"), []string{"market.stock_location_ids: Invalid type. Expected: array, given: string"}},
+		{"market.stock_location_ids with an empty id", setIn("market", "stock_location_ids", []any{""}), []string{"market.stock_location_ids.0: String length must be greater than or equal to 1"}},
+		{"market.stock_location_ids repeated", setIn("market", "stock_location_ids", []any{"xGXBXurDME", "xGXBXurDME"}), []string{"market.stock_location_ids: array items[0,1] must be unique"}},
 		{"missing scope", del("scope"), []string{"(root): scope is required"}},
 		{"empty scope", set("scope", ""), []string{"scope: Does not match pattern"}},
 		// RFC 7519 §4.1.4, §4.1.6: NumericDate.
@@ -470,5 +474,14 @@ func TestAccessTokenClaimsValid(t *testing.T) {
 		{"extra claims", set("custom_claim", map[string]any{"k": "v"}), nil},
 		{"integration", setIn("application", "kind", "integration"), nil},
 		{"no iss (older tokens)", del("iss"), nil},
+		// Scopes naming a store and a stock location (docs/sources/commercelayer-auth.md#scope-syntax).
+		{"store and stock location in scope", func(m map[string]any) any {
+			m["scope"] = "store:id:bGvCXzYgNB stock_location:code:eu_warehouse"
+			m["market"].(map[string]any)["stock_location_ids"] = []any{"WLgbSXqyoZ"}
+			return m
+		}, nil},
+		{"two markets", setIn("market", "id", []any{"BjxrJhymlM", "xYZkjABcde"}), nil},
+		{"no stock locations", setIn("market", "stock_location_ids", []any{}), nil},
+		{"legacy price_list_id", setIn("market", "price_list_id", "vLrWQCJBVp"), nil},
 	})
 }

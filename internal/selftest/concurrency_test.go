@@ -15,6 +15,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
+	"github.com/authconform/authconform/conform/setup"
 	"github.com/authconform/authconform/internal/config"
 	"github.com/authconform/authconform/internal/embedded"
 	"github.com/authconform/authconform/internal/refserver"
@@ -28,6 +29,9 @@ import (
 // the same-token-for-all fault's one token, which is the point of it).
 func startServer(t *testing.T, opts refserver.Options) *refserver.Running {
 	t.Helper()
+	if opts.Issuer == "" {
+		opts.Issuer = embedded.Issuer // as embedded.Target expects
+	}
 	srv, err := refserver.Start(opts)
 	if err != nil {
 		t.Fatalf("refserver.Start(%+v): %v", opts, err)
@@ -105,11 +109,11 @@ func (p *overlapProbe) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // runSuiteAt runs the whole suite against the server at url, concurrency
 // scenarios at a time, as the CLI does with -concurrency, with the
-// formatters format. The console is discarded, and runner.Run formats
-// nothing for a discarded console: only file formatters run.
-func runSuiteAt(t *testing.T, url string, concurrency int, format string) verdict.Run {
+// formats. The console is discarded, and runner.Run formats nothing for a
+// discarded console: only file formatters run.
+func runSuiteAt(t *testing.T, url string, concurrency int, formats ...setup.Format) verdict.Run {
 	t.Helper()
-	res, err := runner.Run(context.Background(), suiteAt(url, concurrency, format))
+	res, err := runner.Run(context.Background(), suiteAt(url, concurrency, formats...))
 	if err != nil {
 		t.Fatalf("runner.Run (concurrency %d): %v", concurrency, err)
 	}
@@ -117,15 +121,11 @@ func runSuiteAt(t *testing.T, url string, concurrency int, format string) verdic
 }
 
 // suiteAt is the whole built-in suite against url, concurrency scenarios
-// at a time, with formatters format and the console discarded.
-func suiteAt(url string, concurrency int, format string) runner.Options {
-	return runner.Options{
-		Target:      embedded.Target(url),
-		Concurrency: concurrency,
-		Format:      format,
-		Timeout:     5 * time.Second,
-		Console:     io.Discard,
-	}.WithBuiltInSuite()
+// at a time, with the formats and the console discarded.
+func suiteAt(url string, concurrency int, formats ...setup.Format) setup.Options {
+	o := optionsFor(embedded.Target(url))
+	o.Concurrency, o.Formats, o.Timeout, o.Output = concurrency, formats, 5*time.Second, io.Discard
+	return o
 }
 
 // outcomes maps each scenario of a run to its status. Statuses are what a

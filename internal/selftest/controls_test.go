@@ -31,7 +31,8 @@ func TestRefusingServerPassesNoErrorScenario(t *testing.T) {
 	defer refuser.Close()
 	for _, p := range config.Profiles {
 		t.Run("profile="+p.Name, func(t *testing.T) {
-			o := runner.Options{Target: profileTarget(refuser.URL, p), Timeout: 5 * time.Second, Console: io.Discard}.WithBuiltInSuite()
+			o := optionsFor(profileTarget(refuser.URL, p))
+			o.Timeout, o.Output = 5*time.Second, io.Discard
 			o.Tags = "~@jwt && ~@revocation" // whose token steps fail without a token anyway
 			res, err := runner.Run(context.Background(), o)
 			if err != nil {

@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/authconform/authconform/conform/setup"
 	"github.com/authconform/authconform/internal/config"
 	"github.com/authconform/authconform/internal/race"
 	"github.com/authconform/authconform/internal/refserver"
@@ -84,7 +85,7 @@ func TestNoFlakes(t *testing.T) {
 		// The progress formatter: verdicts come from the recorder, not the
 		// console, and pretty output (formatted, redacted, discarded)
 		// costs about a sixth of a run under -race.
-		res := runSuiteAt(t, st.url, 1, "progress")
+		res := runSuiteAt(t, st.url, 1, setup.Format{Name: "progress"})
 		got := outcomes(res)
 		st.runs++
 		if st.first == nil {

@@ -6,10 +6,10 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/authconform/authconform/conform/setup"
 	"github.com/authconform/authconform/internal/catalog"
 	"github.com/authconform/authconform/internal/golden"
 	"github.com/authconform/authconform/internal/refserver"
-	"github.com/authconform/authconform/internal/runner"
 	"github.com/authconform/authconform/internal/verdict"
 	"github.com/authconform/authconform/steps"
 )
@@ -48,7 +48,7 @@ func TestAGherkinOnlyCaseNeedsNoGo(t *testing.T) {
 	if n := len(cases) - suiteSize(t); n < 1 {
 		t.Fatalf("the copy holds %d scenarios more than the built-in features; want the case's", n)
 	}
-	copyOfTheFeatures := func(o *runner.Options) { o.Features, o.FeaturePaths = features, []string{"features"} }
+	copyOfTheFeatures := func(o *setup.Options) { o.Features, o.FeaturePaths = features, []string{"features"} }
 	for _, name := range gherkinOnlyRuns {
 		t.Run("server="+name, func(t *testing.T) {
 			t.Parallel() // each run has a server of its own

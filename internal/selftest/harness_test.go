@@ -2,6 +2,7 @@ package selftest
 
 import (
 	"context"
+	"github.com/authconform/authconform/conform/setup"
 	"io"
 	"slices"
 	"sort"
@@ -24,12 +25,12 @@ import (
 // every scenario's verdict, and the worse exit code.
 func runAgainst(t *testing.T, opts refserver.Options, strict bool) verdict.Run {
 	t.Helper()
-	return runEveryProfile(t, opts, func(o *runner.Options) { o.Strict = strict })
+	return runEveryProfile(t, opts, func(o *setup.Options) { o.Strict = strict })
 }
 
 // runEveryProfile is runAgainst with the runner's options adjusted by
 // tune.
-func runEveryProfile(t *testing.T, opts refserver.Options, tune func(*runner.Options)) verdict.Run {
+func runEveryProfile(t *testing.T, opts refserver.Options, tune func(*setup.Options)) verdict.Run {
 	t.Helper()
 	var all verdict.Run
 	for _, p := range config.Profiles {
@@ -42,28 +43,28 @@ func runEveryProfile(t *testing.T, opts refserver.Options, tune func(*runner.Opt
 
 // runWith runs the Commerce Layer profile, with the runner's options
 // adjusted by tune.
-func runWith(t *testing.T, opts refserver.Options, tune func(*runner.Options)) verdict.Run {
+func runWith(t *testing.T, opts refserver.Options, tune func(*setup.Options)) verdict.Run {
 	t.Helper()
 	return runProfile(t, opts, config.CommerceLayer, tune)
 }
 
 // runProfile runs profile p against the reference server started with
 // opts, in the error shape the profile judges (embedded.ServerOptions).
-func runProfile(t *testing.T, opts refserver.Options, p config.Profile, tune func(*runner.Options)) verdict.Run {
+func runProfile(t *testing.T, opts refserver.Options, p config.Profile, tune func(*setup.Options)) verdict.Run {
 	t.Helper()
 	if p.Name == config.RFC6749.Name {
 		opts.ErrorShape = embedded.ServerOptions(p, "").ErrorShape
+	}
+	if opts.Issuer == "" {
+		opts.Issuer = embedded.Issuer
 	}
 	srv, err := refserver.Start(opts)
 	if err != nil {
 		t.Fatalf("refserver.Start(%+v): %v", opts, err)
 	}
 	defer srv.Close()
-	o := runner.Options{
-		Target:  profileTarget(srv.URL, p),
-		Timeout: 5 * time.Second,
-		Console: io.Discard,
-	}.WithBuiltInSuite()
+	o := optionsFor(profileTarget(srv.URL, p))
+	o.Timeout, o.Output = 5*time.Second, io.Discard
 	if tune != nil {
 		tune(&o)
 	}
@@ -124,4 +125,11 @@ func profileSize(t testing.TB, p config.Profile) int {
 		}
 	}
 	return n
+}
+
+// optionsFor is a run's options for the configured target ct and its
+// profile.
+func optionsFor(ct config.Target) setup.Options {
+	t, p := ct.Setup()
+	return setup.Options{Target: t, Profile: p}
 }

@@ -4,8 +4,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/authconform/authconform/conform/setup"
 	"github.com/authconform/authconform/internal/refserver"
-	"github.com/authconform/authconform/internal/runner"
 	"github.com/authconform/authconform/internal/verdict"
 )
 
@@ -20,20 +20,20 @@ func TestRateLimitedTarget(t *testing.T) {
 	server := refserver.Options{RateLimit: perWindow, RateWindow: window}
 	tests := []struct {
 		name        string
-		rate        string
+		rate        setup.Rate
 		concurrency int
 		retries     bool // 429s expected, each waited out and retried
 	}{
-		{"client-limit=matched", "5/500ms", 1, false},
-		{"client-limit=none", "none", 1, true},
-		{"client-limit=matched/concurrency=4", "5/500ms", 4, false},
+		{"client-limit=matched", setup.Rate{N: perWindow, Per: window}, 1, false},
+		{"client-limit=none", setup.Rate{}, 1, true},
+		{"client-limit=matched/concurrency=4", setup.Rate{N: perWindow, Per: window}, 4, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			// Each run has a server and a limiter of its own, and spends
 			// most of its time waiting: they wait at once.
 			t.Parallel()
-			res := runWith(t, server, func(o *runner.Options) { o.Rate, o.Concurrency = tt.rate, tt.concurrency })
+			res := runWith(t, server, func(o *setup.Options) { o.Rate, o.Concurrency = &tt.rate, tt.concurrency })
 			for _, v := range res.Verdicts {
 				if v.Status != verdict.Passed {
 					t.Errorf("scenario %q: %s\n%s", v.Scenario, v.Status, v.Error)

@@ -7,9 +7,9 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"strings"
 	"testing"
 
+	"github.com/authconform/authconform/conform/setup"
 	"github.com/authconform/authconform/internal/runner"
 	"github.com/authconform/authconform/internal/verdict"
 	"github.com/authconform/authconform/steps"
@@ -28,11 +28,11 @@ var reportFiles = []struct{ format, file string }{
 func runReports(t *testing.T, url string, concurrency int) (verdict.Run, map[string]string) {
 	t.Helper()
 	dir := t.TempDir()
-	var formats []string
+	var formats []setup.Format
 	for _, r := range reportFiles {
-		formats = append(formats, r.format+":"+filepath.Join(dir, r.file))
+		formats = append(formats, setup.Format{Name: r.format, Path: filepath.Join(dir, r.file)})
 	}
-	res, err := runner.Run(context.Background(), suiteAt(url, concurrency, strings.Join(formats, ",")))
+	res, err := runner.Run(context.Background(), suiteAt(url, concurrency, formats...))
 	if err != nil {
 		t.Fatalf("runner.Run (concurrency %d): %v", concurrency, err)
 	}

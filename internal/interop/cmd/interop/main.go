@@ -37,6 +37,7 @@ import (
 	"time"
 
 	"github.com/authconform/authconform/internal/interop"
+	"github.com/authconform/authconform/internal/userfile"
 )
 
 const (
@@ -177,19 +178,14 @@ func prepareDirs(o *options) error {
 	return nil
 }
 
-// writeFile replaces path whole.
-func writeFile(path string, b []byte) error {
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, b, 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
-}
+// writeFile replaces path whole, by an exclusive temporary file beside it
+// (never through a link planted at a predictable name).
+func writeFile(path string, b []byte) error { return userfile.WriteFile(path, b) }
 
 // atRepoRoot checks the harness runs from authconform's root, where its
 // relative paths point.
 func atRepoRoot() error {
-	b, err := os.ReadFile("go.mod")
+	b, err := userfile.Read("go.mod", 1<<20)
 	if err != nil || !bytes.Contains(b, []byte("module github.com/authconform/authconform\n")) {
 		return errors.New("run from the authconform repository's root (make interop does)")
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/authconform/authconform/internal/expect"
 	"github.com/authconform/authconform/internal/interop"
 	"github.com/authconform/authconform/internal/report"
+	"github.com/authconform/authconform/internal/userfile"
 )
 
 // files are where one server's run and document go.
@@ -163,7 +164,7 @@ func writeDoc(a interop.About, f files) (report.Summary, error) {
 			return sum, err
 		}
 	}
-	old, err := os.ReadFile(f.doc)
+	old, err := userfile.Read(f.doc, 4<<20)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return sum, err
 	}
