@@ -2,6 +2,8 @@ package steps
 
 import (
 	"slices"
+
+	"github.com/authconform/authconform/internal/oautherr"
 )
 
 // Then steps for requests RFC 6749 lets a server answer in more than one
@@ -30,7 +32,7 @@ func (st *scenario) thenDefaultScopeOrInvalidScope() error {
 		if err != nil {
 			return err
 		}
-		if code != "invalid_scope" {
+		if code != oautherr.InvalidScope {
 			return st.fail("status = 400, OAuth error = %q; want a token under a default scope, or invalid_scope (RFC 6749 §3.3: a server that requires a scope MUST fail the request \"indicating an invalid scope\")", code)
 		}
 		return st.thenNoToken()
@@ -71,11 +73,11 @@ func (st *scenario) thenRefusedForTwoMethods() error {
 		return err
 	}
 	switch code {
-	case "invalid_request":
+	case oautherr.InvalidRequest:
 		if ex.Status != 400 {
 			return st.fail("status = %d with OAuth error invalid_request (%s); want 400", ex.Status, reasonTwoMethods)
 		}
-	case "invalid_client":
+	case oautherr.InvalidClient:
 		if !slices.Contains([]int{400, 401}, ex.Status) {
 			return st.fail("status = %d with OAuth error invalid_client (%s); want 400 or 401", ex.Status, reasonMethodNotOK)
 		}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/authconform/authconform/internal/httpclient"
+	"github.com/authconform/authconform/internal/oautherr"
 	"github.com/authconform/authconform/internal/redact"
 )
 
@@ -389,7 +390,7 @@ func (st *scenario) thenScopeRefusedOrLeftOut(scope string) error {
 	}
 	switch {
 	case ex.Status == 400:
-		return st.thenOAuthError("invalid_scope")
+		return st.thenOAuthError(string(oautherr.InvalidScope))
 	case ex.Status >= 200 && ex.Status < 300:
 		v, present, err := st.jsonMember("scope")
 		if err != nil {
@@ -482,7 +483,7 @@ func (st *scenario) thenMemberAbsent(path string) error {
 
 // oauthError reads the error code: Commerce Layer puts it in
 // errors[0].title, RFC 6749 §5.2 in error.
-func (st *scenario) oauthError() (string, error) {
+func (st *scenario) oauthError() (oautherr.Code, error) {
 	ex, err := st.last()
 	if err != nil {
 		return "", err
@@ -494,7 +495,7 @@ func (st *scenario) oauthError() (string, error) {
 	for _, path := range []string{"errors.0.title", "error"} {
 		if v, ok := member(doc, path); ok {
 			if s, ok := v.(string); ok && s != "" {
-				return s, nil
+				return oautherr.Code(s), nil
 			}
 			return "", st.fail("OAuth error code %s = %s; want a non-empty string", path, describeValue(v))
 		}
@@ -507,7 +508,7 @@ func (st *scenario) thenOAuthError(want string) error {
 	if err != nil {
 		return err
 	}
-	if got != want {
+	if got != oautherr.Code(want) {
 		return st.fail("OAuth error = %q; want %q", got, want)
 	}
 	return nil
@@ -525,7 +526,7 @@ func (st *scenario) thenOAuthErrorOneOf(list string) error {
 	if err != nil {
 		return err
 	}
-	if !slices.Contains(want, got) {
+	if !slices.Contains(want, string(got)) {
 		return st.fail("OAuth error = %q; want one of %s", got, strings.Join(want, ", "))
 	}
 	return nil
@@ -551,19 +552,15 @@ func commaList(list, what, items, example string) ([]string, error) {
 	return out, nil
 }
 
-// tokenEndpointErrors are the codes RFC 6749 §5.2 defines for the token
-// endpoint.
-var tokenEndpointErrors = []string{"invalid_request", "invalid_client", "invalid_grant", "unauthorized_client", "unsupported_grant_type", "invalid_scope"}
-
 func (st *scenario) thenOAuthErrorRegistered() error {
 	got, err := st.oauthError()
 	if err != nil {
 		return err
 	}
-	if slices.Contains(tokenEndpointErrors, got) {
+	if slices.Contains(oautherr.TokenEndpoint(), got) {
 		return nil
 	}
-	return st.fail("OAuth error = %q; want one of %s (RFC 6749 §5.2)", got, strings.Join(tokenEndpointErrors, ", "))
+	return st.fail("OAuth error = %q; want one of %s (RFC 6749 §5.2)", got, oautherr.Join(oautherr.TokenEndpoint()))
 }
 
 // thenErrorWithoutToken is the tail every error scenario shares, one

@@ -12,6 +12,7 @@ import (
 	"github.com/cucumber/godog"
 
 	"github.com/authconform/authconform/internal/httpclient"
+	"github.com/authconform/authconform/internal/oautherr"
 )
 
 // givenRevocation starts a revocation request (Commerce Layer docs,
@@ -105,17 +106,13 @@ func describeBody(doc any) string {
 	return "an array"
 }
 
-// revocationErrors are the codes a revocation endpoint may answer with:
-// RFC 6749 §5.2's and RFC 7009 §2.2.1's unsupported_token_type.
-var revocationErrors = append(slices.Clone(tokenEndpointErrors), "unsupported_token_type")
-
 func (st *scenario) thenRevocationError() error {
 	got, err := st.oauthError()
 	if err != nil {
 		return err
 	}
-	if slices.Contains(revocationErrors, got) {
+	if slices.Contains(oautherr.Revocation(), got) {
 		return nil
 	}
-	return st.fail("OAuth error = %q; want one of %s (RFC 7009 §2.2.1)", got, strings.Join(revocationErrors, ", "))
+	return st.fail("OAuth error = %q; want one of %s (RFC 7009 §2.2.1)", got, oautherr.Join(oautherr.Revocation()))
 }

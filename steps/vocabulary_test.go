@@ -33,4 +33,20 @@ func TestVocabularyIsDocumented(t *testing.T) {
 			t.Errorf("README's table of steps does not show %q", first)
 		}
 	}
+	// And the other way: a row for a step the vocabulary no longer has
+	// would teach a sentence every run refuses.
+	examples := map[string]bool{}
+	for _, st := range vocab {
+		first, _, _ := strings.Cut(st.Example, "\n")
+		examples[first] = true
+	}
+	for _, m := range readmeStepRow.FindAllStringSubmatch(string(readme), -1) {
+		if !examples[m[1]] {
+			t.Errorf("README's table of steps shows %q, which is no step's example; remove the row, or correct it to the step's Example", m[1])
+		}
+	}
 }
+
+// readmeStepRow is a row of the README's tables of steps: its first cell
+// a line as a feature writes it, keyword first.
+var readmeStepRow = regexp.MustCompile("(?m)^\\| `((?:Given|When|Then|And|But) [^`]*)` \\|")

@@ -10,6 +10,8 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -259,23 +261,20 @@ func TestNoSecretInAnyOutput(t *testing.T) {
 
 // TestExpectFailures verifies a known-deviation file turns a known failure
 // into a pass, and that scenario's later pass into a failure of the run.
+// The known failures are those the golden file says the fault fails.
 func TestExpectFailures(t *testing.T) {
-	const feature = "features/client_credentials/sales_channel_token.feature"
-	const scenario = "A sales channel with a market in scope and no secret gets a guest token"
-	dir := t.TempDir()
-	write := func(name, content string) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return p
+	t.Parallel()
+	failed := inRun(loadGolden(t).Faults[failingFault].Fail, runSet(builtInCases(t)))
+	if len(failed) == 0 {
+		t.Fatalf("the golden file says fault %s fails no scenario of the Commerce Layer profile; want some", failingFault)
 	}
-	listed := write("known.json", `{"expected_failures": [
-		{"feature": "`+feature+`", "scenario": "`+scenario+`", "reason": "token_type is mac, ticket AUTH-1"},
-		{"feature": "features/client_credentials/integration_token.feature", "scenario": "An integration with its secret and no scope gets a token for all markets", "reason": "same, ticket AUTH-1"},
-		{"feature": "features/customer/password_grant.feature", "scenario": "A customer signs in with the sales channel and gets a token for the market in scope", "reason": "same, ticket AUTH-1"}
-	]}`)
-	stale := write("stale.json", `{"expected_failures": [{"feature": "`+feature+`", "scenario": "No such scenario", "reason": "r"}]}`)
+	dir := t.TempDir()
+	listed := writeKnown(t, failed, "token_type is mac, ticket AUTH-1")
+	stale := filepath.Join(dir, "stale.json")
+	if err := os.WriteFile(stale, []byte(`{"expected_failures": [{"feature": "`+failed[0].URI+`", "scenario": "No such scenario", "reason": "r"}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	knownDeviations := strconv.Itoa(len(failed)) + " known deviations" // always plural
 
 	tests := []struct {
 		name     string
@@ -283,7 +282,7 @@ func TestExpectFailures(t *testing.T) {
 		wantCode int
 		want     string // in stdout, or stderr for exit 2
 	}{
-		{"known failure passes the run", []string{"-embedded-fault", "token-type-mac", "-expect-failures", listed}, 0, "3 known deviations"},
+		{"known failure passes the run", []string{"-embedded-fault", failingFault, "-expect-failures", listed}, 0, knownDeviations},
 		{"fixed failure fails the run", []string{"-expect-failures", listed}, 1, "remove it from the known-deviation file"},
 		{"stale entry is a configuration error", []string{"-expect-failures", stale}, 2, "not a scenario of the suite"},
 		{"missing file", []string{"-expect-failures", filepath.Join(dir, "nope.json")}, 2, "-expect-failures"},
@@ -322,17 +321,26 @@ func TestLeftOutIsNamed(t *testing.T) {
 	if !strings.Contains(r.stderr, "ok   [MUST rfc6749-4.4") {
 		t.Fatalf("progress lines missing from stderr, so the check below would pass vacuously:\n%s", r.stderr)
 	}
-	for _, want := range []string{
-		"Left out (",
-		"An integration with a wrong secret gets invalid_client and no token (no integration: set AUTHCONFORM_INTEGRATION_CLIENT_ID and AUTHCONFORM_INTEGRATION_CLIENT_SECRET",
-		"0 failed",
-	} {
-		if !strings.Contains(r.stdout, want) {
+	if !strings.Contains(r.stdout, "Left out (") || !strings.Contains(r.stdout, "0 failed") {
+		t.Errorf("summary does not say what it left out, and that nothing failed:\n%s", r.stdout)
+	}
+	// Each scenario that needs only the integration's secret is named,
+	// with the reason, and none of them ran.
+	named := 0
+	for key, c := range runSet(builtInCases(t), slices.DeleteFunc(gapTags(t, env), func(tag string) bool { return tag == "@integration" })...) {
+		if !slices.Contains(c.Tags, "@integration") {
+			continue
+		}
+		named++
+		if want := c.Scenario + " (no integration: set AUTHCONFORM_INTEGRATION_CLIENT_ID and AUTHCONFORM_INTEGRATION_CLIENT_SECRET"; !strings.Contains(r.stdout, want) {
 			t.Errorf("summary does not say %q:\n%s", want, r.stdout)
 		}
+		if strings.Contains(r.stderr, "] "+key+" (") {
+			t.Errorf("%s, an @integration scenario, ran without integration credentials", key)
+		}
 	}
-	if strings.Contains(r.stderr, "features/client_credentials/integration_token.feature: ") {
-		t.Errorf("an @integration scenario ran without integration credentials")
+	if named == 0 {
+		t.Error("the catalog holds no @integration scenario of the profile; the check above proves nothing")
 	}
 }
 

@@ -15,6 +15,17 @@ import (
 	"strings"
 )
 
+// errorCode is an OAuth error code of RFC 6749 §5.2, as the server sends
+// it in the "error" member of an error answer.
+type errorCode string
+
+const (
+	errInvalidRequest       errorCode = "invalid_request"
+	errInvalidClient        errorCode = "invalid_client"
+	errUnsupportedGrantType errorCode = "unsupported_grant_type"
+	errInvalidScope         errorCode = "invalid_scope"
+)
+
 // Client is a registered confidential client and the scopes it may have.
 type Client struct {
 	ID, Secret string
@@ -31,18 +42,18 @@ type Server struct {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost { // RFC 6749 §3.2
 		w.Header().Set("Allow", http.MethodPost)
-		writeError(w, http.StatusMethodNotAllowed, "invalid_request", false)
+		writeError(w, http.StatusMethodNotAllowed, errInvalidRequest, false)
 		return
 	}
 	params, ok := readForm(r)
 	if !ok {
-		writeError(w, http.StatusBadRequest, "invalid_request", false)
+		writeError(w, http.StatusBadRequest, errInvalidRequest, false)
 		return
 	}
 	c, basic, code := s.authenticate(r, params)
 	if code != "" {
 		status := http.StatusBadRequest
-		if code == "invalid_client" {
+		if code == errInvalidClient {
 			status = http.StatusUnauthorized
 		}
 		writeError(w, status, code, basic)
@@ -51,16 +62,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch params.Get("grant_type") {
 	case "client_credentials":
 	case "":
-		writeError(w, http.StatusBadRequest, "invalid_request", false)
+		writeError(w, http.StatusBadRequest, errInvalidRequest, false)
 		return
 	default:
-		writeError(w, http.StatusBadRequest, "unsupported_grant_type", false)
+		writeError(w, http.StatusBadRequest, errUnsupportedGrantType, false)
 		return
 	}
 	scope := params.Get("scope")
 	for _, want := range strings.Fields(scope) {
 		if !contains(c.Scopes, want) {
-			writeError(w, http.StatusBadRequest, "invalid_scope", false)
+			writeError(w, http.StatusBadRequest, errInvalidScope, false)
 			return
 		}
 	}
@@ -91,17 +102,17 @@ func readForm(r *http.Request) (url.Values, bool) {
 
 // authenticate finds the client by HTTP Basic (RFC 6749 §2.3.1: each part
 // form-encoded first) or by the body parameters, never both (§2.3).
-func (s *Server) authenticate(r *http.Request, params url.Values) (c Client, basic bool, code string) {
+func (s *Server) authenticate(r *http.Request, params url.Values) (c Client, basic bool, code errorCode) {
 	id, secret, basic := r.BasicAuth()
 	if basic {
 		if params.Has("client_id") || params.Has("client_secret") {
-			return Client{}, true, "invalid_request"
+			return Client{}, true, errInvalidRequest
 		}
 		var err1, err2 error
 		id, err1 = url.QueryUnescape(id)
 		secret, err2 = url.QueryUnescape(secret)
 		if err1 != nil || err2 != nil {
-			return Client{}, true, "invalid_client"
+			return Client{}, true, errInvalidClient
 		}
 	} else {
 		id, secret = params.Get("client_id"), params.Get("client_secret")
@@ -111,14 +122,14 @@ func (s *Server) authenticate(r *http.Request, params url.Values) (c Client, bas
 			return c, basic, ""
 		}
 	}
-	return Client{}, basic, "invalid_client"
+	return Client{}, basic, errInvalidClient
 }
 
-func writeError(w http.ResponseWriter, status int, code string, basic bool) {
+func writeError(w http.ResponseWriter, status int, code errorCode, basic bool) {
 	if status == http.StatusUnauthorized && basic {
 		w.Header().Set("WWW-Authenticate", `Basic realm="tinyserver"`) // RFC 6749 §5.2
 	}
-	write(w, status, map[string]string{"error": code})
+	write(w, status, map[string]errorCode{"error": code})
 }
 
 func write(w http.ResponseWriter, status int, body any) {

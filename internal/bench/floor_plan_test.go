@@ -32,7 +32,9 @@ import (
 // and its Then steps become checks written in plain Go (floor_checks_test.go).
 // A new scenario made of known steps so needs no edit here. A step or
 // placeholder the floor does not know is the one thing it cannot derive:
-// tests skip the floor then, and `make bench` fails, saying which.
+// TestFloorKnowsEveryStep (floor_vocabulary_test.go) fails `make test`
+// then, saying which, as it does for a step of the vocabulary the floor
+// does not know even before a feature uses it.
 //
 // What the suite obtains once per run, the floor obtains once per run
 // too (floorShared): a token answer is offered to the run's later "the
@@ -140,23 +142,30 @@ var (
 	floorError error
 )
 
-// theFloor is the built-in features compiled for the floor, once. A test
-// skips when the floor cannot be derived (a step it does not know): the
-// floor is a benchmark's yardstick, and a new step must not fail `make
-// test` for it. A benchmark fails instead: it would measure the wrong thing.
-func theFloor(tb testing.TB) []floorScenario {
-	tb.Helper()
+// loadTheFloor is the built-in features compiled for the floor, once.
+func loadTheFloor() ([]floorScenario, error) {
 	floorOnce.Do(func() {
 		floorPlan, floorError = loadFloor(authconform.Files, "features", floorTarget)
 	})
-	if floorError != nil {
-		msg := fmt.Sprintf("the floor cannot be derived from the features: %v (teach floor_plan_test.go or floor_checks_test.go the step or placeholder; `make bench` fails until then)", floorError)
+	return floorPlan, floorError
+}
+
+// theFloor is loadTheFloor for a test or a benchmark. When the floor
+// cannot be derived (a step or placeholder it does not know),
+// TestFloorKnowsEveryStep fails `make test` saying so; the other tests
+// skip rather than repeat it, and a benchmark fails: it would measure the
+// wrong thing.
+func theFloor(tb testing.TB) []floorScenario {
+	tb.Helper()
+	plan, err := loadTheFloor()
+	if err != nil {
+		msg := fmt.Sprintf("the floor cannot be derived from the features: %v (teach floor_plan_test.go or floor_checks_test.go the step or placeholder; TestFloorKnowsEveryStep fails until then)", err)
 		if _, ok := tb.(*testing.B); ok {
 			tb.Fatal(msg)
 		}
 		tb.Skip(msg)
 	}
-	return floorPlan
+	return plan
 }
 
 // loadFloor reads every .feature file under root, in the order godog runs

@@ -68,7 +68,7 @@ func (s *Server) exchange(webapp *client, c *authCode, p params) (*actingGrant, 
 	}
 	if scope := p.get("scope"); scope != "" && scope != c.scope {
 		// Commerce Layer's exchange repeats the authorize request's scope.
-		return nil, &tokenError{code: "invalid_scope", description: descInvalidScope}
+		return nil, &tokenError{code: codeInvalidScope, description: descInvalidScope}
 	}
 	return s.webappGrant(webapp, c.scope, c.marketIDs), nil
 }
@@ -87,7 +87,7 @@ func (s *Server) authenticateWebapp(cred credentials) (*client, *tokenError) {
 	w := s.grants.webapp
 	if cred.clientID != w.id {
 		if _, known := s.clientByID(cred.clientID); known {
-			return nil, &tokenError{code: "unauthorized_client", description: descUnauthorizedFor}
+			return nil, &tokenError{code: codeUnauthorizedClient, description: descUnauthorizedFor}
 		}
 		return nil, errInvalidClient(cred, descInvalidClient)
 	}
@@ -103,5 +103,5 @@ func (s *Server) authenticateWebapp(cred credentials) (*client, *tokenError) {
 }
 
 func errInvalidGrant() *tokenError {
-	return &tokenError{code: "invalid_grant", description: descInvalidGrant}
+	return &tokenError{code: codeInvalidGrant, description: descInvalidGrant}
 }

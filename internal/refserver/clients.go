@@ -255,7 +255,7 @@ func (s *Server) authenticate(cred credentials) (c *client, confidential bool, t
 // errInvalidClient is RFC 6749 §5.2's invalid_client; the status is chosen
 // when the error is written (see Server.errorStatus).
 func errInvalidClient(cred credentials, description string) *tokenError {
-	return &tokenError{code: "invalid_client", description: description, basic: cred.basic}
+	return &tokenError{code: codeInvalidClient, description: description, basic: cred.basic}
 }
 
 // percentEveryByte writes each byte of s as %XX: a URL-encoding no client

@@ -69,7 +69,7 @@ type assertionClaims struct {
 
 // readAssertion checks an assertion and returns its claims.
 func (s *Server) readAssertion(assertion string) (assertionClaims, *tokenError) {
-	invalid := &tokenError{code: "invalid_assertion", description: descInvalidAssertion}
+	invalid := &tokenError{code: codeInvalidAssertion, description: descInvalidAssertion}
 	if len(assertion) > maxAssertion && s.fault != faultJWTBearerOversizedAccepted {
 		return assertionClaims{}, invalid
 	}

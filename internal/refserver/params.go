@@ -43,13 +43,13 @@ func readParams(w http.ResponseWriter, r *http.Request, methodError string, read
 		// RFC 7009 §2.1 likewise. Parameters in the query string are not
 		// even looked at.
 		w.Header().Set("Allow", http.MethodPost)
-		return nil, &tokenError{status: http.StatusMethodNotAllowed, code: "invalid_request", description: methodError}
+		return nil, &tokenError{status: http.StatusMethodNotAllowed, code: codeInvalidRequest, description: methodError}
 	}
 
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
 	if err != nil {
 		if _, tooBig := errors.AsType[*http.MaxBytesError](err); tooBig {
-			return nil, &tokenError{status: http.StatusRequestEntityTooLarge, code: "invalid_request", description: descTooLarge}
+			return nil, &tokenError{status: http.StatusRequestEntityTooLarge, code: codeInvalidRequest, description: descTooLarge}
 		}
 		return nil, errInvalidRequest(descUnreadableBody)
 	}

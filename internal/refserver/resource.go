@@ -33,7 +33,7 @@ func (s *Server) serveResource(w http.ResponseWriter, r *http.Request) {
 	// A refresh token is no access token (RFC 6749 §1.5).
 	accepted := state == tokenValid && rec.refresh == nil || (state == tokenUnknown && s.fault == faultResourceAcceptsGarbage)
 	if !accepted {
-		h.Set("WWW-Authenticate", `Bearer realm="authconform", error="invalid_token"`)
+		h.Set("WWW-Authenticate", `Bearer realm="authconform", error="`+string(codeInvalidToken)+`"`)
 		writeInvalidToken(w)
 		return
 	}

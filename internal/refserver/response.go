@@ -47,7 +47,7 @@ const (
 // the HTTP status when it is not the one Server.errorStatus derives.
 type tokenError struct {
 	status      int // 0: derive from code
-	code        string
+	code        errorCode
 	description string
 	// basic is true when the client tried HTTP Basic, which makes an
 	// invalid_client a 401 whatever Options.InvalidClientStatus says.
@@ -58,13 +58,13 @@ type tokenError struct {
 }
 
 func errInvalidRequest(description string) *tokenError {
-	return &tokenError{code: "invalid_request", description: description}
+	return &tokenError{code: codeInvalidRequest, description: description}
 }
 
 // errServer is the 500 that the *-500 faults answer with. server_error is
 // RFC 6749 §4.1.2.1's code for it.
 func errServer() *tokenError {
-	return &tokenError{status: http.StatusInternalServerError, code: "server_error", description: descServerError}
+	return &tokenError{status: http.StatusInternalServerError, code: codeServerError, description: descServerError}
 }
 
 // errorStatus is the HTTP status for e: RFC 6749 §5.2's 400, except for
@@ -74,13 +74,13 @@ func (s *Server) errorStatus(e *tokenError, fault string) int {
 	switch {
 	case e.status != 0:
 		return e.status
-	case e.code == "invalid_client" && fault == faultInvalidClientStatus403:
+	case e.code == codeInvalidClient && fault == faultInvalidClientStatus403:
 		return http.StatusForbidden
-	case e.code == "invalid_client" && e.basic:
+	case e.code == codeInvalidClient && e.basic:
 		return http.StatusUnauthorized
-	case e.code == "invalid_client":
+	case e.code == codeInvalidClient:
 		return s.invalidClientStatus
-	case e.code == "invalid_scope" && fault == faultInvalidScopeStatus403:
+	case e.code == codeInvalidScope && fault == faultInvalidScopeStatus403:
 		return http.StatusForbidden
 	}
 	return http.StatusBadRequest
@@ -101,8 +101,8 @@ func (s *Server) writeRevokeError(w http.ResponseWriter, e *tokenError) { s.writ
 func (s *Server) writeErrorUnder(w http.ResponseWriter, e *tokenError, fault string) {
 	status := s.errorStatus(e, fault)
 	code := e.code
-	if code == "invalid_client" && fault == faultInvalidClientCodeWrong {
-		code = "unauthorized_client"
+	if code == codeInvalidClient && fault == faultInvalidClientCodeWrong {
+		code = codeUnauthorizedClient
 	}
 
 	h := w.Header()
@@ -143,18 +143,18 @@ func (s *Server) writeErrorUnder(w http.ResponseWriter, e *tokenError, fault str
 // errorBody is the JSON error body. status is the one in the body, which
 // stays the real one even when the error-status-200 fault changes the
 // HTTP status line.
-func (s *Server) errorBody(status int, code, description, fault string) []byte {
+func (s *Server) errorBody(status int, code errorCode, description, fault string) []byte {
 	omitCode := fault == faultErrorCodeMissing
 	var top object
 	if s.errorShape == ErrorShapeRFC6749 {
 		if !omitCode {
-			top.add("error", code)
+			top.add("error", string(code))
 		}
 		top.add("error_description", description)
 	} else {
 		var item object
 		if !omitCode {
-			item.add("title", code)
+			item.add("title", string(code))
 		}
 		item.add("detail", description)
 		item.add("code", reasonCode(status))
@@ -185,12 +185,12 @@ func reasonCode(status int) string {
 
 // errorPage is the error-html fault's body: what a web framework's default
 // error page looks like.
-func errorPage(status int, code, description string) []byte {
+func errorPage(status int, code errorCode, description string) []byte {
 	var b bytes.Buffer
 	b.WriteString("<!DOCTYPE html>\n<html><head><title>")
 	b.WriteString(strconv.Itoa(status) + " " + html.EscapeString(http.StatusText(status)))
 	b.WriteString("</title></head>\n<body><h1>")
-	b.WriteString(html.EscapeString(code))
+	b.WriteString(html.EscapeString(string(code)))
 	b.WriteString("</h1><p>")
 	b.WriteString(html.EscapeString(description))
 	b.WriteString("</p></body></html>\n")

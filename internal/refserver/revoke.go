@@ -143,5 +143,5 @@ func (s *Server) revocableWithIDAlone(state tokenState, rec tokenRecord, request
 // errRevokeUnauthorized is Commerce Layer's (and Doorkeeper's) refusal of a
 // revocation: 403 unauthorized_client.
 func errRevokeUnauthorized() *tokenError {
-	return &tokenError{status: http.StatusForbidden, code: "unauthorized_client", description: descRevokeUnauthorized}
+	return &tokenError{status: http.StatusForbidden, code: codeUnauthorizedClient, description: descRevokeUnauthorized}
 }

@@ -53,7 +53,7 @@ func (s *Server) parseScope(requested string) (scope string, marketIDs []string,
 	if requested == "" {
 		return defaultScope, nil, nil
 	}
-	invalid := &tokenError{code: "invalid_scope", description: descInvalidScope}
+	invalid := &tokenError{code: codeInvalidScope, description: descInvalidScope}
 	var inScope []string // markets in scope, the claim's and the stores'
 	var locations []StockLocation
 	for _, token := range strings.Split(requested, " ") {

@@ -93,12 +93,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveAuthorize(w, r)
 	case jwksPath:
 		if s.fault == faultJWKSMissing {
-			s.writeError(w, &tokenError{status: http.StatusNotFound, code: "invalid_request", description: descNotFound})
+			s.writeError(w, &tokenError{status: http.StatusNotFound, code: codeInvalidRequest, description: descNotFound})
 			return
 		}
 		s.serveJWKS(w, r)
 	default:
-		s.writeError(w, &tokenError{status: http.StatusNotFound, code: "invalid_request", description: descNotFound})
+		s.writeError(w, &tokenError{status: http.StatusNotFound, code: codeInvalidRequest, description: descNotFound})
 	}
 }
 
@@ -139,7 +139,7 @@ func (s *Server) admit(w http.ResponseWriter) *tokenError {
 		return nil
 	}
 	w.Header().Set("Retry-After", strconv.Itoa(ceilSeconds(retryAfter)))
-	return &tokenError{status: http.StatusTooManyRequests, code: "too_many_requests", description: descRateLimited}
+	return &tokenError{status: http.StatusTooManyRequests, code: codeTooManyRequests, description: descRateLimited}
 }
 
 // grant is what a valid token request is granted.
@@ -213,7 +213,7 @@ func (s *Server) checkScopeGiven(r *http.Request, p params) *tokenError {
 	case s.fault == faultMissingScopeInvalidRequest && isForm(r):
 		return errInvalidRequest(descMissingScope)
 	case s.requireScope:
-		return &tokenError{code: "invalid_scope", description: descScopeRequired}
+		return &tokenError{code: codeInvalidScope, description: descScopeRequired}
 	}
 	return nil
 }
@@ -247,7 +247,7 @@ func (s *Server) checkGrantType(p params) *tokenError {
 	case grantType == "" && present && s.fault == faultEmptyGrantTypeAccepted:
 		return nil
 	case grantType == "" && s.fault == faultMissingGrantTypeUnsupported:
-		return &tokenError{code: "unsupported_grant_type", description: descUnsupportedGrant}
+		return &tokenError{code: codeUnsupportedGrantType, description: descUnsupportedGrant}
 	case grantType == "":
 		return errInvalidRequest(descMissingGrantType)
 	case grantType == "client_credentials", grantType == grantPassword, grantType == grantRefreshToken:
@@ -255,7 +255,7 @@ func (s *Server) checkGrantType(p params) *tokenError {
 	case s.fault == faultUnsupportedGrantTypeInvalid:
 		return errInvalidRequest(descInvalidRequest)
 	}
-	return &tokenError{code: "unsupported_grant_type", description: descUnsupportedGrant}
+	return &tokenError{code: codeUnsupportedGrantType, description: descUnsupportedGrant}
 }
 
 // writeToken issues a token to c and sends RFC 6749 §5.1's success answer,
@@ -402,7 +402,7 @@ func (s *Server) issueToken(c *client, confidential bool, scope string, marketID
 func (s *Server) serveJWKS(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
-		s.writeError(w, &tokenError{status: http.StatusMethodNotAllowed, code: "invalid_request", description: descJWKSMethod})
+		s.writeError(w, &tokenError{status: http.StatusMethodNotAllowed, code: codeInvalidRequest, description: descJWKSMethod})
 		return
 	}
 	h := w.Header()

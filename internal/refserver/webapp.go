@@ -114,7 +114,7 @@ func (s *Server) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 	s.grants.authorizeRequests.Add(1)
 	if r.Method != http.MethodGet {
 		w.Header().Set("Allow", http.MethodGet)
-		s.writeRevokeError(w, &tokenError{status: http.StatusMethodNotAllowed, code: "invalid_request", description: descAuthorizeMethod})
+		s.writeRevokeError(w, &tokenError{status: http.StatusMethodNotAllowed, code: codeInvalidRequest, description: descAuthorizeMethod})
 		return
 	}
 	q, err := url.ParseQuery(r.URL.RawQuery)
@@ -131,7 +131,7 @@ func (s *Server) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 	g := s.grants
 	switch {
 	case q.Get("client_id") != g.webapp.id:
-		s.writeRevokeError(w, &tokenError{code: "invalid_client", description: descAuthorizeClient})
+		s.writeRevokeError(w, &tokenError{code: codeInvalidClient, description: descAuthorizeClient})
 		return
 	case q.Has("redirect_uri") && q.Get("redirect_uri") != g.redirectURI:
 		s.writeRevokeError(w, errInvalidRequest(descAuthorizeRedirect))
@@ -142,12 +142,12 @@ func (s *Server) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 		back.state = ""
 	}
 	if q.Get("response_type") != "code" {
-		back.send(w, url.Values{"error": {"unsupported_response_type"}, "error_description": {descResponseType}})
+		back.send(w, url.Values{"error": {string(codeUnsupportedResponseType)}, "error_description": {descResponseType}})
 		return
 	}
 	scope, markets, terr := s.parseScope(q.Get("scope"))
 	if terr != nil {
-		back.send(w, url.Values{"error": {terr.code}, "error_description": {terr.description}})
+		back.send(w, url.Values{"error": {string(terr.code)}, "error_description": {terr.description}})
 		return
 	}
 	code := randomHex(20)

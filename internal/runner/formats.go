@@ -249,6 +249,7 @@ func (f *reportFile) finish(red *redact.Redactor, run verdict.Run) error {
 		if err != nil {
 			return err
 		}
+		raw = stripColors(raw) // godog writes its colours (uncolored.go)
 		if !machineFormats[f.name] {
 			raw = termsafe.CleanBytes(red.Bytes(raw))
 		}

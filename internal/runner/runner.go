@@ -477,12 +477,12 @@ func execute(ctx context.Context, p *runPlan) int {
 		ScenarioInitializer: p.suite.InitializeScenario,
 		Options: &godog.Options{
 			Format:         p.godogFmt,
-			Output:         cw,
+			Output:         &uncolored{w: cw},
 			Paths:          p.files.featurePaths,
 			FS:             p.files.features,
 			Tags:           p.selected.String(),
 			Strict:         true,
-			NoColors:       true,
+			NoColors:       false, // dropped by uncolored, far cheaper (uncolored.go)
 			Concurrency:    p.concurrency,
 			DefaultContext: ctx,
 		},

@@ -212,6 +212,8 @@ func TestConcurrencyKeepsVerdicts(t *testing.T) {
 	wantRun := profileSize(t, config.CommerceLayer)
 	for _, v := range variants {
 		t.Run(v.name, func(t *testing.T) {
+			// Each variant has a server and a probe of its own.
+			t.Parallel()
 			probe := startProbed(t, v.opts)
 			if v.stateful {
 				runReports(t, probe.url, 1)

@@ -4,9 +4,11 @@ import (
 	"maps"
 	"regexp"
 	"slices"
+	"sync"
 	"testing"
 
 	"github.com/authconform/authconform/internal/config"
+	"github.com/authconform/authconform/internal/golden"
 	"github.com/authconform/authconform/internal/refserver"
 	"github.com/authconform/authconform/internal/runner"
 	"github.com/authconform/authconform/internal/verdict"
@@ -190,9 +192,17 @@ func TestCleanServerPasses(t *testing.T) {
 	if _, extra := nameDiff(want.Variants, names); len(extra) > 0 && !*update {
 		t.Errorf("%s has lines for variants %q, which cleanVariants does not have; run `make golden` to drop them", goldenPath, extra)
 	}
-	seen := map[string]variantRun{}
+	var seen syncMap[variantRun]
+	if *update {
+		// After every subtest, parallel ones included.
+		t.Cleanup(func() {
+			updateGolden(t, func(g *golden.File) { g.Variants = mergeRuns(g.Variants, seen.all(), names) })
+		})
+	}
 	for _, name := range names {
 		t.Run("variant="+name, func(t *testing.T) {
+			// Each variant's runs have servers of their own.
+			t.Parallel()
 			res, wantRun := runVariant(t, name)
 			for _, v := range res.Verdicts {
 				// Inconclusive too is wrong here: the server issues tokens,
@@ -208,14 +218,11 @@ func TestCleanServerPasses(t *testing.T) {
 				t.Errorf("%d scenarios ran; want the whole suite, %d as the catalog reads the features", n, wantRun)
 			}
 			got := variantRun{Warn: byStatus(res, verdict.Warning)}
-			seen[name] = got // subtests run one at a time: no lock needed
+			seen.set(name, got)
 			if !*update {
 				assertSet(t, "warnings", got.Warn, want.Variants[name].Warn)
 			}
 		})
-	}
-	if *update {
-		updateGolden(t, func(g *golden) { g.Variants = mergeRuns(g.Variants, seen, names) })
 	}
 }
 
@@ -241,9 +248,15 @@ func TestEveryFaultIsCaught(t *testing.T) {
 			t.Errorf("%s has lines for faults %q, which refserver.Faults() does not list; run `make golden` to drop them", goldenPath, extra)
 		}
 	}
-	seen := map[string]faultRun{}
+	var seen syncMap[faultRun]
+	if *update {
+		// After every subtest, parallel ones included.
+		t.Cleanup(func() { updateGolden(t, func(g *golden.File) { g.Faults = mergeRuns(g.Faults, seen.all(), names) }) })
+	}
 	for _, name := range names {
 		t.Run("fault="+name, func(t *testing.T) {
+			// Each fault's runs have servers of their own.
+			t.Parallel()
 			reason, ok := faultReasons[name]
 			if !ok {
 				t.Fatalf("fault %q has no row in faultReasons: add the message pattern its failures must carry", name)
@@ -251,16 +264,34 @@ func TestEveryFaultIsCaught(t *testing.T) {
 			res := runAgainst(t, refserver.Options{Fault: name}, false)
 			got := faultRun{Fail: byStatus(res, verdict.Failed), Warn: byStatus(res, verdict.Warning)}
 			checkFaultRun(t, name, reason, res, got)
-			seen[name] = got // subtests run one at a time: no lock needed
+			seen.set(name, got)
 			if !*update {
 				assertSet(t, "failed scenarios", got.Fail, want.Faults[name].Fail)
 				assertSet(t, "warnings", got.Warn, want.Faults[name].Warn)
 			}
 		})
 	}
-	if *update {
-		updateGolden(t, func(g *golden) { g.Faults = mergeRuns(g.Faults, seen, names) })
+}
+
+// syncMap is what parallel subtests saw, by name.
+type syncMap[R any] struct {
+	mu sync.Mutex
+	m  map[string]R
+}
+
+func (s *syncMap[R]) set(name string, r R) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.m == nil {
+		s.m = map[string]R{}
 	}
+	s.m[name] = r
+}
+
+func (s *syncMap[R]) all() map[string]R {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return maps.Clone(s.m)
 }
 
 // inconclusiveReason is the reason a passed error scenario gets when its
@@ -321,7 +352,7 @@ func TestShouldFailsWithStrict(t *testing.T) {
 // faultWithWarnings picks a fault the golden file says warns, preferring
 // one that only warns, so the strict run's failures are all turned
 // warnings. It picks by sorted name, the same one every run.
-func faultWithWarnings(g golden) (string, bool) {
+func faultWithWarnings(g golden.File) (string, bool) {
 	var anyWarn string
 	for _, name := range slices.Sorted(maps.Keys(g.Faults)) {
 		r := g.Faults[name]

@@ -6,6 +6,7 @@ import (
 
 	"github.com/authconform/authconform/conform/setup"
 	"github.com/authconform/authconform/internal/config"
+	"github.com/authconform/authconform/internal/race"
 	"github.com/authconform/authconform/internal/refserver"
 	"github.com/authconform/authconform/internal/verdict"
 )
@@ -20,10 +21,17 @@ const flakeRuns = 200
 // a correct server and, interleaved, against faulty ones, and requires every
 // run against the same server to give every scenario the same status as
 // the first run did. One server per variant serves all its runs, as a
-// long-lived target would, except where the fault itself ages.
+// long-lived target would, except where the fault itself ages. The runs are
+// sequential, so the race detector has nothing to find here that
+// TestConcurrencyKeepsVerdicts does not, and it made this test cost a
+// minute of CPU: `make test` runs it without -race, after the -race run
+// that skips it.
 func TestNoFlakes(t *testing.T) {
 	if testing.Short() {
 		t.Skipf("-short: skipping %d runs of the suite", flakeRuns)
+	}
+	if race.Enabled {
+		t.Skip("run without -race: `make test` runs it in its plain go test")
 	}
 	variants := []struct {
 		name string

@@ -13,6 +13,7 @@ import (
 	"github.com/authconform/authconform/internal/catalog"
 	"github.com/authconform/authconform/internal/config"
 	"github.com/authconform/authconform/internal/embedded"
+	"github.com/authconform/authconform/internal/golden"
 	"github.com/authconform/authconform/internal/refserver"
 	"github.com/authconform/authconform/internal/runner"
 	"github.com/authconform/authconform/internal/verdict"
@@ -24,9 +25,16 @@ import (
 // every scenario's verdict, and the worse exit code.
 func runAgainst(t *testing.T, opts refserver.Options, strict bool) verdict.Run {
 	t.Helper()
+	return runEveryProfile(t, opts, func(o *setup.Options) { o.Strict = strict })
+}
+
+// runEveryProfile is runAgainst with the runner's options adjusted by
+// tune.
+func runEveryProfile(t *testing.T, opts refserver.Options, tune func(*setup.Options)) verdict.Run {
+	t.Helper()
 	var all verdict.Run
 	for _, p := range config.Profiles {
-		res := runProfile(t, opts, p, func(o *setup.Options) { o.Strict = strict })
+		res := runProfile(t, opts, p, tune)
 		all.Verdicts = append(all.Verdicts, res.Verdicts...)
 		all.ExitCode = max(all.ExitCode, res.ExitCode)
 	}
@@ -87,7 +95,7 @@ func byStatus(res verdict.Run, st verdict.Status) []string {
 
 // caseName names a scenario as the golden file does, "feature-path:
 // scenario name": names are unique only within a feature file.
-func caseName(v verdict.Verdict) string { return v.URI + ": " + v.Scenario }
+func caseName(v verdict.Verdict) string { return golden.Key(v.URI, v.Scenario) }
 
 // suiteSize is how many scenarios the built-in features hold, as the
 // runner's catalog reads them: against the reference server, which has

@@ -30,6 +30,9 @@ func TestRateLimitedTarget(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			// Each run has a server and a limiter of its own, and spends
+			// most of its time waiting: they wait at once.
+			t.Parallel()
 			res := runWith(t, server, func(o *setup.Options) { o.Rate, o.Concurrency = &tt.rate, tt.concurrency })
 			for _, v := range res.Verdicts {
 				if v.Status != verdict.Passed {
