@@ -89,13 +89,14 @@ func (r *Redactor) automata(n int) []*automaton {
 
 func automatonFor(values []string) *automaton {
 	var ps []string
-	lookalike := false
+	lookalike, wide := false, false
 	for _, v := range values {
 		ps = append(ps, patternsFor(v)...)
 		lookalike = lookalike || lookalikes(v)
+		wide = wide || wideUTF16(v)
 	}
 	a := newAutomaton(ps)
-	a.lookalikes = lookalike
+	a.lookalikes, a.wideUTF16 = lookalike, wide
 	return a
 }
 

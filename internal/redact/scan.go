@@ -5,11 +5,11 @@ import (
 	"hash/maphash"
 )
 
-// maxUnescape is how many layers of escapes a text is decoded through: a
-// value encoded twice over (say percent-encoded, then JSON-escaped), then
+// maxUnescape is how many layers of encoding a text is decoded through: a
+// value encoded twice over (say percent-encoded, then base64-encoded), then
 // escaped once more by the output format around it (an HTML attribute).
-// Layers that do not nest (JSON around percent-encoding that holds no
-// backslash) come off in the same pass.
+// Escapes that do not nest (JSON around percent-encoding that holds no
+// backslash) come off in the same layer.
 const maxUnescape = 3
 
 // tailMode says what a scan makes of a text that ends partway into a value.
@@ -54,76 +54,6 @@ func (h *hits) cover1(s, e int) {
 	}
 }
 
-// scanText looks for the automata's patterns in text and in its decoded
-// views. A text cut for display may end inside escapes, nested or not, and
-// which reading shows the start of a value depends on how they nest; so it
-// is read three times: decoding its last escapes as they stand, leaving the
-// last one undecoded, and leaving undecoded all that may be unfinished.
-func scanText(autos []*automaton, text []byte, mode tailMode) *hits {
-	h := &hits{n: len(text), first: len(text), tail: len(text)}
-	if len(autos) == 0 {
-		return h
-	}
-	scanViews(autos, newView(text, nil), h, mode)
-	if mode == tailCut {
-		scanViews(autos, newView(text, lastPartialEscape), h, mode)
-		scanViews(autos, newView(text, partialEscape), h, mode)
-	}
-	return h
-}
-
-// scanViews scans root and its views up to maxUnescape layers deep: the
-// views that decode every kind of escape in each layer and, if a value
-// holds a byte that starts an escape, the views that decode one kind per
-// layer as well (see lookalikes).
-func scanViews(autos []*automaton, root view, h *hits, mode tailMode) {
-	var seen *seenViews
-	for _, a := range autos {
-		if a.lookalikes {
-			seen = &seenViews{depths: map[uint64]int{}, seed: maphash.MakeSeed()}
-			break
-		}
-	}
-	scanAll(autos, &root, h, mode)
-	v := root
-	for range maxUnescape {
-		next, changed := v.unescape(allEscapes)
-		if !changed {
-			break
-		}
-		scanAll(autos, &next, h, mode)
-		seen.visit(&next, -1)
-		v.release()
-		v = next
-	}
-	v.release()
-	if seen != nil {
-		scanOneKindViews(autos, &root, h, mode, maxUnescape, seen)
-	}
-}
-
-// scanOneKindViews scans the views that decode one kind of escape per layer,
-// in every order, depth layers deep; but a view reached before is not
-// scanned again, nor its views if they were: kinds that do not nest come
-// out the same in either order.
-func scanOneKindViews(autos []*automaton, v *view, h *hits, mode tailMode, depth int, seen *seenViews) {
-	for _, kind := range []escapeKinds{percentEscapes, htmlEscapes, backslashEscapes} {
-		next, changed := v.unescape(kind)
-		if !changed {
-			continue
-		}
-		if scan, explore := seen.visit(&next, depth-1); scan || explore {
-			if scan {
-				scanAll(autos, &next, h, mode)
-			}
-			if explore {
-				scanOneKindViews(autos, &next, h, mode, depth-1, seen)
-			}
-		}
-		next.release()
-	}
-}
-
 // seenViews records the views scanned, by a digest of their text and of
 // where each byte came from, with how many layers below each were explored
 // (-1 for none).
@@ -164,28 +94,29 @@ func (s *seenViews) digest(v *view) uint64 {
 	return h.Sum64()
 }
 
-func scanAll(autos []*automaton, v *view, h *hits, mode tailMode) {
-	var marks []int
-	if mode == tailCut {
-		marks = cutMarks(v.text)
-	}
-	for _, a := range autos {
-		a.scanView(v, h, mode, marks)
-	}
-}
-
 // scanView runs the automaton over one view, recording each match as the
 // span of the original text it was decoded from, and the end of the view
 // that mode looks for: for a cut text, at the end or at one of marks.
-func (a *automaton) scanView(v *view, h *hits, mode tailMode, marks []int) {
+//
+// With a ring (a power of two in length, longer than every pattern), it
+// also reads the view with spaces and tabs
+// left out, and records the matches of looseMinLen bytes or more that only
+// that reading shows: a value as a folded header line shows it (Go joins
+// the lines with a space), or its hex form with spaces between the bytes.
+// That reading differs from the plain one only from a blank that interrupts
+// a partial match until the two agree again, so it is run only there.
+func (a *automaton) scanView(v *view, h *hits, mode tailMode, marks []int, ring []int32) {
 	var state int32
 	atMarks := make([]int32, len(marks))
 	k := 0
+	squeezed := int32(-1) // the state of the reading without blanks, -1 while it is state
+	read := 0             // non-blank bytes, whose positions ring keeps
 	for i, b := range v.text {
 		if k < len(marks) && i == marks[k] {
 			atMarks[k] = state
 			k++
 		}
+		before := state
 		c := fold[b]
 		if state == 0 {
 			state = a.near[0][c]
@@ -194,6 +125,26 @@ func (a *automaton) scanView(v *view, h *hits, mode tailMode, marks []int) {
 		}
 		if o := a.out[state]; o != 0 {
 			h.add(v.span(i+1-int(o), i+1))
+		}
+		if ring == nil {
+			continue
+		}
+		if isBlank(b) {
+			if squeezed < 0 && before != 0 {
+				squeezed = before
+			}
+			continue
+		}
+		ring[read&(len(ring)-1)] = int32(i)
+		read++
+		if squeezed >= 0 {
+			squeezed = a.step(squeezed, c)
+			if o := int(a.out[squeezed]); o >= looseMinLen {
+				h.add(v.span(int(ring[(read-o)&(len(ring)-1)]), i+1))
+			}
+			if squeezed == state {
+				squeezed = -1
+			}
 		}
 	}
 	// The state at a point is the longest stretch before it that begins a

@@ -22,6 +22,11 @@ type view struct {
 	start, end []int32
 	cut        int
 	partial    func([]byte) int
+	// edits, for a view decoded from another by unescape, are the ranges
+	// [edits[2k], edits[2k+1]) of text that escapes decoded to (empty for
+	// one that decoded to nothing); everywhere else the view repeats the one
+	// it came from. Nil for a view to be searched whole.
+	edits []int32
 }
 
 // newView is the view of the original text.
@@ -47,20 +52,31 @@ func (v *view) startOf(i int) int {
 	return s
 }
 
-// escapeKinds is a set of the three kinds of escape, each named by the
-// byte that starts it: percent-encoding, HTML character references, JSON
-// and Go backslash escapes.
+// escapeKinds is a set of kinds of escape, each named by the byte that
+// starts it: percent-encoding, HTML character references, JSON and Go
+// backslash escapes, quoted-printable, and the fullwidth forms of ASCII
+// (U+FF01 to U+FF5E, and U+3000 for the space), which read as the ASCII
+// they stand for.
 type escapeKinds uint8
 
 const (
 	percentEscapes escapeKinds = 1 << iota
 	htmlEscapes
 	backslashEscapes
-	allEscapes = percentEscapes | htmlEscapes | backslashEscapes
+	fullwidthEscapes
+	// qpEscapes ("=3D", and soft line breaks "=\r\n") are decoded only in
+	// views of their own: "=" before two hex digits is everywhere in form
+	// bodies ("client_id=AB12"), where reading it as an escape would break
+	// a value sent in the clear.
+	qpEscapes
+	allEscapes = percentEscapes | htmlEscapes | backslashEscapes | fullwidthEscapes
 )
 
 // kindOf is the kind of escape a byte starts, 0 for most bytes.
-var kindOf = [256]escapeKinds{'%': percentEscapes, '&': htmlEscapes, '\\': backslashEscapes}
+var kindOf = [256]escapeKinds{
+	'%': percentEscapes, '&': htmlEscapes, '\\': backslashEscapes, '=': qpEscapes,
+	0xEF: fullwidthEscapes, 0xE3: fullwidthEscapes, // lead bytes of U+FF01..U+FF5E and U+3000
+}
 
 // unescape decodes one layer of the given kinds of escape, all at once,
 // left to right as each decoder would: an escape's output is not decoded
@@ -79,10 +95,16 @@ func (v *view) unescape(kinds escapeKinds) (view, bool) {
 	for n > 0 {
 		out.copyFrom(v, done, i)
 		s, e := v.span(i, i+n)
+		at := int32(len(out.text))
 		for _, b := range dec {
 			out.text = append(out.text, b)
 			out.start = append(out.start, int32(s))
 			out.end = append(out.end, int32(e))
+		}
+		if k := len(out.edits); k > 0 && out.edits[k-1] == at {
+			out.edits[k-1] = int32(len(out.text))
+		} else {
+			out.edits = append(out.edits, at, int32(len(out.text)))
 		}
 		done = i + n
 		i, dec, n = nextEscape(src, done, kinds, scratch[:0])
@@ -106,16 +128,16 @@ var spare sync.Pool
 // newBuffers returns an empty view with room for n bytes.
 func newBuffers(n int) view {
 	if p, ok := spare.Get().(*view); ok && cap(p.text) >= n {
-		return view{text: p.text[:0], start: p.start[:0], end: p.end[:0]}
+		return view{text: p.text[:0], start: p.start[:0], end: p.end[:0], edits: p.edits[:0]}
 	}
-	return view{text: make([]byte, 0, n), start: make([]int32, 0, n), end: make([]int32, 0, n)}
+	return view{text: make([]byte, 0, n), start: make([]int32, 0, n), end: make([]int32, 0, n), edits: []int32{}}
 }
 
 // release hands a decoded view's buffers back for reuse; v must not be used
 // after.
 func (v *view) release() {
 	if v.start != nil {
-		spare.Put(&view{text: v.text, start: v.start, end: v.end})
+		spare.Put(&view{text: v.text, start: v.start, end: v.end, edits: v.edits})
 	}
 }
 
@@ -149,9 +171,12 @@ func (v *view) copyFrom(from *view, i, j int) {
 }
 
 // unescapeString decodes one layer of s, as unescape does.
-func unescapeString(s string) string {
+func unescapeString(s string) string { return unescapeKinds(s, allEscapes) }
+
+// unescapeKinds decodes one layer of the given kinds of escape in s.
+func unescapeKinds(s string, kinds escapeKinds) string {
 	v := newView([]byte(s), nil)
-	if d, changed := v.unescape(allEscapes); changed {
+	if d, changed := v.unescape(kinds); changed {
 		return string(d.text)
 	}
 	return s
@@ -172,8 +197,49 @@ func unescapeAt(s []byte, kinds escapeKinds, dst []byte) ([]byte, int) {
 			return numericRefAt(s, kinds, dst)
 		}
 		return namedRefAt(s, kinds, dst)
+	case '=':
+		return quotedPrintableAt(s, dst)
+	case 0xEF, 0xE3:
+		return fullwidthAt(s, dst)
 	}
 	return backslashAt(s, dst)
+}
+
+// quotedPrintableAt decodes "=3D" (either case) or a soft line break, "="
+// at the end of a line, which quoted-printable inserts to keep lines short
+// and which decodes to nothing (RFC 2045 §6.7; white space before the line
+// break is transport padding and goes with it).
+func quotedPrintableAt(s, dst []byte) ([]byte, int) {
+	if len(s) >= 3 && isHex(s[1]) && isHex(s[2]) {
+		return append(dst, unhex(s[1])<<4|unhex(s[2])), 3
+	}
+	i := 1
+	for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
+		i++
+	}
+	switch {
+	case i < len(s) && s[i] == '\n':
+		return dst, i + 1
+	case i+1 < len(s) && s[i] == '\r' && s[i+1] == '\n':
+		return dst, i + 2
+	}
+	return dst, 0
+}
+
+// fullwidthAt decodes a fullwidth form of an ASCII character (U+FF01 to
+// U+FF5E, UTF-8 EF BC 81 to EF BD 9E) or the ideographic space (U+3000).
+func fullwidthAt(s, dst []byte) ([]byte, int) {
+	if len(s) < 3 {
+		return dst, 0
+	}
+	switch {
+	case s[0] == 0xE3 && s[1] == 0x80 && s[2] == 0x80:
+		return append(dst, ' '), 3
+	case s[0] == 0xEF && (s[1] == 0xBC && s[2] >= 0x81 && s[2] <= 0xBF || s[1] == 0xBD && s[2] >= 0x80 && s[2] <= 0x9E):
+		r := rune(s[1]&0x03)<<6 | rune(s[2]&0x3F) // the low 8 bits of U+FFxx
+		return append(dst, byte(r+0x20)), 3
+	}
+	return dst, 0
 }
 
 func isHex(c byte) bool {
@@ -318,10 +384,13 @@ func isAlnum(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
 }
 
-// simpleEscapes are the one-letter backslash escapes of JSON and Go.
+// simpleEscapes are the one-letter backslash escapes of JSON and Go, in
+// either case: an escaped text whose case was changed still reads as
+// escapes ("\N" for "\n").
 var simpleEscapes = [256]byte{
 	'"': '"', '\\': '\\', '/': '/', '\'': '\'',
 	'a': '\a', 'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t', 'v': '\v',
+	'A': '\a', 'B': '\b', 'F': '\f', 'N': '\n', 'R': '\r', 'T': '\t', 'V': '\v',
 }
 
 // backslashAt decodes a JSON escape or a Go string escape (strconv.Quote
@@ -341,7 +410,8 @@ func backslashAt(s, dst []byte) ([]byte, int) {
 		if r, ok := hexValue(s[2:], 8); ok && utf8.ValidRune(r) {
 			return utf8.AppendRune(dst, r), 10
 		}
-	case c == 'x':
+		return utf16EscapeAt(s, dst) // "\u00e9" upper-cased
+	case c == 'x' || c == 'X':
 		if r, ok := hexValue(s[2:], 2); ok {
 			return append(dst, byte(r)), 4
 		}
@@ -368,7 +438,7 @@ func utf16EscapeAt(s, dst []byte) ([]byte, int) {
 	if r < 0xD800 || r > 0xDFFF {
 		return utf8.AppendRune(dst, r), 6
 	}
-	if r < 0xDC00 && len(s) >= 12 && s[6] == '\\' && s[7] == 'u' {
+	if r < 0xDC00 && len(s) >= 12 && s[6] == '\\' && (s[7] == 'u' || s[7] == 'U') {
 		if lo, ok := hexValue(s[8:], 4); ok && 0xDC00 <= lo && lo <= 0xDFFF {
 			return utf8.AppendRune(dst, 0x10000+(r-0xD800)<<10+(lo-0xDC00)), 12
 		}
@@ -420,6 +490,12 @@ func unfinished(esc []byte) bool {
 	switch esc[0] {
 	case '%':
 		return len(r) == 1 && isHex(r[0])
+	case '=':
+		return len(r) == 1 && (isHex(r[0]) || r[0] == '\r') || allOf(r, isBlank)
+	case 0xEF:
+		return len(r) == 1 && (r[0] == 0xBC || r[0] == 0xBD)
+	case 0xE3:
+		return len(r) == 1 && r[0] == 0x80
 	case '&':
 		if r[0] == '#' {
 			r = r[1:]
@@ -434,8 +510,8 @@ func unfinished(esc []byte) bool {
 	case r[0] == 'u':
 		return len(r) <= 4 && allOf(r[1:], isHex) || isHighSurrogateEscape(esc)
 	case r[0] == 'U':
-		return len(r) <= 8 && allOf(r[1:], isHex)
-	case r[0] == 'x':
+		return len(r) <= 8 && allOf(r[1:], isHex) || isHighSurrogateEscape(esc)
+	case r[0] == 'x' || r[0] == 'X':
 		return len(r) <= 2 && allOf(r[1:], isHex)
 	case '0' <= r[0] && r[0] <= '3':
 		return len(r) <= 2 && allOf(r[1:], isOctal)
@@ -443,8 +519,10 @@ func unfinished(esc []byte) bool {
 	return false
 }
 
+func isBlank(c byte) bool { return c == ' ' || c == '\t' }
+
 func isHighSurrogateEscape(b []byte) bool {
-	if len(b) != 6 || b[0] != '\\' || b[1] != 'u' {
+	if len(b) != 6 || b[0] != '\\' || b[1] != 'u' && b[1] != 'U' {
 		return false
 	}
 	r, ok := hexValue(b[2:], 4)
