@@ -32,8 +32,8 @@ type scanner struct {
 	// linear in the text and nothing goes unsearched.
 	budget int
 	seed   maphash.Seed
-	inRun  int         // how many binary layers the view being scanned is under
-	ring   []int32     // scanSqueezed's positions
+	inRun  int                      // how many binary layers the view being scanned is under
+	ring   []int32                  // scanSqueezed's positions
 	dec    [maxUnescape + 1]decoded // scratch per remaining depth
 	lookal bool
 }
@@ -86,7 +86,11 @@ func (s *scanner) explore(v *view, depth int, mode tailMode) {
 	}
 	s.chain(v, depth, mode, allEscapes, seen)
 	if seen != nil {
-		s.oneKindViews(v, mode, depth, seen)
+		kinds := []escapeKinds{percentEscapes, htmlEscapes, backslashEscapes}
+		if quotedPrintable(v.text) {
+			kinds = append(kinds, qpEscapes)
+		}
+		s.oneKindViews(v, mode, depth, seen, kinds)
 	}
 }
 
@@ -124,8 +128,8 @@ func (s *scanner) chain(v *view, depth int, mode tailMode, kinds escapeKinds, se
 // in every order, depth layers deep; but a view reached before is not
 // scanned again, nor its views if they were: kinds that do not nest come
 // out the same in either order.
-func (s *scanner) oneKindViews(v *view, mode tailMode, depth int, seen *seenViews) {
-	for _, kind := range []escapeKinds{percentEscapes, htmlEscapes, backslashEscapes} {
+func (s *scanner) oneKindViews(v *view, mode tailMode, depth int, seen *seenViews, kinds []escapeKinds) {
+	for _, kind := range kinds {
 		next, changed := v.unescape(kind)
 		if !changed {
 			continue
@@ -135,7 +139,7 @@ func (s *scanner) oneKindViews(v *view, mode tailMode, depth int, seen *seenView
 				s.scanAll(&next, mode)
 			}
 			if explore {
-				s.oneKindViews(&next, mode, depth-1, seen)
+				s.oneKindViews(&next, mode, depth-1, seen, kinds)
 			}
 		}
 		next.release()
@@ -143,11 +147,11 @@ func (s *scanner) oneKindViews(v *view, mode tailMode, depth int, seen *seenView
 }
 
 // quotedPrintable reports whether b holds what a quoted-printable encoder
-// writes and a form body seldom does: a soft line break, an escaped escape
-// ("=3D3D"), or two escapes close together (a character past ASCII, UTF-16,
-// a value with several bytes to escape). "=0A" alone is everywhere in form
-// bodies ("client_id=0Abc"); a value quoted-printable escapes once is
-// registered in that form instead (see patternsFor).
+// writes and a form body seldom does: a soft line break, an escaped "=",
+// or two escapes close together (a character past ASCII, UTF-16). "=0A"
+// alone is everywhere in form bodies ("client_id=0Abc"); a value
+// quoted-printable escapes once so is registered in that form instead (see
+// quotedPrintableForms).
 func quotedPrintable(b []byte) bool {
 	last := -qpWindow
 	for i := bytes.IndexByte(b, '='); i >= 0; i = nextIndex(b, i+1, '=') {
@@ -155,9 +159,9 @@ func quotedPrintable(b []byte) bool {
 		switch {
 		case n == 0:
 			continue
-		case n != 3: // a soft line break
+		case !isHex(b[i+1]) || !isHex(b[i+2]): // a soft line break
 			return true
-		case unhex(b[i+1])<<4|unhex(b[i+2]) == '=' && i+4 < len(b) && isHex(b[i+3]) && isHex(b[i+4]):
+		case unhex(b[i+1])<<4|unhex(b[i+2]) == '=':
 			return true
 		case i-last < qpWindow:
 			return true

@@ -23,6 +23,14 @@ import (
 // registered without white space too.
 func patternsFor(v string) []string {
 	ps := viewForms(v)
+	// Case is folded for ASCII only: letters past it are matched upper- or
+	// lower-cased as wholes. Line ends may come back as CRLF (as
+	// quoted-printable text writes them).
+	for _, c := range []string{strings.ToUpper(v), strings.ToLower(v), strings.ReplaceAll(v, "\n", "\r\n")} {
+		if foldString(c) != foldString(v) {
+			ps = append(ps, viewForms(c)...)
+		}
+	}
 	for _, w := range wireForms(v) {
 		ps = append(ps, base64Cores(w)...)
 	}

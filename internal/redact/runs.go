@@ -63,8 +63,8 @@ func alphabet(chars, url string, caseless bool) (t [256]int8) {
 }
 
 // hexSeparators may stand between two hex digits ("de:ad", "de ad",
-// "de-ad"), one at a time.
-var hexSeparators = [256]bool{':': true, ' ': true, '-': true}
+// "de-ad", and "de+ad", a space form-encoded), one at a time.
+var hexSeparators = [256]bool{':': true, ' ': true, '-': true, '+': true}
 
 // decoded is the decoding of a run, and where each byte came from in the
 // view: for a run of one alphabet (width > 0), byte n came from the
@@ -104,12 +104,9 @@ func (s *scanner) decodeRuns(v *view, depth int, mode tailMode) {
 		s.decodeUTF16(v, depth, mode)
 		return
 	}
-	zeros := false
 	lo, hi := 0, 0 // the window of runs touching the edits so far
 	for k := 0; k < len(v.edits); k += 2 {
-		a, b := int(v.edits[k]), int(v.edits[k+1])
-		zeros = zeros || bytes.IndexByte(v.text[a:b], 0) >= 0
-		a, b = runBounds(v.text, a, b)
+		a, b := runBounds(v.text, int(v.edits[k]), int(v.edits[k+1]))
 		if a > hi {
 			s.decodeRunsIn(v, lo, hi, depth, mode)
 			lo = a
@@ -117,9 +114,7 @@ func (s *scanner) decodeRuns(v *view, depth int, mode tailMode) {
 		hi = max(hi, b)
 	}
 	s.decodeRunsIn(v, lo, hi, depth, mode)
-	if zeros || s.wideUTF16 {
-		s.decodeUTF16(v, depth, mode)
-	}
+	s.decodeUTF16(v, depth, mode)
 }
 
 // runBounds widens [a, b) to the runs of any alphabet it touches.
@@ -327,9 +322,20 @@ func hexRunEnd(text []byte, i int) (end, digits int) {
 	}
 }
 
+// decodeUTF16 decodes the stretches of v that may be UTF-16; in a view
+// decoded from another, those its escapes changed.
 func (s *scanner) decodeUTF16(v *view, depth int, mode tailMode) {
-	for _, r := range utf16Regions(v.text, s.wideUTF16) {
-		s.utf16Region(v, r[0], r[1], depth, mode)
+	if !s.wideUTF16 && bytes.IndexByte(v.text, 0) < 0 && bytes.IndexByte(v.text, 0xFF) < 0 {
+		return
+	}
+	k := 0 // the first edit not before the region
+	for _, r := range utf16Regions(v.text, s.wideUTF16, mode != tailIgnore) {
+		for k < len(v.edits) && int(v.edits[k+1]) < r[0] {
+			k += 2
+		}
+		if v.edits == nil || k < len(v.edits) && int(v.edits[k]) <= r[1] {
+			s.utf16Region(v, r[0], r[1], depth, mode)
+		}
 	}
 }
 
@@ -338,11 +344,13 @@ func (s *scanner) decodeUTF16(v *view, depth int, mode tailMode) {
 const utf16Gap = 32
 
 // utf16Regions returns the stretches of b that may be UTF-16 holding a
-// value: around clusters of four or more zero bytes, each within utf16Gap
-// of the next (text mostly in Latin script has one every two bytes), or all
-// of b when a registered value's UTF-16 form may lack them.
-func utf16Regions(b []byte, wide bool) [][2]int {
-	if len(b) < 2*MinLen {
+// value: around clusters of four or more zero bytes (or 0xFF), each within
+// utf16Gap of the next (text mostly in Latin script has one every two
+// bytes), or all of b when a registered value's UTF-16 form may lack them.
+// When b may go on (open: a line writer holds back the end a value may
+// continue), a cluster at its end counts however few bytes it has.
+func utf16Regions(b []byte, wide, open bool) [][2]int {
+	if len(b) < 2*MinLen && !open {
 		return nil
 	}
 	if wide {
@@ -351,7 +359,7 @@ func utf16Regions(b []byte, wide bool) [][2]int {
 	var regions [][2]int
 	first, last, count := -1, -1, 0
 	flush := func() {
-		if count >= 4 {
+		if count >= 4 || open && count > 0 && last+utf16Gap >= len(b) {
 			lo, hi := max(first-utf16Gap, 0), min(last+1+utf16Gap, len(b))
 			if n := len(regions); n > 0 && regions[n-1][1] >= lo {
 				regions[n-1][1] = hi
@@ -360,11 +368,14 @@ func utf16Regions(b []byte, wide bool) [][2]int {
 			}
 		}
 	}
-	for i := 0; i+2 < len(b); i++ {
+	for i := 0; i < len(b); i++ {
 		// A zero byte counts when the next byte is not and the one after
 		// is (the high half of a character in Latin script, then the low
-		// half of one): runs of zeros are not text.
-		if b[i] != 0 || b[i+1] == 0 || b[i+2] != 0 {
+		// half of one): runs of zeros are not text. So does 0xFF, the high
+		// half of a fullwidth form.
+		c := b[i]
+		if c != 0 && c != 0xFF || i+1 < len(b) && b[i+1] == c ||
+			(i+2 >= len(b) || b[i+2] != c) && !(open && i+2 >= len(b)) {
 			continue
 		}
 		if last >= 0 && i-last > utf16Gap {
@@ -394,10 +405,10 @@ func (s *scanner) utf16Region(v *view, lo, hi, depth int, mode tailMode) {
 			d.reset()
 			var buf [utf8.UTFMax]byte
 			for p := lo + align; p+1 < hi; {
-				r, size := rune(order.Uint16(v.text[p:])), 2
+				r, size := unit(v.text[p:], order), 2
 				switch {
 				case 0xD800 <= r && r < 0xDC00 && p+3 < hi:
-					if r2 := rune(order.Uint16(v.text[p+2:])); 0xDC00 <= r2 && r2 < 0xE000 {
+					if r2 := unit(v.text[p+2:], order); 0xDC00 <= r2 && r2 < 0xE000 {
 						r, size = 0x10000+(r-0xD800)<<10+(r2-0xDC00), 4
 					} else {
 						r = utf8.RuneError
@@ -415,6 +426,23 @@ func (s *scanner) utf16Region(v *view, lo, hi, depth int, mode tailMode) {
 	}
 }
 
+// unit reads the UTF-16 code unit at b, with a '+' in its high byte read
+// as the space form encoding writes so: U+20xx is common punctuation (the
+// euro sign, quotation marks, dashes), U+2Bxx seldom seen. (A '+' in the
+// low byte stays: U+002B read as a space still matches, see fold, and
+// U+FF2B is a fullwidth letter.)
+func unit(b []byte, order binary.ByteOrder) rune {
+	u := [2]byte{b[0], b[1]}
+	high := 1
+	if order == binary.BigEndian {
+		high = 0
+	}
+	if u[high] == '+' {
+		u[high] = ' '
+	}
+	return rune(order.Uint16(u[:]))
+}
+
 // visitDecoded scans a decoding of part of v. Most decodings are noise (a
 // word read as base64), so it is searched as it stands first; only one that
 // holds a match, or escapes or runs to explore, or that ends where v ends
@@ -426,10 +454,11 @@ func (s *scanner) visitDecoded(v *view, d *decoded, depth int, mode tailMode, at
 	if !atEnd {
 		mode = tailIgnore
 	}
-	if mode == tailIgnore && !(depth > 0 && explorable(d.text, s.wideUTF16)) && !(s.plain && s.occursIn(d.text)) {
+	if mode == tailIgnore && !explorable(d.text, s.wideUTF16) && !(s.plain && s.occursIn(d.text)) {
 		return
 	}
 	child := newBuffers(len(d.text))
+	child.edits = nil // searched whole
 	child.text = append(child.text, d.text...)
 	for k := range d.text {
 		start, end := v.span(d.source(k))
@@ -500,7 +529,7 @@ func explorable(b []byte, wide bool) bool {
 		for _, c := range escapeStarts {
 			escapes = escapes || bytes.IndexByte(b, c) >= 0
 		}
-		zeros = zeros || bytes.IndexByte(b, 0) >= 0
+		zeros = zeros || bytes.IndexByte(b, 0) >= 0 || bytes.IndexByte(b, 0xFF) >= 0
 	}
 	if escapes {
 		var scratch [8]byte
@@ -508,7 +537,7 @@ func explorable(b []byte, wide bool) bool {
 			return true
 		}
 	}
-	return zeros && len(utf16Regions(b, wide)) > 0
+	return zeros && len(utf16Regions(b, wide, false)) > 0
 }
 
 // escapeStarts are the bytes an escape may start with.
@@ -548,6 +577,7 @@ var probe = func() (t [256]uint8) {
 		}
 	}
 	t[0] |= probeZero
+	t[0xFF] |= probeZero
 	return t
 }()
 

@@ -91,9 +91,23 @@ func (v *view) unescape(kinds escapeKinds) (view, bool) {
 	}
 	out := newBuffers(len(v.text))
 	out.partial = v.partial
-	done := 0 // src[:done] is in out
+	done := 0          // src[:done] is in out
+	fullwidthFrom := 0 // out.text[fullwidthFrom:] was all decoded from fullwidth forms
 	for n > 0 {
-		out.copyFrom(v, done, i)
+		if done < i {
+			out.copyFrom(v, done, i)
+			fullwidthFrom = len(out.text)
+		}
+		if kindOf[src[i]] != fullwidthEscapes {
+			fullwidthFrom = len(out.text) + len(dec)
+		} else if extendsReference(out.text, fullwidthFrom, dec) {
+			// Left for the next layer, as the reference before it is.
+			out.copyFrom(v, i, i+n)
+			fullwidthFrom = len(out.text)
+			done = i + n
+			i, dec, n = nextEscape(src, done, kinds, scratch[:0])
+			continue
+		}
 		s, e := v.span(i, i+n)
 		at := int32(len(out.text))
 		for _, b := range dec {
@@ -120,6 +134,26 @@ func (v *view) unescape(kinds escapeKinds) (view, bool) {
 	return out, true
 }
 
+// extendsReference reports whether dec, a fullwidth form decoded, would
+// extend the numeric character reference without a semicolon that out ends
+// with ("&#0065319" then "１"), one that this pass did not decode from
+// fullwidth forms (out[fullwidthFrom:]) too: the reference was escaped by
+// a layer this pass removes, and decoding the two in one pass would join
+// them, as their encoder did not.
+func extendsReference(out []byte, fullwidthFrom int, dec []byte) bool {
+	if len(dec) != 1 || !isAlnum(dec[0]) && dec[0] != ';' {
+		return false
+	}
+	i := len(out)
+	for i > 0 && isAlnum(out[i-1]) {
+		i--
+	}
+	if i > 0 && (out[i-1] == 'x' || out[i-1] == 'X') && i-1 > 0 && out[i-2] == '#' {
+		i--
+	}
+	return i >= 2 && i < len(out) && out[i-1] == '#' && out[i-2] == '&' && i-2 < fullwidthFrom
+}
+
 // spare holds the buffers of views no longer needed, for the next ones: a
 // scan may decode a dozen views of a large text, and reports are redacted
 // one after another.
@@ -130,7 +164,7 @@ func newBuffers(n int) view {
 	if p, ok := spare.Get().(*view); ok && cap(p.text) >= n {
 		return view{text: p.text[:0], start: p.start[:0], end: p.end[:0], edits: p.edits[:0]}
 	}
-	return view{text: make([]byte, 0, n), start: make([]int32, 0, n), end: make([]int32, 0, n), edits: []int32{}}
+	return view{text: make([]byte, 0, n), start: make([]int32, 0, n), end: make([]int32, 0, n)}
 }
 
 // release hands a decoded view's buffers back for reuse; v must not be used
@@ -208,10 +242,15 @@ func unescapeAt(s []byte, kinds escapeKinds, dst []byte) ([]byte, int) {
 // quotedPrintableAt decodes "=3D" (either case) or a soft line break, "="
 // at the end of a line, which quoted-printable inserts to keep lines short
 // and which decodes to nothing (RFC 2045 §6.7; white space before the line
-// break is transport padding and goes with it).
+// break is transport padding and goes with it). Only what encoders escape
+// is read as an escape: "=", controls, blanks and bytes past ASCII; "=54"
+// is more likely a form field whose value starts with "54".
 func quotedPrintableAt(s, dst []byte) ([]byte, int) {
 	if len(s) >= 3 && isHex(s[1]) && isHex(s[2]) {
-		return append(dst, unhex(s[1])<<4|unhex(s[2])), 3
+		if c := unhex(s[1])<<4 | unhex(s[2]); c == '=' || c <= ' ' || c >= 0x7F {
+			return append(dst, c), 3
+		}
+		return dst, 0
 	}
 	i := 1
 	for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
@@ -304,11 +343,18 @@ func numericRefAt(s []byte, kinds escapeKinds, dst []byte) ([]byte, int) {
 // after it ("&#7%39;" is "&#79;" percent-encoded once more), and only that
 // pass shows it whole.
 func continuedByEscape(rest []byte, kinds escapeKinds, more func(byte) bool) bool {
-	if len(rest) == 0 || kindOf[rest[0]]&kinds&^htmlEscapes == 0 {
+	// Fullwidth forms are not escapes applied around a reference: a
+	// fullwidth digit after one is a character of its own.
+	if len(rest) == 0 || kindOf[rest[0]]&kinds&^(htmlEscapes|fullwidthEscapes) == 0 {
 		return false
 	}
 	var scratch [8]byte
 	dec, n := unescapeAt(rest, kinds, scratch[:0])
+	if n > 0 && len(dec) == 0 {
+		// A soft line break: the reference goes on after it.
+		rest = rest[n:]
+		return len(rest) > 0 && (more(rest[0]) || rest[0] == ';' || continuedByEscape(rest, kinds, more))
+	}
 	return n > 0 && len(dec) == 1 && (more(dec[0]) || dec[0] == ';')
 }
 
@@ -429,7 +475,9 @@ func isOctal(c byte) bool { return '0' <= c && c <= '7' }
 
 // utf16EscapeAt decodes "\uXXXX", joining a surrogate pair written as two
 // escapes as JSON does; a lone surrogate reads as U+FFFD, as JSON decoders
-// make of it.
+// make of it. A first half followed by a backslash that does not finish
+// the pair is left for the next layer, which may: a layer around the
+// escapes can split the pair ("\ud83d\u=\r\nde00" in quoted-printable).
 func utf16EscapeAt(s, dst []byte) ([]byte, int) {
 	r, ok := hexValue(s[2:], 4)
 	if !ok {
@@ -443,7 +491,21 @@ func utf16EscapeAt(s, dst []byte) ([]byte, int) {
 			return utf8.AppendRune(dst, 0x10000+(r-0xD800)<<10+(lo-0xDC00)), 12
 		}
 	}
+	if r < 0xDC00 && len(s) > 6 && s[6] == '\\' && !isEscapedLowSurrogateStart(s[6:]) {
+		return dst, 0
+	}
 	return utf8.AppendRune(dst, utf8.RuneError), 6
+}
+
+// isEscapedLowSurrogateStart reports whether s, which starts with a
+// backslash, is a whole escape that is not the second half of a surrogate
+// pair, so that what precedes it is alone for good.
+func isEscapedLowSurrogateStart(s []byte) bool {
+	if len(s) >= 6 && (s[1] == 'u' || s[1] == 'U') {
+		_, ok := hexValue(s[2:], 4)
+		return ok
+	}
+	return len(s) >= 2 && simpleEscapes[s[1]] != 0
 }
 
 // partialEscape returns where the escapes begin that the end of b may cut
