@@ -61,6 +61,10 @@ func scanText(autos []*automaton, text []byte, mode tailMode) *hits {
 	}
 	root := newView(text, nil)
 	s.explore(&root, maxUnescape, mode)
+	if unfolded, ok := unfoldedView(text, s.longest); ok {
+		s.explore(&unfolded, maxUnescape, tailIgnore)
+		unfolded.release()
+	}
 	if mode == tailCut {
 		for _, partial := range []func([]byte) int{lastPartialEscape, partialEscape} {
 			v := newView(text, partial)
@@ -68,6 +72,33 @@ func scanText(autos []*automaton, text []byte, mode tailMode) *hits {
 		}
 	}
 	return h
+}
+
+// unfoldMax is the length of the longest text searched with blanks left
+// out, escapes and runs decoded (a header value folded anywhere, even
+// inside an escape, "%4" and "1" on two lines). Header values are masked
+// one by one; a longer text is read without blanks only as it stands and
+// in its escape views (see scanView), which finds a value folded between
+// two of its characters, escaped or not.
+const unfoldMax = 8 << 10
+
+// unfoldedView is text without its blanks, when it is short enough and
+// holds some, and some pattern is long enough to be looked for so.
+func unfoldedView(text []byte, longest int) (view, bool) {
+	if len(text) > unfoldMax || longest < looseMinLen || !bytes.ContainsAny(text, " \t") {
+		return view{}, false
+	}
+	v := newBuffers(len(text))
+	v.edits, v.loose = nil, true
+	for i, c := range text {
+		if !isBlank(c) {
+			v.text = append(v.text, c)
+			v.start = append(v.start, int32(i))
+			v.end = append(v.end, int32(i+1))
+		}
+	}
+	v.cut = len(v.text)
+	return v, true
 }
 
 // explore scans v and what lies below it, depth layers deep: the binary
@@ -86,12 +117,41 @@ func (s *scanner) explore(v *view, depth int, mode tailMode) {
 	}
 	s.chain(v, depth, mode, allEscapes, seen)
 	if seen != nil {
-		kinds := []escapeKinds{percentEscapes, htmlEscapes, backslashEscapes}
-		if quotedPrintable(v.text) {
-			kinds = append(kinds, qpEscapes)
-		}
-		s.oneKindViews(v, mode, depth, seen, kinds)
+		s.oneKindViews(v, mode, depth, seen, oneKinds(v))
 	}
+}
+
+// bareReference reports whether b holds a numeric character reference
+// without its semicolon ("&#0101" then a digit decoded with it would read
+// as another).
+func bareReference(b []byte) bool {
+	for i := bytes.IndexByte(b, '&'); i >= 0; i = nextIndex(b, i+1, '&') {
+		j := i + 1
+		if j < len(b) && b[j] == '#' {
+			j++
+			if j < len(b) && (b[j] == 'x' || b[j] == 'X') {
+				j++
+			}
+			k := j
+			for k < len(b) && isHex(b[k]) {
+				k++
+			}
+			if k > j && (k == len(b) || b[k] != ';') {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// oneKinds are the kinds of escape views decoding one kind per layer
+// decode.
+func oneKinds(v *view) []escapeKinds {
+	kinds := []escapeKinds{percentEscapes, htmlEscapes, backslashEscapes}
+	if quotedPrintable(v.text) {
+		kinds = append(kinds, qpEscapes)
+	}
+	return kinds
 }
 
 // chain scans the views of v decoding the given kinds of escape, one layer
@@ -108,6 +168,13 @@ func (s *scanner) chain(v *view, depth int, mode tailMode, kinds escapeKinds, se
 		next, changed := cur.unescape(kinds)
 		if !changed {
 			break
+		}
+		if seen == nil && (next.deferred || bareReference(next.text)) {
+			// A reference without its semicolon reads differently as the
+			// escapes around it come off one layer at a time or several at
+			// once; the one-kind views settle which reading was meant.
+			one := &seenViews{depths: map[uint64]int{}, seed: s.seed}
+			s.oneKindViews(&cur, mode, depth-layer+1, one, oneKinds(&cur))
 		}
 		s.scanAll(&next, mode)
 		seen.visit(&next, -1)

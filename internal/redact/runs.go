@@ -458,7 +458,7 @@ func (s *scanner) visitDecoded(v *view, d *decoded, depth int, mode tailMode, at
 		return
 	}
 	child := newBuffers(len(d.text))
-	child.edits = nil // searched whole
+	child.edits, child.loose = nil, v.loose // searched whole
 	child.text = append(child.text, d.text...)
 	for k := range d.text {
 		start, end := v.span(d.source(k))
@@ -533,7 +533,7 @@ func explorable(b []byte, wide bool) bool {
 	}
 	if escapes {
 		var scratch [8]byte
-		if _, _, n := nextEscape(b, 0, allEscapes|qpEscapes, scratch[:0]); n > 0 {
+		if _, _, n := nextEscape(b, 0, allEscapes|qpEscapes, scratch[:0], nil); n > 0 {
 			return true
 		}
 	}

@@ -123,7 +123,7 @@ func (a *automaton) scanView(v *view, h *hits, mode tailMode, marks []int, ring 
 		} else {
 			state = a.step(state, c)
 		}
-		if o := a.out[state]; o != 0 {
+		if o := a.out[state]; o != 0 && (!v.loose || o >= looseMinLen) {
 			h.add(v.span(i+1-int(o), i+1))
 		}
 		if ring == nil {

@@ -27,6 +27,14 @@ type view struct {
 	// one that decoded to nothing); everywhere else the view repeats the one
 	// it came from. Nil for a view to be searched whole.
 	edits []int32
+	// deferred: unescape left an escape for the next layer, reading it as
+	// escaped by a layer around it ("&#7%39;"); it may as well have been
+	// written before that layer ("&#00052" then "%35"), which only views
+	// decoding one kind at a time show.
+	deferred bool
+	// loose: the view left out blanks (see unfoldedView); only matches of
+	// looseMinLen bytes or more count in it and the views decoded from it.
+	loose bool
 }
 
 // newView is the view of the original text.
@@ -85,12 +93,13 @@ var kindOf = [256]escapeKinds{
 func (v *view) unescape(kinds escapeKinds) (view, bool) {
 	src := v.text[:v.cut]
 	var scratch [8]byte
-	i, dec, n := nextEscape(src, 0, kinds, scratch[:0])
+	deferred := false
+	i, dec, n := nextEscape(src, 0, kinds, scratch[:0], &deferred)
 	if n == 0 {
 		return view{}, false
 	}
 	out := newBuffers(len(v.text))
-	out.partial = v.partial
+	out.partial, out.loose = v.partial, v.loose
 	done := 0          // src[:done] is in out
 	fullwidthFrom := 0 // out.text[fullwidthFrom:] was all decoded from fullwidth forms
 	for n > 0 {
@@ -105,7 +114,8 @@ func (v *view) unescape(kinds escapeKinds) (view, bool) {
 			out.copyFrom(v, i, i+n)
 			fullwidthFrom = len(out.text)
 			done = i + n
-			i, dec, n = nextEscape(src, done, kinds, scratch[:0])
+			deferred = true
+			i, dec, n = nextEscape(src, done, kinds, scratch[:0], &deferred)
 			continue
 		}
 		s, e := v.span(i, i+n)
@@ -121,8 +131,9 @@ func (v *view) unescape(kinds escapeKinds) (view, bool) {
 			out.edits = append(out.edits, at, int32(len(out.text)))
 		}
 		done = i + n
-		i, dec, n = nextEscape(src, done, kinds, scratch[:0])
+		i, dec, n = nextEscape(src, done, kinds, scratch[:0], &deferred)
 	}
+	out.deferred = deferred
 	out.copyFrom(v, done, len(src))
 	out.cut = len(out.text)
 	if v.partial != nil {
@@ -178,13 +189,20 @@ func (v *view) release() {
 // nextEscape finds the first well-formed escape of the given kinds in src
 // from i on: where it is, what it decodes to (appended to dst) and how long
 // it is, 0 if there is none.
-func nextEscape(src []byte, i int, kinds escapeKinds, dst []byte) (int, []byte, int) {
+//
+// A reference left for the next layer (see continuedByEscape) sets
+// *deferred, when deferred is not nil.
+func nextEscape(src []byte, i int, kinds escapeKinds, dst []byte, deferred *bool) (int, []byte, int) {
 	for ; i < len(src); i++ {
 		if kindOf[src[i]]&kinds == 0 {
 			continue
 		}
 		if dec, n := unescapeAt(src[i:], kinds, dst); n > 0 {
 			return i, dec, n
+		}
+		if deferred != nil && !*deferred && kindOf[src[i]] == htmlEscapes && kinds != htmlEscapes {
+			_, n := unescapeAt(src[i:], htmlEscapes, dst)
+			*deferred = n > 0
 		}
 	}
 	return len(src), dst, 0
