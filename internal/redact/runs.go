@@ -106,7 +106,14 @@ func (s *scanner) decodeRuns(v *view, depth int, mode tailMode) {
 	}
 	lo, hi := 0, 0 // the window of runs touching the edits so far
 	for k := 0; k < len(v.edits); k += 2 {
-		a, b := runBounds(v.text, int(v.edits[k]), int(v.edits[k+1]))
+		a, b := int(v.edits[k]), int(v.edits[k+1])
+		if b <= hi {
+			continue // inside the window: widening it again would be quadratic
+		}
+		if a < hi {
+			a = hi
+		}
+		a, b = runBounds(v.text, a, b)
 		if a > hi {
 			s.decodeRunsIn(v, lo, hi, depth, mode)
 			lo = a

@@ -155,8 +155,10 @@ func extendsReference(out []byte, fullwidthFrom int, dec []byte) bool {
 	if len(dec) != 1 || !isAlnum(dec[0]) && dec[0] != ';' {
 		return false
 	}
+	// A reference holds a dozen characters at most: looking further back
+	// would make a long run of fullwidth letters quadratic.
 	i := len(out)
-	for i > 0 && isAlnum(out[i-1]) {
+	for i > 0 && i > len(out)-longestReference && isAlnum(out[i-1]) {
 		i--
 	}
 	if i > 0 && (out[i-1] == 'x' || out[i-1] == 'X') && i-1 > 0 && out[i-2] == '#' {
@@ -164,6 +166,10 @@ func extendsReference(out []byte, fullwidthFrom int, dec []byte) bool {
 	}
 	return i >= 2 && i < len(out) && out[i-1] == '#' && out[i-2] == '&' && i-2 < fullwidthFrom
 }
+
+// longestReference bounds how far back extendsReference looks: "&#x" and
+// eight hex digits, with leading zeros to spare.
+const longestReference = 16
 
 // spare holds the buffers of views no longer needed, for the next ones: a
 // scan may decode a dozen views of a large text, and reports are redacted
