@@ -24,6 +24,7 @@ type runKind struct {
 	// write it. Base64 is in both, and splitting it where the case changes
 	// spares decoding it as base32 a second time, many times over.
 	oneCase bool
+	aligns  int // characters per whole number of bytes: the alignments a run has
 }
 
 var (
@@ -38,10 +39,10 @@ var (
 // and hex in either case; hex with separators between the bytes has a
 // decoder of its own (see separatedHex).
 var runKinds = []runKind{
-	{&base64Values, 6, (8*MinLen + 5) / 6, false},
-	{&base32Values, 5, (8*MinLen + 4) / 5, true},
-	{&base32HexValues, 5, (8*MinLen + 4) / 5, true},
-	{&hexValues, 4, 2 * MinLen, false},
+	{&base64Values, 6, (8*MinLen + 5) / 6, false, 4},
+	{&base32Values, 5, (8*MinLen + 4) / 5, true, 8},
+	{&base32HexValues, 5, (8*MinLen + 4) / 5, true, 8},
+	{&hexValues, 4, 2 * MinLen, false, 2},
 }
 
 // alphabet maps each character of chars to its index; the characters of
@@ -221,7 +222,7 @@ func (s *scanner) afford(v *view, i, j, size int) bool {
 
 // decodeRun decodes a run of one alphabet at each alignment.
 func (s *scanner) decodeRun(v *view, kind *runKind, i, j, depth int, mode tailMode) {
-	aligns := 8 / gcd(8, kind.width) // characters per whole number of bytes
+	aligns := kind.aligns
 	if !s.afford(v, i, j, (j-i)*kind.width*aligns/8) {
 		return
 	}
@@ -264,13 +265,6 @@ func decodeBits(run []byte, kind *runKind, dst []byte) []byte {
 		}
 	}
 	return dst
-}
-
-func gcd(a, b int) int {
-	for b != 0 {
-		a, b = b, a%b
-	}
-	return a
 }
 
 // separatedHex decodes each run of hex digits in v[lo:hi] that has
@@ -506,33 +500,40 @@ func (s *scanner) occursIn(b []byte) bool {
 // bytes escapes start with; a false yes costs only a closer look.
 func explorable(b []byte, wide bool) bool {
 	const runish = probeRun | probeSeparator
-	done := 0 // b[:done] holds no run long enough
-	for i := minRunAny/2 - 1; i < len(b); i += minRunAny / 2 {
-		if i < done || probe[b[i]]&runish == 0 {
-			continue
-		}
-		start, end := i, i+1
-		for start > done && probe[b[start-1]]&runish != 0 {
-			start--
-		}
-		for end < len(b) && probe[b[end]]&runish != 0 {
-			end++
-		}
-		if end-start >= minRunAny {
-			return true
-		}
-		done = end
-	}
 	escapes, zeros := false, wide
 	if len(b) < 256 {
 		// Short decodings, the most common, are cheaper to read through
-		// than to search once per byte of interest.
+		// once than to search.
 		var seen uint8
+		run := 0
 		for _, c := range b {
-			seen |= probe[c]
+			p := probe[c]
+			seen |= p
+			if p&runish == 0 {
+				run = 0
+			} else if run++; run >= minRunAny {
+				return true
+			}
 		}
 		escapes, zeros = seen&probeEscape != 0, zeros || seen&probeZero != 0
 	} else {
+		done := 0 // b[:done] holds no run long enough
+		for i := minRunAny/2 - 1; i < len(b); i += minRunAny / 2 {
+			if i < done || probe[b[i]]&runish == 0 {
+				continue
+			}
+			start, end := i, i+1
+			for start > done && probe[b[start-1]]&runish != 0 {
+				start--
+			}
+			for end < len(b) && probe[b[end]]&runish != 0 {
+				end++
+			}
+			if end-start >= minRunAny {
+				return true
+			}
+			done = end
+		}
 		for _, c := range escapeStarts {
 			escapes = escapes || bytes.IndexByte(b, c) >= 0
 		}
