@@ -77,7 +77,8 @@ func quotedPrintableForms(v string) []string {
 }
 
 // lookalikes reports whether v holds a byte that starts an escape: '%',
-// '&' or a backslash. Views decoding every kind of escape at once may show
+// '&' or a backslash, a quoted-printable escape ("=00"), or the fullwidth
+// form of one of them. Views decoding every kind of escape at once may show
 // such a value in no form it was registered in: one layer's escapes come
 // off before another's, and a backslash of v's decoded early pairs with one
 // the next layer still needs (v starting with a backslash, percent-encoded,
@@ -85,7 +86,15 @@ func quotedPrintableForms(v string) []string {
 // layers first, show it as it was. A value without such a byte takes part
 // in no escape, however early it is decoded.
 func lookalikes(v string) bool {
-	return strings.ContainsAny(v, `%&\`)
+	if strings.ContainsAny(v, "%&\\\uFF05\uFF06\uFF3C\uFF1D") {
+		return true
+	}
+	for i := range len(v) {
+		if _, n := quotedPrintableAt([]byte(v[i:]), nil); v[i] == '=' && n > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // viewForms is v and what the views make of v when v itself holds
