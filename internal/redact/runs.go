@@ -170,7 +170,7 @@ func (s *scanner) decodeRunsOf(v *view, kind *runKind, lo, hi, depth int, mode t
 		}
 		j, next := kindRunEnd(text, i, kind)
 		if j-i >= kind.minRun {
-			s.decodeRun(v, kind, i, j, depth, mode)
+			s.decodeRun(v, kind, i, j, depth, mode, caseSplit(text, i, kind))
 		}
 		i = next
 	}
@@ -220,14 +220,34 @@ func (s *scanner) afford(v *view, i, j, size int) bool {
 	return true
 }
 
-// decodeRun decodes a run of one alphabet at each alignment.
-func (s *scanner) decodeRun(v *view, kind *runKind, i, j, depth int, mode tailMode) {
+// caseSplit returns, for a run of a kind in one case that starts at i
+// right after a letter of the other case, where its first letter is: the
+// encoded text begins there or at the digits before, as no encoder of the
+// kind writes letters of both cases. It returns -1 for any other run.
+func caseSplit(text []byte, i int, kind *runKind) int {
+	if !kind.oneCase || i == 0 || !isAlpha(text[i-1]) || kind.value[text[i-1]] < 0 {
+		return -1
+	}
+	k := i
+	for k < len(text) && !isAlpha(text[k]) {
+		k++
+	}
+	return k - i
+}
+
+// decodeRun decodes a run of one alphabet at each alignment; a run split
+// where the case changed (split >= 0, see caseSplit) only from its start
+// and from its first letter.
+func (s *scanner) decodeRun(v *view, kind *runKind, i, j, depth int, mode tailMode, split int) {
 	aligns := kind.aligns
 	if !s.afford(v, i, j, (j-i)*kind.width*aligns/8) {
 		return
 	}
 	d := &s.dec[depth]
 	for align := range min(aligns, j-i-kind.minRun+1) {
+		if split >= 0 && align != 0 && align != split%aligns {
+			continue
+		}
 		d.reset()
 		d.text = decodeBits(v.text[i+align:j], kind, d.text)
 		d.base, d.width = i+align, kind.width
