@@ -2,24 +2,32 @@ package main
 
 import (
 	"bytes"
-	"crypto/rand"
+	crand "crypto/rand"
+	"encoding/base32"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
 	"html"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"unicode/utf16"
 
 	"github.com/authconform/authconform/internal/race"
+	"github.com/authconform/authconform/internal/leakforms"
 	"github.com/authconform/authconform/internal/refserver"
 )
 
@@ -30,35 +38,53 @@ import (
 // at one place of the answer per run. Every output of the run, in every
 // format, is then decoded every way and searched.
 
-// encodings are the forms a hostile answer may give a value.
-var encodings = []struct {
+// encodings are the forms a hostile answer may give a value: every form
+// the README lists (leakforms.Singles), the pairs of them the README's
+// list was found wanting on (every pair is proven by the redactor's and the
+// echo check's tests; a body long enough to hold all would be cut for
+// display before most of it is shown), and a few more written by hand.
+var encodings = func() []encoding {
+	var es []encoding
+	for _, f := range leakforms.Singles {
+		es = append(es, encoding{f.Name, func(s string) string { return f.Encode(s, formRand(s)) }})
+	}
+	for _, p := range [][2]string{
+		{"base64", "hex"}, {"hex", "base64"}, {"base64", "percent-upper"}, {"hex", "percent-lower"},
+		{"base64", "json-u"}, {"base64", "html-decimal"}, {"base64url", "base64"}, {"base32", "form"},
+		{"quoted-printable-soft-breaks", "json-u"}, {"utf16le-bom", "percent-upper"}, {"upper", "hex"},
+		{"fullwidth", "base64"}, {"hex-colons", "base32"},
+	} {
+		outer, inner := leakforms.Named(p[0]), leakforms.Named(p[1])
+		es = append(es, encoding{p[0] + "-of-" + p[1], func(s string) string {
+			enc, _ := leakforms.Pair(outer, inner, s, formRand(s))
+			return enc
+		}})
+	}
+	return append(es,
+		encoding{"json-slash", func(s string) string { return strings.ReplaceAll(s, "/", `\/`) }},
+		encoding{"base64-then-percent", func(s string) string {
+			return percentAll(base64.StdEncoding.EncodeToString([]byte(s)), "%%%02X")
+		}},
+		encoding{"percent-then-json-u", func(s string) string { return entities(url.QueryEscape(s), `\u%04X`) }},
+		encoding{"html-then-json", func(s string) string {
+			q, _ := json.Marshal(html.EscapeString(s))
+			return string(q[1 : len(q)-1])
+		}},
+	)
+}()
+
+type encoding struct {
 	name   string
 	encode func(string) string
-}{
-	{"raw", func(s string) string { return s }},
-	{"base64", func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }},
-	{"base64url", func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }},
-	{"basic", func(s string) string {
-		return base64.StdEncoding.EncodeToString([]byte("client:" + url.QueryEscape(s)))
-	}},
-	{"percent-every-byte-upper", func(s string) string { return percentAll(s, "%%%02X") }},
-	{"percent-every-byte-lower", func(s string) string { return percentAll(s, "%%%02x") }},
-	{"form", url.QueryEscape},
-	{"path", url.PathEscape},
-	{"html-named", html.EscapeString},
-	{"html-decimal", func(s string) string { return entities(s, "&#%d;") }},
-	{"html-hex", func(s string) string { return entities(s, "&#x%X;") }},
-	{"json-u", func(s string) string { return entities(s, `\u%04x`) }},
-	{"json-slash", func(s string) string { return strings.ReplaceAll(s, "/", `\/`) }},
-	{"hex", func(s string) string { return hex.EncodeToString([]byte(s)) }},
-	{"base64-then-percent", func(s string) string {
-		return percentAll(base64.StdEncoding.EncodeToString([]byte(s)), "%%%02X")
-	}},
-	{"percent-then-json-u", func(s string) string { return entities(url.QueryEscape(s), `\u%04X`) }},
-	{"html-then-json", func(s string) string {
-		q, _ := json.Marshal(html.EscapeString(s))
-		return string(q[1 : len(q)-1])
-	}},
+}
+
+// formRand is the randomness a form that chooses (which bytes to escape)
+// uses for s: the same for the same value, so every run and every
+// goroutine writes a value the same way.
+func formRand(s string) *rand.Rand {
+	h := fnv.New64a()
+	h.Write([]byte(s))
+	return rand.New(rand.NewPCG(h.Sum64(), 19))
 }
 
 func percentAll(s, format string) string {
@@ -79,16 +105,18 @@ func entities(s, format string) string {
 
 // places are where the proxy puts the encoded values.
 var places = []string{
-	"body-member",  // an extra JSON member, spliced in as text
-	"header",       // an X-Debug response header per encoding
-	"trailing",     // after the JSON document
-	"form-body",    // the whole answer form-encoded
-	"duplicate",    // access_token twice; JSON keeps only the last
-	"nested",       // the token inside nested members
-	"location",     // a redirect carrying the token in its URL
-	"display-cut",  // the secret straddles the transcript's display cut
-	"body-cap-cut", // the secret straddles the client's 1 MiB body cap
-	"jwt-claims",   // the token is a JWT whose header and claims hold the secret, names and values
+	"body-member",   // an extra JSON member, spliced in as text
+	"header",        // an X-Debug response header per encoding
+	"trailing",      // after the JSON document
+	"form-body",     // the whole answer form-encoded
+	"duplicate",     // access_token twice; JSON keeps only the last
+	"nested",        // the token inside nested members
+	"location",      // a redirect carrying the token in its URL
+	"display-cut",   // the secret straddles the transcript's display cut
+	"folded-header", // every encoding in a header folded across two lines
+	"utf16-body",    // the secret and the token in an answer written in UTF-16
+	"body-cap-cut",  // the secret straddles the client's 1 MiB body cap
+	"jwt-claims",    // the token is a JWT whose header and claims hold the secret, names and values
 }
 
 // leakProxy is the hostile server of one run.
@@ -99,6 +127,7 @@ type leakProxy struct {
 	mu      sync.Mutex
 	secrets map[string]bool // every client_secret it was sent
 	tokens  []string        // every token it issued
+	turn    atomic.Int64    // answers given, for places that take turns
 }
 
 func (p *leakProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -145,8 +174,42 @@ func (p *leakProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	status, out := p.leak(w.Header(), rec.Code, out, secret, token)
 	w.Header().Del("Content-Length")
+	if p.place == "folded-header" {
+		p.writeFolded(w, status, out, secret, token)
+		return
+	}
 	w.WriteHeader(status)
 	w.Write(out)
+}
+
+// writeFolded answers on the bare connection, each encoding of the secret
+// and the token in a header folded across two lines (obs-fold, RFC 9112
+// §5.2), which net/http would not write.
+func (p *leakProxy) writeFolded(w http.ResponseWriter, status int, body []byte, secret, token string) {
+	conn, buf, err := w.(http.Hijacker).Hijack()
+	if err != nil {
+		panic(err) // httptest's server always lets a handler take over
+	}
+	defer conn.Close()
+	fmt.Fprintf(buf, "HTTP/1.1 %d %s\r\n", status, http.StatusText(status))
+	w.Header().Write(buf)
+	for _, e := range encodings {
+		v := e.encode(secret) + " " + e.encode(token)
+		if !headerSafe(v) {
+			continue
+		}
+		cut := len(v) / 3
+		fmt.Fprintf(buf, "X-Debug-%s: %s\r\n %s\r\n", e.name, v[:cut], v[cut:])
+	}
+	fmt.Fprintf(buf, "Content-Length: %d\r\nConnection: close\r\n\r\n", len(body))
+	buf.Write(body)
+	buf.Flush()
+}
+
+// headerSafe reports whether a header value can carry v: no control byte
+// but tab.
+func headerSafe(v string) bool {
+	return !strings.ContainsFunc(v, func(r rune) bool { return r < 0x20 && r != '\t' || r == 0x7f })
 }
 
 // leak puts secret and token, in every encoding, at the proxy's place.
@@ -164,8 +227,19 @@ func (p *leakProxy) leak(h http.Header, status int, body []byte, secret, token s
 		return status, spliced()
 	case "header":
 		for _, e := range encodings {
-			h.Add("X-Debug-"+e.name, e.encode(secret)+" "+e.encode(token))
+			if v := e.encode(secret) + " " + e.encode(token); headerSafe(v) {
+				h.Add("X-Debug-"+e.name, v)
+			}
 		}
+	case "utf16-body":
+		// The whole answer in UTF-16, little-endian with a byte-order mark
+		// and big-endian without, in turns.
+		h.Set("Content-Type", "application/json; charset=utf-16")
+		echo := fmt.Sprintf(`{"error":"invalid_client","echo":%q,"token":%q}`, secret, token)
+		if p.turn.Add(1)%2 == 0 {
+			return status, []byte(leakforms.UTF16(echo, binary.LittleEndian, true))
+		}
+		return status, []byte(leakforms.UTF16(echo, binary.BigEndian, false))
 	case "trailing":
 		return status, append(body, []byte("\n"+strings.Join(members, "\n"))...)
 	case "form-body":
@@ -236,7 +310,7 @@ func (p *leakProxy) newToken() string {
 
 func randomText(n int, alphabet string) string {
 	b := make([]byte, n)
-	rand.Read(b)
+	crand.Read(b)
 	for i := range b {
 		b[i] = alphabet[int(b[i])%len(alphabet)]
 	}
@@ -282,11 +356,25 @@ func TestNoLeakInAnyEncoding(t *testing.T) {
 			for s := range proxy.secrets {
 				values = append(values, s)
 			}
+			folded := make([]string, len(values))
+			for i, v := range values {
+				folded[i] = leakforms.FoldCase(v)
+			}
+			forms := newFormFinder(values)
 			for name, out := range outputs {
+				if place == "folded-header" {
+					out = unfolded(out)
+				}
 				for _, view := range decodings(out) {
-					for _, v := range values {
-						if i := strings.Index(view.text, v); i >= 0 {
-							t.Errorf("%s, decoded as %s, holds %q at %d", name, view.how, v, i)
+					text := leakforms.FoldCase(view.text)
+					for i, v := range folded {
+						if k := strings.Index(text, v); k >= 0 {
+							t.Errorf("%s, decoded as %s, holds %q at %d (case aside)", name, view.how, values[i], k)
+						}
+					}
+					if view.layers <= 1 {
+						for _, leak := range forms.find(text) {
+							t.Errorf("%s, decoded as %s, holds %s", name, view.how, leak)
 						}
 					}
 				}
@@ -330,22 +418,25 @@ func runAllFormats(t *testing.T, env map[string]string, args ...string) (int, ma
 }
 
 // view is one decoding of an output.
-type view struct{ how, text string }
+type view struct {
+	how, text string
+	layers    int
+}
 
 // decodings returns text as it is and decoded every way a value could
 // have been encoded in it, one and two layers deep.
 func decodings(text string) []view {
-	one := []view{{"itself", text}}
+	one := []view{{"itself", text, 0}}
 	for _, d := range decoders {
 		if out := d.decode(text); out != text {
-			one = append(one, view{d.name, out})
+			one = append(one, view{d.name, out, 1})
 		}
 	}
 	all := append([]view(nil), one...)
 	for _, v := range one[1:] {
 		for _, d := range decoders {
 			if out := d.decode(v.text); out != v.text {
-				all = append(all, view{v.how + "+" + d.name, out})
+				all = append(all, view{v.how + "+" + d.name, out, 2})
 			}
 		}
 	}
@@ -361,15 +452,166 @@ var decoders = []struct {
 	{"html", html.UnescapeString},
 	{"json", jsonUnescape},
 	{"base64", func(s string) string { return decodeRuns(s, isBase64Byte, decodeBase64) }},
+	{"base32", func(s string) string { return decodeRuns(s, isBase32Byte, decodeBase32) }},
 	{"hex", func(s string) string {
-		return decodeRuns(s, isHexByte, func(m string) (string, bool) {
-			if len(m) < 12 {
+		return decodeRuns(s, isHexOrSeparator, func(m string) (string, bool) {
+			digits := strings.Map(func(r rune) rune {
+				if r < 0x80 && isHexByte(byte(r)) {
+					return r
+				}
+				return -1
+			}, m)
+			if len(digits) < 12 {
 				return "", false
 			}
-			b, err := hex.DecodeString(m[:len(m)/2*2])
+			b, err := hex.DecodeString(digits[:len(digits)/2*2])
 			return string(b), err == nil
 		})
 	}},
+	{"quoted-printable", quotedPrintableDecode},
+	{"utf16", utf16Decode},
+	{"fullwidth", func(s string) string {
+		if !strings.ContainsFunc(s, func(r rune) bool { return 0xFF01 <= r && r <= 0xFF5E || r == 0x3000 }) {
+			return s
+		}
+		return strings.Map(func(r rune) rune {
+			switch {
+			case r == 0x3000:
+				return ' '
+			case 0xFF01 <= r && r <= 0xFF5E:
+				return r - 0xFEE0
+			}
+			return r
+		}, s)
+	}},
+}
+
+// unfold takes the blanks out of the folded header lines, as Go joins
+// them (place folded-header); searched for only there, as every other text
+// has blanks.
+var unfold = regexp.MustCompile(`(?m)^(X-Debug-[^:]*: )(.*)$`)
+
+func unfolded(s string) string {
+	return unfold.ReplaceAllStringFunc(s, func(line string) string {
+		name, value, _ := strings.Cut(line, ": ")
+		return name + ": " + strings.NewReplacer(" ", "", "\t", "").Replace(value)
+	})
+}
+
+// formFinder finds values in every form of the leak battery's table at
+// once, case aside: each form's text is replaced by a mark naming it.
+type formFinder struct {
+	r     *strings.Replacer
+	names []string
+}
+
+func newFormFinder(values []string) *formFinder {
+	f := &formFinder{}
+	var pairs []string
+	seen := map[string]bool{}
+	for i, v := range values {
+		for _, e := range encodings {
+			enc := leakforms.FoldCase(e.encode(v))
+			if len(enc) < 8 || seen[enc] || enc == leakforms.FoldCase(v) {
+				continue
+			}
+			seen[enc] = true
+			pairs = append(pairs, enc, fmt.Sprintf("\x00leak%d\x00", len(f.names)))
+			f.names = append(f.names, fmt.Sprintf("value #%d (%.12q…) as %s", i+1, v, e.name))
+		}
+	}
+	f.r = strings.NewReplacer(pairs...)
+	return f
+}
+
+// find names each value and form text holds.
+func (f *formFinder) find(text string) []string {
+	var found []string
+	out := f.r.Replace(text)
+	for rest := out; ; {
+		i := strings.Index(rest, "\x00leak")
+		if i < 0 {
+			return found
+		}
+		rest = rest[i+len("\x00leak"):]
+		j := strings.IndexByte(rest, 0)
+		if n, err := strconv.Atoi(rest[:j]); err == nil && n < len(f.names) {
+			found = append(found, f.names[n])
+		}
+		rest = rest[j+1:]
+	}
+}
+
+func isBase32Byte(c byte) bool {
+	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '='
+}
+
+func isHexOrSeparator(c byte) bool { return isHexByte(c) || c == ':' || c == '-' || c == ' ' }
+
+// decodeBase32 decodes a run in either alphabet and case, at every start
+// offset.
+func decodeBase32(m string) (string, bool) {
+	m = strings.ToUpper(strings.TrimRight(m, "="))
+	if len(m) < 10 {
+		return "", false
+	}
+	var outs []string
+	for _, enc := range []*base32.Encoding{base32.StdEncoding, base32.HexEncoding} {
+		enc = enc.WithPadding(base32.NoPadding)
+		for off := 0; off < 8 && off < len(m); off++ {
+			part := m[off:]
+			part = part[:len(part)/8*8+map[int]int{0: 0, 1: 0, 2: 2, 3: 2, 4: 4, 5: 5, 6: 5, 7: 7}[len(part)%8]]
+			if b, err := enc.DecodeString(part); err == nil {
+				outs = append(outs, string(b))
+			}
+		}
+	}
+	return strings.Join(outs, "\n"), len(outs) > 0
+}
+
+// quotedPrintableDecode decodes "=XX" escapes and soft line breaks.
+func quotedPrintableDecode(s string) string {
+	if !strings.Contains(s, "=") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		switch {
+		case s[i] != '=':
+			b.WriteByte(s[i])
+		case i+2 < len(s) && isHexByte(s[i+1]) && isHexByte(s[i+2]):
+			v, _ := strconv.ParseUint(s[i+1:i+3], 16, 8)
+			b.WriteByte(byte(v))
+			i += 2
+		case strings.HasPrefix(s[i:], "=\r\n"):
+			i += 2
+		case strings.HasPrefix(s[i:], "=\n"):
+			i++
+		default:
+			b.WriteByte(s[i])
+		}
+	}
+	return b.String()
+}
+
+// utf16Decode reads a text holding zero bytes as UTF-16 in both byte
+// orders, from its first and second byte on.
+func utf16Decode(s string) string {
+	if !strings.Contains(s, "\x00") {
+		return s
+	}
+	var outs []string
+	for _, order := range []binary.ByteOrder{binary.LittleEndian, binary.BigEndian} {
+		for skip := range 2 {
+			b := []byte(s[min(skip, len(s)):])
+			units := make([]uint16, len(b)/2)
+			for i := range units {
+				units[i] = order.Uint16(b[2*i:])
+			}
+			outs = append(outs, string(utf16.Decode(units)))
+		}
+	}
+	return strings.Join(outs, "\n")
 }
 
 // The decoders are plain loops: a test that decodes every output of nine
@@ -481,11 +723,21 @@ type credential struct{ label, value string }
 // leaksOf names each credential that out holds in any of the hostile
 // encodings above, and how: the batteries of independent servers use it on
 // every output of every run.
+//
+// Case aside: the README promises case does not hide a value, so the
+// comparison folds it, and forms differing only by case are searched once.
 func leaksOf(out string, creds []credential) []string {
 	var leaks []string
+	out = leakforms.FoldCase(out)
 	for _, c := range creds {
+		seen := map[string]bool{}
 		for _, e := range encodings {
-			if strings.Contains(out, e.encode(c.value)) {
+			enc := leakforms.FoldCase(e.encode(c.value))
+			if seen[enc] || enc == "" {
+				continue
+			}
+			seen[enc] = true
+			if strings.Contains(out, enc) {
 				leaks = append(leaks, fmt.Sprintf("%s (%s)", c.label, e.name))
 			}
 		}

@@ -7,12 +7,19 @@ import (
 
 // fold maps bytes a text may show in place of one another to one symbol,
 // both in patterns and in the text searched: form encoding writes a space as
-// '+', and form-decoding base64 turns its '+' into a space.
+// '+', and form-decoding base64 turns its '+' into a space; and an ASCII
+// letter in either case is one symbol, so a value echoed upper-cased,
+// lower-cased or with its case swapped is found, and so are hex digits,
+// percent-escapes and base64 whatever their case. (Case-folded base64 still
+// identifies a value: 21 characters of 36 symbols each are over 100 bits.)
 var fold = func() (t [256]byte) {
 	for i := range t {
 		t[i] = byte(i)
 	}
 	t[' '] = '+'
+	for c := 'A'; c <= 'Z'; c++ {
+		t[c] = byte(c - 'A' + 'a')
+	}
 	return t
 }()
 
@@ -41,7 +48,10 @@ type automaton struct {
 	near       [][256]int32 // near[v]: the children by label of the root and its children, 0 where none
 	patterns   []string     // folded, sorted, distinct: kept to merge automata
 	lookalikes bool         // some value holds something that reads as an escape
+	wideUTF16  bool         // some value's UTF-16 form has long stretches without a zero byte
+	plain      bool         // some pattern holds no run of a binary alphabet (see plainPattern)
 	size       int          // total length of the patterns
+	longest    int          // length of the longest pattern
 }
 
 func newAutomaton(patterns []string) *automaton {
@@ -56,6 +66,8 @@ func newAutomaton(patterns []string) *automaton {
 	a := &automaton{patterns: ps}
 	for _, p := range ps {
 		a.size += len(p)
+		a.longest = max(a.longest, len(p))
+		a.plain = a.plain || plainPattern(p)
 	}
 	a.buildTrie()
 	a.buildLinks()
@@ -167,12 +179,13 @@ func (a *automaton) extensible(v int32) bool { return a.first[v+1] > a.first[v] 
 // merge builds one automaton for the patterns of several.
 func merge(as []*automaton) *automaton {
 	var ps []string
-	lookalikes := false
+	lookalikes, wide := false, false
 	for _, a := range as {
 		ps = append(ps, a.patterns...)
 		lookalikes = lookalikes || a.lookalikes
+		wide = wide || a.wideUTF16
 	}
 	m := newAutomaton(ps)
-	m.lookalikes = lookalikes
+	m.lookalikes, m.wideUTF16 = lookalikes, wide
 	return m
 }

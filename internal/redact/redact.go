@@ -6,14 +6,20 @@
 //
 // The target may be hostile and echo a value back in any disguise, so a
 // Redactor looks for each value not only as written but also in views of
-// the text with escapes decoded (percent-encoding, HTML character
-// references, JSON and Go backslash escapes), layer by layer, up to three
-// layers deep: a value encoded twice, inside an output format's own
-// escaping. Each view is searched in one pass, with an Aho-Corasick
-// automaton, for the value, for what a view makes of it, and for its base64
-// and hex forms (see patternsFor). Every byte of a view knows which bytes
-// of the text it was decoded from, and a match masks those. Decoding and
-// searching are linear in the size of the text, whatever it holds.
+// the text, each a layer of encoding decoded, up to three layers deep (two
+// encodings, inside an output format's own escaping): escapes (percent,
+// HTML and XML references, JSON and Go backslash escapes, fullwidth forms,
+// and quoted-printable where a text reads as such) come off a layer at a
+// time, every kind at once (see view.unescape); binary encodings (base64,
+// base32, hex with or without separators, UTF-16) are decoded run by run,
+// at every alignment (see decodeRuns). Each view is searched in one pass,
+// with an Aho-Corasick automaton folding ASCII case, for the value, for
+// what a view makes of it, and for its base64 and hex forms (see
+// patternsFor); a value of 16 bytes or more is also looked for with blanks
+// left out, as a folded header line shows it. Every byte of a view knows
+// which bytes of the text it was decoded from, and a match masks those.
+// The work is linear in the size of the text, whatever it holds: decoding
+// has a budget, and what it cannot afford is masked.
 //
 // Anything shaped like a JWT and any HTTP Basic credential is masked as
 // well, so a token the suite never saw is hidden too.
@@ -89,13 +95,14 @@ func (r *Redactor) automata(n int) []*automaton {
 
 func automatonFor(values []string) *automaton {
 	var ps []string
-	lookalike := false
+	lookalike, wide := false, false
 	for _, v := range values {
 		ps = append(ps, patternsFor(v)...)
 		lookalike = lookalike || lookalikes(v)
+		wide = wide || wideUTF16(v)
 	}
 	a := newAutomaton(ps)
-	a.lookalikes = lookalike
+	a.lookalikes, a.wideUTF16 = lookalike, wide
 	return a
 }
 

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/authconform/authconform/internal/leakforms"
 )
 
 // Values the table tests register, each with a reason to be there.
@@ -28,8 +30,8 @@ var formCases = func() []struct{ form, value, text string } {
 		{"raw, special bytes", specialValue, "echo: " + specialValue + "!"},
 		{"raw, unicode", unicodeValue, "<p>" + unicodeValue + "</p>"},
 		{"raw, newline", newlineValue, "got " + newlineValue + " back"},
-		{"percent, all, lower", plainValue, "v=" + percentAll(plainValue, false)},
-		{"percent, all, upper", plainValue, "v=" + percentAll(plainValue, true)},
+		{"percent, all, lower", plainValue, "v=" + leakforms.PercentAll(plainValue, false)},
+		{"percent, all, upper", plainValue, "v=" + leakforms.PercentAll(plainValue, true)},
 		{"percent, subset, mixed case", plainValue, "v=s3%63r3t%2dVal%75%65_42&x=1"},
 		{"percent, special bytes", specialValue, "v=" + url.PathEscape(specialValue)},
 		{"form", specialValue, "a=1&v=" + url.QueryEscape(specialValue) + "&b=2"},
@@ -54,8 +56,8 @@ var formCases = func() []struct{ form, value, text string } {
 		{"base64, url, raw", specialValue, "X-Echo: " + base64.RawURLEncoding.EncodeToString([]byte(specialValue))},
 		{"base64, in a blob at offset 1", plainValue, "X-Echo: " + b64([]byte("x"+plainValue+"yz"))},
 		{"base64, in a blob at offset 2", plainValue, "X-Echo: " + b64([]byte("xy"+plainValue+"z"))},
-		{"basic credentials", specialValue, "X-Echo: " + basicCredential(specialValue)},
-		{"basic credentials, real header", specialValue, "Authorization: Basic " + basicCredential(specialValue)},
+		{"basic credentials", specialValue, "X-Echo: " + leakforms.BasicCredentials("client-1", specialValue)},
+		{"basic credentials, real header", specialValue, "Authorization: Basic " + leakforms.BasicCredentials("client-1", specialValue)},
 		{"hex, lower", plainValue, "0x" + hex.EncodeToString([]byte(plainValue))},
 		{"hex, upper", plainValue, "0x" + strings.ToUpper(hex.EncodeToString([]byte(plainValue)))},
 		{"base64 of form", specialValue, "X-Echo: " + b64([]byte(url.QueryEscape(specialValue)))},

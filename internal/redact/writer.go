@@ -50,12 +50,27 @@ func (lw *lineWriter) Write(p []byte) (int, error) {
 // continue; it returns the masked part and the part held back.
 func (r *Redactor) maskLines(b []byte) (out, held []byte) {
 	h := scanText(r.automata(len(b)), b, tailHold)
-	limit := h.tail
+	limit := min(h.tail, softBroken(b))
 	if len(b)-limit > maxHeld {
 		limit = len(b)
 	}
 	out, stop := h.mask(b, limit)
 	return maskShapes(out), b[stop:]
+}
+
+// softBroken returns where the last lines of b begin that each end in a
+// quoted-printable soft line break ("=" at the end): what they hold goes
+// on on the next line, and is only whole, to be masked, with it.
+func softBroken(b []byte) int {
+	end := len(b)
+	for end > 0 {
+		line := bytes.TrimRight(b[:end], " \t\r\n\x00") // UTF-16 too
+		if len(line) == 0 || line[len(line)-1] != '=' {
+			return end
+		}
+		end = bytes.LastIndexByte(b[:end-1], '\n') + 1
+	}
+	return 0
 }
 
 // Close flushes the held-back partial line; it does not close w.
