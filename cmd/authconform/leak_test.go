@@ -26,8 +26,8 @@ import (
 	"testing"
 	"unicode/utf16"
 
-	"github.com/authconform/authconform/internal/race"
 	"github.com/authconform/authconform/internal/leakforms"
+	"github.com/authconform/authconform/internal/race"
 	"github.com/authconform/authconform/internal/refserver"
 )
 
