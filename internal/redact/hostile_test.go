@@ -72,9 +72,12 @@ func TestFindBoundedOnHostileBodies(t *testing.T) {
 		if b > perByte*uint64(len(body)) {
 			t.Errorf("Find on %d bytes of %s allocated %d bytes; want at most %d per byte of body", len(body), name, b, perByte)
 		}
-		// Four times the body: the budget's constant part makes the
-		// smaller one cost a little more per byte, never less.
-		if b > 5*a+1<<20 {
+		// Four times the body. Linear growth gives about 4 times the
+		// bytes; the deeper nesting a larger body holds, the race
+		// detector's and the collector's own work move it (7x seen under
+		// -race on a loaded machine), so the bound is 8 times: quadratic
+		// growth (16 times) still fails.
+		if b > 8*a+1<<20 {
 			t.Errorf("Find on %s allocated %d bytes for %d bytes, %d for %d; want it to grow with the body, no faster", name, a, len(smalls[name]), b, len(body))
 		}
 	}
