@@ -22,7 +22,7 @@ conformance:  ## run the suite (against the embedded reference server unless TAR
 # The batteries of whole runs that only check what the runs write (PLAIN_TESTS)
 # skip themselves under -race, which cost them ten times their CPU, and run in
 # a plain go test after it (internal/race).
-TEST_TIMEOUT ?= 8m
+TEST_TIMEOUT ?= 30m
 PLAIN_TESTS  := ^(TestNoLeakInAnyEncoding|TestNoFlakes)$$
 
 test: chromium shellcheck  ## vet, then every test (self-test against each reference-server fault included) under -race, then the batteries -race skips

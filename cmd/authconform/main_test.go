@@ -109,8 +109,11 @@ func TestExitCodes(t *testing.T) {
 					t.Errorf("a configuration error should be one line; got %d:\n%s", lines, r.stderr)
 				}
 			}
-			if d := time.Since(start); d > 5*time.Second {
-				t.Errorf("took %s; a configuration error must be reported within the request timeout", d)
+			// A configuration error is found before any request: a bound
+			// against a hang, not a speed measure (a whole run's time depends
+			// on the machine and is left to the benchmarks).
+			if d := time.Since(start); tt.wantCode == 2 && d > 10*time.Second {
+				t.Errorf("took %s; a configuration error must be reported before any request is sent", d)
 			}
 		})
 	}
