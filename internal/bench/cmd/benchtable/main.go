@@ -125,132 +125,182 @@ func parse(text string) (map[string]result, map[string]string, bool) {
 	return results, env, failed
 }
 
+// printTable prints every section the results have, then the benchmarks
+// no section knows.
 func printTable(w io.Writer, results map[string]result, env map[string]string) {
-	fmt.Fprintf(w, "authconform benchmarks: %s/%s, %s", env["goos"], env["goarch"], env["cpu"])
-	for _, r := range results {
+	t := &table{out: w, results: results, shown: map[string]bool{}}
+	t.header(env)
+	t.suiteVsFloor()
+	t.cli()
+	t.scaling()
+	t.refserverLoad()
+	t.others()
+}
+
+// table prints the results, remembering which ones a section showed so
+// that the others are listed at the end and none is dropped silently.
+type table struct {
+	out     io.Writer
+	results map[string]result
+	shown   map[string]bool
+}
+
+// get is the result of the benchmark name, marked shown when there is one.
+func (t *table) get(name string) (result, bool) {
+	r, ok := t.results[name]
+	t.shown[name] = t.shown[name] || ok
+	return r, ok
+}
+
+// row prints a label and a figure in fixed columns, so that every section
+// lines up with the others.
+func (t *table) row(label string, format string, args ...any) {
+	fmt.Fprintf(t.out, "  %-34s %s\n", label, fmt.Sprintf(format, args...))
+}
+
+// header names the machine the benchmarks ran on.
+func (t *table) header(env map[string]string) {
+	fmt.Fprintf(t.out, "authconform benchmarks: %s/%s, %s", env["goos"], env["goarch"], env["cpu"])
+	for _, r := range t.results {
 		if r.procs != "" {
-			fmt.Fprintf(w, ", GOMAXPROCS %s", r.procs)
+			fmt.Fprintf(t.out, ", GOMAXPROCS %s", r.procs)
 			break
 		}
 	}
-	fmt.Fprintln(w)
-	out := w
-	// row prints a label and a figure in fixed columns, so that every
-	// section lines up with the others.
-	row := func(label string, format string, args ...any) {
-		fmt.Fprintf(out, "  %-34s %s\n", label, fmt.Sprintf(format, args...))
-	}
-	shown := map[string]bool{}
-	get := func(name string) (result, bool) {
-		r, ok := results[name]
-		shown[name] = shown[name] || ok
-		return r, ok
-	}
+	fmt.Fprintln(t.out)
+}
 
-	if r, ok := get("BenchmarkSuiteVsFloor"); ok {
-		m := r.metrics
-		fmt.Fprintf(out, "\nSuite against the floor: %.0f scenarios, %.0f requests; medians of %d runs\n", m["scenarios"], m["requests"], r.n)
-		row("whole suite (runner.Run)", "%8.1f ms", m["suite-ms"])
-		row("floor (same requests, plain Go)", "%8.1f ms", m["floor-ms"])
-		row("one-scenario run", "%8.1f ms", m["one-ms"])
-		row("fixed cost per run", "%8.1f ms", m["fixed-ms"])
-		verdict := "within target"
-		if m["ratio"] > targetRatio {
-			verdict = "OVER TARGET"
-		}
-		row("(suite - fixed) / floor", "%8.2f x    target <= %.1f x: %s", m["ratio"], targetRatio, verdict)
-		if c, ok := m["checked-floor-ms"]; ok {
-			row("floor + the same JSON Schema checks", "%8.1f ms", c)
-			row("(suite - fixed) / that floor", "%8.2f x", m["ratio-checked"])
-		}
-		if g, ok := m["godog-ms"]; ok {
-			fmt.Fprintf(out, "  where the suite's time over the floor goes:\n")
-			row("  godog alone (no-op steps)", "%8.1f ms    %.2f x the floor", g, g/m["floor-ms"])
-			row("  authconform's own code", "%8.1f ms    %.2f x the floor", m["own-ms"], m["own-ms"]/m["floor-ms"])
-			row("  ratio, godog's part set aside", "%8.2f x", m["ratio-without-godog"])
-		}
+// suiteVsFloor is the suite against the floor, with the verdict on the
+// target ratio, and where the time over the floor goes when the run
+// measured it.
+func (t *table) suiteVsFloor() {
+	r, ok := t.get("BenchmarkSuiteVsFloor")
+	if !ok {
+		return
 	}
+	m := r.metrics
+	fmt.Fprintf(t.out, "\nSuite against the floor: %.0f scenarios, %.0f requests; medians of %d runs\n", m["scenarios"], m["requests"], r.n)
+	t.row("whole suite (runner.Run)", "%8.1f ms", m["suite-ms"])
+	t.row("floor (same requests, plain Go)", "%8.1f ms", m["floor-ms"])
+	t.row("one-scenario run", "%8.1f ms", m["one-ms"])
+	t.row("fixed cost per run", "%8.1f ms", m["fixed-ms"])
+	verdict := "within target"
+	if m["ratio"] > targetRatio {
+		verdict = "OVER TARGET"
+	}
+	t.row("(suite - fixed) / floor", "%8.2f x    target <= %.1f x: %s", m["ratio"], targetRatio, verdict)
+	if c, ok := m["checked-floor-ms"]; ok {
+		t.row("floor + the same JSON Schema checks", "%8.1f ms", c)
+		t.row("(suite - fixed) / that floor", "%8.2f x", m["ratio-checked"])
+	}
+	if g, ok := m["godog-ms"]; ok {
+		fmt.Fprintf(t.out, "  where the suite's time over the floor goes:\n")
+		t.row("  godog alone (no-op steps)", "%8.1f ms    %.2f x the floor", g, g/m["floor-ms"])
+		t.row("  authconform's own code", "%8.1f ms    %.2f x the floor", m["own-ms"], m["own-ms"]/m["floor-ms"])
+		t.row("  ratio, godog's part set aside", "%8.2f x", m["ratio-without-godog"])
+	}
+}
 
-	if lo, ok := get("BenchmarkCLI/target=loopback"); ok {
-		fmt.Fprintf(out, "\nCLI binary against a loopback target; medians of %d runs\n", lo.n)
-		row("start-up (exec to first request)", "%8.1f ms", lo.metrics["startup-ms"])
-		row("whole run", "%8.1f ms", lo.metrics["run-ms"])
-		row("peak RSS", "%8.1f MB", lo.metrics["maxrss-MB"])
+// cli is the CLI binary's start-up, run time and memory, against a
+// loopback target and with the embedded reference server.
+func (t *table) cli() {
+	if lo, ok := t.get("BenchmarkCLI/target=loopback"); ok {
+		fmt.Fprintf(t.out, "\nCLI binary against a loopback target; medians of %d runs\n", lo.n)
+		t.row("start-up (exec to first request)", "%8.1f ms", lo.metrics["startup-ms"])
+		t.row("whole run", "%8.1f ms", lo.metrics["run-ms"])
+		t.row("peak RSS", "%8.1f MB", lo.metrics["maxrss-MB"])
 	}
-	if em, ok := get("BenchmarkCLI/target=embedded"); ok {
-		fmt.Fprintf(out, "\nCLI binary with the embedded reference server; medians of %d runs\n", em.n)
-		row("whole run", "%8.1f ms", em.metrics["run-ms"])
-		if one, ok := get("BenchmarkCLI/target=embedded/scenarios=1"); ok {
-			row("one-scenario run (bounds start-up)", "%8.1f ms", one.metrics["run-ms"])
+	if em, ok := t.get("BenchmarkCLI/target=embedded"); ok {
+		fmt.Fprintf(t.out, "\nCLI binary with the embedded reference server; medians of %d runs\n", em.n)
+		t.row("whole run", "%8.1f ms", em.metrics["run-ms"])
+		if one, ok := t.get("BenchmarkCLI/target=embedded/scenarios=1"); ok {
+			t.row("one-scenario run (bounds start-up)", "%8.1f ms", one.metrics["run-ms"])
 		}
-		row("peak RSS", "%8.1f MB", em.metrics["maxrss-MB"])
+		t.row("peak RSS", "%8.1f MB", em.metrics["maxrss-MB"])
 	}
+}
 
+// scaling is one line per generated-scenario benchmark, by shape, then by
+// number of scenarios.
+func (t *table) scaling() {
 	var scaling []result
-	for name := range results {
+	for name := range t.results {
 		if strings.HasPrefix(name, "BenchmarkScaling/") {
-			r, _ := get(name)
+			r, _ := t.get(name)
 			scaling = append(scaling, r)
 		}
 	}
-	if len(scaling) > 0 {
-		// Names: BenchmarkScaling/shape=outline/scenarios=100.
-		parse := func(r result) (shape string, n int) {
-			rest := strings.TrimPrefix(r.name, "BenchmarkScaling/")
-			if s, c, ok := strings.Cut(rest, "/"); ok {
-				shape, rest = strings.TrimPrefix(s, "shape="), c
-			}
-			n, _ = strconv.Atoi(strings.TrimPrefix(rest, "scenarios="))
-			return shape, n
-		}
-		sort.Slice(scaling, func(i, j int) bool {
-			si, ni := parse(scaling[i])
-			sj, nj := parse(scaling[j])
-			if si != sj {
-				return si < sj
-			}
-			return ni < nj
-		})
-		fmt.Fprintf(out, "\nScaling: generated scenarios in one run\n")
-		fmt.Fprintf(out, "  %-10s %9s %10s %12s %13s %5s\n", "shape", "scenarios", "run ms", "ms/scenario", "peak heap MB", "runs")
-		for _, r := range scaling {
-			shape, n := parse(r)
-			fmt.Fprintf(out, "  %-10s %9d %10.1f %12.2f %13.1f %5d\n", shape, n, r.metrics["run-ms"], r.metrics["ms/scenario"], r.metrics["peak-heap-MB"], r.n)
-		}
+	if len(scaling) == 0 {
+		return
 	}
-
-	if r, ok := get("BenchmarkRefserverLoad"); ok {
-		m := r.metrics
-		fmt.Fprintf(out, "\nReference server under load: %.0f requests, 50 at a time\n", m["requests"])
-		row("errors", "%8.0f", m["errors"])
-		row("p50 latency", "%8.1f ms", m["p50-ms"])
-		row("p99 latency", "%8.1f ms", m["p99-ms"])
-		row("max latency", "%8.1f ms", m["max-ms"])
-		row("throughput", "%8.0f req/s", m["req/s"])
+	sort.Slice(scaling, func(i, j int) bool {
+		si, ni := scalingCase(scaling[i])
+		sj, nj := scalingCase(scaling[j])
+		if si != sj {
+			return si < sj
+		}
+		return ni < nj
+	})
+	fmt.Fprintf(t.out, "\nScaling: generated scenarios in one run\n")
+	fmt.Fprintf(t.out, "  %-10s %9s %10s %12s %13s %5s\n", "shape", "scenarios", "run ms", "ms/scenario", "peak heap MB", "runs")
+	for _, r := range scaling {
+		shape, n := scalingCase(r)
+		fmt.Fprintf(t.out, "  %-10s %9d %10.1f %12.2f %13.1f %5d\n", shape, n, r.metrics["run-ms"], r.metrics["ms/scenario"], r.metrics["peak-heap-MB"], r.n)
 	}
+}
 
-	// Benchmarks this table does not know yet, so none is dropped silently.
+// scalingCase reads the shape and the number of scenarios from a scaling
+// benchmark's name: BenchmarkScaling/shape=outline/scenarios=100.
+func scalingCase(r result) (shape string, n int) {
+	rest := strings.TrimPrefix(r.name, "BenchmarkScaling/")
+	if s, c, ok := strings.Cut(rest, "/"); ok {
+		shape, rest = strings.TrimPrefix(s, "shape="), c
+	}
+	n, _ = strconv.Atoi(strings.TrimPrefix(rest, "scenarios="))
+	return shape, n
+}
+
+// refserverLoad is the reference server's latency and throughput under
+// load.
+func (t *table) refserverLoad() {
+	r, ok := t.get("BenchmarkRefserverLoad")
+	if !ok {
+		return
+	}
+	m := r.metrics
+	fmt.Fprintf(t.out, "\nReference server under load: %.0f requests, 50 at a time\n", m["requests"])
+	t.row("errors", "%8.0f", m["errors"])
+	t.row("p50 latency", "%8.1f ms", m["p50-ms"])
+	t.row("p99 latency", "%8.1f ms", m["p99-ms"])
+	t.row("max latency", "%8.1f ms", m["max-ms"])
+	t.row("throughput", "%8.0f req/s", m["req/s"])
+}
+
+// others lists the benchmarks no section showed, each with its metrics by
+// unit, so that a benchmark this table does not know yet is not dropped.
+func (t *table) others() {
 	var other []string
-	for name := range results {
-		if !shown[name] {
+	for name := range t.results {
+		if !t.shown[name] {
 			other = append(other, name)
 		}
 	}
+	if len(other) == 0 {
+		return
+	}
 	sort.Strings(other)
-	if len(other) > 0 {
-		fmt.Fprintf(out, "\nOther benchmarks\n")
-		for _, name := range other {
-			r := results[name]
-			units := make([]string, 0, len(r.metrics))
-			for u := range r.metrics {
-				units = append(units, u)
-			}
-			sort.Strings(units)
-			var parts []string
-			for _, u := range units {
-				parts = append(parts, fmt.Sprintf("%g %s", r.metrics[u], u))
-			}
-			row(name, "%s", strings.Join(parts, ", "))
+	fmt.Fprintf(t.out, "\nOther benchmarks\n")
+	for _, name := range other {
+		r := t.results[name]
+		units := make([]string, 0, len(r.metrics))
+		for u := range r.metrics {
+			units = append(units, u)
 		}
+		sort.Strings(units)
+		var parts []string
+		for _, u := range units {
+			parts = append(parts, fmt.Sprintf("%g %s", r.metrics[u], u))
+		}
+		t.row(name, "%s", strings.Join(parts, ", "))
 	}
 }
