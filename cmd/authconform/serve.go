@@ -105,6 +105,20 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 	if err != nil {
 		return fail(err)
 	}
+	announce(stdout, stderr, getenv, srv, s, f, name)
+	<-ctx.Done()
+	// The secrets and the CA certificate go before the wait for requests
+	// under way, so that a second signal, which ends serve at once, leaves
+	// nothing behind.
+	removeFiles()
+	stopServing(context.Cause(ctx), srv, stderr)
+	return conform.ExitPass
+}
+
+// announce prints where the server listens, its endpoints and the
+// variables to export, and warns on stderr where the environment
+// disagrees with the running server.
+func announce(stdout, stderr io.Writer, getenv func(string) string, srv *refserver.Server, s *serveSetup, f serveFlags, name *serveName) {
 	fmt.Fprintf(stdout, "listening on %s\n", srv.URL)
 	w := &errWriter{w: stdout}
 	s.print(w, srv, f)
@@ -115,14 +129,13 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 	}
 	warnDisagreements(stderr, getenv, srv)
 	warnGrantDisagreements(stderr, getenv, srv)
+}
 
-	<-ctx.Done()
-	// The secrets and the CA certificate go before the wait for requests
-	// under way, so that a second signal, which ends serve at once, leaves
-	// nothing behind.
-	removeFiles()
+// stopServing says why serve stops (the signal, when cause names one) and
+// shuts srv down, giving requests under way shutdownTimeout to finish.
+func stopServing(cause error, srv *refserver.Server, stderr io.Writer) {
 	reason := "stopping"
-	if cause := context.Cause(ctx); cause != context.Canceled { // a signal says which
+	if cause != context.Canceled { // a signal says which
 		reason = cause.Error() + ": stopping"
 	}
 	fmt.Fprintf(stderr, "authconform serve: %s\n", reason)
@@ -131,7 +144,6 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 	if err := srv.Shutdown(sctx); err != nil {
 		fmt.Fprintf(stderr, "authconform serve: requests under way were cut short after %s\n", shutdownTimeout)
 	}
-	return conform.ExitPass
 }
 
 // serveFlags are serve's command line.
@@ -227,12 +239,37 @@ func newServeSetup(getenv func(string) string) (*serveSetup, error) {
 	if err != nil {
 		return nil, err
 	}
-	client := func(c config.Client) refserver.Client {
-		return refserver.Client{ID: c.ID, Secret: c.Secret, Lifetime: c.Lifetime}
-	}
-	s := &serveSetup{salesChannel: client(t.SalesChannel), integration: client(t.Integration),
+	s := &serveSetup{salesChannel: serveClient(t.SalesChannel), integration: serveClient(t.Integration),
 		customer: refserver.Customer{Email: t.Customer.Email, Password: t.Customer.Password}}
 	market, other := t.MarketID, t.OtherMarketID
+	if err := s.settleIDs(&market, &other); err != nil {
+		return nil, err
+	}
+	s.markets = []string{market, other}
+	if s.scopes, err = newServeScopes(t.ScopeResources, market, &s.vars); err != nil {
+		return nil, err
+	}
+	s.addLifetimes(t)
+	s.secrets = []serveSecret{
+		{value: &s.salesChannel.Secret, inline: config.EnvSalesChannelClientSecret, file: config.EnvSalesChannelSecretFile, fileName: "sales-channel-client-secret"},
+		{value: &s.integration.Secret, inline: config.EnvIntegrationClientSecret, file: config.EnvIntegrationSecretFile, fileName: "integration-client-secret"},
+		{value: &s.customer.Password, inline: config.EnvCustomerPassword, file: config.EnvCustomerPasswordFile, fileName: "customer-password"},
+	}
+	s.readGrants(t, getenv)
+	s.generateSecrets(getenv)
+	return s, nil
+}
+
+// serveClient is the server's client for a client the suite configures.
+func serveClient(c config.Client) refserver.Client {
+	return refserver.Client{ID: c.ID, Secret: c.Secret, Lifetime: c.Lifetime}
+}
+
+// settleIDs generates the clients' ids, the two markets and the
+// customer's email where the environment sets none, noting each one's
+// origin in s.vars, and refuses a market id the server cannot serve and
+// two clients or markets that are one.
+func (s *serveSetup) settleIDs(market, other *string) error {
 	for _, v := range []struct {
 		name string
 		dst  *string
@@ -240,30 +277,31 @@ func newServeSetup(getenv func(string) string) (*serveSetup, error) {
 	}{
 		{config.EnvSalesChannelClientID, &s.salesChannel.ID, func() string { return "sc_" + rand.Text() }},
 		{config.EnvIntegrationClientID, &s.integration.ID, func() string { return "int_" + rand.Text() }},
-		{config.EnvMarketID, &market, func() string { return rand.Text()[:10] }},
-		{config.EnvOtherMarketID, &other, func() string { return rand.Text()[:10] }},
+		{config.EnvMarketID, market, func() string { return rand.Text()[:10] }},
+		{config.EnvOtherMarketID, other, func() string { return rand.Text()[:10] }},
 		{config.EnvCustomerEmail, &s.customer.Email, func() string { return "customer-" + strings.ToLower(rand.Text()[:10]) + "@authconform.test" }},
 	} {
 		origin := "from your environment"
 		if *v.dst == "" {
 			*v.dst, origin = v.gen(), "generated"
 		} else if !marketLike(*v.dst) && (v.name == config.EnvMarketID || v.name == config.EnvOtherMarketID) {
-			return nil, fmt.Errorf("%s=%q: want a market id of letters, digits, '-' and '_'", v.name, *v.dst)
+			return fmt.Errorf("%s=%q: want a market id of letters, digits, '-' and '_'", v.name, *v.dst)
 		}
 		s.vars = append(s.vars, serveVar{v.name, *v.dst, origin})
 	}
 	switch {
 	case s.salesChannel.ID == s.integration.ID:
-		return nil, fmt.Errorf("%s and %s are both %q; want two different clients", config.EnvSalesChannelClientID, config.EnvIntegrationClientID, s.salesChannel.ID)
-	case market == other:
-		return nil, fmt.Errorf("%s and %s are both %q; want two different markets", config.EnvMarketID, config.EnvOtherMarketID, market)
+		return fmt.Errorf("%s and %s are both %q; want two different clients", config.EnvSalesChannelClientID, config.EnvIntegrationClientID, s.salesChannel.ID)
+	case *market == *other:
+		return fmt.Errorf("%s and %s are both %q; want two different markets", config.EnvMarketID, config.EnvOtherMarketID, *market)
 	}
-	s.markets = []string{market, other}
-	if s.scopes, err = newServeScopes(t.ScopeResources, market, &s.vars); err != nil {
-		return nil, err
-	}
-	// The lifetimes its tokens get: the environment's, else the
-	// documented defaults, which the server takes for a Lifetime of 0.
+	return nil
+}
+
+// addLifetimes notes the lifetimes the server's tokens get: the
+// environment's, else the documented defaults, which the server takes for
+// a Lifetime of 0.
+func (s *serveSetup) addLifetimes(t config.Target) {
 	for _, v := range []struct {
 		name       string
 		value, def int
@@ -277,14 +315,6 @@ func newServeSetup(getenv func(string) string) (*serveSetup, error) {
 		}
 		s.vars = append(s.vars, serveVar{v.name, strconv.Itoa(v.value), origin})
 	}
-	s.secrets = []serveSecret{
-		{value: &s.salesChannel.Secret, inline: config.EnvSalesChannelClientSecret, file: config.EnvSalesChannelSecretFile, fileName: "sales-channel-client-secret"},
-		{value: &s.integration.Secret, inline: config.EnvIntegrationClientSecret, file: config.EnvIntegrationSecretFile, fileName: "integration-client-secret"},
-		{value: &s.customer.Password, inline: config.EnvCustomerPassword, file: config.EnvCustomerPasswordFile, fileName: "customer-password"},
-	}
-	s.readGrants(t, getenv)
-	s.generateSecrets(getenv)
-	return s, nil
 }
 
 // generateSecrets gives each client without a secret a new one, and notes

@@ -3,6 +3,7 @@ package refserver
 import (
 	"cmp"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log"
@@ -51,30 +52,9 @@ type Server struct {
 // option that is wrong (an unknown fault, two clients with one id, a
 // remote Addr without AllowRemote: ErrNotLoopback). Call Close when done.
 func Start(opts Options) (*Server, error) {
-	addr := opts.Addr
-	if addr == "" {
-		addr = DefaultAddr
-	}
-	if err := checkAddr(addr, opts.AllowRemote); err != nil {
-		return nil, err
-	}
-	if err := checkServing(opts); err != nil {
-		return nil, err
-	}
-	// Options are checked before listening, so a bad one opens no port.
-	if _, err := ref.New(opts.internal("")); err != nil {
-		return nil, err
-	}
-	ln, err := net.Listen(listenNetwork(addr), addr)
+	ln, bound, err := listen(opts)
 	if err != nil {
-		return nil, fmt.Errorf("refserver: listening on %s: %w", addr, err)
-	}
-	bound := ln.Addr().(*net.TCPAddr)
-	if !opts.AllowRemote && !bound.IP.IsLoopback() {
-		// A name such as localhost resolved to an address beyond this
-		// machine: nothing was accepted, and nothing will be.
-		ln.Close()
-		return nil, remoteError(addr)
+		return nil, err
 	}
 	url, issuer := urls(bound, opts)
 	h, err := ref.New(opts.internal(issuer))
@@ -82,10 +62,46 @@ func Start(opts Options) (*Server, error) {
 		ln.Close()
 		return nil, err
 	}
-	s := &Server{
+	s := newServer(opts, h, url, cmp.Or(opts.Issuer, issuer))
+	s.Addr, s.Families = bound.String(), families(ln)
+	s.serve(ln, opts.TLSConfig)
+	return s, nil
+}
+
+// listen checks opts and opens the port they name. Options are checked
+// before listening, so a bad one opens no port; and a port that turns out
+// to be beyond this machine without AllowRemote is closed again.
+func listen(opts Options) (net.Listener, *net.TCPAddr, error) {
+	addr := cmp.Or(opts.Addr, DefaultAddr)
+	if err := checkAddr(addr, opts.AllowRemote); err != nil {
+		return nil, nil, err
+	}
+	if err := checkServing(opts); err != nil {
+		return nil, nil, err
+	}
+	if _, err := ref.New(opts.internal("")); err != nil {
+		return nil, nil, err
+	}
+	ln, err := net.Listen(listenNetwork(addr), addr)
+	if err != nil {
+		return nil, nil, fmt.Errorf("refserver: listening on %s: %w", addr, err)
+	}
+	bound := ln.Addr().(*net.TCPAddr)
+	if !opts.AllowRemote && !bound.IP.IsLoopback() {
+		// A name such as localhost resolved to an address beyond this
+		// machine: nothing was accepted, and nothing will be.
+		ln.Close()
+		return nil, nil, remoteError(addr)
+	}
+	return ln, bound, nil
+}
+
+// newServer is the Server that serves h at url, with the credentials
+// Target hands out and an HTTP server bounded against slow clients.
+func newServer(opts Options, h *ref.Server, url, issuer string) *Server {
+	return &Server{
 		URL:      url,
-		Addr:     bound.String(),
-		Issuer:   cmp.Or(opts.Issuer, issuer),
+		Issuer:   issuer,
 		handler:  h,
 		secrets:  [2]string{cmp.Or(opts.SalesChannel.Secret, SalesChannelClientSecret), cmp.Or(opts.Integration.Secret, IntegrationClientSecret)},
 		webapp:   cmp.Or(opts.Webapp.Secret, WebappClientSecret),
@@ -102,19 +118,22 @@ func Start(opts Options) (*Server, error) {
 		},
 		served: make(chan struct{}),
 	}
-	s.Families = families(ln)
+}
+
+// serve serves ln in the background, over TLS when tlsConfig is set,
+// until Close; served is closed when it stops.
+func (s *Server) serve(ln net.Listener, tlsConfig *tls.Config) {
 	serve := s.http.Serve
-	if opts.TLSConfig != nil {
-		s.http.TLSConfig = opts.TLSConfig.Clone()
+	if tlsConfig != nil {
+		s.http.TLSConfig = tlsConfig.Clone()
 		serve = func(ln net.Listener) error { return s.http.ServeTLS(ln, "", "") }
 	}
 	go func() {
 		defer close(s.served)
 		if err := serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			log.Printf("refserver: serving %s: %v", url, err)
+			log.Printf("refserver: serving %s: %v", s.URL, err)
 		}
 	}()
-	return s, nil
 }
 
 // checkServing refuses a Hostname that is not a DNS name and a TLSConfig

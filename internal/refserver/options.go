@@ -172,6 +172,7 @@ type config struct {
 	grants grantsConfig
 }
 
+// config checks o and fills in its defaults.
 func (o Options) config() (config, error) {
 	c := config{
 		fault:               o.Fault,
@@ -188,41 +189,11 @@ func (o Options) config() (config, error) {
 		now:                 o.Now,
 		issuer:              o.Issuer,
 	}
-	if c.expiresInCountdown < 0 || c.expiresInCountdown > 5 {
-		return config{}, fmt.Errorf("refserver: ExpiresInCountdown %d: want 0 to 5 seconds", c.expiresInCountdown)
+	if err := c.settleAnswers(); err != nil {
+		return config{}, err
 	}
-	if c.fault != "" && !knownFault(c.fault) {
-		return config{}, fmt.Errorf("refserver: unknown fault %q; want one of %s", c.fault, strings.Join(faultNames(), ", "))
-	}
-	switch c.errorShape {
-	case "":
-		c.errorShape = ErrorShapeErrors
-	case ErrorShapeErrors, ErrorShapeRFC6749:
-	default:
-		return config{}, fmt.Errorf("refserver: ErrorShape is %q; want %q or %q", c.errorShape, ErrorShapeErrors, ErrorShapeRFC6749)
-	}
-	switch c.tokenType {
-	case "":
-		c.tokenType = "bearer"
-	case "bearer", "Bearer":
-	default:
-		return config{}, fmt.Errorf(`refserver: TokenType is %q; want "bearer" or "Bearer"`, c.tokenType)
-	}
-	switch c.invalidClientStatus {
-	case 0:
-		c.invalidClientStatus = http.StatusUnauthorized
-	case http.StatusUnauthorized, http.StatusBadRequest:
-	default:
-		return config{}, fmt.Errorf("refserver: InvalidClientStatus is %d; want 401 or 400", c.invalidClientStatus)
-	}
-	if c.rateLimit < 0 {
-		return config{}, fmt.Errorf("refserver: RateLimit is %d; want 0 (unlimited) or more", c.rateLimit)
-	}
-	switch {
-	case c.rateWindow == 0:
-		c.rateWindow = time.Minute
-	case c.rateWindow < 0:
-		return config{}, fmt.Errorf("refserver: RateWindow is %v; want 0 (one minute) or more", c.rateWindow)
+	if err := c.settleRateLimit(); err != nil {
+		return config{}, err
 	}
 	if c.now == nil {
 		c.now = time.Now
@@ -232,23 +203,81 @@ func (o Options) config() (config, error) {
 			return config{}, err
 		}
 	}
-	var err error
-	if c.salesChannel, c.integration, err = newClients(o.SalesChannel, o.Integration, c.expiresInCountdown); err != nil {
-		return config{}, err
-	}
-	if c.markets, c.marketSet, err = newMarkets(o.Markets); err != nil {
-		return config{}, err
-	}
-	if c.resources, err = newScopeResources(o.MarketCodes, o.Stores, o.StockLocations, c.marketSet, o.Markets == nil); err != nil {
-		return c, err
-	}
-	if c.grants, err = o.grants(c); err != nil {
-		return config{}, err
-	}
-	if c.customer, err = newCustomer(o.Customer, c.grants.customerID); err != nil {
+	if err := o.addParties(&c); err != nil {
 		return config{}, err
 	}
 	return c, nil
+}
+
+// settleAnswers checks the fault and the choices RFC 6749 leaves a server
+// in its answers (error shape, token type, invalid_client's status,
+// expires_in counted down), and fills in Commerce Layer's where there is
+// none.
+func (c *config) settleAnswers() error {
+	if c.expiresInCountdown < 0 || c.expiresInCountdown > 5 {
+		return fmt.Errorf("refserver: ExpiresInCountdown %d: want 0 to 5 seconds", c.expiresInCountdown)
+	}
+	if c.fault != "" && !knownFault(c.fault) {
+		return fmt.Errorf("refserver: unknown fault %q; want one of %s", c.fault, strings.Join(faultNames(), ", "))
+	}
+	switch c.errorShape {
+	case "":
+		c.errorShape = ErrorShapeErrors
+	case ErrorShapeErrors, ErrorShapeRFC6749:
+	default:
+		return fmt.Errorf("refserver: ErrorShape is %q; want %q or %q", c.errorShape, ErrorShapeErrors, ErrorShapeRFC6749)
+	}
+	switch c.tokenType {
+	case "":
+		c.tokenType = "bearer"
+	case "bearer", "Bearer":
+	default:
+		return fmt.Errorf(`refserver: TokenType is %q; want "bearer" or "Bearer"`, c.tokenType)
+	}
+	switch c.invalidClientStatus {
+	case 0:
+		c.invalidClientStatus = http.StatusUnauthorized
+	case http.StatusUnauthorized, http.StatusBadRequest:
+	default:
+		return fmt.Errorf("refserver: InvalidClientStatus is %d; want 401 or 400", c.invalidClientStatus)
+	}
+	return nil
+}
+
+// settleRateLimit checks the rate limit and its window, one minute unless
+// set.
+func (c *config) settleRateLimit() error {
+	if c.rateLimit < 0 {
+		return fmt.Errorf("refserver: RateLimit is %d; want 0 (unlimited) or more", c.rateLimit)
+	}
+	switch {
+	case c.rateWindow == 0:
+		c.rateWindow = time.Minute
+	case c.rateWindow < 0:
+		return fmt.Errorf("refserver: RateWindow is %v; want 0 (one minute) or more", c.rateWindow)
+	}
+	return nil
+}
+
+// addParties sets up who and what the server knows: its clients, markets
+// and what a scope may name in them, the grants that act for someone, and
+// the customer.
+func (o Options) addParties(c *config) error {
+	var err error
+	if c.salesChannel, c.integration, err = newClients(o.SalesChannel, o.Integration, c.expiresInCountdown); err != nil {
+		return err
+	}
+	if c.markets, c.marketSet, err = newMarkets(o.Markets); err != nil {
+		return err
+	}
+	if c.resources, err = newScopeResources(o.MarketCodes, o.Stores, o.StockLocations, c.marketSet, o.Markets == nil); err != nil {
+		return err
+	}
+	if c.grants, err = o.grants(*c); err != nil {
+		return err
+	}
+	c.customer, err = newCustomer(o.Customer, c.grants.customerID)
+	return err
 }
 
 // checkIssuer insists on the form clients rely on: they append

@@ -261,22 +261,60 @@ func (s *Server) checkGrantType(p params) *tokenError {
 // writeToken issues a token to c and sends RFC 6749 §5.1's success answer,
 // with Commerce Layer's created_at and its documented member order.
 func (s *Server) writeToken(w http.ResponseWriter, g *grant) {
-	c, scope, marketIDs := g.client, g.scope, g.marketIDs
 	now := s.now()
-	lifetime := c.lifetime
-	switch {
-	case c == s.salesChannel && s.fault == faultSalesChannelLifetime,
-		c == s.integration && s.fault == faultIntegrationLifetime:
-		lifetime = s.wrongLifetime(c)
-	}
-	token, err := s.issueToken(c, g.confidential, scope, marketIDs, now.Unix(), lifetime, g.issuer, g.owner)
+	lifetime := s.tokenLifetime(g.client)
+	token, err := s.issueToken(g.client, g.confidential, g.scope, g.marketIDs, now.Unix(), lifetime, g.issuer, g.owner)
 	if err != nil {
 		s.writeError(w, errServer())
 		return
 	}
 	refresh := s.refreshTokenFor(g, token, now)
+	s.sendToken(w, s.tokenBody(g, token, refresh, lifetime, now))
+}
 
+// tokenLifetime is the lifetime of c's tokens, or the wrong one its
+// lifetime fault gives.
+func (s *Server) tokenLifetime(c *client) int64 {
+	switch {
+	case c == s.salesChannel && s.fault == faultSalesChannelLifetime,
+		c == s.integration && s.fault == faultIntegrationLifetime:
+		return s.wrongLifetime(c)
+	}
+	return c.lifetime
+}
+
+// tokenBody is the success answer's JSON object, in Commerce Layer's
+// documented member order: the token, its type and lifetime, the refresh
+// token, the scope, created_at, the owner, then the members only faults
+// and variants add.
+func (s *Server) tokenBody(g *grant, token, refresh string, lifetime int64, now time.Time) object {
 	var body object
+	s.addTokenMembers(&body, token, lifetime)
+	s.addRefreshMember(&body, refresh)
+	switch {
+	case s.fault == faultDefaultScopeMissing && g.scope == defaultScope && len(g.marketIDs) == 0:
+	case s.fault == faultScopeNotEchoed && len(g.marketIDs) > 0:
+		body.add("scope", defaultScope)
+	default:
+		body.add("scope", g.scope)
+	}
+	s.addCreatedAt(&body, now)
+	s.addOwnerMembers(&body, g)
+	if s.fault == faultRefreshTokenIssued && !g.refreshable {
+		body.add("refresh_token", randomHex(20))
+	}
+	if s.fault == faultSecretEchoedInToken && g.client == s.integration {
+		body.add("client_secret", g.secret)
+	}
+	if s.extraMembers {
+		body.add("authconform_extra", "ignored")
+	}
+	return body
+}
+
+// addTokenMembers adds access_token, token_type and expires_in (counted
+// down by the variant that does), each as its fault, if any, writes it.
+func (s *Server) addTokenMembers(body *object, token string, lifetime int64) {
 	switch s.fault {
 	case faultAccessTokenMissing:
 	case faultAccessTokenEmpty:
@@ -299,14 +337,11 @@ func (s *Server) writeToken(w http.ResponseWriter, g *grant) {
 	default:
 		body.add("expires_in", lifetime-int64(s.expiresInCountdown))
 	}
-	s.addRefreshMember(&body, refresh)
-	switch {
-	case s.fault == faultDefaultScopeMissing && scope == defaultScope && len(marketIDs) == 0:
-	case s.fault == faultScopeNotEchoed && len(marketIDs) > 0:
-		body.add("scope", defaultScope)
-	default:
-		body.add("scope", scope)
-	}
+}
+
+// addCreatedAt adds created_at, in Unix seconds unless a fault writes it
+// otherwise.
+func (s *Server) addCreatedAt(body *object, now time.Time) {
 	switch s.fault {
 	case faultCreatedAtMillis:
 		body.add("created_at", now.UnixMilli())
@@ -317,17 +352,12 @@ func (s *Server) writeToken(w http.ResponseWriter, g *grant) {
 	default:
 		body.add("created_at", now.Unix())
 	}
-	s.addOwnerMembers(&body, g)
-	if s.fault == faultRefreshTokenIssued && !g.refreshable {
-		body.add("refresh_token", randomHex(20))
-	}
-	if s.fault == faultSecretEchoedInToken && c == s.integration {
-		body.add("client_secret", g.secret)
-	}
-	if s.extraMembers {
-		body.add("authconform_extra", "ignored")
-	}
+}
 
+// sendToken writes the success answer: JSON, never cached (RFC 6749
+// §5.1's Cache-Control and Pragma), status 200, each unless a fault
+// changes it.
+func (s *Server) sendToken(w http.ResponseWriter, body object) {
 	h := w.Header()
 	h.Set("Content-Type", "application/json; charset=utf-8")
 	if s.fault == faultContentTypeText {
