@@ -19,11 +19,12 @@ help:  ## list the targets
 conformance:  ## run the suite (against the embedded reference server unless TARGET or AUTHCONFORM_TARGET is set)
 	$(GO) run ./cmd/authconform $(if $(TARGET),-target $(TARGET)) -format $(FORMAT) $(ARGS)
 
-# The batteries of whole runs that only check what the runs write (PLAIN_TESTS)
-# skip themselves under -race, which cost them ten times their CPU, and run in
-# a plain go test after it (internal/race).
+# The batteries of whole runs that only check what the runs write or report
+# (PLAIN_TESTS) skip themselves under -race, which cost them five to ten times
+# their CPU for nothing it could find, and run in a plain go test after it
+# (internal/race).
 TEST_TIMEOUT ?= 30m
-PLAIN_TESTS  := ^(TestNoLeakInAnyEncoding|TestNoFlakes)$$
+PLAIN_TESTS  := ^(TestNoLeakInAnyEncoding|TestTokenBattery|TestNoFlakes|TestEveryFaultIsCaught)$$
 
 test: chromium shellcheck  ## vet, then every test (self-test against each reference-server fault included) under -race, then the batteries -race skips
 	$(GO) vet ./...

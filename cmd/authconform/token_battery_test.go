@@ -28,6 +28,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/authconform/authconform/internal/race"
 )
 
 // The token battery proves the verdicts of features/token/ on an auth
@@ -224,7 +226,14 @@ var tokenBattery = []tokenBatteryRow{
 }
 
 // TestTokenBattery runs every row of the token battery through the CLI.
+// Its assertions are verdicts; the CLI's runs at once and in parallel are
+// the RFC and grant batteries' and the self-test's to race-check, and the
+// detector made this the costliest test of its package: `make test` runs
+// it without -race.
 func TestTokenBattery(t *testing.T) {
+	if race.Enabled {
+		t.Skip("run without -race: `make test` runs it in its plain go test")
+	}
 	keys := batteryKeys(t)
 	for _, row := range tokenBattery {
 		t.Run("case="+strings.ReplaceAll(row.name, " ", "-"), func(t *testing.T) {
