@@ -21,6 +21,7 @@ import (
 // scenario passes. The error scenarios, whose refusal would otherwise pass,
 // are inconclusive, with the reason, and the others fail.
 func TestRefusingServerPassesNoErrorScenario(t *testing.T) {
+	t.Parallel()
 	refuser := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Cache-Control", "no-store")

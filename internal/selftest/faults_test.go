@@ -344,6 +344,7 @@ func checkFaultRun(t *testing.T, fault, reason string, res verdict.Run, got faul
 // against a fault the golden file says some @should scenario catches, a
 // strict run fails what the plain run fails and what it warns.
 func TestShouldFailsWithStrict(t *testing.T) {
+	t.Parallel()
 	g := readGolden(t)
 	fault, ok := faultWithWarnings(g)
 	if !ok {

@@ -33,6 +33,8 @@ func TestNoFlakes(t *testing.T) {
 	if race.Enabled {
 		t.Skip("run without -race: `make test` runs it in its plain go test")
 	}
+	// Its runs are sequential, one core's work: other tests use the other.
+	t.Parallel()
 	variants := []struct {
 		name string
 		opts refserver.Options

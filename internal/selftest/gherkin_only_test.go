@@ -29,6 +29,7 @@ var gherkinOnlyRuns = []string{"default", "unknown-client-accepted", "token-type
 // the golden file `make golden` would write from the copy says (the
 // module's plus the case's lines), every failure for its fault's reason.
 func TestAGherkinOnlyCaseNeedsNoGo(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	want, err := golden.WithGherkinOnlyCase(dir)
 	if err != nil {

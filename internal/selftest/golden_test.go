@@ -50,8 +50,11 @@ func readGolden(t *testing.T) golden.File {
 }
 
 // updateGolden rewrites one section of the golden file: edit changes what
-// was read, and the rest stays as it was. Tests run one at a time, so two
-// tests never write at once. A test that failed writes nothing.
+// was read, and the rest stays as it was. The two tests that write it
+// (TestCleanServerPasses, TestEveryFaultIsCaught) do not run in parallel
+// with any other top-level test: two never write at once, and the
+// parallel tests that read it start after both have written. A test that
+// failed writes nothing.
 func updateGolden(t *testing.T, edit func(*golden.File)) {
 	t.Helper()
 	if t.Failed() {

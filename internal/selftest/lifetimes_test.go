@@ -133,8 +133,10 @@ var lifetimeRows = []lifetimeRow{
 // scenarios fail or warn, each for the row's reason, and the exit code
 // follows the failures.
 func TestLifetimesAsAccountsIssueThem(t *testing.T) {
+	t.Parallel()
 	for _, row := range lifetimeRows {
 		t.Run(strings.ReplaceAll(row.name, " ", "-"), func(t *testing.T) {
+			t.Parallel() // each run has a server of its own
 			var res verdict.Run
 			for _, p := range config.Profiles {
 				r := runProfile(t, row.opts, p, func(o *setup.Options) {

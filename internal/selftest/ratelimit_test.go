@@ -14,8 +14,10 @@ import (
 // must pass with no failure caused by the limit, whether the suite knows
 // the limit (-rate) or learns it from 429s. With -concurrency 4 the known
 // limit must still hold: one limiter covers every scenario in flight, so
-// the server sends no 429.
+// the server sends no 429. Its runs spend most of their time waiting out
+// the limit, so it waits while the other tests work.
 func TestRateLimitedTarget(t *testing.T) {
+	t.Parallel()
 	const perWindow, window = 5, 500 * time.Millisecond
 	server := refserver.Options{RateLimit: perWindow, RateWindow: window}
 	tests := []struct {

@@ -90,6 +90,7 @@ func normalizeRun(s string) string {
 // what the comparison is for: statuses, scenario names and error texts
 // survive it, while the values that vary from run to run do not.
 func TestNormalizeRunKeepsVerdicts(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		a, b     string
