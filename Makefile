@@ -24,7 +24,7 @@ conformance:  ## run the suite (against the embedded reference server unless TAR
 # their CPU for nothing it could find, and run in a plain go test after it
 # (internal/race).
 TEST_TIMEOUT ?= 30m
-PLAIN_TESTS  := ^(TestNoLeakInAnyEncoding|TestTokenBattery|TestNoFlakes|TestEveryFaultIsCaught|TestConcurrencyKeepsVerdicts)$$
+PLAIN_TESTS  := ^(TestNoLeakInAnyEncoding|TestCustomerNoLeakInAnyEncoding|TestGrantBatteryLeaks|TestNothingRawReachesATerminal|TestTokenBattery|TestNoFlakes|TestEveryFaultIsCaught|TestConcurrencyKeepsVerdicts)$$
 
 test: chromium shellcheck  ## vet, then every test (self-test against each reference-server fault included) under -race, then the batteries -race skips
 	$(GO) vet ./...

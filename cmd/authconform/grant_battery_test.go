@@ -20,6 +20,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/authconform/authconform/internal/race"
 )
 
 // The grant battery proves the verdicts of features/authorization_code/
@@ -607,8 +609,13 @@ func (s *grantServer) serveResource(w http.ResponseWriter, r *http.Request) {
 // failures show exchanges that carried a code, and an assertion) with
 // every report format, and finds no secret, code, assertion, access or
 // refresh token in any output, however decoded; the failures' reproduce
-// lines read the code and the assertion from variables instead.
+// lines read the code and the assertion from variables instead. Its
+// assertions are about what the runs write (TestGrantBattery race-checks
+// the same runs at once): `make test` runs it without -race.
 func TestGrantBatteryLeaks(t *testing.T) {
+	if race.Enabled {
+		t.Skip("run without -race: `make test` runs it in its plain go test")
+	}
 	keys := batteryKeys(t)
 	for _, tt := range []struct {
 		fault    grantFault

@@ -19,6 +19,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -360,17 +361,17 @@ func TestNoLeakInAnyEncoding(t *testing.T) {
 			for i, v := range values {
 				folded[i] = leakforms.FoldCase(v)
 			}
-			forms := newFormFinder(values)
+			// Every value looked for at once: one pass over a view, not
+			// one per value, of the hundreds the proxy issued.
+			asIs, forms := newFinder(folded), newFormFinder(values)
 			for name, out := range outputs {
 				if place == "folded-header" {
 					out = unfolded(out)
 				}
 				for _, view := range decodings(out) {
 					text := leakforms.FoldCase(view.text)
-					for i, v := range folded {
-						if k := strings.Index(text, v); k >= 0 {
-							t.Errorf("%s, decoded as %s, holds %q at %d (case aside)", name, view.how, values[i], k)
-						}
+					for _, i := range asIs.find(text) {
+						t.Errorf("%s, decoded as %s, holds %q at %d (case aside)", name, view.how, values[i], strings.Index(text, folded[i]))
 					}
 					if view.layers <= 1 {
 						for _, leak := range forms.find(text) {
@@ -498,16 +499,48 @@ func unfolded(s string) string {
 	})
 }
 
+// finder finds many patterns in a text in one pass: each pattern's text
+// is replaced by a mark naming it. A text holding a pattern gets at least
+// one mark, so no pattern is missed, though one overlapping another that
+// was marked first may go unnamed.
+type finder struct {
+	r *strings.Replacer
+}
+
+// newFinder finds patterns, each named in find's answer by its index.
+func newFinder(patterns []string) *finder {
+	var pairs []string
+	for i, p := range patterns {
+		pairs = append(pairs, p, fmt.Sprintf("\x00leak%d\x00", i))
+	}
+	return &finder{strings.NewReplacer(pairs...)}
+}
+
+// leakMark is the mark of a pattern's index. A text may hold the mark's
+// bytes too: a match is looked for at every offset, so one never hides
+// the next.
+var leakMark = regexp.MustCompile("\x00leak([0-9]+)\x00")
+
+// find lists the index of each pattern text holds.
+func (f *finder) find(text string) []int {
+	var found []int
+	for _, m := range leakMark.FindAllStringSubmatch(f.r.Replace(text), -1) {
+		if n, err := strconv.Atoi(m[1]); err == nil {
+			found = append(found, n)
+		}
+	}
+	return found
+}
+
 // formFinder finds values in every form of the leak battery's table at
-// once, case aside: each form's text is replaced by a mark naming it.
+// once, case aside.
 type formFinder struct {
-	r     *strings.Replacer
+	f     *finder
 	names []string
 }
 
 func newFormFinder(values []string) *formFinder {
-	f := &formFinder{}
-	var pairs []string
+	var patterns, names []string
 	seen := map[string]bool{}
 	for i, v := range values {
 		for _, e := range encodings {
@@ -516,30 +549,22 @@ func newFormFinder(values []string) *formFinder {
 				continue
 			}
 			seen[enc] = true
-			pairs = append(pairs, enc, fmt.Sprintf("\x00leak%d\x00", len(f.names)))
-			f.names = append(f.names, fmt.Sprintf("value #%d (%.12q…) as %s", i+1, v, e.name))
+			patterns = append(patterns, enc)
+			names = append(names, fmt.Sprintf("value #%d (%.12q…) as %s", i+1, v, e.name))
 		}
 	}
-	f.r = strings.NewReplacer(pairs...)
-	return f
+	return &formFinder{newFinder(patterns), names}
 }
 
 // find names each value and form text holds.
 func (f *formFinder) find(text string) []string {
 	var found []string
-	out := f.r.Replace(text)
-	for rest := out; ; {
-		i := strings.Index(rest, "\x00leak")
-		if i < 0 {
-			return found
-		}
-		rest = rest[i+len("\x00leak"):]
-		j := strings.IndexByte(rest, 0)
-		if n, err := strconv.Atoi(rest[:j]); err == nil && n < len(f.names) {
+	for _, n := range f.f.find(text) {
+		if n < len(f.names) {
 			found = append(found, f.names[n])
 		}
-		rest = rest[j+1:]
 	}
+	return found
 }
 
 func isBase32Byte(c byte) bool {
@@ -743,4 +768,36 @@ func leaksOf(out string, creds []credential) []string {
 		}
 	}
 	return leaks
+}
+
+// TestFinderMissesNoValue verifies the leak battery's one-pass search
+// finds every value a text holds, alone, twice, overlapping another or at
+// either end, and nothing in a text that holds none: it is the battery's
+// oracle.
+func TestFinderMissesNoValue(t *testing.T) {
+	t.Parallel()
+	values := []string{"opq_abcdef", "cdef_xyz", "se\"c\\r/e+t"}
+	f := newFinder(values)
+	tests := []struct {
+		name, text string
+		want       []int
+	}{
+		{"none", "opq_abcde cdef-xyz se\"c\\r/e+", nil},
+		{"one", "x opq_abcdef y", []int{0}},
+		{"at both ends", "se\"c\\r/e+t and opq_abcdef", []int{2, 0}},
+		{"twice", "cdef_xyz cdef_xyz", []int{1, 1}},
+		// The second value starts inside the first: the first is named,
+		// and the text is still found to hold a value.
+		{"overlapping", "opq_abcdef_xyz", []int{0}},
+		{"NUL in the text", "\x00leak opq_abcdef \x00leak", []int{0}},
+		// A text that forges a mark before a value: misnamed, still found.
+		{"forged mark", "\x00leak1opq_abcdef", []int{1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := f.find(tt.text); !slices.Equal(got, tt.want) {
+				t.Errorf("find(%q) = %v; want %v", tt.text, got, tt.want)
+			}
+		})
+	}
 }
