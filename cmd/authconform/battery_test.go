@@ -72,6 +72,9 @@ func TestHostileBattery(t *testing.T) {
 	dir := batteryFiles(t)
 	for _, tt := range battery {
 		t.Run("case="+strings.ReplaceAll(tt.name, " ", "-"), func(t *testing.T) {
+			// Each row has a server of its own, and most wait out a
+			// timeout: they wait at once.
+			t.Parallel()
 			srv, requests := hostileServer(t, tt.server)
 			env := envFor(srv.url)
 			if tt.target != "" {
@@ -282,6 +285,7 @@ func TestSignalsWriteReports(t *testing.T) {
 	}{{syscall.SIGTERM, 143}, {syscall.SIGINT, 130}, {syscall.SIGHUP, 129}}
 	for _, tt := range tests {
 		t.Run("signal="+tt.sig.String(), func(t *testing.T) {
+			t.Parallel() // a process and a slow server of its own
 			var n atomic.Int64
 			ref, err := refserver.New(refserver.Options{})
 			if err != nil {

@@ -301,6 +301,7 @@ func parseExports(out string) map[string]string {
 // TestServeStopsWithinBound verifies shutdown is bounded: a client stuck
 // halfway through its request does not keep serve from exiting 0.
 func TestServeStopsWithinBound(t *testing.T) {
+	t.Parallel() // a process of its own, waiting out the shutdown bound
 	s := startServe(t, serveEnv())
 	conn, err := net.Dial("tcp", strings.TrimPrefix(s.url, "http://"))
 	if err != nil {
