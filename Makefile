@@ -24,12 +24,12 @@ conformance:  ## run the suite (against the embedded reference server unless TAR
 # their CPU for nothing it could find, and run in a plain go test after it
 # (internal/race).
 TEST_TIMEOUT ?= 30m
-PLAIN_TESTS  := ^(TestNoLeakInAnyEncoding|TestCustomerNoLeakInAnyEncoding|TestGrantBatteryLeaks|TestNothingRawReachesATerminal|TestTokenBattery|TestNoFlakes|TestEveryFaultIsCaught|TestConcurrencyKeepsVerdicts)$$
+PLAIN_TESTS  := ^(TestNoLeakInAnyEncoding|TestCustomerNoLeakInAnyEncoding|TestGrantBatteryLeaks|TestNothingRawReachesATerminal|TestTokenBattery|TestNoFlakes|TestEveryFaultIsCaught|TestConcurrencyKeepsVerdicts|TestEveryPairMasked|TestNoSurvivorProperty)$$
 
 test: chromium shellcheck  ## vet, then every test (self-test against each reference-server fault included) under -race, then the batteries -race skips
 	$(GO) vet ./...
 	AUTHCONFORM_REQUIRE_CHROMIUM=1 AUTHCONFORM_REQUIRE_SHELLCHECK=1 $(GO) test -race -count=1 -timeout $(TEST_TIMEOUT) ./...
-	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) -run '$(PLAIN_TESTS)' ./cmd/authconform ./internal/selftest
+	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) -run '$(PLAIN_TESTS)' ./cmd/authconform ./internal/selftest ./internal/redact
 
 golden:  ## rewrite internal/selftest's golden file (what each fault fails and warns) from a run; review its diff
 	$(GO) test -count=1 -run '^(TestEveryFaultIsCaught|TestCleanServerPasses)$$' ./internal/selftest/ -update

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/authconform/authconform/internal/leakforms"
+	"github.com/authconform/authconform/internal/race"
 )
 
 // propertySeed makes every run draw the same cases; a failure names the
@@ -23,7 +24,13 @@ const cutProbe = 4
 // the value, or the case would prove nothing; after it, it must not. For a
 // display cut, the oracle must not see the first cutProbe bytes.
 // TestEveryPairMasked takes every pair; FuzzRedact explores further.
+// Like TestEveryPairMasked, it runs one goroutine's redactions, which the
+// race detector has nothing to watch in and makes ten times slower: `make
+// test` runs both without -race.
 func TestNoSurvivorProperty(t *testing.T) {
+	if race.Enabled {
+		t.Skip("run without -race: `make test` runs it in its plain go test")
+	}
 	t.Parallel()
 	rounds := 2
 	if testing.Short() {
@@ -80,6 +87,9 @@ const pairsPerRound = 150
 // so many cases: the forms come from standard encoders, and
 // TestNoSurvivorProperty asks it of random ones.
 func TestEveryPairMasked(t *testing.T) {
+	if race.Enabled {
+		t.Skip("run without -race: `make test` runs it in its plain go test")
+	}
 	t.Parallel()
 	const secret = `Se"c\r/e+t&<x>=y %z'Ünï-日本-😀42`
 	token := randomToken(rand.New(rand.NewPCG(propertySeed, 2)), true)
