@@ -19,10 +19,12 @@ help:  ## list the targets
 conformance:  ## run the suite (against the embedded reference server unless TARGET or AUTHCONFORM_TARGET is set)
 	$(GO) run ./cmd/authconform $(if $(TARGET),-target $(TARGET)) -format $(FORMAT) $(ARGS)
 
-# The batteries of whole runs that only check what the runs write or report
-# (PLAIN_TESTS) skip themselves under -race, which cost them five to ten times
-# their CPU for nothing it could find, and run in a plain go test after it
-# (internal/race).
+# The tests that only check what runs write or report, and the exhaustive
+# tests of one goroutine's work (PLAIN_TESTS), skip themselves under -race,
+# which cost them five to ten times their CPU for nothing it could find, and
+# run in a plain go test after it (internal/race). The self-test's
+# concurrency test runs in both: its concurrent runs under -race, its
+# comparison with sequential runs plain.
 TEST_TIMEOUT ?= 30m
 PLAIN_TESTS  := ^(TestNoLeakInAnyEncoding|TestCustomerNoLeakInAnyEncoding|TestGrantBatteryLeaks|TestNothingRawReachesATerminal|TestTokenBattery|TestNoFlakes|TestEveryFaultIsCaught|TestConcurrencyKeepsVerdicts|TestEveryPairMasked|TestNoSurvivorProperty)$$
 
