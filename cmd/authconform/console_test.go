@@ -95,6 +95,7 @@ func TestHelpOnStdout(t *testing.T) {
 // TestCucumberAttachments verifies the cucumber JSON carries each case's
 // redacted exchange as an attachment, for cucumber-based report tools.
 func TestCucumberAttachments(t *testing.T) {
+	t.Parallel() // a run with a server of its own
 	path := filepath.Join(t.TempDir(), "c.json")
 	if r := runCLI(t, nil, "-quiet", "-format", "progress,cucumber:"+path); r.code != 0 {
 		t.Fatalf("exit %d\n%s", r.code, r.stderr)

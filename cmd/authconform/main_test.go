@@ -51,6 +51,7 @@ func envFor(url string) map[string]string {
 // TestEmbeddedServerPasses verifies the default run: no target, the
 // embedded reference server, every scenario passed, exit 0.
 func TestEmbeddedServerPasses(t *testing.T) {
+	t.Parallel() // a run with a server of its own
 	r := runCLI(t, nil, "-format", "progress")
 	if r.code != 0 {
 		t.Fatalf("exit code = %d; want 0\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
@@ -204,6 +205,7 @@ func TestTLS(t *testing.T) {
 // server that echoes the secret in its errors, and greps every output for
 // the secret and for every token the server issued.
 func TestNoSecretInAnyOutput(t *testing.T) {
+	t.Parallel() // a run with a server of its own
 	ref, err := refserver.New(refserver.Options{Fault: "secret-echoed-in-error"})
 	if err != nil {
 		t.Fatal(err)
@@ -350,6 +352,7 @@ func TestLeftOutIsNamed(t *testing.T) {
 // TestMachineReadableStdout verifies a JUnit report on stdout stays pure
 // XML: the summary goes to stderr then.
 func TestMachineReadableStdout(t *testing.T) {
+	t.Parallel() // a run with a server of its own
 	r := runCLI(t, nil, "-quiet", "-format", "junit")
 	if r.code != 0 {
 		t.Fatalf("exit code = %d; want 0\n%s", r.code, r.stderr)

@@ -18,6 +18,7 @@ import (
 // identical, in the HTML report, the JUnit properties and the summary,
 // and that the summary validates against its schema.
 func TestVersionInEveryReport(t *testing.T) {
+	t.Parallel() // a run with a server of its own
 	v := runCLI(t, nil, "-version")
 	line := strings.TrimSpace(v.stdout)
 	if v.code != 0 || !strings.HasPrefix(line, "authconform ") || !strings.Contains(line, "suite sha256:") {
@@ -80,6 +81,7 @@ func validateSummaryFile(t *testing.T, b []byte) {
 // and a faulty one names exactly the scenarios the fault fails, and exits
 // 1 because MUST cases regressed; the reverse diff calls them fixed.
 func TestDiffNamesWhatAFaultBreaks(t *testing.T) {
+	t.Parallel() // a run with a server of its own
 	dir := t.TempDir()
 	clean, faulty := filepath.Join(dir, "clean.json"), filepath.Join(dir, "faulty.json")
 	if r := runCLI(t, nil, "-quiet", "-format", "progress,json:"+clean); r.code != 0 {
@@ -128,6 +130,7 @@ func TestDiffNamesWhatAFaultBreaks(t *testing.T) {
 // makes the next faulty run pass, and one written from a clean run empties
 // it again.
 func TestUpdateExpectFailures(t *testing.T) {
+	t.Parallel() // a run with a server of its own
 	known := filepath.Join(t.TempDir(), "known.json")
 	if r := runCLI(t, nil, "-quiet", "-format", "progress", "-embedded-fault", "token-type-mac", "-update-expect-failures", known); r.code != 1 {
 		t.Fatalf("recording run: exit %d; want 1 (it failed)\n%s", r.code, r.stderr)

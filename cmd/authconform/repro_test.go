@@ -93,6 +93,7 @@ func (p *tokenSwap) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // form bodies, HTTP Basic, revocation, the protected resource, secrets
 // from a variable and from a _FILE.
 func TestPrintedLinesRunOnlyCurl(t *testing.T) {
+	t.Parallel() // a run with a server of its own
 	for _, tt := range []struct {
 		profile, fault string
 		want           []string // what some line must hold: each kind of request

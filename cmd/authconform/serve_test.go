@@ -169,6 +169,7 @@ func (b *syncBuffer) String() string {
 // same environment passes, every endpoint is printed, SIGTERM ends it
 // with 0, and no secret is printed.
 func TestServeSuitePasses(t *testing.T) {
+	t.Parallel() // a run with a server of its own
 	env := serveEnv()
 	s := startServe(t, env)
 
@@ -203,6 +204,7 @@ func TestServeSuitePasses(t *testing.T) {
 // TestServeFaultFailsSuite verifies -fault: the suite run against a
 // server that breaks a rule fails.
 func TestServeFaultFailsSuite(t *testing.T) {
+	t.Parallel() // a run with a server of its own
 	env := serveEnv()
 	s := startServe(t, env, "-fault", "token-type-mac")
 	r := runCLI(t, s.suiteEnv(env), "-format", "progress")
@@ -223,6 +225,7 @@ func TestServeFaultFailsSuite(t *testing.T) {
 // variables passes, the customer's scenarios included. SIGINT ends it with
 // 0 and removes the secret files.
 func TestServeGeneratesValues(t *testing.T) {
+	t.Parallel() // a run with a server of its own
 	s := startServe(t, nil)
 	var exports map[string]string
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
