@@ -269,7 +269,7 @@ func (c *cli) options(t conform.Target, p conform.Profile, stdout, stderr io.Wri
 	}
 	// Whether a name is on loopback takes a look-up, as the run's own
 	// planning does; conform.URL.IsLoopback reads the text only.
-	if c.concurrency > 1 && !(config.Target{URL: t.URL}).IsLoopback() {
+	if c.concurrency > 1 && !(config.Target{URL: t.URL.Parsed()}).IsLoopback() {
 		fmt.Fprintln(stderr, "authconform: -concurrency > 1 on a remote target: the rate limit still spaces every request")
 	}
 	return o, nil

@@ -86,8 +86,8 @@ func Run(ctx context.Context, o setup.Options) (verdict.Run, error) {
 		return res, stoppedEarly
 	}
 	// Only a checked URL goes into reports: it holds no user info.
-	res.Target = r.target.URL.String()
-	if err := preflight(ctx, r.target.URL, p.base, r.TLSConfig, r.Timeout); err != nil {
+	res.Target = r.Target.URL.String()
+	if err := preflight(ctx, r.Target.URL, p.base, r.TLSConfig, r.Timeout); err != nil {
 		if ctx.Err() != nil {
 			return res, stoppedEarly
 		}
@@ -166,7 +166,7 @@ func plan(ctx context.Context, r resolved, res *verdict.Run) (*runPlan, error) {
 	if p.limiter, err = ratelimit.ForTarget(r.Rate, r.loopback); err != nil {
 		return nil, &ConfigError{err}
 	}
-	p.base = r.target.URL.Parsed() // parsed once: preflight dials it
+	p.base = r.target.URL // parsed once: preflight dials it
 	if err := p.selectCases(r.target, r.Tags, r.KnownDeviations, res); err != nil {
 		return p, err
 	}
