@@ -341,3 +341,50 @@ func systemPool() (*x509.CertPool, error) {
 func sortVerdicts(v []verdict.Verdict) {
 	sort.SliceStable(v, func(i, j int) bool { return v[i].Order < v[j].Order })
 }
+
+// planFormats checks the reports asked for and opens their files.
+func (p *runPlan) planFormats(list []setup.Format) error {
+	var err error
+	if p.formats, err = checkFormats(list, joinFormats(list)); err != nil {
+		return &ConfigError{err}
+	}
+	if p.output == nil || p.output == io.Discard {
+		// Formatting output nobody reads cost a sixth of a run.
+		p.formats = p.formats.filesOnly()
+	}
+	var cleanup func()
+	p.godogFmt, p.reports, cleanup, err = p.formats.plan()
+	p.closers = append(p.closers, cleanup)
+	if err != nil {
+		return &ConfigError{err}
+	}
+	return nil
+}
+
+// writeReports writes every report file, and a runner-written report the
+// console asked for, with what ran.
+func writeReports(p *runPlan, res verdict.Run) error {
+	for _, f := range p.reports {
+		if err := f.finish(p.red, res); err != nil {
+			return fmt.Errorf("writing the %s report %s: %w", f.name, f.path, err)
+		}
+	}
+	console, ok := p.formats.console()
+	write, ours := ownFormats[console.name]
+	ours = ours && ok && p.output != nil
+	if p.console == nil && !ours {
+		return nil
+	}
+	shown := redactRun(p.red, res)
+	if p.console != nil {
+		p.console.Finish(shown)
+	}
+	if !ours {
+		return nil
+	}
+	w := p.red.Writer(p.output)
+	if err := write(w, shown); err != nil {
+		return err
+	}
+	return w.Close()
+}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"crypto/tls"
 	"io/fs"
+	"net/url"
 	"time"
 
 	"github.com/authconform/authconform"
@@ -149,6 +150,10 @@ func (r resolved) transport() httpclient.Options {
 // profile p ("" is Commerce Layer's), each default applied, the base URL
 // as it was parsed. A run builds it once, when it plans.
 func ConfigTarget(t setup.Target, p setup.Profile) (config.Target, error) {
+	var base *url.URL
+	if !t.URL.IsZero() {
+		base = t.URL.Parsed() // a copy of its own
+	}
 	prof, err := config.ProfileNamed(string(cmp.Or(p, setup.CommerceLayer)))
 	if err != nil {
 		return config.Target{}, err
@@ -161,8 +166,8 @@ func ConfigTarget(t setup.Target, p setup.Profile) (config.Target, error) {
 			return config.Target{}, err
 		}
 	}
-	ct := config.Target{
-		TokenPath: cmp.Or(t.TokenPath, config.DefaultTokenPath), RevokePath: cmp.Or(t.RevokePath, config.DefaultRevokePath),
+	return config.Target{
+		URL: base, TokenPath: cmp.Or(t.TokenPath, config.DefaultTokenPath), RevokePath: cmp.Or(t.RevokePath, config.DefaultRevokePath),
 		Issuer: t.Issuer, JWKSURL: t.JWKSURL, ResourceURL: t.ResourceURL,
 		SalesChannel: configClient(t.SalesChannel), Integration: configClient(t.Integration),
 		MarketID: t.MarketID, OtherMarketID: t.OtherMarketID,
@@ -176,11 +181,7 @@ func ConfigTarget(t setup.Target, p setup.Profile) (config.Target, error) {
 		ClockSkew: cmp.Or(t.ClockSkew, config.DefaultClockSkew), Profile: prof,
 		Webapp: configClient(t.Webapp), RedirectURI: t.RedirectURI, AuthorizationCode: string(t.AuthorizationCode),
 		AuthorizeURL: t.AuthorizeURL, CustomerID: t.CustomerID,
-	}
-	if !t.URL.IsZero() {
-		ct.URL = t.URL.Parsed() // a copy of its own
-	}
-	return ct, nil
+	}, nil
 }
 
 // SetupTarget is t as a run's options give it, and its profile: what

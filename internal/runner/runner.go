@@ -48,17 +48,6 @@ const (
 	ExitConfig = 2 // usage or configuration error, or the target is unreachable
 )
 
-// ConfigError is a problem with the run's set-up, not with the target's
-// answers: the CLI exits 2 on it.
-type ConfigError struct{ Err error }
-
-func (e *ConfigError) Error() string { return e.Err.Error() }
-func (e *ConfigError) Unwrap() error { return e.Err }
-
-func configErr(format string, args ...any) error {
-	return &ConfigError{fmt.Errorf(format, args...)}
-}
-
 // Run runs the suite o describes. A *ConfigError means the run could not
 // start, or that the target could not be tested (unreachable, refused);
 // the result then holds whatever ran. When ctx ends (a signal), the
@@ -144,89 +133,6 @@ func (p *runPlan) cleanup() {
 	for i := len(p.closers) - 1; i >= 0; i-- {
 		p.closers[i]()
 	}
-}
-
-// plan checks the configuration and prepares the run: every configuration
-// error is found here, before any request. The options and the target are
-// checked first, then the suite's files are read and the cases chosen; the
-// report files are opened last, when nothing else can fail.
-func plan(ctx context.Context, r resolved, res *verdict.Run) (*runPlan, error) {
-	if err := checkLimits(r.Concurrency, r.Timeout); err != nil {
-		return nil, err
-	}
-	if err := checkTransport(r); err != nil {
-		return nil, err
-	}
-	p := &runPlan{
-		red: redact.New(r.target.Secrets()...), progress: func(string, ...any) {},
-		files: r.suite, strict: r.Strict, concurrency: max(r.Concurrency, 1), output: r.Output,
-		progressTo: r.Progress, admit: r.Admit, warnings: r.target.Warnings(),
-	}
-	var err error
-	if p.limiter, err = ratelimit.ForTarget(r.Rate, r.loopback); err != nil {
-		return nil, &ConfigError{err}
-	}
-	p.base = r.target.URL // parsed once: preflight dials it
-	if err := p.selectCases(r.target, r.Tags, r.KnownDeviations, res); err != nil {
-		return p, err
-	}
-	if res.Tool, err = provenance.Of(r.suite.stampRoots...); err != nil {
-		return p, configErr("reading the suite's files: %v", err)
-	}
-	if p.schemas, err = schema.Load(r.suite.schemas, r.suite.schemaDir); err != nil {
-		return p, configErr("schemas: %v", err)
-	}
-	if err := p.planFormats(r.Formats); err != nil {
-		return p, err
-	}
-	p.wire(ctx, r.target, r.transport())
-	for _, w := range p.warnings {
-		p.progress("warning: %s", w)
-	}
-	return p, nil
-}
-
-// checkTransport checks that no secret or token would cross the network in
-// clear, and that the certificate variables can be read when TLS is used.
-func checkTransport(r resolved) error {
-	usesTLS, err := r.target.CheckTransport(r.loopback, r.AllowHTTP)
-	if err != nil {
-		return &ConfigError{err}
-	}
-	if usesTLS {
-		return checkCertEnv(os.Getenv)
-	}
-	return nil
-}
-
-// checkLimits refuses a concurrency or a timeout out of bounds.
-func checkLimits(concurrency int, timeout time.Duration) error {
-	switch {
-	case concurrency < 0 || concurrency > 64:
-		return configErr("-concurrency %d: want 1 to 64 scenarios at once", concurrency)
-	case timeout < 0 || timeout > 10*time.Minute:
-		return configErr("-timeout %s: want a duration above 0 and at most 10m", timeout)
-	}
-	return nil
-}
-
-// planFormats checks the reports asked for and opens their files.
-func (p *runPlan) planFormats(list []setup.Format) error {
-	var err error
-	if p.formats, err = checkFormats(list, joinFormats(list)); err != nil {
-		return &ConfigError{err}
-	}
-	if p.output == nil || p.output == io.Discard {
-		// Formatting output nobody reads cost a sixth of a run.
-		p.formats = p.formats.filesOnly()
-	}
-	var cleanup func()
-	p.godogFmt, p.reports, cleanup, err = p.formats.plan()
-	p.closers = append(p.closers, cleanup)
-	if err != nil {
-		return &ConfigError{err}
-	}
-	return nil
 }
 
 // selectCases reads the features, lints them against the vocabulary,
@@ -529,34 +435,6 @@ func stopReason(err error) string {
 		return "target unreachable: " + err.Error()
 	}
 	return "the target stopped answering: " + err.Error()
-}
-
-// writeReports writes every report file, and a runner-written report the
-// console asked for, with what ran.
-func writeReports(p *runPlan, res verdict.Run) error {
-	for _, f := range p.reports {
-		if err := f.finish(p.red, res); err != nil {
-			return fmt.Errorf("writing the %s report %s: %w", f.name, f.path, err)
-		}
-	}
-	console, ok := p.formats.console()
-	write, ours := ownFormats[console.name]
-	ours = ours && ok && p.output != nil
-	if p.console == nil && !ours {
-		return nil
-	}
-	shown := redactRun(p.red, res)
-	if p.console != nil {
-		p.console.Finish(shown)
-	}
-	if !ours {
-		return nil
-	}
-	w := p.red.Writer(p.output)
-	if err := write(w, shown); err != nil {
-		return err
-	}
-	return w.Close()
 }
 
 type nopCloser struct{ io.Writer }
