@@ -192,7 +192,7 @@ func unset(getenv func(string) string, name string) func(string) string {
 // and returns it as the target, with the expectations the user may have
 // set (lifetimes, skew), so a mismatch can be demonstrated too. A lifetime
 // not set stays unset, as for any target: judged against the tokens.
-func (c *cli) embedded(t conform.Target, p conform.Profile, stderr io.Writer) (*refserver.Server, conform.Target, error) {
+func (c *cli) embedded(t conform.Target, p conform.Profile, held *heldLines) (*refserver.Server, conform.Target, error) {
 	// Tokens name an https://auth. issuer, which Commerce Layer's clients
 	// follow; Target reads the keys from the server itself.
 	opts := refserver.Options{Fault: c.fault, Issuer: embedded.Issuer}
@@ -210,12 +210,13 @@ func (c *cli) embedded(t conform.Target, p conform.Profile, stderr io.Writer) (*
 	if c.fault != "" {
 		name += " with fault " + strconv.Quote(c.fault)
 	}
-	fmt.Fprintf(stderr, "authconform: no target given; running against %s at %s\n", name, srv.URL)
+	held.add("authconform: no target given; running against %s at %s", name, srv.URL)
 	return srv, e, nil
 }
 
 // options are the run's options for target t under profile p.
-func (c *cli) options(t conform.Target, p conform.Profile, stdout, stderr io.Writer) (conform.Options, error) {
+// Its warnings are held until the run's first output.
+func (c *cli) options(t conform.Target, p conform.Profile, stdout, stderr io.Writer, held *heldLines) (conform.Options, error) {
 	switch {
 	case c.concurrency < 1:
 		return conform.Options{}, fmt.Errorf("-concurrency %d: want at least 1", c.concurrency)
@@ -270,7 +271,7 @@ func (c *cli) options(t conform.Target, p conform.Profile, stdout, stderr io.Wri
 	// Whether a name is on loopback takes a look-up, as the run's own
 	// planning does; conform.URL.IsLoopback reads the text only.
 	if c.concurrency > 1 && !(config.Target{URL: t.URL}).IsLoopback() {
-		fmt.Fprintln(stderr, "authconform: -concurrency > 1 on a remote target: the rate limit still spaces every request")
+		held.add("authconform: -concurrency > 1 on a remote target: the rate limit still spaces every request")
 	}
 	return o, nil
 }

@@ -14,6 +14,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/authconform/authconform/conform"
@@ -104,33 +105,76 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	if settings != nil {
 		secretOrigins(&t, settings)
 	}
+	// Lines about the run (which server, a warning) wait for its first
+	// output: a configuration error found before then is the first line.
+	held := &heldLines{w: stderr}
 	if t.URL.IsZero() {
-		srv, e, err := c.embedded(t, p, stderr)
+		srv, e, err := c.embedded(t, p, held)
 		if err != nil {
 			return fail(err)
 		}
 		defer srv.Close()
 		t = e
 	}
-	opts, err := c.options(t, p, stdout, stderr)
+	out, errOut := held.before(stdout), held.before(stderr)
+	opts, err := c.options(t, p, out, errOut, held)
 	if err != nil {
 		return fail(err)
 	}
 	if c.listOnly {
-		return list(opts, stdout, stderr)
+		return list(opts, out, stderr)
 	}
-	return c.runSuite(ctx, opts, stdout, stderr)
+	return c.runSuite(ctx, opts, out, errOut, stderr)
+}
+
+// heldLines are lines about the run held back until its first output, and
+// printed to w then; a run that never starts (a configuration error)
+// never prints them.
+type heldLines struct {
+	once  sync.Once
+	w     io.Writer
+	lines []string
+}
+
+// add holds a line; it must be called before the first output.
+func (h *heldLines) add(format string, args ...any) {
+	h.lines = append(h.lines, fmt.Sprintf(format, args...))
+}
+
+// print writes the held lines, once.
+func (h *heldLines) print() {
+	h.once.Do(func() {
+		for _, l := range h.lines {
+			fmt.Fprintln(h.w, l)
+		}
+	})
+}
+
+// before is w printing the held lines before its first write.
+func (h *heldLines) before(w io.Writer) io.Writer { return afterHeld{h, w} }
+
+type afterHeld struct {
+	h *heldLines
+	w io.Writer
+}
+
+func (a afterHeld) Write(p []byte) (int, error) {
+	a.h.print()
+	return a.w.Write(p)
 }
 
 // runSuite runs the suite and prints its summary; the exit code is the
 // run's, or 2 when it could not start or ended early.
-func (c *cli) runSuite(ctx context.Context, opts conform.Options, stdout, stderr io.Writer) int {
+//
+// A run that could not start says why on configErr, which holds no line
+// back: its error is the first line.
+func (c *cli) runSuite(ctx context.Context, opts conform.Options, stdout, stderr, configErr io.Writer) int {
 	runUnderWay.Store(true) // a signal now stops the run and writes its reports
 	res, err := conform.Run(ctx, opts)
 	var cerr *conform.ConfigError
 	switch {
 	case errors.As(err, &cerr) && len(res.Verdicts) == 0:
-		fmt.Fprintf(stderr, "authconform: %v\n", err)
+		fmt.Fprintf(configErr, "authconform: %v\n", err)
 		return conform.ExitConfig
 	case err != nil && cerr == nil:
 		fmt.Fprintf(stderr, "authconform: %v\n", err)
