@@ -48,9 +48,7 @@ func parseFlags(args []string, stdout, stderr io.Writer) (c *cli, code int, done
 	c.define(fl)
 	if err := fl.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(stdout, usageHead)
-			fl.SetOutput(stdout)
-			fl.PrintDefaults()
+			printUsage(stdout, fl)
 			return c, conform.ExitPass, true
 		}
 		fmt.Fprintf(stderr, "authconform: %v (authconform -h lists the flags)\n", err)

@@ -3,7 +3,8 @@
 // target it starts the embedded reference server and runs against that.
 //
 // Exit codes: 0 every scenario run passed (warnings allowed), 1 a scenario
-// failed, 2 a usage or configuration error, or the target is unreachable.
+// failed, 2 a usage or configuration error, or the target is unreachable;
+// 129, 130, 143 stopped by SIGHUP, SIGINT, SIGTERM (usage.go lists them).
 package main
 
 import (
@@ -34,28 +35,6 @@ func main() {
 	}
 	os.Exit(code)
 }
-
-const usageHead = `usage: authconform [flags]
-       authconform diff OLD.json NEW.json
-       authconform serve [-addr 127.0.0.1:0] [-allow-remote] [-fault NAME] [-error-shape errors|rfc6749]
-
-Runs the client_credentials conformance suite against a token endpoint.
-With no target (-target or AUTHCONFORM_TARGET) it runs against the embedded
-reference server; "authconform serve" runs that server on its own, for client
-developers (authconform serve -h). Credentials come from the environment:
-  AUTHCONFORM_SALES_CHANNEL_CLIENT_ID, AUTHCONFORM_MARKET_ID, AUTHCONFORM_OTHER_MARKET_ID,
-  AUTHCONFORM_INTEGRATION_CLIENT_ID, AUTHCONFORM_INTEGRATION_CLIENT_SECRET
-  (or AUTHCONFORM_INTEGRATION_CLIENT_SECRET_FILE), AUTHCONFORM_TOKEN_PATH,
-  AUTHCONFORM_SALES_CHANNEL_EXPIRES_IN, AUTHCONFORM_INTEGRATION_EXPIRES_IN,
-  AUTHCONFORM_CLOCK_SKEW.
--config FILE [-config-section NAME] reads these variables from a settings file
-(KEY=VALUE lines in [sections]; a client secret only as ${VARIABLE} or as a
-*_FILE path); a variable set in the environment, and a flag, override it.
-Exit codes: 0 passed (warnings allowed), 1 a scenario failed,
-2 usage or configuration error, or the target is unreachable.
-
-flags:
-`
 
 // run is main without the process: testable, and it never calls os.Exit.
 // It reads the command line, lays the flags over the environment, and
@@ -249,6 +228,10 @@ func list(opts conform.Options, stdout, stderr io.Writer) int {
 // diff compares two runs' JSON summaries: exit 1 when a MUST case now
 // fails that did not, 0 otherwise, 2 on bad input.
 func diff(args []string, stdout, stderr io.Writer) int {
+	if asksForHelp(args) {
+		fmt.Fprint(stdout, diffUsage)
+		return conform.ExitPass
+	}
 	if len(args) != 2 {
 		fmt.Fprintln(stderr, "authconform: usage: authconform diff OLD.json NEW.json (summaries written with -format json:FILE)")
 		return conform.ExitConfig
