@@ -74,4 +74,3 @@ func TestHelpExitsZeroForEveryCommand(t *testing.T) {
 		}
 	}
 }
-
