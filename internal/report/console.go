@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -44,7 +45,11 @@ const inconclusiveWhy = "they passed, but the target issued no token to their cl
 
 // Case prints one finished case. Its status must be final (warnings and
 // known deviations already applied).
-func (c *Console) Case(v verdict.Verdict) {
+func (c *Console) Case(v verdict.Verdict) { c.CaseAt(v, 0, 0) }
+
+// CaseAt prints one finished case, the nth of total to finish ([12/54]);
+// n 0 shows no position.
+func (c *Console) CaseAt(v verdict.Verdict, n, total int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if v.URI != c.lastURI {
@@ -55,7 +60,17 @@ func (c *Console) Case(v verdict.Verdict) {
 	if !ok {
 		mark = "×" // a status this code does not know is never a pass
 	}
-	fmt.Fprintf(c.w, "  %s %s (%s)\n", mark, v.Scenario, v.Duration.Round(time.Millisecond))
+	at := ""
+	if n > 0 {
+		at = Position(n, total) + " "
+	}
+	fmt.Fprintf(c.w, "  %s%s %s (%s)\n", at, mark, v.Scenario, v.Duration.Round(time.Millisecond))
+}
+
+// Position is a case's place among total, "[12/54]", n padded to the
+// width of total so that the marks after it line up.
+func Position(n, total int) string {
+	return fmt.Sprintf("[%*d/%d]", len(strconv.Itoa(total)), n, total)
 }
 
 // Note prints a line about the run itself, such as a wait for the rate
@@ -63,7 +78,7 @@ func (c *Console) Case(v verdict.Verdict) {
 func (c *Console) Note(line string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	fmt.Fprintf(c.w, "  (%s)\n", line)
+	fmt.Fprintf(c.w, "  — %s\n", line)
 }
 
 // otherProfiles sums up, a line per reason, the scenarios left out for

@@ -138,6 +138,9 @@ type runPlan struct {
 	// inconclusive when they finished (see OnDone).
 	heldMu sync.Mutex
 	held   []string
+	// shown counts the case lines printed, for their positions.
+	shownMu sync.Mutex
+	shown   int
 }
 
 func (p *runPlan) cleanup() {
@@ -356,10 +359,15 @@ func (p *runPlan) wire(ctx context.Context, t config.Target, transport httpclien
 		p.console = report.NewConsole(cw)
 	}
 	transport.Limiter = p.limiter
+	waits := &waitNotes{rate: p.limiter.Rate()}
 	transport.OnWait = func(d time.Duration, why string) {
-		p.progress("  waiting %.1f s for %s", d.Seconds(), why)
+		line := waits.line(time.Now(), d, why)
+		if line == "" {
+			return
+		}
+		p.progress("  %s", line)
 		if p.console != nil {
-			p.console.Note(fmt.Sprintf("waiting %.1f s for %s", d.Seconds(), why))
+			p.console.Note(line)
 		}
 	}
 	p.client = httpclient.New(transport)
@@ -393,11 +401,15 @@ func (p *runPlan) wire(ctx context.Context, t config.Target, transport httpclien
 	})
 }
 
-// show prints a case's line to the progress writer and the console.
+// show prints a case's line to the progress writer and the console, with
+// its place among the cases shown so far: [12/54], at any concurrency.
 func (p *runPlan) show(v verdict.Verdict) {
-	p.progress("%s", progressLine(v))
+	p.shownMu.Lock()
+	defer p.shownMu.Unlock()
+	p.shown++
+	p.progress("%s", progressLine(v, p.shown, p.toRun))
 	if p.console != nil {
-		p.console.Case(v)
+		p.console.CaseAt(v, p.shown, p.toRun)
 	}
 }
 
@@ -448,13 +460,14 @@ var progressMarks = map[verdict.Status]string{
 	verdict.Inconclusive: "INCONCLUSIVE",
 }
 
-// progressLine is the line printed as a case finishes; v is classified.
-func progressLine(v verdict.Verdict) string {
+// progressLine is the line printed as the nth of total cases finishes; v
+// is classified.
+func progressLine(v verdict.Verdict, n, total int) string {
 	mark, ok := progressMarks[v.Status]
 	if !ok {
 		mark = "FAIL"
 	}
-	return fmt.Sprintf("%s %s (%d requests, %s)", mark, v.Label(), v.Requests, v.Duration.Round(time.Millisecond))
+	return fmt.Sprintf("%s %s %s (%d requests, %s)", report.Position(n, total), mark, v.Label(), v.Requests, v.Duration.Round(time.Millisecond))
 }
 
 // execute runs the selected scenarios through godog.
