@@ -3,6 +3,7 @@ module github.com/authconform/authconform
 go 1.26.8
 
 require (
+	github.com/creack/pty v1.1.24
 	github.com/cucumber/gherkin/go/v42 v42.0.0
 	github.com/cucumber/godog v0.16.0
 	github.com/cucumber/messages/go/v34 v34.2.0
