@@ -17,6 +17,7 @@ import (
 	"github.com/authconform/authconform/internal/embedded"
 	"github.com/authconform/authconform/internal/expect"
 	"github.com/authconform/authconform/internal/runner"
+	"github.com/authconform/authconform/internal/termcolor"
 	"github.com/authconform/authconform/internal/userfile"
 )
 
@@ -34,12 +35,13 @@ type cli struct {
 	profile, clientID, basicClientID, scope, forbiddenScope     string
 	expiresIn                                                   int
 	scopes                                                      scopeFlags
+	color                                                       termcolor.Mode
 }
 
 // parseFlags reads args. done means the command has already answered
 // (help, or a bad flag) with code.
 func parseFlags(args []string, stdout, stderr io.Writer) (c *cli, code int, done bool) {
-	c = &cli{}
+	c = &cli{color: termcolor.Auto}
 	fl := flag.NewFlagSet("authconform", flag.ContinueOnError)
 	// Help asked for goes to stdout, where it can be paged; a bad flag is
 	// one line on stderr.
@@ -78,6 +80,10 @@ func (c *cli) define(fl *flag.FlagSet) {
 	fl.BoolVar(&c.allowHTTP, "allow-http", false, "allow a plain http:// target that is not on loopback")
 	fl.StringVar(&c.caFile, "ca-file", "", "PEM file of extra CA certificates to trust")
 	fl.BoolVar(&c.quiet, "quiet", false, "no progress lines on stderr")
+	fl.Func("color", "colour the console format, the progress lines and the summary: auto (on a terminal, unless NO_COLOR is set or TERM=dumb), always (for a CI log that shows colour), never (default auto)", func(s string) (err error) {
+		c.color, err = termcolor.ParseMode(s)
+		return err
+	})
 	fl.StringVar(&c.expectFile, "expect-failures", "", "JSON file of scenarios the target is known to fail, each with a reason")
 	fl.StringVar(&c.updateFile, "update-expect-failures", "", "after the run, write the known-deviation file FILE from it (a person reviews it; never unattended in CI)")
 	fl.StringVar(&c.fault, "embedded-fault", "", "run the embedded reference server with this fault (see -list-faults)")

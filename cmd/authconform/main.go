@@ -21,6 +21,7 @@ import (
 	"github.com/authconform/authconform/conform"
 	"github.com/authconform/authconform/internal/compare"
 	"github.com/authconform/authconform/internal/expect"
+	"github.com/authconform/authconform/internal/termcolor"
 	"github.com/authconform/authconform/internal/termsafe"
 )
 
@@ -43,7 +44,12 @@ func main() {
 // What people read (stderr, and stdout unless a machine-readable report
 // goes there) passes through termsafe: the last guard, behind the
 // runner's, for the text of any error and for what files and targets said.
+//
+// Colour (-color, NO_COLOR, TERM, a terminal) is decided for each stream
+// on the file itself; a coloured stream's guard lets through only the
+// colour sequences the command adds around text it has cleaned.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	terminalErr := stderr
 	safeErr := termsafe.NewWriter(stderr)
 	defer safeErr.Close()
 	stderr = safeErr
@@ -56,10 +62,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	if done {
 		return code
 	}
+	if termcolor.Enabled(c.color, getenv, terminalErr) {
+		colourErr := termcolor.NewWriter(terminalErr)
+		defer colourErr.Close()
+		stderr = colourErr
+	}
 	// A -format that does not parse is reported below; until then stdout
 	// is for people.
 	if formats, err := conform.ParseFormats(c.format); err != nil || !consoleIsMachineReadable(formats) {
-		safeOut := termsafe.NewWriter(stdout)
+		var safeOut io.WriteCloser = termsafe.NewWriter(stdout)
+		if termcolor.Enabled(c.color, getenv, stdout) {
+			safeOut = termcolor.NewWriter(stdout)
+		}
 		defer safeOut.Close()
 		stdout = safeOut
 	}
@@ -142,6 +156,9 @@ func (a afterHeld) Write(p []byte) (int, error) {
 	return a.w.Write(p)
 }
 
+// KeepsColour says whether the writer under a keeps colour.
+func (a afterHeld) KeepsColour() bool { return termcolor.Keeps(a.w) }
+
 // runSuite runs the suite and prints its summary; the exit code is the
 // run's, or 2 when it could not start or ended early.
 //
@@ -165,7 +182,7 @@ func (c *cli) runSuite(ctx context.Context, opts conform.Options, stdout, stderr
 	if consoleIsMachineReadable(opts.Formats) {
 		summaryOut = stderr
 	}
-	printSummary(summaryOut, res, usesConsole(opts.Formats))
+	printSummary(summaryOut, res, usesConsole(opts.Formats), termcolor.Painter{On: termcolor.Keeps(summaryOut)})
 	if cerr != nil {
 		// The run ended early (the target went away or refused to be
 		// tested): what ran is above, the reason is the last line.
@@ -219,7 +236,7 @@ func list(opts conform.Options, stdout, stderr io.Writer) int {
 	for _, c := range l.Cases {
 		fmt.Fprintln(stdout, label(string(c.Severity), c.Rules, fmt.Sprintf("%s:%d", c.Feature, c.Line), c.Scenario))
 	}
-	printLeftOut(stdout, l.LeftOut)
+	printLeftOut(stdout, l.LeftOut, termcolor.Painter{})
 	fmt.Fprintf(stdout, "\nauthconform: %d scenarios would run, %d left out; %d requests at rate %s, at least %s waiting for the rate limit; nothing was sent\n",
 		len(l.Cases), len(l.LeftOut), l.Requests, l.Rate, l.Waiting)
 	return conform.ExitPass
@@ -269,8 +286,9 @@ func consoleIsMachineReadable(formats []conform.Format) bool {
 
 // printSummary ends the run with what went wrong, what was left out, and
 // one line of counts that CI logs can grep. consoleListed says the console
-// format has already listed the failures and the inconclusive cases.
-func printSummary(w io.Writer, res conform.Result, consoleListed bool) {
+// format has already listed the failures and the inconclusive cases. paint
+// colours the headings and the verdict.
+func printSummary(w io.Writer, res conform.Result, consoleListed bool, paint termcolor.Painter) {
 	c := count(res)
 	section := func(title string, st conform.Status) {
 		first := true
@@ -279,7 +297,11 @@ func printSummary(w io.Writer, res conform.Result, consoleListed bool) {
 				continue
 			}
 			if first {
-				fmt.Fprintf(w, "\n%s:\n", title)
+				colour := termcolor.Yellow // not a failure, but a reader's business
+				if st == conform.Failed || st == conform.UnexpectedPass {
+					colour = termcolor.Red
+				}
+				fmt.Fprintf(w, "\n%s\n", paint.Paint(colour, title+":"))
 				first = false
 			}
 			fmt.Fprintf(w, "  %s\n", label(string(v.Severity), v.Rules, v.Feature, v.Scenario))
@@ -300,15 +322,15 @@ func printSummary(w io.Writer, res conform.Result, consoleListed bool) {
 	section("Known deviations (failed as the known-deviation file expects)", conform.ExpectedFailure)
 	section("Interrupted (under way when the run ended)", conform.Interrupted)
 	if c.NotRun > 0 {
-		fmt.Fprintf(w, "\nNot run (%d): the run had ended: %s\n", c.NotRun, res.Stopped)
+		fmt.Fprintf(w, "\n%s %s\n", paint.Paint(termcolor.Dim, fmt.Sprintf("Not run (%d):", c.NotRun)), "the run had ended: "+res.Stopped)
 	}
-	printLeftOut(w, res.LeftOut)
-	verdictWord := "PASS"
+	printLeftOut(w, res.LeftOut, paint)
+	verdictWord := paint.Paint(termcolor.Green, "PASS")
 	switch {
 	case res.Stopped != "":
-		verdictWord = "STOPPED (" + res.Stopped + ")"
+		verdictWord = paint.Paint(termcolor.Yellow, "STOPPED") + " (" + res.Stopped + ")"
 	case res.ExitCode != conform.ExitPass:
-		verdictWord = "FAIL"
+		verdictWord = paint.Paint(termcolor.Red, "FAIL")
 	}
 	more := ""
 	if c.Inconclusive > 0 {
@@ -359,11 +381,11 @@ func label(severity string, rules []string, where, scenario string) string {
 
 // printLeftOut lists what a run leaves out: the scenarios of another
 // profile one line per reason, the others one by one.
-func printLeftOut(w io.Writer, left []conform.LeftOutCase) {
+func printLeftOut(w io.Writer, left []conform.LeftOutCase, paint termcolor.Painter) {
 	if len(left) == 0 {
 		return
 	}
-	fmt.Fprintf(w, "\nLeft out (%d):\n", len(left))
+	fmt.Fprintf(w, "\n%s\n", paint.Paint(termcolor.Dim, fmt.Sprintf("Left out (%d):", len(left))))
 	var reasons []string
 	other := map[string]int{}
 	for _, l := range left {

@@ -34,7 +34,7 @@ func TestHelpListsEveryVariableAndExitCode(t *testing.T) {
 			t.Errorf("-h does not list exit code %d; its exit codes:\n%s", code, section)
 		}
 	}
-	for _, want := range []string{"129 ", "130 ", "143 ", "NO_COLOR", "-color"} {
+	for _, want := range []string{"129 ", "130 ", "143 ", "NO_COLOR", "\n  -color "} {
 		if !strings.Contains(h.stdout, want) {
 			t.Errorf("-h does not mention %q", want)
 		}

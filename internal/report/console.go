@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/authconform/authconform/internal/termcolor"
 	"github.com/authconform/authconform/internal/verdict"
 )
 
@@ -21,10 +22,33 @@ type Console struct {
 	mu      sync.Mutex
 	w       io.Writer
 	lastURI string
+	paint   termcolor.Painter
 }
 
-// NewConsole writes to w.
+// NewConsole writes to w, without colour.
 func NewConsole(w io.Writer) *Console { return &Console{w: w} }
+
+// Coloured makes c paint its marks, headings and the names of the cases
+// that did not pass with p: red failures, yellow warnings, green passes,
+// dim what was left out. p cleans what it paints; w must keep the colour
+// (termcolor.Writer) and clean the rest.
+func (c *Console) Coloured(p termcolor.Painter) *Console {
+	c.paint = p
+	return c
+}
+
+// StatusColour is the colour of a status's mark, wherever it is shown.
+func StatusColour(s verdict.Status) termcolor.Colour {
+	switch s {
+	case verdict.Passed:
+		return termcolor.Green
+	case verdict.Warning, verdict.ExpectedFailure, verdict.Interrupted, verdict.Inconclusive:
+		return termcolor.Yellow
+	case verdict.NotRun:
+		return termcolor.Dim
+	}
+	return termcolor.Red // a failure, or a status this code does not know
+}
 
 // Marks, one character per outcome, so a column of them reads at a glance.
 var marks = map[verdict.Status]string{
@@ -62,9 +86,14 @@ func (c *Console) CaseAt(v verdict.Verdict, n, total int) {
 	}
 	at := ""
 	if n > 0 {
-		at = Position(n, total) + " "
+		at = c.paint.Paint(termcolor.Dim, Position(n, total)) + " "
 	}
-	fmt.Fprintf(c.w, "  %s%s %s (%s)\n", at, mark, v.Scenario, v.Duration.Round(time.Millisecond))
+	colour := StatusColour(v.Status)
+	name := v.Scenario
+	if colour != termcolor.Green { // a pass needs only its mark
+		name = c.paint.Paint(colour, name)
+	}
+	fmt.Fprintf(c.w, "  %s%s %s (%s)\n", at, c.paint.Paint(colour, mark), name, v.Duration.Round(time.Millisecond))
 }
 
 // Position is a case's place among total, "[12/54]", n padded to the
@@ -78,7 +107,7 @@ func Position(n, total int) string {
 func (c *Console) Note(line string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	fmt.Fprintf(c.w, "  — %s\n", line)
+	fmt.Fprintf(c.w, "  %s\n", c.paint.Paint(termcolor.Dim, "— "+line))
 }
 
 // otherProfiles sums up, a line per reason, the scenarios left out for
@@ -113,7 +142,7 @@ func (c *Console) Finish(run verdict.Run) {
 	defer c.mu.Unlock()
 	uri := ""
 	for _, l := range otherProfiles(run.LeftOut) {
-		fmt.Fprintf(c.w, "(%s)\n", l)
+		fmt.Fprintf(c.w, "%s\n", c.paint.Paint(termcolor.Dim, "("+l+")"))
 	}
 	for _, l := range run.LeftOut {
 		if l.OtherProfile {
@@ -123,7 +152,7 @@ func (c *Console) Finish(run verdict.Run) {
 			fmt.Fprintf(c.w, "%s\n", l.URI)
 			uri = l.URI
 		}
-		fmt.Fprintf(c.w, "  - %s (left out: %s)\n", l.Scenario, l.Reason)
+		fmt.Fprintf(c.w, "  %s\n", c.paint.Paint(termcolor.Dim, "- "+l.Scenario+" (left out: "+l.Reason+")"))
 	}
 	var failed, inconclusive []verdict.Verdict
 	for _, v := range run.Verdicts {
@@ -135,15 +164,15 @@ func (c *Console) Finish(run verdict.Run) {
 		}
 	}
 	if len(failed) > 0 {
-		fmt.Fprintf(c.w, "\nFailures (%d):\n", len(failed))
+		fmt.Fprintf(c.w, "\n%s\n", c.paint.Paint(termcolor.Red, fmt.Sprintf("Failures (%d):", len(failed))))
 		for _, v := range failed {
 			c.failure(v)
 		}
 	}
 	if len(inconclusive) > 0 {
-		fmt.Fprintf(c.w, "\nInconclusive, no positive control (%d): %s\n", len(inconclusive), inconclusiveWhy)
+		fmt.Fprintf(c.w, "\n%s %s\n", c.paint.Paint(termcolor.Yellow, fmt.Sprintf("Inconclusive, no positive control (%d):", len(inconclusive))), inconclusiveWhy)
 		for _, v := range inconclusive {
-			fmt.Fprintf(c.w, "  %s INCONCLUSIVE %s\n", marks[verdict.Inconclusive], located(v).Label())
+			fmt.Fprintf(c.w, "  %s %s\n", c.paint.Paint(termcolor.Yellow, marks[verdict.Inconclusive]+" INCONCLUSIVE"), located(v).Label())
 			if v.Error != "" {
 				fmt.Fprintf(c.w, "%s\n", indent(v.Error, "      "))
 			}
@@ -161,7 +190,7 @@ func located(v verdict.Verdict) verdict.Verdict {
 }
 
 func (c *Console) failure(v verdict.Verdict) {
-	fmt.Fprintf(c.w, "\n× %s\n", located(v).Label())
+	fmt.Fprintf(c.w, "\n%s\n", c.paint.Paint(termcolor.Red, "× "+located(v).Label()))
 	fmt.Fprintf(c.w, "%s\n", indent(v.Error, "    "))
 	if v.Expected != "" && v.Status == verdict.UnexpectedPass {
 		fmt.Fprintf(c.w, "    known-deviation reason: %s\n", v.Expected)

@@ -19,6 +19,7 @@ import (
 	"github.com/authconform/authconform/internal/redact"
 	"github.com/authconform/authconform/internal/report"
 	"github.com/authconform/authconform/internal/repro"
+	"github.com/authconform/authconform/internal/termcolor"
 	"github.com/authconform/authconform/internal/termsafe"
 	"github.com/authconform/authconform/internal/userfile"
 	"github.com/authconform/authconform/internal/verdict"
@@ -49,9 +50,15 @@ var machineFormats = map[string]bool{"cucumber": true, "events": true, "junit": 
 // of what a terminal would act on, and masked again, as an escape may
 // spell a value the first mask could not see. Close flushes every layer;
 // it does not close w.
+//
+// When w keeps colour (termcolor.Keeps), the guard lets the palette's
+// sequences through: the console paints only text it has cleaned.
 func forPeople(red *redact.Redactor, w io.Writer) io.WriteCloser {
 	inner := red.Writer(w)
-	safe := termsafe.NewWriter(inner)
+	var safe io.WriteCloser = termsafe.NewWriter(inner)
+	if termcolor.Keeps(w) {
+		safe = termcolor.NewWriter(inner)
+	}
 	return layers{red.Writer(safe), safe, inner}
 }
 

@@ -35,6 +35,7 @@ import (
 	"github.com/authconform/authconform/internal/schema"
 	"github.com/authconform/authconform/internal/stepsuite"
 	"github.com/authconform/authconform/internal/tagexpr"
+	"github.com/authconform/authconform/internal/termcolor"
 	"github.com/authconform/authconform/internal/termsafe"
 	"github.com/authconform/authconform/internal/userfile"
 	"github.com/authconform/authconform/internal/verdict"
@@ -127,6 +128,7 @@ type runPlan struct {
 	admit       func(feature, scenario string) bool
 	red         *redact.Redactor
 	progress    func(format string, args ...any)
+	paint       termcolor.Painter // for the progress lines
 	client      *httpclient.Client
 	console     *report.Console // the default output for people; nil when not asked for
 	suite       stepsuite.Suite
@@ -352,11 +354,12 @@ func (p *runPlan) wire(ctx context.Context, t config.Target, transport httpclien
 		pw := forPeople(p.red, p.progressTo)
 		p.closers = append(p.closers, func() { pw.Close() })
 		p.progress = func(format string, args ...any) { fmt.Fprintf(pw, format+"\n", args...) }
+		p.paint = termcolor.Painter{On: termcolor.Keeps(p.progressTo)}
 	}
 	if f, ok := p.formats.console(); ok && f.name == "console" && p.output != nil {
 		cw := forPeople(p.red, p.output)
 		p.closers = append(p.closers, func() { cw.Close() })
-		p.console = report.NewConsole(cw)
+		p.console = report.NewConsole(cw).Coloured(termcolor.Painter{On: termcolor.Keeps(p.output)})
 	}
 	transport.Limiter = p.limiter
 	waits := &waitNotes{rate: p.limiter.Rate()}
@@ -365,7 +368,7 @@ func (p *runPlan) wire(ctx context.Context, t config.Target, transport httpclien
 		if line == "" {
 			return
 		}
-		p.progress("  %s", line)
+		p.progress("  %s", p.paint.Paint(termcolor.Dim, line))
 		if p.console != nil {
 			p.console.Note(line)
 		}
@@ -407,7 +410,7 @@ func (p *runPlan) show(v verdict.Verdict) {
 	p.shownMu.Lock()
 	defer p.shownMu.Unlock()
 	p.shown++
-	p.progress("%s", progressLine(v, p.shown, p.toRun))
+	p.progress("%s", progressLine(v, p.shown, p.toRun, p.paint))
 	if p.console != nil {
 		p.console.CaseAt(v, p.shown, p.toRun)
 	}
@@ -461,13 +464,13 @@ var progressMarks = map[verdict.Status]string{
 }
 
 // progressLine is the line printed as the nth of total cases finishes; v
-// is classified.
-func progressLine(v verdict.Verdict, n, total int) string {
+// is classified. Its mark is in the status's colour when paint is on.
+func progressLine(v verdict.Verdict, n, total int, paint termcolor.Painter) string {
 	mark, ok := progressMarks[v.Status]
 	if !ok {
 		mark = "FAIL"
 	}
-	return fmt.Sprintf("%s %s %s (%d requests, %s)", report.Position(n, total), mark, v.Label(), v.Requests, v.Duration.Round(time.Millisecond))
+	return fmt.Sprintf("%s %s %s (%d requests, %s)", report.Position(n, total), paint.Paint(report.StatusColour(v.Status), mark), v.Label(), v.Requests, v.Duration.Round(time.Millisecond))
 }
 
 // execute runs the selected scenarios through godog.

@@ -26,11 +26,15 @@ type Writer struct {
 func NewWriter(w io.Writer) *Writer { return &Writer{w: w, text: termsafe.NewWriter(w)} }
 
 // Keeps reports whether w lets the palette's sequences through: the run
-// colours what it writes to w only then.
+// colours what it writes to w only then. A wrapper that writes to such a
+// writer says so by a KeepsColour method.
 func Keeps(w io.Writer) bool {
-	_, ok := w.(*Writer)
-	return ok
+	k, ok := w.(interface{ KeepsColour() bool })
+	return ok && k.KeepsColour()
 }
+
+// KeepsColour says a Writer keeps the palette's sequences.
+func (cw *Writer) KeepsColour() bool { return true }
 
 // Write writes p: its colour sequences as they are, the rest cleaned.
 func (cw *Writer) Write(p []byte) (int, error) {
