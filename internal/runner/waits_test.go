@@ -24,7 +24,7 @@ func TestProgressWaitLines(t *testing.T) {
 		{0, 100 * time.Millisecond, rateLimitWait, ""},
 		{0, 1900 * time.Millisecond, rateLimitWait, ""},
 		{0, 23 * time.Second, rateLimitWait, "waiting 23s for the rate limit (30 requests a minute)"},
-		{10 * time.Millisecond, 23 * time.Second, rateLimitWait, ""},           // waits with the first
+		{10 * time.Millisecond, 23 * time.Second, rateLimitWait, ""},            // waits with the first
 		{time.Second, 23*time.Second + 500*time.Millisecond, rateLimitWait, ""}, // ends 1.5 s later: the same stretch
 		{30 * time.Second, 2500 * time.Millisecond, rateLimitWait, "waiting 2.5s for the rate limit (30 requests a minute)"},
 		{31 * time.Second, 5 * time.Second, "a 429's Retry-After", "waiting 5s for a 429's Retry-After"},
