@@ -48,6 +48,7 @@ func TestExitConfigErrorIsTheFirstLine(t *testing.T) {
 		{"missing features", nil, []string{"-features", missing}, "-features"},
 		{"missing ca-file", nil, []string{"-ca-file", missing}, "-ca-file"},
 		{"unknown fault", nil, []string{"-embedded-fault", "nope"}, "nope"},
+		{"bad -color", nil, []string{"-color", "yes"}, "auto, always or never"},
 	}
 	for _, tt := range tests {
 		for _, format := range [][]string{nil, {"-format", "progress"}} {
