@@ -98,8 +98,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	if settings != nil {
 		secretOrigins(&t, settings)
 	}
-	// Lines about the run (which server, a warning) wait for its first
-	// output: a configuration error found before then is the first line.
+	return c.start(ctx, t, p, stdout, stderr)
+}
+
+// start runs or lists the suite against t, or the embedded server when t
+// has no URL. Lines about the run (which server, a warning) wait for its
+// first output: a configuration error found before then is the first
+// line.
+func (c *cli) start(ctx context.Context, t conform.Target, p conform.Profile, stdout, stderr io.Writer) int {
+	fail := func(err error) int {
+		fmt.Fprintf(stderr, "authconform: %v\n", err)
+		return conform.ExitConfig
+	}
 	held := &heldLines{w: stderr}
 	if t.URL.IsZero() {
 		srv, e, err := c.embedded(t, p, held)
