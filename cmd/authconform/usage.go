@@ -43,7 +43,7 @@ var exitCodes = []struct {
 // colourVariables are the variables outside AUTHCONFORM_* the command
 // reads, and what they do.
 var colourVariables = []struct{ name, meaning string }{
-	{"NO_COLOR", "set to anything but empty: no colour (no-color.org)"},
+	{"NO_COLOR", "set to anything but empty: no colour (no-color.org); -color always overrides it"},
 	{"TERM", "dumb: no colour"},
 }
 
@@ -55,7 +55,7 @@ func printUsage(w io.Writer, fl *flag.FlagSet) {
 	for _, line := range wrapList(config.Variables, 76) {
 		fmt.Fprintf(w, "  %s\n", line)
 	}
-	fmt.Fprintln(w, "  and, outside them:")
+	fmt.Fprintln(w, "\nalso read:")
 	for _, v := range colourVariables {
 		fmt.Fprintf(w, "  %-9s %s\n", v.name, v.meaning)
 	}
