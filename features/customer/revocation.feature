@@ -1,9 +1,9 @@
 @commercelayer @customer @sales_channel @market
 Feature: A sales channel signs its customer out: revoking a customer's tokens
 
-  Each scenario revokes a token of a login of its own. Whether revoking one
-  of an access and refresh token pair revokes the other is not documented
-  and not judged.
+  Each scenario revokes a token of a login of its own, the Background's.
+  Whether revoking one of an access and refresh token pair revokes the
+  other is not documented and not judged.
 
   Sources:
   - Commerce Layer docs, "Revoking a token" (docs/sources/commercelayer-auth.md#revocation):
@@ -17,8 +17,7 @@ Feature: A sales channel signs its customer out: revoking a customer's tokens
     it is invalid_grant (RFC 6749 §5.2: a grant that is "revoked"); RFC 6750
     §3.1: a revoked access token gets 401 (docs/sources/rfc-checklist.md#revocation-response).
 
-  @must @docs-revoking-a-token @rfc7009-2.2
-  Scenario: A sales channel revokes its customer's access token with its client_id alone
+  Background:
     Given a token request with the JSON body:
       """json
       {
@@ -31,6 +30,9 @@ Feature: A sales channel signs its customer out: revoking a customer's tokens
       """
     When the token request is sent
     Then the response status should be 200
+
+  @must @docs-revoking-a-token @rfc7009-2.2
+  Scenario: A sales channel revokes its customer's access token with its client_id alone
     Given a revocation request with the JSON body:
       """json
       {
@@ -43,18 +45,6 @@ Feature: A sales channel signs its customer out: revoking a customer's tokens
 
   @must @resource @docs-revoking-a-token @cl-test-revoke @rfc6750-3.1
   Scenario: A customer's token works at the API until the sales channel revokes it with its client_id alone, and is refused after
-    Given a token request with the JSON body:
-      """json
-      {
-        "grant_type": "password",
-        "client_id": "{{sales_channel.client_id}}",
-        "username": "{{customer.email}}",
-        "password": "{{customer.password}}",
-        "scope": "market:id:{{market_id}}"
-      }
-      """
-    When the token request is sent
-    Then the response status should be 200
     When the protected resource is requested with the access token
     Then the response status should be 200
     Given a revocation request with the JSON body:
@@ -71,18 +61,6 @@ Feature: A sales channel signs its customer out: revoking a customer's tokens
 
   @must @docs-revoking-a-token @rfc7009-2
   Scenario: A refresh token the sales channel revoked gets no new token
-    Given a token request with the JSON body:
-      """json
-      {
-        "grant_type": "password",
-        "client_id": "{{sales_channel.client_id}}",
-        "username": "{{customer.email}}",
-        "password": "{{customer.password}}",
-        "scope": "market:id:{{market_id}}"
-      }
-      """
-    When the token request is sent
-    Then the response status should be 200
     Given a revocation request with the JSON body:
       """json
       {
