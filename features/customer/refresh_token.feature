@@ -51,8 +51,12 @@ Feature: A customer stays signed in: the refresh_token grant
       When the token request is sent
       Then the response status should be 200
 
-    @must @docs-refresh-token @rfc6749-6 @rfc9700-2.2.2
+    @must @docs-refresh-token @rfc6749-6 @rfc9700-2.2.2 @id:cl-refresh-new-token
     Scenario: A customer's refresh token gets a new access token and a new refresh token for the same scope and customer
+      Commerce Layer docs, "Refresh token": a customer's refresh token, with
+      the same scope, gets a new access token for the same customer and a new
+      refresh token (RFC 6749 §6, RFC 9700 §2.2.2).
+
       Given the JSON member "access_token" is remembered as "first_access_token"
       And the JSON member "refresh_token" is remembered as "first_refresh_token"
       And the JSON member "owner_id" is remembered as "owner_id"
@@ -77,8 +81,11 @@ Feature: A customer stays signed in: the refresh_token grant
       And the token claim "owner.id" should equal the JSON member "owner_id"
       And the token claim "scope" should equal the JSON member "scope"
 
-    @should @negative @rfc6749-10.4 @rfc9700-2.2.2
+    @should @negative @rfc6749-10.4 @rfc9700-2.2.2 @id:cl-refresh-used-up
     Scenario: After a refresh, the refresh token it used up gets no new token
+      RFC 6749 §10.4 and RFC 9700 §2.2.2: a refresh token used for a refresh
+      SHOULD then be refused (invalid_grant, no token).
+
       Given the JSON member "refresh_token" is remembered as "used_refresh_token"
       Given a token request with the JSON body:
         """json
@@ -105,8 +112,12 @@ Feature: A customer stays signed in: the refresh_token grant
       And the OAuth error should be "invalid_grant"
       And the response should not contain an access token
 
-    @must @negative @other_market @docs-refresh-token @rfc6749-6
+    @must @negative @other_market @docs-refresh-token @rfc6749-6 @id:cl-refresh-other-market
     Scenario: A refresh that asks for another market than the customer signed in for is refused
+      RFC 6749 §6: a refresh MUST NOT widen the scope originally granted;
+      another market is refused with invalid_scope or invalid_grant, and no
+      token.
+
       Given a token request with the JSON body:
         """json
         {
@@ -124,8 +135,11 @@ Feature: A customer stays signed in: the refresh_token grant
 
   Rule: A refresh token the target never issued is refused
 
-    @must @negative @rfc6749-6 @rfc6749-5.2
+    @must @negative @rfc6749-6 @rfc6749-5.2 @id:cl-refresh-unknown
     Scenario: A refresh token the target never issued gets invalid_grant
+      RFC 6749 §6 and §5.2: a refresh token the server never issued is an
+      invalid grant: invalid_grant, and no token.
+
       Given a token request with the JSON body:
         """json
         {

@@ -31,8 +31,12 @@ Feature: A sales channel signs its customer out: revoking a customer's tokens
     When the token request is sent
     Then the response status should be 200
 
-  @must @docs-revoking-a-token @rfc7009-2.2
+  @must @docs-revoking-a-token @rfc7009-2.2 @id:cl-signout-access-token
   Scenario: A sales channel revokes its customer's access token with its client_id alone
+    Commerce Layer docs, "Revoking a token": a sales channel revokes its
+    customer's access token with its client_id alone, and gets 200 (RFC 7009
+    §2.2).
+
     Given a revocation request with the JSON body:
       """json
       {
@@ -43,8 +47,11 @@ Feature: A sales channel signs its customer out: revoking a customer's tokens
     When the revocation request is sent
     Then the response status should be 200
 
-  @must @resource @docs-revoking-a-token @cl-test-revoke @rfc6750-3.1
+  @must @resource @docs-revoking-a-token @cl-test-revoke @rfc6750-3.1 @id:cl-signout-api-refuses
   Scenario: A customer's token works at the API until the sales channel revokes it with its client_id alone, and is refused after
+    Commerce Layer docs and client tests: a customer's token works at the API
+    until the sales channel revokes it, and gets 401 after (RFC 6750 §3.1).
+
     When the protected resource is requested with the access token
     Then the response status should be 200
     Given a revocation request with the JSON body:
@@ -59,8 +66,11 @@ Feature: A sales channel signs its customer out: revoking a customer's tokens
     When the protected resource is requested with the access token
     Then the response status should be 401
 
-  @must @docs-revoking-a-token @rfc7009-2
+  @must @docs-revoking-a-token @rfc7009-2 @id:cl-signout-refresh-token
   Scenario: A refresh token the sales channel revoked gets no new token
+    RFC 7009 §2: a server that revokes tokens MUST revoke refresh tokens; once
+    revoked, a refresh with it gets invalid_grant and no token.
+
     Given a revocation request with the JSON body:
       """json
       {
