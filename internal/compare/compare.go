@@ -160,7 +160,9 @@ func Load(path string) (report.Summary, error) {
 
 // Print writes the groups, then one line of counts.
 func Print(w io.Writer, old, new report.Summary, g Groups) {
-	fmt.Fprintf(w, "old: %s, %s, exit %d\nnew: %s, %s, exit %d\n", old.Target, old.Stamp, old.ExitCode, new.Target, new.Stamp, new.ExitCode)
+	// Both summaries are files from anywhere: their strings are shown
+	// through termsafe, as the cases' below.
+	fmt.Fprintf(w, "old: %s, %s, exit %d\nnew: %s, %s, exit %d\n", termsafe.String(old.Target), termsafe.String(old.Stamp), old.ExitCode, termsafe.String(new.Target), termsafe.String(new.Stamp), new.ExitCode)
 	if old.Tool.Suite != new.Tool.Suite {
 		fmt.Fprintln(w, "note: the two runs used different suites (digests differ): cases may have been added, renamed or changed")
 	}

@@ -113,7 +113,7 @@ func TestRunsMatchesByID(t *testing.T) {
 // indented line of its error, the first line only, cut when long, with
 // nothing a terminal would act on; other groups show no error.
 func TestPrintShowsTheError(t *testing.T) {
-	old := report.Summary{Cases: []report.SummaryCase{
+	old := report.Summary{Target: "https://x\x1b[2J", Cases: []report.SummaryCase{
 		{ID: "cl-f-a", Feature: "f.feature", Scenario: "a", Severity: "MUST", Status: report.StatusPassed},
 		{ID: "cl-f-b", Feature: "f.feature", Scenario: "b", Severity: "MUST", Status: report.StatusPassed},
 		{ID: "cl-f-c", Feature: "f.feature", Scenario: "c", Severity: "MUST", Status: report.StatusFailed, Error: "was failing"},
