@@ -313,7 +313,7 @@ func knownDeviations(path string) ([]conform.KnownDeviation, error) {
 	}
 	out := make([]conform.KnownDeviation, len(list))
 	for i, f := range list {
-		out[i] = conform.KnownDeviation{Feature: f.Feature, Scenario: f.Scenario, Reason: f.Reason}
+		out[i] = conform.KnownDeviation{ID: f.ID, Feature: f.Feature, Scenario: f.Scenario, Reason: f.Reason}
 	}
 	return out, nil
 }

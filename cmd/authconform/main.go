@@ -222,10 +222,10 @@ func updateExpectations(path string, old []expect.Failure, res conform.Result, s
 		// as it is, and none is added.
 		switch v.Status {
 		case conform.Passed, conform.UnexpectedPass:
-			outcomes = append(outcomes, expect.Outcome{Feature: v.Feature, Scenario: v.Scenario})
+			outcomes = append(outcomes, expect.Outcome{ID: v.ID, Feature: v.Feature, Scenario: v.Scenario})
 		case conform.Failed, conform.ExpectedFailure:
 			first, _, _ := strings.Cut(v.Error, "\n")
-			outcomes = append(outcomes, expect.Outcome{Feature: v.Feature, Scenario: v.Scenario, Failed: true, Error: first})
+			outcomes = append(outcomes, expect.Outcome{ID: v.ID, Feature: v.Feature, Scenario: v.Scenario, Failed: true, Error: first})
 		}
 	}
 	list := expect.Update(old, outcomes, res.Started.UTC().Format(time.DateOnly))

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/authconform/authconform/internal/termcolor"
+	"github.com/authconform/authconform/internal/termsafe"
 	"github.com/authconform/authconform/internal/verdict"
 )
 
@@ -191,6 +192,11 @@ func located(v verdict.Verdict) verdict.Verdict {
 
 func (c *Console) failure(v verdict.Verdict) {
 	fmt.Fprintf(c.w, "\n%s\n", c.paint.Paint(termcolor.Red, "× "+located(v).Label()))
+	if v.Requirement != "" {
+		// The sentence the failed check stands for, as the feature states
+		// it: features may come from anywhere, so shown on one safe line.
+		fmt.Fprintf(c.w, "    -> %s\n", termsafe.String(v.Requirement))
+	}
 	fmt.Fprintf(c.w, "%s\n", indent(v.Error, "    "))
 	if v.Expected != "" && v.Status == verdict.UnexpectedPass {
 		fmt.Fprintf(c.w, "    known-deviation reason: %s\n", v.Expected)

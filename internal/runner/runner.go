@@ -322,7 +322,7 @@ func gapsOf(t config.Target, cases []catalog.Case) ([]string, map[string]verdict
 			}
 		}
 		leftOut[catalog.Key(c.URI, c.Scenario)] = verdict.LeftOut{
-			URI: c.URI, Scenario: c.Scenario, Reason: strings.Join(why, "; "), OtherProfile: other,
+			URI: c.URI, Scenario: c.Scenario, ID: c.ID, Reason: strings.Join(why, "; "), OtherProfile: other,
 			Severity: verdict.SeverityOf(c.Tags), Tags: c.Tags, Rules: catalog.Rules(c.Tags),
 		}
 	}
@@ -516,6 +516,7 @@ func judge(ctx context.Context, p *runPlan, res *verdict.Run, godogStatus int) {
 		c := order[catalog.Key(v.URI, v.Scenario)]
 		v = classify(p.strict, p.expected, p.suite, v)
 		v.Feature, v.Order, v.Line = c.Feature, c.Order, c.Line
+		v.ID, v.Requirement = c.ID, c.Requirement
 		res.Verdicts = append(res.Verdicts, v)
 		if slices.Contains(p.held, catalog.Key(v.URI, v.Scenario)) {
 			p.show(v)
@@ -594,19 +595,31 @@ func exitCode(res verdict.Run, expected int, godogStatus int) int {
 	return ExitPass
 }
 
-// matchExpectations maps each listed scenario to its reason; a listed
-// scenario that does not exist is an error, so a renamed scenario cannot
-// silently drop out of the file.
+// matchExpectations maps each listed scenario to its reason. An entry
+// names its scenario by id, or (written before ids) by feature file and
+// name; one that names no scenario of the suite is an error, so a
+// scenario cannot silently drop out of the file, and so is a scenario
+// listed twice, once by id and once by name.
 func matchExpectations(list []setup.KnownDeviation, cases []catalog.Case) (map[string]string, error) {
-	known := map[string]bool{}
+	known := map[string]string{} // id, and feature and name → the case's key
 	for _, c := range cases {
-		known[catalog.Key(c.URI, c.Scenario)] = true
+		k := catalog.Key(c.URI, c.Scenario)
+		known[k] = k
+		if c.ID != "" {
+			known[c.ID] = k
+		}
 	}
 	out := map[string]string{}
 	for _, f := range list {
-		k := catalog.Key(f.Feature, f.Scenario)
-		if !known[k] {
-			return nil, fmt.Errorf("known-deviation file lists %s: %q, which is not a scenario of the suite", f.Feature, f.Scenario)
+		what, k := fmt.Sprintf("%s: %q", f.Feature, f.Scenario), known[catalog.Key(f.Feature, f.Scenario)]
+		if f.ID != "" {
+			what, k = "the id "+f.ID, known[f.ID]
+		}
+		if k == "" {
+			return nil, fmt.Errorf("known-deviation file lists %s, which is not a scenario of the suite", what)
+		}
+		if _, twice := out[k]; twice {
+			return nil, fmt.Errorf("known-deviation file lists %s twice (by id and by name)", what)
 		}
 		out[k] = f.Reason
 	}
