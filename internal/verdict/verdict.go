@@ -120,6 +120,7 @@ func (r *Recorder) All() []Verdict {
 type LeftOut struct {
 	URI      string
 	Scenario string
+	Line     int // the scenario's line in its feature file, as Verdict.Line
 	Reason   string
 	// OtherProfile is true for a scenario of another profile: not a gap in
 	// the configuration but a rule of another family of servers. People's
