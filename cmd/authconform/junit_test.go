@@ -89,11 +89,14 @@ func checkGreenJUnit(t *testing.T, args []string, g golden.File, cases []catalog
 	if len(known) == 0 || len(warned) == 0 {
 		t.Fatalf("the golden file says fault %s fails %d and warns %d scenarios of a run without the integration's secret; want some of each, or this test proves nothing: pick another knownFault", knownFault, len(known), len(warned))
 	}
-	xml := filepath.Join(t.TempDir(), "green.xml")
-	r := runCLI(t, env, append(slices.Clone(args), "-quiet", "-format", "progress,junit:"+xml, "-expect-failures", writeKnown(t, known, "AUTH-7"))...)
+	dir := t.TempDir()
+	xml, summary, annotations := filepath.Join(dir, "green.xml"), filepath.Join(dir, "green.json"), filepath.Join(dir, "green.txt")
+	formats := "progress,junit:" + xml + ",json:" + summary + ",github:" + annotations
+	r := runCLI(t, env, append(slices.Clone(args), "-quiet", "-format", formats, "-expect-failures", writeKnown(t, known, "AUTH-7"))...)
 	if r.code != 0 {
 		t.Fatalf("exit %d; want 0 (warnings, known deviations, left out)\n%s", r.code, r.stdout)
 	}
+	checkAnnotations(t, annotations, summary, cases)
 	skipped := map[string]string{}
 	for _, tc := range ingest(t, xml) {
 		switch tc.Status {
@@ -134,11 +137,12 @@ func checkGreenJUnit(t *testing.T, args []string, g golden.File, cases []catalog
 func checkRedJUnit(t *testing.T, args []string, g golden.File, cases []catalog.Case) string {
 	t.Helper()
 	dir := t.TempDir()
-	xml, summary := filepath.Join(dir, "red.xml"), filepath.Join(dir, "red.json")
-	r := runCLI(t, nil, append(slices.Clone(args), "-quiet", "-embedded-fault", failingFault, "-format", "progress,junit:"+xml+",json:"+summary)...)
+	xml, summary, annotations := filepath.Join(dir, "red.xml"), filepath.Join(dir, "red.json"), filepath.Join(dir, "red.txt")
+	r := runCLI(t, nil, append(slices.Clone(args), "-quiet", "-embedded-fault", failingFault, "-format", "progress,junit:"+xml+",json:"+summary+",github:"+annotations)...)
 	if r.code != 1 {
 		t.Fatalf("exit %d; want 1", r.code)
 	}
+	checkAnnotations(t, annotations, summary, cases)
 	var failedJUnit []string
 	for _, tc := range ingest(t, xml) {
 		if tc.Status == junit.StatusFailed || tc.Status == junit.StatusError {
