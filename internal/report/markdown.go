@@ -159,6 +159,12 @@ func cellText(s string) string {
 	return s
 }
 
+// markdownActive are the characters mdText escapes: every ASCII
+// punctuation mark, as each may start markup somewhere (emphasis, links,
+// images, code spans, cell ends, strikethrough, math, references), and
+// escaping : . / and @ keeps a URL or an address from becoming a link.
+const markdownActive = "!\"#$%'()*+,-./:;=?@[\\]^_`{|}~"
+
 // mdText is text of the tool or the feature files for a table cell or a
 // line: on one line, terminal-safe, every ASCII punctuation mark escaped
 // (so nothing is emphasis, a link, a code span or a cell's end), and &, <
@@ -174,7 +180,7 @@ func mdText(s string) string {
 			b.WriteString("&lt;")
 		case r == '>':
 			b.WriteString("&gt;")
-		case r < 0x80 && strings.ContainsRune("!\"#$%'()*+,-./:;=?@[\\]^_`{|}~", r):
+		case strings.ContainsRune(markdownActive, r):
 			b.WriteByte('\\')
 			b.WriteRune(r)
 		default:

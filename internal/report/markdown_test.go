@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"html"
+	"os/exec"
 	"regexp"
 	"strings"
 	"testing"
@@ -80,6 +81,39 @@ func TestMarkdownSummary(t *testing.T) {
 // HTML but the summary's own <br>, emphasis or extra table cell; each failure's text is shown whole,
 // as it was, inside code.
 func TestMarkdownIsInert(t *testing.T) {
+	for _, r := range renderers(t) {
+		t.Run(r.name, func(t *testing.T) { checkInert(t, r.render) })
+	}
+}
+
+type renderer struct {
+	name   string
+	render func(*testing.T, string) string
+}
+
+// renderers are the GitHub Flavored Markdown renderers the summary is
+// checked with: goldmark always, and cmark-gfm (GitHub's own renderer's
+// code; apt-get install cmark-gfm) when installed.
+func renderers(t *testing.T) []renderer {
+	list := []renderer{{"goldmark", renderGFM}}
+	if path, err := exec.LookPath("cmark-gfm"); err == nil {
+		list = append(list, renderer{"cmark-gfm", func(t *testing.T, md string) string {
+			t.Helper()
+			cmd := exec.Command(path, "--unsafe", "-e", "table", "-e", "autolink", "-e", "strikethrough")
+			cmd.Stdin = strings.NewReader(md)
+			out, err := cmd.Output()
+			if err != nil {
+				t.Fatalf("cmark-gfm: %v", err)
+			}
+			return string(out)
+		}})
+	} else {
+		t.Logf("no cmark-gfm: the summary is rendered with goldmark only (apt-get install cmark-gfm)")
+	}
+	return list
+}
+
+func checkInert(t *testing.T, render func(*testing.T, string) string) {
 	hostile := "a | b `` c ``` <script>alert(1)</script> <img src=x onerror=alert(1)> [link](https://evil.example) " +
 		"![img](https://evil.example/i.png) https://evil.example www.evil.example @someone **bold** _em_ ~~gone~~ \\| &lt; #1"
 	second := "second line\twith a tab | and <b>html</b>\x1b[31m"
@@ -87,13 +121,17 @@ func TestMarkdownIsInert(t *testing.T) {
 	if err := WriteMarkdown(&buf, markdownRun(hostile+"\n"+second, hostile, hostile)); err != nil {
 		t.Fatal(err)
 	}
-	page := renderGFM(t, buf.String())
+	page := render(t, buf.String())
 	for _, bad := range []string{"<a ", "<img", "<script", "<strong", "<em", "<del", "<b>", "\x1b"} {
 		if strings.Contains(page, bad) {
 			t.Errorf("the rendered summary holds %q:\n%s\n--- Markdown:\n%s", bad, page, buf.String())
 		}
 	}
-	for _, row := range regexp.MustCompile(`(?s)<tr>.*?</tr>`).FindAllString(page, -1) {
+	rows := regexp.MustCompile(`(?s)<tr>.*?</tr>`).FindAllString(page, -1)
+	if len(rows) != 12 {
+		t.Errorf("the rendered summary has %d table rows; want 12 (6 counts, 3 failures and warnings, 3 left out, headers included):\n%s", len(rows), page)
+	}
+	for _, row := range rows {
 		if n := strings.Count(row, "<td") + strings.Count(row, "<th"); n != 2 && n != 5 {
 			t.Errorf("a table row has %d cells; want 2 or 5:\n%s", n, row)
 		}
