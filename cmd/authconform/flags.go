@@ -69,7 +69,7 @@ func (c *cli) define(fl *flag.FlagSet) {
 	fl.StringVar(&c.targetURL, "target", "", "base URL of the auth server (default $AUTHCONFORM_TARGET, else the embedded reference server)")
 	fl.StringVar(&c.tokenPath, "token-path", "", "path of the token endpoint (default $AUTHCONFORM_TOKEN_PATH or /oauth/token)")
 	fl.StringVar(&c.tags, "tags", "", "godog tag expression selecting scenarios, e.g. '@must && ~@integration'")
-	fl.StringVar(&c.format, "format", "console", "formatters, comma-separated, each name or name:FILE: console (one line per case, then each failure in full), pretty, progress, junit, json (the run's summary), cucumber, events, html:FILE")
+	fl.StringVar(&c.format, "format", "console", runner.FormatUsage)
 	fl.StringVar(&c.featuresDir, "features", "", "directory of .feature files (default: the ones built into the binary)")
 	fl.StringVar(&c.schemasDir, "schemas", "", "directory of JSON Schemas (default: the ones built into the binary)")
 	fl.DurationVar(&c.timeout, "timeout", 10*time.Second, "timeout of each request")

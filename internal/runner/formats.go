@@ -34,12 +34,22 @@ type formatSpec struct {
 type formatList []formatSpec
 
 // ownFormats are written by the runner from the verdicts, not by godog:
-// they must agree with the exit code (see report.WriteJUnit).
+// they must agree with the exit code (see report.WriteJUnit). Each makes
+// its own text safe for where it is read (github and markdown make the
+// target's text safe for a terminal themselves).
 var ownFormats = map[string]func(io.Writer, verdict.Run) error{
-	"html":  report.WriteHTML,
-	"junit": report.WriteJUnit,
-	"json":  report.WriteSummary,
+	"github":   report.WriteGitHub,
+	"html":     report.WriteHTML,
+	"junit":    report.WriteJUnit,
+	"json":     report.WriteSummary,
+	"markdown": report.WriteMarkdown,
 }
+
+// FormatUsage is -format's help: every formatter, what the less obvious
+// ones write, and which need a file.
+const FormatUsage = "formatters, comma-separated, each name or name:FILE: console (one line per case, then each failure in full), " +
+	"pretty, progress, junit (every scenario, with file and line), json (the run's summary), " +
+	"github (GitHub Actions annotations of failures and warnings), markdown (a summary for a CI job's page), cucumber, events, html:FILE"
 
 // machineFormats are read by programs: they are written as their encoders
 // make them, each escaping what its syntax needs. Every other format is

@@ -322,7 +322,7 @@ func gapsOf(t config.Target, cases []catalog.Case) ([]string, map[string]verdict
 			}
 		}
 		leftOut[catalog.Key(c.URI, c.Scenario)] = verdict.LeftOut{
-			URI: c.URI, Scenario: c.Scenario, ID: c.ID, Reason: strings.Join(why, "; "), OtherProfile: other,
+			URI: c.URI, Scenario: c.Scenario, ID: c.ID, Line: c.Line, Reason: strings.Join(why, "; "), OtherProfile: other,
 			Severity: verdict.SeverityOf(c.Tags), Tags: c.Tags, Rules: catalog.Rules(c.Tags),
 		}
 	}

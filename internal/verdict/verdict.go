@@ -127,6 +127,7 @@ type LeftOut struct {
 	URI      string
 	Scenario string
 	ID       string // as Verdict.ID
+	Line     int    // the scenario's line in its feature file, as Verdict.Line
 	Reason   string
 	// OtherProfile is true for a scenario of another profile: not a gap in
 	// the configuration but a rule of another family of servers. People's
