@@ -97,7 +97,7 @@ func TestReadmeRequestCounts(t *testing.T) {
 func listFor(t *testing.T, target config.Target) Listing {
 	t.Helper()
 	o := optionsFor(target)
-	o.Rate = &ratelimit.DefaultRemote
+	o.Rate = &setup.Rate{N: ratelimit.CommerceLayerAuth.N, Per: ratelimit.CommerceLayerAuth.Per}
 	l, err := List(o)
 	if err != nil {
 		t.Fatal(err)
@@ -115,7 +115,7 @@ func requestsIn(cases []catalog.Case, uri string) int {
 			others = append(others, c)
 		}
 	}
-	return requestsOf(cases, false) - requestsOf(others, false)
+	return requestsOf(cases, false).Total() - requestsOf(others, false).Total()
 }
 
 // resourceRequests counts the steps that ask the protected resource.

@@ -163,8 +163,8 @@ func plan(ctx context.Context, r resolved, res *verdict.Run) (*runPlan, error) {
 		progressTo: r.Progress, admit: r.Admit, warnings: r.target.Warnings(),
 	}
 	var err error
-	if p.limiter, err = ratelimit.ForTarget(r.Rate, r.loopback); err != nil {
-		return nil, &ConfigError{err}
+	if p.limiter, err = authLimit(r); err != nil {
+		return nil, err
 	}
 	p.base = r.target.URL.Parsed() // parsed once: preflight dials it
 	if err := p.selectCases(r.target, r.Tags, r.KnownDeviations, res); err != nil {
@@ -355,7 +355,7 @@ func (p *runPlan) wire(ctx context.Context, t config.Target, transport httpclien
 		p.closers = append(p.closers, func() { cw.Close() })
 		p.console = report.NewConsole(cw)
 	}
-	transport.Limiter = p.limiter
+	transport.Limits = authLimits(p.limiter, t)
 	transport.OnWait = func(d time.Duration, why string) {
 		p.progress("  waiting %.1f s for %s", d.Seconds(), why)
 		if p.console != nil {
