@@ -10,17 +10,17 @@ import (
 
 // Steps of the planning tests' cases, as the catalog gives them.
 const (
-	tokenBody  = "a token request with the JSON body:\x00{\"grant_type\": \"client_credentials\", \"client_id\": \"{{integration.client_id}}\"}"
-	tokenBody2 = "a token request with the JSON body:\x00{\n  \"grant_type\": \"client_credentials\",\n  \"client_id\": \"{{integration.client_id}}\"\n}"
-	otherBody  = "a token request with the JSON body:\x00{\"grant_type\": \"client_credentials\", \"client_id\": \"{{sales_channel.client_id}}\"}"
-	send       = "the token request is sent"
-	revoke     = "a revocation request with the JSON body:\x00{\"token\": \"{{access_token}}\"}"
-	revokeSent = "the revocation request is sent"
-	resourceAsked   = "the protected resource is requested with the access token"
-	status200  = "the response status should be 200"
-	issued     = "the access token issued for the JSON body:\x00{\"grant_type\": \"client_credentials\", \"client_id\": \"{{integration.client_id}}\"}"
-	authorize  = "a fresh authorization code from the authorize endpoint"
-	signed     = "the access token should be a JWT signed with \"RS512\" by a key of the target's JWKS"
+	tokenBody     = "a token request with the JSON body:\x00{\"grant_type\": \"client_credentials\", \"client_id\": \"{{integration.client_id}}\"}"
+	tokenBody2    = "a token request with the JSON body:\x00{\n  \"grant_type\": \"client_credentials\",\n  \"client_id\": \"{{integration.client_id}}\"\n}"
+	otherBody     = "a token request with the JSON body:\x00{\"grant_type\": \"client_credentials\", \"client_id\": \"{{sales_channel.client_id}}\"}"
+	send          = "the token request is sent"
+	revoke        = "a revocation request with the JSON body:\x00{\"token\": \"{{access_token}}\"}"
+	revokeSent    = "the revocation request is sent"
+	resourceAsked = "the protected resource is requested with the access token"
+	status200     = "the response status should be 200"
+	issued        = "the access token issued for the JSON body:\x00{\"grant_type\": \"client_credentials\", \"client_id\": \"{{integration.client_id}}\"}"
+	authorize     = "a fresh authorization code from the authorize endpoint"
+	signed        = "the access token should be a JWT signed with \"RS512\" by a key of the target's JWKS"
 )
 
 // TestPlan verifies the lines a run's cases make, and the requests it
