@@ -23,7 +23,8 @@
 // give its requests, its Then steps give Go checks, so a new scenario needs
 // no edit to the floor. What the suite obtains once per run the floor
 // obtains once too: a token answer judged by later scenarios with the same
-// parameters, the target's key set. A step or placeholder the floor does
+// parameters, the target's key set, and each request of scenarios whose
+// request chains are the same (the lines of package sharing's plan). A step or placeholder the floor does
 // not know makes the floor's tests skip and `make bench` fail, naming it.
 // Three tests keep it honest: TestFloor, which it passes against the
 // reference server and fails against faults; TestFloorSendsTheSuitesRequests,
