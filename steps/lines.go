@@ -110,20 +110,20 @@ func (st *scenario) nextSlot(ctx context.Context) (*lineSlot, bool, error) {
 	}
 }
 
-// settleSlot records the answer the scenario got to the slot's request,
-// or, when it got none, hands the slot on.
-func (st *scenario) settleSlot(sl *lineSlot) {
+// settleSlot records ex, the answer the scenario got to the slot's
+// request, or, when it got none (nil), hands the slot on.
+func (st *scenario) settleSlot(sl *lineSlot, ex *httpclient.Exchange) {
 	sh := st.suite.shared()
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	if sl.done || sl.sender() != st.id() {
 		return
 	}
-	if st.answer == nil || len(st.exchanges) == 0 || st.answer != st.exchanges[len(st.exchanges)-1] {
+	if ex == nil {
 		sl.passOn(sh.finished)
 		return
 	}
-	sl.done, sl.ex, sl.scenario = true, st.answer, st.name()
+	sl.done, sl.ex, sl.scenario = true, ex, st.name()
 	sl.vars, sl.secrets = maps.Clone(st.vars), slices.Clone(st.sentSecrets)
 	sl.wake()
 }

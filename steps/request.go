@@ -276,9 +276,14 @@ func (st *scenario) send(ctx context.Context, req httpclient.Request) error {
 		st.borrowSlot(sl)
 		return st.answered(req, sl.ex)
 	}
+	sent := len(st.exchanges)
 	err = st.sendOwn(ctx, req)
 	if mine {
-		st.settleSlot(sl)
+		var ex *httpclient.Exchange // nil: no answer came
+		if len(st.exchanges) > sent {
+			ex = st.exchanges[sent]
+		}
+		st.settleSlot(sl, ex)
 	}
 	return err
 }

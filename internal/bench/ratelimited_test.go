@@ -41,6 +41,9 @@ type limitedServer struct {
 	mu       sync.Mutex
 	arrivals []time.Time // of auth requests within the last window
 	counts   struct{ auth, other, refused int }
+	// first and lastAuth are when the run's first request, and its last
+	// auth request, arrived.
+	first, lastAuth time.Time
 }
 
 func startLimited(tb testing.TB, upstream string, n int, per time.Duration, limitedPaths ...string) *limitedServer {
@@ -73,11 +76,15 @@ func startLimited(tb testing.TB, upstream string, n int, per time.Duration, limi
 func (ls *limitedServer) admit(path string, now time.Time) (time.Duration, bool) {
 	ls.mu.Lock()
 	defer ls.mu.Unlock()
+	if ls.first.IsZero() {
+		ls.first = now
+	}
 	if !ls.limited[path] {
 		ls.counts.other++
 		return 0, true
 	}
 	ls.counts.auth++
+	ls.lastAuth = now
 	kept := ls.arrivals[:0]
 	for _, t := range ls.arrivals {
 		if now.Sub(t) < ls.per {
@@ -92,13 +99,20 @@ func (ls *limitedServer) admit(path string, now time.Time) (time.Duration, bool)
 	return 0, true
 }
 
-// reset forgets every arrival: the next run starts with an empty window.
-func (ls *limitedServer) reset() (auth, other, refused int) {
+// served is what the server saw of a run.
+type served struct {
+	auth, other, refused int
+	first, lastAuth      time.Time
+}
+
+// reset returns what the server saw and forgets it: the next run starts
+// with an empty window.
+func (ls *limitedServer) reset() served {
 	ls.mu.Lock()
 	defer ls.mu.Unlock()
-	auth, other, refused = ls.counts.auth, ls.counts.other, ls.counts.refused
-	ls.arrivals, ls.counts = nil, struct{ auth, other, refused int }{}
-	return auth, other, refused
+	s := served{ls.counts.auth, ls.counts.other, ls.counts.refused, ls.first, ls.lastAuth}
+	ls.arrivals, ls.counts, ls.first, ls.lastAuth = nil, struct{ auth, other, refused int }{}, time.Time{}, time.Time{}
+	return s
 }
 
 // TestLimitedServer verifies the benchmark's server refuses the auth
@@ -151,31 +165,38 @@ func BenchmarkRateLimited(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	var walls []time.Duration
-	var auth, other, refused int
+	var walls, before, after []time.Duration
+	var seen served
 	for b.Loop() {
 		if len(walls) > 0 {
 			time.Sleep(rate.Per) // each run starts with an empty window
 		}
 		start := time.Now()
 		res, err := runner.Run(context.Background(), o)
-		walls = append(walls, time.Since(start))
+		end := time.Now()
 		if err != nil || res.ExitCode != runner.ExitPass {
 			b.Fatalf("the run did not pass (exit %d, %v)", res.ExitCode, err)
 		}
-		auth, other, refused = ls.reset()
-		if refused > 0 {
-			b.Errorf("the server refused %d requests with 429; want none", refused)
+		seen = ls.reset()
+		walls = append(walls, end.Sub(start))
+		before, after = append(before, seen.first.Sub(start)), append(after, end.Sub(seen.lastAuth))
+		if seen.refused > 0 {
+			b.Errorf("the server refused %d requests with 429; want none", seen.refused)
 		}
-		if auth+other != int(res.Requests) || auth != listing.Limited {
-			b.Errorf("the server got %d auth and %d other requests; the run counted %d, -list %d auth of %d", auth, other, res.Requests, listing.Limited, listing.Requests)
+		if seen.auth+seen.other != int(res.Requests) || seen.auth != listing.Limited {
+			b.Errorf("the server got %d auth and %d other requests; the run counted %d, -list %d auth of %d", seen.auth, seen.other, res.Requests, listing.Limited, listing.Requests)
 		}
 	}
-	least := ratelimit.Rate(rate).LeastWait(auth)
+	least := ratelimit.Rate(rate).LeastWait(seen.auth)
 	wall := median(walls)
-	b.ReportMetric(float64(auth+other), "requests")
-	b.ReportMetric(float64(auth), "auth-requests")
-	b.ReportMetric(float64(refused), "429s")
+	b.ReportMetric(float64(seen.auth+seen.other), "requests")
+	b.ReportMetric(float64(seen.auth), "auth-requests")
+	b.ReportMetric(float64(seen.refused), "429s")
+	// Where the time over the least goes: before the first request
+	// (reading the features, compiling the schemas), and after the last
+	// auth request (the scenarios after it, the reports).
+	b.ReportMetric(ms(median(before)), "before-first-ms")
+	b.ReportMetric(ms(median(after)), "after-last-auth-ms")
 	b.ReportMetric(float64(rate.N), "limit-n")
 	b.ReportMetric(rate.Per.Seconds(), "limit-window-s")
 	b.ReportMetric(wall.Seconds(), "wall-s")
