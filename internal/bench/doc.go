@@ -98,4 +98,21 @@
 // before). Every answer must pass the floor's checks that need only that
 // answer (not those comparing a scenario's tokens or reading the run's key
 // set); p50 and p99 latency and throughput are reported.
+//
+// # A rate-limited run (BenchmarkRateLimited)
+//
+// The full Commerce Layer profile, every variable set (the embedded
+// server's configuration), runs with -rate N/W against the reference
+// server behind a loopback server written in the benchmark (limitedServer),
+// which shares nothing with the suite's limiter: it counts the requests to
+// the auth endpoints (token and revocation) as they arrive, refused ones
+// too, and answers 429 with Retry-After to any past N in the last W; the
+// other endpoints pass unlimited. N/W is Commerce Layer's 30 a minute
+// scaled down to 30 per 2 s, or AUTHCONFORM_BENCH_RATE (30/1m for the real
+// window). It reports the requests (all, and the auth endpoints'), the
+// 429s (target: none), the wall time, the least time the auth requests
+// allow, (ceil(auth/N) − 1)·W, and their ratio (target: at most 1.05), with
+// the time before the first request and after the last auth request. The
+// limiter adds a fiftieth of the window to each (for a server counting in
+// whole seconds), so the ratio cannot go below about 1.02.
 package bench
