@@ -127,6 +127,10 @@ var (
 	keySetRead = regexp.MustCompile(`by a key of the target's JWKS$`)
 	// judges the last answer and sends nothing.
 	judging = regexp.MustCompile(` should `)
+	// builds a request, or keeps something of an answer for a later one,
+	// and sends nothing. A step that is none of these is not known to
+	// send nothing: a case with one is in no line.
+	building = regexp.MustCompile(`^(a token request with |the client authenticates with HTTP Basic|the request asks for the configured scope|the request header |a revocation request with |a JWT bearer assertion |the access token is remembered as |the JSON member "[^"]*" is remembered as |the response is remembered as )`)
 	// starts a request, and what makes it more than its body.
 	jsonBody  = regexp.MustCompile(`^a token request with the JSON body:$`)
 	newBody   = regexp.MustCompile(`^(a token request with|a revocation request with)`)
@@ -153,11 +157,12 @@ func New(cases []catalog.Case) *Plan {
 func chainOf(c catalog.Case) (chain []string, ends []Endpoint, ok bool) {
 	var sig strings.Builder
 	for _, s := range c.Steps {
-		switch {
-		case authorizeSend.MatchString(s.Text), webappCode.MatchString(s.Text), perBodyToken.MatchString(s.Text):
-			return nil, nil, false
-		case judging.MatchString(s.Text):
+		switch KindOf(s.Text) {
+		case Judging:
 			continue
+		case Sending, Building:
+		default:
+			return nil, nil, false
 		}
 		sig.WriteString(s.Text + "\x00" + compact(s.Arg) + "\x01")
 		if e, sends := endpointOf(s.Text); sends {
@@ -166,6 +171,34 @@ func chainOf(c catalog.Case) (chain []string, ends []Endpoint, ok bool) {
 		}
 	}
 	return chain, ends, true
+}
+
+// Kind is what a step does, as the plan reads it.
+type Kind int
+
+// The kinds of steps.
+const (
+	Unknown  Kind = iota // not known to send nothing: its case is in no line
+	Building             // builds a request or keeps part of an answer
+	Judging              // judges the last answer (the key set aside)
+	Sending              // sends one request each time it runs
+	OwnRules             // sends under rules of its own: a token per body, an authorize request
+)
+
+// KindOf is what the step of text does.
+func KindOf(text string) Kind {
+	switch {
+	case authorizeSend.MatchString(text), webappCode.MatchString(text), perBodyToken.MatchString(text):
+		return OwnRules
+	case judging.MatchString(text):
+		return Judging
+	case building.MatchString(text):
+		return Building
+	}
+	if _, sends := endpointOf(text); sends {
+		return Sending
+	}
+	return Unknown
 }
 
 // compact is a step's argument with the layout of a JSON document taken
