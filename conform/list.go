@@ -29,6 +29,7 @@ type ListedCase struct {
 	Feature  string // feature file, e.g. features/errors/invalid_client.feature
 	Line     int    // the scenario's line in it
 	Scenario string
+	ID       string // its stable id, as Verdict.ID
 	Severity Severity
 	Rules    []string // the rules it checks
 	Tags     []string
@@ -49,7 +50,7 @@ func List(o Options) (Listing, error) {
 	out := Listing{LeftOut: leftOutOf(l.LeftOut), Requests: l.Requests, Limited: l.Limited, Rate: l.Rate, Waiting: l.Waiting}
 	for _, c := range l.Cases {
 		out.Cases = append(out.Cases, ListedCase{
-			Feature: c.URI, Line: c.Line, Scenario: c.Scenario,
+			Feature: c.URI, Line: c.Line, Scenario: c.Scenario, ID: c.ID,
 			Severity: Severity(verdict.SeverityOf(c.Tags)), Rules: catalog.Rules(c.Tags), Tags: c.Tags,
 		})
 	}

@@ -23,9 +23,12 @@ const (
 
 // KnownDeviation is a scenario the target is known to fail, and why: it
 // does not fail the run while it fails, and fails the run once it passes.
+// It names the scenario by ID, or (as files written before ids do) by
+// Feature and Scenario.
 type KnownDeviation struct {
-	Feature  string // feature file as reported, e.g. features/errors/invalid_client.feature
-	Scenario string
+	ID       string // the scenario's stable id, its @id: tag ("#" and the row's number for an outline's row)
+	Feature  string // without an ID: the feature file as reported, e.g. features/errors/invalid_client.feature
+	Scenario string // without an ID: the scenario's name
 	Reason   string
 }
 

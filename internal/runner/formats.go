@@ -19,6 +19,7 @@ import (
 	"github.com/authconform/authconform/internal/redact"
 	"github.com/authconform/authconform/internal/report"
 	"github.com/authconform/authconform/internal/repro"
+	"github.com/authconform/authconform/internal/termcolor"
 	"github.com/authconform/authconform/internal/termsafe"
 	"github.com/authconform/authconform/internal/userfile"
 	"github.com/authconform/authconform/internal/verdict"
@@ -33,12 +34,22 @@ type formatSpec struct {
 type formatList []formatSpec
 
 // ownFormats are written by the runner from the verdicts, not by godog:
-// they must agree with the exit code (see report.WriteJUnit).
+// they must agree with the exit code (see report.WriteJUnit). Each makes
+// its own text safe for where it is read (github and markdown make the
+// target's text safe for a terminal themselves).
 var ownFormats = map[string]func(io.Writer, verdict.Run) error{
-	"html":  report.WriteHTML,
-	"junit": report.WriteJUnit,
-	"json":  report.WriteSummary,
+	"github":   report.WriteGitHub,
+	"html":     report.WriteHTML,
+	"junit":    report.WriteJUnit,
+	"json":     report.WriteSummary,
+	"markdown": report.WriteMarkdown,
 }
+
+// FormatUsage is -format's help: every formatter, what the less obvious
+// ones write, and which need a file.
+const FormatUsage = "formatters, comma-separated, each name or name:FILE: console (one line per case, then each failure in full), " +
+	"pretty, progress, junit (every scenario, with file and line), json (the run's summary), " +
+	"github (GitHub Actions annotations of failures and warnings), markdown (a summary for a CI job's page), cucumber, events, html:FILE"
 
 // machineFormats are read by programs: they are written as their encoders
 // make them, each escaping what its syntax needs. Every other format is
@@ -49,9 +60,15 @@ var machineFormats = map[string]bool{"cucumber": true, "events": true, "junit": 
 // of what a terminal would act on, and masked again, as an escape may
 // spell a value the first mask could not see. Close flushes every layer;
 // it does not close w.
+//
+// When w keeps colour (termcolor.Keeps), the guard lets the palette's
+// sequences through: the console paints only text it has cleaned.
 func forPeople(red *redact.Redactor, w io.Writer) io.WriteCloser {
 	inner := red.Writer(w)
-	safe := termsafe.NewWriter(inner)
+	var safe io.WriteCloser = termsafe.NewWriter(inner)
+	if termcolor.Keeps(w) {
+		safe = termcolor.NewWriter(inner)
+	}
 	return layers{red.Writer(safe), safe, inner}
 }
 

@@ -35,6 +35,7 @@ import (
 	"github.com/authconform/authconform/internal/schema"
 	"github.com/authconform/authconform/internal/stepsuite"
 	"github.com/authconform/authconform/internal/tagexpr"
+	"github.com/authconform/authconform/internal/termcolor"
 	"github.com/authconform/authconform/internal/termsafe"
 	"github.com/authconform/authconform/internal/userfile"
 	"github.com/authconform/authconform/internal/verdict"
@@ -127,6 +128,7 @@ type runPlan struct {
 	admit       func(feature, scenario string) bool
 	red         *redact.Redactor
 	progress    func(format string, args ...any)
+	paint       termcolor.Painter // for the progress lines
 	client      *httpclient.Client
 	console     *report.Console // the default output for people; nil when not asked for
 	suite       stepsuite.Suite
@@ -138,6 +140,9 @@ type runPlan struct {
 	// inconclusive when they finished (see OnDone).
 	heldMu sync.Mutex
 	held   []string
+	// shown counts the case lines printed, for their positions.
+	shownMu sync.Mutex
+	shown   int
 }
 
 func (p *runPlan) cleanup() {
@@ -317,7 +322,7 @@ func gapsOf(t config.Target, cases []catalog.Case) ([]string, map[string]verdict
 			}
 		}
 		leftOut[catalog.Key(c.URI, c.Scenario)] = verdict.LeftOut{
-			URI: c.URI, Scenario: c.Scenario, Reason: strings.Join(why, "; "), OtherProfile: other,
+			URI: c.URI, Scenario: c.Scenario, ID: c.ID, Line: c.Line, Reason: strings.Join(why, "; "), OtherProfile: other,
 			Severity: verdict.SeverityOf(c.Tags), Tags: c.Tags, Rules: catalog.Rules(c.Tags),
 		}
 	}
@@ -349,17 +354,23 @@ func (p *runPlan) wire(ctx context.Context, t config.Target, transport httpclien
 		pw := forPeople(p.red, p.progressTo)
 		p.closers = append(p.closers, func() { pw.Close() })
 		p.progress = func(format string, args ...any) { fmt.Fprintf(pw, format+"\n", args...) }
+		p.paint = termcolor.Painter{On: termcolor.Keeps(p.progressTo)}
 	}
 	if f, ok := p.formats.console(); ok && f.name == "console" && p.output != nil {
 		cw := forPeople(p.red, p.output)
 		p.closers = append(p.closers, func() { cw.Close() })
-		p.console = report.NewConsole(cw)
+		p.console = report.NewConsole(cw).Coloured(termcolor.Painter{On: termcolor.Keeps(p.output)})
 	}
 	transport.Limits = authLimits(p.limiter, t)
+	waits := &waitNotes{rate: setup.Rate(p.limiter.Rate())}
 	transport.OnWait = func(d time.Duration, why string) {
-		p.progress("  waiting %.1f s for %s", d.Seconds(), why)
+		line := waits.line(time.Now(), d, why)
+		if line == "" {
+			return
+		}
+		p.progress("  %s", p.paint.Paint(termcolor.Dim, line))
 		if p.console != nil {
-			p.console.Note(fmt.Sprintf("waiting %.1f s for %s", d.Seconds(), why))
+			p.console.Note(line)
 		}
 	}
 	p.client = httpclient.New(transport)
@@ -393,11 +404,15 @@ func (p *runPlan) wire(ctx context.Context, t config.Target, transport httpclien
 	})
 }
 
-// show prints a case's line to the progress writer and the console.
+// show prints a case's line to the progress writer and the console, with
+// its place among the cases shown so far: [12/54], at any concurrency.
 func (p *runPlan) show(v verdict.Verdict) {
-	p.progress("%s", progressLine(v))
+	p.shownMu.Lock()
+	defer p.shownMu.Unlock()
+	p.shown++
+	p.progress("%s", progressLine(v, p.shown, p.toRun, p.paint))
 	if p.console != nil {
-		p.console.Case(v)
+		p.console.CaseAt(v, p.shown, p.toRun)
 	}
 }
 
@@ -448,13 +463,14 @@ var progressMarks = map[verdict.Status]string{
 	verdict.Inconclusive: "INCONCLUSIVE",
 }
 
-// progressLine is the line printed as a case finishes; v is classified.
-func progressLine(v verdict.Verdict) string {
+// progressLine is the line printed as the nth of total cases finishes; v
+// is classified. Its mark is in the status's colour when paint is on.
+func progressLine(v verdict.Verdict, n, total int, paint termcolor.Painter) string {
 	mark, ok := progressMarks[v.Status]
 	if !ok {
 		mark = "FAIL"
 	}
-	return fmt.Sprintf("%s %s (%d requests, %s)", mark, v.Label(), v.Requests, v.Duration.Round(time.Millisecond))
+	return fmt.Sprintf("%s %s %s (%d requests, %s)", report.Position(n, total), paint.Paint(report.StatusColour(v.Status), mark), v.Label(), v.Requests, v.Duration.Round(time.Millisecond))
 }
 
 // execute runs the selected scenarios through godog.
@@ -500,6 +516,7 @@ func judge(ctx context.Context, p *runPlan, res *verdict.Run, godogStatus int) {
 		c := order[catalog.Key(v.URI, v.Scenario)]
 		v = classify(p.strict, p.expected, p.suite, v)
 		v.Feature, v.Order, v.Line = c.Feature, c.Order, c.Line
+		v.ID, v.Requirement = c.ID, c.Requirement
 		res.Verdicts = append(res.Verdicts, v)
 		if slices.Contains(p.held, catalog.Key(v.URI, v.Scenario)) {
 			p.show(v)
@@ -578,19 +595,31 @@ func exitCode(res verdict.Run, expected int, godogStatus int) int {
 	return ExitPass
 }
 
-// matchExpectations maps each listed scenario to its reason; a listed
-// scenario that does not exist is an error, so a renamed scenario cannot
-// silently drop out of the file.
+// matchExpectations maps each listed scenario to its reason. An entry
+// names its scenario by id, or (written before ids) by feature file and
+// name; one that names no scenario of the suite is an error, so a
+// scenario cannot silently drop out of the file, and so is a scenario
+// listed twice, once by id and once by name.
 func matchExpectations(list []setup.KnownDeviation, cases []catalog.Case) (map[string]string, error) {
-	known := map[string]bool{}
+	known := map[string]string{} // id, and feature and name → the case's key
 	for _, c := range cases {
-		known[catalog.Key(c.URI, c.Scenario)] = true
+		k := catalog.Key(c.URI, c.Scenario)
+		known[k] = k
+		if c.ID != "" {
+			known[c.ID] = k
+		}
 	}
 	out := map[string]string{}
 	for _, f := range list {
-		k := catalog.Key(f.Feature, f.Scenario)
-		if !known[k] {
-			return nil, fmt.Errorf("known-deviation file lists %s: %q, which is not a scenario of the suite", f.Feature, f.Scenario)
+		what, k := fmt.Sprintf("%s: %q", f.Feature, f.Scenario), known[catalog.Key(f.Feature, f.Scenario)]
+		if f.ID != "" {
+			what, k = "the id "+f.ID, known[f.ID]
+		}
+		if k == "" {
+			return nil, fmt.Errorf("known-deviation file lists %s, which is not a scenario of the suite", what)
+		}
+		if _, twice := out[k]; twice {
+			return nil, fmt.Errorf("known-deviation file lists %s twice (by id and by name)", what)
 		}
 		out[k] = f.Reason
 	}
