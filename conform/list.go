@@ -15,8 +15,11 @@ import (
 type Listing struct {
 	Cases    []ListedCase // the scenarios it would run, in order
 	LeftOut  []LeftOutCase
-	Requests int  // requests the cases send, retries of a 429 aside
-	Rate     Rate // the rate limit that applies; the zero Rate is none
+	Requests int // requests the cases send, retries of a 429 aside
+	// Limited is how many of them go to the auth endpoints (token and
+	// revocation), the ones the rate limit covers.
+	Limited int
+	Rate    Rate // the rate limit that applies; the zero Rate is none
 	// Waiting is the least time the rate limit makes the run wait.
 	Waiting time.Duration
 }
@@ -44,7 +47,7 @@ func List(o Options) (Listing, error) {
 	if err != nil {
 		return Listing{}, err
 	}
-	out := Listing{LeftOut: leftOutOf(l.LeftOut), Requests: l.Requests, Rate: l.Rate, Waiting: l.Waiting}
+	out := Listing{LeftOut: leftOutOf(l.LeftOut), Requests: l.Requests, Limited: l.Limited, Rate: l.Rate, Waiting: l.Waiting}
 	for _, c := range l.Cases {
 		out.Cases = append(out.Cases, ListedCase{
 			Feature: c.URI, Line: c.Line, Scenario: c.Scenario, ID: c.ID,

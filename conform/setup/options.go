@@ -52,8 +52,10 @@ type Options struct {
 	// Output receives the format written to the console; nil discards
 	// it. Progress, if set, gets a line per finished case.
 	Output, Progress io.Writer
-	// Rate limits every request; nil is the command's default (30 a
-	// minute, none on loopback), &Rate{} no limit.
+	// Rate limits the requests to the auth endpoints (token and
+	// revocation), the ones Commerce Layer documents a limit for; nil is
+	// the command's default (30 a minute, none on loopback), &Rate{} no
+	// limit.
 	Rate *Rate
 	// Timeout bounds each request (0: 10 s); MaxWait the longest
 	// Retry-After waited out (0: 60 s).

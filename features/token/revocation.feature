@@ -1,8 +1,9 @@
 @commercelayer @revocation
 Feature: A client revokes its own token, and nobody else's
 
-  Each scenario revokes, or tries to revoke, a token it obtained itself, so
-  no scenario's outcome depends on another's. Scenarios that show a token
+  Each scenario revokes, or tries to revoke, a token obtained for it alone
+  (scenarios that send the same requests judge one exchange), so no
+  scenario's outcome depends on what another did with its token. Scenarios that show a token
   still works, or no longer works, ask the target's protected resource
   (AUTHCONFORM_RESOURCE_URL, a URL of its API that answers 200 to a valid
   token); without it they are left out, with that reason.

@@ -11,16 +11,50 @@
 // once, no two of them N apart arrive less than a window apart; a request
 // stamped when it was let through instead could travel slowly, arrive late,
 // and share a window with a later one that travelled fast.
+//
+// A limit covers the endpoints it is documented for (Endpoints): Commerce
+// Layer's 30 a minute is its auth endpoint's; requests elsewhere are not
+// counted against it.
 package ratelimit
 
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
-
-	"github.com/authconform/authconform/conform/setup"
 )
+
+// Rate is a limit: at most N requests in any window of length Per. The
+// zero Rate is no limit. Its fields are those of the public options'
+// rate (conform/setup), which converts to it; that package checks the
+// bounds.
+type Rate struct {
+	N   int
+	Per time.Duration
+}
+
+// IsNone says the rate is no limit.
+func (r Rate) IsNone() bool { return r == Rate{} }
+
+// LeastWait is the least time n requests spend waiting under r: the
+// first N go at once, and each further N a window after the N before
+// them, so n requests cannot all be sent before ceil(n/N)-1 windows.
+func (r Rate) LeastWait(n int) time.Duration {
+	if r.IsNone() || n <= r.N {
+		return 0
+	}
+	return time.Duration((n-1)/r.N) * r.Per
+}
+
+// CommerceLayerAuth is Commerce Layer's documented limit of its auth
+// endpoint: 30 requests a minute per IP, in live and test mode alike,
+// counted as a sliding window (docs/sources/commercelayer-auth.md#rate-limits).
+var CommerceLayerAuth = Rate{N: 30, Per: time.Minute}
+
+// LongWait is the wait past which OnLongWait tells its caller: a shorter
+// one goes by before anyone would wonder why the run stands still.
+const LongWait = 2 * time.Second
 
 // Window allows at most N requests in any window of length Per.
 type Window struct {
@@ -31,6 +65,8 @@ type Window struct {
 	mu      sync.Mutex
 	history []*Slot   // the last n slots booked, oldest first
 	paused  time.Time // nothing goes before this (set after a 429)
+	// onLong hears of every wait over LongWait (OnLongWait).
+	onLong func(time.Duration)
 }
 
 // Slot is one request's place in the window. Its holder calls Done when
@@ -56,41 +92,38 @@ func (w *Window) margin() time.Duration {
 }
 
 // For returns a limiter of r, or nil (which never waits) when r is no
-// limit; a rate out of setup's bounds is an error.
-func For(r setup.Rate) (*Window, error) {
-	if err := r.Check(); err != nil {
-		return nil, err
-	}
+// limit. The caller checks r's bounds (setup.Rate.Check).
+func For(r Rate) *Window {
 	if r.IsNone() {
-		return nil, nil
+		return nil
 	}
-	return New(r.N, r.Per), nil
+	return New(r.N, r.Per)
 }
 
-// DefaultRemote is Commerce Layer's documented auth limit: 30 requests a
-// minute per IP (docs/sources/commercelayer-auth.md#rate-limits).
-var DefaultRemote = setup.Rate{N: 30, Per: time.Minute}
-
-// ForTarget is a run's rate limit: rate when one is given, else none for a
-// target on loopback and DefaultRemote for any other.
-func ForTarget(rate *setup.Rate, loopback bool) (*Window, error) {
+// ForTarget is a run's limit of the auth endpoints: rate when one is
+// given, else none for a target on loopback and CommerceLayerAuth for any
+// other.
+func ForTarget(rate *Rate, loopback bool) *Window {
 	switch {
 	case rate != nil:
 		return For(*rate)
 	case loopback:
-		return nil, nil
+		return nil
 	}
-	return For(DefaultRemote)
+	return For(CommerceLayerAuth)
 }
 
 // Rate is the limit: requests per window, and the window; the zero Rate,
 // no limit, for a nil *Window.
-func (w *Window) Rate() setup.Rate {
+func (w *Window) Rate() Rate {
 	if w == nil {
-		return setup.Rate{}
+		return Rate{}
 	}
-	return setup.Rate{N: w.n, Per: w.per}
+	return Rate{N: w.n, Per: w.per}
 }
+
+// LeastWait is the least time n requests spend waiting in w (Rate.LeastWait).
+func (w *Window) LeastWait(n int) time.Duration { return w.Rate().LeastWait(n) }
 
 // String renders the limit as setup.ParseRate reads it.
 func (w *Window) String() string {
@@ -98,6 +131,16 @@ func (w *Window) String() string {
 		return "none"
 	}
 	return fmt.Sprintf("%d/%s", w.n, w.per)
+}
+
+// OnLongWait has f told of every wait Reserve asks for over LongWait, as
+// it asks for it, so a caller can say why the run stands still ("waiting
+// 40 s for the rate limit"). Set it before the first Reserve; it does
+// nothing on a nil *Window.
+func (w *Window) OnLongWait(f func(wait time.Duration)) {
+	if w != nil {
+		w.onLong = f
+	}
 }
 
 // Reserve books the next slot and says how long the caller must wait
@@ -137,6 +180,9 @@ func (w *Window) Reserve(ctx context.Context) (time.Duration, *Slot, error) {
 			w.history = append(w.history[:0], w.history[len(w.history)-w.n:]...)
 		}
 		w.mu.Unlock()
+		if d := at.Sub(now); d > LongWait && w.onLong != nil {
+			w.onLong(d)
+		}
 		return at.Sub(now), s, nil
 	}
 }
@@ -167,4 +213,40 @@ func (w *Window) PauseFor(d time.Duration) {
 	if until := w.now().Add(d); until.After(w.paused) {
 		w.paused = until
 	}
+}
+
+// Endpoints is a limit and the endpoints it covers: a request to one of
+// them is spaced by the window, any other is not limited at all. A nil
+// *Endpoints limits nothing.
+type Endpoints struct {
+	window *Window
+	urls   []string // each endpoint's URL, without a query
+}
+
+// Covering limits the requests to urls (a query on a request's URL
+// aside) with w.
+func Covering(w *Window, urls ...string) *Endpoints {
+	return &Endpoints{window: w, urls: urls}
+}
+
+// For is the window that limits a request to rawURL; nil when none does.
+func (e *Endpoints) For(rawURL string) *Window {
+	if e == nil {
+		return nil
+	}
+	endpoint, _, _ := strings.Cut(rawURL, "?")
+	for _, u := range e.urls {
+		if endpoint == u {
+			return e.window
+		}
+	}
+	return nil
+}
+
+// Window is the limit itself; nil when there is none.
+func (e *Endpoints) Window() *Window {
+	if e == nil {
+		return nil
+	}
+	return e.window
 }

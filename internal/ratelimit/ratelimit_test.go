@@ -3,11 +3,8 @@ package ratelimit
 import (
 	"context"
 	"errors"
-	"strings"
 	"testing"
 	"time"
-
-	"github.com/authconform/authconform/conform/setup"
 )
 
 type fakeClock struct{ t time.Time }
@@ -120,27 +117,95 @@ func TestPauseFor(t *testing.T) {
 }
 
 // TestFor verifies a rate becomes its limiter, no limit a nil one (which
-// never waits), and a rate out of bounds an error.
+// never waits), and the default is Commerce Layer's auth limit except on
+// loopback.
 func TestFor(t *testing.T) {
+	custom := Rate{N: 5, Per: time.Second}
 	for _, tt := range []struct {
-		rate    setup.Rate
-		wantNil bool
-		wantErr string
+		rate     *Rate
+		loopback bool
+		want     Rate
 	}{
-		{setup.Rate{}, true, ""},
-		{setup.Rate{N: 30, Per: time.Minute}, false, ""},
-		{setup.Rate{N: 30}, true, "want DURATION from 1ms to 24h"},
+		{&Rate{}, false, Rate{}},
+		{&custom, false, custom},
+		{&custom, true, custom},
+		{nil, true, Rate{}},
+		{nil, false, Rate{N: 30, Per: time.Minute}},
 	} {
-		w, err := For(tt.rate)
-		switch {
-		case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
-			t.Errorf("For(%s) error = %v; want one saying %q", tt.rate, err, tt.wantErr)
-		case tt.wantErr == "" && err != nil:
-			t.Errorf("For(%s) error = %v", tt.rate, err)
-		case (w == nil) != tt.wantNil:
-			t.Errorf("For(%s) = %v; want nil: %v", tt.rate, w, tt.wantNil)
-		case err == nil && w.Rate() != tt.rate:
-			t.Errorf("For(%s).Rate() = %s; want the rate back", tt.rate, w.Rate())
+		w := ForTarget(tt.rate, tt.loopback)
+		if got := w.Rate(); got != tt.want || (w == nil) != tt.want.IsNone() {
+			t.Errorf("ForTarget(%v, loopback %v) = %s; want %v", tt.rate, tt.loopback, w, tt.want)
 		}
 	}
+}
+
+// TestLeastWait verifies the least wait of n requests: none for the first
+// N, then a window for each further N begun (ceil(n/N)-1 windows).
+func TestLeastWait(t *testing.T) {
+	r := Rate{N: 30, Per: time.Minute}
+	for _, tt := range []struct {
+		n    int
+		want time.Duration
+	}{
+		{0, 0}, {1, 0}, {30, 0}, {31, time.Minute}, {60, time.Minute}, {61, 2 * time.Minute}, {62, 2 * time.Minute},
+	} {
+		if got := r.LeastWait(tt.n); got != tt.want {
+			t.Errorf("%d requests at 30/min wait at least %v; want %v", tt.n, got, tt.want)
+		}
+	}
+	if got := (Rate{}).LeastWait(1000); got != 0 {
+		t.Errorf("no limit: LeastWait = %v; want 0", got)
+	}
+}
+
+// TestEndpoints verifies a limit covers the requests to its endpoints, a
+// query string aside, and no other: the protected resource, the key set
+// and an endpoint that only starts like a limited one are not limited.
+func TestEndpoints(t *testing.T) {
+	w := New(30, time.Minute)
+	const token, revoke = "https://auth.example.test/oauth/token", "https://auth.example.test/oauth/revoke"
+	e := Covering(w, token, revoke)
+	for _, tt := range []struct {
+		url     string
+		limited bool
+	}{
+		{token, true},
+		{revoke, true},
+		{token + "?grant_type=client_credentials", true},
+		{"https://auth.example.test/.well-known/jwks.json", false},
+		{"https://shop.example.test/api/skus", false},
+		{"https://auth.example.test/oauth/tokens", false},
+		{"https://dashboard.example.test/oauth/authorize?client_id=x", false},
+	} {
+		if got := e.For(tt.url); (got == w) != tt.limited || (got != nil && got != w) {
+			t.Errorf("For(%s) = %v; want limited: %v", tt.url, got, tt.limited)
+		}
+	}
+	var none *Endpoints
+	if none.For(token) != nil || Covering(nil, token).For(token) != nil {
+		t.Errorf("no limit: For(token) is a window; want nil")
+	}
+}
+
+// TestOnLongWait verifies a caller hears of a wait over LongWait as
+// Reserve asks for it, and of no shorter one.
+func TestOnLongWait(t *testing.T) {
+	clock := &fakeClock{t: time.Unix(1000, 0)}
+	w := New(1, time.Minute)
+	w.now = clock.now
+	var heard []time.Duration
+	w.OnLongWait(func(d time.Duration) { heard = append(heard, d) })
+	_, first, _ := w.Reserve(context.Background())
+	first.Done()
+	d, second, _ := w.Reserve(context.Background())
+	clock.t = clock.t.Add(d) // the caller waits, sends, and is answered
+	second.Done()
+	clock.t = clock.t.Add(time.Minute - time.Second/2) // the next wait is 0.5 s and the margin, 1.2 s
+	d3, third, _ := w.Reserve(context.Background())
+	third.Done()
+	if len(heard) != 1 || heard[0] != d || d3 <= 0 || d3 > LongWait {
+		t.Errorf("heard of waits %v (asked for %v, then %v); want only the first, over %v", heard, d, d3, LongWait)
+	}
+	var none *Window
+	none.OnLongWait(func(time.Duration) {}) // does nothing
 }

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/authconform/authconform/internal/provenance"
-	"github.com/authconform/authconform/internal/ratelimit"
 	"github.com/authconform/authconform/internal/redact"
 	"github.com/authconform/authconform/internal/schema"
 	"github.com/authconform/authconform/internal/verdict"
@@ -43,8 +42,8 @@ func plan(ctx context.Context, r resolved, res *verdict.Run) (*runPlan, error) {
 		progressTo: r.Progress, admit: r.Admit, warnings: r.target.Warnings(),
 	}
 	var err error
-	if p.limiter, err = ratelimit.ForTarget(r.Rate, r.loopback); err != nil {
-		return nil, &ConfigError{err}
+	if p.limiter, err = authLimit(r); err != nil {
+		return nil, err
 	}
 	p.base = r.target.URL // parsed once: preflight dials it
 	if p.schemas, err = schema.Load(r.suite.schemas, r.suite.schemaDir); err != nil {

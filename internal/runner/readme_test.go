@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
-	"github.com/authconform/authconform/conform/setup"
-	"github.com/authconform/authconform/internal/ratelimit"
 	"os"
 	"regexp"
 	"strings"
@@ -13,9 +11,11 @@ import (
 	"text/template"
 	"time"
 
-	"github.com/authconform/authconform/internal/catalog"
+	"github.com/authconform/authconform/conform/setup"
 	"github.com/authconform/authconform/internal/config"
 	"github.com/authconform/authconform/internal/embedded"
+	"github.com/authconform/authconform/internal/ratelimit"
+	"github.com/authconform/authconform/internal/sharing"
 )
 
 var updateReadme = flag.Bool("update", false, "rewrite the README's paragraph on requests and timing from the catalog")
@@ -27,24 +27,30 @@ const readmePath = "../../README.md"
 // to the catalog: a new scenario changes them, and a number written by
 // hand would drift.
 var requestsParagraph = template.Must(template.New("requests").Parse(
-	"**How many requests, how long.** A full run against the embedded server sends {{.All}} requests: " +
-		"{{.Token}} to judge the token answers, errors and scopes, 1 to read the key set (once per run, shared by " +
-		"the `@jwt` scenarios, which judge the tokens the token scenarios already obtained rather than asking " +
-		"again, as the scope scenarios that check only the echo and the claims do: each distinct request is " +
-		"sent once, and which scenario sends it is decided before the run, so reports are the same at any " +
-		"`-concurrency`), and {{.Revocation}} for the revocation scenarios (each revokes, or tries to, a token it " +
-		"obtained itself, so none depends on another; {{.Resource}} requests go to the protected resource). " +
-		"Against Commerce Layer's 30 requests a minute (one limiter covers every request) the first 30 go at " +
-		"once and each further 30 wait for the window: such a run waits at least {{.Wait}} for the rate limit " +
-		"and takes a little longer. Without `AUTHCONFORM_RESOURCE_URL` and the sales channel secret it sends " +
-		"{{.NoRevocation}} requests (at least {{.NoRevocationWait}} of waiting); without the market code, the " +
-		"store and the stock location as well, {{.Minimal}}. `-list` gives the count and the least wait for " +
-		"your configuration."))
+	"**How many requests, how long.** A full run against the embedded server, every variable set, sends " +
+		"{{.All.Total}} requests: {{.All.Auth}} to the auth endpoints ({{.Token}} token requests, {{.Revocation}} " +
+		"revocations), {{.Resource}} to the protected resource, {{.Authorize}} to the authorize endpoint and 1 to " +
+		"read the key set. Each distinct request is sent once per run: scenarios that send the same requests, " +
+		"or one the first requests of the other (a scenario that revokes its token and checks the status, and " +
+		"one that revokes it the same way and checks the body), judge the same exchanges, and the `@jwt` and " +
+		"scope scenarios judge the tokens the token scenarios obtained; two scenarios that go on differently " +
+		"from one token (one revokes it, the other uses it) each get their own. Which scenario sends each " +
+		"request is decided before the run, so reports are the same at any `-concurrency` " +
+		"(`internal/runner/testdata/shared_requests.txt` lists who shares what). Only the auth endpoints' " +
+		"requests count against Commerce Layer's documented 30 a minute: the first 30 go at once and each " +
+		"further 30 wait for the sliding window, so {{.All.Auth}} requests cannot all be sent in less than " +
+		"{{.Wait}} (ceil({{.All.Auth}}/30) − 1 windows), and the run takes that, a 2 % margin per window, and " +
+		"the time of its last requests. Without `AUTHCONFORM_RESOURCE_URL` and the sales channel secret it sends " +
+		"{{.NoRevocation.Total}} requests, {{.NoRevocation.Auth}} to the auth endpoints (at least " +
+		"{{.NoRevocationWait}}); without the market code, the store and the stock location as well, " +
+		"{{.Minimal.Total}}, {{.Minimal.Auth}} to the auth endpoints (at least {{.MinimalWait}}). `-list` gives " +
+		"the count and the least wait for your configuration."))
 
 // requestCounts are the paragraph's numbers.
 type requestCounts struct {
-	All, Token, Revocation, Resource, NoRevocation, Minimal int
-	Wait, NoRevocationWait                                  string
+	All, NoRevocation, Minimal             sharing.Counts
+	Token, Revocation, Resource, Authorize int
+	Wait, NoRevocationWait, MinimalWait    string
 }
 
 // TestReadmeRequestCounts verifies the README's paragraph on requests and
@@ -58,14 +64,14 @@ func TestReadmeRequestCounts(t *testing.T) {
 	minimal := noRevocation
 	minimal.ScopeResources = config.ScopeResources{}
 
-	all := listFor(t, full)
-	lessRevocation := listFor(t, noRevocation)
-	revocation := requestsIn(all.Cases, "features/token/revocation.feature")
+	all, less, least := countsFor(t, full), countsFor(t, noRevocation), countsFor(t, minimal)
 	counts := requestCounts{
-		All: all.Requests, Token: all.Requests - 1 - revocation, Revocation: revocation,
-		Resource: resourceRequests(all.Cases), NoRevocation: lessRevocation.Requests,
-		Minimal: listFor(t, minimal).Requests,
-		Wait:    minutes(all.Waiting), NoRevocationWait: minutes(lessRevocation.Waiting),
+		All: all, NoRevocation: less, Minimal: least,
+		Token: all[sharing.Token], Revocation: all[sharing.Revocation], Resource: all[sharing.Resource], Authorize: all[sharing.Authorize],
+		Wait: minutes(leastWait(all)), NoRevocationWait: minutes(leastWait(less)), MinimalWait: minutes(leastWait(least)),
+	}
+	if all[sharing.KeySet] != 1 {
+		t.Fatalf("a full run reads the key set %d times; the paragraph says once", all[sharing.KeySet])
 	}
 	var want bytes.Buffer
 	if err := requestsParagraph.Execute(&want, counts); err != nil {
@@ -93,11 +99,34 @@ func TestReadmeRequestCounts(t *testing.T) {
 	t.Errorf("the README's paragraph on requests and timing drifted from the catalog (%+v); run `go test ./internal/runner -run TestReadmeRequestCounts -update`; want:\n%s", counts, want.String())
 }
 
+// countsFor is what a run against target t sends, by endpoint, as -list
+// counts it; the listing's total and its count of limited requests must
+// agree with it.
+func countsFor(t *testing.T, target config.Target) sharing.Counts {
+	t.Helper()
+	l := listFor(t, target)
+	c := requestsOf(l.Cases, target.AuthorizationCode != "")
+	if l.Requests != c.Total() || l.Limited != c.Auth() || l.Waiting != leastWait(c) {
+		t.Fatalf("-list says %d requests, %d limited, %s waiting; the counts per endpoint say %v", l.Requests, l.Limited, l.Waiting, c)
+	}
+	return c
+}
+
+// leastWait is the least time c's requests wait at Commerce Layer's 30
+// a minute: the auth endpoints' requests past the first 30, 30 a window.
+func leastWait(c sharing.Counts) time.Duration {
+	n := c.Auth()
+	if n <= 30 {
+		return 0
+	}
+	return time.Duration((n+29)/30-1) * time.Minute
+}
+
 // listFor is -list for target t at Commerce Layer's rate limit.
 func listFor(t *testing.T, target config.Target) Listing {
 	t.Helper()
 	o := optionsFor(target)
-	o.Rate = &ratelimit.DefaultRemote
+	o.Rate = &setup.Rate{N: ratelimit.CommerceLayerAuth.N, Per: ratelimit.CommerceLayerAuth.Per}
 	l, err := List(o)
 	if err != nil {
 		t.Fatal(err)
@@ -105,37 +134,9 @@ func listFor(t *testing.T, target config.Target) Listing {
 	return l
 }
 
-// requestsIn is how many of the run's requests the cases of the feature
-// file uri send: the run's count less the count without them (which
-// share nothing with the cases before them, so the difference is theirs).
-func requestsIn(cases []catalog.Case, uri string) int {
-	var others []catalog.Case
-	for _, c := range cases {
-		if c.URI != uri {
-			others = append(others, c)
-		}
-	}
-	return requestsOf(cases, false) - requestsOf(others, false)
-}
-
-// resourceRequests counts the steps that ask the protected resource.
-func resourceRequests(cases []catalog.Case) int {
-	n := 0
-	for _, c := range cases {
-		for _, s := range c.Steps {
-			if strings.HasPrefix(s.Text, "the protected resource is requested") {
-				n++
-			}
-		}
-	}
-	return n
-}
-
 // minutes says a wait in whole minutes, as the paragraph does.
 func minutes(d time.Duration) string {
 	switch m := int(d / time.Minute); m {
-	case 0:
-		return "no time"
 	case 1:
 		return "1 minute"
 	default:

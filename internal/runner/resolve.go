@@ -12,7 +12,6 @@ import (
 	"github.com/authconform/authconform/internal/config"
 	"github.com/authconform/authconform/internal/httpclient"
 	"github.com/authconform/authconform/internal/provenance"
-	"github.com/authconform/authconform/internal/ratelimit"
 	"github.com/authconform/authconform/internal/redact"
 	"github.com/authconform/authconform/internal/schema"
 	"github.com/authconform/authconform/internal/stepsuite"
@@ -117,12 +116,12 @@ func NewSuite(o setup.Options) (s stepsuite.Suite, close func(), err error) {
 	if err != nil {
 		return nil, nil, configErr("schemas: %v", err)
 	}
-	limiter, err := ratelimit.ForTarget(r.Rate, r.loopback)
+	limiter, err := authLimit(r)
 	if err != nil {
-		return nil, nil, &ConfigError{err}
+		return nil, nil, err
 	}
 	transport := r.transport()
-	transport.Limiter = limiter
+	transport.Limits = authLimits(limiter, r.target)
 	client := httpclient.New(transport)
 	return stepsuite.New(stepsuite.Config{
 		Target:   r.target,

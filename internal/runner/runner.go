@@ -267,8 +267,8 @@ func (p *runPlan) wire(ctx context.Context, t config.Target, transport httpclien
 		p.closers = append(p.closers, func() { cw.Close() })
 		p.console = report.NewConsole(cw).Coloured(termcolor.Painter{On: termcolor.Keeps(p.output)})
 	}
-	transport.Limiter = p.limiter
-	waits := &waitNotes{rate: p.limiter.Rate()}
+	transport.Limits = authLimits(p.limiter, t)
+	waits := &waitNotes{rate: setup.Rate(p.limiter.Rate())}
 	transport.OnWait = func(d time.Duration, why string) {
 		line := waits.line(time.Now(), d, why)
 		if line == "" {
