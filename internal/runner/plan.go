@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/authconform/authconform/internal/provenance"
+	"github.com/authconform/authconform/internal/ratelimit"
 	"github.com/authconform/authconform/internal/redact"
 	"github.com/authconform/authconform/internal/schema"
 	"github.com/authconform/authconform/internal/verdict"
@@ -42,13 +43,18 @@ func plan(ctx context.Context, r resolved, res *verdict.Run) (*runPlan, error) {
 		progressTo: r.Progress, admit: r.Admit, warnings: r.target.Warnings(),
 	}
 	var err error
-	if p.limiter, err = authLimit(r); err != nil {
-		return nil, err
-	}
 	p.base = r.target.URL // parsed once: preflight dials it
 	if p.schemas, err = schema.Load(r.suite.schemas, r.suite.schemaDir); err != nil {
 		return p, configErr("schemas: %v", err)
 	}
+	// The rate given, checked as authLimit checks it for a listing, then
+	// its limiter (or the target's default).
+	if r.Rate != nil {
+		if err := r.Rate.Check(); err != nil {
+			return p, &ConfigError{err}
+		}
+	}
+	p.limiter = ratelimit.ForTarget((*ratelimit.Rate)(r.Rate), r.loopback)
 	if err := p.selectCases(r.target, r.Tags, r.KnownDeviations, res); err != nil {
 		return p, err
 	}
