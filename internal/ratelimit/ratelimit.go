@@ -52,10 +52,6 @@ func (r Rate) LeastWait(n int) time.Duration {
 // counted as a sliding window (docs/sources/commercelayer-auth.md#rate-limits).
 var CommerceLayerAuth = Rate{N: 30, Per: time.Minute}
 
-// LongWait is the wait past which OnLongWait tells its caller: a shorter
-// one goes by before anyone would wonder why the run stands still.
-const LongWait = 2 * time.Second
-
 // Window allows at most N requests in any window of length Per.
 type Window struct {
 	n   int
@@ -65,8 +61,6 @@ type Window struct {
 	mu      sync.Mutex
 	history []*Slot   // the last n slots booked, oldest first
 	paused  time.Time // nothing goes before this (set after a 429)
-	// onLong hears of every wait over LongWait (OnLongWait).
-	onLong func(time.Duration)
 }
 
 // Slot is one request's place in the window. Its holder calls Done when
@@ -133,16 +127,6 @@ func (w *Window) String() string {
 	return fmt.Sprintf("%d/%s", w.n, w.per)
 }
 
-// OnLongWait has f told of every wait Reserve asks for over LongWait, as
-// it asks for it, so a caller can say why the run stands still ("waiting
-// 40 s for the rate limit"). Set it before the first Reserve; it does
-// nothing on a nil *Window.
-func (w *Window) OnLongWait(f func(wait time.Duration)) {
-	if w != nil {
-		w.onLong = f
-	}
-}
-
 // Reserve books the next slot and says how long the caller must wait
 // before sending in it. When the slot a window back is still in flight,
 // Reserve first waits for its answer, or until ctx ends. The caller must
@@ -180,9 +164,6 @@ func (w *Window) Reserve(ctx context.Context) (time.Duration, *Slot, error) {
 			w.history = append(w.history[:0], w.history[len(w.history)-w.n:]...)
 		}
 		w.mu.Unlock()
-		if d := at.Sub(now); d > LongWait && w.onLong != nil {
-			w.onLong(d)
-		}
 		return at.Sub(now), s, nil
 	}
 }

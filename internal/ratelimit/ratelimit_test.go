@@ -186,26 +186,3 @@ func TestEndpoints(t *testing.T) {
 		t.Errorf("no limit: For(token) is a window; want nil")
 	}
 }
-
-// TestOnLongWait verifies a caller hears of a wait over LongWait as
-// Reserve asks for it, and of no shorter one.
-func TestOnLongWait(t *testing.T) {
-	clock := &fakeClock{t: time.Unix(1000, 0)}
-	w := New(1, time.Minute)
-	w.now = clock.now
-	var heard []time.Duration
-	w.OnLongWait(func(d time.Duration) { heard = append(heard, d) })
-	_, first, _ := w.Reserve(context.Background())
-	first.Done()
-	d, second, _ := w.Reserve(context.Background())
-	clock.t = clock.t.Add(d) // the caller waits, sends, and is answered
-	second.Done()
-	clock.t = clock.t.Add(time.Minute - time.Second/2) // the next wait is 0.5 s and the margin, 1.2 s
-	d3, third, _ := w.Reserve(context.Background())
-	third.Done()
-	if len(heard) != 1 || heard[0] != d || d3 <= 0 || d3 > LongWait {
-		t.Errorf("heard of waits %v (asked for %v, then %v); want only the first, over %v", heard, d, d3, LongWait)
-	}
-	var none *Window
-	none.OnLongWait(func(time.Duration) {}) // does nothing
-}
