@@ -16,8 +16,8 @@ type Listing struct {
 	Cases    []ListedCase // the scenarios it would run, in order
 	LeftOut  []LeftOutCase
 	Requests int // requests the cases send, retries of a 429 aside
-	// Limited is how many of them go to the auth endpoints (token and
-	// revocation), the ones the rate limit covers.
+	// Limited is how many of them go to the auth server (the token
+	// endpoint's origin), the ones the rate limit covers.
 	Limited int
 	Rate    Rate // the rate limit that applies; the zero Rate is none
 	// Waiting is the least time the rate limit makes the run wait.

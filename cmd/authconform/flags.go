@@ -76,7 +76,7 @@ func (c *cli) define(fl *flag.FlagSet) {
 	fl.DurationVar(&c.maxWait, "max-wait", time.Minute, "longest Retry-After of a 429 waited out; a longer one ends the run (exit 2)")
 	fl.BoolVar(&c.strict, "strict", false, "a failed @should scenario fails the run")
 	fl.IntVar(&c.concurrency, "concurrency", 1, "scenarios run at once")
-	fl.StringVar(&c.rate, "rate", "", "limit N/DURATION or none of the requests to the auth endpoints, token and revocation (default 30/1m for targets not on loopback, none on loopback)")
+	fl.StringVar(&c.rate, "rate", "", "limit N/DURATION or none of the requests to the auth server, every request to the token endpoint's origin (default 30/1m for targets not on loopback, none on loopback)")
 	fl.BoolVar(&c.allowHTTP, "allow-http", false, "allow a plain http:// target that is not on loopback")
 	fl.StringVar(&c.caFile, "ca-file", "", "PEM file of extra CA certificates to trust")
 	fl.BoolVar(&c.quiet, "quiet", false, "no progress lines on stderr")

@@ -247,7 +247,7 @@ func list(opts conform.Options, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, label(string(c.Severity), c.Rules, fmt.Sprintf("%s:%d", c.Feature, c.Line), c.Scenario))
 	}
 	printLeftOut(stdout, l.LeftOut, termcolor.Painter{})
-	fmt.Fprintf(stdout, "\nauthconform: %d scenarios would run, %d left out; %d requests, %d of them to the auth endpoints at rate %s, at least %s waiting for the rate limit; nothing was sent\n",
+	fmt.Fprintf(stdout, "\nauthconform: %d scenarios would run, %d left out; %d requests, %d of them to the auth server at rate %s, at least %s waiting for the rate limit; nothing was sent\n",
 		len(l.Cases), len(l.LeftOut), l.Requests, l.Limited, l.Rate, l.Waiting)
 	return conform.ExitPass
 }

@@ -52,8 +52,8 @@ type Options struct {
 	// Output receives the format written to the console; nil discards
 	// it. Progress, if set, gets a line per finished case.
 	Output, Progress io.Writer
-	// Rate limits the requests to the auth endpoints (token and
-	// revocation), the ones Commerce Layer documents a limit for; nil is
+	// Rate limits the requests to the auth server (the token endpoint's
+	// origin), whose endpoint Commerce Layer documents a limit for; nil is
 	// the command's default (30 a minute, none on loopback), &Rate{} no
 	// limit.
 	Rate *Rate

@@ -104,12 +104,13 @@
 // The full Commerce Layer profile, every variable set (the embedded
 // server's configuration), runs with -rate N/W against the reference
 // server behind a loopback server written in the benchmark (limitedServer),
-// which shares nothing with the suite's limiter: it counts the requests to
-// the auth endpoints (token and revocation) as they arrive, refused ones
-// too, and answers 429 with Retry-After to any past N in the last W; the
-// other endpoints pass unlimited. N/W is Commerce Layer's 30 a minute
+// which shares nothing with the suite's limiter: it counts every request
+// it serves as it arrives (the stricter reading of a limit: the auth
+// endpoints' and the resource's, key set's and authorize endpoint's that
+// the embedded server answers on the same origin), refused ones too, and
+// answers 429 with Retry-After to any past N in the last W. N/W is Commerce Layer's 30 a minute
 // scaled down to 30 per 2 s, or AUTHCONFORM_BENCH_RATE (30/1m for the real
-// window). It reports the requests (all, and the auth endpoints'), the
+// window). It reports the requests (all, and those the limit counts), the
 // 429s (target: none), the wall time, the least time the auth requests
 // allow, (ceil(auth/N) − 1)·W, and their ratio (target: at most 1.05), with
 // the time before the first request and after the last auth request. The

@@ -12,14 +12,18 @@
 // stamped when it was let through instead could travel slowly, arrive late,
 // and share a window with a later one that travelled fast.
 //
-// A limit covers the endpoints it is documented for (Endpoints): Commerce
-// Layer's 30 a minute is its auth endpoint's; requests elsewhere are not
-// counted against it.
+// A limit covers the server it is documented for (Endpoints): Commerce
+// Layer's 30 a minute is its auth endpoint's, so every request to the
+// token endpoint's origin counts against it (token, revocation, key set,
+// and a resource or authorize endpoint served there too); requests to
+// other origins, such as the API's own host, are not counted.
 package ratelimit
 
 import (
 	"context"
 	"fmt"
+	"net"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -196,32 +200,50 @@ func (w *Window) PauseFor(d time.Duration) {
 	}
 }
 
-// Endpoints is a limit and the endpoints it covers: a request to one of
-// them is spaced by the window, any other is not limited at all. A nil
-// *Endpoints limits nothing.
+// Endpoints is a limit and the origin it covers: a request to that
+// origin is spaced by the window, any other is not limited at all. A
+// server that limits its auth endpoints alone is kept under its limit, and
+// so is one that counts every request it serves (a proxy in front of it,
+// a limit per client address), at no cost in time to a run against
+// Commerce Layer, whose API answers on another host. A nil *Endpoints
+// limits nothing.
 type Endpoints struct {
 	window *Window
-	urls   []string // each endpoint's URL, without a query
+	origin string // OriginOf the endpoint the limit is documented for
 }
 
-// Covering limits the requests to urls (a query on a request's URL
-// aside) with w.
-func Covering(w *Window, urls ...string) *Endpoints {
-	return &Endpoints{window: w, urls: urls}
+// Covering limits the requests to endpoint's origin with w.
+func Covering(w *Window, endpoint string) *Endpoints {
+	return &Endpoints{window: w, origin: OriginOf(endpoint)}
 }
 
 // For is the window that limits a request to rawURL; nil when none does.
 func (e *Endpoints) For(rawURL string) *Window {
-	if e == nil {
+	if e == nil || e.origin == "" || OriginOf(rawURL) != e.origin {
 		return nil
 	}
-	endpoint, _, _ := strings.Cut(rawURL, "?")
-	for _, u := range e.urls {
-		if endpoint == u {
-			return e.window
-		}
+	return e.window
+}
+
+// OriginOf is rawURL's origin as a server counts its clients' requests:
+// scheme and host in lower case, the port when it is not the scheme's
+// default (RFC 6454 §4); "" for what is not an absolute URL.
+func OriginOf(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return ""
 	}
-	return nil
+	scheme, host, port := strings.ToLower(u.Scheme), strings.ToLower(u.Hostname()), u.Port()
+	if (scheme == "https" && port == "443") || (scheme == "http" && port == "80") {
+		port = ""
+	}
+	if port != "" {
+		return scheme + "://" + net.JoinHostPort(host, port)
+	}
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]"
+	}
+	return scheme + "://" + host
 }
 
 // Window is the limit itself; nil when there is none.

@@ -158,31 +158,55 @@ func TestLeastWait(t *testing.T) {
 	}
 }
 
-// TestEndpoints verifies a limit covers the requests to its endpoints, a
-// query string aside, and no other: the protected resource, the key set
-// and an endpoint that only starts like a limited one are not limited.
+// TestEndpoints verifies a limit covers every request to its endpoint's
+// origin, whatever the path or query, and no other origin: the API's own
+// host, another scheme or port, and what is not a URL are not limited.
 func TestEndpoints(t *testing.T) {
 	w := New(30, time.Minute)
-	const token, revoke = "https://auth.example.test/oauth/token", "https://auth.example.test/oauth/revoke"
-	e := Covering(w, token, revoke)
+	const token = "https://auth.example.test/oauth/token"
+	e := Covering(w, token)
 	for _, tt := range []struct {
 		url     string
 		limited bool
 	}{
 		{token, true},
-		{revoke, true},
+		{"https://auth.example.test/oauth/revoke", true},
 		{token + "?grant_type=client_credentials", true},
-		{"https://auth.example.test/.well-known/jwks.json", false},
+		{"https://auth.example.test/.well-known/jwks.json", true},
+		{"https://auth.example.test:443/oauth/token", true},
+		{"HTTPS://Auth.Example.Test/oauth/token", true},
 		{"https://shop.example.test/api/skus", false},
-		{"https://auth.example.test/oauth/tokens", false},
+		{"http://auth.example.test/oauth/token", false},
+		{"https://auth.example.test:8443/oauth/token", false},
 		{"https://dashboard.example.test/oauth/authorize?client_id=x", false},
+		{"/oauth/token", false},
+		{"::not a url", false},
 	} {
 		if got := e.For(tt.url); (got == w) != tt.limited || (got != nil && got != w) {
 			t.Errorf("For(%s) = %v; want limited: %v", tt.url, got, tt.limited)
 		}
 	}
 	var none *Endpoints
-	if none.For(token) != nil || Covering(nil, token).For(token) != nil {
+	if none.For(token) != nil || Covering(nil, token).For(token) != nil || Covering(w, "no url").For("no url") != nil {
 		t.Errorf("no limit: For(token) is a window; want nil")
+	}
+}
+
+// TestOriginOf verifies origins are compared as RFC 6454 makes them.
+func TestOriginOf(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://a.test/x":           "https://a.test",
+		"https://a.test:443/x":       "https://a.test",
+		"http://a.test:80":           "http://a.test",
+		"http://127.0.0.1:8080/x?y":  "http://127.0.0.1:8080",
+		"http://[::1]:9/x":           "http://[::1]:9",
+		"http://[::1]/x":             "http://[::1]",
+		"HTTP://A.TEST/":             "http://a.test",
+		"mailto:someone@example.com": "",
+		"":                           "",
+	} {
+		if got := OriginOf(in); got != want {
+			t.Errorf("OriginOf(%q) = %q; want %q", in, got, want)
+		}
 	}
 }

@@ -17,8 +17,8 @@ type Listing struct {
 	Cases    []catalog.Case
 	LeftOut  []verdict.LeftOut
 	Requests int // requests the cases send, retries of a 429 aside
-	// Limited is how many of them go to the auth endpoints (token and
-	// revocation), the ones the rate limit covers.
+	// Limited is how many of them go to the auth server (the token
+	// endpoint's origin), the ones the rate limit covers.
 	Limited int
 	Rate    setup.Rate // the limit that applies; the zero Rate is none
 	// Waiting is the least time the rate limit makes the run wait.
@@ -42,7 +42,7 @@ func List(o setup.Options) (Listing, error) {
 		return Listing{}, err
 	}
 	counts := requestsOf(p.running, r.target.AuthorizationCode != "")
-	l := Listing{Cases: p.running, LeftOut: res.LeftOut, Requests: counts.Total(), Limited: counts.Auth(), Rate: setup.Rate(limiter.Rate())}
+	l := Listing{Cases: p.running, LeftOut: res.LeftOut, Requests: counts.Total(), Limited: counts.To(limitedEndpoints(r.target)), Rate: setup.Rate(limiter.Rate())}
 	l.Waiting = limiter.LeastWait(l.Limited)
 	return l, nil
 }
@@ -55,7 +55,7 @@ func requestsOf(cases []catalog.Case, codeConfigured bool) sharing.Counts {
 	return sharing.New(cases).Requests(codeConfigured)
 }
 
-// authLimit is the run's limit of the auth endpoints, the ones Commerce
+// authLimit is the run's limit of the auth server, whose endpoint Commerce
 // Layer documents a limit for: the rate given, checked, or the default
 // for the target (ratelimit.ForTarget).
 func authLimit(r resolved) (*ratelimit.Window, error) {
@@ -67,11 +67,28 @@ func authLimit(r resolved) (*ratelimit.Window, error) {
 	return ratelimit.ForTarget((*ratelimit.Rate)(r.Rate), r.loopback), nil
 }
 
-// authLimits is the limit as the client applies it: to the token and
-// revocation endpoints only. The protected resource (the target's API,
-// whose own documented limits are far above the few requests a run sends
-// it), the key set and the authorize endpoint are not limited; a 429
-// from any of them is still waited out.
+// authLimits is the limit as the client applies it: to every request to
+// the token endpoint's origin (the auth server: token, revocation, key
+// set, and the resource or authorize endpoint when served there too).
+// Another origin (Commerce Layer's API, on its own host, whose documented
+// limits are far above the few requests a run sends it) is not limited;
+// a 429 from it is still waited out.
 func authLimits(w *ratelimit.Window, t config.Target) *ratelimit.Endpoints {
-	return ratelimit.Covering(w, t.TokenURL(), t.RevokeURL())
+	return ratelimit.Covering(w, t.TokenURL())
+}
+
+// limitedEndpoints are the endpoints authLimits covers for t, so that a
+// listing counts exactly the requests the limit will space.
+func limitedEndpoints(t config.Target) []sharing.Endpoint {
+	origin := ratelimit.OriginOf(t.TokenURL())
+	covered := []sharing.Endpoint{sharing.Token, sharing.Revocation} // both paths of the base URL
+	for _, e := range []struct {
+		endpoint sharing.Endpoint
+		url      string
+	}{{sharing.Resource, t.ResourceURL}, {sharing.Authorize, t.AuthorizeURL}, {sharing.KeySet, t.KeySetURL()}} {
+		if e.url != "" && ratelimit.OriginOf(e.url) == origin {
+			covered = append(covered, e.endpoint)
+		}
+	}
+	return covered
 }

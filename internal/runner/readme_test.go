@@ -28,29 +28,33 @@ const readmePath = "../../README.md"
 // hand would drift.
 var requestsParagraph = template.Must(template.New("requests").Parse(
 	"**How many requests, how long.** A full run against the embedded server, every variable set, sends " +
-		"{{.All.Total}} requests: {{.All.Auth}} to the auth endpoints ({{.Token}} token requests, {{.Revocation}} " +
-		"revocations), {{.Resource}} to the protected resource, {{.Authorize}} to the authorize endpoint and 1 to " +
-		"read the key set. Each distinct request is sent once per run: scenarios that send the same requests, " +
+		"{{.All.Total}} requests: {{.Token}} token requests, {{.Revocation}} revocations, 1 to read the key set, " +
+		"{{.Resource}} to the protected resource and {{.Authorize}} to the authorize endpoint. Each distinct request is sent once per run: scenarios that send the same requests, " +
 		"or one the first requests of the other (a scenario that revokes its token and checks the status, and " +
 		"one that revokes it the same way and checks the body), judge the same exchanges, and the `@jwt` and " +
 		"scope scenarios judge the tokens the token scenarios obtained; two scenarios that go on differently " +
 		"from one token (one revokes it, the other uses it) each get their own. Which scenario sends each " +
 		"request is decided before the run, so reports are the same at any `-concurrency` " +
-		"(`internal/runner/testdata/shared_requests.txt` lists who shares what). Only the auth endpoints' " +
-		"requests count against Commerce Layer's documented 30 a minute: the first 30 go at once and each " +
-		"further 30 wait for the sliding window, so {{.All.Auth}} requests cannot all be sent in less than " +
-		"{{.Wait}} (ceil({{.All.Auth}}/30) − 1 windows), and the run takes that, a 2 % margin per window, and " +
-		"the time of its last requests. Without `AUTHCONFORM_RESOURCE_URL` and the sales channel secret it sends " +
-		"{{.NoRevocation.Total}} requests, {{.NoRevocation.Auth}} to the auth endpoints (at least " +
-		"{{.NoRevocationWait}}); without the market code, the store and the stock location as well, " +
-		"{{.Minimal.Total}}, {{.Minimal.Auth}} to the auth endpoints (at least {{.MinimalWait}}). `-list` gives " +
-		"the count and the least wait for your configuration."))
+		"(`internal/runner/testdata/shared_requests.txt` lists who shares what). The rate limit covers every " +
+		"request to the auth server, the token endpoint's origin: against Commerce Layer, whose API and " +
+		"authorize endpoint answer on hosts of their own, that is the {{.All.Auth}} token and revocation requests " +
+		"and the key set's, {{.Limited}} in all; a server that also answers the resource or the authorize " +
+		"endpoint on its own origin has those counted as well (all {{.All.Total}} for the embedded server), so " +
+		"one that limits every request it serves is never sent more than its limit either. At Commerce Layer's " +
+		"documented 30 a minute the first 30 go at once and each further 30 wait for the sliding window, so " +
+		"{{.Limited}} requests cannot all be sent in less than {{.Wait}} (ceil({{.Limited}}/30) − 1 windows), " +
+		"and the run takes that, a 2 % margin per window, and the time of its last requests. Without " +
+		"`AUTHCONFORM_RESOURCE_URL` and the sales channel secret it sends {{.NoRevocation.Total}} requests, " +
+		"{{.NoRevocationLimited}} to the auth server (at least {{.NoRevocationWait}}); without the market code, " +
+		"the store and the stock location as well, {{.Minimal.Total}}, {{.MinimalLimited}} to the auth server " +
+		"(at least {{.MinimalWait}}). `-list` gives the count and the least wait for your configuration."))
 
 // requestCounts are the paragraph's numbers.
 type requestCounts struct {
-	All, NoRevocation, Minimal             sharing.Counts
-	Token, Revocation, Resource, Authorize int
-	Wait, NoRevocationWait, MinimalWait    string
+	All, NoRevocation, Minimal                   sharing.Counts
+	Token, Revocation, Resource, Authorize       int
+	Limited, NoRevocationLimited, MinimalLimited int
+	Wait, NoRevocationWait, MinimalWait          string
 }
 
 // TestReadmeRequestCounts verifies the README's paragraph on requests and
@@ -58,17 +62,27 @@ type requestCounts struct {
 // server's configuration, at Commerce Layer's rate limit. `go test
 // ./internal/runner -run TestReadmeRequestCounts -update` rewrites it.
 func TestReadmeRequestCounts(t *testing.T) {
+	// As at Commerce Layer: the API (the protected resource) and the
+	// authorize endpoint answer on origins other than the auth server's.
 	full := embedded.Target("http://127.0.0.1:1")
+	full.ResourceURL = "http://127.0.0.2:1/api/markets"
+	full.AuthorizeURL = "http://127.0.0.3:1/oauth/authorize"
 	noRevocation := full
 	noRevocation.ResourceURL, noRevocation.SalesChannel.Secret = "", ""
 	minimal := noRevocation
 	minimal.ScopeResources = config.ScopeResources{}
 
 	all, less, least := countsFor(t, full), countsFor(t, noRevocation), countsFor(t, minimal)
+	limited := func(c sharing.Counts) int { return c.Auth() + c[sharing.KeySet] }
 	counts := requestCounts{
 		All: all, NoRevocation: less, Minimal: least,
 		Token: all[sharing.Token], Revocation: all[sharing.Revocation], Resource: all[sharing.Resource], Authorize: all[sharing.Authorize],
-		Wait: minutes(leastWait(all)), NoRevocationWait: minutes(leastWait(less)), MinimalWait: minutes(leastWait(least)),
+		Limited: limited(all), NoRevocationLimited: limited(less), MinimalLimited: limited(least),
+		Wait: minutes(leastWait(limited(all))), NoRevocationWait: minutes(leastWait(limited(less))), MinimalWait: minutes(leastWait(limited(least))),
+	}
+	own := embedded.Target("http://127.0.0.1:1")
+	if c := countsFor(t, own); c.To(limitedEndpoints(own)) != c.Total() || c.Total() != all.Total() {
+		t.Fatalf("the embedded server's own listing counts %d of %d requests as limited; the paragraph says all %d", c.To(limitedEndpoints(own)), c.Total(), all.Total())
 	}
 	if all[sharing.KeySet] != 1 {
 		t.Fatalf("a full run reads the key set %d times; the paragraph says once", all[sharing.KeySet])
@@ -106,16 +120,15 @@ func countsFor(t *testing.T, target config.Target) sharing.Counts {
 	t.Helper()
 	l := listFor(t, target)
 	c := requestsOf(l.Cases, target.AuthorizationCode != "")
-	if l.Requests != c.Total() || l.Limited != c.Auth() || l.Waiting != leastWait(c) {
+	if n := c.To(limitedEndpoints(target)); l.Requests != c.Total() || l.Limited != n || l.Waiting != leastWait(n) {
 		t.Fatalf("-list says %d requests, %d limited, %s waiting; the counts per endpoint say %v", l.Requests, l.Limited, l.Waiting, c)
 	}
 	return c
 }
 
-// leastWait is the least time c's requests wait at Commerce Layer's 30
-// a minute: the auth endpoints' requests past the first 30, 30 a window.
-func leastWait(c sharing.Counts) time.Duration {
-	n := c.Auth()
+// leastWait is the least time n limited requests wait at Commerce
+// Layer's 30 a minute: those past the first 30, 30 a window.
+func leastWait(n int) time.Duration {
 	if n <= 30 {
 		return 0
 	}

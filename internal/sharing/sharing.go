@@ -57,8 +57,17 @@ func (c Counts) Total() int {
 }
 
 // Auth is the requests to the auth endpoints (token and revocation), the
-// ones Commerce Layer's documented limit covers.
+// ones Commerce Layer's documented limit is about.
 func (c Counts) Auth() int { return c[Token] + c[Revocation] }
+
+// To is the requests to the endpoints ends.
+func (c Counts) To(ends []Endpoint) int {
+	n := 0
+	for _, e := range ends {
+		n += c[e]
+	}
+	return n
+}
 
 // Line is one chain of requests that several scenarios share: its
 // exchanges are sent once, each by the first of its scenarios (in run
