@@ -28,8 +28,8 @@ const benchRateVar = "AUTHCONFORM_BENCH_RATE"
 
 // limitedServer stands in front of a target and enforces a rate limit of
 // its own, written here and sharing nothing with the suite's limiter: at
-// most n requests to the auth endpoints (token and revocation) in any
-// window of length per, counted when they arrive, refused ones too (as
+// most n requests to the paths it limits (every path when given none) in
+// any window of length per, counted when they arrive, refused ones too (as
 // Commerce Layer's "the count ... is never reset"); a request past that is
 // answered 429 with Retry-After, and not passed on. Other requests pass
 // unlimited.
@@ -155,10 +155,10 @@ func TestLimitedServer(t *testing.T) {
 // BenchmarkRateLimited runs the full Commerce Layer profile, every
 // variable set (the embedded server's configuration), against the
 // reference server behind limitedServer, with -rate set to its limit, and
-// reports the requests (all, and the auth endpoints' the limit counts),
+// reports the requests (all, and those the limit counts: here every one),
 // the 429s (target: none), the wall time and its ratio to the least time
-// the auth requests allow, (ceil(auth/n) − 1) windows (target: at most
-// 1.05).
+// the limited requests allow, (ceil(limited/n) − 1) windows (target: at
+// most 1.05).
 func BenchmarkRateLimited(b *testing.B) {
 	rate := setup.Rate{N: 30, Per: 2 * time.Second}
 	if v := os.Getenv(benchRateVar); v != "" {
