@@ -15,8 +15,11 @@ import (
 type Listing struct {
 	Cases    []ListedCase // the scenarios it would run, in order
 	LeftOut  []LeftOutCase
-	Requests int  // requests the cases send, retries of a 429 aside
-	Rate     Rate // the rate limit that applies; the zero Rate is none
+	Requests int // requests the cases send, retries of a 429 aside
+	// Limited is how many of them go to the auth server (the token
+	// endpoint's origin), the ones the rate limit covers.
+	Limited int
+	Rate    Rate // the rate limit that applies; the zero Rate is none
 	// Waiting is the least time the rate limit makes the run wait.
 	Waiting time.Duration
 }
@@ -26,6 +29,7 @@ type ListedCase struct {
 	Feature  string // feature file, e.g. features/errors/invalid_client.feature
 	Line     int    // the scenario's line in it
 	Scenario string
+	ID       string // its stable id, as Verdict.ID
 	Severity Severity
 	Rules    []string // the rules it checks
 	Tags     []string
@@ -43,10 +47,10 @@ func List(o Options) (Listing, error) {
 	if err != nil {
 		return Listing{}, err
 	}
-	out := Listing{LeftOut: leftOutOf(l.LeftOut), Requests: l.Requests, Rate: l.Rate, Waiting: l.Waiting}
+	out := Listing{LeftOut: leftOutOf(l.LeftOut), Requests: l.Requests, Limited: l.Limited, Rate: l.Rate, Waiting: l.Waiting}
 	for _, c := range l.Cases {
 		out.Cases = append(out.Cases, ListedCase{
-			Feature: c.URI, Line: c.Line, Scenario: c.Scenario,
+			Feature: c.URI, Line: c.Line, Scenario: c.Scenario, ID: c.ID,
 			Severity: Severity(verdict.SeverityOf(c.Tags)), Rules: catalog.Rules(c.Tags), Tags: c.Tags,
 		})
 	}

@@ -116,10 +116,17 @@ type Verdict struct {
 	Feature  string // feature file, e.g. features/errors/invalid_client.feature
 	Line     int    // the scenario's line in it
 	Scenario string
-	Status   Status
-	Severity Severity
-	Rules    []string // the rules it checks: rfc6749-5.2, docs-..., cl-test-...
-	Tags     []string
+	// ID is the scenario's stable id, its @id: tag ("#" and the row's
+	// number for a Scenario Outline's row): what KnownDeviation and the
+	// diff of two summaries match it by. "" for a scenario without one.
+	ID string
+	// Requirement is the sentence of the source the scenario checks, as
+	// its feature states it.
+	Requirement string
+	Status      Status
+	Severity    Severity
+	Rules       []string // the rules it checks: rfc6749-5.2, docs-..., cl-test-...
+	Tags        []string
 	// Error says what was expected and what came back; Transcript is the
 	// requests and answers; Repro a curl command sending the last request
 	// again. All redacted.
@@ -132,6 +139,7 @@ type Verdict struct {
 // or one of another profile.
 type LeftOutCase struct {
 	Feature, Scenario, Reason string
+	ID                        string // as Verdict.ID
 	Severity                  Severity
 	Rules                     []string
 	// OtherProfile is true for a scenario of another profile: it does not
@@ -158,7 +166,7 @@ func resultOf(r verdict.Run) Result {
 	out := Result{ExitCode: r.ExitCode, Requests: r.Requests, Waited: r.Waited, Duration: r.Duration, Stopped: r.Stopped, Started: r.Started}
 	for _, v := range r.Verdicts {
 		out.Verdicts = append(out.Verdicts, Verdict{
-			Feature: v.URI, Line: v.Line, Scenario: v.Scenario, Status: statuses[v.Status],
+			Feature: v.URI, Line: v.Line, Scenario: v.Scenario, ID: v.ID, Requirement: v.Requirement, Status: statuses[v.Status],
 			Severity: Severity(v.Severity), Rules: v.Rules, Tags: v.Tags,
 			Error: v.Error, Transcript: v.Transcript, Repro: v.Repro,
 			Requests: v.Requests, Duration: v.Duration,
@@ -172,7 +180,7 @@ func resultOf(r verdict.Run) Result {
 func leftOutOf(left []verdict.LeftOut) []LeftOutCase {
 	var out []LeftOutCase
 	for _, l := range left {
-		out = append(out, LeftOutCase{Feature: l.URI, Scenario: l.Scenario, Reason: l.Reason, Severity: Severity(l.Severity), Rules: l.Rules, OtherProfile: l.OtherProfile})
+		out = append(out, LeftOutCase{Feature: l.URI, Scenario: l.Scenario, ID: l.ID, Reason: l.Reason, Severity: Severity(l.Severity), Rules: l.Rules, OtherProfile: l.OtherProfile})
 	}
 	return out
 }

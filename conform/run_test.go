@@ -90,7 +90,10 @@ func TestRunRefusesABadTarget(t *testing.T) {
 // publicTarget is a configured target in its public form.
 func publicTarget(t *testing.T, ct config.Target) Target {
 	t.Helper()
-	pt, _ := ct.Setup()
+	pt, _, err := runner.SetupTarget(ct)
+	if err != nil {
+		t.Fatal(err)
+	}
 	return pt
 }
 

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/authconform/authconform/internal/config"
+	"github.com/authconform/authconform/internal/runner"
 )
 
 // TestTargetScopeResources verifies a target's scope resources reach the
@@ -13,7 +13,7 @@ import (
 // scope is refused before the run, naming its field.
 func TestTargetScopeResources(t *testing.T) {
 	tg := Target{URL: MustParseURL("http://127.0.0.1:1"), MarketCode: "europe", StoreID: "st1", StoreCode: "shop", StockLocationID: "sl1", StockLocationCode: "wh"}
-	ct, err := config.Resolve(tg, CommerceLayer)
+	ct, err := runner.ConfigTarget(tg, CommerceLayer)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -21,9 +21,9 @@ func TestTargetScopeResources(t *testing.T) {
 	if got := strings.Join([]string{r.MarketCode, r.StoreID, r.StoreCode, r.StockLocationID, r.StockLocationCode}, " "); got != "europe st1 shop sl1 wh" {
 		t.Errorf("configured scope resources = %q; want the target's", got)
 	}
-	back, _ := ct.Setup()
+	back, _, _ := runner.SetupTarget(ct)
 	if back.MarketCode != tg.MarketCode || back.StockLocationCode != tg.StockLocationCode {
-		t.Errorf("Setup(Resolve(t)) lost the scope resources: %+v", back)
+		t.Errorf("SetupTarget(ConfigTarget(t)) lost the scope resources: %+v", back)
 	}
 	tg.StoreCode = "out let"
 	_, err = List(Options{Target: tg})

@@ -3,6 +3,7 @@ package conform
 import (
 	"github.com/authconform/authconform/conform/setup"
 	"github.com/authconform/authconform/internal/config"
+	"github.com/authconform/authconform/internal/runner"
 )
 
 // Profile names the family of servers judged (package setup's type).
@@ -56,8 +57,7 @@ func TargetFromEnv(getenv func(string) string) (Target, Profile, error) {
 	if err != nil {
 		return Target{}, "", err
 	}
-	pt, p := t.Setup()
-	return pt, p, nil
+	return runner.SetupTarget(t)
 }
 
 // ParseProfile returns the profile called name ("commercelayer" or

@@ -1,7 +1,6 @@
 package steps
 
 import (
-	"github.com/authconform/authconform/conform/setup"
 	"net/http"
 	"regexp"
 	"strings"
@@ -70,7 +69,7 @@ func fuzzSuite(tb testing.TB) *suite {
 		tb.Fatalf("schema.Load: %v", err)
 	}
 	target := config.Target{
-		URL:       setup.MustParseURL("http://127.0.0.1:1"),
+		URL:       mustBase("http://127.0.0.1:1"),
 		TokenPath: config.DefaultTokenPath,
 		// No sales channel lifetime, as most users configure none: its
 		// lifetime steps read the token; the integration's is configured.

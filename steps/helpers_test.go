@@ -3,8 +3,8 @@ package steps
 import (
 	"encoding/base64"
 	"fmt"
-	"github.com/authconform/authconform/conform/setup"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -27,6 +27,16 @@ var testSchemas = sync.OnceValues(func() (*schema.Registry, error) {
 
 // testSuite is a suite configured for a Commerce Layer target, with a
 // clock fixed at 1 700 000 000 (Unix seconds).
+// mustBase is raw parsed as a target's base URL, for a URL known to be
+// good.
+func mustBase(raw string) *url.URL {
+	u, err := config.ParseBaseURL(raw)
+	if err != nil {
+		panic(err)
+	}
+	return u
+}
+
 func testSuite(tb testing.TB) *suite {
 	tb.Helper()
 	schemas, err := testSchemas()
@@ -36,7 +46,7 @@ func testSuite(tb testing.TB) *suite {
 	return &suite{Config: stepsuite.Config{
 		Schemas: schemas,
 		Target: config.Target{
-			URL:          setup.MustParseURL("http://127.0.0.1:1"),
+			URL:          mustBase("http://127.0.0.1:1"),
 			TokenPath:    "/oauth/token",
 			SalesChannel: config.Client{ID: "sc", Lifetime: 14400},
 			MarketID:     "xYZkjABcde",

@@ -263,7 +263,33 @@ func (st *scenario) sentSecretsIn(raw []byte) []string {
 	return nil
 }
 
+// send sends req and makes its answer the one the Then steps judge. In a
+// line of the run's sharing plan (lines.go) the request is sent by the
+// first scenario of the line that needs it, and the others judge its
+// answer, exactly as if they had sent it.
 func (st *scenario) send(ctx context.Context, req httpclient.Request) error {
+	sl, mine, err := st.nextSlot(ctx)
+	if err != nil {
+		return &sendError{msg: st.suite.Redactor.String(err.Error()), err: err}
+	}
+	if sl != nil && !mine && sl.ex != nil {
+		st.borrowSlot(sl)
+		return st.answered(req, sl.ex)
+	}
+	sent := len(st.exchanges)
+	err = st.sendOwn(ctx, req)
+	if mine {
+		var ex *httpclient.Exchange // nil: no answer came
+		if len(st.exchanges) > sent {
+			ex = st.exchanges[sent]
+		}
+		st.settleSlot(sl, ex)
+	}
+	return err
+}
+
+// sendOwn sends req itself.
+func (st *scenario) sendOwn(ctx context.Context, req httpclient.Request) error {
 	ex, err := st.suite.Client.Do(ctx, req)
 	if err != nil {
 		st.sendFailed = true
@@ -272,6 +298,12 @@ func (st *scenario) send(ctx context.Context, req httpclient.Request) error {
 	}
 	st.exchanges = append(st.exchanges, ex)
 	st.judge(ex)
+	return st.answered(req, ex)
+}
+
+// answered learns what an answer to req says about the run: which clients
+// got tokens, and a token answer other scenarios may judge.
+func (st *scenario) answered(req httpclient.Request, ex *httpclient.Exchange) error {
 	if strings.HasPrefix(req.URL, st.suite.Target.TokenURL()) && st.req != nil && !st.req.revocation {
 		for _, p := range st.req.params {
 			if p.name == "client_id" {

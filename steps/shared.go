@@ -15,6 +15,7 @@ import (
 	"github.com/authconform/authconform/internal/catalog"
 	"github.com/authconform/authconform/internal/httpclient"
 	"github.com/authconform/authconform/internal/jwtcheck"
+	"github.com/authconform/authconform/internal/sharing"
 )
 
 // runShared is what scenarios of one run obtain once and share: token
@@ -26,6 +27,10 @@ type runShared struct {
 	mu     sync.Mutex
 	tokens map[string]*sharedAnswer
 	keys   *sharedKeySet
+	// lines are the request chains scenarios share (lines.go), by
+	// scenario id; finished, the scenarios that will send no more.
+	lines    map[string]*lineRun
+	finished map[string]bool
 }
 
 // sharedAnswer is a token answer, or the promise of one while the
@@ -227,6 +232,9 @@ func (st *scenario) releaseShared() {
 			a.settle(a.ex, a.token, st.name())
 		}
 	}
+	if sh.lines != nil {
+		sh.releaseLines(st.id())
+	}
 }
 
 // PlanSharing names, before the run, the scenario that obtains each token
@@ -244,6 +252,7 @@ func (s *suite) PlanSharing(cases []catalog.Case) {
 	maps.Copy(values, s.runValues())
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
+	sh.planLines(sharing.New(cases))
 	for _, c := range cases {
 		body, plain := "", false
 		for _, step := range c.Steps {

@@ -72,6 +72,9 @@ type scenario struct {
 	// sendFailed: a request of this scenario got no HTTP answer;
 	// neverSent: the client refused to send it (the run had stopped).
 	sendFailed, neverSent bool
+	// lineSends counts the requests this scenario has sent or judged in
+	// its line of the run's sharing plan (lines.go).
+	lineSends int
 }
 
 func newScenario(s *suite) *scenario {

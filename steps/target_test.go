@@ -5,7 +5,6 @@ import (
 	"crypto/rsa"
 	"encoding/base64"
 	"encoding/json"
-	"github.com/authconform/authconform/conform/setup"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -332,7 +331,7 @@ func (lt *liveTarget) requests(path string) []seenRequest {
 func (lt *liveTarget) suite(tb testing.TB) *suite {
 	tb.Helper()
 	s := testSuite(tb)
-	s.Target.URL = setup.MustParseURL(lt.origin)
+	s.Target.URL = mustBase(lt.origin)
 	s.Target.TokenPath = tokenPath
 	s.Target.RevokePath = config.DefaultRevokePath
 	s.Target.ResourceURL = lt.origin + resourcePath

@@ -46,10 +46,10 @@ func TestConsoleForPeople(t *testing.T) {
 	for _, c := range failed {
 		// Listed under its feature file, then headed by its rule,
 		// file:line and name.
-		want = append(want, "\n"+c.URI+"\n", "  × "+c.Scenario+" (", "\n"+failureHeading(c)+"\n")
+		want = append(want, "\n"+c.URI+"\n", "] × "+c.Scenario+" (", "\n"+failureHeading(c)+"\n")
 	}
 	if passed := firstPassed(builtInCases(t), run, failed); passed != "" {
-		want = append(want, "  ✔ "+passed+" (")
+		want = append(want, "] ✔ "+passed+" (")
 	}
 	for _, w := range want {
 		if !strings.Contains("\n"+r.stdout, w) { // a feature file heads the first line

@@ -54,7 +54,7 @@ var pathCases = []struct {
 	{"-schemas is a file", []string{"-schemas", "{dir}/sparse"}, "sparse is a regular file; want a directory"},
 	{"schema file a link to /dev/zero", []string{"-schemas", "{dir}/schemas-zero"}, "token_response.json leads out of its directory"},
 	{"schema file a FIFO", []string{"-schemas", "{dir}/schemas-fifo"}, "token_response.json is a named pipe (FIFO)"},
-	{"schema file of 1 GiB", []string{"-schemas", "{dir}/schemas-sparse"}, "token_response.json is larger than 16 MiB"},
+	{"schema file of 1 GiB", []string{"-schemas", "{dir}/schemas-sparse"}, "token_response.json is larger than 1 MiB"},
 	{"-features is /dev/zero", []string{"-features", "/dev/zero"}, "-features: /dev/zero is a device; want a directory"},
 	{"feature file a link to /dev/zero", []string{"-features", "{dir}/features-zero"}, "x.feature leads out of its directory"},
 	{"feature file of 1 GiB", []string{"-features", "{dir}/features-sparse"}, "x.feature is larger than"},

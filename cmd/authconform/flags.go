@@ -17,6 +17,7 @@ import (
 	"github.com/authconform/authconform/internal/embedded"
 	"github.com/authconform/authconform/internal/expect"
 	"github.com/authconform/authconform/internal/runner"
+	"github.com/authconform/authconform/internal/termcolor"
 	"github.com/authconform/authconform/internal/userfile"
 )
 
@@ -34,12 +35,13 @@ type cli struct {
 	profile, clientID, basicClientID, scope, forbiddenScope     string
 	expiresIn                                                   int
 	scopes                                                      scopeFlags
+	color                                                       termcolor.Mode
 }
 
 // parseFlags reads args. done means the command has already answered
 // (help, or a bad flag) with code.
 func parseFlags(args []string, stdout, stderr io.Writer) (c *cli, code int, done bool) {
-	c = &cli{}
+	c = &cli{color: termcolor.Auto}
 	fl := flag.NewFlagSet("authconform", flag.ContinueOnError)
 	// Help asked for goes to stdout, where it can be paged; a bad flag is
 	// one line on stderr.
@@ -48,9 +50,7 @@ func parseFlags(args []string, stdout, stderr io.Writer) (c *cli, code int, done
 	c.define(fl)
 	if err := fl.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(stdout, usageHead)
-			fl.SetOutput(stdout)
-			fl.PrintDefaults()
+			printUsage(stdout, fl)
 			return c, conform.ExitPass, true
 		}
 		fmt.Fprintf(stderr, "authconform: %v (authconform -h lists the flags)\n", err)
@@ -69,17 +69,21 @@ func (c *cli) define(fl *flag.FlagSet) {
 	fl.StringVar(&c.targetURL, "target", "", "base URL of the auth server (default $AUTHCONFORM_TARGET, else the embedded reference server)")
 	fl.StringVar(&c.tokenPath, "token-path", "", "path of the token endpoint (default $AUTHCONFORM_TOKEN_PATH or /oauth/token)")
 	fl.StringVar(&c.tags, "tags", "", "godog tag expression selecting scenarios, e.g. '@must && ~@integration'")
-	fl.StringVar(&c.format, "format", "console", "formatters, comma-separated, each name or name:FILE: console (one line per case, then each failure in full), pretty, progress, junit, json (the run's summary), cucumber, events, html:FILE")
+	fl.StringVar(&c.format, "format", "console", runner.FormatUsage)
 	fl.StringVar(&c.featuresDir, "features", "", "directory of .feature files (default: the ones built into the binary)")
 	fl.StringVar(&c.schemasDir, "schemas", "", "directory of JSON Schemas (default: the ones built into the binary)")
 	fl.DurationVar(&c.timeout, "timeout", 10*time.Second, "timeout of each request")
 	fl.DurationVar(&c.maxWait, "max-wait", time.Minute, "longest Retry-After of a 429 waited out; a longer one ends the run (exit 2)")
 	fl.BoolVar(&c.strict, "strict", false, "a failed @should scenario fails the run")
 	fl.IntVar(&c.concurrency, "concurrency", 1, "scenarios run at once")
-	fl.StringVar(&c.rate, "rate", "", "request limit N/DURATION or none (default 30/1m for targets not on loopback, none on loopback)")
+	fl.StringVar(&c.rate, "rate", "", "limit N/DURATION or none of the requests to the auth server, every request to the token endpoint's origin (default 30/1m for targets not on loopback, none on loopback)")
 	fl.BoolVar(&c.allowHTTP, "allow-http", false, "allow a plain http:// target that is not on loopback")
 	fl.StringVar(&c.caFile, "ca-file", "", "PEM file of extra CA certificates to trust")
 	fl.BoolVar(&c.quiet, "quiet", false, "no progress lines on stderr")
+	fl.Func("color", "colour the console format, the progress lines and the summary: auto (on a terminal, unless NO_COLOR is set or TERM=dumb), always (for a CI log that shows colour), never (default auto)", func(s string) (err error) {
+		c.color, err = termcolor.ParseMode(s)
+		return err
+	})
 	fl.StringVar(&c.expectFile, "expect-failures", "", "JSON file of scenarios the target is known to fail, each with a reason")
 	fl.StringVar(&c.updateFile, "update-expect-failures", "", "after the run, write the known-deviation file FILE from it (a person reviews it; never unattended in CI)")
 	fl.StringVar(&c.fault, "embedded-fault", "", "run the embedded reference server with this fault (see -list-faults)")
@@ -192,7 +196,7 @@ func unset(getenv func(string) string, name string) func(string) string {
 // and returns it as the target, with the expectations the user may have
 // set (lifetimes, skew), so a mismatch can be demonstrated too. A lifetime
 // not set stays unset, as for any target: judged against the tokens.
-func (c *cli) embedded(t conform.Target, p conform.Profile, stderr io.Writer) (*refserver.Server, conform.Target, error) {
+func (c *cli) embedded(t conform.Target, p conform.Profile, held *heldLines) (*refserver.Server, conform.Target, error) {
 	// Tokens name an https://auth. issuer, which Commerce Layer's clients
 	// follow; Target reads the keys from the server itself.
 	opts := refserver.Options{Fault: c.fault, Issuer: embedded.Issuer}
@@ -210,12 +214,13 @@ func (c *cli) embedded(t conform.Target, p conform.Profile, stderr io.Writer) (*
 	if c.fault != "" {
 		name += " with fault " + strconv.Quote(c.fault)
 	}
-	fmt.Fprintf(stderr, "authconform: no target given; running against %s at %s\n", name, srv.URL)
+	held.add("authconform: no target given; running against %s at %s", name, srv.URL)
 	return srv, e, nil
 }
 
 // options are the run's options for target t under profile p.
-func (c *cli) options(t conform.Target, p conform.Profile, stdout, stderr io.Writer) (conform.Options, error) {
+// Its warnings are held until the run's first output.
+func (c *cli) options(t conform.Target, p conform.Profile, stdout, stderr io.Writer, held *heldLines) (conform.Options, error) {
 	switch {
 	case c.concurrency < 1:
 		return conform.Options{}, fmt.Errorf("-concurrency %d: want at least 1", c.concurrency)
@@ -269,8 +274,8 @@ func (c *cli) options(t conform.Target, p conform.Profile, stdout, stderr io.Wri
 	}
 	// Whether a name is on loopback takes a look-up, as the run's own
 	// planning does; conform.URL.IsLoopback reads the text only.
-	if c.concurrency > 1 && !(config.Target{URL: t.URL}).IsLoopback() {
-		fmt.Fprintln(stderr, "authconform: -concurrency > 1 on a remote target: the rate limit still spaces every request")
+	if c.concurrency > 1 && !(config.Target{URL: t.URL.Parsed()}).IsLoopback() {
+		held.add("authconform: -concurrency > 1 on a remote target: the rate limit still spaces every request")
 	}
 	return o, nil
 }
@@ -308,7 +313,7 @@ func knownDeviations(path string) ([]conform.KnownDeviation, error) {
 	}
 	out := make([]conform.KnownDeviation, len(list))
 	for i, f := range list {
-		out[i] = conform.KnownDeviation{Feature: f.Feature, Scenario: f.Scenario, Reason: f.Reason}
+		out[i] = conform.KnownDeviation{ID: f.ID, Feature: f.Feature, Scenario: f.Scenario, Reason: f.Reason}
 	}
 	return out, nil
 }

@@ -2,6 +2,9 @@ package main
 
 import (
 	"encoding/json"
+	"encoding/xml"
+	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -10,6 +13,7 @@ import (
 
 	junit "github.com/joshdk/go-junit"
 
+	"github.com/authconform/authconform"
 	"github.com/authconform/authconform/internal/catalog"
 	"github.com/authconform/authconform/internal/embedded"
 	"github.com/authconform/authconform/internal/golden"
@@ -33,7 +37,7 @@ const (
 // Which scenarios each fault fails or warns, the golden file says.
 func TestJUnitAgreesWithTheVerdict(t *testing.T) {
 	t.Parallel()
-	checkJUnitAgreesWithTheVerdict(t, nil, loadGolden(t), builtInCases(t))
+	checkJUnitAgreesWithTheVerdict(t, nil, authconform.Files, loadGolden(t), builtInCases(t))
 }
 
 // TestAGherkinOnlyCaseKeepsJUnitAgreeing runs the same check over a copy
@@ -52,23 +56,23 @@ func TestAGherkinOnlyCaseKeepsJUnitAgreeing(t *testing.T) {
 	if err != nil {
 		t.Fatalf("catalog.Load(the copy): %v", err)
 	}
-	checkJUnitAgreesWithTheVerdict(t, []string{"-features", dir}, g, cases)
+	checkJUnitAgreesWithTheVerdict(t, []string{"-features", dir}, os.DirFS(dir), g, cases)
 }
 
 // checkJUnitAgreesWithTheVerdict runs the CLI, with args first, over
-// cases, of which g says what each fault fails and warns: a green run,
-// then a red one.
-func checkJUnitAgreesWithTheVerdict(t *testing.T, args []string, g golden.File, cases []catalog.Case) {
+// cases, read from features, of which g says what each fault fails and
+// warns: a green run, then a red one.
+func checkJUnitAgreesWithTheVerdict(t *testing.T, args []string, features fs.FS, g golden.File, cases []catalog.Case) {
 	t.Helper()
-	checkGreenJUnit(t, args, g, cases)
-	checkRedJUnit(t, args, g, cases)
+	checkJUnitCatalog(t, checkGreenJUnit(t, args, g, cases), features, cases)
+	checkJUnitCatalog(t, checkRedJUnit(t, args, g, cases), features, cases)
 }
 
 // checkGreenJUnit runs the CLI against knownFault without the
 // integration's secret, the fault's failures listed as known deviations:
 // exit 0, nothing failed in JUnit, and every warning, known deviation and
-// left-out case skipped with its reason.
-func checkGreenJUnit(t *testing.T, args []string, g golden.File, cases []catalog.Case) {
+// left-out case skipped with its reason. It returns the JUnit file.
+func checkGreenJUnit(t *testing.T, args []string, g golden.File, cases []catalog.Case) string {
 	t.Helper()
 	// Tokens name an issuer Commerce Layer's clients follow, so that the
 	// warnings are the golden file's.
@@ -85,11 +89,14 @@ func checkGreenJUnit(t *testing.T, args []string, g golden.File, cases []catalog
 	if len(known) == 0 || len(warned) == 0 {
 		t.Fatalf("the golden file says fault %s fails %d and warns %d scenarios of a run without the integration's secret; want some of each, or this test proves nothing: pick another knownFault", knownFault, len(known), len(warned))
 	}
-	xml := filepath.Join(t.TempDir(), "green.xml")
-	r := runCLI(t, env, append(slices.Clone(args), "-quiet", "-format", "progress,junit:"+xml, "-expect-failures", writeKnown(t, known, "AUTH-7"))...)
+	dir := t.TempDir()
+	xml, summary, annotations := filepath.Join(dir, "green.xml"), filepath.Join(dir, "green.json"), filepath.Join(dir, "green.txt")
+	formats := "progress,junit:" + xml + ",json:" + summary + ",github:" + annotations
+	r := runCLI(t, env, append(slices.Clone(args), "-quiet", "-format", formats, "-expect-failures", writeKnown(t, known, "AUTH-7"))...)
 	if r.code != 0 {
 		t.Fatalf("exit %d; want 0 (warnings, known deviations, left out)\n%s", r.code, r.stdout)
 	}
+	checkAnnotations(t, annotations, summary, cases)
 	skipped := map[string]string{}
 	for _, tc := range ingest(t, xml) {
 		switch tc.Status {
@@ -106,29 +113,36 @@ func checkGreenJUnit(t *testing.T, args []string, g golden.File, cases []catalog
 			}
 		}
 	}
-	leftOut := 0
+	leftOut, otherProfile := 0, 0
 	for _, m := range skipped {
-		if strings.HasPrefix(m, "left out: ") {
+		switch {
+		case strings.HasPrefix(m, "left out: "):
 			leftOut++
+		case strings.HasPrefix(m, "left out (other profile): ") && strings.Contains(m, "-profile rfc6749"):
+			otherProfile++
 		}
 	}
-	// JUnit lists the profile's cases: the other profile's are no gap.
-	if want := len(runSet(cases)) - len(green); leftOut != want || len(skipped) != leftOut+len(known)+len(warned) {
-		t.Errorf("%d skipped, %d of them left out; want the %d warnings, the %d known deviations and each of the %d scenarios needing a credential the run lacks left out", len(skipped), leftOut, len(warned), len(known), want)
+	// JUnit lists the whole catalog: the other profile's cases are
+	// skipped as such, apart from the gaps in the configuration.
+	want, wantOther := len(runSet(cases))-len(green), len(cases)-len(runSet(cases))
+	if leftOut != want || otherProfile != wantOther || len(skipped) != leftOut+otherProfile+len(known)+len(warned) {
+		t.Errorf("%d skipped, %d of them left out, %d as the other profile's; want the %d warnings, the %d known deviations, each of the %d scenarios needing a credential the run lacks left out and the %d of the other profile", len(skipped), leftOut, otherProfile, len(warned), len(known), want, wantOther)
 	}
+	return xml
 }
 
 // checkRedJUnit runs the CLI against failingFault: exit 1, and the same
 // failures, in the same order, in JUnit and in the summary, which are the
-// golden file's for the fault.
-func checkRedJUnit(t *testing.T, args []string, g golden.File, cases []catalog.Case) {
+// golden file's for the fault. It returns the JUnit file.
+func checkRedJUnit(t *testing.T, args []string, g golden.File, cases []catalog.Case) string {
 	t.Helper()
 	dir := t.TempDir()
-	xml, summary := filepath.Join(dir, "red.xml"), filepath.Join(dir, "red.json")
-	r := runCLI(t, nil, append(slices.Clone(args), "-quiet", "-embedded-fault", failingFault, "-format", "progress,junit:"+xml+",json:"+summary)...)
+	xml, summary, annotations := filepath.Join(dir, "red.xml"), filepath.Join(dir, "red.json"), filepath.Join(dir, "red.txt")
+	r := runCLI(t, nil, append(slices.Clone(args), "-quiet", "-embedded-fault", failingFault, "-format", "progress,junit:"+xml+",json:"+summary+",github:"+annotations)...)
 	if r.code != 1 {
 		t.Fatalf("exit %d; want 1", r.code)
 	}
+	checkAnnotations(t, annotations, summary, cases)
 	var failedJUnit []string
 	for _, tc := range ingest(t, xml) {
 		if tc.Status == junit.StatusFailed || tc.Status == junit.StatusError {
@@ -157,6 +171,106 @@ func checkRedJUnit(t *testing.T, args []string, g golden.File, cases []catalog.C
 	if !slices.Equal(failedJUnit, failedSummary) || !slices.Equal(slices.Sorted(slices.Values(failedJUnit)), want) || s.Counts["failed"] != len(want) {
 		t.Errorf("JUnit failures %q, summary failures %q (count %d); want the same, the golden file's for fault %s: %q", failedJUnit, failedSummary, s.Counts["failed"], failingFault, want)
 	}
+	return xml
+}
+
+// junitFile is a JUnit file as a consumer that links cases to their
+// source reads it: every <testcase> with its file and line.
+type junitFile struct {
+	Suites []struct {
+		Cases []struct {
+			Name string `xml:"name,attr"`
+			File string `xml:"file,attr"`
+			Line int    `xml:"line,attr"`
+		} `xml:"testcase"`
+	} `xml:"testsuite"`
+}
+
+// checkJUnitCatalog reads the JUnit file at path with encoding/xml and
+// finds every scenario of the catalog in it once, at its feature file (as
+// features names it) and at a line of that file that reads as the
+// scenario: its Scenario line, or the Examples row an outline's scenario
+// is named from.
+func checkJUnitCatalog(t *testing.T, path string, features fs.FS, cases []catalog.Case) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc junitFile
+	if err := xml.Unmarshal(b, &doc); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	seen := map[string]int{}
+	for _, s := range doc.Suites {
+		for _, c := range s.Cases {
+			seen[golden.Key(c.File, c.Name)]++
+			src, err := fs.ReadFile(features, c.File)
+			if err != nil {
+				t.Errorf("%q: file=%q: %v", c.Name, c.File, err)
+				continue
+			}
+			if got := scenarioAt(strings.Split(string(src), "\n"), c.Line); got != c.Name {
+				t.Errorf("%s:%d reads as scenario %q; want %q", c.File, c.Line, got, c.Name)
+			}
+		}
+	}
+	for _, c := range cases {
+		if k := golden.Key(c.URI, c.Scenario); seen[k] != 1 {
+			t.Errorf("%s is in the JUnit file %d times; want once", k, seen[k])
+		}
+	}
+	if total := len(slices.Collect(maps.Keys(seen))); total != len(cases) {
+		t.Errorf("the JUnit file has %d distinct cases; want the catalog's %d", total, len(cases))
+	}
+}
+
+// scenarioAt is the name of the scenario written at line n (from 1) of a
+// feature file, read as a person would: a Scenario line's name, or for an
+// Examples row its outline's name with each <column> replaced by the
+// row's cell. "" when the line is neither.
+func scenarioAt(lines []string, n int) string {
+	if n < 1 || n > len(lines) {
+		return ""
+	}
+	text := strings.TrimSpace(lines[n-1])
+	if name, ok := strings.CutPrefix(text, "Scenario:"); ok {
+		return strings.TrimSpace(name)
+	}
+	if !strings.HasPrefix(text, "|") {
+		return ""
+	}
+	var header []string
+	inExamples := true // until the Examples line: its header is the topmost row
+	for i := n - 2; i >= 0; i-- {
+		l := strings.TrimSpace(lines[i])
+		switch {
+		case strings.HasPrefix(l, "|") && inExamples:
+			header = cells(l)
+		case strings.HasPrefix(l, "Scenario Outline:"):
+			name := strings.TrimSpace(strings.TrimPrefix(l, "Scenario Outline:"))
+			row := cells(text)
+			for j := 0; j < len(header) && j < len(row); j++ {
+				name = strings.ReplaceAll(name, "<"+header[j]+">", row[j])
+			}
+			return name
+		case strings.HasPrefix(l, "Examples:") && inExamples:
+			if header == nil {
+				return ""
+			}
+			inExamples = false
+		}
+	}
+	return ""
+}
+
+// cells are the trimmed cells of a table row, "| a | b |".
+func cells(row string) []string {
+	parts := strings.Split(strings.Trim(strings.TrimSpace(row), "|"), "|")
+	for i := range parts {
+		parts[i] = strings.TrimSpace(parts[i])
+	}
+	return parts
 }
 
 func ingest(t *testing.T, path string) []junit.Test {

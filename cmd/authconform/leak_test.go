@@ -397,6 +397,8 @@ func runAllFormats(t *testing.T, env map[string]string, args ...string) (int, ma
 		"progress": filepath.Join(dir, "progress.txt"),
 		"json":     filepath.Join(dir, "summary.json"),
 		"pretty":   filepath.Join(dir, "pretty.txt"),
+		"github":   filepath.Join(dir, "annotations.txt"),
+		"markdown": filepath.Join(dir, "summary.md"),
 	}
 	format := "console"
 	for name, path := range files {

@@ -3,7 +3,8 @@
 // target it starts the embedded reference server and runs against that.
 //
 // Exit codes: 0 every scenario run passed (warnings allowed), 1 a scenario
-// failed, 2 a usage or configuration error, or the target is unreachable.
+// failed, 2 a usage or configuration error, or the target is unreachable;
+// 129, 130, 143 stopped by SIGHUP, SIGINT, SIGTERM (usage.go lists them).
 package main
 
 import (
@@ -14,11 +15,13 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/authconform/authconform/conform"
 	"github.com/authconform/authconform/internal/compare"
 	"github.com/authconform/authconform/internal/expect"
+	"github.com/authconform/authconform/internal/termcolor"
 	"github.com/authconform/authconform/internal/termsafe"
 )
 
@@ -34,28 +37,6 @@ func main() {
 	os.Exit(code)
 }
 
-const usageHead = `usage: authconform [flags]
-       authconform diff OLD.json NEW.json
-       authconform serve [-addr 127.0.0.1:0] [-allow-remote] [-fault NAME] [-error-shape errors|rfc6749]
-
-Runs the client_credentials conformance suite against a token endpoint.
-With no target (-target or AUTHCONFORM_TARGET) it runs against the embedded
-reference server; "authconform serve" runs that server on its own, for client
-developers (authconform serve -h). Credentials come from the environment:
-  AUTHCONFORM_SALES_CHANNEL_CLIENT_ID, AUTHCONFORM_MARKET_ID, AUTHCONFORM_OTHER_MARKET_ID,
-  AUTHCONFORM_INTEGRATION_CLIENT_ID, AUTHCONFORM_INTEGRATION_CLIENT_SECRET
-  (or AUTHCONFORM_INTEGRATION_CLIENT_SECRET_FILE), AUTHCONFORM_TOKEN_PATH,
-  AUTHCONFORM_SALES_CHANNEL_EXPIRES_IN, AUTHCONFORM_INTEGRATION_EXPIRES_IN,
-  AUTHCONFORM_CLOCK_SKEW.
--config FILE [-config-section NAME] reads these variables from a settings file
-(KEY=VALUE lines in [sections]; a client secret only as ${VARIABLE} or as a
-*_FILE path); a variable set in the environment, and a flag, override it.
-Exit codes: 0 passed (warnings allowed), 1 a scenario failed,
-2 usage or configuration error, or the target is unreachable.
-
-flags:
-`
-
 // run is main without the process: testable, and it never calls os.Exit.
 // It reads the command line, lays the flags over the environment, and
 // runs, lists, or compares.
@@ -63,7 +44,12 @@ flags:
 // What people read (stderr, and stdout unless a machine-readable report
 // goes there) passes through termsafe: the last guard, behind the
 // runner's, for the text of any error and for what files and targets said.
+//
+// Colour (-color, NO_COLOR, TERM, a terminal) is decided for each stream
+// on the file itself; a coloured stream's guard lets through only the
+// colour sequences the command adds around text it has cleaned.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	terminalErr := stderr
 	safeErr := termsafe.NewWriter(stderr)
 	defer safeErr.Close()
 	stderr = safeErr
@@ -76,10 +62,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	if done {
 		return code
 	}
+	if termcolor.Enabled(c.color, getenv, terminalErr) {
+		colourErr := termcolor.NewWriter(terminalErr)
+		defer colourErr.Close()
+		stderr = colourErr
+	}
 	// A -format that does not parse is reported below; until then stdout
 	// is for people.
 	if formats, err := conform.ParseFormats(c.format); err != nil || !consoleIsMachineReadable(formats) {
-		safeOut := termsafe.NewWriter(stdout)
+		var safeOut io.WriteCloser = termsafe.NewWriter(stdout)
+		if termcolor.Enabled(c.color, getenv, stdout) {
+			safeOut = termcolor.NewWriter(stdout)
+		}
 		defer safeOut.Close()
 		stdout = safeOut
 	}
@@ -104,33 +98,89 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	if settings != nil {
 		secretOrigins(&t, settings)
 	}
+	return c.start(ctx, t, p, stdout, stderr)
+}
+
+// start runs or lists the suite against t, or the embedded server when t
+// has no URL. Lines about the run (which server, a warning) wait for its
+// first output: a configuration error found before then is the first
+// line.
+func (c *cli) start(ctx context.Context, t conform.Target, p conform.Profile, stdout, stderr io.Writer) int {
+	fail := func(err error) int {
+		fmt.Fprintf(stderr, "authconform: %v\n", err)
+		return conform.ExitConfig
+	}
+	held := &heldLines{w: stderr}
 	if t.URL.IsZero() {
-		srv, e, err := c.embedded(t, p, stderr)
+		srv, e, err := c.embedded(t, p, held)
 		if err != nil {
 			return fail(err)
 		}
 		defer srv.Close()
 		t = e
 	}
-	opts, err := c.options(t, p, stdout, stderr)
+	out, errOut := held.before(stdout), held.before(stderr)
+	opts, err := c.options(t, p, out, errOut, held)
 	if err != nil {
 		return fail(err)
 	}
 	if c.listOnly {
-		return list(opts, stdout, stderr)
+		return list(opts, out, stderr)
 	}
-	return c.runSuite(ctx, opts, stdout, stderr)
+	return c.runSuite(ctx, opts, out, errOut, stderr)
 }
+
+// heldLines are lines about the run held back until its first output, and
+// printed to w then; a run that never starts (a configuration error)
+// never prints them.
+type heldLines struct {
+	once  sync.Once
+	w     io.Writer
+	lines []string
+}
+
+// add holds a line; it must be called before the first output.
+func (h *heldLines) add(format string, args ...any) {
+	h.lines = append(h.lines, fmt.Sprintf(format, args...))
+}
+
+// print writes the held lines, once.
+func (h *heldLines) print() {
+	h.once.Do(func() {
+		for _, l := range h.lines {
+			fmt.Fprintln(h.w, l)
+		}
+	})
+}
+
+// before is w printing the held lines before its first write.
+func (h *heldLines) before(w io.Writer) io.Writer { return afterHeld{h, w} }
+
+type afterHeld struct {
+	h *heldLines
+	w io.Writer
+}
+
+func (a afterHeld) Write(p []byte) (int, error) {
+	a.h.print()
+	return a.w.Write(p)
+}
+
+// KeepsColour says whether the writer under a keeps colour.
+func (a afterHeld) KeepsColour() bool { return termcolor.Keeps(a.w) }
 
 // runSuite runs the suite and prints its summary; the exit code is the
 // run's, or 2 when it could not start or ended early.
-func (c *cli) runSuite(ctx context.Context, opts conform.Options, stdout, stderr io.Writer) int {
+//
+// A run that could not start says why on configErr, which holds no line
+// back: its error is the first line.
+func (c *cli) runSuite(ctx context.Context, opts conform.Options, stdout, stderr, configErr io.Writer) int {
 	runUnderWay.Store(true) // a signal now stops the run and writes its reports
 	res, err := conform.Run(ctx, opts)
 	var cerr *conform.ConfigError
 	switch {
 	case errors.As(err, &cerr) && len(res.Verdicts) == 0:
-		fmt.Fprintf(stderr, "authconform: %v\n", err)
+		fmt.Fprintf(configErr, "authconform: %v\n", err)
 		return conform.ExitConfig
 	case err != nil && cerr == nil:
 		fmt.Fprintf(stderr, "authconform: %v\n", err)
@@ -142,7 +192,7 @@ func (c *cli) runSuite(ctx context.Context, opts conform.Options, stdout, stderr
 	if consoleIsMachineReadable(opts.Formats) {
 		summaryOut = stderr
 	}
-	printSummary(summaryOut, res, usesConsole(opts.Formats))
+	printSummary(summaryOut, res, usesConsole(opts.Formats), termcolor.Painter{On: termcolor.Keeps(summaryOut)})
 	if cerr != nil {
 		// The run ended early (the target went away or refused to be
 		// tested): what ran is above, the reason is the last line.
@@ -172,10 +222,10 @@ func updateExpectations(path string, old []expect.Failure, res conform.Result, s
 		// as it is, and none is added.
 		switch v.Status {
 		case conform.Passed, conform.UnexpectedPass:
-			outcomes = append(outcomes, expect.Outcome{Feature: v.Feature, Scenario: v.Scenario})
+			outcomes = append(outcomes, expect.Outcome{ID: v.ID, Feature: v.Feature, Scenario: v.Scenario})
 		case conform.Failed, conform.ExpectedFailure:
 			first, _, _ := strings.Cut(v.Error, "\n")
-			outcomes = append(outcomes, expect.Outcome{Feature: v.Feature, Scenario: v.Scenario, Failed: true, Error: first})
+			outcomes = append(outcomes, expect.Outcome{ID: v.ID, Feature: v.Feature, Scenario: v.Scenario, Failed: true, Error: first})
 		}
 	}
 	list := expect.Update(old, outcomes, res.Started.UTC().Format(time.DateOnly))
@@ -196,15 +246,19 @@ func list(opts conform.Options, stdout, stderr io.Writer) int {
 	for _, c := range l.Cases {
 		fmt.Fprintln(stdout, label(string(c.Severity), c.Rules, fmt.Sprintf("%s:%d", c.Feature, c.Line), c.Scenario))
 	}
-	printLeftOut(stdout, l.LeftOut)
-	fmt.Fprintf(stdout, "\nauthconform: %d scenarios would run, %d left out; %d requests at rate %s, at least %s waiting for the rate limit; nothing was sent\n",
-		len(l.Cases), len(l.LeftOut), l.Requests, l.Rate, l.Waiting)
+	printLeftOut(stdout, l.LeftOut, termcolor.Painter{})
+	fmt.Fprintf(stdout, "\nauthconform: %d scenarios would run, %d left out; %d requests, %d of them to the auth server at rate %s, at least %s waiting for the rate limit; nothing was sent\n",
+		len(l.Cases), len(l.LeftOut), l.Requests, l.Limited, l.Rate, l.Waiting)
 	return conform.ExitPass
 }
 
 // diff compares two runs' JSON summaries: exit 1 when a MUST case now
 // fails that did not, 0 otherwise, 2 on bad input.
 func diff(args []string, stdout, stderr io.Writer) int {
+	if asksForHelp(args) {
+		fmt.Fprint(stdout, diffUsage)
+		return conform.ExitPass
+	}
 	if len(args) != 2 {
 		fmt.Fprintln(stderr, "authconform: usage: authconform diff OLD.json NEW.json (summaries written with -format json:FILE)")
 		return conform.ExitConfig
@@ -242,8 +296,9 @@ func consoleIsMachineReadable(formats []conform.Format) bool {
 
 // printSummary ends the run with what went wrong, what was left out, and
 // one line of counts that CI logs can grep. consoleListed says the console
-// format has already listed the failures and the inconclusive cases.
-func printSummary(w io.Writer, res conform.Result, consoleListed bool) {
+// format has already listed the failures and the inconclusive cases. paint
+// colours the headings and the verdict.
+func printSummary(w io.Writer, res conform.Result, consoleListed bool, paint termcolor.Painter) {
 	c := count(res)
 	section := func(title string, st conform.Status) {
 		first := true
@@ -252,7 +307,11 @@ func printSummary(w io.Writer, res conform.Result, consoleListed bool) {
 				continue
 			}
 			if first {
-				fmt.Fprintf(w, "\n%s:\n", title)
+				colour := termcolor.Yellow // not a failure, but a reader's business
+				if st == conform.Failed || st == conform.UnexpectedPass {
+					colour = termcolor.Red
+				}
+				fmt.Fprintf(w, "\n%s\n", paint.Paint(colour, title+":"))
 				first = false
 			}
 			fmt.Fprintf(w, "  %s\n", label(string(v.Severity), v.Rules, v.Feature, v.Scenario))
@@ -273,15 +332,15 @@ func printSummary(w io.Writer, res conform.Result, consoleListed bool) {
 	section("Known deviations (failed as the known-deviation file expects)", conform.ExpectedFailure)
 	section("Interrupted (under way when the run ended)", conform.Interrupted)
 	if c.NotRun > 0 {
-		fmt.Fprintf(w, "\nNot run (%d): the run had ended: %s\n", c.NotRun, res.Stopped)
+		fmt.Fprintf(w, "\n%s %s\n", paint.Paint(termcolor.Dim, fmt.Sprintf("Not run (%d):", c.NotRun)), "the run had ended: "+res.Stopped)
 	}
-	printLeftOut(w, res.LeftOut)
-	verdictWord := "PASS"
+	printLeftOut(w, res.LeftOut, paint)
+	verdictWord := paint.Paint(termcolor.Green, "PASS")
 	switch {
 	case res.Stopped != "":
-		verdictWord = "STOPPED (" + res.Stopped + ")"
+		verdictWord = paint.Paint(termcolor.Yellow, "STOPPED") + " (" + res.Stopped + ")"
 	case res.ExitCode != conform.ExitPass:
-		verdictWord = "FAIL"
+		verdictWord = paint.Paint(termcolor.Red, "FAIL")
 	}
 	more := ""
 	if c.Inconclusive > 0 {
@@ -332,11 +391,11 @@ func label(severity string, rules []string, where, scenario string) string {
 
 // printLeftOut lists what a run leaves out: the scenarios of another
 // profile one line per reason, the others one by one.
-func printLeftOut(w io.Writer, left []conform.LeftOutCase) {
+func printLeftOut(w io.Writer, left []conform.LeftOutCase, paint termcolor.Painter) {
 	if len(left) == 0 {
 		return
 	}
-	fmt.Fprintf(w, "\nLeft out (%d):\n", len(left))
+	fmt.Fprintf(w, "\n%s\n", paint.Paint(termcolor.Dim, fmt.Sprintf("Left out (%d):", len(left))))
 	var reasons []string
 	other := map[string]int{}
 	for _, l := range left {

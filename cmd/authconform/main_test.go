@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/authconform/authconform/internal/expect"
 	"github.com/authconform/authconform/internal/refserver"
 )
 
@@ -274,7 +275,15 @@ func TestExpectFailures(t *testing.T) {
 		t.Fatalf("the golden file says fault %s fails no scenario of the Commerce Layer profile; want some", failingFault)
 	}
 	dir := t.TempDir()
-	listed := writeKnown(t, failed, "token_type is mac, ticket AUTH-1")
+	listed := writeKnown(t, failed, "token_type is mac, ticket AUTH-1") // by name, as before ids
+	byID := make([]expect.Failure, len(failed))
+	for i, c := range failed {
+		byID[i] = expect.Failure{ID: c.ID, Reason: "token_type is mac, ticket AUTH-1"}
+	}
+	listedByID := filepath.Join(dir, "by-id.json")
+	if err := expect.Write(listedByID, byID); err != nil {
+		t.Fatal(err)
+	}
 	stale := filepath.Join(dir, "stale.json")
 	if err := os.WriteFile(stale, []byte(`{"expected_failures": [{"feature": "`+failed[0].URI+`", "scenario": "No such scenario", "reason": "r"}]}`), 0o600); err != nil {
 		t.Fatal(err)
@@ -288,6 +297,7 @@ func TestExpectFailures(t *testing.T) {
 		want     string // in stdout, or stderr for exit 2
 	}{
 		{"known failure passes the run", []string{"-embedded-fault", failingFault, "-expect-failures", listed}, 0, knownDeviations},
+		{"known failure listed by id passes the run", []string{"-embedded-fault", failingFault, "-expect-failures", listedByID}, 0, knownDeviations},
 		{"fixed failure fails the run", []string{"-expect-failures", listed}, 1, "remove it from the known-deviation file"},
 		{"stale entry is a configuration error", []string{"-expect-failures", stale}, 2, "not a scenario of the suite"},
 		{"missing file", []string{"-expect-failures", filepath.Join(dir, "nope.json")}, 2, "-expect-failures"},

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/authconform/authconform"
+	"github.com/authconform/authconform/internal/expect"
 	"github.com/authconform/authconform/internal/schema"
 )
 
@@ -92,17 +93,20 @@ func TestDiffNamesWhatAFaultBreaks(t *testing.T) {
 		t.Fatalf("faulty run: exit %d; want 1", r.code)
 	}
 	var s struct {
-		Cases []struct{ Scenario, Status string }
+		Cases []struct{ ID, Scenario, Status, Error string }
 	}
 	b, _ := os.ReadFile(faulty)
 	validateSummaryFile(t, b)
 	if err := json.Unmarshal(b, &s); err != nil {
 		t.Fatal(err)
 	}
-	var failed []string
+	var failed []struct{ ID, Scenario, Status, Error string }
 	for _, c := range s.Cases {
+		if c.ID == "" {
+			t.Errorf("summary case %q has no id", c.Scenario)
+		}
 		if c.Status == "failed" {
-			failed = append(failed, c.Scenario)
+			failed = append(failed, c)
 		}
 	}
 	d := runCLI(t, nil, "diff", clean, faulty)
@@ -112,9 +116,14 @@ func TestDiffNamesWhatAFaultBreaks(t *testing.T) {
 	if !strings.Contains(d.stdout, "New failures ("+strconv.Itoa(len(failed))+"):") || len(failed) == 0 {
 		t.Errorf("diff does not list the %d failures:\n%s", len(failed), d.stdout)
 	}
-	for _, name := range failed {
-		if !strings.Contains(d.stdout, name+": passed → failed") {
-			t.Errorf("diff does not name %q:\n%s", name, d.stdout)
+	for _, c := range failed {
+		// Each new failure, then its error's first line, indented.
+		first, _, _ := strings.Cut(c.Error, "\n")
+		if r := []rune(first); len(r) > 60 {
+			first = string(r[:60]) // the diff cuts long lines
+		}
+		if !strings.Contains(d.stdout, c.Scenario+": passed → failed\n      "+first) || first == "" {
+			t.Errorf("diff does not name %q with its error %q:\n%s", c.Scenario, first, d.stdout)
 		}
 	}
 	back := runCLI(t, nil, "diff", faulty, clean)
@@ -139,11 +148,20 @@ func TestUpdateExpectFailures(t *testing.T) {
 	if !strings.Contains(string(b), "recorded by -update-expect-failures") || !strings.Contains(string(b), `token_type = \"mac\"`) {
 		t.Fatalf("baseline does not record the failures and their error:\n%s", b)
 	}
+	list, err := expect.Load(known)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range list {
+		if f.ID == "" || f.Scenario != "" {
+			t.Errorf("baseline entry %+v; want it by id alone", f)
+		}
+	}
 	if r := runCLI(t, nil, "-quiet", "-format", "progress", "-embedded-fault", "token-type-mac", "-expect-failures", known); r.code != 0 {
 		t.Errorf("run with the baseline: exit %d; want 0\n%s", r.code, r.stdout)
 	}
 	runCLI(t, nil, "-quiet", "-format", "progress", "-expect-failures", known, "-update-expect-failures", known)
-	if b, _ := os.ReadFile(known); strings.Contains(string(b), "scenario") {
-		t.Errorf("after a clean run the baseline still lists scenarios:\n%s", b)
+	if list, err := expect.Load(known); err != nil || len(list) != 0 {
+		t.Errorf("after a clean run the baseline lists %d scenarios (%v); want none", len(list), err)
 	}
 }

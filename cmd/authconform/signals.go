@@ -29,6 +29,10 @@ var stopGrace = 4 * time.Second
 // takes longer.
 const sameStop = 300 * time.Millisecond
 
+// stopSignals are the signals that stop the command; -h lists the exit
+// code of each (signalExit).
+var stopSignals = []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP}
+
 // handleSignals makes SIGINT, SIGTERM and SIGHUP stop the command: at
 // once before a run is under way; during one, by cancelling ctx so the
 // run ends and writes its reports, within stopGrace, or at once on a
@@ -36,7 +40,7 @@ const sameStop = 300 * time.Millisecond
 func handleSignals(stderr io.Writer) (ctx context.Context, stopped func() os.Signal) {
 	ctx, cancel := context.WithCancel(context.Background())
 	sigs := make(chan os.Signal, 2)
-	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	signal.Notify(sigs, stopSignals...)
 	var got atomic.Value
 	go func() {
 		sig := <-sigs

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/authconform/authconform/conform"
+	"github.com/authconform/authconform/internal/termcolor"
 )
 
 // TestSummaryCountsInconclusive verifies the run's last lines count an
@@ -21,7 +22,7 @@ func TestSummaryCountsInconclusive(t *testing.T) {
 		"  [MUST rfc6749-5.2] features/errors/b.feature: refuses a wrong scope\n      " + reason + "\n"
 	for _, consoleListed := range []bool{false, true} {
 		var b strings.Builder
-		printSummary(&b, run, consoleListed)
+		printSummary(&b, run, consoleListed, termcolor.Painter{})
 		out := b.String()
 		if !strings.Contains(out, last) {
 			t.Errorf("consoleListed=%v: last line is not %q:\n%s", consoleListed, last, out)

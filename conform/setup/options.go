@@ -23,9 +23,12 @@ const (
 
 // KnownDeviation is a scenario the target is known to fail, and why: it
 // does not fail the run while it fails, and fails the run once it passes.
+// It names the scenario by ID, or (as files written before ids do) by
+// Feature and Scenario.
 type KnownDeviation struct {
-	Feature  string // feature file as reported, e.g. features/errors/invalid_client.feature
-	Scenario string
+	ID       string // the scenario's stable id, its @id: tag ("#" and the row's number for an outline's row)
+	Feature  string // without an ID: the feature file as reported, e.g. features/errors/invalid_client.feature
+	Scenario string // without an ID: the scenario's name
 	Reason   string
 }
 
@@ -49,8 +52,10 @@ type Options struct {
 	// Output receives the format written to the console; nil discards
 	// it. Progress, if set, gets a line per finished case.
 	Output, Progress io.Writer
-	// Rate limits every request; nil is the command's default (30 a
-	// minute, none on loopback), &Rate{} no limit.
+	// Rate limits the requests to the auth server (the token endpoint's
+	// origin), whose endpoint Commerce Layer documents a limit for; nil is
+	// the command's default (30 a minute, none on loopback), &Rate{} no
+	// limit.
 	Rate *Rate
 	// Timeout bounds each request (0: 10 s); MaxWait the longest
 	// Retry-After waited out (0: 60 s).

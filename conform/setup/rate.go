@@ -8,8 +8,9 @@ import (
 	"time"
 )
 
-// Rate limits the requests of a run: at most N in any window of length
-// Per, a sliding window, as Commerce Layer counts them. The zero Rate is no
+// Rate limits the requests of a run to the auth server (every request to
+// the token endpoint's origin): at most N in any window of length Per, a sliding window, as
+// Commerce Layer counts them. The zero Rate is no
 // limit at all. A run whose options give no Rate (nil) takes the default:
 // 30 a minute, Commerce Layer's documented limit, and none on loopback.
 type Rate struct {

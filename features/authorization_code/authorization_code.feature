@@ -43,13 +43,21 @@ Feature: A webapp exchanges an authorization code for a token that acts for the 
     webapp is configured. §5.2: a code that is invalid, reused or bound to
     another redirection URI is invalid_grant, answered 400.
 
-  @must @authorize_url @rfc6749-4.1.2 @docs-authorization-code
+  @must @authorize_url @rfc6749-4.1.2 @docs-authorization-code @id:cl-code-authorize-redirect
   Scenario: The authorize endpoint sends the user back to the redirect_uri with a code and the state it was sent
+    RFC 6749 §4.1.2: a granted authorization request sends the user back to
+    the client's redirection URI with a code, and with the exact state the
+    client sent.
+
     When the authorize endpoint is asked for a code for the webapp
     Then the answer should redirect to the webapp's redirect_uri with a code and the state sent
 
-  @must @authorization_code @rfc6749-4.1.3 @docs-authorization-code @cl-test-jwt-claims
+  @must @authorization_code @rfc6749-4.1.3 @docs-authorization-code @cl-test-jwt-claims @id:cl-code-exchange
   Scenario: A webapp exchanges its code for a token that acts for the user, with a refresh token
+    Commerce Layer docs, "Authorization code": a webapp exchanges its code,
+    with its secret and redirect_uri, for a token that acts for the user
+    (owner_type "user") and comes with a refresh token.
+
     Given the webapp's authorization code
     And a token request with the JSON body:
       """json
@@ -80,8 +88,11 @@ Feature: A webapp exchanges an authorization code for a token that acts for the 
     And the token claim "application.public" should be false
     And the token claim "scope" should equal the JSON member "scope"
 
-  @must @authorize_url @rfc6749-4.1.2 @docs-authorization-code
+  @must @authorize_url @rfc6749-4.1.2 @docs-authorization-code @id:cl-code-reused-refused
   Scenario: A code exchanged once is refused the second time with invalid_grant and no token
+    RFC 6749 §4.1.2: a code used more than once MUST be refused
+    (invalid_grant, no token).
+
     Given a fresh authorization code from the authorize endpoint
     And a token request with the JSON body:
       """json
@@ -102,8 +113,11 @@ Feature: A webapp exchanges an authorization code for a token that acts for the 
     And the OAuth error should be "invalid_grant"
     And the response should not contain an access token
 
-  @should @authorize_url @resource @rfc6749-4.1.2
+  @should @authorize_url @resource @rfc6749-4.1.2 @id:cl-code-reused-revokes
   Scenario: The token a reused code gave no longer works once the code is presented again
+    RFC 6749 §4.1.2: when a code is used twice, the server SHOULD revoke the
+    tokens already issued on it.
+
     Given a fresh authorization code from the authorize endpoint
     And a token request with the JSON body:
       """json
@@ -124,8 +138,11 @@ Feature: A webapp exchanges an authorization code for a token that acts for the 
     When the protected resource is requested with the access token remembered as "first token"
     Then the response status should be 401
 
-  @must @negative @authorize_url @rfc6749-4.1.3 @docs-authorization-code
+  @must @negative @authorize_url @rfc6749-4.1.3 @docs-authorization-code @id:cl-code-other-redirect-uri
   Scenario: A code exchanged with another redirect_uri than the authorize request's gets invalid_grant and no token
+    RFC 6749 §4.1.3: the exchange's redirect_uri MUST be identical to the
+    authorize request's; another one gets invalid_grant and no token.
+
     Given a fresh authorization code from the authorize endpoint
     And a token request with the JSON body:
       """json
@@ -144,8 +161,11 @@ Feature: A webapp exchanges an authorization code for a token that acts for the 
     And the OAuth error should be "invalid_grant"
     And the response should not contain an access token
 
-  @must @negative @rfc6749-5.2 @docs-authorization-code
+  @must @negative @rfc6749-5.2 @docs-authorization-code @id:cl-code-unknown
   Scenario: A code the target never issued gets invalid_grant and no token
+    RFC 6749 §4.1.3 and §5.2: a code the server never issued is an invalid
+    grant: invalid_grant, and no token.
+
     Given a token request with the JSON body:
       """json
       {
@@ -163,8 +183,12 @@ Feature: A webapp exchanges an authorization code for a token that acts for the 
     And the OAuth error should be "invalid_grant"
     And the response should not contain an access token
 
-  @must @negative @rfc6749-3.2.1 @docs-authorization-code
+  @must @negative @rfc6749-3.2.1 @docs-authorization-code @id:cl-code-wrong-secret
   Scenario: A webapp with a wrong client secret gets invalid_client and no token
+    RFC 6749 §3.2.1: a confidential client MUST authenticate at the token
+    endpoint; a wrong secret gets invalid_client and no token, whatever the
+    code.
+
     Given a token request with the JSON body:
       """json
       {

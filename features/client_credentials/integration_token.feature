@@ -23,8 +23,12 @@ Feature: An integration gets a token with its client secret
     both is not documented for two markets, so that scenario is @should; it
     needs a second market (AUTHCONFORM_OTHER_MARKET_ID).
 
-  @must @rfc6749-4.4 @rfc6749-5.1 @docs-client-credentials
+  @must @rfc6749-4.4 @rfc6749-5.1 @docs-client-credentials @id:cl-cc-integration-all-markets
   Scenario: An integration with its secret and no scope gets a token for all markets
+    Commerce Layer docs, "Client credentials": an integration that sends its
+    client_id and secret, and no scope, gets a bearer token for market:all
+    (RFC 6749 §4.4.3, §5.1).
+
     Given a token request with the JSON body:
       """json
       {
@@ -44,8 +48,11 @@ Feature: An integration gets a token with its client secret
     And the JSON member "refresh_token" should be absent
     And the response should not contain a client secret
 
-  @must @market @rfc6749-3.3 @docs-authentication-scope
+  @must @market @rfc6749-3.3 @docs-authentication-scope @id:cl-cc-integration-market
   Scenario: An integration with its secret and a market in scope gets that scope echoed
+    Commerce Layer docs, "Authentication": a scope of market:id:ID restricts
+    the integration's token to that market, and the answer says so.
+
     Given a token request with the JSON body:
       """json
       {
@@ -62,8 +69,11 @@ Feature: An integration gets a token with its client secret
     And the JSON member "expires_in" should be the lifetime of the integration's tokens
     And the response should not contain a client secret
 
-  @should @market @other_market @rfc6749-3.3
+  @should @market @other_market @rfc6749-3.3 @id:cl-cc-integration-two-markets
   Scenario: An integration with two markets in scope gets both echoed
+    RFC 6749 §3.3: a scope is a list of space-separated values; an integration
+    that asks for two markets SHOULD get both back in the answer's scope.
+
     Given a token request with the JSON body:
       """json
       {
@@ -78,8 +88,11 @@ Feature: An integration gets a token with its client secret
     And the response body should match the token response schema
     And the JSON member "scope" should equal "market:id:{{market_id}} market:id:{{other_market_id}}"
 
-  @should @integration @docs-authentication-lifetimes
+  @should @integration @docs-authentication-lifetimes @id:cl-cc-integration-lifetime
   Scenario: An integration's token lasts the documented 2 hours, unless its lifetime is configured
+    Commerce Layer docs, "Authentication": an integration's token lasts 2
+    hours (7200 s) unless its credential's lifetime was changed.
+
     Given the access token issued for the JSON body:
       """json
       {

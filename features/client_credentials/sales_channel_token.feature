@@ -22,8 +22,12 @@ Feature: A sales channel gets a guest token with the client_credentials grant
   - js-auth integration tests [CL-TEST] (docs/sources/commercelayer-auth.md#default-scope): a sales
     channel that asks for no scope gets "market:all".
 
-  @must @market @rfc6749-4.4 @rfc6749-5.1 @docs-client-credentials
+  @must @market @rfc6749-4.4 @rfc6749-5.1 @docs-client-credentials @id:cl-cc-sales-channel-market
   Scenario: A sales channel with a market in scope and no secret gets a guest token
+    Commerce Layer docs, "Client credentials": a sales channel sends its
+    client_id and no secret, and gets a guest bearer token for the market in
+    scope (RFC 6749 §4.4.3, §5.1).
+
     Given a token request with the JSON body:
       """json
       {
@@ -42,8 +46,12 @@ Feature: A sales channel gets a guest token with the client_credentials grant
     And the JSON member "created_at" should be a Unix time within the allowed clock skew of now
     And the JSON member "refresh_token" should be absent
 
-  @must @rfc6749-3.3 @cl-test-default-scope
+  @must @rfc6749-3.3 @cl-test-default-scope @id:cl-cc-sales-channel-default-scope
   Scenario: A sales channel that asks for no scope gets the market:all scope
+    Commerce Layer's client tests: a sales channel that asks for no scope gets
+    market:all, the default (RFC 6749 §3.3: a server may apply a default
+    scope).
+
     Given a token request with the JSON body:
       """json
       {
@@ -58,8 +66,11 @@ Feature: A sales channel gets a guest token with the client_credentials grant
     And the JSON member "expires_in" should be the lifetime of the sales channel's tokens
     And the JSON member "refresh_token" should be absent
 
-  @should @sales_channel @docs-authentication-lifetimes
+  @should @sales_channel @docs-authentication-lifetimes @id:cl-cc-sales-channel-lifetime
   Scenario: A sales channel's token lasts the documented 4 hours, unless its lifetime is configured
+    Commerce Layer docs, "Authentication": a sales channel's token lasts 4
+    hours (14400 s) unless its credential's lifetime was changed.
+
     Given the access token issued for the JSON body:
       """json
       {

@@ -17,8 +17,11 @@ Feature: Every token response is JSON and is not cached
     on errors too (docs/sources/commercelayer-auth.md#response-headers), so it is one @should scenario, never a MUST on
     every error scenario: a correct server that omits it gets a warning.
 
-  @must
+  @must @id:cl-cc-no-store
   Scenario Outline: <client>'s token response is JSON and says no-store
+    RFC 6749 §5.1: a token answer is application/json and MUST carry Cache-
+    Control: no-store.
+
     Given a token request with the JSON body:
       """json
       <body>
@@ -38,8 +41,11 @@ Feature: Every token response is JSON and is not cached
       | client         | body                                                                                                                             |
       | An integration | {"grant_type": "client_credentials", "client_id": "{{integration.client_id}}", "client_secret": "{{integration.client_secret}}"} |
 
-  @should
+  @should @id:cl-cc-pragma
   Scenario Outline: <response> says Pragma no-cache
+    RFC 6749 §5.1: a token answer carries Pragma: no-cache (a SHOULD here: RFC
+    9111 deprecates Pragma).
+
     Given a token request with the JSON body:
       """json
       <body>
@@ -58,8 +64,12 @@ Feature: Every token response is JSON and is not cached
       | response                        | body                                                                                                                             |
       | An integration's token response | {"grant_type": "client_credentials", "client_id": "{{integration.client_id}}", "client_secret": "{{integration.client_secret}}"} |
 
-  @should @sales_channel
+  @should @sales_channel @id:cl-cc-error-no-store
   Scenario: An error answer says no-store
+    Doorkeeper, behind Commerce Layer, sends Cache-Control: no-store on error
+    answers too; neither RFC 6749 §5.2 nor the docs require it, so an error
+    answer SHOULD say it.
+
     Given a token request with the JSON body:
       """json
       {

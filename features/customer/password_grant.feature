@@ -44,8 +44,13 @@ Feature: A customer signs in with the sales channel: the password grant
     (RFC 6749 §10.10: the server keeps resource owner passwords from being
     guessed). The docs say nothing of it, so it is a @should.
 
-  @must @docs-password @rfc6749-4.3 @rfc6749-5.1
+  @must @docs-password @rfc6749-4.3 @rfc6749-5.1 @id:cl-password-sign-in
   Scenario: A customer signs in with the sales channel and gets a token for the market in scope
+    Commerce Layer docs, "Password": a sales channel signs its customer in
+    with grant_type password, its client_id, the customer's email and
+    password, and gets a token with a refresh token, owner_id and owner_type
+    "customer".
+
     Given a token request with the JSON body:
       """json
       {
@@ -68,8 +73,12 @@ Feature: A customer signs in with the sales channel: the password grant
     And the JSON member "owner_id" should be a non-empty string
     And the JSON member "owner_type" should equal "customer"
 
-  @should @cl-test-member-sets
+  @should @cl-test-member-sets @id:cl-password-member-set
   Scenario: A customer's token answer has exactly the members Commerce Layer's tests assert
+    Commerce Layer's client tests: a password answer has exactly access_token,
+    token_type, expires_in, scope, created_at, refresh_token, owner_id and
+    owner_type.
+
     Given the access token issued for the JSON body:
       """json
       {
@@ -82,8 +91,12 @@ Feature: A customer signs in with the sales channel: the password grant
       """
     Then the JSON members should be exactly "access_token, token_type, expires_in, refresh_token, scope, created_at, owner_id, owner_type"
 
-  @must @cl-test-jwt-verify @cl-test-jwt-claims @rfc7519-4.1
+  @must @cl-test-jwt-verify @cl-test-jwt-claims @rfc7519-4.1 @id:cl-password-jwt
   Scenario: A customer's token is an RS512 JWT of the sales channel that names the customer as its owner
+    Commerce Layer's client tests: a customer's token is an RS512 JWT of the
+    sales channel, verifiable with the target's keys, whose owner is the
+    customer the answer names.
+
     Given the access token issued for the JSON body:
       """json
       {
@@ -106,46 +119,37 @@ Feature: A customer signs in with the sales channel: the password grant
     And the token lifetime from claim "iat" to claim "exp" should match the JSON member "expires_in"
     And the token claim "iat" should be within the allowed clock skew of the JSON member "created_at"
 
-  @must @negative @docs-password @rfc6749-5.2
-  Scenario: A wrong password gets invalid_grant and no token
+  @must @negative @docs-password @rfc6749-5.2 @id:cl-password-wrong-login
+  Scenario Outline: <login> gets invalid_grant and no token
+    RFC 6749 §4.3.2 and §5.2: the server validates the customer's credentials;
+    a wrong password or an unknown email gets invalid_grant and no token.
+
     Given a token request with the JSON body:
       """json
       {
         "grant_type": "password",
         "client_id": "{{sales_channel.client_id}}",
-        "username": "{{customer.email}}",
+        "username": "<username>",
         "password": "{{wrong_password}}",
         "scope": "market:id:{{market_id}}"
       }
       """
     When the token request is sent
     Then the response status should be one of 400, 401
-    And the response content type should be JSON
-    And the response body should match the error response schema
+    And the response should be an OAuth error with no access token
     And the OAuth error should be "invalid_grant"
-    And the response should not contain an access token
 
-  @must @negative @docs-password @rfc6749-5.2
-  Scenario: An email no customer has gets invalid_grant and no token
-    Given a token request with the JSON body:
-      """json
-      {
-        "grant_type": "password",
-        "client_id": "{{sales_channel.client_id}}",
-        "username": "{{unknown_email}}",
-        "password": "{{wrong_password}}",
-        "scope": "market:id:{{market_id}}"
-      }
-      """
-    When the token request is sent
-    Then the response status should be one of 400, 401
-    And the response content type should be JSON
-    And the response body should match the error response schema
-    And the OAuth error should be "invalid_grant"
-    And the response should not contain an access token
+    Examples:
+      | login                    | username           |
+      | A wrong password         | {{customer.email}} |
+      | An email no customer has | {{unknown_email}}  |
 
-  @should @negative @rfc6749-5.2 @rfc6749-10.10
+  @should @negative @rfc6749-5.2 @rfc6749-10.10 @id:cl-password-no-email-oracle
   Scenario: A wrong password and an unknown email get answers that cannot be told apart
+    RFC 6749 §10.10: the server keeps resource owners' credentials from being
+    guessed, so a wrong password and an unknown email SHOULD get the same
+    answer.
+
     Given the answer to the token request with the JSON body:
       """json
       {

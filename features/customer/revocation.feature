@@ -1,9 +1,9 @@
 @commercelayer @customer @sales_channel @market
 Feature: A sales channel signs its customer out: revoking a customer's tokens
 
-  Each scenario revokes a token of a login of its own. Whether revoking one
-  of an access and refresh token pair revokes the other is not documented
-  and not judged.
+  Each scenario revokes a token of a login of its own, the Background's.
+  Whether revoking one of an access and refresh token pair revokes the
+  other is not documented and not judged.
 
   Sources:
   - Commerce Layer docs, "Revoking a token" (docs/sources/commercelayer-auth.md#revocation):
@@ -17,8 +17,7 @@ Feature: A sales channel signs its customer out: revoking a customer's tokens
     it is invalid_grant (RFC 6749 §5.2: a grant that is "revoked"); RFC 6750
     §3.1: a revoked access token gets 401 (docs/sources/rfc-checklist.md#revocation-response).
 
-  @must @docs-revoking-a-token @rfc7009-2.2
-  Scenario: A sales channel revokes its customer's access token with its client_id alone
+  Background:
     Given a token request with the JSON body:
       """json
       {
@@ -31,6 +30,13 @@ Feature: A sales channel signs its customer out: revoking a customer's tokens
       """
     When the token request is sent
     Then the response status should be 200
+
+  @must @docs-revoking-a-token @rfc7009-2.2 @id:cl-signout-access-token
+  Scenario: A sales channel revokes its customer's access token with its client_id alone
+    Commerce Layer docs, "Revoking a token": a sales channel revokes its
+    customer's access token with its client_id alone, and gets 200 (RFC 7009
+    §2.2).
+
     Given a revocation request with the JSON body:
       """json
       {
@@ -41,20 +47,11 @@ Feature: A sales channel signs its customer out: revoking a customer's tokens
     When the revocation request is sent
     Then the response status should be 200
 
-  @must @resource @docs-revoking-a-token @cl-test-revoke @rfc6750-3.1
+  @must @resource @docs-revoking-a-token @cl-test-revoke @rfc6750-3.1 @id:cl-signout-api-refuses
   Scenario: A customer's token works at the API until the sales channel revokes it with its client_id alone, and is refused after
-    Given a token request with the JSON body:
-      """json
-      {
-        "grant_type": "password",
-        "client_id": "{{sales_channel.client_id}}",
-        "username": "{{customer.email}}",
-        "password": "{{customer.password}}",
-        "scope": "market:id:{{market_id}}"
-      }
-      """
-    When the token request is sent
-    Then the response status should be 200
+    Commerce Layer docs and client tests: a customer's token works at the API
+    until the sales channel revokes it, and gets 401 after (RFC 6750 §3.1).
+
     When the protected resource is requested with the access token
     Then the response status should be 200
     Given a revocation request with the JSON body:
@@ -69,20 +66,11 @@ Feature: A sales channel signs its customer out: revoking a customer's tokens
     When the protected resource is requested with the access token
     Then the response status should be 401
 
-  @must @docs-revoking-a-token @rfc7009-2
+  @must @docs-revoking-a-token @rfc7009-2 @id:cl-signout-refresh-token
   Scenario: A refresh token the sales channel revoked gets no new token
-    Given a token request with the JSON body:
-      """json
-      {
-        "grant_type": "password",
-        "client_id": "{{sales_channel.client_id}}",
-        "username": "{{customer.email}}",
-        "password": "{{customer.password}}",
-        "scope": "market:id:{{market_id}}"
-      }
-      """
-    When the token request is sent
-    Then the response status should be 200
+    RFC 7009 §2: a server that revokes tokens MUST revoke refresh tokens; once
+    revoked, a refresh with it gets invalid_grant and no token.
+
     Given a revocation request with the JSON body:
       """json
       {

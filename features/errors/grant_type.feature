@@ -17,8 +17,12 @@ Feature: A missing or unsupported grant_type gets an error and no token
     (urn:authconform:...), so the answer cannot depend on which other
     grants the target supports.
 
-  @must
+  @must @id:cl-err-grant-type
   Scenario Outline: <request> gets <error>
+    RFC 6749 §4.4.2 and §5.2: grant_type is required; a missing or empty one
+    gets 400 invalid_request, one the server does not support 400
+    unsupported_grant_type, and no token.
+
     Given a token request with the JSON body:
       """json
       <body>

@@ -22,8 +22,11 @@ Feature: Wrong or missing client credentials get invalid_client and no token
     Cache-Control no-store on error answers is a recommendation, checked once
     in features/client_credentials/token_response_headers.feature.
 
-  @must
+  @must @id:cl-err-unknown-client
   Scenario: An unknown client_id gets invalid_client and no token
+    RFC 6749 §5.2: an unknown client gets invalid_client, 400 or 401, and no
+    token.
+
     Given a token request with the JSON body:
       """json
       {
@@ -36,8 +39,11 @@ Feature: Wrong or missing client credentials get invalid_client and no token
     And the response should be an OAuth error with no access token
     And the OAuth error should be "invalid_client"
 
-  @must
+  @must @id:cl-err-missing-client-id
   Scenario Outline: A request <missing client_id> gets an error and no token
+    RFC 6749 §3.2.1 and §5.2: a request without a client_id (or with an empty
+    one) is refused with invalid_request or invalid_client, and no token.
+
     Given a token request with the JSON body:
       """json
       <body>
@@ -57,8 +63,11 @@ Feature: Wrong or missing client credentials get invalid_client and no token
       | missing client_id       | body                                                  |
       | with an empty client_id | {"grant_type": "client_credentials", "client_id": ""} |
 
-  @should @cl-test-invalid-client
+  @should @cl-test-invalid-client @id:cl-err-unknown-client-401
   Scenario: An unknown client_id is answered 401, as Commerce Layer does
+    Commerce Layer's client tests: an unknown client_id is answered 401, with
+    invalid_client in Commerce Layer's errors array.
+
     Given a token request with the JSON body:
       """json
       {
@@ -70,8 +79,12 @@ Feature: Wrong or missing client credentials get invalid_client and no token
     Then the response status should be 401
     And the OAuth error should be "invalid_client"
 
-  @must @integration @rfc6749-3.2.1
+  @must @integration @rfc6749-3.2.1 @id:cl-err-integration-bad-secret
   Scenario Outline: An integration <bad secret> gets invalid_client and no token
+    Commerce Layer docs, "Authentication": an integration needs its client
+    secret; a wrong or missing one gets invalid_client and no token (RFC 6749
+    §3.2.1, §5.2).
+
     Given a token request with the JSON body:
       """json
       <body>
@@ -87,8 +100,11 @@ Feature: Wrong or missing client credentials get invalid_client and no token
       | with a wrong secret | {"grant_type": "client_credentials", "client_id": "{{integration.client_id}}", "client_secret": "{{wrong_secret}}"} |
       | without a secret    | {"grant_type": "client_credentials", "client_id": "{{integration.client_id}}"}                                      |
 
-  @must @integration @rfc6749-3.2
+  @must @integration @rfc6749-3.2 @id:cl-err-integration-empty-secret
   Scenario: An integration with an empty secret gets invalid_client and no token
+    RFC 6749 §3.2: a parameter sent without a value counts as omitted, so an
+    integration's empty secret gets invalid_client and no token.
+
     Given a token request with the JSON body:
       """json
       {

@@ -13,8 +13,11 @@ Feature: A market the target does not have gets invalid_scope and no token
   - The market id is generated for each run ({{unknown_market_id}}), so no
     target can have it.
 
-  @must
+  @must @id:cl-err-unknown-market
   Scenario Outline: <client> asking for an unknown market gets invalid_scope
+    RFC 6749 §5.2 and Commerce Layer's "Markets" reference: a market the
+    target does not have, in scope, gets 400 invalid_scope and no token.
+
     Given a token request with the JSON body:
       """json
       <body>

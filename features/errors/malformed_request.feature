@@ -22,8 +22,11 @@ Feature: A malformed token request gets a client error and no token
   - These scenarios send raw JSON bodies, so they belong to the JSON profile
     (@json_body).
 
-  @must @rfc6749-5.2
+  @must @rfc6749-5.2 @id:cl-err-invalid-json
   Scenario: A body that is not valid JSON gets a client error and no token
+    RFC 6749 §5.2: a request the server cannot read is malformed: a 4xx OAuth
+    error (invalid_request), never a token or a 5xx.
+
     Given a token request with the raw body:
       """
       {"grant_type": "client_credentials", "client_id": "{{sales_channel.client_id}}",
@@ -33,8 +36,12 @@ Feature: A malformed token request gets a client error and no token
     And the response should be an OAuth error with no access token
     And the OAuth error should be one defined by RFC 6749 section 5.2
 
-  @should @rfc6749-5.2
+  @should @rfc6749-5.2 @id:cl-err-text-plain
   Scenario: A body sent as text/plain gets a client error and no token
+    Commerce Layer docs, "Client credentials": the body is JSON sent as
+    application/json; a body sent as text/plain SHOULD get a 4xx OAuth error
+    and no token.
+
     Given a token request with the raw body:
       """
       {"grant_type": "client_credentials", "client_id": "{{sales_channel.client_id}}"}
@@ -45,16 +52,22 @@ Feature: A malformed token request gets a client error and no token
     And the response should be an OAuth error with no access token
     And the OAuth error should be one defined by RFC 6749 section 5.2
 
-  @must @rfc6749-5.2
+  @must @rfc6749-5.2 @id:cl-err-empty-body
   Scenario: An empty body gets a client error and no token
+    RFC 6749 §5.2: an empty body lacks every required parameter: a 4xx OAuth
+    error, never a token or a 5xx.
+
     Given a token request with an empty body
     When the token request is sent
     Then the response status should be a client error (4xx)
     And the response should be an OAuth error with no access token
     And the OAuth error should be one defined by RFC 6749 section 5.2
 
-  @should @rfc6749-3.2
+  @should @rfc6749-3.2 @id:cl-err-get
   Scenario: A GET with the parameters in the query string gets no token
+    RFC 6749 §3.2: a client MUST POST its token requests, so a GET with the
+    parameters in the query string SHOULD get no token.
+
     Given a token request with the JSON body:
       """json
       {
@@ -66,8 +79,12 @@ Feature: A malformed token request gets a client error and no token
     Then the response status should be a client error (4xx)
     And the response should not contain an access token
 
-  @should @integration @rfc6749-3.2 @rfc6749-2.3.1
+  @should @integration @rfc6749-3.2 @rfc6749-2.3.1 @id:cl-err-get-secret
   Scenario: An integration's GET with its secret in the query string gets no token
+    RFC 6749 §2.3.1 and §3.2: a client secret never goes in the request URI,
+    so an integration's GET with its secret in the query string SHOULD get no
+    token.
+
     Given a token request with the JSON body:
       """json
       {

@@ -10,8 +10,11 @@ Feature: Tokens go only to the client they were issued for, and secrets never co
     themselves", a sales channel's is a "guest" token: different clients,
     different tokens.
 
-  @must @integration @rfc6749-2.3.1
+  @must @integration @rfc6749-2.3.1 @id:cl-hygiene-no-secret-echo
   Scenario: An integration's token response does not echo its secret
+    RFC 6749 §2.3.1 and §10.3: the client secret is a credential; a token
+    answer never echoes it.
+
     Given a token request with the JSON body:
       """json
       {
@@ -24,8 +27,11 @@ Feature: Tokens go only to the client they were issued for, and secrets never co
     Then the response status should be 200
     And the response should not contain a client secret
 
-  @must @sales_channel @integration @rfc6749-10.10
+  @must @sales_channel @integration @rfc6749-10.10 @id:cl-hygiene-distinct-tokens
   Scenario: The sales channel and the integration never get the same token
+    RFC 6749 §10.3 and §10.10: tokens are confidential and cannot be guessed,
+    so two clients never get the same token.
+
     Given a token request with the JSON body:
       """json
       {

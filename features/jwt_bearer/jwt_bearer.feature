@@ -36,8 +36,12 @@ Feature: A client exchanges a JWT bearer assertion for a token that acts for its
     leave the refusal's code open (too big, not a JWT, an owner the target
     does not know) any 400 OAuth error passes.
 
-  @must @customer_id @docs-jwt-bearer @cl-test-jwt-bearer @rfc7523-2.1
+  @must @customer_id @docs-jwt-bearer @cl-test-jwt-bearer @rfc7523-2.1 @id:cl-jwtb-customer
   Scenario: An assertion naming a customer gets a token that acts for that customer, with a refresh token
+    Commerce Layer docs, "JWT bearer": an assertion naming a customer gets a
+    token that acts for that customer, with a refresh token, owner_id and
+    owner_type "customer".
+
     Given a JWT bearer assertion with the claims:
       """json
       {"owner": {"type": "Customer", "id": "{{customer_id}}"}}
@@ -65,8 +69,12 @@ Feature: A client exchanges a JWT bearer assertion for a token that acts for its
     And the token claim "owner.id" should equal "{{customer_id}}"
     And the token lifetime from claim "iat" to claim "exp" should match the JSON member "expires_in"
 
-  @must @docs-jwt-bearer @cl-test-jwt-bearer
+  @must @docs-jwt-bearer @cl-test-jwt-bearer @id:cl-jwtb-custom-claim
   Scenario: An assertion with only a custom claim gets a token for nobody that carries the claim unchanged
+    Commerce Layer docs and client tests: an assertion with only a custom
+    claim gets a token for no owner that carries the custom claim exactly as
+    sent.
+
     Given a JWT bearer assertion with the claims:
       """json
       {"custom_claim": {"greeting": "Grüße, 世界 ✓", "nested": {"list": [1, "two", null], "ratio": 2.5, "flag": true}}}
@@ -89,8 +97,12 @@ Feature: A client exchanges a JWT bearer assertion for a token that acts for its
     And the token claim "custom_claim" should equal the JSON value {"greeting": "Grüße, 世界 ✓", "nested": {"list": [1, "two", null], "ratio": 2.5, "flag": true}}
     And the token claim "owner" should be absent
 
-  @must @negative @docs-jwt-bearer @cl-test-jwt-bearer @rfc7521-4.1.1
+  @must @negative @docs-jwt-bearer @cl-test-jwt-bearer @rfc7521-4.1.1 @id:cl-jwtb-empty-claims
   Scenario: An assertion whose claims are empty gets 400 and no token
+    Commerce Layer's client tests and RFC 7521 §4.1.1: an assertion whose
+    Commerce Layer claims are empty is refused with 400 (invalid_assertion or
+    invalid_grant) and no token.
+
     Given a JWT bearer assertion with the claims:
       """json
       {}
@@ -110,8 +122,11 @@ Feature: A client exchanges a JWT bearer assertion for a token that acts for its
     And the OAuth error should be one of "invalid_assertion, invalid_grant"
     And the response should not contain an access token
 
-  @must @negative @docs-jwt-bearer
+  @must @negative @docs-jwt-bearer @id:cl-jwtb-too-big
   Scenario: An assertion over 4 KB is refused with a 400 OAuth error and no token
+    Commerce Layer docs, "JWT bearer": an assertion over 4 KB is refused with
+    a 400 OAuth error and no token.
+
     Given a JWT bearer assertion over 4 KB with the claims:
       """json
       {"custom_claim": {"purpose": "an assertion larger than js-auth allows"}}
@@ -130,8 +145,11 @@ Feature: A client exchanges a JWT bearer assertion for a token that acts for its
     And the response body should match the error response schema
     And the response should not contain an access token
 
-  @must @negative @docs-jwt-bearer @rfc7523-2.1
+  @must @negative @docs-jwt-bearer @rfc7523-2.1 @id:cl-jwtb-not-a-jwt
   Scenario: An assertion that is not a JWT is refused with a 400 OAuth error and no token
+    RFC 7523 §2.1 and Commerce Layer docs: the assertion is a single JWT;
+    anything else is refused with a 400 OAuth error and no token.
+
     Given a token request with the JSON body:
       """json
       {
@@ -146,8 +164,12 @@ Feature: A client exchanges a JWT bearer assertion for a token that acts for its
     And the response body should match the error response schema
     And the response should not contain an access token
 
-  @must @negative @docs-jwt-bearer
+  @must @negative @docs-jwt-bearer @id:cl-jwtb-unknown-customer
   Scenario: An assertion naming a customer the target does not know is refused with a 400 OAuth error and no token
+    Commerce Layer docs, "JWT bearer": the server checks that the user the
+    assertion names exists; an unknown customer is refused with a 400 OAuth
+    error and no token.
+
     Given a JWT bearer assertion with the claims:
       """json
       {"owner": {"type": "Customer", "id": "{{unknown_customer_id}}"}}

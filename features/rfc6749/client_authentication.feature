@@ -46,8 +46,11 @@ Feature: A confidential client authenticates, in the body or with HTTP Basic, an
     It still matters: a server that answers that request with a token teaches
     clients a request that leaves the secret in logs and browser history.
 
-  @must @client @rfc6749-2.3.1 @rfc6749-5.1 @rfc6749-3.3
+  @must @client @rfc6749-2.3.1 @rfc6749-5.1 @rfc6749-3.3 @id:rfc-clientauth-body
   Scenario: A client that authenticates in the body gets a token that must not be cached
+    RFC 6749 §2.3.1, §4.4.3 and §5.1: a client that authenticates in the body
+    gets a bearer token in JSON, with Cache-Control: no-store.
+
     Given a token request with the parameters:
       | grant_type    | client_credentials       |
       | client_id     | {{client.client_id}}     |
@@ -62,8 +65,11 @@ Feature: A confidential client authenticates, in the body or with HTTP Basic, an
     And the response header "Cache-Control" should include "no-store"
     And the response should not contain a client secret
 
-  @must @basic_client @rfc6749-2.3.1 @rfc6749-5.1 @rfc6749-3.3
+  @must @basic_client @rfc6749-2.3.1 @rfc6749-5.1 @rfc6749-3.3 @id:rfc-clientauth-basic
   Scenario: A client that authenticates with HTTP Basic gets a token that must not be cached
+    RFC 6749 §2.3.1: the server MUST support HTTP Basic; a client that
+    authenticates with it gets a token in JSON, with Cache-Control: no-store.
+
     Given a token request with the parameters:
       | grant_type    | client_credentials             |
       | client_id     | {{basic_client.client_id}}     |
@@ -79,8 +85,11 @@ Feature: A confidential client authenticates, in the body or with HTTP Basic, an
     And the response header "Cache-Control" should include "no-store"
     And the response should not contain a client secret
 
-  @should @client @rfc6749-5.1
+  @should @client @rfc6749-5.1 @id:rfc-clientauth-pragma
   Scenario: A token answer says Pragma no-cache
+    RFC 6749 §5.1: a token answer carries Pragma: no-cache (a SHOULD here: RFC
+    9111 deprecates Pragma).
+
     Given a token request with the parameters:
       | grant_type    | client_credentials       |
       | client_id     | {{client.client_id}}     |
@@ -90,8 +99,11 @@ Feature: A confidential client authenticates, in the body or with HTTP Basic, an
     Then the response status should be 200
     And the response header "Pragma" should include "no-cache"
 
-  @should @client @rfc6749-4.4.3
+  @should @client @rfc6749-4.4.3 @id:rfc-clientauth-no-refresh-token
   Scenario: A client_credentials token comes without a refresh token
+    RFC 6749 §4.4.3: a client_credentials answer SHOULD NOT include a refresh
+    token.
+
     Given a token request with the parameters:
       | grant_type    | client_credentials       |
       | client_id     | {{client.client_id}}     |
@@ -101,8 +113,11 @@ Feature: A confidential client authenticates, in the body or with HTTP Basic, an
     Then the response status should be 200
     And the JSON member "refresh_token" should be absent
 
-  @must @basic_client @negative @rfc6749-5.2
+  @must @basic_client @negative @rfc6749-5.2 @id:rfc-clientauth-basic-challenge
   Scenario Outline: <login> gets 401 invalid_client with a Basic challenge
+    RFC 6749 §5.2: a client that failed HTTP Basic authentication MUST get 401
+    invalid_client with a WWW-Authenticate header naming the Basic scheme.
+
     Given a token request with the parameters:
       | grant_type    | client_credentials |
       | client_id     | <client_id>        |
@@ -122,8 +137,11 @@ Feature: A confidential client authenticates, in the body or with HTTP Basic, an
       | A failed HTTP Basic login         | {{basic_client.client_id}} |
       | An unknown client with HTTP Basic | {{unknown_client_id}}      |
 
-  @must @client @negative @rfc6749-5.2
+  @must @client @negative @rfc6749-5.2 @id:rfc-clientauth-body-bad-credentials
   Scenario Outline: <credentials> in the body gets invalid_client and no token
+    RFC 6749 §5.2: a client that fails to authenticate in the body gets
+    invalid_client, 400 or 401, and no token.
+
     Given a token request with the parameters:
       | grant_type    | client_credentials |
       | client_id     | <client_id>        |
@@ -141,8 +159,11 @@ Feature: A confidential client authenticates, in the body or with HTTP Basic, an
       | A wrong secret    | {{client.client_id}}  |
       | An unknown client | {{unknown_client_id}} |
 
-  @should @client @negative @rfc6749-3.2 @rfc6749-2.3.1
+  @should @client @negative @rfc6749-3.2 @rfc6749-2.3.1 @id:rfc-clientauth-get-secret
   Scenario: A GET with the client's secret in the query string gets no token
+    RFC 6749 §2.3.1 and §3.2: a client MUST POST and never puts its secret in
+    the URI, so a GET with the secret in the query string SHOULD get no token.
+
     Given a token request with the parameters:
       | grant_type    | client_credentials       |
       | client_id     | {{client.client_id}}     |
@@ -152,8 +173,12 @@ Feature: A confidential client authenticates, in the body or with HTTP Basic, an
     Then the response status should be a client error (4xx)
     And the response should not contain an access token
 
-  @should @basic_client @negative @rfc6749-2.3 @rfc6749-5.2
+  @should @basic_client @negative @rfc6749-2.3 @rfc6749-5.2 @id:rfc-clientauth-two-methods
   Scenario: A request that authenticates twice, with HTTP Basic and in the body, is refused
+    RFC 6749 §2.3: a client MUST NOT use two authentication methods in one
+    request; the server SHOULD refuse it with invalid_request or
+    invalid_client.
+
     Given a token request with the parameters:
       | grant_type    | client_credentials             |
       | client_id     | {{basic_client.client_id}}     |

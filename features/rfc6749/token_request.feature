@@ -31,8 +31,11 @@ Feature: The token request's parameters: grant type, scope, unknown and repeated
     without it, of an opaque token nothing but a positive number of
     seconds.
 
-  @must @client @rfc6749-5.1
+  @must @client @rfc6749-5.1 @id:rfc-token-expires-in
   Scenario: A token's expires_in, when given, is its lifetime
+    RFC 6749 §5.1: expires_in, when given, is the access token's lifetime in
+    seconds.
+
     Given a token request with the parameters:
       | grant_type    | client_credentials       |
       | client_id     | {{client.client_id}}     |
@@ -42,8 +45,11 @@ Feature: The token request's parameters: grant type, scope, unknown and repeated
     Then the response status should be 200
     And the JSON member "expires_in", if present, should be the lifetime of the client's tokens
 
-  @should @client @rfc6749-5.1
+  @should @client @rfc6749-5.1 @id:rfc-token-expires-in-given
   Scenario: A token answer gives the token's lifetime in expires_in
+    RFC 6749 §5.1: expires_in is RECOMMENDED: a token answer SHOULD give the
+    token's lifetime.
+
     Given a token request with the parameters:
       | grant_type    | client_credentials       |
       | client_id     | {{client.client_id}}     |
@@ -53,8 +59,11 @@ Feature: The token request's parameters: grant type, scope, unknown and repeated
     Then the response status should be 200
     And the JSON member "expires_in" should be an integer
 
-  @must @client @rfc6749-3.2
+  @must @client @rfc6749-3.2 @id:rfc-token-unknown-parameters
   Scenario: Unknown parameters are ignored
+    RFC 6749 §3.2: the server MUST ignore request parameters it does not
+    recognise.
+
     Given a token request with the parameters:
       | grant_type         | client_credentials       |
       | client_id          | {{client.client_id}}     |
@@ -65,8 +74,11 @@ Feature: The token request's parameters: grant type, scope, unknown and repeated
     Then the response status should be 200
     And the JSON member "access_token" should be a non-empty string
 
-  @must @client @scope @rfc6749-3.3
+  @must @client @scope @rfc6749-3.3 @id:rfc-token-scope
   Scenario: A scope the client may have gets a token, with any returned scope well-formed
+    RFC 6749 §3.3 and §5.1: a scope the client may have gets a token; a scope
+    in the answer is well-formed, space-separated scope-tokens.
+
     Given a token request with the parameters:
       | grant_type    | client_credentials       |
       | client_id     | {{client.client_id}}     |
@@ -76,8 +88,11 @@ Feature: The token request's parameters: grant type, scope, unknown and repeated
     Then the response status should be 200
     And the response body should match the token response schema
 
-  @must @client @negative @rfc6749-3.3
+  @must @client @negative @rfc6749-3.3 @id:rfc-token-default-scope
   Scenario: A request without scope gets a token under a default scope, or invalid_scope
+    RFC 6749 §3.3: without scope, the server MUST either apply a default scope
+    or refuse the request with invalid_scope.
+
     Given a token request with the parameters:
       | grant_type    | client_credentials       |
       | client_id     | {{client.client_id}}     |
@@ -85,8 +100,11 @@ Feature: The token request's parameters: grant type, scope, unknown and repeated
     When the token request is sent
     Then the request without a scope should get a token under a default scope, or invalid_scope
 
-  @must @client @forbidden_scope @negative @rfc6749-5.2 @rfc6749-3.3
+  @must @client @forbidden_scope @negative @rfc6749-5.2 @rfc6749-3.3 @id:rfc-token-forbidden-scope
   Scenario: A scope the client may not have is refused, or left out of the scope granted
+    RFC 6749 §3.3 and §5.2: a scope the client may not have is refused with
+    invalid_scope, or left out of the scope the answer says it granted.
+
     Given a token request with the parameters:
       | grant_type    | client_credentials       |
       | client_id     | {{client.client_id}}     |
@@ -95,8 +113,11 @@ Feature: The token request's parameters: grant type, scope, unknown and repeated
     When the token request is sent
     Then the scope "{{forbidden_scope}}" should be refused with invalid_scope, or left out of the granted scope
 
-  @must @client @negative @rfc6749-5.2
+  @must @client @negative @rfc6749-5.2 @id:rfc-token-unsupported-grant-type
   Scenario: An authenticated client's unsupported grant type gets unsupported_grant_type
+    RFC 6749 §5.2: a grant type the server does not support gets
+    unsupported_grant_type.
+
     Given a token request with the parameters:
       | grant_type    | urn:authconform:unsupported |
       | client_id     | {{client.client_id}}        |
@@ -108,8 +129,11 @@ Feature: The token request's parameters: grant type, scope, unknown and repeated
     And the OAuth error should be "unsupported_grant_type"
     And the response should not contain an access token
 
-  @must @client @negative @rfc6749-4.4.2 @rfc6749-5.2
+  @must @client @negative @rfc6749-4.4.2 @rfc6749-5.2 @id:rfc-token-missing-grant-type
   Scenario: An authenticated client's request without grant_type gets invalid_request
+    RFC 6749 §4.4.2 and §5.2: grant_type is required; a request without it
+    gets invalid_request.
+
     Given a token request with the parameters:
       | client_id     | {{client.client_id}}     |
       | client_secret | {{client.client_secret}} |
@@ -120,8 +144,11 @@ Feature: The token request's parameters: grant type, scope, unknown and repeated
     And the OAuth error should be "invalid_request"
     And the response should not contain an access token
 
-  @should @client @negative @rfc6749-3.2 @rfc6749-5.2
+  @should @client @negative @rfc6749-3.2 @rfc6749-5.2 @id:rfc-token-repeated-parameter
   Scenario: A repeated parameter gets invalid_request
+    RFC 6749 §3.2: a parameter MUST NOT be sent more than once; a repeated one
+    SHOULD get invalid_request (§5.2).
+
     Given a token request with the parameters:
       | grant_type    | client_credentials       |
       | grant_type    | client_credentials       |

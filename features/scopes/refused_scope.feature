@@ -30,8 +30,12 @@ Feature: A market code, store or stock location the target cannot put in scope g
     authenticates, so a server that refuses the sales channel as a public
     client (RFC 6749 §4.4) still reaches the scope.
 
-  @sales_channel
+  @sales_channel @id:cl-scope-refused-sales-channel
   Scenario Outline: A sales channel asking for <what> gets invalid_scope and no token
+    RFC 6749 §5.2 and Commerce Layer's "Markets" reference: a sales channel
+    that asks for a market, store or stock location the target cannot put in
+    scope gets invalid_scope and no token.
+
     Given a token request with the JSON body:
       """json
       {
@@ -73,8 +77,12 @@ Feature: A market code, store or stock location the target cannot put in scope g
       | what                              | scope                                  |
       | the market's code in another case | market:code:{{market_code_other_case}} |
 
-  @integration
+  @integration @id:cl-scope-refused-integration
   Scenario Outline: An integration asking for <what> gets invalid_scope and no token
+    RFC 6749 §5.2 and Commerce Layer's "Markets" reference: an integration
+    that asks for a market, store or stock location the target cannot put in
+    scope gets invalid_scope and no token.
+
     Given a token request with the JSON body:
       """json
       {

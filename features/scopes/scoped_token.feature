@@ -51,8 +51,12 @@ Feature: A market by code, a store or a stock location in scope gets a token res
     AUTHCONFORM_STOCK_LOCATION_CODE (of that market); a scenario whose value
     is not configured is left out.
 
-  @market @sales_channel @docs-authentication-scope
+  @market @sales_channel @docs-authentication-scope @id:cl-scope-sales-channel-market
   Scenario Outline: A sales channel with <what> in scope gets a token carrying the market
+    Commerce Layer docs, "Authentication": a sales channel may restrict its
+    token to a market, store or stock location, by id or by code; the token
+    carries the market (a store's own, when a store is in scope).
+
     Given the access token issued for the JSON body:
       """json
       {
@@ -97,8 +101,12 @@ Feature: A market by code, a store or a stock location in scope gets a token res
       | what                                       | scope                                                         |
       | a store and a stock location of its market | store:id:{{store_id}} stock_location:id:{{stock_location_id}} |
 
-  @market @integration @docs-authentication-scope
+  @market @integration @docs-authentication-scope @id:cl-scope-integration-market
   Scenario Outline: An integration with <what> in scope gets a token carrying the market
+    Commerce Layer docs, "Authentication": an integration may restrict its
+    token to a market, store or stock location, by id or by code; the token
+    carries the market (a store's own, when a store is in scope).
+
     Given the access token issued for the JSON body:
       """json
       {
@@ -144,8 +152,12 @@ Feature: A market by code, a store or a stock location in scope gets a token res
       | what                                       | scope                                                         |
       | a store and a stock location of its market | store:id:{{store_id}} stock_location:id:{{stock_location_id}} |
 
-  @should @sales_channel @cl-test-scope-echo @rfc6749-3.3
+  @should @sales_channel @cl-test-scope-echo @rfc6749-3.3 @id:cl-scope-sales-channel-echo
   Scenario Outline: A sales channel's token answer echoes <what> as its scope
+    Commerce Layer's client tests: a sales channel's token answer SHOULD echo
+    the requested scope exactly, codes and stores included, in any order (RFC
+    6749 §3.3).
+
     Given the access token issued for the JSON body:
       """json
       {
@@ -186,8 +198,12 @@ Feature: A market by code, a store or a stock location in scope gets a token res
       | what                                       | scope                                                         |
       | a store and a stock location of its market | store:id:{{store_id}} stock_location:id:{{stock_location_id}} |
 
-  @should @integration @cl-test-scope-echo @rfc6749-3.3
+  @should @integration @cl-test-scope-echo @rfc6749-3.3 @id:cl-scope-integration-echo
   Scenario Outline: An integration's token answer echoes <what> as its scope
+    Commerce Layer's client tests: an integration's token answer SHOULD echo
+    the requested scope exactly, codes and stores included, in any order (RFC
+    6749 §3.3).
+
     Given the access token issued for the JSON body:
       """json
       {
@@ -229,8 +245,12 @@ Feature: A market by code, a store or a stock location in scope gets a token res
       | what                                       | scope                                                         |
       | a store and a stock location of its market | store:id:{{store_id}} stock_location:id:{{stock_location_id}} |
 
-  @should @market @stock_location @sales_channel @cl-test-jwt-claims @docs-jwt-sso
+  @should @market @stock_location @sales_channel @cl-test-jwt-claims @docs-jwt-sso @id:cl-scope-sales-channel-stock-location
   Scenario Outline: A sales channel's token for <what> lists the stock location in its market claim
+    Commerce Layer's legacy docs and client types: a sales channel's token
+    with a stock location in scope SHOULD list it in
+    market.stock_location_ids.
+
     Given the access token issued for the JSON body:
       """json
       {
@@ -251,8 +271,11 @@ Feature: A market by code, a store or a stock location in scope gets a token res
       | what                                       | scope                                                         |
       | a store and a stock location of its market | store:id:{{store_id}} stock_location:id:{{stock_location_id}} |
 
-  @should @market @stock_location @integration @cl-test-jwt-claims @docs-jwt-sso
+  @should @market @stock_location @integration @cl-test-jwt-claims @docs-jwt-sso @id:cl-scope-integration-stock-location
   Scenario Outline: An integration's token for <what> lists the stock location in its market claim
+    Commerce Layer's legacy docs and client types: an integration's token with
+    a stock location in scope SHOULD list it in market.stock_location_ids.
+
     Given the access token issued for the JSON body:
       """json
       {
@@ -274,8 +297,12 @@ Feature: A market by code, a store or a stock location in scope gets a token res
       | what                                       | scope                                                         |
       | a store and a stock location of its market | store:id:{{store_id}} stock_location:id:{{stock_location_id}} |
 
-  @should @sales_channel @docs-market-all @cl-test-jwt-claims
+  @should @sales_channel @docs-market-all @cl-test-jwt-claims @id:cl-scope-sales-channel-market-all
   Scenario: A sales channel asking for market:all by name gets a token for all markets
+    Commerce Layer docs: market:all is the default scope; a sales channel that
+    asks for it by name SHOULD get a token for all markets, with no market
+    claim.
+
     Given the access token issued for the JSON body:
       """json
       {
@@ -289,8 +316,12 @@ Feature: A market by code, a store or a stock location in scope gets a token res
     And the JSON member "scope" should equal "market:all"
     And the token claim "market" should be absent
 
-  @should @integration @docs-market-all @cl-test-jwt-claims
+  @should @integration @docs-market-all @cl-test-jwt-claims @id:cl-scope-integration-market-all
   Scenario: An integration asking for market:all by name gets a token for all markets
+    Commerce Layer docs: market:all is the default scope; an integration that
+    asks for it by name SHOULD get a token for all markets, with no market
+    claim.
+
     Given the access token issued for the JSON body:
       """json
       {

@@ -40,8 +40,11 @@ Feature: The access token is an RS512 JWT, signed by a key the target publishes,
     answer's created_at (Commerce Layer docs, client credentials) and of the
     time the answer came.
 
-  @must @cl-test-jwt-verify @rfc7515-4.1
+  @must @cl-test-jwt-verify @rfc7515-4.1 @id:cl-jwt-rs512
   Scenario Outline: <token> is an RS512 JWT signed by a key of the target's JWKS
+    Commerce Layer's client tests: the access token is a JWT signed with RS512
+    by a key, named by its kid, of the issuer's published key set.
+
     Given the access token issued for the JSON body:
       """json
       <request>
@@ -64,8 +67,12 @@ Feature: The access token is an RS512 JWT, signed by a key the target publishes,
       | token                  | request                                                                                                                          |
       | An integration's token | {"grant_type": "client_credentials", "client_id": "{{integration.client_id}}", "client_secret": "{{integration.client_secret}}"} |
 
-  @must @market @sales_channel @cl-test-jwt-claims @rfc7519-4.1
+  @must @market @sales_channel @cl-test-jwt-claims @rfc7519-4.1 @id:cl-jwt-sales-channel-claims
   Scenario: A sales channel's guest token with a market in scope carries the sales channel, the scope and the market
+    Commerce Layer's client tests: a sales channel's guest token for a market
+    carries the sales channel (application.kind, public), the scope, the
+    market and times that match the answer.
+
     Given the access token issued for the JSON body:
       """json
       {
@@ -86,8 +93,12 @@ Feature: The access token is an RS512 JWT, signed by a key the target publishes,
     And the token claim "iat" should be within the allowed clock skew of the JSON member "created_at"
     And the token claim "iat" should be a Unix time within the allowed clock skew of when the token was issued
 
-  @should @sales_channel @cl-test-jwt-issuer
+  @should @sales_channel @cl-test-jwt-issuer @id:cl-jwt-issuer
   Scenario: A token's issuer sends Commerce Layer's clients to the target
+    Commerce Layer's clients: a token's iss SHOULD start with "https://auth."
+    and name the target, or its clients look for keys, revocation and the API
+    elsewhere.
+
     Commerce Layer's clients follow iss to the keys, the revocation endpoint and
     the Core API only when it starts with "https://auth."; otherwise they go to
     https://auth.commercelayer.io. A server reached by another name (plain http,
@@ -102,8 +113,10 @@ Feature: The access token is an RS512 JWT, signed by a key the target publishes,
       """
     Then the token claim "iss" should send Commerce Layer's clients to the target
 
-  @must @sales_channel @cl-test-jwt-claims @rfc7519-4.1
+  @must @sales_channel @cl-test-jwt-claims @rfc7519-4.1 @id:cl-jwt-market-all-no-market
   Scenario: A sales channel's market:all guest token carries no market claim
+    Commerce Layer's client tests: a market:all token carries no market claim.
+
     Given the access token issued for the JSON body:
       """json
       {
@@ -119,8 +132,11 @@ Feature: The access token is an RS512 JWT, signed by a key the target publishes,
     And the token lifetime from claim "iat" to claim "exp" should match the JSON member "expires_in"
     And the token claim "iat" should be within the allowed clock skew of the JSON member "created_at"
 
-  @must @integration @cl-test-jwt-claims @rfc7519-4.1
+  @must @integration @cl-test-jwt-claims @rfc7519-4.1 @id:cl-jwt-integration-claims
   Scenario: An integration's token carries the integration and its scope
+    Commerce Layer's client tests: an integration's token carries the
+    integration (application.kind, not public) and its scope.
+
     Given the access token issued for the JSON body:
       """json
       {
@@ -140,8 +156,11 @@ Feature: The access token is an RS512 JWT, signed by a key the target publishes,
     And the token claim "iat" should be within the allowed clock skew of the JSON member "created_at"
     And the token claim "iat" should be a Unix time within the allowed clock skew of when the token was issued
 
-  @must @market @integration @cl-test-jwt-claims @rfc7519-4.1
+  @must @market @integration @cl-test-jwt-claims @rfc7519-4.1 @id:cl-jwt-integration-market
   Scenario: An integration's token with a market in scope carries that market
+    Commerce Layer's client tests: an integration's token with a market in
+    scope carries that market's id in its market claim.
+
     Given the access token issued for the JSON body:
       """json
       {
@@ -156,8 +175,11 @@ Feature: The access token is an RS512 JWT, signed by a key the target publishes,
     And the token claim "scope" should equal the JSON member "scope"
     And the token claim "market.id" should be a list containing "{{market_id}}"
 
-  @should @market @other_market @integration @cl-test-jwt-claims @rfc7519-4.1
+  @should @market @other_market @integration @cl-test-jwt-claims @rfc7519-4.1 @id:cl-jwt-integration-two-markets
   Scenario: An integration's token for two markets lists both in its market claim
+    Commerce Layer docs: a token for two markets SHOULD list both ids in its
+    market claim.
+
     Given the access token issued for the JSON body:
       """json
       {
@@ -171,8 +193,11 @@ Feature: The access token is an RS512 JWT, signed by a key the target publishes,
     And the token claim "market.id" should be a list containing "{{other_market_id}}"
     And the token claim "scope" should equal the JSON member "scope"
 
-  @should @sales_channel @cl-test-jwt-header @rfc7519-5.1 @rfc9068-2.1
+  @should @sales_channel @cl-test-jwt-header @rfc7519-5.1 @rfc9068-2.1 @id:cl-jwt-typ
   Scenario: The token's header says it is a JWT
+    RFC 7519 §5.1 and Commerce Layer's client tests: the token's header SHOULD
+    say typ JWT (RFC 9068's at+jwt is accepted too).
+
     Given the access token issued for the JSON body:
       """json
       {

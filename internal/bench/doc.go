@@ -23,7 +23,8 @@
 // give its requests, its Then steps give Go checks, so a new scenario needs
 // no edit to the floor. What the suite obtains once per run the floor
 // obtains once too: a token answer judged by later scenarios with the same
-// parameters, the target's key set. A step or placeholder the floor does
+// parameters, the target's key set, and each request of scenarios whose
+// request chains are the same (the lines of package sharing's plan). A step or placeholder the floor does
 // not know makes the floor's tests skip and `make bench` fail, naming it.
 // Three tests keep it honest: TestFloor, which it passes against the
 // reference server and fails against faults; TestFloorSendsTheSuitesRequests,
@@ -97,4 +98,22 @@
 // before). Every answer must pass the floor's checks that need only that
 // answer (not those comparing a scenario's tokens or reading the run's key
 // set); p50 and p99 latency and throughput are reported.
+//
+// # A rate-limited run (BenchmarkRateLimited)
+//
+// The full Commerce Layer profile, every variable set (the embedded
+// server's configuration), runs with -rate N/W against the reference
+// server behind a loopback server written in the benchmark (limitedServer),
+// which shares nothing with the suite's limiter: it counts every request
+// it serves as it arrives (the stricter reading of a limit: the auth
+// endpoints' and the resource's, key set's and authorize endpoint's that
+// the embedded server answers on the same origin), refused ones too, and
+// answers 429 with Retry-After to any past N in the last W. N/W is Commerce Layer's 30 a minute
+// scaled down to 30 per 2 s, or AUTHCONFORM_BENCH_RATE (30/1m for the real
+// window). It reports the requests (all, and those the limit counts), the
+// 429s (target: none), the wall time, the least time the auth requests
+// allow, (ceil(auth/N) − 1)·W, and their ratio (target: at most 1.05), with
+// the time before the first request and after the last auth request. The
+// limiter adds a fiftieth of the window to each (for a server counting in
+// whole seconds), so the ratio cannot go below about 1.02.
 package bench

@@ -172,11 +172,6 @@ func webappLifetime(b *floorBuilder, m []string) (floorCheck, error) {
 	return memberTokenLifetime(b, []string{m[0], m[1], "", "webapp"})
 }
 
-func floatOf(v any) (float64, error) {
-	n, _ := v.(json.Number)
-	return n.Float64()
-}
-
 // claimEqualsJSON compares a claim with a JSON value as JSON values.
 func claimEqualsJSON(b *floorBuilder, m []string) (floorCheck, error) {
 	text, err := b.expand(m[2], true)

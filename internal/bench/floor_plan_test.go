@@ -23,6 +23,7 @@ import (
 	"github.com/authconform/authconform/internal/catalog"
 	"github.com/authconform/authconform/internal/config"
 	"github.com/authconform/authconform/internal/embedded"
+	"github.com/authconform/authconform/internal/sharing"
 	"github.com/authconform/authconform/internal/stepsuite"
 )
 
@@ -47,6 +48,7 @@ import (
 // floorScenario is one scenario as the floor runs it.
 type floorScenario struct {
 	name     string // "feature-path: scenario name"
+	key      string // catalog.Key of the scenario
 	requests []floorRequest
 }
 
@@ -89,6 +91,10 @@ type floorRequest struct {
 	authorize        bool
 	code             bool
 	rememberedBearer string
+	// line and slot place the request in a line of the run's sharing plan
+	// (package sharing): line 1 up, 0 for none; the first scenario of the
+	// line to reach a slot sends its request, the others judge its answer.
+	line, slot int
 }
 
 // needsScenario tells a request that carries what its scenario learned
@@ -208,7 +214,41 @@ func loadFloor(fsys fs.FS, root string, target config.Target) ([]floorScenario, 
 		}
 		return nil
 	})
-	return plan, err
+	if err != nil {
+		return nil, err
+	}
+	return plan, placeInLines(fsys, root, gapTags, plan)
+}
+
+// placeInLines marks the requests of the scenarios the suite's sharing
+// plan puts in lines, as the suite shares them: the plan is read from
+// the same catalog, less the same scenarios.
+func placeInLines(fsys fs.FS, root string, gapTags []string, plan []floorScenario) error {
+	all, err := catalog.Load(fsys, root)
+	if err != nil {
+		return err
+	}
+	cases := slices.DeleteFunc(all, func(c catalog.Case) bool {
+		return slices.ContainsFunc(c.Tags, func(tag string) bool { return slices.Contains(gapTags, tag) })
+	})
+	lines := sharing.New(cases)
+	index := map[*sharing.Line]int{}
+	for i, l := range lines.Lines {
+		index[l] = i + 1
+	}
+	for _, sc := range plan {
+		l := lines.LineOf(sc.key)
+		if l == nil {
+			continue
+		}
+		if len(sc.requests) > len(l.Senders) {
+			return fmt.Errorf("%s sends %d requests, its line of the sharing plan %d", sc.name, len(sc.requests), len(l.Senders))
+		}
+		for i := range sc.requests {
+			sc.requests[i].line, sc.requests[i].slot = index[l], i
+		}
+	}
+	return nil
 }
 
 // floorBuilder is one scenario being compiled: the request its steps are
@@ -238,7 +278,7 @@ func compileScenario(pk *messages.Pickle, target config.Target) (floorScenario, 
 			return floorScenario{}, fmt.Errorf("step %q: %v", st.Text, err)
 		}
 	}
-	return floorScenario{name: pk.Uri + ": " + pk.Name, requests: b.sent}, nil
+	return floorScenario{name: pk.Uri + ": " + pk.Name, key: catalog.Key(pk.Uri, pk.Name), requests: b.sent}, nil
 }
 
 // step compiles one step: a request step changes the request or sends it,

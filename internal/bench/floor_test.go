@@ -54,7 +54,10 @@ type floorShared struct {
 	// answers are the first answer, token or error, to each plain
 	// request, for the shared-answer steps.
 	answers map[string]*floorAnswer
-	keys    struct {
+	// lines are the answers to the requests of the sharing plan's lines,
+	// by line and slot.
+	lines map[[2]int]*floorAnswer
+	keys  struct {
 		read bool
 		set  floorKeySet
 		err  error
@@ -62,7 +65,7 @@ type floorShared struct {
 }
 
 func newFloorShared(ctx context.Context, client *http.Client, baseURL string) *floorShared {
-	r := &floorShared{ctx: ctx, client: client, baseURL: baseURL, tokens: map[string]*floorAnswer{}, answers: map[string]*floorAnswer{}, issuer: floorTarget.Issuer}
+	r := &floorShared{ctx: ctx, client: client, baseURL: baseURL, tokens: map[string]*floorAnswer{}, answers: map[string]*floorAnswer{}, lines: map[[2]int]*floorAnswer{}, issuer: floorTarget.Issuer}
 	if u, err := url.Parse(baseURL); err == nil && r.issuer == "" {
 		r.issuer = u.Scheme + "://" + u.Host
 	}
@@ -114,11 +117,7 @@ func (st *floorState) obtain(fr floorRequest) (*floorAnswer, error) {
 			return a, nil
 		}
 	}
-	fr, err := st.fill(fr)
-	if err != nil {
-		return nil, err
-	}
-	a, err := st.run.send(fr)
+	a, err := st.sendOrBorrow(fr)
 	if err != nil {
 		return nil, err
 	}
@@ -146,6 +145,25 @@ func (st *floorState) obtain(fr floorRequest) (*floorAnswer, error) {
 		}
 	}
 	return a, nil
+}
+
+// sendOrBorrow sends fr, its scenario's token filled in, unless it is in
+// a line of the sharing plan whose answer an earlier scenario got: that
+// answer is judged instead, as in the suite.
+func (st *floorState) sendOrBorrow(fr floorRequest) (*floorAnswer, error) {
+	slot := [2]int{fr.line, fr.slot}
+	if a, ok := st.run.lines[slot]; ok && fr.line != 0 {
+		return a, nil
+	}
+	fr, err := st.fill(fr)
+	if err != nil {
+		return nil, err
+	}
+	a, err := st.run.send(fr)
+	if err == nil && fr.line != 0 {
+		st.run.lines[slot] = a
+	}
+	return a, err
 }
 
 // fill puts the scenario's access token where fr needs it.

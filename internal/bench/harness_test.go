@@ -47,7 +47,10 @@ type suiteRun struct {
 // scenario passed.
 func (r suiteRun) run(tb testing.TB, url string) verdict.Run {
 	tb.Helper()
-	t, p := embedded.Target(url).Setup()
+	t, p, err := runner.SetupTarget(embedded.Target(url))
+	if err != nil {
+		tb.Fatal(err)
+	}
 	// The console format, to a console nobody reads, as the CLI's default
 	// is when its output is discarded.
 	o := setup.Options{

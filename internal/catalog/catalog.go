@@ -27,8 +27,18 @@ type Case struct {
 	Order    int
 	// Line is the line of the scenario; for an outline row, the line of
 	// its row in the Examples table, as godog and Cucumber report it.
-	Line  int
-	Steps []Step // as godog runs them: background first, placeholders filled
+	Line int
+	// ScenarioLine is the line of the Scenario (Outline) keyword: Line,
+	// but for an outline's rows, the outline's.
+	ScenarioLine int
+	// ID is the scenario's stable id, from its @id: tag; for an outline's
+	// row, the outline's id, "#" and the row's number (see OutlineID).
+	// "" when the scenario has no id tag (a user's own features may not).
+	ID string
+	// Requirement is the sentence of the source the scenario checks: the
+	// first paragraph of its description. "" when it has none.
+	Requirement string
+	Steps       []Step // as godog runs them: background first, placeholders filled
 }
 
 // Step is one step of a case.
@@ -92,7 +102,7 @@ func (l *loader) visit(p string, d fs.DirEntry, err error) error {
 
 // add appends the cases of a parsed document.
 func (l *loader) add(uri string, doc *messages.GherkinDocument) error {
-	lines := nodeLines(doc.Feature)
+	lines, rows, reqs := nodeLines(doc.Feature), outlineRows(doc.Feature), requirements(doc.Feature)
 	for _, p := range gherkin.Pickles(*doc, uri, l.newID) {
 		// Verdicts are matched to cases by file and name, and
 		// people find failures by name: names must be unique.
@@ -101,13 +111,20 @@ func (l *loader) add(uri string, doc *messages.GherkinDocument) error {
 			return fmt.Errorf("%s: two scenarios named %q; give each (and each outline row, through a <placeholder> in the name) its own name", p.Uri, p.Name)
 		}
 		l.seen[k] = true
+		tags, row := tagNames(p.Tags), 0
+		if len(p.AstNodeIds) > 1 {
+			row = rows[p.AstNodeIds[1]]
+		}
 		c := Case{
-			URI:      p.Uri,
-			Feature:  doc.Feature.Name,
-			Scenario: p.Name,
-			Tags:     tagNames(p.Tags),
-			Order:    len(l.cases),
-			Line:     lines[p.AstNodeIds[len(p.AstNodeIds)-1]],
+			URI:          p.Uri,
+			Feature:      doc.Feature.Name,
+			Scenario:     p.Name,
+			Tags:         tags,
+			Order:        len(l.cases),
+			Line:         lines[p.AstNodeIds[len(p.AstNodeIds)-1]],
+			ScenarioLine: lines[p.AstNodeIds[0]],
+			ID:           caseID(tags, row),
+			Requirement:  reqs[p.AstNodeIds[0]],
 		}
 		for _, s := range p.Steps {
 			c.Steps = append(c.Steps, Step{Text: s.Text, Line: lines[s.AstNodeIds[0]], Arg: argument(s.Argument)})

@@ -78,9 +78,9 @@ func Rules(tags []string) []string {
 }
 
 // LintTags checks, before any request, that each case says how much it
-// matters (one of @must, @should), which rule it checks (a rule tag), and
+// matters (one of @must, @should), which rule it checks (a rule tag),
 // which credentials it needs (a tag for each credential placeholder it
-// uses). The error has one "file:line: ..." line per problem.
+// uses), and that the ids it gives are well formed and unique. The error has one "file:line: ..." line per problem.
 func LintTags(cases []Case) error {
 	var problems []string
 	for _, c := range cases {
@@ -88,13 +88,8 @@ func LintTags(cases []Case) error {
 			problems = append(problems, fmt.Sprintf("%s:%d: scenario %q %s", c.URI, c.Line, c.Scenario, p))
 		}
 	}
-	switch len(problems) {
-	case 0:
-		return nil
-	case 1:
-		return fmt.Errorf("%s", problems[0])
-	}
-	return fmt.Errorf("%d problems with scenario tags:\n%s", len(problems), strings.Join(problems, "\n"))
+	problems = append(problems, idProblems(cases, false)...)
+	return problemsError("problems with scenario tags", problems)
 }
 
 func tagProblems(c Case) []string {

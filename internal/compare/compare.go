@@ -1,6 +1,9 @@
 // Package compare tells what changed between two runs' JSON summaries:
 // staging against production, a release candidate against the last
-// release. A case is matched by feature file and scenario name.
+// release. A case is matched by its stable id, so a scenario renamed
+// between the runs is the same case; a case without an id in either run
+// (a summary written before ids, a user's own feature) by feature file
+// and scenario name.
 package compare
 
 import (
@@ -11,15 +14,20 @@ import (
 	"strings"
 
 	"github.com/authconform/authconform/internal/report"
+	"github.com/authconform/authconform/internal/termsafe"
 	"github.com/authconform/authconform/internal/userfile"
 )
 
 // Change is one case whose status differs between the runs.
 type Change struct {
+	ID                string // the case's stable id in the run it is taken from; "" without one
 	Feature, Scenario string
 	Severity          string
 	Rules             []string
 	Old, New          string // summary statuses; "" when the case is absent from that run
+	// Error is the case's error in the new run, as its summary recorded
+	// it (redacted): why a new failure fails.
+	Error string
 }
 
 // Label names the case as every other line of the tool does.
@@ -56,34 +64,61 @@ func (g Groups) Regressed() bool {
 
 // Runs compares two summaries.
 func Runs(old, new report.Summary) Groups {
-	before := map[string]report.SummaryCase{}
-	for _, c := range old.Cases {
-		before[key(c)] = c
-	}
+	before := indexOf(old.Cases)
 	var g Groups
-	seen := map[string]bool{}
+	matched := make([]bool, len(old.Cases))
 	for _, n := range new.Cases {
-		seen[key(n)] = true
-		o, ok := before[key(n)]
-		if ok && o.Status == n.Status {
+		i, ok := before.find(n)
+		if ok && matched[i] {
+			ok = false // a second new case for one old case: count it as new
+		}
+		oldStatus := ""
+		if ok {
+			matched[i], oldStatus = true, old.Cases[i].Status
+		}
+		if ok && oldStatus == n.Status {
 			continue
 		}
-		g.add(change(n, o.Status))
+		g.add(change(n, oldStatus))
 	}
-	for _, o := range old.Cases {
-		if !seen[key(o)] {
+	for i, o := range old.Cases {
+		if !matched[i] {
 			c := change(o, o.Status)
-			c.New = ""
+			c.New, c.Error = "", ""
 			g.Other = append(g.Other, c)
 		}
 	}
 	return g
 }
 
-func key(c report.SummaryCase) string { return c.Feature + "\x00" + c.Scenario }
+// index finds the case of a run that is the same as another run's.
+type index struct{ byID, byName map[string]int }
+
+func indexOf(cases []report.SummaryCase) index {
+	x := index{byID: map[string]int{}, byName: map[string]int{}}
+	for i, c := range cases {
+		if c.ID != "" {
+			x.byID[c.ID] = i
+		}
+		x.byName[nameKey(c)] = i
+	}
+	return x
+}
+
+// find is the case of the id of c, or without one in either run, of the
+// name of c.
+func (x index) find(c report.SummaryCase) (int, bool) {
+	if i, ok := x.byID[c.ID]; ok && c.ID != "" {
+		return i, true
+	}
+	i, ok := x.byName[nameKey(c)]
+	return i, ok
+}
+
+func nameKey(c report.SummaryCase) string { return c.Feature + "\x00" + c.Scenario }
 
 func change(c report.SummaryCase, old string) Change {
-	return Change{Feature: c.Feature, Scenario: c.Scenario, Severity: c.Severity, Rules: c.Rules, Old: old, New: c.Status}
+	return Change{ID: c.ID, Feature: c.Feature, Scenario: c.Scenario, Severity: c.Severity, Rules: c.Rules, Old: old, New: c.Status, Error: c.Error}
 }
 
 func (g *Groups) add(c Change) {
@@ -125,30 +160,54 @@ func Load(path string) (report.Summary, error) {
 
 // Print writes the groups, then one line of counts.
 func Print(w io.Writer, old, new report.Summary, g Groups) {
-	fmt.Fprintf(w, "old: %s, %s, exit %d\nnew: %s, %s, exit %d\n", old.Target, old.Stamp, old.ExitCode, new.Target, new.Stamp, new.ExitCode)
+	// Both summaries are files from anywhere: their strings are shown
+	// through termsafe, as the cases' below.
+	fmt.Fprintf(w, "old: %s, %s, exit %d\nnew: %s, %s, exit %d\n", termsafe.String(old.Target), termsafe.String(old.Stamp), old.ExitCode, termsafe.String(new.Target), termsafe.String(new.Stamp), new.ExitCode)
 	if old.Tool.Suite != new.Tool.Suite {
 		fmt.Fprintln(w, "note: the two runs used different suites (digests differ): cases may have been added, renamed or changed")
 	}
-	section := func(title string, cs []Change) {
+	section := func(title string, cs []Change, withError bool) {
 		if len(cs) == 0 {
 			return
 		}
 		fmt.Fprintf(w, "\n%s (%d):\n", title, len(cs))
 		for _, c := range cs {
-			fmt.Fprintf(w, "  %s: %s → %s\n", c.Label(), orAbsent(c.Old), orAbsent(c.New))
+			fmt.Fprintf(w, "  %s\n", termsafe.String(fmt.Sprintf("%s: %s → %s", c.Label(), orAbsent(c.Old), orAbsent(c.New))))
+			if withError && c.Error != "" {
+				fmt.Fprintf(w, "      %s\n", errorLine(c.Error))
+			}
 		}
 	}
-	section("New failures", g.NewFailures)
-	section("Fixed", g.Fixed)
-	section("Newly left out", g.NewlyLeftOut)
-	section("Newly inconclusive (the target issued no token to the client in the new run: its refusal is no evidence there)", g.NewlyInconclusive)
-	section("Other changes", g.Other)
+	section("New failures", g.NewFailures, true)
+	section("Fixed", g.Fixed, false)
+	section("Newly left out", g.NewlyLeftOut, false)
+	section("Newly inconclusive (the target issued no token to the client in the new run: its refusal is no evidence there)", g.NewlyInconclusive, false)
+	section("Other changes", g.Other, false)
 	verdict := "no MUST regression"
 	if g.Regressed() {
 		verdict = "a MUST case regressed"
 	}
 	fmt.Fprintf(w, "\nauthconform diff: %s: %d new failures, %d fixed, %d newly left out, %d newly inconclusive, %d other changes\n",
 		verdict, len(g.NewFailures), len(g.Fixed), len(g.NewlyLeftOut), len(g.NewlyInconclusive), len(g.Other))
+}
+
+// maxErrorLine bounds the error shown under a new failure, in runes: its
+// first line says what was expected and what came back; the rest (and the
+// transcript) is in the run's own reports.
+const maxErrorLine = 240
+
+// errorLine is the first line of a summary's error, cut to maxErrorLine
+// and made safe for a terminal: the summary is a file from anywhere, and
+// its strings, redacted by the run that wrote it, may quote a target.
+func errorLine(err string) string {
+	first, _, more := strings.Cut(strings.TrimSpace(err), "\n")
+	if r := []rune(first); len(r) > maxErrorLine {
+		first, more = string(r[:maxErrorLine]), true
+	}
+	if more {
+		first += " …"
+	}
+	return termsafe.String(first)
 }
 
 func orAbsent(s string) string {

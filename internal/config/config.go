@@ -8,13 +8,14 @@
 package config
 
 import (
+	"cmp"
 	"fmt"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/authconform/authconform/conform/setup"
 	"github.com/authconform/authconform/internal/urlcheck"
 )
 
@@ -93,8 +94,10 @@ type Client struct {
 // Target is a configured auth server.
 type Target struct {
 	// URL is the base URL, scheme://host[:port][/prefix], parsed and
-	// checked once, where the value was read (FromEnv, Resolve).
-	URL       setup.URL
+	// checked once where the value was read (FromEnv, or the run's
+	// options when the run plans); nil when there is none. Nothing
+	// changes it once set: every endpoint is built from a copy.
+	URL       *url.URL
 	TokenPath string
 	// SalesChannel's Secret is optional: a sales channel needs none for a
 	// token, but needs it to revoke a guest token (docs, "Revoking a
@@ -227,53 +230,94 @@ func (t Target) Secrets() []string {
 // an error here (the scenarios that need it are left out), a malformed
 // value is.
 func FromEnv(getenv func(string) string) (Target, error) {
-	t := Target{
-		TokenPath:      strings.TrimSpace(getenv(EnvTokenPath)),
-		SalesChannel:   Client{ID: strings.TrimSpace(getenv(EnvSalesChannelClientID))},
-		MarketID:       strings.TrimSpace(getenv(EnvMarketID)),
-		OtherMarketID:  strings.TrimSpace(getenv(EnvOtherMarketID)),
-		Integration:    Client{ID: strings.TrimSpace(getenv(EnvIntegrationClientID))},
-		RevokePath:     strings.TrimSpace(getenv(EnvRevokePath)),
-		Issuer:         strings.TrimSpace(getenv(EnvIssuer)),
-		JWKSURL:        strings.TrimSpace(getenv(EnvJWKSURL)),
-		ResourceURL:    strings.TrimSpace(getenv(EnvResourceURL)),
-		Client:         Client{ID: strings.TrimSpace(getenv(EnvClientID))},
-		BasicClient:    Client{ID: strings.TrimSpace(getenv(EnvBasicClientID))},
-		Scope:          strings.TrimSpace(getenv(EnvScope)),
-		ForbiddenScope: strings.TrimSpace(getenv(EnvForbiddenScope)),
-		Profile:        CommerceLayer,
-	}
+	t := textFromEnv(getenv)
 	var err error
 	if t.URL, err = baseFromEnv(getenv); err != nil {
 		return t, err
 	}
-	if name := strings.TrimSpace(getenv(EnvProfile)); name != "" {
-		p, err := ProfileNamed(name)
-		if err != nil {
-			return t, fmt.Errorf("%s: %v", EnvProfile, err)
-		}
-		t.Profile = p
-	}
-	if t.TokenPath == "" {
-		t.TokenPath = DefaultTokenPath
+	if t.Profile, err = profileFromEnv(getenv); err != nil {
+		return t, err
 	}
 	if t.ScopeResources, err = scopeResourcesFromEnv(getenv); err != nil {
 		return t, err
 	}
-	if t.RevokePath == "" {
-		t.RevokePath = DefaultRevokePath
-	}
 	if err := t.readGrants(getenv); err != nil {
 		return t, err
 	}
-	for _, c := range t.secretHolders() {
-		if c.client.Secret, c.client.SecretFromFile, err = c.vars.secret(getenv); err != nil {
-			return t, err
-		}
+	if err := t.readSecrets(getenv); err != nil {
+		return t, err
 	}
 	if t.Customer, err = customerFromEnv(getenv); err != nil {
 		return t, err
 	}
+	if err := t.readLifetimes(getenv); err != nil {
+		return t, err
+	}
+	t.ClockSkew, err = clockSkewFromEnv(getenv)
+	return t, err
+}
+
+// textFromEnv is the target's values that are taken as they are written
+// (trimmed), the endpoints' paths defaulted: nothing here can be
+// malformed.
+func textFromEnv(getenv func(string) string) Target {
+	text := func(name string) string { return strings.TrimSpace(getenv(name)) }
+	return Target{
+		TokenPath:      cmp.Or(text(EnvTokenPath), DefaultTokenPath),
+		RevokePath:     cmp.Or(text(EnvRevokePath), DefaultRevokePath),
+		SalesChannel:   Client{ID: text(EnvSalesChannelClientID)},
+		MarketID:       text(EnvMarketID),
+		OtherMarketID:  text(EnvOtherMarketID),
+		Integration:    Client{ID: text(EnvIntegrationClientID)},
+		Issuer:         text(EnvIssuer),
+		JWKSURL:        text(EnvJWKSURL),
+		ResourceURL:    text(EnvResourceURL),
+		Client:         Client{ID: text(EnvClientID)},
+		BasicClient:    Client{ID: text(EnvBasicClientID)},
+		Scope:          text(EnvScope),
+		ForbiddenScope: text(EnvForbiddenScope),
+	}
+}
+
+// baseFromEnv is the target's base URL, parsed; nil when the variable is
+// not set.
+func baseFromEnv(getenv func(string) string) (*url.URL, error) {
+	raw := strings.TrimSpace(getenv(EnvTarget))
+	if raw == "" {
+		return nil, nil
+	}
+	return ParseBaseURL(raw)
+}
+
+// profileFromEnv is the profile AUTHCONFORM_PROFILE names; Commerce
+// Layer's when it is not set.
+func profileFromEnv(getenv func(string) string) (Profile, error) {
+	name := strings.TrimSpace(getenv(EnvProfile))
+	if name == "" {
+		return CommerceLayer, nil
+	}
+	p, err := ProfileNamed(name)
+	if err != nil {
+		return Profile{}, fmt.Errorf("%s: %v", EnvProfile, err)
+	}
+	return p, nil
+}
+
+// readSecrets reads each client's secret, from its variable or from the
+// file its *_FILE variable names.
+func (t *Target) readSecrets(getenv func(string) string) error {
+	for _, c := range t.secretHolders() {
+		var err error
+		if c.client.Secret, c.client.SecretFromFile, err = c.vars.secret(getenv); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// readLifetimes reads the lifetimes the user configured, each shared by
+// the clients of its variable; a lifetime not set stays 0.
+func (t *Target) readLifetimes(getenv func(string) string) error {
 	for _, l := range []struct {
 		name string
 		dst  []*int
@@ -284,31 +328,27 @@ func FromEnv(getenv func(string) string) (Target, error) {
 	} {
 		n, err := seconds(getenv, l.name)
 		if err != nil {
-			return t, err
+			return err
 		}
 		for _, d := range l.dst {
 			*d = n
 		}
 	}
-	t.ClockSkew = DefaultClockSkew
-	if v := strings.TrimSpace(getenv(EnvClockSkew)); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil || d < 0 {
-			return t, fmt.Errorf("%s=%q: want a duration such as 60s", EnvClockSkew, shorten(v))
-		}
-		t.ClockSkew = d
-	}
-	return t, nil
+	return nil
 }
 
-// baseFromEnv is the target's base URL, parsed; the zero URL when the
-// variable is not set.
-func baseFromEnv(getenv func(string) string) (setup.URL, error) {
-	raw := strings.TrimSpace(getenv(EnvTarget))
-	if raw == "" {
-		return setup.URL{}, nil
+// clockSkewFromEnv is the allowed distance of created_at and iat from the
+// time of issue: DefaultClockSkew when the variable is not set.
+func clockSkewFromEnv(getenv func(string) string) (time.Duration, error) {
+	v := strings.TrimSpace(getenv(EnvClockSkew))
+	if v == "" {
+		return DefaultClockSkew, nil
 	}
-	return setup.ParseURL(raw)
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 0 {
+		return DefaultClockSkew, fmt.Errorf("%s=%q: want a duration such as 60s", EnvClockSkew, shorten(v))
+	}
+	return d, nil
 }
 
 // seconds reads a lifetime: 0 when the variable is not set.

@@ -51,7 +51,7 @@ func FuzzConfig(f *testing.F) {
 			oneLine(t, "CheckURL", err.Error())
 			return
 		}
-		base := tg.URL.Parsed()
+		base := tg.URL
 		u, err := url.Parse(tokenURL)
 		if err != nil {
 			t.Fatalf("TokenURL(%q, %q) = %q, which does not parse: %v", tg.URL, tg.TokenPath, tokenURL, err)

@@ -1,7 +1,6 @@
 package config
 
 import (
-	"github.com/authconform/authconform/conform/setup"
 	"os"
 	"path/filepath"
 	"slices"
@@ -150,7 +149,7 @@ func TestRedirectURI(t *testing.T) {
 		{"https://app.example.com/c b", "a space", ""},
 	}
 	for _, tt := range tests {
-		tg := Target{URL: setup.MustParseURL("https://auth.example.com"), RedirectURI: tt.uri}
+		tg := Target{URL: mustBase(t, "https://auth.example.com"), RedirectURI: tt.uri}
 		err := tg.CheckURL()
 		if tt.wantErr != "" {
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
@@ -171,7 +170,7 @@ func TestRedirectURI(t *testing.T) {
 // target's rules, and that the run sends requests to it.
 func TestAuthorizeURLRules(t *testing.T) {
 	t.Parallel()
-	tg := Target{URL: setup.MustParseURL("https://auth.example.com"), AuthorizeURL: "https://u:p@auth.example.com/oauth/authorize"}
+	tg := Target{URL: mustBase(t, "https://auth.example.com"), AuthorizeURL: "https://u:p@auth.example.com/oauth/authorize"}
 	if err := tg.CheckURL(); err == nil || !strings.Contains(err.Error(), EnvAuthorizeURL) {
 		t.Errorf("CheckURL() = %v; want the authorize URL's user info refused, naming %s", err, EnvAuthorizeURL)
 	}

@@ -22,12 +22,22 @@ type HostResolver interface {
 // resolve quickly is treated as remote, the safe answer.
 const resolveTimeout = time.Second
 
-// CheckURL checks there is a base URL (setup.ParseURL has checked it: an
-// absolute http(s) URL with a host, no user info, no query or fragment),
-// and the paths and other URLs joined to it. The token path must be a path only: TokenURL joins it to
-// the base URL, and it must not name another host.
+// ParseBaseURL parses raw as a target's base URL, by the rules of
+// urlcheck.Absolute: an absolute http(s) URL with a host, no user info,
+// no query or fragment. The error is one line that never shows user info.
+func ParseBaseURL(raw string) (*url.URL, error) {
+	if err := urlcheck.Absolute("target", raw); err != nil {
+		return nil, err
+	}
+	return url.Parse(raw) // urlcheck.Absolute has parsed it already
+}
+
+// CheckURL checks there is a base URL (ParseBaseURL, or the run's
+// options, have checked it), and the paths and other URLs joined to it.
+// The token path must be a path only: TokenURL joins it to the base URL,
+// and it must not name another host.
 func (t Target) CheckURL() error {
-	if t.URL.IsZero() {
+	if t.URL == nil {
 		return fmt.Errorf("no target: set %s or -target", EnvTarget)
 	}
 	if err := checkTokenPath(t.TokenPath); err != nil {
@@ -128,10 +138,10 @@ func (t Target) IssuerURL() string {
 	if t.Issuer != "" {
 		return strings.TrimSuffix(t.Issuer, "/")
 	}
-	if t.URL.IsZero() {
+	if t.URL == nil {
 		return ""
 	}
-	base := t.URL.Parsed()
+	base := t.URL
 	u := url.URL{Scheme: strings.ToLower(base.Scheme), Host: base.Host, Path: base.Path, RawPath: base.RawPath}
 	return strings.TrimSuffix(u.String(), "/")
 }
@@ -163,10 +173,10 @@ func (t Target) OtherURLs() []string {
 }
 
 func (t Target) endpointURL(p string) string {
-	if t.URL.IsZero() {
+	if t.URL == nil {
 		return ""
 	}
-	base := t.URL.Parsed()
+	base := t.URL
 	if i := strings.IndexAny(p, "?#"); i >= 0 {
 		p = p[:i]
 	}
@@ -182,7 +192,12 @@ func (t Target) endpointURL(p string) string {
 // Scheme is the scheme of the base URL in lower case ("http", "https"),
 // or "" when there is none. Compare it, not the URL's text: "HTTP://" is
 // plain http too.
-func (t Target) Scheme() string { return strings.ToLower(t.URL.Parsed().Scheme) }
+func (t Target) Scheme() string {
+	if t.URL == nil {
+		return ""
+	}
+	return strings.ToLower(t.URL.Scheme)
+}
 
 func schemeOf(raw string) string {
 	u, err := url.Parse(raw)
@@ -204,7 +219,7 @@ func (t Target) IsPlainHTTP() bool { return t.Scheme() == "http" }
 //
 // A run decides it once, when it plans.
 func (t Target) IsLoopback() bool {
-	return !t.URL.IsZero() && t.isLoopbackHost(t.URL.Parsed().Hostname())
+	return t.URL != nil && t.isLoopbackHost(t.URL.Hostname())
 }
 
 // CheckTransport checks that no secret or token would cross the network in

@@ -3,7 +3,6 @@ package config
 import (
 	"context"
 	"errors"
-	"github.com/authconform/authconform/conform/setup"
 	"net/url"
 	"slices"
 	"strings"
@@ -163,9 +162,9 @@ func TestTokenURLKeepsHost(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := setup.ParseURL(base); err != nil {
+		if _, err := ParseBaseURL(base); err != nil {
 			if bu.User == nil {
-				t.Errorf("ParseURL(%q) = %v; want it accepted", base, err)
+				t.Errorf("ParseBaseURL(%q) = %v; want it accepted", base, err)
 			}
 			continue // user info never reaches a target's URL
 		}
@@ -273,16 +272,16 @@ func TestOtherEndpoints(t *testing.T) {
 		revoke, issuer, keySet string
 		others                 []string
 	}{
-		{"defaults", Target{URL: setup.MustParseURL("https://auth.example.com"), RevokePath: DefaultRevokePath},
+		{"defaults", Target{URL: mustBase(t, "https://auth.example.com"), RevokePath: DefaultRevokePath},
 			"https://auth.example.com/oauth/revoke", "https://auth.example.com", "https://auth.example.com/.well-known/jwks.json",
 			[]string{"https://auth.example.com/.well-known/jwks.json"}},
-		{"prefix and port: the issuer is the base URL", Target{URL: setup.MustParseURL("HTTPS://auth.example.com:8443/tenant/"), RevokePath: "/revoke"},
+		{"prefix and port: the issuer is the base URL", Target{URL: mustBase(t, "HTTPS://auth.example.com:8443/tenant/"), RevokePath: "/revoke"},
 			"https://auth.example.com:8443/tenant/revoke", "https://auth.example.com:8443/tenant", "https://auth.example.com:8443/tenant/.well-known/jwks.json",
 			[]string{"https://auth.example.com:8443/tenant/.well-known/jwks.json"}},
-		{"behind a gateway", Target{URL: setup.MustParseURL("https://gw.example.com"), Issuer: "https://auth.example.com/", ResourceURL: "https://api.example.com/ping"},
+		{"behind a gateway", Target{URL: mustBase(t, "https://gw.example.com"), Issuer: "https://auth.example.com/", ResourceURL: "https://api.example.com/ping"},
 			"https://gw.example.com/", "https://auth.example.com", "https://auth.example.com/.well-known/jwks.json",
 			[]string{"https://auth.example.com/.well-known/jwks.json", "https://api.example.com/ping"}},
-		{"key set named", Target{URL: setup.MustParseURL("https://gw.example.com"), JWKSURL: "https://keys.example.com/jwks"},
+		{"key set named", Target{URL: mustBase(t, "https://gw.example.com"), JWKSURL: "https://keys.example.com/jwks"},
 			"https://gw.example.com/", "https://gw.example.com", "https://keys.example.com/jwks",
 			[]string{"https://keys.example.com/jwks"}},
 	} {
@@ -306,7 +305,7 @@ func TestOtherEndpoints(t *testing.T) {
 // TestCheckOtherURLs verifies the revocation path and the other URLs are
 // held to the token path's and the target's rules, named by variable.
 func TestCheckOtherURLs(t *testing.T) {
-	base := Target{URL: setup.MustParseURL("https://auth.example.com"), TokenPath: DefaultTokenPath, RevokePath: DefaultRevokePath}
+	base := Target{URL: mustBase(t, "https://auth.example.com"), TokenPath: DefaultTokenPath, RevokePath: DefaultRevokePath}
 	for _, tt := range []struct {
 		name    string
 		edit    func(*Target)
@@ -347,21 +346,32 @@ func TestUserInfoNamesTheSecretVariables(t *testing.T) {
 	}
 }
 
-// atPath is a target whose base URL is raw, parsed as FromEnv and Resolve
-// parse it, and whose token path is path. Its URL is the zero URL when
-// setup.ParseURL refuses raw: such a URL never reaches a target.
+// atPath is a target whose base URL is raw, parsed as FromEnv parses it
+// (and the run's options, by the same rules), and whose token path is
+// path. Its URL is nil when ParseBaseURL refuses raw: such a URL never
+// reaches a target.
 func atPath(raw, path string) Target {
-	u, _ := setup.ParseURL(raw)
+	u, _ := ParseBaseURL(raw)
 	return Target{URL: u, TokenPath: path}
 }
 
+// mustBase is raw parsed as a base URL, for a URL known to be good.
+func mustBase(t testing.TB, raw string) *url.URL {
+	t.Helper()
+	u, err := ParseBaseURL(raw)
+	if err != nil {
+		t.Fatalf("ParseBaseURL(%q) = %v; want it accepted", raw, err)
+	}
+	return u
+}
+
 // checkURL is every check a target's base URL and token path get:
-// setup.ParseURL's where the URL is read, then CheckURL's.
+// ParseBaseURL's where the URL is read, then CheckURL's.
 func checkURL(base, path string) error {
-	var u setup.URL
+	var u *url.URL
 	if base != "" {
 		var err error
-		if u, err = setup.ParseURL(base); err != nil {
+		if u, err = ParseBaseURL(base); err != nil {
 			return err
 		}
 	}

@@ -8,7 +8,6 @@
 package embedded
 
 import (
-	"github.com/authconform/authconform/conform/setup"
 	"github.com/authconform/authconform/internal/config"
 	"github.com/authconform/authconform/internal/refserver"
 )
@@ -23,10 +22,16 @@ const Issuer = "https://auth.authconform.test"
 // Target is the configuration of a reference server listening at url,
 // started with ServerOptions (or at least their Issuer). It configures no
 // lifetime, as a user who has not changed any would not: each token's
-// expires_in is judged against the token itself.
+// expires_in is judged against the token itself. It panics when url is
+// not a target's base URL: it is a listening server's, such as an
+// httptest.Server's.
 func Target(url string) config.Target {
+	base, err := config.ParseBaseURL(url)
+	if err != nil {
+		panic("embedded.Target: " + err.Error())
+	}
 	return config.Target{
-		URL:           setup.MustParseURL(url),
+		URL:           base,
 		Issuer:        Issuer,
 		JWKSURL:       url + config.JWKSPath,
 		TokenPath:     config.DefaultTokenPath,

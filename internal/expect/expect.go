@@ -18,11 +18,33 @@ import (
 	"github.com/authconform/authconform/internal/userfile"
 )
 
-// Failure is one known deviation.
+// Failure is one known deviation. It names its scenario by id, which
+// survives a renamed scenario ("cl-cc-sales-channel-market", and for an
+// outline's row "cl-err-grant-type#2"); files written before ids name it
+// by feature file and scenario name, still read, and rewritten with ids
+// by -update-expect-failures.
 type Failure struct {
-	Feature  string `json:"feature"`  // feature file as reported, e.g. features/errors/invalid_client.feature
-	Scenario string `json:"scenario"` // scenario name
-	Reason   string `json:"reason"`   // why it fails, and where that is tracked
+	ID       string `json:"id,omitempty"`       // the scenario's stable id
+	Feature  string `json:"feature,omitempty"`  // without an id: the feature file as reported, e.g. features/errors/invalid_client.feature
+	Scenario string `json:"scenario,omitempty"` // without an id: the scenario's name
+	Reason   string `json:"reason"`             // why it fails, and where that is tracked
+}
+
+// Key is what the entry is matched by: its id, or without one its
+// feature file and scenario name.
+func (f Failure) Key() string {
+	if f.ID != "" {
+		return f.ID
+	}
+	return catalog.Key(f.Feature, f.Scenario)
+}
+
+// what names the entry in messages.
+func (f Failure) what() string {
+	if f.ID != "" {
+		return f.ID
+	}
+	return f.Scenario
 }
 
 // File is the JSON document of a known-deviation file.
@@ -50,26 +72,39 @@ func Parse(b []byte, name string) ([]Failure, error) {
 	dec.DisallowUnknownFields()
 	var f File
 	if err := dec.Decode(&f); err != nil {
-		return nil, fmt.Errorf("%s: %v; want {\"expected_failures\": [{\"feature\": ..., \"scenario\": ..., \"reason\": ...}]}", name, err)
+		return nil, fmt.Errorf("%s: %v; want {\"expected_failures\": [{\"id\": ..., \"reason\": ...}]}", name, err)
 	}
 	seen := map[string]bool{}
 	for i, x := range f.ExpectedFailures {
 		where := fmt.Sprintf("%s: expected_failures[%d]", name, i)
-		switch {
-		case strings.TrimSpace(x.Feature) == "":
-			return nil, fmt.Errorf("%s: no feature", where)
-		case strings.TrimSpace(x.Scenario) == "":
-			return nil, fmt.Errorf("%s: no scenario", where)
-		case strings.TrimSpace(x.Reason) == "":
-			return nil, fmt.Errorf("%s (%q): no reason; say why it fails and where that is tracked", where, x.Scenario)
+		if err := check(x); err != nil {
+			return nil, fmt.Errorf("%s: %v", where, err)
 		}
-		k := catalog.Key(x.Feature, x.Scenario)
-		if seen[k] {
-			return nil, fmt.Errorf("%s: %q listed twice", where, x.Scenario)
+		if seen[x.Key()] {
+			return nil, fmt.Errorf("%s: %q listed twice", where, x.what())
 		}
-		seen[k] = true
+		seen[x.Key()] = true
 	}
 	return f.ExpectedFailures, nil
+}
+
+// check says what an entry lacks: an id, or else a feature file and a
+// scenario name; and a reason.
+func check(x Failure) error {
+	blank := func(s string) bool { return strings.TrimSpace(s) == "" }
+	switch {
+	case x.ID != "" && (x.Feature != "" || x.Scenario != ""):
+		return fmt.Errorf("%q has an id and a feature or scenario; give the id alone", x.ID)
+	case blank(x.ID) && blank(x.Feature) && blank(x.Scenario):
+		return fmt.Errorf("no id; want the scenario's id (its @id: tag, \"#\" and the row's number for an outline's row)")
+	case x.ID == "" && blank(x.Feature):
+		return fmt.Errorf("no feature; give the scenario's id, or its feature file and name")
+	case x.ID == "" && blank(x.Scenario):
+		return fmt.Errorf("no scenario; give the scenario's id, or its feature file and name")
+	case blank(x.Reason):
+		return fmt.Errorf("(%q): no reason; say why it fails and where that is tracked", x.what())
+	}
+	return nil
 }
 
 // Update returns the known-deviation list a run implies, from the list
@@ -79,25 +114,34 @@ func Parse(b []byte, name string) ([]Failure, error) {
 // added, with a reason that says it was recorded, when, and from which
 // error, for a person to replace with the real one. Scenarios that did not
 // run (left out, interrupted, not run) keep their entries as they were.
+//
+// Entries are written with the scenario's id where it has one: an entry
+// read by feature and name comes back by id.
 func Update(old []Failure, outcomes []Outcome, recorded string) []Failure {
 	byKey := map[string]Outcome{}
 	for _, o := range outcomes {
 		byKey[catalog.Key(o.Feature, o.Scenario)] = o
+		if o.ID != "" {
+			byKey[o.ID] = o
+		}
 	}
 	var out []Failure
-	listed := map[string]bool{}
+	listed := map[string]bool{} // the name keys of the scenarios listed
 	for _, f := range old {
-		k := catalog.Key(f.Feature, f.Scenario)
-		listed[k] = true
-		if o, ok := byKey[k]; ok && !o.Failed {
-			continue
+		o, ran := byKey[f.Key()]
+		switch {
+		case !ran:
+			out = append(out, f)
+		case o.Failed:
+			listed[catalog.Key(o.Feature, o.Scenario)] = true
+			out = append(out, o.entry(f.Reason))
+		default:
+			listed[catalog.Key(o.Feature, o.Scenario)] = true
 		}
-		out = append(out, f)
 	}
 	for _, o := range outcomes {
 		if o.Failed && !listed[catalog.Key(o.Feature, o.Scenario)] {
-			out = append(out, Failure{Feature: o.Feature, Scenario: o.Scenario,
-				Reason: fmt.Sprintf("recorded by -update-expect-failures on %s from: %s", recorded, o.Error)})
+			out = append(out, o.entry(fmt.Sprintf("recorded by -update-expect-failures on %s from: %s", recorded, o.Error)))
 		}
 	}
 	return out
@@ -105,9 +149,19 @@ func Update(old []Failure, outcomes []Outcome, recorded string) []Failure {
 
 // Outcome is what a run said of one scenario it ran to its end.
 type Outcome struct {
+	ID                string // "" for a scenario without an id tag
 	Feature, Scenario string
 	Failed            bool
 	Error             string // the first line of the failure, redacted
+}
+
+// entry is the known-deviation entry of o's scenario: by id where it
+// has one.
+func (o Outcome) entry(reason string) Failure {
+	if o.ID != "" {
+		return Failure{ID: o.ID, Reason: reason}
+	}
+	return Failure{Feature: o.Feature, Scenario: o.Scenario, Reason: reason}
 }
 
 // Write stores a list as a known-deviation file, indented for review:

@@ -11,7 +11,13 @@ func TestParse(t *testing.T) {
 		name, in, wantErr string
 		want              int
 	}{
-		{"valid", `{"expected_failures":[{"feature":"f.feature","scenario":"S","reason":"ticket 1"}]}`, "", 1},
+		{"by id", `{"expected_failures":[{"id":"cl-f-s","reason":"ticket 1"},{"id":"cl-f-rows#2","reason":"ticket 2"}]}`, "", 2},
+		{"by name, as before ids", `{"expected_failures":[{"feature":"f.feature","scenario":"S","reason":"ticket 1"}]}`, "", 1},
+		{"by id and by name", `{"expected_failures":[{"id":"cl-f-s","reason":"r"},{"feature":"f.feature","scenario":"S","reason":"r"}]}`, "", 2},
+		{"id and name", `{"expected_failures":[{"id":"cl-f-s","scenario":"S","reason":"r"}]}`, "give the id alone", 0},
+		{"nothing named", `{"expected_failures":[{"reason":"r"}]}`, "no id", 0},
+		{"id twice", `{"expected_failures":[{"id":"cl-f-s","reason":"r"},{"id":"cl-f-s","reason":"r"}]}`, `"cl-f-s" listed twice`, 0},
+		{"id without reason", `{"expected_failures":[{"id":"cl-f-s"}]}`, `("cl-f-s"): no reason`, 0},
 		{"empty list", `{"expected_failures":[]}`, "", 0},
 		{"not json", `feature: x`, "want {", 0},
 		{"unknown field", `{"expected_failures":[],"extra":1}`, "unknown field", 0},

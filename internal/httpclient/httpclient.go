@@ -5,12 +5,15 @@
 // is pointed at hostile servers, so the rules for being a good guest, and
 // for not being held hostage, live here: every request has a timeout; a
 // response body is read up to a cap and no further, headers too; one
-// limiter spaces all requests; a 429 is waited out (Retry-After, or
+// limiter spaces the requests to the limited endpoints; a 429 is waited out (Retry-After, or
 // Commerce Layer's X-Ratelimit-Interval) within a bound and retried once;
 // redirects are reported instead of followed (a redirected token request
 // would carry the client secret elsewhere); and a target that keeps
 // failing, never answers, or refuses to be tested stops the client, so the
-// run ends instead of spending a timeout on every remaining request.
+// run ends instead of spending a timeout on every remaining request. The
+// limit covers the endpoints it is documented for (the auth endpoints);
+// requests elsewhere are not spaced, and a 429 from them is waited out by
+// the request alone.
 package httpclient
 
 import (
@@ -55,10 +58,12 @@ const (
 
 // Options configure a Client.
 type Options struct {
-	Timeout   time.Duration     // per request, including reading the body
-	MaxBody   int64             // bytes of a response body kept; the rest is not read
-	Limiter   *ratelimit.Window // nil: no limit (loopback targets)
-	TLSConfig *tls.Config       // nil: system roots
+	Timeout time.Duration // per request, including reading the body
+	MaxBody int64         // bytes of a response body kept; the rest is not read
+	// Limits spaces the requests to the endpoints it covers; nil: no limit
+	// (loopback targets).
+	Limits    *ratelimit.Endpoints
+	TLSConfig *tls.Config // nil: system roots
 	// OnWait, if set, is told each time the run waits for the limit or a 429.
 	OnWait func(d time.Duration, why string)
 	// GiveUpAfter is how many transport failures in a row (refused, timed
@@ -219,7 +224,7 @@ func (c *Client) Do(ctx context.Context, req Request) (*Exchange, error) {
 	if refused != nil {
 		return nil, c.refuse(req, refused)
 	}
-	if err := c.waitOut(ctx, hint); err != nil {
+	if err := c.waitOut(ctx, c.opts.Limits.For(req.URL), hint); err != nil {
 		return nil, notSent(req, err)
 	}
 	again, err := c.once(ctx, req)
@@ -238,7 +243,7 @@ func (c *Client) once(ctx context.Context, req Request) (*Exchange, error) {
 	if err := c.mayStart(ctx); err != nil {
 		return nil, notSent(req, err)
 	}
-	d, slot, err := c.opts.Limiter.Reserve(ctx)
+	d, slot, err := c.opts.Limits.For(req.URL).Reserve(ctx)
 	if err != nil {
 		return nil, notSent(req, fmt.Errorf("waiting for the rate limit: %w", err))
 	}

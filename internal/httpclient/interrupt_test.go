@@ -84,8 +84,9 @@ func TestInterruptedWaiting(t *testing.T) {
 			ctx, cancel := context.WithCancel(guard(t))
 			opts := Options{OnWait: func(time.Duration, string) { cancel() }}
 			if tt.limiter {
-				opts.Limiter = ratelimit.New(1, time.Hour)
-				opts.Limiter.PauseFor(time.Hour)
+				w := ratelimit.New(1, time.Hour)
+				w.PauseFor(time.Hour)
+				opts.Limits = ratelimit.Covering(w, srv.URL)
 			}
 			c := New(opts)
 			_, err := c.Do(ctx, Request{Method: "POST", URL: srv.URL})
@@ -105,7 +106,7 @@ func TestStopEndsWaits(t *testing.T) {
 	var waits atomic.Int32
 	c := New(Options{
 		Timeout: 300 * time.Millisecond,
-		Limiter: ratelimit.New(1, time.Hour),
+		Limits:  ratelimit.Covering(ratelimit.New(1, time.Hour), url),
 		OnWait:  func(time.Duration, string) { waits.Add(1) },
 	})
 	ctx := guard(t)

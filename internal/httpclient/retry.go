@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/authconform/authconform/internal/ratelimit"
 )
 
 // retryHint is how long a 429 asks the client to wait, and which header
@@ -76,12 +78,13 @@ func (c *Client) planRetry(h http.Header) (retryHint, *RefusedError) {
 	return hint, nil
 }
 
-// waitOut holds the request back as the 429 asked. With a limiter the
-// pause holds every request back, and the retry's own reservation does
-// the waiting; without one, this request waits alone.
-func (c *Client) waitOut(ctx context.Context, hint retryHint) error {
-	if c.opts.Limiter != nil {
-		c.opts.Limiter.PauseFor(hint.wait)
+// waitOut holds the request back as the 429 asked. When a limit covers
+// the request's endpoint (limiter) the pause holds every request to the
+// limited endpoints back, and the retry's own reservation does the
+// waiting; without one, this request waits alone.
+func (c *Client) waitOut(ctx context.Context, limiter *ratelimit.Window, hint retryHint) error {
+	if limiter != nil {
+		limiter.PauseFor(hint.wait)
 		return nil
 	}
 	if hint.wait <= 0 {

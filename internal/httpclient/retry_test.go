@@ -1,6 +1,7 @@
 package httpclient
 
 import (
+	"context"
 	"errors"
 	"math"
 	"net/http"
@@ -9,6 +10,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/authconform/authconform/internal/ratelimit"
 )
 
 // TestRetryAfterValues verifies what a 429 asks to wait is read as a
@@ -123,5 +126,55 @@ func TestRefused(t *testing.T) {
 				t.Errorf("requests %d, wait notices %d, waited %v; want %d, 0, 0", c.Requests(), waits, c.Waited(), tt.wantRequests)
 			}
 		})
+	}
+}
+
+// TestLimitKeyedByEndpoint verifies the limit spaces only the requests
+// to the origin it covers, and a 429 from another origin (the protected
+// resource on the API's host) is waited out by its request alone, without
+// holding the limited ones back.
+func TestLimitKeyedByEndpoint(t *testing.T) {
+	t.Parallel()
+	var refused atomic.Bool
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/resource" && refused.CompareAndSwap(false, true) {
+			w.Header().Set("Retry-After", "0.02")
+			w.WriteHeader(http.StatusTooManyRequests)
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+	}))
+	defer srv.Close()
+	var why []string
+	// The limit covers the token endpoint's origin: the same server under
+	// another name is another origin, as an API on its own host is.
+	auth := strings.Replace(srv.URL, "127.0.0.1", "localhost", 1)
+	c := New(Options{
+		Limits: ratelimit.Covering(ratelimit.New(1, time.Hour), auth+"/token"),
+		OnWait: func(_ time.Duration, w string) { why = append(why, w) },
+	})
+	for _, tt := range []struct {
+		method, path string
+		sent         bool
+	}{
+		{http.MethodGet, "/resource", true}, // a 429, waited out alone, then 200
+		{http.MethodPost, "/token", true},   // the window's one slot, at once
+		{http.MethodPost, "/token?x=1", false},
+		{http.MethodGet, "/free", true},
+		{http.MethodGet, "/free", true},
+	} {
+		ctx, cancel := context.WithTimeout(guard(t), 50*time.Millisecond)
+		base := srv.URL
+		if strings.HasPrefix(tt.path, "/token") {
+			base = auth
+		}
+		ex, err := c.Do(ctx, Request{Method: tt.method, URL: base + tt.path})
+		cancel()
+		if sent := err == nil && ex.Status == http.StatusOK; sent != tt.sent {
+			t.Errorf("%s %s: answer %v, err %v; want sent and answered 200: %v", tt.method, tt.path, ex, err, tt.sent)
+		}
+	}
+	if want := []string{"the target's Retry-After", "the rate limit"}; strings.Join(why, "; ") != strings.Join(want, "; ") {
+		t.Errorf("waits: %q; want %q (the resource's 429, then the second token request held for the window)", why, want)
 	}
 }

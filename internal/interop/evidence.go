@@ -155,9 +155,9 @@ func (e Evidence) renderVerdicts(b *bytes.Buffer) {
 
 func (e Evidence) renderDeviations(b *bytes.Buffer) {
 	p := func(format string, a ...any) { fmt.Fprintf(b, format, a...) }
-	reasons := map[string]string{}
+	reasons := map[string]string{} // by id, or by feature and name for an entry written before ids
 	for _, d := range e.Deviations {
-		reasons[catalog.Key(d.Feature, d.Scenario)] = d.Reason
+		reasons[d.Key()] = d.Reason
 	}
 	p("## Deviations\n\n")
 	found := false
@@ -172,7 +172,10 @@ func (e Evidence) renderDeviations(b *bytes.Buffer) {
 		if c.Error != "" {
 			p("- What the suite saw (redacted by the suite):\n\n  ```\n%s\n  ```\n", indent(c.Error, "  "))
 		}
-		reason, listed := reasons[catalog.Key(c.Feature, c.Scenario)]
+		reason, listed := reasons[c.ID]
+		if !listed || c.ID == "" {
+			reason, listed = reasons[catalog.Key(c.Feature, c.Scenario)]
+		}
 		switch {
 		case c.Status == report.StatusUnexpectedPass:
 			p("- %s now passes this listed scenario: drop its entry from `%s` (it said: %s).\n", e.About.Short, e.DeviationsPath, reason)
@@ -180,7 +183,7 @@ func (e Evidence) renderDeviations(b *bytes.Buffer) {
 			p("- **Why this is a real deviation** (hand-written, the reason in `%s`):\n\n  > %s\n", e.DeviationsPath, strings.ReplaceAll(reason, "\n", "\n  > "))
 		default:
 			p("- **Why this is a real deviation: TO BE WRITTEN.** A person reads the rule and the exchange (`%s`, the console output), then either adds\n", e.SummaryPath)
-			p("  `{\"feature\": %q, \"scenario\": %q, \"reason\": \"RFC 6749 §…: what %s does, where in its source or documentation, and why the RFC forbids it\"}`\n", c.Feature, c.Scenario, e.About.Short)
+			p("  `{%s, \"reason\": \"RFC 6749 §…: what %s does, where in its source or documentation, and why the RFC forbids it\"}`\n", entryName(c), e.About.Short)
 			p("  to `%s`, or, if %s is right, fixes the scenario.\n", e.DeviationsPath, e.About.Short)
 		}
 		p("\n")
@@ -188,6 +191,15 @@ func (e Evidence) renderDeviations(b *bytes.Buffer) {
 	if !found {
 		p("None: %s passed every scenario the profile ran.\n\n", e.About.Short)
 	}
+}
+
+// entryName is how a known-deviation entry names case c: by its id, or
+// by feature and name for a case without one.
+func entryName(c report.SummaryCase) string {
+	if c.ID != "" {
+		return fmt.Sprintf("\"id\": %q", c.ID)
+	}
+	return fmt.Sprintf("\"feature\": %q, \"scenario\": %q", c.Feature, c.Scenario)
 }
 
 func (e Evidence) renderLeftOut(b *bytes.Buffer) {

@@ -11,16 +11,50 @@
 // once, no two of them N apart arrive less than a window apart; a request
 // stamped when it was let through instead could travel slowly, arrive late,
 // and share a window with a later one that travelled fast.
+//
+// A limit covers the server it is documented for (Endpoints): Commerce
+// Layer's 30 a minute is its auth endpoint's, so every request to the
+// token endpoint's origin counts against it (token, revocation, key set,
+// and a resource or authorize endpoint served there too); requests to
+// other origins, such as the API's own host, are not counted.
 package ratelimit
 
 import (
 	"context"
 	"fmt"
+	"net"
+	"net/url"
+	"strings"
 	"sync"
 	"time"
-
-	"github.com/authconform/authconform/conform/setup"
 )
+
+// Rate is a limit: at most N requests in any window of length Per. The
+// zero Rate is no limit. Its fields are those of the public options'
+// rate (conform/setup), which converts to it; that package checks the
+// bounds.
+type Rate struct {
+	N   int
+	Per time.Duration
+}
+
+// IsNone says the rate is no limit.
+func (r Rate) IsNone() bool { return r == Rate{} }
+
+// LeastWait is the least time n requests spend waiting under r: the
+// first N go at once, and each further N a window after the N before
+// them, so n requests cannot all be sent before ceil(n/N)-1 windows.
+func (r Rate) LeastWait(n int) time.Duration {
+	if r.IsNone() || n <= r.N {
+		return 0
+	}
+	return time.Duration((n-1)/r.N) * r.Per
+}
+
+// CommerceLayerAuth is Commerce Layer's documented limit of its auth
+// endpoint: 30 requests a minute per IP, in live and test mode alike,
+// counted as a sliding window (docs/sources/commercelayer-auth.md#rate-limits).
+var CommerceLayerAuth = Rate{N: 30, Per: time.Minute}
 
 // Window allows at most N requests in any window of length Per.
 type Window struct {
@@ -56,41 +90,38 @@ func (w *Window) margin() time.Duration {
 }
 
 // For returns a limiter of r, or nil (which never waits) when r is no
-// limit; a rate out of setup's bounds is an error.
-func For(r setup.Rate) (*Window, error) {
-	if err := r.Check(); err != nil {
-		return nil, err
-	}
+// limit. The caller checks r's bounds (setup.Rate.Check).
+func For(r Rate) *Window {
 	if r.IsNone() {
-		return nil, nil
+		return nil
 	}
-	return New(r.N, r.Per), nil
+	return New(r.N, r.Per)
 }
 
-// DefaultRemote is Commerce Layer's documented auth limit: 30 requests a
-// minute per IP (docs/sources/commercelayer-auth.md#rate-limits).
-var DefaultRemote = setup.Rate{N: 30, Per: time.Minute}
-
-// ForTarget is a run's rate limit: rate when one is given, else none for a
-// target on loopback and DefaultRemote for any other.
-func ForTarget(rate *setup.Rate, loopback bool) (*Window, error) {
+// ForTarget is a run's limit of the auth endpoints: rate when one is
+// given, else none for a target on loopback and CommerceLayerAuth for any
+// other.
+func ForTarget(rate *Rate, loopback bool) *Window {
 	switch {
 	case rate != nil:
 		return For(*rate)
 	case loopback:
-		return nil, nil
+		return nil
 	}
-	return For(DefaultRemote)
+	return For(CommerceLayerAuth)
 }
 
 // Rate is the limit: requests per window, and the window; the zero Rate,
 // no limit, for a nil *Window.
-func (w *Window) Rate() setup.Rate {
+func (w *Window) Rate() Rate {
 	if w == nil {
-		return setup.Rate{}
+		return Rate{}
 	}
-	return setup.Rate{N: w.n, Per: w.per}
+	return Rate{N: w.n, Per: w.per}
 }
+
+// LeastWait is the least time n requests spend waiting in w (Rate.LeastWait).
+func (w *Window) LeastWait(n int) time.Duration { return w.Rate().LeastWait(n) }
 
 // String renders the limit as setup.ParseRate reads it.
 func (w *Window) String() string {
@@ -167,4 +198,58 @@ func (w *Window) PauseFor(d time.Duration) {
 	if until := w.now().Add(d); until.After(w.paused) {
 		w.paused = until
 	}
+}
+
+// Endpoints is a limit and the origin it covers: a request to that
+// origin is spaced by the window, any other is not limited at all. A
+// server that limits its auth endpoints alone is kept under its limit, and
+// so is one that counts every request it serves (a proxy in front of it,
+// a limit per client address), at no cost in time to a run against
+// Commerce Layer, whose API answers on another host. A nil *Endpoints
+// limits nothing.
+type Endpoints struct {
+	window *Window
+	origin string // OriginOf the endpoint the limit is documented for
+}
+
+// Covering limits the requests to endpoint's origin with w.
+func Covering(w *Window, endpoint string) *Endpoints {
+	return &Endpoints{window: w, origin: OriginOf(endpoint)}
+}
+
+// For is the window that limits a request to rawURL; nil when none does.
+func (e *Endpoints) For(rawURL string) *Window {
+	if e == nil || e.origin == "" || OriginOf(rawURL) != e.origin {
+		return nil
+	}
+	return e.window
+}
+
+// OriginOf is rawURL's origin as a server counts its clients' requests:
+// scheme and host in lower case, the port when it is not the scheme's
+// default (RFC 6454 §4); "" for what is not an absolute URL.
+func OriginOf(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return ""
+	}
+	scheme, host, port := strings.ToLower(u.Scheme), strings.ToLower(u.Hostname()), u.Port()
+	if (scheme == "https" && port == "443") || (scheme == "http" && port == "80") {
+		port = ""
+	}
+	if port != "" {
+		return scheme + "://" + net.JoinHostPort(host, port)
+	}
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]"
+	}
+	return scheme + "://" + host
+}
+
+// Window is the limit itself; nil when there is none.
+func (e *Endpoints) Window() *Window {
+	if e == nil {
+		return nil
+	}
+	return e.window
 }

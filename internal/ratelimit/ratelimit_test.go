@@ -3,11 +3,8 @@ package ratelimit
 import (
 	"context"
 	"errors"
-	"strings"
 	"testing"
 	"time"
-
-	"github.com/authconform/authconform/conform/setup"
 )
 
 type fakeClock struct{ t time.Time }
@@ -120,27 +117,96 @@ func TestPauseFor(t *testing.T) {
 }
 
 // TestFor verifies a rate becomes its limiter, no limit a nil one (which
-// never waits), and a rate out of bounds an error.
+// never waits), and the default is Commerce Layer's auth limit except on
+// loopback.
 func TestFor(t *testing.T) {
+	custom := Rate{N: 5, Per: time.Second}
 	for _, tt := range []struct {
-		rate    setup.Rate
-		wantNil bool
-		wantErr string
+		rate     *Rate
+		loopback bool
+		want     Rate
 	}{
-		{setup.Rate{}, true, ""},
-		{setup.Rate{N: 30, Per: time.Minute}, false, ""},
-		{setup.Rate{N: 30}, true, "want DURATION from 1ms to 24h"},
+		{&Rate{}, false, Rate{}},
+		{&custom, false, custom},
+		{&custom, true, custom},
+		{nil, true, Rate{}},
+		{nil, false, Rate{N: 30, Per: time.Minute}},
 	} {
-		w, err := For(tt.rate)
-		switch {
-		case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
-			t.Errorf("For(%s) error = %v; want one saying %q", tt.rate, err, tt.wantErr)
-		case tt.wantErr == "" && err != nil:
-			t.Errorf("For(%s) error = %v", tt.rate, err)
-		case (w == nil) != tt.wantNil:
-			t.Errorf("For(%s) = %v; want nil: %v", tt.rate, w, tt.wantNil)
-		case err == nil && w.Rate() != tt.rate:
-			t.Errorf("For(%s).Rate() = %s; want the rate back", tt.rate, w.Rate())
+		w := ForTarget(tt.rate, tt.loopback)
+		if got := w.Rate(); got != tt.want || (w == nil) != tt.want.IsNone() {
+			t.Errorf("ForTarget(%v, loopback %v) = %s; want %v", tt.rate, tt.loopback, w, tt.want)
+		}
+	}
+}
+
+// TestLeastWait verifies the least wait of n requests: none for the first
+// N, then a window for each further N begun (ceil(n/N)-1 windows).
+func TestLeastWait(t *testing.T) {
+	r := Rate{N: 30, Per: time.Minute}
+	for _, tt := range []struct {
+		n    int
+		want time.Duration
+	}{
+		{0, 0}, {1, 0}, {30, 0}, {31, time.Minute}, {60, time.Minute}, {61, 2 * time.Minute}, {62, 2 * time.Minute},
+	} {
+		if got := r.LeastWait(tt.n); got != tt.want {
+			t.Errorf("%d requests at 30/min wait at least %v; want %v", tt.n, got, tt.want)
+		}
+	}
+	if got := (Rate{}).LeastWait(1000); got != 0 {
+		t.Errorf("no limit: LeastWait = %v; want 0", got)
+	}
+}
+
+// TestEndpoints verifies a limit covers every request to its endpoint's
+// origin, whatever the path or query, and no other origin: the API's own
+// host, another scheme or port, and what is not a URL are not limited.
+func TestEndpoints(t *testing.T) {
+	w := New(30, time.Minute)
+	const token = "https://auth.example.test/oauth/token"
+	e := Covering(w, token)
+	for _, tt := range []struct {
+		url     string
+		limited bool
+	}{
+		{token, true},
+		{"https://auth.example.test/oauth/revoke", true},
+		{token + "?grant_type=client_credentials", true},
+		{"https://auth.example.test/.well-known/jwks.json", true},
+		{"https://auth.example.test:443/oauth/token", true},
+		{"HTTPS://Auth.Example.Test/oauth/token", true},
+		{"https://shop.example.test/api/skus", false},
+		{"http://auth.example.test/oauth/token", false},
+		{"https://auth.example.test:8443/oauth/token", false},
+		{"https://dashboard.example.test/oauth/authorize?client_id=x", false},
+		{"/oauth/token", false},
+		{"::not a url", false},
+	} {
+		if got := e.For(tt.url); (got == w) != tt.limited || (got != nil && got != w) {
+			t.Errorf("For(%s) = %v; want limited: %v", tt.url, got, tt.limited)
+		}
+	}
+	var none *Endpoints
+	if none.For(token) != nil || Covering(nil, token).For(token) != nil || Covering(w, "no url").For("no url") != nil {
+		t.Errorf("no limit: For(token) is a window; want nil")
+	}
+}
+
+// TestOriginOf verifies origins are compared as RFC 6454 makes them.
+func TestOriginOf(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://a.test/x":           "https://a.test",
+		"https://a.test:443/x":       "https://a.test",
+		"http://a.test:80":           "http://a.test",
+		"http://127.0.0.1:8080/x?y":  "http://127.0.0.1:8080",
+		"http://[::1]:9/x":           "http://[::1]:9",
+		"http://[::1]/x":             "http://[::1]",
+		"HTTP://A.TEST/":             "http://a.test",
+		"mailto:someone@example.com": "",
+		"":                           "",
+	} {
+		if got := OriginOf(in); got != want {
+			t.Errorf("OriginOf(%q) = %q; want %q", in, got, want)
 		}
 	}
 }

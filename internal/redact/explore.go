@@ -2,6 +2,7 @@ package redact
 
 import (
 	"bytes"
+	"encoding/binary"
 	"hash/maphash"
 	"math/bits"
 )
@@ -275,4 +276,60 @@ func (s *scanner) squeezeRing(n int) []int32 {
 		s.ring = make([]int32, size)
 	}
 	return s.ring[:size]
+}
+
+// maxUnescape is how many layers of encoding a text is decoded through: a
+// value encoded twice over (say percent-encoded, then base64-encoded), then
+// escaped once more by the output format around it (an HTML attribute).
+// Escapes that do not nest (JSON around percent-encoding that holds no
+// backslash) come off in the same layer.
+const maxUnescape = 3
+
+// seenViews records the views scanned, by a digest of their text and of
+// where each byte came from, with how many layers below each were explored
+// (-1 for none).
+type seenViews struct {
+	depths map[uint64]int
+	seed   maphash.Seed
+}
+
+// visit records v, to be explored depth layers further, and reports
+// whether it needs scanning and exploring still. A nil *seenViews records
+// nothing.
+func (s *seenViews) visit(v *view, depth int) (scan, explore bool) {
+	if s == nil {
+		return true, depth > 0
+	}
+	d := s.digest(v)
+	explored, ok := s.depths[d]
+	if !ok || depth > explored {
+		s.depths[d] = depth
+	}
+	return !ok, depth > 0 && (!ok || depth > explored)
+}
+
+func (s *seenViews) digest(v *view) uint64 {
+	var h maphash.Hash
+	h.SetSeed(s.seed)
+	h.Write(v.text)
+	buf := make([]byte, 0, 4096)
+	for i := range v.start {
+		buf = binary.LittleEndian.AppendUint32(buf, uint32(v.start[i]))
+		buf = binary.LittleEndian.AppendUint32(buf, uint32(v.end[i]))
+		if len(buf) > cap(buf)-8 {
+			h.Write(buf)
+			buf = buf[:0]
+		}
+	}
+	h.Write(buf)
+	return h.Sum64()
+}
+
+// newView is the view of the original text.
+func newView(text []byte, partial func([]byte) int) view {
+	v := view{text: text, cut: len(text), partial: partial}
+	if partial != nil {
+		v.cut = partial(text)
+	}
+	return v
 }

@@ -141,7 +141,8 @@ func (r *Redactor) String(s string) string {
 
 // Bytes is String for byte slices. The result never aliases b.
 func (r *Redactor) Bytes(b []byte) []byte {
-	h := scanText(r.automata(len(b)), b, tailIgnore)
+	autos := r.automata(len(b))
+	h := scanText(autos, b, tailIgnore)
 	out, _ := h.mask(b, len(b))
 	return maskShapes(out)
 }
@@ -152,7 +153,8 @@ func (r *Redactor) Bytes(b []byte) []byte {
 // too, so a value straddling the cut does not leave its first half visible.
 func (r *Redactor) StringCut(s string) string {
 	b := []byte(s)
-	h := scanText(r.automata(len(b)), b, tailCut)
+	autos := r.automata(len(b))
+	h := scanText(autos, b, tailCut)
 	if h.tail < len(b) {
 		h.cover1(h.tail, len(b))
 	}
@@ -164,7 +166,8 @@ func (r *Redactor) StringCut(s string) string {
 // of the forms String masks. Unlike String it ignores JWT and Basic shapes:
 // it answers whether b echoes a value the Redactor knows.
 func (r *Redactor) Find(b []byte) (start, end int, ok bool) {
-	h := scanText(r.automata(len(b)), b, tailIgnore)
+	autos := r.automata(len(b))
+	h := scanText(autos, b, tailIgnore)
 	if h.first == len(b) {
 		return 0, 0, false
 	}

@@ -105,8 +105,3 @@ func isBasicCredentials(b []byte) bool {
 	dec, err := base64.StdEncoding.DecodeString(string(b))
 	return err == nil && bytes.IndexByte(dec, ':') >= 0
 }
-
-func isBase64(b []byte) bool {
-	_, err := base64.StdEncoding.DecodeString(string(b))
-	return err == nil
-}

@@ -3,7 +3,6 @@ package redact
 import (
 	"fmt"
 	"html"
-	"slices"
 	"sync"
 	"unicode/utf8"
 )
@@ -35,29 +34,6 @@ type view struct {
 	// loose: the view left out blanks (see unfoldedView); only matches of
 	// looseMinLen bytes or more count in it and the views decoded from it.
 	loose bool
-}
-
-// newView is the view of the original text.
-func newView(text []byte, partial func([]byte) int) view {
-	v := view{text: text, cut: len(text), partial: partial}
-	if partial != nil {
-		v.cut = partial(text)
-	}
-	return v
-}
-
-// span maps the view's bytes [i, j), i < j, to the original text.
-func (v *view) span(i, j int) (int, int) {
-	if v.start == nil {
-		return i, j
-	}
-	return int(v.start[i]), int(v.end[j-1])
-}
-
-// startOf maps view byte i to where it starts in the original text.
-func (v *view) startOf(i int) int {
-	s, _ := v.span(i, i+1)
-	return s
 }
 
 // escapeKinds is a set of kinds of escape, each named by the byte that
@@ -622,26 +598,4 @@ func allOf(b []byte, f func(byte) bool) bool {
 		}
 	}
 	return true
-}
-
-// cutWindow is how far from the end of a cut text cutMarks looks.
-const cutWindow = 64
-
-// cutMarks lists, in order, where in the last cutWindow bytes of a view of
-// a cut text the escapes may begin that the cut shortened: each byte that
-// starts an escape and is followed only by bytes escapes are made of
-// (including those a shortened escape may have been mis-decoded to).
-func cutMarks(b []byte) []int {
-	var marks []int
-	for i := len(b) - 1; i >= 0 && i >= len(b)-cutWindow; i-- {
-		c := b[i]
-		if !isAlnum(c) && kindOf[c] == 0 && c != '#' && c != ';' && c < utf8.RuneSelf {
-			break
-		}
-		if kindOf[c] != 0 {
-			marks = append(marks, i)
-		}
-	}
-	slices.Reverse(marks)
-	return marks
 }

@@ -49,7 +49,8 @@ func (lw *lineWriter) Write(p []byte) (int, error) {
 // maskLines masks b, whole lines, but holds back an end that a value may
 // continue; it returns the masked part and the part held back.
 func (r *Redactor) maskLines(b []byte) (out, held []byte) {
-	h := scanText(r.automata(len(b)), b, tailHold)
+	autos := r.automata(len(b))
+	h := scanText(autos, b, tailHold)
 	limit := min(h.tail, softBroken(b))
 	if len(b)-limit > maxHeld {
 		limit = len(b)

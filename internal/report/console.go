@@ -3,10 +3,13 @@ package report
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/authconform/authconform/internal/termcolor"
+	"github.com/authconform/authconform/internal/termsafe"
 	"github.com/authconform/authconform/internal/verdict"
 )
 
@@ -20,10 +23,33 @@ type Console struct {
 	mu      sync.Mutex
 	w       io.Writer
 	lastURI string
+	paint   termcolor.Painter
 }
 
-// NewConsole writes to w.
+// NewConsole writes to w, without colour.
 func NewConsole(w io.Writer) *Console { return &Console{w: w} }
+
+// Coloured makes c paint its marks, headings and the names of the cases
+// that did not pass with p: red failures, yellow warnings, green passes,
+// dim what was left out. p cleans what it paints; w must keep the colour
+// (termcolor.Writer) and clean the rest.
+func (c *Console) Coloured(p termcolor.Painter) *Console {
+	c.paint = p
+	return c
+}
+
+// StatusColour is the colour of a status's mark, wherever it is shown.
+func StatusColour(s verdict.Status) termcolor.Colour {
+	switch s {
+	case verdict.Passed:
+		return termcolor.Green
+	case verdict.Warning, verdict.ExpectedFailure, verdict.Interrupted, verdict.Inconclusive:
+		return termcolor.Yellow
+	case verdict.NotRun:
+		return termcolor.Dim
+	}
+	return termcolor.Red // a failure, or a status this code does not know
+}
 
 // Marks, one character per outcome, so a column of them reads at a glance.
 var marks = map[verdict.Status]string{
@@ -44,7 +70,11 @@ const inconclusiveWhy = "they passed, but the target issued no token to their cl
 
 // Case prints one finished case. Its status must be final (warnings and
 // known deviations already applied).
-func (c *Console) Case(v verdict.Verdict) {
+func (c *Console) Case(v verdict.Verdict) { c.CaseAt(v, 0, 0) }
+
+// CaseAt prints one finished case, the nth of total to finish ([12/54]);
+// n 0 shows no position.
+func (c *Console) CaseAt(v verdict.Verdict, n, total int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if v.URI != c.lastURI {
@@ -55,7 +85,22 @@ func (c *Console) Case(v verdict.Verdict) {
 	if !ok {
 		mark = "×" // a status this code does not know is never a pass
 	}
-	fmt.Fprintf(c.w, "  %s %s (%s)\n", mark, v.Scenario, v.Duration.Round(time.Millisecond))
+	at := ""
+	if n > 0 {
+		at = c.paint.Paint(termcolor.Dim, Position(n, total)) + " "
+	}
+	colour := StatusColour(v.Status)
+	name := v.Scenario
+	if colour != termcolor.Green { // a pass needs only its mark
+		name = c.paint.Paint(colour, name)
+	}
+	fmt.Fprintf(c.w, "  %s%s %s (%s)\n", at, c.paint.Paint(colour, mark), name, v.Duration.Round(time.Millisecond))
+}
+
+// Position is a case's place among total, "[12/54]", n padded to the
+// width of total so that the marks after it line up.
+func Position(n, total int) string {
+	return fmt.Sprintf("[%*d/%d]", len(strconv.Itoa(total)), n, total)
 }
 
 // Note prints a line about the run itself, such as a wait for the rate
@@ -63,7 +108,7 @@ func (c *Console) Case(v verdict.Verdict) {
 func (c *Console) Note(line string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	fmt.Fprintf(c.w, "  (%s)\n", line)
+	fmt.Fprintf(c.w, "  %s\n", c.paint.Paint(termcolor.Dim, "— "+line))
 }
 
 // otherProfiles sums up, a line per reason, the scenarios left out for
@@ -98,7 +143,7 @@ func (c *Console) Finish(run verdict.Run) {
 	defer c.mu.Unlock()
 	uri := ""
 	for _, l := range otherProfiles(run.LeftOut) {
-		fmt.Fprintf(c.w, "(%s)\n", l)
+		fmt.Fprintf(c.w, "%s\n", c.paint.Paint(termcolor.Dim, "("+l+")"))
 	}
 	for _, l := range run.LeftOut {
 		if l.OtherProfile {
@@ -108,7 +153,7 @@ func (c *Console) Finish(run verdict.Run) {
 			fmt.Fprintf(c.w, "%s\n", l.URI)
 			uri = l.URI
 		}
-		fmt.Fprintf(c.w, "  - %s (left out: %s)\n", l.Scenario, l.Reason)
+		fmt.Fprintf(c.w, "  %s\n", c.paint.Paint(termcolor.Dim, "- "+l.Scenario+" (left out: "+l.Reason+")"))
 	}
 	var failed, inconclusive []verdict.Verdict
 	for _, v := range run.Verdicts {
@@ -120,15 +165,15 @@ func (c *Console) Finish(run verdict.Run) {
 		}
 	}
 	if len(failed) > 0 {
-		fmt.Fprintf(c.w, "\nFailures (%d):\n", len(failed))
+		fmt.Fprintf(c.w, "\n%s\n", c.paint.Paint(termcolor.Red, fmt.Sprintf("Failures (%d):", len(failed))))
 		for _, v := range failed {
 			c.failure(v)
 		}
 	}
 	if len(inconclusive) > 0 {
-		fmt.Fprintf(c.w, "\nInconclusive, no positive control (%d): %s\n", len(inconclusive), inconclusiveWhy)
+		fmt.Fprintf(c.w, "\n%s %s\n", c.paint.Paint(termcolor.Yellow, fmt.Sprintf("Inconclusive, no positive control (%d):", len(inconclusive))), inconclusiveWhy)
 		for _, v := range inconclusive {
-			fmt.Fprintf(c.w, "  %s INCONCLUSIVE %s\n", marks[verdict.Inconclusive], located(v).Label())
+			fmt.Fprintf(c.w, "  %s %s\n", c.paint.Paint(termcolor.Yellow, marks[verdict.Inconclusive]+" INCONCLUSIVE"), located(v).Label())
 			if v.Error != "" {
 				fmt.Fprintf(c.w, "%s\n", indent(v.Error, "      "))
 			}
@@ -146,7 +191,12 @@ func located(v verdict.Verdict) verdict.Verdict {
 }
 
 func (c *Console) failure(v verdict.Verdict) {
-	fmt.Fprintf(c.w, "\n× %s\n", located(v).Label())
+	fmt.Fprintf(c.w, "\n%s\n", c.paint.Paint(termcolor.Red, "× "+located(v).Label()))
+	if v.Requirement != "" {
+		// The sentence the failed check stands for, as the feature states
+		// it: features may come from anywhere, so shown on one safe line.
+		fmt.Fprintf(c.w, "    -> %s\n", termsafe.String(v.Requirement))
+	}
 	fmt.Fprintf(c.w, "%s\n", indent(v.Error, "    "))
 	if v.Expected != "" && v.Status == verdict.UnexpectedPass {
 		fmt.Fprintf(c.w, "    known-deviation reason: %s\n", v.Expected)

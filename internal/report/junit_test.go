@@ -14,6 +14,8 @@ import (
 type junitCaseRead struct {
 	Name      string `xml:"name,attr"`
 	Classname string `xml:"classname,attr"`
+	File      string `xml:"file,attr"`
+	Line      int    `xml:"line,attr"`
 	Failure   *struct {
 		Message string `xml:"message,attr"`
 	} `xml:"failure"`
@@ -79,24 +81,28 @@ func TestJUnitOutcomes(t *testing.T) {
 	}
 }
 
-// TestJUnitCountsMatchTheRun verifies a suite per feature file, left-out
-// scenarios as skipped, and totals that add up.
+// TestJUnitCountsMatchTheRun verifies a suite per feature file, every
+// left-out scenario (the other profile's too) as skipped with which kind
+// and why, each case at its file and line, and totals that add up.
 func TestJUnitCountsMatchTheRun(t *testing.T) {
 	run := verdict.Run{
 		Duration: 2 * time.Second,
 		Verdicts: []verdict.Verdict{
-			{URI: "features/a.feature", Scenario: "a1", Status: verdict.Passed, Duration: time.Second},
-			{URI: "features/b.feature", Scenario: "b1", Status: verdict.Failed, Error: "bad <&> \"x\""},
-			{URI: "features/a.feature", Scenario: "a2", Status: verdict.Warning, Error: "w"},
+			{URI: "features/a.feature", Scenario: "a1", Line: 4, Status: verdict.Passed, Duration: time.Second},
+			{URI: "features/b.feature", Scenario: "b1", Line: 7, Status: verdict.Failed, Error: "bad <&> \"x\""},
+			{URI: "features/a.feature", Scenario: "a2", Line: 9, Status: verdict.Warning, Error: "w"},
 		},
-		LeftOut: []verdict.LeftOut{{URI: "features/b.feature", Scenario: "b2", Reason: "no integration"}},
+		LeftOut: []verdict.LeftOut{
+			{URI: "features/b.feature", Scenario: "b2", Line: 12, Reason: "no integration"},
+			{URI: "features/c.feature", Scenario: "c1", Line: 3, Reason: "rfc6749 only", OtherProfile: true},
+		},
 	}
 	doc := writeAndRead(t, run)
-	if doc.Tests != 4 || doc.Failures != 1 || doc.Skipped != 2 || doc.Errors != 0 {
-		t.Errorf("totals tests=%d failures=%d skipped=%d errors=%d; want 4 1 2 0", doc.Tests, doc.Failures, doc.Skipped, doc.Errors)
+	if doc.Tests != 5 || doc.Failures != 1 || doc.Skipped != 3 || doc.Errors != 0 {
+		t.Errorf("totals tests=%d failures=%d skipped=%d errors=%d; want 5 1 3 0", doc.Tests, doc.Failures, doc.Skipped, doc.Errors)
 	}
-	if len(doc.Suites) != 2 || doc.Suites[0].Name != "features/a.feature" || doc.Suites[1].Name != "features/b.feature" {
-		t.Fatalf("suites = %+v; want features/a.feature then features/b.feature", doc.Suites)
+	if len(doc.Suites) != 3 || doc.Suites[0].Name != "features/a.feature" || doc.Suites[1].Name != "features/b.feature" || doc.Suites[2].Name != "features/c.feature" {
+		t.Fatalf("suites = %+v; want features/a.feature, b.feature, then c.feature", doc.Suites)
 	}
 	b := doc.Suites[1]
 	if b.Tests != 2 || b.Failures != 1 || b.Skipped != 1 || b.Cases[1].Skipped == nil || b.Cases[1].Skipped.Message != "left out: no integration" {
@@ -104,6 +110,17 @@ func TestJUnitCountsMatchTheRun(t *testing.T) {
 	}
 	if b.Cases[0].Failure.Message != `bad <&> "x"` || b.Cases[0].Classname != "features/b.feature" {
 		t.Errorf("failure case = %+v; want its message whole and the feature path as classname", b.Cases[0])
+	}
+	if c := doc.Suites[2].Cases[0]; c.Skipped == nil || c.Skipped.Message != "left out (other profile): rfc6749 only" {
+		t.Errorf("the other profile's case = %+v; want it skipped as the other profile's, with the reason", c)
+	}
+	want := map[string]int{"a1": 4, "b1": 7, "a2": 9, "b2": 12, "c1": 3}
+	for _, s := range doc.Suites {
+		for _, c := range s.Cases {
+			if c.File != s.Name || c.Line != want[c.Name] {
+				t.Errorf("%s at file=%q line=%d; want %s:%d", c.Name, c.File, c.Line, s.Name, want[c.Name])
+			}
+		}
 	}
 }
 

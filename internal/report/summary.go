@@ -29,16 +29,20 @@ type Summary struct {
 
 // SummaryCase is one scenario's verdict.
 type SummaryCase struct {
-	Feature    string   `json:"feature"` // the feature file
-	Scenario   string   `json:"scenario"`
-	Severity   string   `json:"severity"`
-	Tags       []string `json:"tags"`
-	Rules      []string `json:"rules"`
-	Status     string   `json:"status"`
-	Reason     string   `json:"reason,omitempty"` // known deviation, left out, stopped, inconclusive
-	Error      string   `json:"error,omitempty"`
-	Requests   int      `json:"requests"`
-	DurationMS int64    `json:"duration_ms"`
+	Feature  string `json:"feature"` // the feature file
+	Scenario string `json:"scenario"`
+	// ID is the case's stable id (with "#" and the row's number for an
+	// outline's row): what diff and known-deviation files match it by.
+	ID          string   `json:"id,omitempty"`
+	Requirement string   `json:"requirement,omitempty"`
+	Severity    string   `json:"severity"`
+	Tags        []string `json:"tags"`
+	Rules       []string `json:"rules"`
+	Status      string   `json:"status"`
+	Reason      string   `json:"reason,omitempty"` // known deviation, left out, stopped, inconclusive
+	Error       string   `json:"error,omitempty"`
+	Requests    int      `json:"requests"`
+	DurationMS  int64    `json:"duration_ms"`
 }
 
 // Summary statuses: a closed set, in the schema.
@@ -77,7 +81,7 @@ func NewSummary(run verdict.Run) Summary {
 	}
 	for _, v := range run.Verdicts {
 		c := SummaryCase{
-			Feature: v.URI, Scenario: v.Scenario, Severity: v.Severity, Tags: nonNil(v.Tags), Rules: nonNil(v.Rules),
+			Feature: v.URI, Scenario: v.Scenario, ID: v.ID, Requirement: v.Requirement, Severity: v.Severity, Tags: nonNil(v.Tags), Rules: nonNil(v.Rules),
 			Status: summaryStatus[v.Status], Error: v.Error, Requests: v.Requests, DurationMS: v.Duration.Milliseconds(),
 		}
 		if c.Status == "" {
@@ -94,7 +98,7 @@ func NewSummary(run verdict.Run) Summary {
 		s.Cases = append(s.Cases, c)
 	}
 	for _, l := range run.LeftOut {
-		s.Cases = append(s.Cases, SummaryCase{Feature: l.URI, Scenario: l.Scenario, Severity: l.Severity, Tags: nonNil(l.Tags), Rules: nonNil(l.Rules), Status: StatusLeftOut, Reason: l.Reason})
+		s.Cases = append(s.Cases, SummaryCase{Feature: l.URI, Scenario: l.Scenario, ID: l.ID, Severity: l.Severity, Tags: nonNil(l.Tags), Rules: nonNil(l.Rules), Status: StatusLeftOut, Reason: l.Reason})
 	}
 	for _, c := range s.Cases {
 		s.Counts[c.Status]++

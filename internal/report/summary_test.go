@@ -98,3 +98,34 @@ func TestSummarySchemaCanFail(t *testing.T) {
 		}
 	}
 }
+
+// TestSummaryCarriesIDs verifies each case carries its stable id, a row's
+// with its number, and a failure's requirement; a case without an id
+// (a user's own feature) has none; and the schema refuses a malformed id.
+func TestSummaryCarriesIDs(t *testing.T) {
+	stamp := provenance.Stamp{Version: "(devel)", Go: "go1.26.8", Godog: "v0.16.0", Suite: "sha256:" + string(bytes.Repeat([]byte("a"), 64))}
+	run := verdict.Run{Tool: stamp, Profile: "commercelayer", Started: started, Verdicts: []verdict.Verdict{
+		{URI: "f.feature", Scenario: "s", ID: "cl-f-s", Requirement: "The server MUST answer.", Status: verdict.Failed, Severity: verdict.Must, Error: "status = 500"},
+		{URI: "f.feature", Scenario: "row 2", ID: "cl-f-rows#2", Status: verdict.Passed, Severity: verdict.Must},
+		{URI: "mine.feature", Scenario: "mine", Status: verdict.Passed, Severity: verdict.Must},
+	}, LeftOut: []verdict.LeftOut{{URI: "f.feature", Scenario: "l", ID: "cl-f-l", Reason: "no integration", Severity: verdict.Must}}}
+	var buf bytes.Buffer
+	if err := WriteSummary(&buf, run); err != nil {
+		t.Fatal(err)
+	}
+	validateSummary(t, buf.Bytes())
+	want := []struct{ id, requirement string }{{"cl-f-s", "The server MUST answer."}, {"cl-f-rows#2", ""}, {"", ""}, {"cl-f-l", ""}}
+	for i, c := range NewSummary(run).Cases {
+		if c.ID != want[i].id || c.Requirement != want[i].requirement {
+			t.Errorf("case %q: id %q, requirement %q; want %q, %q", c.Scenario, c.ID, c.Requirement, want[i].id, want[i].requirement)
+		}
+	}
+	reg, err := schema.Load(authconform.Files, "schemas/report")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := bytes.Replace(buf.Bytes(), []byte(`"cl-f-rows#2"`), []byte(`"cl_f_rows#2"`), 1)
+	if reg.Validate("run_summary", bad) == nil {
+		t.Errorf("the schema accepts the id cl_f_rows#2")
+	}
+}

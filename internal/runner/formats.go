@@ -19,6 +19,7 @@ import (
 	"github.com/authconform/authconform/internal/redact"
 	"github.com/authconform/authconform/internal/report"
 	"github.com/authconform/authconform/internal/repro"
+	"github.com/authconform/authconform/internal/termcolor"
 	"github.com/authconform/authconform/internal/termsafe"
 	"github.com/authconform/authconform/internal/userfile"
 	"github.com/authconform/authconform/internal/verdict"
@@ -33,12 +34,22 @@ type formatSpec struct {
 type formatList []formatSpec
 
 // ownFormats are written by the runner from the verdicts, not by godog:
-// they must agree with the exit code (see report.WriteJUnit).
+// they must agree with the exit code (see report.WriteJUnit). Each makes
+// its own text safe for where it is read (github and markdown make the
+// target's text safe for a terminal themselves).
 var ownFormats = map[string]func(io.Writer, verdict.Run) error{
-	"html":  report.WriteHTML,
-	"junit": report.WriteJUnit,
-	"json":  report.WriteSummary,
+	"github":   report.WriteGitHub,
+	"html":     report.WriteHTML,
+	"junit":    report.WriteJUnit,
+	"json":     report.WriteSummary,
+	"markdown": report.WriteMarkdown,
 }
+
+// FormatUsage is -format's help: every formatter, what the less obvious
+// ones write, and which need a file.
+const FormatUsage = "formatters, comma-separated, each name or name:FILE: console (one line per case, then each failure in full), " +
+	"pretty, progress, junit (every scenario, with file and line), json (the run's summary), " +
+	"github (GitHub Actions annotations of failures and warnings), markdown (a summary for a CI job's page), cucumber, events, html:FILE"
 
 // machineFormats are read by programs: they are written as their encoders
 // make them, each escaping what its syntax needs. Every other format is
@@ -49,9 +60,15 @@ var machineFormats = map[string]bool{"cucumber": true, "events": true, "junit": 
 // of what a terminal would act on, and masked again, as an escape may
 // spell a value the first mask could not see. Close flushes every layer;
 // it does not close w.
+//
+// When w keeps colour (termcolor.Keeps), the guard lets the palette's
+// sequences through: the console paints only text it has cleaned.
 func forPeople(red *redact.Redactor, w io.Writer) io.WriteCloser {
 	inner := red.Writer(w)
-	safe := termsafe.NewWriter(inner)
+	var safe io.WriteCloser = termsafe.NewWriter(inner)
+	if termcolor.Keeps(w) {
+		safe = termcolor.NewWriter(inner)
+	}
 	return layers{red.Writer(safe), safe, inner}
 }
 
@@ -340,4 +357,51 @@ func systemPool() (*x509.CertPool, error) {
 
 func sortVerdicts(v []verdict.Verdict) {
 	sort.SliceStable(v, func(i, j int) bool { return v[i].Order < v[j].Order })
+}
+
+// planFormats checks the reports asked for and opens their files.
+func (p *runPlan) planFormats(list []setup.Format) error {
+	var err error
+	if p.formats, err = checkFormats(list, joinFormats(list)); err != nil {
+		return &ConfigError{err}
+	}
+	if p.output == nil || p.output == io.Discard {
+		// Formatting output nobody reads cost a sixth of a run.
+		p.formats = p.formats.filesOnly()
+	}
+	var cleanup func()
+	p.godogFmt, p.reports, cleanup, err = p.formats.plan()
+	p.closers = append(p.closers, cleanup)
+	if err != nil {
+		return &ConfigError{err}
+	}
+	return nil
+}
+
+// writeReports writes every report file, and a runner-written report the
+// console asked for, with what ran.
+func writeReports(p *runPlan, res verdict.Run) error {
+	for _, f := range p.reports {
+		if err := f.finish(p.red, res); err != nil {
+			return fmt.Errorf("writing the %s report %s: %w", f.name, f.path, err)
+		}
+	}
+	console, ok := p.formats.console()
+	write, ours := ownFormats[console.name]
+	ours = ours && ok && p.output != nil
+	if p.console == nil && !ours {
+		return nil
+	}
+	shown := redactRun(p.red, res)
+	if p.console != nil {
+		p.console.Finish(shown)
+	}
+	if !ours {
+		return nil
+	}
+	w := p.red.Writer(p.output)
+	if err := write(w, shown); err != nil {
+		return err
+	}
+	return w.Close()
 }

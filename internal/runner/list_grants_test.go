@@ -26,7 +26,7 @@ func TestRequestsOfGrantSteps(t *testing.T) {
 		configured bool
 		want       int
 	}{{false, 6}, {true, 5}} {
-		if got := requestsOf(cases, tt.configured); got != tt.want {
+		if got := requestsOf(cases, tt.configured).Total(); got != tt.want {
 			t.Errorf("requestsOf(code configured: %v) = %d; want %d", tt.configured, got, tt.want)
 		}
 	}

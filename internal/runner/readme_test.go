@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
-	"github.com/authconform/authconform/conform/setup"
-	"github.com/authconform/authconform/internal/ratelimit"
 	"os"
 	"regexp"
 	"strings"
@@ -13,9 +11,11 @@ import (
 	"text/template"
 	"time"
 
-	"github.com/authconform/authconform/internal/catalog"
+	"github.com/authconform/authconform/conform/setup"
 	"github.com/authconform/authconform/internal/config"
 	"github.com/authconform/authconform/internal/embedded"
+	"github.com/authconform/authconform/internal/ratelimit"
+	"github.com/authconform/authconform/internal/sharing"
 )
 
 var updateReadme = flag.Bool("update", false, "rewrite the README's paragraph on requests and timing from the catalog")
@@ -27,24 +27,34 @@ const readmePath = "../../README.md"
 // to the catalog: a new scenario changes them, and a number written by
 // hand would drift.
 var requestsParagraph = template.Must(template.New("requests").Parse(
-	"**How many requests, how long.** A full run against the embedded server sends {{.All}} requests: " +
-		"{{.Token}} to judge the token answers, errors and scopes, 1 to read the key set (once per run, shared by " +
-		"the `@jwt` scenarios, which judge the tokens the token scenarios already obtained rather than asking " +
-		"again, as the scope scenarios that check only the echo and the claims do: each distinct request is " +
-		"sent once, and which scenario sends it is decided before the run, so reports are the same at any " +
-		"`-concurrency`), and {{.Revocation}} for the revocation scenarios (each revokes, or tries to, a token it " +
-		"obtained itself, so none depends on another; {{.Resource}} requests go to the protected resource). " +
-		"Against Commerce Layer's 30 requests a minute (one limiter covers every request) the first 30 go at " +
-		"once and each further 30 wait for the window: such a run waits at least {{.Wait}} for the rate limit " +
-		"and takes a little longer. Without `AUTHCONFORM_RESOURCE_URL` and the sales channel secret it sends " +
-		"{{.NoRevocation}} requests (at least {{.NoRevocationWait}} of waiting); without the market code, the " +
-		"store and the stock location as well, {{.Minimal}}. `-list` gives the count and the least wait for " +
-		"your configuration."))
+	"**How many requests, how long.** A full run against the embedded server, every variable set, sends " +
+		"{{.All.Total}} requests: {{.Token}} token requests, {{.Revocation}} revocations, 1 to read the key set, " +
+		"{{.Resource}} to the protected resource and {{.Authorize}} to the authorize endpoint. Each distinct request is sent once per run: scenarios that send the same requests, " +
+		"or one the first requests of the other (a scenario that revokes its token and checks the status, and " +
+		"one that revokes it the same way and checks the body), judge the same exchanges, and the `@jwt` and " +
+		"scope scenarios judge the tokens the token scenarios obtained; two scenarios that go on differently " +
+		"from one token (one revokes it, the other uses it) each get their own. Which scenario sends each " +
+		"request is decided before the run, so reports are the same at any `-concurrency` " +
+		"(`internal/runner/testdata/shared_requests.txt` lists who shares what). The rate limit covers every " +
+		"request to the auth server, the token endpoint's origin: against Commerce Layer, whose API and " +
+		"authorize endpoint answer on hosts of their own, that is the {{.All.Auth}} token and revocation requests " +
+		"and the key set's, {{.Limited}} in all; a server that also answers the resource or the authorize " +
+		"endpoint on its own origin has those counted as well (all {{.All.Total}} for the embedded server), so " +
+		"one that limits every request it serves is never sent more than its limit either. At Commerce Layer's " +
+		"documented 30 a minute the first 30 go at once and each further 30 wait for the sliding window, so " +
+		"{{.Limited}} requests cannot all be sent in less than {{.Wait}} (ceil({{.Limited}}/30) − 1 windows), " +
+		"and the run takes that, a 2 % margin per window, and the time of its last requests. Without " +
+		"`AUTHCONFORM_RESOURCE_URL` and the sales channel secret it sends {{.NoRevocation.Total}} requests, " +
+		"{{.NoRevocationLimited}} to the auth server (at least {{.NoRevocationWait}}); without the market code, " +
+		"the store and the stock location as well, {{.Minimal.Total}}, {{.MinimalLimited}} to the auth server " +
+		"(at least {{.MinimalWait}}). `-list` gives the count and the least wait for your configuration."))
 
 // requestCounts are the paragraph's numbers.
 type requestCounts struct {
-	All, Token, Revocation, Resource, NoRevocation, Minimal int
-	Wait, NoRevocationWait                                  string
+	All, NoRevocation, Minimal                   sharing.Counts
+	Token, Revocation, Resource, Authorize       int
+	Limited, NoRevocationLimited, MinimalLimited int
+	Wait, NoRevocationWait, MinimalWait          string
 }
 
 // TestReadmeRequestCounts verifies the README's paragraph on requests and
@@ -52,20 +62,30 @@ type requestCounts struct {
 // server's configuration, at Commerce Layer's rate limit. `go test
 // ./internal/runner -run TestReadmeRequestCounts -update` rewrites it.
 func TestReadmeRequestCounts(t *testing.T) {
+	// As at Commerce Layer: the API (the protected resource) and the
+	// authorize endpoint answer on origins other than the auth server's.
 	full := embedded.Target("http://127.0.0.1:1")
+	full.ResourceURL = "http://127.0.0.2:1/api/markets"
+	full.AuthorizeURL = "http://127.0.0.3:1/oauth/authorize"
 	noRevocation := full
 	noRevocation.ResourceURL, noRevocation.SalesChannel.Secret = "", ""
 	minimal := noRevocation
 	minimal.ScopeResources = config.ScopeResources{}
 
-	all := listFor(t, full)
-	lessRevocation := listFor(t, noRevocation)
-	revocation := requestsIn(all.Cases, "features/token/revocation.feature")
+	all, less, least := countsFor(t, full), countsFor(t, noRevocation), countsFor(t, minimal)
+	limited := func(c sharing.Counts) int { return c.Auth() + c[sharing.KeySet] }
 	counts := requestCounts{
-		All: all.Requests, Token: all.Requests - 1 - revocation, Revocation: revocation,
-		Resource: resourceRequests(all.Cases), NoRevocation: lessRevocation.Requests,
-		Minimal: listFor(t, minimal).Requests,
-		Wait:    minutes(all.Waiting), NoRevocationWait: minutes(lessRevocation.Waiting),
+		All: all, NoRevocation: less, Minimal: least,
+		Token: all[sharing.Token], Revocation: all[sharing.Revocation], Resource: all[sharing.Resource], Authorize: all[sharing.Authorize],
+		Limited: limited(all), NoRevocationLimited: limited(less), MinimalLimited: limited(least),
+		Wait: minutes(leastWait(limited(all))), NoRevocationWait: minutes(leastWait(limited(less))), MinimalWait: minutes(leastWait(limited(least))),
+	}
+	own := embedded.Target("http://127.0.0.1:1")
+	if c := countsFor(t, own); c.To(limitedEndpoints(own)) != c.Total() || c.Total() != all.Total() {
+		t.Fatalf("the embedded server's own listing counts %d of %d requests as limited; the paragraph says all %d", c.To(limitedEndpoints(own)), c.Total(), all.Total())
+	}
+	if all[sharing.KeySet] != 1 {
+		t.Fatalf("a full run reads the key set %d times; the paragraph says once", all[sharing.KeySet])
 	}
 	var want bytes.Buffer
 	if err := requestsParagraph.Execute(&want, counts); err != nil {
@@ -93,11 +113,33 @@ func TestReadmeRequestCounts(t *testing.T) {
 	t.Errorf("the README's paragraph on requests and timing drifted from the catalog (%+v); run `go test ./internal/runner -run TestReadmeRequestCounts -update`; want:\n%s", counts, want.String())
 }
 
+// countsFor is what a run against target t sends, by endpoint, as -list
+// counts it; the listing's total and its count of limited requests must
+// agree with it.
+func countsFor(t *testing.T, target config.Target) sharing.Counts {
+	t.Helper()
+	l := listFor(t, target)
+	c := requestsOf(l.Cases, target.AuthorizationCode != "")
+	if n := c.To(limitedEndpoints(target)); l.Requests != c.Total() || l.Limited != n || l.Waiting != leastWait(n) {
+		t.Fatalf("-list says %d requests, %d limited, %s waiting; the counts per endpoint say %v", l.Requests, l.Limited, l.Waiting, c)
+	}
+	return c
+}
+
+// leastWait is the least time n limited requests wait at Commerce
+// Layer's 30 a minute: those past the first 30, 30 a window.
+func leastWait(n int) time.Duration {
+	if n <= 30 {
+		return 0
+	}
+	return time.Duration((n+29)/30-1) * time.Minute
+}
+
 // listFor is -list for target t at Commerce Layer's rate limit.
 func listFor(t *testing.T, target config.Target) Listing {
 	t.Helper()
 	o := optionsFor(target)
-	o.Rate = &ratelimit.DefaultRemote
+	o.Rate = &setup.Rate{N: ratelimit.CommerceLayerAuth.N, Per: ratelimit.CommerceLayerAuth.Per}
 	l, err := List(o)
 	if err != nil {
 		t.Fatal(err)
@@ -105,37 +147,9 @@ func listFor(t *testing.T, target config.Target) Listing {
 	return l
 }
 
-// requestsIn is how many of the run's requests the cases of the feature
-// file uri send: the run's count less the count without them (which
-// share nothing with the cases before them, so the difference is theirs).
-func requestsIn(cases []catalog.Case, uri string) int {
-	var others []catalog.Case
-	for _, c := range cases {
-		if c.URI != uri {
-			others = append(others, c)
-		}
-	}
-	return requestsOf(cases, false) - requestsOf(others, false)
-}
-
-// resourceRequests counts the steps that ask the protected resource.
-func resourceRequests(cases []catalog.Case) int {
-	n := 0
-	for _, c := range cases {
-		for _, s := range c.Steps {
-			if strings.HasPrefix(s.Text, "the protected resource is requested") {
-				n++
-			}
-		}
-	}
-	return n
-}
-
 // minutes says a wait in whole minutes, as the paragraph does.
 func minutes(d time.Duration) string {
 	switch m := int(d / time.Minute); m {
-	case 0:
-		return "no time"
 	case 1:
 		return "1 minute"
 	default:
@@ -185,6 +199,9 @@ func wrap(text string, width int) []byte {
 // optionsFor is a run's options for the configured target ct and its
 // profile.
 func optionsFor(ct config.Target) setup.Options {
-	t, p := ct.Setup()
+	t, p, err := SetupTarget(ct)
+	if err != nil {
+		panic(err) // a configured target's URL follows the options' rules
+	}
 	return setup.Options{Target: t, Profile: p}
 }

@@ -1,8 +1,10 @@
 package runner
 
 import (
+	"cmp"
 	"crypto/tls"
 	"io/fs"
+	"net/url"
 	"time"
 
 	"github.com/authconform/authconform"
@@ -10,7 +12,6 @@ import (
 	"github.com/authconform/authconform/internal/config"
 	"github.com/authconform/authconform/internal/httpclient"
 	"github.com/authconform/authconform/internal/provenance"
-	"github.com/authconform/authconform/internal/ratelimit"
 	"github.com/authconform/authconform/internal/redact"
 	"github.com/authconform/authconform/internal/schema"
 	"github.com/authconform/authconform/internal/stepsuite"
@@ -86,7 +87,7 @@ func resolve(o setup.Options) (resolved, error) {
 		r.Formats, r.Output = []setup.Format{{Name: "progress"}}, nil
 	}
 	var err error
-	if r.target, err = config.Resolve(o.Target, o.Profile); err != nil {
+	if r.target, err = ConfigTarget(o.Target, o.Profile); err != nil {
 		return resolved{}, &ConfigError{err}
 	}
 	if err := r.target.CheckURL(); err != nil {
@@ -115,12 +116,12 @@ func NewSuite(o setup.Options) (s stepsuite.Suite, close func(), err error) {
 	if err != nil {
 		return nil, nil, configErr("schemas: %v", err)
 	}
-	limiter, err := ratelimit.ForTarget(r.Rate, r.loopback)
+	limiter, err := authLimit(r)
 	if err != nil {
-		return nil, nil, &ConfigError{err}
+		return nil, nil, err
 	}
 	transport := r.transport()
-	transport.Limiter = limiter
+	transport.Limits = authLimits(limiter, r.target)
 	client := httpclient.New(transport)
 	return stepsuite.New(stepsuite.Config{
 		Target:   r.target,
@@ -142,4 +143,79 @@ func (r resolved) transport() httpclient.Options {
 		// so): the dialer holds to it, whatever a name resolves to later.
 		LoopbackOnly: r.target.IsPlainHTTP() && !r.AllowHTTP,
 	}
+}
+
+// ConfigTarget is the target a run's options describe, as the steps use it:
+// profile p ("" is Commerce Layer's), each default applied, the base URL
+// as it was parsed. A run builds it once, when it plans.
+func ConfigTarget(t setup.Target, p setup.Profile) (config.Target, error) {
+	var base *url.URL
+	if !t.URL.IsZero() {
+		base = t.URL.Parsed() // a copy of its own
+	}
+	prof, err := config.ProfileNamed(string(cmp.Or(p, setup.CommerceLayer)))
+	if err != nil {
+		return config.Target{}, err
+	}
+	for _, v := range []struct{ name, value string }{
+		{"Target.MarketCode", t.MarketCode}, {"Target.StoreID", t.StoreID}, {"Target.StoreCode", t.StoreCode},
+		{"Target.StockLocationID", t.StockLocationID}, {"Target.StockLocationCode", t.StockLocationCode},
+	} {
+		if err := config.CheckScopeValue(v.name, v.value); err != nil {
+			return config.Target{}, err
+		}
+	}
+	return config.Target{
+		URL: base, TokenPath: cmp.Or(t.TokenPath, config.DefaultTokenPath), RevokePath: cmp.Or(t.RevokePath, config.DefaultRevokePath),
+		Issuer: t.Issuer, JWKSURL: t.JWKSURL, ResourceURL: t.ResourceURL,
+		SalesChannel: configClient(t.SalesChannel), Integration: configClient(t.Integration),
+		MarketID: t.MarketID, OtherMarketID: t.OtherMarketID,
+		Customer: config.Customer{Email: t.Customer.Email, Password: t.Customer.Password, PasswordFromFile: t.Customer.PasswordFromFile},
+		ScopeResources: config.ScopeResources{
+			MarketCode: t.MarketCode, StoreID: t.StoreID, StoreCode: t.StoreCode,
+			StockLocationID: t.StockLocationID, StockLocationCode: t.StockLocationCode,
+		},
+		Client: configClient(t.Client), BasicClient: configClient(t.BasicClient),
+		Scope: t.Scope, ForbiddenScope: t.ForbiddenScope,
+		ClockSkew: cmp.Or(t.ClockSkew, config.DefaultClockSkew), Profile: prof,
+		Webapp: configClient(t.Webapp), RedirectURI: t.RedirectURI, AuthorizationCode: string(t.AuthorizationCode),
+		AuthorizeURL: t.AuthorizeURL, CustomerID: t.CustomerID,
+	}, nil
+}
+
+// SetupTarget is t as a run's options give it, and its profile: what
+// ConfigTarget reads back to t. The base URL is parsed again by the
+// options' rules, from its text; t's, read by config.FromEnv, follows the
+// same rules, so the error is for a target built by hand.
+func SetupTarget(t config.Target) (setup.Target, setup.Profile, error) {
+	st := setup.Target{
+		TokenPath: t.TokenPath, RevokePath: t.RevokePath,
+		Issuer: t.Issuer, JWKSURL: t.JWKSURL, ResourceURL: t.ResourceURL,
+		SalesChannel: setupClient(t.SalesChannel), Integration: setupClient(t.Integration),
+		MarketID: t.MarketID, OtherMarketID: t.OtherMarketID,
+		MarketCode: t.MarketCode, StoreID: t.StoreID, StoreCode: t.StoreCode,
+		StockLocationID: t.StockLocationID, StockLocationCode: t.StockLocationCode,
+		Customer: setup.Customer{Email: t.Customer.Email, Password: t.Customer.Password, PasswordFromFile: t.Customer.PasswordFromFile},
+		Client:   setupClient(t.Client), BasicClient: setupClient(t.BasicClient),
+		Scope: t.Scope, ForbiddenScope: t.ForbiddenScope,
+		ClockSkew: t.ClockSkew,
+		Webapp:    setupClient(t.Webapp), RedirectURI: t.RedirectURI, AuthorizationCode: setup.Code(t.AuthorizationCode),
+		AuthorizeURL: t.AuthorizeURL, CustomerID: t.CustomerID,
+	}
+	if t.URL != nil {
+		var err error
+		if st.URL, err = setup.ParseURL(t.URL.String()); err != nil {
+			return setup.Target{}, "", err
+		}
+	}
+	return st, setup.Profile(t.Profile.Name), nil
+}
+
+// configClient and setupClient carry a client between the two targets.
+func configClient(c setup.Client) config.Client {
+	return config.Client{ID: c.ID, Secret: c.Secret, Lifetime: c.Lifetime, SecretFromFile: c.SecretFromFile, SecretVar: c.SecretVar, SecretPath: c.SecretPath}
+}
+
+func setupClient(c config.Client) setup.Client {
+	return setup.Client{ID: c.ID, Secret: c.Secret, Lifetime: c.Lifetime, SecretFromFile: c.SecretFromFile, SecretVar: c.SecretVar, SecretPath: c.SecretPath}
 }

@@ -35,6 +35,7 @@ import (
 	"github.com/authconform/authconform/internal/schema"
 	"github.com/authconform/authconform/internal/stepsuite"
 	"github.com/authconform/authconform/internal/tagexpr"
+	"github.com/authconform/authconform/internal/termcolor"
 	"github.com/authconform/authconform/internal/termsafe"
 	"github.com/authconform/authconform/internal/userfile"
 	"github.com/authconform/authconform/internal/verdict"
@@ -47,17 +48,6 @@ const (
 	ExitFail   = 1 // a scenario failed
 	ExitConfig = 2 // usage or configuration error, or the target is unreachable
 )
-
-// ConfigError is a problem with the run's set-up, not with the target's
-// answers: the CLI exits 2 on it.
-type ConfigError struct{ Err error }
-
-func (e *ConfigError) Error() string { return e.Err.Error() }
-func (e *ConfigError) Unwrap() error { return e.Err }
-
-func configErr(format string, args ...any) error {
-	return &ConfigError{fmt.Errorf(format, args...)}
-}
 
 // Run runs the suite o describes. A *ConfigError means the run could not
 // start, or that the target could not be tested (unreachable, refused);
@@ -86,8 +76,8 @@ func Run(ctx context.Context, o setup.Options) (verdict.Run, error) {
 		return res, stoppedEarly
 	}
 	// Only a checked URL goes into reports: it holds no user info.
-	res.Target = r.target.URL.String()
-	if err := preflight(ctx, r.target.URL, p.base, r.TLSConfig, r.Timeout); err != nil {
+	res.Target = r.Target.URL.String()
+	if err := preflight(ctx, r.Target.URL, p.base, r.TLSConfig, r.Timeout); err != nil {
 		if ctx.Err() != nil {
 			return res, stoppedEarly
 		}
@@ -127,6 +117,7 @@ type runPlan struct {
 	admit       func(feature, scenario string) bool
 	red         *redact.Redactor
 	progress    func(format string, args ...any)
+	paint       termcolor.Painter // for the progress lines
 	client      *httpclient.Client
 	console     *report.Console // the default output for people; nil when not asked for
 	suite       stepsuite.Suite
@@ -138,95 +129,15 @@ type runPlan struct {
 	// inconclusive when they finished (see OnDone).
 	heldMu sync.Mutex
 	held   []string
+	// shown counts the case lines printed, for their positions.
+	shownMu sync.Mutex
+	shown   int
 }
 
 func (p *runPlan) cleanup() {
 	for i := len(p.closers) - 1; i >= 0; i-- {
 		p.closers[i]()
 	}
-}
-
-// plan checks the configuration and prepares the run: every configuration
-// error is found here, before any request. The options and the target are
-// checked first, then the suite's files are read and the cases chosen; the
-// report files are opened last, when nothing else can fail.
-func plan(ctx context.Context, r resolved, res *verdict.Run) (*runPlan, error) {
-	if err := checkLimits(r.Concurrency, r.Timeout); err != nil {
-		return nil, err
-	}
-	if err := checkTransport(r); err != nil {
-		return nil, err
-	}
-	p := &runPlan{
-		red: redact.New(r.target.Secrets()...), progress: func(string, ...any) {},
-		files: r.suite, strict: r.Strict, concurrency: max(r.Concurrency, 1), output: r.Output,
-		progressTo: r.Progress, admit: r.Admit, warnings: r.target.Warnings(),
-	}
-	var err error
-	if p.limiter, err = ratelimit.ForTarget(r.Rate, r.loopback); err != nil {
-		return nil, &ConfigError{err}
-	}
-	p.base = r.target.URL.Parsed() // parsed once: preflight dials it
-	if err := p.selectCases(r.target, r.Tags, r.KnownDeviations, res); err != nil {
-		return p, err
-	}
-	if res.Tool, err = provenance.Of(r.suite.stampRoots...); err != nil {
-		return p, configErr("reading the suite's files: %v", err)
-	}
-	if p.schemas, err = schema.Load(r.suite.schemas, r.suite.schemaDir); err != nil {
-		return p, configErr("schemas: %v", err)
-	}
-	if err := p.planFormats(r.Formats); err != nil {
-		return p, err
-	}
-	p.wire(ctx, r.target, r.transport())
-	for _, w := range p.warnings {
-		p.progress("warning: %s", w)
-	}
-	return p, nil
-}
-
-// checkTransport checks that no secret or token would cross the network in
-// clear, and that the certificate variables can be read when TLS is used.
-func checkTransport(r resolved) error {
-	usesTLS, err := r.target.CheckTransport(r.loopback, r.AllowHTTP)
-	if err != nil {
-		return &ConfigError{err}
-	}
-	if usesTLS {
-		return checkCertEnv(os.Getenv)
-	}
-	return nil
-}
-
-// checkLimits refuses a concurrency or a timeout out of bounds.
-func checkLimits(concurrency int, timeout time.Duration) error {
-	switch {
-	case concurrency < 0 || concurrency > 64:
-		return configErr("-concurrency %d: want 1 to 64 scenarios at once", concurrency)
-	case timeout < 0 || timeout > 10*time.Minute:
-		return configErr("-timeout %s: want a duration above 0 and at most 10m", timeout)
-	}
-	return nil
-}
-
-// planFormats checks the reports asked for and opens their files.
-func (p *runPlan) planFormats(list []setup.Format) error {
-	var err error
-	if p.formats, err = checkFormats(list, joinFormats(list)); err != nil {
-		return &ConfigError{err}
-	}
-	if p.output == nil || p.output == io.Discard {
-		// Formatting output nobody reads cost a sixth of a run.
-		p.formats = p.formats.filesOnly()
-	}
-	var cleanup func()
-	p.godogFmt, p.reports, cleanup, err = p.formats.plan()
-	p.closers = append(p.closers, cleanup)
-	if err != nil {
-		return &ConfigError{err}
-	}
-	return nil
 }
 
 // selectCases reads the features, lints them against the vocabulary,
@@ -317,7 +228,7 @@ func gapsOf(t config.Target, cases []catalog.Case) ([]string, map[string]verdict
 			}
 		}
 		leftOut[catalog.Key(c.URI, c.Scenario)] = verdict.LeftOut{
-			URI: c.URI, Scenario: c.Scenario, Reason: strings.Join(why, "; "), OtherProfile: other,
+			URI: c.URI, Scenario: c.Scenario, ID: c.ID, Line: c.Line, Reason: strings.Join(why, "; "), OtherProfile: other,
 			Severity: verdict.SeverityOf(c.Tags), Tags: c.Tags, Rules: catalog.Rules(c.Tags),
 		}
 	}
@@ -349,17 +260,23 @@ func (p *runPlan) wire(ctx context.Context, t config.Target, transport httpclien
 		pw := forPeople(p.red, p.progressTo)
 		p.closers = append(p.closers, func() { pw.Close() })
 		p.progress = func(format string, args ...any) { fmt.Fprintf(pw, format+"\n", args...) }
+		p.paint = termcolor.Painter{On: termcolor.Keeps(p.progressTo)}
 	}
 	if f, ok := p.formats.console(); ok && f.name == "console" && p.output != nil {
 		cw := forPeople(p.red, p.output)
 		p.closers = append(p.closers, func() { cw.Close() })
-		p.console = report.NewConsole(cw)
+		p.console = report.NewConsole(cw).Coloured(termcolor.Painter{On: termcolor.Keeps(p.output)})
 	}
-	transport.Limiter = p.limiter
+	transport.Limits = authLimits(p.limiter, t)
+	waits := &waitNotes{rate: setup.Rate(p.limiter.Rate())}
 	transport.OnWait = func(d time.Duration, why string) {
-		p.progress("  waiting %.1f s for %s", d.Seconds(), why)
+		line := waits.line(time.Now(), d, why)
+		if line == "" {
+			return
+		}
+		p.progress("  %s", p.paint.Paint(termcolor.Dim, line))
 		if p.console != nil {
-			p.console.Note(fmt.Sprintf("waiting %.1f s for %s", d.Seconds(), why))
+			p.console.Note(line)
 		}
 	}
 	p.client = httpclient.New(transport)
@@ -393,11 +310,15 @@ func (p *runPlan) wire(ctx context.Context, t config.Target, transport httpclien
 	})
 }
 
-// show prints a case's line to the progress writer and the console.
+// show prints a case's line to the progress writer and the console, with
+// its place among the cases shown so far: [12/54], at any concurrency.
 func (p *runPlan) show(v verdict.Verdict) {
-	p.progress("%s", progressLine(v))
+	p.shownMu.Lock()
+	defer p.shownMu.Unlock()
+	p.shown++
+	p.progress("%s", progressLine(v, p.shown, p.toRun, p.paint))
 	if p.console != nil {
-		p.console.Case(v)
+		p.console.CaseAt(v, p.shown, p.toRun)
 	}
 }
 
@@ -448,13 +369,14 @@ var progressMarks = map[verdict.Status]string{
 	verdict.Inconclusive: "INCONCLUSIVE",
 }
 
-// progressLine is the line printed as a case finishes; v is classified.
-func progressLine(v verdict.Verdict) string {
+// progressLine is the line printed as the nth of total cases finishes; v
+// is classified. Its mark is in the status's colour when paint is on.
+func progressLine(v verdict.Verdict, n, total int, paint termcolor.Painter) string {
 	mark, ok := progressMarks[v.Status]
 	if !ok {
 		mark = "FAIL"
 	}
-	return fmt.Sprintf("%s %s (%d requests, %s)", mark, v.Label(), v.Requests, v.Duration.Round(time.Millisecond))
+	return fmt.Sprintf("%s %s %s (%d requests, %s)", report.Position(n, total), paint.Paint(report.StatusColour(v.Status), mark), v.Label(), v.Requests, v.Duration.Round(time.Millisecond))
 }
 
 // execute runs the selected scenarios through godog.
@@ -500,6 +422,7 @@ func judge(ctx context.Context, p *runPlan, res *verdict.Run, godogStatus int) {
 		c := order[catalog.Key(v.URI, v.Scenario)]
 		v = classify(p.strict, p.expected, p.suite, v)
 		v.Feature, v.Order, v.Line = c.Feature, c.Order, c.Line
+		v.ID, v.Requirement = c.ID, c.Requirement
 		res.Verdicts = append(res.Verdicts, v)
 		if slices.Contains(p.held, catalog.Key(v.URI, v.Scenario)) {
 			p.show(v)
@@ -531,34 +454,6 @@ func stopReason(err error) string {
 	return "the target stopped answering: " + err.Error()
 }
 
-// writeReports writes every report file, and a runner-written report the
-// console asked for, with what ran.
-func writeReports(p *runPlan, res verdict.Run) error {
-	for _, f := range p.reports {
-		if err := f.finish(p.red, res); err != nil {
-			return fmt.Errorf("writing the %s report %s: %w", f.name, f.path, err)
-		}
-	}
-	console, ok := p.formats.console()
-	write, ours := ownFormats[console.name]
-	ours = ours && ok && p.output != nil
-	if p.console == nil && !ours {
-		return nil
-	}
-	shown := redactRun(p.red, res)
-	if p.console != nil {
-		p.console.Finish(shown)
-	}
-	if !ours {
-		return nil
-	}
-	w := p.red.Writer(p.output)
-	if err := write(w, shown); err != nil {
-		return err
-	}
-	return w.Close()
-}
-
 type nopCloser struct{ io.Writer }
 
 func (nopCloser) Close() error { return nil }
@@ -578,19 +473,31 @@ func exitCode(res verdict.Run, expected int, godogStatus int) int {
 	return ExitPass
 }
 
-// matchExpectations maps each listed scenario to its reason; a listed
-// scenario that does not exist is an error, so a renamed scenario cannot
-// silently drop out of the file.
+// matchExpectations maps each listed scenario to its reason. An entry
+// names its scenario by id, or (written before ids) by feature file and
+// name; one that names no scenario of the suite is an error, so a
+// scenario cannot silently drop out of the file, and so is a scenario
+// listed twice, once by id and once by name.
 func matchExpectations(list []setup.KnownDeviation, cases []catalog.Case) (map[string]string, error) {
-	known := map[string]bool{}
+	known := map[string]string{} // id, and feature and name → the case's key
 	for _, c := range cases {
-		known[catalog.Key(c.URI, c.Scenario)] = true
+		k := catalog.Key(c.URI, c.Scenario)
+		known[k] = k
+		if c.ID != "" {
+			known[c.ID] = k
+		}
 	}
 	out := map[string]string{}
 	for _, f := range list {
-		k := catalog.Key(f.Feature, f.Scenario)
-		if !known[k] {
-			return nil, fmt.Errorf("known-deviation file lists %s: %q, which is not a scenario of the suite", f.Feature, f.Scenario)
+		what, k := fmt.Sprintf("%s: %q", f.Feature, f.Scenario), known[catalog.Key(f.Feature, f.Scenario)]
+		if f.ID != "" {
+			what, k = "the id "+f.ID, known[f.ID]
+		}
+		if k == "" {
+			return nil, fmt.Errorf("known-deviation file lists %s, which is not a scenario of the suite", what)
+		}
+		if _, twice := out[k]; twice {
+			return nil, fmt.Errorf("known-deviation file lists %s twice (by id and by name)", what)
 		}
 		out[k] = f.Reason
 	}

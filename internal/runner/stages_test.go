@@ -10,6 +10,7 @@ import (
 	"github.com/authconform/authconform/conform/setup"
 	"github.com/authconform/authconform/internal/catalog"
 	"github.com/authconform/authconform/internal/config"
+	"github.com/authconform/authconform/internal/termcolor"
 	"github.com/authconform/authconform/internal/verdict"
 )
 
@@ -49,7 +50,7 @@ func TestClassify(t *testing.T) {
 			if len(v.Rules) != 1 || v.Rules[0] != "rfc6749-5.2" {
 				t.Errorf("rules = %v; want [rfc6749-5.2]", v.Rules)
 			}
-			if line := progressLine(v); !strings.Contains(line, "[") || !strings.Contains(line, "rfc6749-5.2] f.feature: s") {
+			if line := progressLine(v, 3, 12, termcolor.Painter{}); !strings.HasPrefix(line, "[ 3/12] ") || !strings.Contains(line, "rfc6749-5.2] f.feature: s") {
 				t.Errorf("progress line %q does not name the rule and the case", line)
 			}
 		})
@@ -68,7 +69,7 @@ func TestListSendsNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := optionsFor(config.Target{URL: setup.MustParseURL("https://auth.example.invalid"), TokenPath: "/oauth/token", SalesChannel: config.Client{ID: "sc"}, Profile: config.CommerceLayer})
+	o := optionsFor(config.Target{URL: setup.MustParseURL("https://auth.example.invalid").Parsed(), TokenPath: "/oauth/token", SalesChannel: config.Client{ID: "sc"}, Profile: config.CommerceLayer})
 	o.Features, o.FeaturePaths, o.Schemas = fsys, []string{"."}, schemas
 	o.Rate = &setup.Rate{N: 1, Per: time.Minute}
 	l, err := List(o)

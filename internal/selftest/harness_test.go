@@ -130,6 +130,9 @@ func profileSize(t testing.TB, p config.Profile) int {
 // optionsFor is a run's options for the configured target ct and its
 // profile.
 func optionsFor(ct config.Target) setup.Options {
-	t, p := ct.Setup()
+	t, p, err := runner.SetupTarget(ct)
+	if err != nil {
+		panic(err) // a configured target's URL follows the options' rules
+	}
 	return setup.Options{Target: t, Profile: p}
 }

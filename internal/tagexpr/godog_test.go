@@ -15,6 +15,8 @@ import (
 var tagSets = [][]string{
 	{}, {"@a"}, {"@b"}, {"@c"}, {"@a", "@b"}, {"@a", "@c"}, {"@b", "@c"}, {"@a", "@b", "@c"},
 	{"@rfc6749-3.2.1"}, {"@café", "@a"},
+	// Stable ids: a tag with a ":", chosen by its whole name only.
+	{"@id:cl-a-one"}, {"@id:cl-a-one-two", "@a"},
 }
 
 func tagFeature() []byte {
@@ -64,6 +66,7 @@ func TestSameAsGodog(t *testing.T) {
 	exprs := []string{
 		"", "   ", "a", "@a", " @a ", "~a", "~@a", "@a&&@b", "@a && ~@b", "~@a && ~@b",
 		"@a,@b", "@a , @b&&~c", "@a,@b && ~@c", "~@c,@a && @b", "@rfc6749-3.2.1", "@café",
+		"@id:cl-a-one", "id:cl-a-one-two", "~@id:cl-a-one && ~@a", "@id:cl-a-one,@c", "@id", "@id:cl-a",
 	}
 	for _, expr := range exprs {
 		e, err := Parse(expr)
@@ -84,6 +87,30 @@ func TestSameAsGodog(t *testing.T) {
 			if got := godogSelects(t, form); !slices.Equal(got, want) {
 				t.Errorf("godog with tags %q (from %q) ran %q; Match selects %q", form, expr, got, want)
 			}
+		}
+	}
+}
+
+// TestIDTagsMatchWhole verifies an id tag is selected by its whole name:
+// neither "@id" nor an id that another one starts with picks it.
+func TestIDTagsMatchWhole(t *testing.T) {
+	tests := []struct {
+		expr string
+		tags []string
+		want bool
+	}{
+		{"@id:cl-a-one", []string{"@must", "@id:cl-a-one"}, true},
+		{"@id:cl-a-one", []string{"@id:cl-a-one-two"}, false},
+		{"@id", []string{"@id:cl-a-one"}, false},
+		{"~@id:cl-a-one", []string{"@id:cl-a-one-two"}, true},
+	}
+	for _, tt := range tests {
+		e, err := Parse(tt.expr)
+		if err != nil {
+			t.Fatalf("Parse(%q): %v", tt.expr, err)
+		}
+		if got := e.Match(tt.tags); got != tt.want {
+			t.Errorf("%q matches %q: %v; want %v", tt.expr, tt.tags, got, tt.want)
 		}
 	}
 }

@@ -55,17 +55,23 @@ const (
 
 // Verdict is one scenario's outcome.
 type Verdict struct {
-	URI        string // feature file
-	Order      int    // position in the feature files, for stable reports
-	Feature    string
-	Scenario   string
-	Tags       []string
-	Rules      []string // the rule tags, without "@": rfc6749-5.2, docs-...
-	Severity   string
-	Status     Status
-	Error      string // redacted; empty when passed
-	Expected   string // the known-deviation reason, if the scenario is listed
-	Transcript string // redacted requests and responses
+	URI      string // feature file
+	Order    int    // position in the feature files, for stable reports
+	Feature  string
+	Scenario string
+	// ID is the case's stable id (catalog.Case.ID): what known-deviation
+	// files and diff match it by. "" for a scenario without an id tag.
+	ID string
+	// Requirement is the sentence of the source the scenario checks, as
+	// its feature states it: failures print it under their label.
+	Requirement string
+	Tags        []string
+	Rules       []string // the rule tags, without "@": rfc6749-5.2, docs-...
+	Severity    string
+	Status      Status
+	Error       string // redacted; empty when passed
+	Expected    string // the known-deviation reason, if the scenario is listed
+	Transcript  string // redacted requests and responses
 	// Repro is a shell command that sends the last request again, with the
 	// configured secret as a reference to its environment variable.
 	Repro    string
@@ -120,6 +126,8 @@ func (r *Recorder) All() []Verdict {
 type LeftOut struct {
 	URI      string
 	Scenario string
+	ID       string // as Verdict.ID
+	Line     int    // the scenario's line in its feature file, as Verdict.Line
 	Reason   string
 	// OtherProfile is true for a scenario of another profile: not a gap in
 	// the configuration but a rule of another family of servers. People's

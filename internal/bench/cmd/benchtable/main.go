@@ -34,6 +34,10 @@ type result struct {
 // targetRatio is the bound: suite ≤ 1.5 × floor + fixed cost.
 const targetRatio = 1.5
 
+// targetRateRatio is the bound on a rate-limited run: at most
+// 1.05 × the least time its requests allow.
+const targetRateRatio = 1.05
+
 func main() {
 	var inputs []io.Reader
 	for _, name := range os.Args[1:] {
@@ -134,6 +138,7 @@ func printTable(w io.Writer, results map[string]result, env map[string]string) {
 	t.cli()
 	t.scaling()
 	t.refserverLoad()
+	t.rateLimited()
 	t.others()
 }
 
@@ -274,6 +279,29 @@ func (t *table) refserverLoad() {
 	t.row("p99 latency", "%8.1f ms", m["p99-ms"])
 	t.row("max latency", "%8.1f ms", m["max-ms"])
 	t.row("throughput", "%8.0f req/s", m["req/s"])
+}
+
+// rateLimited is a full run against a server limiting the auth
+// endpoints: its 429s and its wall time against the least its requests
+// allow, with the verdict on the target.
+func (t *table) rateLimited() {
+	r, ok := t.get("BenchmarkRateLimited")
+	if !ok {
+		return
+	}
+	m := r.metrics
+	fmt.Fprintf(t.out, "\nFull run against a server limiting the auth endpoints to %.0f per %.0f s; medians of %d runs\n", m["limit-n"], m["limit-window-s"], r.n)
+	t.row("requests (to the auth endpoints)", "%8.0f    (%.0f)", m["requests"], m["auth-requests"])
+	t.row("429s", "%8.0f    target 0", m["429s"])
+	t.row("wall time", "%8.2f s", m["wall-s"])
+	t.row("least time the requests allow", "%8.2f s", m["least-s"])
+	verdict := "within target"
+	if m["ratio"] > targetRateRatio || m["429s"] > 0 {
+		verdict = "OVER TARGET"
+	}
+	t.row("wall / least", "%8.3f x   target <= %.2f x: %s", m["ratio"], targetRateRatio, verdict)
+	t.row("before the first request", "%8.1f ms", m["before-first-ms"])
+	t.row("after the last auth request", "%8.1f ms", m["after-last-auth-ms"])
 }
 
 // others lists the benchmarks no section showed, each with its metrics by

@@ -10,8 +10,11 @@ Feature: An unknown client asking for a market gets invalid_client and no token
   - RFC 6749 §5.2: invalid_client when "client authentication failed (e.g.,
     unknown client ...)", 401 or 400 with credentials in the body.
 
-  @must @market
+  @must @market @id:cl-err-unknown-client-market
   Scenario: An unknown client_id asking for a market gets invalid_client and no token
+    RFC 6749 §5.2: an unknown client gets invalid_client, 400 or 401, and no
+    token, whatever scope it asks for.
+
     Given a token request with the JSON body:
       """json
       {
