@@ -7,9 +7,9 @@ import (
 	"time"
 
 	"github.com/authconform/authconform"
-	"github.com/authconform/authconform/conform/setup"
 	"github.com/authconform/authconform/internal/runner"
 	"github.com/authconform/authconform/internal/verdict"
+	"github.com/authconform/authconform/setup"
 )
 
 // Suite holds the built-in feature files (under "features") and JSON

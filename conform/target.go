@@ -1,9 +1,9 @@
 package conform
 
 import (
-	"github.com/authconform/authconform/conform/setup"
 	"github.com/authconform/authconform/internal/config"
 	"github.com/authconform/authconform/internal/runner"
+	"github.com/authconform/authconform/setup"
 )
 
 // Profile names the family of servers judged (package setup's type).

@@ -4,8 +4,8 @@ import (
 	"crypto/tls"
 	"time"
 
-	"github.com/authconform/authconform/conform/setup"
 	ref "github.com/authconform/authconform/internal/refserver"
+	"github.com/authconform/authconform/setup"
 )
 
 // The clients and markets a server knows unless Options say otherwise. The

@@ -18,7 +18,7 @@ const module = "github.com/authconform/authconform/"
 // reference server shares no code with the suite, so a client developer
 // who imports it gets no godog, gherkin or JSON Schema validator, and no
 // suite package.
-var standalone = []string{"conform/refserver", "conform/setup", "internal/urlcheck", "internal/refserver"}
+var standalone = []string{"conform/refserver", "setup", "internal/urlcheck", "internal/refserver"}
 
 // TestImportsNothingOfTheSuite verifies every package this one reaches,
 // directly or not, is in standalone or the standard library, reading the

@@ -1,6 +1,6 @@
 package refserver
 
-import "github.com/authconform/authconform/conform/setup"
+import "github.com/authconform/authconform/setup"
 
 // ForbiddenMarketID is a market no server knows unless Options.Markets
 // names it: the scope of Target's ForbiddenScope.

@@ -2,7 +2,7 @@ package bench
 
 import (
 	"context"
-	"github.com/authconform/authconform/conform/setup"
+	"github.com/authconform/authconform/setup"
 	"io"
 	"io/fs"
 	"runtime/metrics"

@@ -13,11 +13,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/authconform/authconform/conform/setup"
 	"github.com/authconform/authconform/internal/embedded"
 	"github.com/authconform/authconform/internal/ratelimit"
 	"github.com/authconform/authconform/internal/refserver"
 	"github.com/authconform/authconform/internal/runner"
+	"github.com/authconform/authconform/setup"
 )
 
 // benchRateVar sets the limit BenchmarkRateLimited's server enforces, as

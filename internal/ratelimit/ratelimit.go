@@ -31,7 +31,7 @@ import (
 
 // Rate is a limit: at most N requests in any window of length Per. The
 // zero Rate is no limit. Its fields are those of the public options'
-// rate (conform/setup), which converts to it; that package checks the
+// rate (package setup), which converts to it; that package checks the
 // bounds.
 type Rate struct {
 	N   int

@@ -5,8 +5,8 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"github.com/authconform/authconform/conform/setup"
 	"github.com/authconform/authconform/internal/catalog"
+	"github.com/authconform/authconform/setup"
 )
 
 // expectFeature is a feature whose scenario and outline can be renamed:

@@ -15,7 +15,6 @@ import (
 
 	"github.com/cucumber/godog"
 
-	"github.com/authconform/authconform/conform/setup"
 	"github.com/authconform/authconform/internal/redact"
 	"github.com/authconform/authconform/internal/report"
 	"github.com/authconform/authconform/internal/repro"
@@ -23,6 +22,7 @@ import (
 	"github.com/authconform/authconform/internal/termsafe"
 	"github.com/authconform/authconform/internal/userfile"
 	"github.com/authconform/authconform/internal/verdict"
+	"github.com/authconform/authconform/setup"
 )
 
 // formatSpec is one entry of -format: a formatter and where it writes.

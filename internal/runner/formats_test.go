@@ -6,10 +6,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/authconform/authconform/conform/setup"
 	"github.com/authconform/authconform/internal/redact"
 	"github.com/authconform/authconform/internal/repro"
 	"github.com/authconform/authconform/internal/verdict"
+	"github.com/authconform/authconform/setup"
 )
 
 // TestParseFormats verifies -format is refused, with a reason, before any

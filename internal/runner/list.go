@@ -3,12 +3,12 @@ package runner
 import (
 	"time"
 
-	"github.com/authconform/authconform/conform/setup"
 	"github.com/authconform/authconform/internal/catalog"
 	"github.com/authconform/authconform/internal/config"
 	"github.com/authconform/authconform/internal/ratelimit"
 	"github.com/authconform/authconform/internal/sharing"
 	"github.com/authconform/authconform/internal/verdict"
+	"github.com/authconform/authconform/setup"
 )
 
 // Listing is what a run would do, found without sending anything: so QA

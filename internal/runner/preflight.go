@@ -11,8 +11,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/authconform/authconform/conform/setup"
 	"github.com/authconform/authconform/internal/termsafe"
+	"github.com/authconform/authconform/setup"
 )
 
 // tlsProbeTimeout bounds the check that a plain http:// target does not

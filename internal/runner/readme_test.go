@@ -11,11 +11,11 @@ import (
 	"text/template"
 	"time"
 
-	"github.com/authconform/authconform/conform/setup"
 	"github.com/authconform/authconform/internal/config"
 	"github.com/authconform/authconform/internal/embedded"
 	"github.com/authconform/authconform/internal/ratelimit"
 	"github.com/authconform/authconform/internal/sharing"
+	"github.com/authconform/authconform/setup"
 )
 
 var updateReadme = flag.Bool("update", false, "rewrite the README's paragraph on requests and timing from the catalog")

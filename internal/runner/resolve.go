@@ -8,13 +8,13 @@ import (
 	"time"
 
 	"github.com/authconform/authconform"
-	"github.com/authconform/authconform/conform/setup"
 	"github.com/authconform/authconform/internal/config"
 	"github.com/authconform/authconform/internal/httpclient"
 	"github.com/authconform/authconform/internal/provenance"
 	"github.com/authconform/authconform/internal/redact"
 	"github.com/authconform/authconform/internal/schema"
 	"github.com/authconform/authconform/internal/stepsuite"
+	"github.com/authconform/authconform/setup"
 )
 
 // resolved is a run's options as planning settles them, once: the options

@@ -24,7 +24,6 @@ import (
 
 	"github.com/cucumber/godog"
 
-	"github.com/authconform/authconform/conform/setup"
 	"github.com/authconform/authconform/internal/catalog"
 	"github.com/authconform/authconform/internal/config"
 	"github.com/authconform/authconform/internal/httpclient"
@@ -39,6 +38,7 @@ import (
 	"github.com/authconform/authconform/internal/termsafe"
 	"github.com/authconform/authconform/internal/userfile"
 	"github.com/authconform/authconform/internal/verdict"
+	"github.com/authconform/authconform/setup"
 	"github.com/authconform/authconform/steps"
 )
 

@@ -7,11 +7,11 @@ import (
 	"testing/fstest"
 	"time"
 
-	"github.com/authconform/authconform/conform/setup"
 	"github.com/authconform/authconform/internal/catalog"
 	"github.com/authconform/authconform/internal/config"
 	"github.com/authconform/authconform/internal/termcolor"
 	"github.com/authconform/authconform/internal/verdict"
+	"github.com/authconform/authconform/setup"
 )
 
 // TestClassify verifies the one place a status is decided: severity,

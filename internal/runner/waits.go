@@ -5,7 +5,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/authconform/authconform/conform/setup"
+	"github.com/authconform/authconform/setup"
 )
 
 // waitWorthALine is the shortest wait for the rate limit that gets a line:

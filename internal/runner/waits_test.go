@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/authconform/authconform/conform/setup"
+	"github.com/authconform/authconform/setup"
 )
 
 // TestProgressWaitLines verifies which waits get a line, and what it says:

@@ -4,11 +4,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/authconform/authconform/conform/setup"
 	"github.com/authconform/authconform/internal/config"
 	"github.com/authconform/authconform/internal/race"
 	"github.com/authconform/authconform/internal/refserver"
 	"github.com/authconform/authconform/internal/verdict"
+	"github.com/authconform/authconform/setup"
 )
 
 // flakeRuns is how many times TestNoFlakes runs the whole suite. A

@@ -6,11 +6,11 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/authconform/authconform/conform/setup"
 	"github.com/authconform/authconform/internal/catalog"
 	"github.com/authconform/authconform/internal/golden"
 	"github.com/authconform/authconform/internal/refserver"
 	"github.com/authconform/authconform/internal/verdict"
+	"github.com/authconform/authconform/setup"
 	"github.com/authconform/authconform/steps"
 )
 

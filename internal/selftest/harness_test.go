@@ -2,7 +2,7 @@ package selftest
 
 import (
 	"context"
-	"github.com/authconform/authconform/conform/setup"
+	"github.com/authconform/authconform/setup"
 	"io"
 	"slices"
 	"sort"

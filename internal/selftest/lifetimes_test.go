@@ -1,7 +1,7 @@
 package selftest
 
 import (
-	"github.com/authconform/authconform/conform/setup"
+	"github.com/authconform/authconform/setup"
 	"maps"
 	"slices"
 	"strings"

@@ -4,9 +4,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/authconform/authconform/conform/setup"
 	"github.com/authconform/authconform/internal/refserver"
 	"github.com/authconform/authconform/internal/verdict"
+	"github.com/authconform/authconform/setup"
 )
 
 // TestRateLimitedTarget runs the suite against a server that allows 5

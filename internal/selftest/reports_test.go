@@ -9,9 +9,9 @@ import (
 	"regexp"
 	"testing"
 
-	"github.com/authconform/authconform/conform/setup"
 	"github.com/authconform/authconform/internal/runner"
 	"github.com/authconform/authconform/internal/verdict"
+	"github.com/authconform/authconform/setup"
 	"github.com/authconform/authconform/steps"
 )
 

@@ -1,6 +1,6 @@
 // Package urlcheck holds the rules a URL of a target must follow before
 // anything is sent to it, and the way a URL is quoted in a message. It
-// imports nothing of the suite: the public conform/setup package (whose
+// imports nothing of the suite: the public setup package (whose
 // URL type parses with these rules) and the suite's configuration share
 // it, and the reference server's package may depend on the first without
 // pulling in the second.

@@ -10,4 +10,8 @@
 // one, share these types without the one pulling in the other. Package
 // conform names each of them (conform.Target is setup.Target): a caller
 // of conform need not import this package.
+//
+// It sits at the top of the module, beside steps, not under conform/: the
+// runner below conform reads these values as they are, so their package
+// must sit below both.
 package setup
