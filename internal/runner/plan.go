@@ -48,13 +48,14 @@ func plan(ctx context.Context, r resolved, res *verdict.Run) (*runPlan, error) {
 		return p, configErr("schemas: %v", err)
 	}
 	// The rate given, checked as authLimit checks it for a listing, then
-	// its limiter (or the target's default).
+	// its limiter (or the target's default) over the auth server's origin
+	// (authLimits).
 	if r.Rate != nil {
 		if err := r.Rate.Check(); err != nil {
 			return p, &ConfigError{err}
 		}
 	}
-	p.limiter = ratelimit.ForTarget((*ratelimit.Rate)(r.Rate), r.loopback)
+	p.limits = ratelimit.Covering(ratelimit.ForTarget((*ratelimit.Rate)(r.Rate), r.loopback), r.target.TokenURL())
 	if err := p.selectCases(r.target, r.Tags, r.KnownDeviations, res); err != nil {
 		return p, err
 	}

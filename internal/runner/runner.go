@@ -103,7 +103,7 @@ type runPlan struct {
 	selected tagexpr.Expr
 	expected map[string]string // known deviations: key → reason
 	schemas  *schema.Registry
-	limiter  *ratelimit.Window
+	limits   *ratelimit.Endpoints
 	formats  formatList
 	godogFmt string
 	reports  []*reportFile
@@ -267,8 +267,8 @@ func (p *runPlan) wire(ctx context.Context, t config.Target, transport httpclien
 		p.closers = append(p.closers, func() { cw.Close() })
 		p.console = report.NewConsole(cw).Coloured(termcolor.Painter{On: termcolor.Keeps(p.output)})
 	}
-	transport.Limits = authLimits(p.limiter, t)
-	waits := &waitNotes{rate: setup.Rate(p.limiter.Rate())}
+	transport.Limits = p.limits
+	waits := &waitNotes{rate: setup.Rate(p.limits.Window().Rate())}
 	transport.OnWait = func(d time.Duration, why string) {
 		line := waits.line(time.Now(), d, why)
 		if line == "" {
