@@ -12,7 +12,7 @@ import (
 // suite's configuration, and that one that cannot be an element of a
 // scope is refused before the run, naming its field.
 func TestTargetScopeResources(t *testing.T) {
-	tg := Target{URL: MustParseURL("http://127.0.0.1:1"), MarketCode: "europe", StoreID: "st1", StoreCode: "shop", StockLocationID: "sl1", StockLocationCode: "wh"}
+	tg := Target{URL: MustParseURL("http://127.0.0.1:1"), ScopeResources: ScopeResources{MarketCode: "europe", StoreID: "st1", StoreCode: "shop", StockLocationID: "sl1", StockLocationCode: "wh"}}
 	ct, err := runner.ConfigTarget(tg, CommerceLayer)
 	if err != nil {
 		t.Fatal(err)

@@ -38,6 +38,10 @@ type Customer = setup.Customer
 // type, which refserver.Server.Target returns.
 type Target = setup.Target
 
+// ScopeResources are a market's code, a store and a stock location of it,
+// for the scopes that name them (package setup's); part of a Target.
+type ScopeResources = setup.ScopeResources
+
 // URL is a target's base URL, parsed and checked once (ParseURL).
 type URL = setup.URL
 

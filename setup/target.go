@@ -2,6 +2,7 @@ package setup
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -57,10 +58,9 @@ type Target struct {
 	MarketID, OtherMarketID   string
 	// Customer signs in with the sales channel (the password grant).
 	Customer Customer
-	// MarketCode is MarketID's code; StoreID and StoreCode a store of
-	// that market; StockLocationID and StockLocationCode a stock location
-	// of it (not of OtherMarketID's): for the scopes that name them.
-	MarketCode, StoreID, StoreCode, StockLocationID, StockLocationCode string
+	// ScopeResources are MarketID's code, a store and a stock location of
+	// that market, for the scopes that name them.
+	ScopeResources
 
 	// The RFC 6749 profile's clients (client_secret_post and
 	// client_secret_basic; they may be the same) and scopes.
@@ -98,3 +98,37 @@ func (c Code) String() string {
 
 // GoString is String, so %#v hides the code too.
 func (c Code) GoString() string { return c.String() }
+
+// ScopeResources are what a scope may name besides a market's id: the
+// code of the market MarketID names, a store of that market and a stock
+// location of that market (not of OtherMarketID's), each by id and by
+// code. Every one is optional: the scenarios that need one are left out
+// without it.
+type ScopeResources struct {
+	MarketCode                         string
+	StoreID, StoreCode                 string
+	StockLocationID, StockLocationCode string
+}
+
+// MarketCodeOtherCase is the market code with the case of each letter
+// changed, which a case-sensitive server does not know (Commerce Layer
+// docs, markets: the code is "case-sensitive"); "" when the code has no
+// letter to change.
+func (r ScopeResources) MarketCodeOtherCase() string {
+	changed := false
+	out := strings.Map(func(c rune) rune {
+		switch {
+		case c >= 'a' && c <= 'z':
+			changed = true
+			return c - 'a' + 'A'
+		case c >= 'A' && c <= 'Z':
+			changed = true
+			return c - 'A' + 'a'
+		}
+		return c
+	}, r.MarketCode)
+	if !changed {
+		return ""
+	}
+	return out
+}

@@ -211,7 +211,7 @@ func describeType(v any) string {
 func (st *scenario) grantReproValues() []reproValue {
 	var out []reproValue
 	for i, c := range st.grant.codes {
-		if c == st.suite.Target.AuthorizationCode {
+		if c == string(st.suite.Target.AuthorizationCode) {
 			continue
 		}
 		out = append(out, reproValue{text: c, name: numbered("AUTHCONFORM_AUTHORIZATION_CODE", i), hint: "set it to a fresh code from the authorize endpoint, as a code works once"})

@@ -212,7 +212,7 @@ func (st *scenario) givenFreshCode(ctx context.Context) error {
 // for the one scenario that uses it, or else a fresh one from the
 // authorize endpoint.
 func (st *scenario) givenWebappCode(ctx context.Context) error {
-	code := st.suite.Target.AuthorizationCode
+	code := string(st.suite.Target.AuthorizationCode)
 	if code == "" {
 		return st.givenFreshCode(ctx)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/authconform/authconform/internal/jwtcheck"
 	"github.com/authconform/authconform/internal/redact"
 	"github.com/authconform/authconform/internal/stepsuite"
+	"github.com/authconform/authconform/setup"
 )
 
 // fuzzSecret is the configured integration secret of the fuzzed suite; no
@@ -68,17 +69,9 @@ func fuzzSuite(tb testing.TB) *suite {
 	if err != nil {
 		tb.Fatalf("schema.Load: %v", err)
 	}
-	target := config.Target{
-		URL:       mustBase("http://127.0.0.1:1"),
-		TokenPath: config.DefaultTokenPath,
-		// No sales channel lifetime, as most users configure none: its
+	target := config.Target{URL: mustBase("http://127.0.0.1:1"), Profile: config.CommerceLayer, Target: setup.Target{TokenPath: config.DefaultTokenPath, // No sales channel lifetime, as most users configure none: its
 		// lifetime steps read the token; the integration's is configured.
-		SalesChannel: config.Client{ID: "authconform-sales-channel"},
-		MarketID:     "xYZkjABcde",
-		Integration:  config.Client{ID: "authconform-integration", Secret: fuzzSecret, Lifetime: 7200},
-		ClockSkew:    config.DefaultClockSkew,
-		Profile:      config.CommerceLayer,
-	}
+		SalesChannel: config.Client{ID: "authconform-sales-channel"}, MarketID: "xYZkjABcde", Integration: config.Client{ID: "authconform-integration", Secret: fuzzSecret, Lifetime: 7200}, ClockSkew: config.DefaultClockSkew}}
 	return &suite{Config: stepsuite.Config{
 		Target:   target,
 		Schemas:  schemas,

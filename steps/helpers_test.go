@@ -16,6 +16,7 @@ import (
 	"github.com/authconform/authconform/internal/redact"
 	"github.com/authconform/authconform/internal/schema"
 	"github.com/authconform/authconform/internal/stepsuite"
+	"github.com/authconform/authconform/setup"
 )
 
 const testSecret = "integration-secret-0123456789"
@@ -44,16 +45,8 @@ func testSuite(tb testing.TB) *suite {
 		tb.Fatalf("schema.Load: %v", err)
 	}
 	return &suite{Config: stepsuite.Config{
-		Schemas: schemas,
-		Target: config.Target{
-			URL:          mustBase("http://127.0.0.1:1"),
-			TokenPath:    "/oauth/token",
-			SalesChannel: config.Client{ID: "sc", Lifetime: 14400},
-			MarketID:     "xYZkjABcde",
-			Integration:  config.Client{ID: "in", Secret: testSecret, Lifetime: 7200},
-			ClockSkew:    time.Minute,
-			Profile:      config.CommerceLayer,
-		},
+		Schemas:  schemas,
+		Target:   config.Target{URL: mustBase("http://127.0.0.1:1"), Profile: config.CommerceLayer, Target: setup.Target{TokenPath: "/oauth/token", SalesChannel: config.Client{ID: "sc", Lifetime: 14400}, MarketID: "xYZkjABcde", Integration: config.Client{ID: "in", Secret: testSecret, Lifetime: 7200}, ClockSkew: time.Minute}},
 		Redactor: redact.New(testSecret),
 		Now:      func() time.Time { return time.Unix(1_700_000_000, 0) },
 	}}

@@ -55,7 +55,7 @@ var floorGrantSteps = []struct {
 	{re(`^a fresh authorization code from the authorize endpoint$`), (*floorBuilder).freshCode},
 	{re(`^the webapp's authorization code$`), func(b *floorBuilder, m []string, arg *messages.PickleStepArgument) error {
 		if code := b.target.AuthorizationCode; code != "" {
-			b.vars["authorization_code"] = code
+			b.vars["authorization_code"] = string(code)
 			return nil
 		}
 		return b.freshCode(m, arg)

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/authconform/authconform/internal/urlcheck"
+	"github.com/authconform/authconform/setup"
 )
 
 // Environment variable names.
@@ -69,87 +70,27 @@ const (
 	JWKSPath = "/.well-known/jwks.json"
 )
 
-// Client is one API credential of the target.
-type Client struct {
-	ID     string
-	Secret string
-	// SecretFromFile says Secret was read from the file its *_FILE
-	// variable names, so that a command printed for a person reads it
-	// the same way.
-	SecretFromFile bool
-	// SecretVar is the variable that holds the secret (with
-	// SecretFromFile, its file's path), when it is not the client's
-	// AUTHCONFORM_* variable: the one a settings file's ${NAME} names.
-	// SecretPath is, with SecretFromFile, the file's path when no variable
-	// holds it (a settings file wrote it). Reproduce commands read them.
-	SecretVar, SecretPath string
-	// Lifetime is the expires_in the target should give this client's
-	// tokens, in seconds, as the user configured it; 0 when not
-	// configured, and then a token's expires_in is judged against the
-	// lifetime the token itself carries (a JWT's exp − iat), since each
-	// account may have its own.
-	Lifetime int
-}
+// Client, Customer and ScopeResources are the run's options' own
+// (package setup): the target is the options' value, not a copy of it.
+type (
+	Client         = setup.Client
+	Customer       = setup.Customer
+	ScopeResources = setup.ScopeResources
+)
 
 // Target is a configured auth server.
 type Target struct {
+	// Target is the target as the run's options give it (or FromEnv read
+	// it), each default applied: the credentials, markets, scope
+	// resources, clients of the RFC 6749 profile and the grants that act
+	// for someone, as the command's flags and variables set them.
+	setup.Target
 	// URL is the base URL, scheme://host[:port][/prefix], parsed and
 	// checked once where the value was read (FromEnv, or the run's
 	// options when the run plans); nil when there is none. Nothing
-	// changes it once set: every endpoint is built from a copy.
-	URL       *url.URL
-	TokenPath string
-	// SalesChannel's Secret is optional: a sales channel needs none for a
-	// token, but needs it to revoke a guest token (docs, "Revoking a
-	// token"); @sales_channel_secret scenarios are left out without it.
-	SalesChannel Client
-	MarketID     string
-	// OtherMarketID is a second market of the target, for scopes that name
-	// two markets; optional (@other_market scenarios are left out).
-	OtherMarketID string
-	Integration   Client
-	ClockSkew     time.Duration // allowed distance of created_at from now
-	// RevokePath is the revocation endpoint's path, joined to URL as
-	// TokenPath is.
-	RevokePath string
-	// Issuer is the iss the target's tokens must carry; "" means the
-	// target's origin (IssuerURL). Set it for a target behind a gateway.
-	Issuer string
-	// JWKSURL is the target's key set; "" means IssuerURL + JWKSPath.
-	JWKSURL string
-	// ResourceURL is a URL of the target's API that answers 200 to a valid
-	// access token (RFC 6750); optional (@resource scenarios are left out).
-	ResourceURL string
-	// Customer signs in with the sales channel (the password grant);
-	// optional (@customer scenarios are left out without it).
-	Customer Customer
-	// ScopeResources are the market's code, a store and a stock location,
-	// for the scopes that name them (scopes.go); each optional.
-	ScopeResources
-
-	// The RFC 6749 profile's clients: Client authenticates in the body
-	// (client_secret_post), BasicClient with HTTP Basic
-	// (client_secret_basic); either may be missing (its scenarios are left
-	// out), and they may be the same client. Their Lifetime is
-	// AUTHCONFORM_EXPIRES_IN, 0 when not configured.
-	Client      Client
-	BasicClient Client
-	// Scope is a scope the clients may have, which every request that is
-	// not about scope asks for (RFC 6749 §3.3 lets a server refuse a
-	// request without one); ForbiddenScope one they may not. Either may be
-	// "" (their scenarios are left out, and the other requests ask for no
-	// scope).
-	Scope          string
-	ForbiddenScope string
-
-	// The grants that act for someone (grants.go): a webapp and its
-	// redirect URI, a code or an authorize endpoint to get codes from, and
-	// a customer the JWT bearer assertions name. Each may be missing.
-	Webapp            Client
-	RedirectURI       string
-	AuthorizationCode string // a secret, used once
-	AuthorizeURL      string
-	CustomerID        string
+	// changes it once set: every endpoint is built from a copy. It stands
+	// in front of the options' URL, which holds the same URL as text.
+	URL *url.URL
 
 	Profile Profile
 	// Resolver looks up a host name for IsLoopback; nil means
@@ -217,7 +158,7 @@ func ProfileNamed(name string) (Profile, error) {
 // customer's password included, for redaction.
 func (t Target) Secrets() []string {
 	var s []string
-	for _, v := range []string{t.Integration.Secret, t.SalesChannel.Secret, t.Client.Secret, t.BasicClient.Secret, t.Webapp.Secret, t.AuthorizationCode, t.Customer.Password} {
+	for _, v := range []string{t.Integration.Secret, t.SalesChannel.Secret, t.Client.Secret, t.BasicClient.Secret, t.Webapp.Secret, string(t.AuthorizationCode), t.Customer.Password} {
 		if v != "" {
 			s = append(s, v)
 		}
@@ -234,6 +175,11 @@ func FromEnv(getenv func(string) string) (Target, error) {
 	var err error
 	if t.URL, err = baseFromEnv(getenv); err != nil {
 		return t, err
+	}
+	if t.URL != nil { // the options' text form of the same URL
+		if t.Target.URL, err = setup.ParseURL(t.URL.String()); err != nil {
+			return t, err
+		}
 	}
 	if t.Profile, err = profileFromEnv(getenv); err != nil {
 		return t, err
@@ -262,7 +208,7 @@ func FromEnv(getenv func(string) string) (Target, error) {
 // malformed.
 func textFromEnv(getenv func(string) string) Target {
 	text := func(name string) string { return strings.TrimSpace(getenv(name)) }
-	return Target{
+	return Target{Target: setup.Target{
 		TokenPath:      cmp.Or(text(EnvTokenPath), DefaultTokenPath),
 		RevokePath:     cmp.Or(text(EnvRevokePath), DefaultRevokePath),
 		SalesChannel:   Client{ID: text(EnvSalesChannelClientID)},
@@ -276,7 +222,7 @@ func textFromEnv(getenv func(string) string) Target {
 		BasicClient:    Client{ID: text(EnvBasicClientID)},
 		Scope:          text(EnvScope),
 		ForbiddenScope: text(EnvForbiddenScope),
-	}
+	}}
 }
 
 // baseFromEnv is the target's base URL, parsed; nil when the variable is
@@ -427,7 +373,7 @@ func (t Target) Gaps() []Gap {
 	if t.ForbiddenScope == "" {
 		gaps = append(gaps, Gap{"@forbidden_scope", "no forbidden scope: set " + EnvForbiddenScope + " to a scope the client may not have"})
 	}
-	gaps = append(gaps, t.scopeGaps()...)
+	gaps = append(gaps, scopeGaps(t.ScopeResources)...)
 	gaps = append(gaps, t.grantGaps()...)
 	uses := t.Profile.Uses
 	if t.Profile.Name == "" {

@@ -8,6 +8,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/authconform/authconform/setup"
 )
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -161,7 +163,7 @@ func TestWarnings(t *testing.T) {
 		{"line1\nline2", "line break or other control character"},
 	}
 	for _, tt := range tests {
-		w := Target{Integration: Client{Secret: tt.secret}}.Warnings()
+		w := Target{Target: setup.Target{Integration: Client{Secret: tt.secret}}}.Warnings()
 		got := strings.Join(w, "\n")
 		if tt.want == "" && len(w) != 0 || tt.want != "" && (len(w) != 1 || !strings.Contains(got, tt.want)) {
 			t.Errorf("Warnings() for secret %q = %q; want one line containing %q", tt.secret, w, tt.want)
@@ -174,9 +176,7 @@ func TestWarnings(t *testing.T) {
 
 // TestGaps verifies each missing credential leaves out its tag.
 func TestGaps(t *testing.T) {
-	full := Target{SalesChannel: Client{ID: "s", Secret: "y"}, MarketID: "m", OtherMarketID: "o", Integration: Client{ID: "i", Secret: "x"}, ResourceURL: "https://api.example.com/ping", ScopeResources: allScopeResources,
-		Webapp: Client{ID: "w", Secret: "z"}, RedirectURI: "https://app.example.com/cb", AuthorizeURL: "https://auth.example.com/oauth/authorize", CustomerID: "c",
-		Customer: Customer{Email: "c@example.test", Password: "pw-123456"}}
+	full := Target{Target: setup.Target{SalesChannel: Client{ID: "s", Secret: "y"}, MarketID: "m", OtherMarketID: "o", Integration: Client{ID: "i", Secret: "x"}, ResourceURL: "https://api.example.com/ping", ScopeResources: allScopeResources, Webapp: Client{ID: "w", Secret: "z"}, RedirectURI: "https://app.example.com/cb", AuthorizeURL: "https://auth.example.com/oauth/authorize", CustomerID: "c", Customer: Customer{Email: "c@example.test", Password: "pw-123456"}}}
 	if g := full.Gaps(); len(g) != 0 {
 		t.Errorf("full configuration has gaps %v", g)
 	}

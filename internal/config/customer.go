@@ -1,7 +1,6 @@
 package config
 
 import (
-	"fmt"
 	"strings"
 )
 
@@ -17,33 +16,6 @@ const (
 
 // customerPasswordVars name the variables the password is read from.
 var customerPasswordVars = secretVars{inline: EnvCustomerPassword, file: EnvCustomerPasswordFile, what: "the customer's password"}
-
-// Customer is a customer of the sales channel's organisation, who signs in
-// with the password grant. Both fields are needed for its scenarios
-// (@customer); without them they are left out.
-type Customer struct {
-	// Email is the customer's email, sent as the password grant's username.
-	Email string
-	// Password is the customer's password: a secret, masked in every
-	// output and read from a variable in every printed command.
-	Password string
-	// PasswordFromFile says Password was read from the file
-	// EnvCustomerPasswordFile names, so that a printed command reads it
-	// from there too.
-	PasswordFromFile bool
-}
-
-// String shows the customer without the password.
-func (c Customer) String() string {
-	password := ""
-	if c.Password != "" {
-		password = "[REDACTED]"
-	}
-	return fmt.Sprintf("{Email:%s Password:%s}", c.Email, password)
-}
-
-// GoString is String, so %#v hides the password too.
-func (c Customer) GoString() string { return c.String() }
 
 // customerFromEnv reads the customer: the email as it is (trimmed), the
 // password by the rules of a client secret.

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/authconform/authconform/setup"
 )
 
 // TestCustomerFromEnv verifies the customer's variables: the email as
@@ -59,7 +61,7 @@ func TestCustomerFromEnv(t *testing.T) {
 // warned about when too short to mask.
 func TestCustomerPasswordIsASecret(t *testing.T) {
 	t.Parallel()
-	tg := Target{Integration: Client{ID: "i", Secret: "integration-secret"}, Customer: Customer{Email: "c@example.test", Password: "customer-pw", PasswordFromFile: true}}
+	tg := Target{Target: setup.Target{Integration: Client{ID: "i", Secret: "integration-secret"}, Customer: Customer{Email: "c@example.test", Password: "customer-pw", PasswordFromFile: true}}}
 	if !slices.Contains(tg.Secrets(), "customer-pw") {
 		t.Errorf("Secrets() = %d values without the password; want it masked", len(tg.Secrets()))
 	}
@@ -72,7 +74,7 @@ func TestCustomerPasswordIsASecret(t *testing.T) {
 			t.Errorf("Sprintf(%q, customer) = %q; want no password", format, out)
 		}
 	}
-	short := Target{Customer: Customer{Email: "c@example.test", Password: "abc"}}
+	short := Target{Target: setup.Target{Customer: Customer{Email: "c@example.test", Password: "abc"}}}
 	w := short.Warnings()
 	if len(w) != 1 || !strings.Contains(w[0], EnvCustomerPassword) || strings.Contains(w[0], "abc") {
 		t.Errorf("Warnings() for a 3-character password = %q; want one line naming %s, without the password", w, EnvCustomerPassword)

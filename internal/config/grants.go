@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/authconform/authconform/internal/urlcheck"
+	"github.com/authconform/authconform/setup"
 )
 
 // The grants that act for someone: a webapp's authorization_code, and the
@@ -44,7 +45,7 @@ func (t *Target) readGrants(getenv func(string) string) error {
 	t.AuthorizeURL = strings.TrimSpace(getenv(EnvAuthorizeURL))
 	t.CustomerID = strings.TrimSpace(getenv(EnvCustomerID))
 	code := getenv(EnvAuthorizationCode)
-	t.AuthorizationCode = strings.TrimSpace(code)
+	t.AuthorizationCode = setup.Code(strings.TrimSpace(code))
 	if code != "" && t.AuthorizationCode == "" {
 		return fmt.Errorf("%s is only white space; want a fresh authorization code, or leave it unset", EnvAuthorizationCode)
 	}

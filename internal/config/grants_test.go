@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/authconform/authconform/setup"
 )
 
 // TestGrantsFromEnv verifies the webapp, the code or authorize endpoint
@@ -75,7 +77,7 @@ func TestGrantsFromEnv(t *testing.T) {
 // secret and the configured code from the variables they came from.
 func TestGrantSecretSources(t *testing.T) {
 	t.Parallel()
-	tg := Target{Webapp: Client{ID: "w", Secret: "webapp-secret", SecretFromFile: true}, AuthorizationCode: "the-code-123"}
+	tg := Target{Target: setup.Target{Webapp: Client{ID: "w", Secret: "webapp-secret", SecretFromFile: true}, AuthorizationCode: "the-code-123"}}
 	got := tg.SecretSources()
 	want := []SecretSource{{Secret: "webapp-secret", Var: EnvWebappSecretFile, File: true}, {Secret: "the-code-123", Var: EnvAuthorizationCode}}
 	if !slices.Equal(got, want) {
@@ -94,9 +96,9 @@ func TestAssertionClient(t *testing.T) {
 		t    Target
 		want string
 	}{
-		{"both", Target{SalesChannel: sc, Integration: in}, "sc"},
-		{"sales channel without secret", Target{SalesChannel: Client{ID: "sc"}, Integration: in}, "in"},
-		{"integration without secret", Target{SalesChannel: Client{ID: "sc"}, Integration: Client{ID: "in"}}, ""},
+		{"both", Target{Target: setup.Target{SalesChannel: sc, Integration: in}}, "sc"},
+		{"sales channel without secret", Target{Target: setup.Target{SalesChannel: Client{ID: "sc"}, Integration: in}}, "in"},
+		{"integration without secret", Target{Target: setup.Target{SalesChannel: Client{ID: "sc"}, Integration: Client{ID: "in"}}}, ""},
 	}
 	for _, tt := range tests {
 		if got := tt.t.AssertionClient().ID; got != tt.want {
@@ -117,7 +119,7 @@ func TestGrantGaps(t *testing.T) {
 		}
 		return out
 	}
-	full := Target{Webapp: Client{ID: "w", Secret: "s"}, RedirectURI: "https://a/cb", AuthorizeURL: "https://a/authorize", CustomerID: "c", SalesChannel: Client{ID: "sc", Secret: "x"}}
+	full := Target{Target: setup.Target{Webapp: Client{ID: "w", Secret: "s"}, RedirectURI: "https://a/cb", AuthorizeURL: "https://a/authorize", CustomerID: "c", SalesChannel: Client{ID: "sc", Secret: "x"}}}
 	if got := tags(full); len(got) != 0 {
 		t.Errorf("full configuration: gaps %v", got)
 	}
@@ -149,7 +151,7 @@ func TestRedirectURI(t *testing.T) {
 		{"https://app.example.com/c b", "a space", ""},
 	}
 	for _, tt := range tests {
-		tg := Target{URL: mustBase(t, "https://auth.example.com"), RedirectURI: tt.uri}
+		tg := Target{URL: mustBase(t, "https://auth.example.com"), Target: setup.Target{RedirectURI: tt.uri}}
 		err := tg.CheckURL()
 		if tt.wantErr != "" {
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
@@ -170,7 +172,7 @@ func TestRedirectURI(t *testing.T) {
 // target's rules, and that the run sends requests to it.
 func TestAuthorizeURLRules(t *testing.T) {
 	t.Parallel()
-	tg := Target{URL: mustBase(t, "https://auth.example.com"), AuthorizeURL: "https://u:p@auth.example.com/oauth/authorize"}
+	tg := Target{URL: mustBase(t, "https://auth.example.com"), Target: setup.Target{AuthorizeURL: "https://u:p@auth.example.com/oauth/authorize"}}
 	if err := tg.CheckURL(); err == nil || !strings.Contains(err.Error(), EnvAuthorizeURL) {
 		t.Errorf("CheckURL() = %v; want the authorize URL's user info refused, naming %s", err, EnvAuthorizeURL)
 	}

@@ -17,23 +17,9 @@ const (
 	EnvStockLocationCode = "AUTHCONFORM_STOCK_LOCATION_CODE"
 )
 
-// ScopeResources are what a scope may name besides a market's id: the
-// code of the market MarketID names, a store of that market and a stock
-// location of that market, each by id and by code. Every one is optional:
-// the scenarios that need one are left out without it.
-type ScopeResources struct {
-	// MarketCode is the code of the market MarketID names.
-	MarketCode string
-	// StoreID and StoreCode name a store of that market (the same store
-	// or two); a store's scope carries its market.
-	StoreID, StoreCode string
-	// StockLocationID and StockLocationCode name a stock location of that
-	// market, which AUTHCONFORM_OTHER_MARKET_ID's market does not have.
-	StockLocationID, StockLocationCode string
-}
-
-// vars pairs each value with its variable, for reading and for messages.
-func (r *ScopeResources) vars() []struct {
+// scopeVars pairs each of r's values with its variable, for reading and
+// for messages.
+func scopeVars(r *ScopeResources) []struct {
 	env string
 	dst *string
 } {
@@ -53,7 +39,7 @@ func (r *ScopeResources) vars() []struct {
 // that cannot stand in a scope.
 func scopeResourcesFromEnv(getenv func(string) string) (ScopeResources, error) {
 	var r ScopeResources
-	for _, v := range r.vars() {
+	for _, v := range scopeVars(&r) {
 		*v.dst = strings.TrimSpace(getenv(v.env))
 		if err := CheckScopeValue(v.env, *v.dst); err != nil {
 			return r, err
@@ -76,31 +62,8 @@ func CheckScopeValue(name, value string) error {
 	return nil
 }
 
-// MarketCodeOtherCase is the market code with the case of each letter
-// changed, which a case-sensitive server does not know (Commerce Layer
-// docs, markets: the code is "case-sensitive"); "" when the code has no
-// letter to change.
-func (r ScopeResources) MarketCodeOtherCase() string {
-	changed := false
-	out := strings.Map(func(c rune) rune {
-		switch {
-		case c >= 'a' && c <= 'z':
-			changed = true
-			return c - 'a' + 'A'
-		case c >= 'A' && c <= 'Z':
-			changed = true
-			return c - 'A' + 'a'
-		}
-		return c
-	}, r.MarketCode)
-	if !changed {
-		return ""
-	}
-	return out
-}
-
 // scopeGaps are the scenarios the missing resources leave out.
-func (r ScopeResources) scopeGaps() []Gap {
+func scopeGaps(r ScopeResources) []Gap {
 	noCode := "no market code: set " + EnvMarketCode + " to the code of the market " + EnvMarketID + " names"
 	caseGap := noCode
 	if r.MarketCode != "" {

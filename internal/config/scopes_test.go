@@ -82,7 +82,7 @@ func TestScopeGaps(t *testing.T) {
 			r := allScopeResources
 			tt.edit(&r)
 			var tags []string
-			for _, g := range r.scopeGaps() {
+			for _, g := range scopeGaps(r) {
 				tags = append(tags, g.Tag)
 				if !strings.Contains(g.Reason, tt.wantText) {
 					t.Errorf("gap %s: reason %q; want it to say %q", g.Tag, g.Reason, tt.wantText)
@@ -93,7 +93,7 @@ func TestScopeGaps(t *testing.T) {
 			}
 		})
 	}
-	if g := allScopeResources.scopeGaps(); len(g) != 0 {
+	if g := scopeGaps(allScopeResources); len(g) != 0 {
 		t.Errorf("every scope resource configured: gaps %v; want none", g)
 	}
 	rfc := Target{Profile: RFC6749}

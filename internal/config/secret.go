@@ -84,7 +84,7 @@ func (t Target) Warnings() []string {
 		{EnvClientSecret, t.Client.Secret},
 		{EnvBasicClientSecret, t.BasicClient.Secret},
 		{EnvWebappClientSecret, t.Webapp.Secret},
-		{EnvAuthorizationCode, t.AuthorizationCode},
+		{EnvAuthorizationCode, string(t.AuthorizationCode)},
 		{EnvCustomerPassword, t.Customer.Password},
 	} {
 		s := c.secret

@@ -59,7 +59,7 @@ func (t Target) SecretSources() []SecretSource {
 		out = append(out, s)
 	}
 	if t.AuthorizationCode != "" {
-		out = append(out, SecretSource{Secret: t.AuthorizationCode, Var: EnvAuthorizationCode})
+		out = append(out, SecretSource{Secret: string(t.AuthorizationCode), Var: EnvAuthorizationCode})
 	}
 	if s, ok := t.customerSource(); ok {
 		out = append(out, s)

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"reflect"
 	"testing"
+
+	"github.com/authconform/authconform/setup"
 )
 
 // TestSecretSources verifies each secret is named by the variable it was
@@ -57,11 +59,7 @@ func TestSecretSources(t *testing.T) {
 // a path the file wrote by that path.
 func TestSecretSourcesFromSettings(t *testing.T) {
 	t.Parallel()
-	tg := Target{
-		Integration:  Client{ID: "i", Secret: "integration", SecretVar: "STAGING_INTEGRATION_SECRET"},
-		SalesChannel: Client{ID: "s", Secret: "sales-channel", SecretFromFile: true, SecretVar: "STAGING_SECRET_FILE"},
-		Client:       Client{ID: "c", Secret: "client", SecretFromFile: true, SecretPath: "/run/secrets/client"},
-	}
+	tg := Target{Target: setup.Target{Integration: Client{ID: "i", Secret: "integration", SecretVar: "STAGING_INTEGRATION_SECRET"}, SalesChannel: Client{ID: "s", Secret: "sales-channel", SecretFromFile: true, SecretVar: "STAGING_SECRET_FILE"}, Client: Client{ID: "c", Secret: "client", SecretFromFile: true, SecretPath: "/run/secrets/client"}}}
 	want := []SecretSource{
 		{Secret: "integration", Var: "STAGING_INTEGRATION_SECRET"},
 		{Secret: "sales-channel", Var: "STAGING_SECRET_FILE", File: true},

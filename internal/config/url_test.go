@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/authconform/authconform/setup"
 )
 
 // TestCheckURL verifies which base URLs and token paths are accepted, and
@@ -272,16 +274,16 @@ func TestOtherEndpoints(t *testing.T) {
 		revoke, issuer, keySet string
 		others                 []string
 	}{
-		{"defaults", Target{URL: mustBase(t, "https://auth.example.com"), RevokePath: DefaultRevokePath},
+		{"defaults", Target{URL: mustBase(t, "https://auth.example.com"), Target: setup.Target{RevokePath: DefaultRevokePath}},
 			"https://auth.example.com/oauth/revoke", "https://auth.example.com", "https://auth.example.com/.well-known/jwks.json",
 			[]string{"https://auth.example.com/.well-known/jwks.json"}},
-		{"prefix and port: the issuer is the base URL", Target{URL: mustBase(t, "HTTPS://auth.example.com:8443/tenant/"), RevokePath: "/revoke"},
+		{"prefix and port: the issuer is the base URL", Target{URL: mustBase(t, "HTTPS://auth.example.com:8443/tenant/"), Target: setup.Target{RevokePath: "/revoke"}},
 			"https://auth.example.com:8443/tenant/revoke", "https://auth.example.com:8443/tenant", "https://auth.example.com:8443/tenant/.well-known/jwks.json",
 			[]string{"https://auth.example.com:8443/tenant/.well-known/jwks.json"}},
-		{"behind a gateway", Target{URL: mustBase(t, "https://gw.example.com"), Issuer: "https://auth.example.com/", ResourceURL: "https://api.example.com/ping"},
+		{"behind a gateway", Target{URL: mustBase(t, "https://gw.example.com"), Target: setup.Target{Issuer: "https://auth.example.com/", ResourceURL: "https://api.example.com/ping"}},
 			"https://gw.example.com/", "https://auth.example.com", "https://auth.example.com/.well-known/jwks.json",
 			[]string{"https://auth.example.com/.well-known/jwks.json", "https://api.example.com/ping"}},
-		{"key set named", Target{URL: mustBase(t, "https://gw.example.com"), JWKSURL: "https://keys.example.com/jwks"},
+		{"key set named", Target{URL: mustBase(t, "https://gw.example.com"), Target: setup.Target{JWKSURL: "https://keys.example.com/jwks"}},
 			"https://gw.example.com/", "https://gw.example.com", "https://keys.example.com/jwks",
 			[]string{"https://keys.example.com/jwks"}},
 	} {
@@ -305,7 +307,7 @@ func TestOtherEndpoints(t *testing.T) {
 // TestCheckOtherURLs verifies the revocation path and the other URLs are
 // held to the token path's and the target's rules, named by variable.
 func TestCheckOtherURLs(t *testing.T) {
-	base := Target{URL: mustBase(t, "https://auth.example.com"), TokenPath: DefaultTokenPath, RevokePath: DefaultRevokePath}
+	base := Target{URL: mustBase(t, "https://auth.example.com"), Target: setup.Target{TokenPath: DefaultTokenPath, RevokePath: DefaultRevokePath}}
 	for _, tt := range []struct {
 		name    string
 		edit    func(*Target)
@@ -352,7 +354,7 @@ func TestUserInfoNamesTheSecretVariables(t *testing.T) {
 // reaches a target.
 func atPath(raw, path string) Target {
 	u, _ := ParseBaseURL(raw)
-	return Target{URL: u, TokenPath: path}
+	return Target{URL: u, Target: setup.Target{TokenPath: path}}
 }
 
 // mustBase is raw parsed as a base URL, for a URL known to be good.
@@ -375,5 +377,5 @@ func checkURL(base, path string) error {
 			return err
 		}
 	}
-	return Target{URL: u, TokenPath: path}.CheckURL()
+	return Target{URL: u, Target: setup.Target{TokenPath: path}}.CheckURL()
 }

@@ -10,6 +10,7 @@ package embedded
 import (
 	"github.com/authconform/authconform/internal/config"
 	"github.com/authconform/authconform/internal/refserver"
+	"github.com/authconform/authconform/setup"
 )
 
 // Issuer is the iss of the reference server's tokens in the runs that
@@ -30,14 +31,15 @@ func Target(url string) config.Target {
 	if err != nil {
 		panic("embedded.Target: " + err.Error())
 	}
-	return config.Target{
-		URL:           base,
-		Issuer:        Issuer,
-		JWKSURL:       url + config.JWKSPath,
-		TokenPath:     config.DefaultTokenPath,
-		SalesChannel:  config.Client{ID: refserver.SalesChannelClientID, Secret: refserver.SalesChannelClientSecret},
-		MarketID:      refserver.MarketID,
-		OtherMarketID: refserver.OtherMarketID,
+	text, err := setup.ParseURL(url) // the same URL as the options hold it
+	if err != nil {
+		panic("embedded.Target: " + err.Error())
+	}
+	return config.Target{URL: base, Profile: config.CommerceLayer, Target: setup.Target{
+		URL: text, Issuer: Issuer, JWKSURL: url + config.JWKSPath,
+		TokenPath: config.DefaultTokenPath, RevokePath: config.DefaultRevokePath,
+		SalesChannel: config.Client{ID: refserver.SalesChannelClientID, Secret: refserver.SalesChannelClientSecret},
+		MarketID:     refserver.MarketID, OtherMarketID: refserver.OtherMarketID,
 		ScopeResources: config.ScopeResources{
 			MarketCode: refserver.MarketCode,
 			StoreID:    refserver.StoreID, StoreCode: refserver.StoreCode,
@@ -45,25 +47,21 @@ func Target(url string) config.Target {
 		},
 		Integration: config.Client{ID: refserver.IntegrationClientID, Secret: refserver.IntegrationClientSecret},
 		ClockSkew:   config.DefaultClockSkew,
-		RevokePath:  config.DefaultRevokePath,
 		// The rfc6749 profile's clients are the integration, once
 		// authenticating in the body and once with HTTP Basic; its scopes
 		// are a market it may have and one that does not exist.
-		Client:         config.Client{ID: refserver.IntegrationClientID, Secret: refserver.IntegrationClientSecret},
-		BasicClient:    config.Client{ID: refserver.IntegrationClientID, Secret: refserver.IntegrationClientSecret},
-		Scope:          "market:id:" + refserver.MarketID,
-		ForbiddenScope: "market:id:" + ForbiddenMarketID,
-		ResourceURL:    url + refserver.ResourcePath,
-		Customer:       config.Customer{Email: refserver.CustomerEmail, Password: refserver.CustomerPassword},
-		Profile:        config.CommerceLayer,
+		Client:      config.Client{ID: refserver.IntegrationClientID, Secret: refserver.IntegrationClientSecret},
+		BasicClient: config.Client{ID: refserver.IntegrationClientID, Secret: refserver.IntegrationClientSecret},
+		Scope:       "market:id:" + refserver.MarketID, ForbiddenScope: "market:id:" + ForbiddenMarketID,
+		ResourceURL: url + refserver.ResourcePath,
+		Customer:    config.Customer{Email: refserver.CustomerEmail, Password: refserver.CustomerPassword},
 		// The webapp gets its codes from the server's authorize endpoint,
 		// which approves at once; its lifetime is left for the tokens to
 		// say. Assertions name the server's customer.
-		Webapp:       config.Client{ID: refserver.WebappClientID, Secret: refserver.WebappClientSecret},
-		RedirectURI:  refserver.WebappRedirectURI,
-		AuthorizeURL: url + refserver.AuthorizePath,
-		CustomerID:   refserver.CustomerID,
-	}
+		Webapp:      config.Client{ID: refserver.WebappClientID, Secret: refserver.WebappClientSecret},
+		RedirectURI: refserver.WebappRedirectURI, AuthorizeURL: url + refserver.AuthorizePath,
+		CustomerID: refserver.CustomerID,
+	}}
 }
 
 // ForbiddenMarketID is a market the reference server does not know, the

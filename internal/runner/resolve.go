@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"crypto/tls"
 	"io/fs"
-	"net/url"
 	"time"
 
 	"github.com/authconform/authconform"
@@ -145,14 +144,11 @@ func (r resolved) transport() httpclient.Options {
 	}
 }
 
-// ConfigTarget is the target a run's options describe, as the steps use it:
-// profile p ("" is Commerce Layer's), each default applied, the base URL
-// as it was parsed. A run builds it once, when it plans.
+// ConfigTarget is the target a run's options describe, as the steps use
+// it: the options' own value, each default applied, with profile p ("" is
+// Commerce Layer's) and the base URL as it was parsed. A run builds it
+// once, when it plans.
 func ConfigTarget(t setup.Target, p setup.Profile) (config.Target, error) {
-	var base *url.URL
-	if !t.URL.IsZero() {
-		base = t.URL.Parsed() // a copy of its own
-	}
 	prof, err := config.ProfileNamed(string(cmp.Or(p, setup.CommerceLayer)))
 	if err != nil {
 		return config.Target{}, err
@@ -165,43 +161,23 @@ func ConfigTarget(t setup.Target, p setup.Profile) (config.Target, error) {
 			return config.Target{}, err
 		}
 	}
-	return config.Target{
-		URL: base, TokenPath: cmp.Or(t.TokenPath, config.DefaultTokenPath), RevokePath: cmp.Or(t.RevokePath, config.DefaultRevokePath),
-		Issuer: t.Issuer, JWKSURL: t.JWKSURL, ResourceURL: t.ResourceURL,
-		SalesChannel: configClient(t.SalesChannel), Integration: configClient(t.Integration),
-		MarketID: t.MarketID, OtherMarketID: t.OtherMarketID,
-		Customer: config.Customer{Email: t.Customer.Email, Password: t.Customer.Password, PasswordFromFile: t.Customer.PasswordFromFile},
-		ScopeResources: config.ScopeResources{
-			MarketCode: t.MarketCode, StoreID: t.StoreID, StoreCode: t.StoreCode,
-			StockLocationID: t.StockLocationID, StockLocationCode: t.StockLocationCode,
-		},
-		Client: configClient(t.Client), BasicClient: configClient(t.BasicClient),
-		Scope: t.Scope, ForbiddenScope: t.ForbiddenScope,
-		ClockSkew: cmp.Or(t.ClockSkew, config.DefaultClockSkew), Profile: prof,
-		Webapp: configClient(t.Webapp), RedirectURI: t.RedirectURI, AuthorizationCode: string(t.AuthorizationCode),
-		AuthorizeURL: t.AuthorizeURL, CustomerID: t.CustomerID,
-	}, nil
+	t.TokenPath = cmp.Or(t.TokenPath, config.DefaultTokenPath)
+	t.RevokePath = cmp.Or(t.RevokePath, config.DefaultRevokePath)
+	t.ClockSkew = cmp.Or(t.ClockSkew, config.DefaultClockSkew)
+	ct := config.Target{Target: t, Profile: prof}
+	if !t.URL.IsZero() {
+		ct.URL = t.URL.Parsed() // a copy of its own
+	}
+	return ct, nil
 }
 
 // SetupTarget is t as a run's options give it, and its profile: what
-// ConfigTarget reads back to t. The base URL is parsed again by the
-// options' rules, from its text; t's, read by config.FromEnv, follows the
-// same rules, so the error is for a target built by hand.
+// ConfigTarget reads back to t. The parsed base URL is the one that
+// counts (a test may have set it alone): the options' text form is
+// written from it by the options' rules, and the error is for a URL set
+// by hand that they refuse.
 func SetupTarget(t config.Target) (setup.Target, setup.Profile, error) {
-	st := setup.Target{
-		TokenPath: t.TokenPath, RevokePath: t.RevokePath,
-		Issuer: t.Issuer, JWKSURL: t.JWKSURL, ResourceURL: t.ResourceURL,
-		SalesChannel: setupClient(t.SalesChannel), Integration: setupClient(t.Integration),
-		MarketID: t.MarketID, OtherMarketID: t.OtherMarketID,
-		MarketCode: t.MarketCode, StoreID: t.StoreID, StoreCode: t.StoreCode,
-		StockLocationID: t.StockLocationID, StockLocationCode: t.StockLocationCode,
-		Customer: setup.Customer{Email: t.Customer.Email, Password: t.Customer.Password, PasswordFromFile: t.Customer.PasswordFromFile},
-		Client:   setupClient(t.Client), BasicClient: setupClient(t.BasicClient),
-		Scope: t.Scope, ForbiddenScope: t.ForbiddenScope,
-		ClockSkew: t.ClockSkew,
-		Webapp:    setupClient(t.Webapp), RedirectURI: t.RedirectURI, AuthorizationCode: setup.Code(t.AuthorizationCode),
-		AuthorizeURL: t.AuthorizeURL, CustomerID: t.CustomerID,
-	}
+	st := t.Target
 	if t.URL != nil {
 		var err error
 		if st.URL, err = setup.ParseURL(t.URL.String()); err != nil {
@@ -209,13 +185,4 @@ func SetupTarget(t config.Target) (setup.Target, setup.Profile, error) {
 		}
 	}
 	return st, setup.Profile(t.Profile.Name), nil
-}
-
-// configClient and setupClient carry a client between the two targets.
-func configClient(c setup.Client) config.Client {
-	return config.Client{ID: c.ID, Secret: c.Secret, Lifetime: c.Lifetime, SecretFromFile: c.SecretFromFile, SecretVar: c.SecretVar, SecretPath: c.SecretPath}
-}
-
-func setupClient(c config.Client) setup.Client {
-	return setup.Client{ID: c.ID, Secret: c.Secret, Lifetime: c.Lifetime, SecretFromFile: c.SecretFromFile, SecretVar: c.SecretVar, SecretPath: c.SecretPath}
 }

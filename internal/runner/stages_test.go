@@ -69,7 +69,7 @@ func TestListSendsNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := optionsFor(config.Target{URL: setup.MustParseURL("https://auth.example.invalid").Parsed(), TokenPath: "/oauth/token", SalesChannel: config.Client{ID: "sc"}, Profile: config.CommerceLayer})
+	o := optionsFor(config.Target{URL: setup.MustParseURL("https://auth.example.invalid").Parsed(), Profile: config.CommerceLayer, Target: setup.Target{TokenPath: "/oauth/token", SalesChannel: config.Client{ID: "sc"}}})
 	o.Features, o.FeaturePaths, o.Schemas = fsys, []string{"."}, schemas
 	o.Rate = &setup.Rate{N: 1, Per: time.Minute}
 	l, err := List(o)
