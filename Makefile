@@ -33,8 +33,9 @@ test: chromium shellcheck  ## vet, then every test (self-test against each refer
 	AUTHCONFORM_REQUIRE_CHROMIUM=1 AUTHCONFORM_REQUIRE_SHELLCHECK=1 $(GO) test -race -count=1 -timeout $(TEST_TIMEOUT) ./...
 	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) -run '$(PLAIN_TESTS)' ./cmd/authconform ./internal/selftest ./internal/redact
 
-golden:  ## rewrite internal/selftest's golden file (what each fault fails and warns) from a run; review its diff
+golden:  ## rewrite the generated test data from the features: the self-test's golden file (what each fault fails and warns) and the table of shared requests; review their diff
 	$(GO) test -count=1 -run '^(TestEveryFaultIsCaught|TestCleanServerPasses)$$' ./internal/selftest/ -update
+	$(GO) test -count=1 -run '^TestSharedRequests$$' ./internal/runner/ -update
 
 # The HTML report's screenshot test renders it in Debian's headless Chromium.
 chromium:

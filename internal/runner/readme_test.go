@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"text/template"
@@ -47,7 +48,9 @@ var requestsParagraph = template.Must(template.New("requests").Parse(
 		"`AUTHCONFORM_RESOURCE_URL` and the sales channel secret it sends {{.NoRevocation.Total}} requests, " +
 		"{{.NoRevocationLimited}} to the auth server (at least {{.NoRevocationWait}}); without the market code, " +
 		"the store and the stock location as well, {{.Minimal.Total}}, {{.MinimalLimited}} to the auth server " +
-		"(at least {{.MinimalWait}}). `-list` gives the count and the least wait for your configuration."))
+		"(at least {{.MinimalWait}}). A test holds these figures to within a tenth of what the catalog gives " +
+		"(a case added since moves them by a request or two); `-list` gives the exact count and the least " +
+		"wait for your configuration."))
 
 // requestCounts are the paragraph's numbers.
 type requestCounts struct {
@@ -100,17 +103,59 @@ func TestReadmeRequestCounts(t *testing.T) {
 		t.Fatalf("%s has no paragraph starting **How many requests, how long.**", readmePath)
 	}
 	got := readme[loc[0]:loc[1]]
-	if collapse(string(got)) == collapse(want.String()) {
-		return
-	}
-	if *updateReadme {
+	if *updateReadme && collapse(string(got)) != collapse(want.String()) {
 		out := append(append(append([]byte{}, readme[:loc[0]]...), wrap(want.String(), 100)...), readme[loc[1]:]...)
 		if err := os.WriteFile(readmePath, out, 0o644); err != nil {
 			t.Fatal(err)
 		}
 		return
 	}
-	t.Errorf("the README's paragraph on requests and timing drifted from the catalog (%+v); run `go test ./internal/runner -run TestReadmeRequestCounts -update`; want:\n%s", counts, want.String())
+	if err := closeEnough(collapse(string(got)), collapse(want.String())); err != nil {
+		t.Errorf("the README's paragraph on requests and timing drifted from the catalog (%v; %+v); run `go test ./internal/runner -run TestReadmeRequestCounts -update`; want:\n%s", err, counts, want.String())
+	}
+}
+
+// number is a figure in the paragraph.
+var number = regexp.MustCompile(`\d+`)
+
+// closeEnough says whether the README's paragraph got reads as want, each
+// figure within a tenth of want's (a figure under 10 exactly, the
+// minutes of waiting among them): a case added in Gherkin alone, which
+// sends a request or two more, leaves the README true to a tenth and
+// needs no edit of it, while a drift beyond that, or any other change of
+// the text, fails. -update writes the exact figures.
+func closeEnough(got, want string) error {
+	if a, b := number.ReplaceAllString(got, "N"), number.ReplaceAllString(want, "N"); a != b {
+		return fmt.Errorf("the text differs")
+	}
+	gotN, wantN := number.FindAllString(got, -1), number.FindAllString(want, -1)
+	for i := range wantN {
+		g, _ := strconv.Atoi(gotN[i])
+		w, _ := strconv.Atoi(wantN[i])
+		if d := g - w; d > w/10 || -d > w/10 {
+			return fmt.Errorf("figure %d of the paragraph says %d; the catalog gives %d, more than a tenth away", i+1, g, w)
+		}
+	}
+	return nil
+}
+
+// TestCloseEnough verifies a figure within a tenth passes, one beyond it
+// or a changed word fails, and a figure under 10 must be exact.
+func TestCloseEnough(t *testing.T) {
+	for _, tt := range []struct {
+		got, want string
+		ok        bool
+	}{
+		{"sends 110 requests, 3 minutes", "sends 110 requests, 3 minutes", true},
+		{"sends 110 requests, 3 minutes", "sends 111 requests, 3 minutes", true},
+		{"sends 110 requests, 3 minutes", "sends 125 requests, 3 minutes", false},
+		{"sends 110 requests, 3 minutes", "sends 110 requests, 4 minutes", false},
+		{"sends 110 requests, 3 minutes", "sends 110 answers, 3 minutes", false},
+	} {
+		if err := closeEnough(tt.got, tt.want); (err == nil) != tt.ok {
+			t.Errorf("closeEnough(%q, %q) = %v; want ok: %v", tt.got, tt.want, err, tt.ok)
+		}
+	}
 }
 
 // countsFor is what a run against target t sends, by endpoint, as -list
