@@ -25,7 +25,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-	"unicode/utf16"
 
 	"github.com/authconform/authconform/internal/leakforms"
 	"github.com/authconform/authconform/internal/race"
@@ -472,7 +471,7 @@ var decoders = []struct {
 		})
 	}},
 	{"quoted-printable", quotedPrintableDecode},
-	{"utf16", utf16Decode},
+	{"utf16", leakforms.DecodeUTF16},
 	{"fullwidth", func(s string) string {
 		if !strings.ContainsFunc(s, func(r rune) bool { return 0xFF01 <= r && r <= 0xFF5E || r == 0x3000 }) {
 			return s
@@ -619,26 +618,6 @@ func quotedPrintableDecode(s string) string {
 		}
 	}
 	return b.String()
-}
-
-// utf16Decode reads a text holding zero bytes as UTF-16 in both byte
-// orders, from its first and second byte on.
-func utf16Decode(s string) string {
-	if !strings.Contains(s, "\x00") {
-		return s
-	}
-	var outs []string
-	for _, order := range []binary.ByteOrder{binary.LittleEndian, binary.BigEndian} {
-		for skip := range 2 {
-			b := []byte(s[min(skip, len(s)):])
-			units := make([]uint16, len(b)/2)
-			for i := range units {
-				units[i] = order.Uint16(b[2*i:])
-			}
-			outs = append(outs, string(utf16.Decode(units)))
-		}
-	}
-	return strings.Join(outs, "\n")
 }
 
 // The decoders are plain loops: a test that decodes every output of nine

@@ -64,7 +64,9 @@ type Options struct {
 	// (loopback targets).
 	Limits    *ratelimit.Endpoints
 	TLSConfig *tls.Config // nil: system roots
-	// OnWait, if set, is told each time the run waits for the limit or a 429.
+	// OnWait, if set, is told each time the run waits for the limit or a
+	// 429; why is RateLimitWait for the run's own limit, else the 429's
+	// own reason ("the target's Retry-After"...).
 	OnWait func(d time.Duration, why string)
 	// GiveUpAfter is how many transport failures in a row (refused, timed
 	// out, a body that stalls) make the client stop trying: a target that
@@ -283,6 +285,9 @@ func (c *Client) mayStart(ctx context.Context) error {
 	return c.Stopped()
 }
 
+// RateLimitWait is OnWait's why for a wait for the run's own rate limit.
+const RateLimitWait = "the rate limit"
+
 // wait holds the request back d for the rate limit. The client may have
 // stopped, or the user interrupted the run, while Reserve waited for an
 // answer in flight or during the wait itself: checked before and after.
@@ -291,7 +296,7 @@ func (c *Client) wait(ctx context.Context, d time.Duration) error {
 		return err
 	}
 	if d > 0 {
-		if err := c.sleep(ctx, d, "the rate limit"); err != nil {
+		if err := c.sleep(ctx, d, RateLimitWait); err != nil {
 			return err
 		}
 	}

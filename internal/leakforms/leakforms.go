@@ -392,6 +392,28 @@ func UTF16(v string, order binary.AppendByteOrder, bom bool) string {
 	return string(b)
 }
 
+// DecodeUTF16 reads a text holding zero bytes as UTF-16, in both byte
+// orders, from its first and from its second byte on: the four readings,
+// a line each, of which one shows what UTF16 encoded wherever it starts.
+// A text without a zero byte is returned as it is.
+func DecodeUTF16(s string) string {
+	if !strings.Contains(s, "\x00") {
+		return s
+	}
+	var outs []string
+	for _, order := range []binary.ByteOrder{binary.LittleEndian, binary.BigEndian} {
+		for skip := range 2 {
+			b := []byte(s[min(skip, len(s)):])
+			units := make([]uint16, len(b)/2)
+			for i := range units {
+				units[i] = order.Uint16(b[2*i:])
+			}
+			outs = append(outs, string(utf16.Decode(units)))
+		}
+	}
+	return strings.Join(outs, "\n")
+}
+
 // FoldCase is s with ASCII letters lower-cased, for comparing texts as the
 // README promises: case does not hide a value.
 func FoldCase(s string) string {

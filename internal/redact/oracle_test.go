@@ -3,7 +3,6 @@ package redact
 import (
 	"encoding/base32"
 	"encoding/base64"
-	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"html"
@@ -12,7 +11,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/authconform/authconform/internal/leakforms"
@@ -46,7 +44,7 @@ var decoders = []struct {
 	{"base64", base64Runs},
 	{"base32", base32Runs},
 	{"hex", hexRuns},
-	{"utf16", utf16Decode},
+	{"utf16", leakforms.DecodeUTF16},
 	{"unfold", unfold},
 }
 
@@ -321,26 +319,6 @@ func fullwidthDecode(s string) string {
 		}
 		return r
 	}, s)
-}
-
-// utf16Decode decodes a text holding zero bytes as UTF-16, in both byte
-// orders, from its first and second byte on.
-func utf16Decode(s string) string {
-	if !strings.Contains(s, "\x00") {
-		return s
-	}
-	var outs []string
-	for _, order := range []binary.ByteOrder{binary.LittleEndian, binary.BigEndian} {
-		for skip := range 2 {
-			b := []byte(s[min(skip, len(s)):])
-			units := make([]uint16, len(b)/2)
-			for i := range units {
-				units[i] = order.Uint16(b[2*i:])
-			}
-			outs = append(outs, string(utf16.Decode(units)))
-		}
-	}
-	return strings.Join(outs, "\n")
 }
 
 // unfold takes out the blanks a folded header line shows where it was

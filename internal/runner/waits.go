@@ -5,6 +5,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/authconform/authconform/internal/httpclient"
 	"github.com/authconform/authconform/setup"
 )
 
@@ -12,10 +13,6 @@ import (
 // shorter ones are the limit's ordinary spacing, and a line each would
 // bury the cases' lines.
 const waitWorthALine = 2 * time.Second
-
-// rateLimitWait is what the client calls a wait for the run's own limit
-// (httpclient's wait); any other reason is a target's 429.
-const rateLimitWait = "the rate limit"
 
 // waitNotes decides which waits get a line, so that a long quiet stretch
 // is never mistaken for a hung run, while the scenarios that wait
@@ -29,7 +26,7 @@ type waitNotes struct {
 // line is the line for a wait of d for why, starting at now; "" for none.
 // A 429's wait always gets one: the target asked for it.
 func (w *waitNotes) line(now time.Time, d time.Duration, why string) string {
-	if why != rateLimitWait {
+	if why != httpclient.RateLimitWait { // a target's 429
 		return fmt.Sprintf("waiting %s for %s", roundWait(d), why)
 	}
 	if d < waitWorthALine {

@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/authconform/authconform/internal/httpclient"
 	"github.com/authconform/authconform/setup"
 )
 
@@ -21,14 +22,14 @@ func TestProgressWaitLines(t *testing.T) {
 		why   string
 		want  string
 	}{
-		{0, 100 * time.Millisecond, rateLimitWait, ""},
-		{0, 1900 * time.Millisecond, rateLimitWait, ""},
-		{0, 23 * time.Second, rateLimitWait, "waiting 23s for the rate limit (30 requests a minute)"},
-		{10 * time.Millisecond, 23 * time.Second, rateLimitWait, ""},            // waits with the first
-		{time.Second, 23*time.Second + 500*time.Millisecond, rateLimitWait, ""}, // ends 1.5 s later: the same stretch
-		{30 * time.Second, 2500 * time.Millisecond, rateLimitWait, "waiting 2.5s for the rate limit (30 requests a minute)"},
+		{0, 100 * time.Millisecond, httpclient.RateLimitWait, ""},
+		{0, 1900 * time.Millisecond, httpclient.RateLimitWait, ""},
+		{0, 23 * time.Second, httpclient.RateLimitWait, "waiting 23s for the rate limit (30 requests a minute)"},
+		{10 * time.Millisecond, 23 * time.Second, httpclient.RateLimitWait, ""},            // waits with the first
+		{time.Second, 23*time.Second + 500*time.Millisecond, httpclient.RateLimitWait, ""}, // ends 1.5 s later: the same stretch
+		{30 * time.Second, 2500 * time.Millisecond, httpclient.RateLimitWait, "waiting 2.5s for the rate limit (30 requests a minute)"},
 		{31 * time.Second, 5 * time.Second, "a 429's Retry-After", "waiting 5s for a 429's Retry-After"},
-		{40 * time.Second, 61 * time.Second, rateLimitWait, "waiting 1m1s for the rate limit (30 requests a minute)"},
+		{40 * time.Second, 61 * time.Second, httpclient.RateLimitWait, "waiting 1m1s for the rate limit (30 requests a minute)"},
 	}
 	w := &waitNotes{rate: setup.Rate{N: 30, Per: time.Minute}}
 	for i, s := range steps {
